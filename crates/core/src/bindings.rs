@@ -1,0 +1,51 @@
+//! TypeScript bindings for the UI, generated from the Rust types (ts-rs). The files live in
+//! `ui/src/bindings/`; the test `tests/bindings.rs` fails when they are stale, and
+//! `UPDATE_BINDINGS=1 cargo test -p rapportino-core --test bindings` rewrites them.
+
+use std::path::Path;
+use ts_rs::{Config, ExportError, TS};
+
+use crate::{clients, contacts, error, interventions, paging, search, setup, sites, store, technicians, tickets};
+
+fn export<T: TS + 'static>(cfg: &Config) -> Result<(), ExportError> {
+    T::export_all(cfg)
+}
+
+/// Writes every type the UI uses, with its dependencies, into `dir`.
+pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
+    // i64 values here (seconds, cents, hlc) stay far below 2^53: plain numbers in TypeScript.
+    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
+    export::<error::ErrorPayload>(&cfg)?;
+    export::<paging::PageRequest>(&cfg)?;
+    export::<paging::Page<clients::Client>>(&cfg)?;
+    export::<setup::SetupStatus>(&cfg)?;
+    export::<setup::OnboardingInput>(&cfg)?;
+    export::<setup::ShopProfile>(&cfg)?;
+    export::<setup::SeverityLabels>(&cfg)?;
+    export::<technicians::Technician>(&cfg)?;
+    export::<technicians::TechnicianInput>(&cfg)?;
+    export::<clients::Client>(&cfg)?;
+    export::<clients::ClientInput>(&cfg)?;
+    export::<clients::ClientFilter>(&cfg)?;
+    export::<clients::ClientOverview>(&cfg)?;
+    export::<sites::SiteInput>(&cfg)?;
+    export::<contacts::ContactInput>(&cfg)?;
+    export::<tickets::Ticket>(&cfg)?;
+    export::<tickets::NewTicket>(&cfg)?;
+    export::<tickets::TicketPatch>(&cfg)?;
+    export::<tickets::TicketFilter>(&cfg)?;
+    export::<tickets::TicketDetail>(&cfg)?;
+    export::<tickets::TransitionInput>(&cfg)?;
+    export::<interventions::Intervention>(&cfg)?;
+    export::<interventions::NewIntervention>(&cfg)?;
+    export::<interventions::InterventionPatch>(&cfg)?;
+    export::<interventions::InterventionFilter>(&cfg)?;
+    export::<interventions::InterventionDetail>(&cfg)?;
+    export::<interventions::MaterialInput>(&cfg)?;
+    export::<interventions::ManualTimeInput>(&cfg)?;
+    export::<interventions::RunningTimer>(&cfg)?;
+    export::<search::SearchRequest>(&cfg)?;
+    export::<search::SearchHit>(&cfg)?;
+    export::<store::ChangeRecord>(&cfg)?;
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! Clients (clienti): the businesses and people the shop supports.
+
+use rusqlite::{OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::contacts::{self, Contact};
+use crate::error::{Code, Error, Result};
+use crate::ids::ClientId;
+use crate::interventions::{self, InterventionFilter, InterventionSummary};
+use crate::paging::{Page, PageRequest};
+use crate::sites::{self, Site};
+use crate::store::{field, Entity, Fields, Store};
+use crate::tickets::{self, TicketFilter, TicketSummary};
+use crate::validate::{self, limits};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Client {
+    pub id: ClientId,
+    pub name: String,
+    pub vat_number: Option<String>,
+    pub fiscal_code: Option<String>,
+    pub street: Option<String>,
+    pub postcode: Option<String>,
+    pub city: Option<String>,
+    pub province: Option<String>,
+    pub email: Option<String>,
+    pub pec: Option<String>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+    pub customer_class: String,
+    pub archived: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What a form sends to create or edit a client. Empty strings count as absent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct ClientInput {
+    pub name: String,
+    #[ts(optional)]
+    pub vat_number: Option<String>,
+    #[ts(optional)]
+    pub fiscal_code: Option<String>,
+    #[ts(optional)]
+    pub street: Option<String>,
+    #[ts(optional)]
+    pub postcode: Option<String>,
+    #[ts(optional)]
+    pub city: Option<String>,
+    #[ts(optional)]
+    pub province: Option<String>,
+    #[ts(optional)]
+    pub email: Option<String>,
+    #[ts(optional)]
+    pub pec: Option<String>,
+    #[ts(optional)]
+    pub phone: Option<String>,
+    #[ts(optional)]
+    pub notes: Option<String>,
+    /// Customer class code (`none`, `licence`, `service_agreement`, `pay_per_incident`, or a
+    /// shop-defined one). Defaults to `none`.
+    #[ts(optional)]
+    pub customer_class: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct ClientFilter {
+    /// Name prefix or substring (case-insensitive). Use search for full text.
+    #[ts(optional)]
+    pub name: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub include_archived: Option<bool>,
+}
+
+/// Everything the client page shows on opening.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ClientOverview {
+    pub client: Client,
+    pub sites: Vec<Site>,
+    pub contacts: Vec<Contact>,
+    pub open_tickets: Vec<TicketSummary>,
+    pub recent_interventions: Vec<InterventionSummary>,
+}
+
+const COLUMNS: &str = "id, name, vat_number, fiscal_code, street, postcode, city, province, email, pec, phone, notes, \
+                       customer_class, archived, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
+    Ok(Client {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        vat_number: r.get(2)?,
+        fiscal_code: r.get(3)?,
+        street: r.get(4)?,
+        postcode: r.get(5)?,
+        city: r.get(6)?,
+        province: r.get(7)?,
+        email: r.get(8)?,
+        pec: r.get(9)?,
+        phone: r.get(10)?,
+        notes: r.get(11)?,
+        customer_class: r.get(12)?,
+        archived: r.get(13)?,
+        created_at: r.get(14)?,
+        updated_at: r.get(15)?,
+    })
+}
+
+/// Validates a client form into the columns to write.
+pub(crate) fn validated_fields(input: &ClientInput) -> Result<Fields> {
+    let name = validate::required_text("name", &input.name, limits::NAME)?;
+    let vat = non_empty(&input.vat_number)
+        .map(|v| validate::validate_vat_number("vat_number", v))
+        .transpose()?;
+    let cf = non_empty(&input.fiscal_code)
+        .map(|v| validate::validate_fiscal_code("fiscal_code", v))
+        .transpose()?;
+    let class = match non_empty(&input.customer_class) {
+        None => "none".to_owned(),
+        Some(c) => {
+            let c = c.to_lowercase();
+            if c.len() > 40 || !c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_') {
+                return Err(Error::invalid(
+                    Code::InvalidFormat,
+                    "customer_class",
+                    format!("{c:?} is not a class code (lower-case letters and _)"),
+                ));
+            }
+            c
+        }
+    };
+    Ok(vec![
+        ("name", field::text(name)),
+        ("vat_number", field::opt_text(vat)),
+        ("fiscal_code", field::opt_text(cf)),
+        ("street", field::opt_text(validate::optional_text("street", input.street.as_deref(), limits::ADDRESS)?)),
+        ("postcode", field::opt_text(validate::optional_postcode("postcode", input.postcode.as_deref())?)),
+        ("city", field::opt_text(validate::optional_text("city", input.city.as_deref(), limits::SHORT)?)),
+        ("province", field::opt_text(validate::optional_province("province", input.province.as_deref())?)),
+        ("email", field::opt_text(validate::optional_email("email", input.email.as_deref())?)),
+        ("pec", field::opt_text(validate::optional_email("pec", input.pec.as_deref())?)),
+        ("phone", field::opt_text(validate::optional_phone("phone", input.phone.as_deref())?)),
+        ("notes", field::opt_text(validate::optional_text("notes", input.notes.as_deref(), limits::NOTES)?)),
+        ("customer_class", field::text(class)),
+    ])
+}
+
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub fn create(store: &mut Store, input: &ClientInput) -> Result<Client> {
+    let fields = validated_fields(input)?;
+    let id = ClientId::new();
+    store.write(|tx| tx.insert(Entity::Client, &id.to_string(), fields))?;
+    get(store, id)
+}
+
+/// Replaces the client's editable fields; only the fields that change are recorded.
+pub fn update(store: &mut Store, id: ClientId, input: &ClientInput) -> Result<Client> {
+    let fields = validated_fields(input)?;
+    store.write(|tx| tx.update(Entity::Client, &id.to_string(), fields))?;
+    get(store, id)
+}
+
+/// Archived clients disappear from pickers but keep their history.
+pub fn set_archived(store: &mut Store, id: ClientId, archived: bool) -> Result<Client> {
+    store.write(|tx| tx.update(Entity::Client, &id.to_string(), vec![("archived", field::flag(archived))]))?;
+    get(store, id)
+}
+
+pub fn get(store: &Store, id: ClientId) -> Result<Client> {
+    store
+        .conn()
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("client", id))
+}
+
+pub(crate) fn ensure_exists(conn: &rusqlite::Connection, id: ClientId) -> Result<()> {
+    if conn.prepare_cached("SELECT 1 FROM clients WHERE id = ?1")?.exists([id])? {
+        Ok(())
+    } else {
+        Err(Error::not_found("client", id))
+    }
+}
+
+/// Clients by name.
+pub fn list(store: &Store, filter: &ClientFilter, page: &PageRequest) -> Result<Page<Client>> {
+    let name = filter.name.as_deref().map(str::trim).unwrap_or("");
+    let pattern = format!("%{}%", escape_like(name));
+    let archived = i64::from(filter.include_archived.unwrap_or(false));
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM clients
+         WHERE (?1 = '%%' OR name LIKE ?1 ESCAPE '\\') AND (archived = 0 OR ?2 = 1)
+         ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = stmt
+        .query_map(rusqlite::params![pattern, archived, page.sql_limit(), page.sql_offset()], from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_rows(rows, page))
+}
+
+pub(crate) fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// The client page: the client, its sites and contacts, open tickets, the last 20 interventions.
+pub fn overview(store: &Store, id: ClientId) -> Result<ClientOverview> {
+    let client = get(store, id)?;
+    let open_tickets = tickets::list(
+        store,
+        &TicketFilter {
+            client_id: Some(id),
+            open_only: Some(true),
+            ..Default::default()
+        },
+        &PageRequest::new(100, 0),
+    )?
+    .items;
+    let recent_interventions = interventions::list(
+        store,
+        &InterventionFilter {
+            client_id: Some(id),
+            ..Default::default()
+        },
+        &PageRequest::new(20, 0),
+    )?
+    .items;
+    Ok(ClientOverview {
+        client,
+        sites: sites::list_for_client(store, id)?,
+        contacts: contacts::list_for_client(store, id)?,
+        open_tickets,
+        recent_interventions,
+    })
+}

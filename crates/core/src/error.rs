@@ -1,0 +1,194 @@
+//! The one error type of the core, with stable codes.
+//!
+//! Every front end (app, CLI, hub) shows `code` + `message`; the UI translates the code into an
+//! Italian sentence and keeps the code visible for support. Codes are part of the public contract:
+//! never rename one, only add.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A stable, machine-readable error code. Serialised as `SCREAMING_SNAKE_CASE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    /// A required field is empty.
+    Required,
+    /// A text is longer than its limit.
+    TooLong,
+    /// A value has the wrong shape (e-mail, code, number out of range...).
+    InvalidFormat,
+    /// Partita IVA fails its format or check digit.
+    InvalidVatNumber,
+    /// Codice Fiscale fails its format or check character.
+    InvalidFiscalCode,
+    /// The referenced record does not exist.
+    NotFound,
+    /// A value that must be unique is already taken (technician code, device code...).
+    AlreadyExists,
+    /// The ticket status cannot move from its current state to the requested one.
+    IllegalTransition,
+    /// The technician already has a running timer.
+    TimerAlreadyRunning,
+    /// The timer is not in a state that allows the action (not running, not paused...).
+    TimerState,
+    /// Two records that must agree do not (a site of another client, a ticket that is closed...).
+    Inconsistent,
+    /// The app has not been set up yet (no shop, no technician, no device code).
+    NotOnboarded,
+    /// The database file is not a Rapportino database.
+    DatabaseNotOurs,
+    /// The database was written by a newer Rapportino: upgrade the app.
+    DatabaseTooNew,
+    /// Any other storage failure.
+    Database,
+    /// A file could not be read or written.
+    Io,
+}
+
+impl Code {
+    /// The code as it appears on the wire and on the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Required => "REQUIRED",
+            Code::TooLong => "TOO_LONG",
+            Code::InvalidFormat => "INVALID_FORMAT",
+            Code::InvalidVatNumber => "INVALID_VAT_NUMBER",
+            Code::InvalidFiscalCode => "INVALID_FISCAL_CODE",
+            Code::NotFound => "NOT_FOUND",
+            Code::AlreadyExists => "ALREADY_EXISTS",
+            Code::IllegalTransition => "ILLEGAL_TRANSITION",
+            Code::TimerAlreadyRunning => "TIMER_ALREADY_RUNNING",
+            Code::TimerState => "TIMER_STATE",
+            Code::Inconsistent => "INCONSISTENT",
+            Code::NotOnboarded => "NOT_ONBOARDED",
+            Code::DatabaseNotOurs => "DATABASE_NOT_OURS",
+            Code::DatabaseTooNew => "DATABASE_TOO_NEW",
+            Code::Database => "DATABASE",
+            Code::Io => "IO",
+        }
+    }
+}
+
+/// The core's error.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// User input was rejected; `field` names the input field (e.g. `vat_number`).
+    #[error("{field}: {message}")]
+    Invalid {
+        code: Code,
+        field: &'static str,
+        message: String,
+    },
+    #[error("{entity} not found: {id}")]
+    NotFound { entity: &'static str, id: String },
+    #[error("{what} already exists: {value}")]
+    AlreadyExists { what: &'static str, value: String },
+    #[error("illegal status transition: {from} → {to}")]
+    IllegalTransition { from: String, to: String },
+    #[error("technician already has a running timer on intervention {intervention_id}")]
+    TimerAlreadyRunning { intervention_id: String },
+    #[error("{0}")]
+    TimerState(String),
+    #[error("{0}")]
+    Inconsistent(String),
+    #[error("Rapportino is not set up on this device yet (run onboarding)")]
+    NotOnboarded,
+    #[error("{0} is not a Rapportino database")]
+    DatabaseNotOurs(String),
+    #[error("the database has schema version {found}, this binary knows up to {supported}: upgrade Rapportino")]
+    DatabaseTooNew { found: i64, supported: i64 },
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn code(&self) -> Code {
+        match self {
+            Error::Invalid { code, .. } => *code,
+            Error::NotFound { .. } => Code::NotFound,
+            Error::AlreadyExists { .. } => Code::AlreadyExists,
+            Error::IllegalTransition { .. } => Code::IllegalTransition,
+            Error::TimerAlreadyRunning { .. } => Code::TimerAlreadyRunning,
+            Error::TimerState(_) => Code::TimerState,
+            Error::Inconsistent(_) => Code::Inconsistent,
+            Error::NotOnboarded => Code::NotOnboarded,
+            Error::DatabaseNotOurs(_) => Code::DatabaseNotOurs,
+            Error::DatabaseTooNew { .. } => Code::DatabaseTooNew,
+            Error::Database(_) => Code::Database,
+            Error::Io(_) => Code::Io,
+        }
+    }
+
+    /// The input field the error concerns, when there is one (the UI shows the message beside it).
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub fn invalid(code: Code, field: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            code,
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub fn required(field: &'static str) -> Self {
+        Error::invalid(Code::Required, field, "is required")
+    }
+
+    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        Error::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+
+    /// The serialisable form sent to the UI and printed by the CLI's `--json`.
+    pub fn to_payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code(),
+            message: self.to_string(),
+            field: self.field().map(str::to_owned),
+        }
+    }
+}
+
+/// `{code, message, field}`: what crosses the boundary to the UI and scripts.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErrorPayload {
+    pub code: Code,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_stable_strings() {
+        for code in [
+            Code::Required,
+            Code::InvalidVatNumber,
+            Code::TimerAlreadyRunning,
+            Code::DatabaseTooNew,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn payload_carries_the_field() {
+        let p = Error::required("name").to_payload();
+        assert_eq!(p.code, Code::Required);
+        assert_eq!(p.field.as_deref(), Some("name"));
+    }
+}

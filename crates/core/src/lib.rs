@@ -1,0 +1,41 @@
+//! # rapportino-core
+//!
+//! The whole domain of Rapportino as a plain library: no Tauri, no HTTP. The desktop app, the CLI
+//! and (later) the sync hub are thin front ends over these functions.
+//!
+//! Layout — nouns and their verbs, one module each:
+//! - [`store`]: the SQLite database, migrations, and the one write path ([`store::WriteTx`]) that
+//!   appends every change to the change log in the same transaction;
+//! - [`setup`] (onboarding, device code, shop settings), [`technicians`], [`clients`], [`sites`],
+//!   [`contacts`], [`tickets`] (numbering, status machine), [`interventions`] (timer, time entries,
+//!   materials, escalation), [`search`] (FTS5);
+//! - [`validate`]: text limits, e-mail, Partita IVA and Codice Fiscale;
+//! - [`demo`]: deterministic Italian demo data, up to millions of interventions;
+//! - [`error`]: the one error type, with stable codes.
+//!
+//! How to add a use case: write a function `verb(store: &mut Store, input: &Input) -> Result<Out>`
+//! in the noun's module; validate first, then do every write inside one `store.write(|tx| …)`.
+//! Then expose it as a Tauri command (`src-tauri/src/commands/`) and a CLI subcommand.
+
+pub mod bindings;
+pub mod clients;
+pub mod contacts;
+pub mod demo;
+pub mod error;
+pub mod hlc;
+pub mod ids;
+pub mod interventions;
+mod macros;
+pub mod paging;
+pub mod search;
+pub mod setup;
+pub mod sites;
+pub mod store;
+pub mod technicians;
+pub mod tickets;
+pub mod time;
+pub mod validate;
+
+pub use error::{Code, Error, ErrorPayload, Result};
+pub use paging::{Page, PageRequest};
+pub use store::Store;

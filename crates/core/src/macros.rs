@@ -1,0 +1,73 @@
+//! `string_enum!`: an enum stored as text in SQLite, sent as snake_case JSON, typed in TypeScript,
+//! parsed from CLI input with a clear error listing the accepted values.
+
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, field = $field:literal {
+            $($(#[$vmeta:meta])* $variant:ident => $text:literal),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::error::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let t = s.trim().to_lowercase().replace('-', "_");
+                match t.as_str() {
+                    $($text => Ok($name::$variant),)*
+                    _ => Err($crate::error::Error::invalid(
+                        $crate::error::Code::InvalidFormat,
+                        $field,
+                        format!(
+                            "{s:?} is not one of: {}",
+                            [$($text),*].join(", ")
+                        ),
+                    )),
+                }
+            }
+        }
+
+        impl rusqlite::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                v.as_str()?
+                    .parse()
+                    .map_err(|e: $crate::error::Error| rusqlite::types::FromSqlError::Other(Box::new(e)))
+            }
+        }
+
+        impl From<$name> for serde_json::Value {
+            fn from(v: $name) -> Self {
+                serde_json::Value::String(v.as_str().to_owned())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;

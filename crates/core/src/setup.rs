@@ -1,0 +1,241 @@
+//! First start and shop settings: who this device belongs to, its code, the shop's data.
+//!
+//! The device code goes into every ticket (and later report) number the device issues, so it must
+//! differ between devices: it defaults to the technician's code, and a technician's second laptop
+//! gets `MR2`, `MR3`… Codes are checked against every device this database knows; the sync hub
+//! re-checks them at enrolment across the whole shop.
+
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Code, Error, Result};
+use crate::ids::TechnicianId;
+use crate::store::{field, local_get, Entity, Store};
+use crate::technicians::{self, Technician, TechnicianInput};
+use crate::validate::{self, limits};
+
+/// What the shop prints on reports and statements.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct ShopProfile {
+    pub name: String,
+    #[serde(default)]
+    pub street: Option<String>,
+    #[serde(default)]
+    pub postcode: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub province: Option<String>,
+    #[serde(default)]
+    pub vat_number: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// Labels of the three severity classes. The classes are fixed; what a shop calls them is not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SeverityLabels {
+    pub blocking: String,
+    pub degraded: String,
+    pub request: String,
+}
+
+impl Default for SeverityLabels {
+    fn default() -> Self {
+        SeverityLabels {
+            blocking: "Bloccante".into(),
+            degraded: "Disservizio".into(),
+            request: "Richiesta".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct OnboardingInput {
+    pub shop_name: String,
+    pub technician_name: String,
+    pub technician_code: String,
+    /// Defaults to the technician's code.
+    #[ts(optional)]
+    pub device_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SetupStatus {
+    pub onboarded: bool,
+    pub device_id: String,
+    pub device_code: Option<String>,
+    pub technician: Option<Technician>,
+    pub shop: Option<ShopProfile>,
+    pub severity_labels: SeverityLabels,
+}
+
+pub fn status(store: &Store) -> Result<SetupStatus> {
+    let device_code = local_get(store.conn(), "device_code")?;
+    let technician = match local_get(store.conn(), "technician_id")? {
+        Some(id) => Some(technicians::get(store, id.parse()?)?),
+        None => None,
+    };
+    Ok(SetupStatus {
+        onboarded: device_code.is_some() && technician.is_some(),
+        device_id: store.device_id()?.to_string(),
+        device_code,
+        technician,
+        shop: get_setting(store, "shop")?,
+        severity_labels: get_setting(store, "severity_labels")?.unwrap_or_default(),
+    })
+}
+
+/// The technician using this device; `NOT_ONBOARDED` before onboarding.
+pub fn current_technician(conn: &rusqlite::Connection) -> Result<TechnicianId> {
+    local_get(conn, "technician_id")?.ok_or(Error::NotOnboarded)?.parse()
+}
+
+/// This device's code; `NOT_ONBOARDED` before onboarding.
+pub fn device_code(conn: &rusqlite::Connection) -> Result<String> {
+    local_get(conn, "device_code")?.ok_or(Error::NotOnboarded)
+}
+
+/// Sets the shop up on this device: shop name, the technician (created, or found by code when the
+/// database already knows them) and this device's code. One transaction; nothing is written on error.
+pub fn onboard(store: &mut Store, input: &OnboardingInput) -> Result<SetupStatus> {
+    let shop_name = validate::required_text("shop_name", &input.shop_name, limits::NAME)?;
+    let tech_code = validate::technician_code("technician_code", &input.technician_code)?;
+    let device_code = match input.device_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => validate::device_code("device_code", c)?,
+        None => tech_code.clone(),
+    };
+    if local_get(store.conn(), "device_code")?.is_some() {
+        return Err(Error::invalid(Code::AlreadyExists, "device_code", "this device is already set up"));
+    }
+    store.write(|tx| {
+        let tech = match technicians::find_by_code(tx.conn(), &tech_code)? {
+            Some(t) => t,
+            None => technicians::insert(
+                tx,
+                &TechnicianInput {
+                    code: tech_code.clone(),
+                    name: input.technician_name.clone(),
+                    ..Default::default()
+                },
+            )
+            .map_err(|e| rename_field(e, "technician_"))?,
+        };
+        let taken: Option<String> = tx
+            .conn()
+            .query_row("SELECT code FROM devices WHERE code = ?1", [&device_code], |r| r.get(0))
+            .optional()?;
+        if taken.is_some() {
+            return Err(Error::invalid(
+                Code::AlreadyExists,
+                "device_code",
+                format!(
+                    "device code {device_code} is used by another device; try {}",
+                    suggest_device_code(tx.conn(), &tech_code)?
+                ),
+            ));
+        }
+        let shop = ShopProfile {
+            name: shop_name.clone(),
+            ..get_setting_conn::<ShopProfile>(tx.conn(), "shop")?.unwrap_or_default()
+        };
+        tx.upsert(Entity::Setting, "shop", vec![("value", to_json_text(&shop)?)])?;
+        let device_id = tx.device_id();
+        tx.insert(
+            Entity::Device,
+            &device_id.to_string(),
+            vec![
+                ("code", field::text(&device_code)),
+                ("technician_id", field::text(tech.id.to_string())),
+                ("name", field::opt_text(hostname())),
+            ],
+        )?;
+        tx.set_local("device_code", &device_code)?;
+        tx.set_local("technician_id", &tech.id.to_string())?;
+        Ok(())
+    })?;
+    status(store)
+}
+
+/// The first free code among `MR`, `MR2`, `MR3`…
+pub fn suggest_device_code(conn: &rusqlite::Connection, technician_code: &str) -> Result<String> {
+    let base = technician_code.trim().to_uppercase();
+    for n in 1..100 {
+        let candidate = if n == 1 { base.clone() } else { format!("{base}{n}") };
+        let taken: bool = conn.prepare_cached("SELECT 1 FROM devices WHERE code = ?1")?.exists([&candidate])?;
+        if !taken {
+            return Ok(candidate);
+        }
+    }
+    Err(Error::invalid(Code::AlreadyExists, "device_code", "no free device code"))
+}
+
+pub fn update_shop(store: &mut Store, profile: &ShopProfile) -> Result<ShopProfile> {
+    let clean = ShopProfile {
+        name: validate::required_text("name", &profile.name, limits::NAME)?,
+        street: validate::optional_text("street", profile.street.as_deref(), limits::ADDRESS)?,
+        postcode: validate::optional_postcode("postcode", profile.postcode.as_deref())?,
+        city: validate::optional_text("city", profile.city.as_deref(), limits::SHORT)?,
+        province: validate::optional_province("province", profile.province.as_deref())?,
+        vat_number: profile
+            .vat_number
+            .as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| validate::validate_vat_number("vat_number", v))
+            .transpose()?,
+        email: validate::optional_email("email", profile.email.as_deref())?,
+        phone: validate::optional_phone("phone", profile.phone.as_deref())?,
+    };
+    store.write(|tx| tx.upsert(Entity::Setting, "shop", vec![("value", to_json_text(&clean)?)]))?;
+    Ok(clean)
+}
+
+pub fn set_severity_labels(store: &mut Store, labels: &SeverityLabels) -> Result<SeverityLabels> {
+    let clean = SeverityLabels {
+        blocking: validate::required_text("blocking", &labels.blocking, 40)?,
+        degraded: validate::required_text("degraded", &labels.degraded, 40)?,
+        request: validate::required_text("request", &labels.request, 40)?,
+    };
+    store.write(|tx| tx.upsert(Entity::Setting, "severity_labels", vec![("value", to_json_text(&clean)?)]))?;
+    Ok(clean)
+}
+
+fn get_setting<T: serde::de::DeserializeOwned>(store: &Store, key: &str) -> Result<Option<T>> {
+    get_setting_conn(store.conn(), key)
+}
+
+fn get_setting_conn<T: serde::de::DeserializeOwned>(conn: &rusqlite::Connection, key: &str) -> Result<Option<T>> {
+    let raw: Option<String> = conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?;
+    Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+fn to_json_text<T: Serialize>(v: &T) -> Result<serde_json::Value> {
+    serde_json::to_string(v)
+        .map(serde_json::Value::String)
+        .map_err(|e| Error::Inconsistent(e.to_string()))
+}
+
+fn hostname() -> Option<String> {
+    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty())
+}
+
+/// Prefixes the field of a validation error (technician `name` → `technician_name`).
+fn rename_field(e: Error, prefix: &'static str) -> Error {
+    match e {
+        Error::Invalid { code, field, message } => Error::Invalid {
+            code,
+            field: match (prefix, field) {
+                ("technician_", "name") => "technician_name",
+                ("technician_", "code") => "technician_code",
+                _ => field,
+            },
+            message,
+        },
+        other => other,
+    }
+}

@@ -1,0 +1,111 @@
+//! Sites (sedi): the client's addresses where on-site work happens.
+
+use rusqlite::{OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::clients;
+use crate::error::{Error, Result};
+use crate::ids::{ClientId, SiteId};
+use crate::store::{field, Entity, Fields, Store};
+use crate::validate::{self, limits};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Site {
+    pub id: SiteId,
+    pub client_id: ClientId,
+    pub name: String,
+    pub street: Option<String>,
+    pub postcode: Option<String>,
+    pub city: Option<String>,
+    pub province: Option<String>,
+    pub notes: Option<String>,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct SiteInput {
+    pub name: String,
+    #[ts(optional)]
+    pub street: Option<String>,
+    #[ts(optional)]
+    pub postcode: Option<String>,
+    #[ts(optional)]
+    pub city: Option<String>,
+    #[ts(optional)]
+    pub province: Option<String>,
+    #[ts(optional)]
+    pub notes: Option<String>,
+}
+
+const COLUMNS: &str = "id, client_id, name, street, postcode, city, province, notes, archived";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
+    Ok(Site {
+        id: r.get(0)?,
+        client_id: r.get(1)?,
+        name: r.get(2)?,
+        street: r.get(3)?,
+        postcode: r.get(4)?,
+        city: r.get(5)?,
+        province: r.get(6)?,
+        notes: r.get(7)?,
+        archived: r.get(8)?,
+    })
+}
+
+pub(crate) fn validated_fields(input: &SiteInput) -> Result<Fields> {
+    Ok(vec![
+        ("name", field::text(validate::required_text("name", &input.name, limits::NAME)?)),
+        ("street", field::opt_text(validate::optional_text("street", input.street.as_deref(), limits::ADDRESS)?)),
+        ("postcode", field::opt_text(validate::optional_postcode("postcode", input.postcode.as_deref())?)),
+        ("city", field::opt_text(validate::optional_text("city", input.city.as_deref(), limits::SHORT)?)),
+        ("province", field::opt_text(validate::optional_province("province", input.province.as_deref())?)),
+        ("notes", field::opt_text(validate::optional_text("notes", input.notes.as_deref(), limits::NOTES)?)),
+    ])
+}
+
+pub fn create(store: &mut Store, client_id: ClientId, input: &SiteInput) -> Result<Site> {
+    let mut fields = validated_fields(input)?;
+    clients::ensure_exists(store.conn(), client_id)?;
+    fields.insert(0, ("client_id", field::text(client_id.to_string())));
+    let id = SiteId::new();
+    store.write(|tx| tx.insert(Entity::Site, &id.to_string(), fields))?;
+    get(store, id)
+}
+
+pub fn update(store: &mut Store, id: SiteId, input: &SiteInput) -> Result<Site> {
+    let fields = validated_fields(input)?;
+    store.write(|tx| tx.update(Entity::Site, &id.to_string(), fields))?;
+    get(store, id)
+}
+
+pub fn get(store: &Store, id: SiteId) -> Result<Site> {
+    store
+        .conn()
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM sites WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("site", id))
+}
+
+pub fn list_for_client(store: &Store, client_id: ClientId) -> Result<Vec<Site>> {
+    let mut stmt = store
+        .conn()
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM sites WHERE client_id = ?1 ORDER BY archived, name"))?;
+    let rows = stmt.query_map([client_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Fails unless `site_id` exists and belongs to `client_id`.
+pub(crate) fn ensure_belongs(conn: &rusqlite::Connection, site_id: SiteId, client_id: ClientId) -> Result<()> {
+    let owner: Option<ClientId> = conn
+        .prepare_cached("SELECT client_id FROM sites WHERE id = ?1")?
+        .query_row([site_id], |r| r.get(0))
+        .optional()?;
+    match owner {
+        None => Err(Error::not_found("site", site_id)),
+        Some(c) if c != client_id => Err(Error::Inconsistent(format!("site {site_id} belongs to another client"))),
+        Some(_) => Ok(()),
+    }
+}

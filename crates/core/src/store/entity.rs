@@ -1,0 +1,75 @@
+//! The kinds of synced record, with the table each lives in.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Setting,
+    Technician,
+    Device,
+    Client,
+    Site,
+    Contact,
+    Ticket,
+    TicketEvent,
+    Intervention,
+    Material,
+    TimeEntry,
+}
+
+impl Entity {
+    pub fn table(self) -> &'static str {
+        match self {
+            Entity::Setting => "settings",
+            Entity::Technician => "technicians",
+            Entity::Device => "devices",
+            Entity::Client => "clients",
+            Entity::Site => "sites",
+            Entity::Contact => "contacts",
+            Entity::Ticket => "tickets",
+            Entity::TicketEvent => "ticket_events",
+            Entity::Intervention => "interventions",
+            Entity::Material => "materials",
+            Entity::TimeEntry => "time_entries",
+        }
+    }
+
+    /// The name used in the change log and in errors.
+    pub fn name(self) -> &'static str {
+        match self {
+            Entity::Setting => "setting",
+            Entity::Technician => "technician",
+            Entity::Device => "device",
+            Entity::Client => "client",
+            Entity::Site => "site",
+            Entity::Contact => "contact",
+            Entity::Ticket => "ticket",
+            Entity::TicketEvent => "ticket_event",
+            Entity::Intervention => "intervention",
+            Entity::Material => "material",
+            Entity::TimeEntry => "time_entry",
+        }
+    }
+
+    /// The primary-key column.
+    pub fn key_column(self) -> &'static str {
+        match self {
+            Entity::Setting => "key",
+            _ => "id",
+        }
+    }
+
+    /// Whether rows carry `created_at`/`updated_at` maintained by the write path.
+    pub fn has_updated_at(self) -> bool {
+        !matches!(
+            self,
+            Entity::TicketEvent | Entity::Material | Entity::TimeEntry
+        )
+    }
+
+    pub fn has_created_at(self) -> bool {
+        !matches!(self, Entity::Setting | Entity::TicketEvent)
+    }
+}

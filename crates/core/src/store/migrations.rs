@@ -1,0 +1,67 @@
+//! Append-only migrations. `PRAGMA user_version` holds how many have been applied; a database
+//! with a higher number than this binary knows was written by a newer Rapportino and is refused.
+
+use rusqlite::Connection;
+
+use super::APPLICATION_ID;
+use crate::error::{Error, Result};
+
+/// Every migration, in order. Never edit or remove one that has shipped: add a new one.
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("migrations/0001_initial.sql"))];
+
+/// The schema version this binary writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub fn current_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies the missing migrations in one transaction.
+#[allow(clippy::disallowed_methods)] // migrations are the one place where raw SQL batches run
+pub fn apply(conn: &Connection) -> Result<()> {
+    let found = current_version(conn)?;
+    let supported = latest_version();
+    if found > supported {
+        return Err(Error::DatabaseTooNew { found, supported });
+    }
+    if found == supported {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    for (_, sql) in &MIGRATIONS[found as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.pragma_update(None, "user_version", supported)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Code;
+    use crate::store::Store;
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.db");
+        drop(Store::open(&p).unwrap());
+        {
+            let c = Connection::open(&p).unwrap();
+            c.pragma_update(None, "user_version", latest_version() + 1).unwrap();
+        }
+        let err = Store::open(&p).unwrap_err();
+        assert_eq!(err.code(), Code::DatabaseTooNew);
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let s = Store::open_in_memory().unwrap();
+        apply(s.conn()).unwrap();
+        assert_eq!(current_version(s.conn()).unwrap(), latest_version());
+    }
+}

@@ -1,0 +1,199 @@
+//! The local database: opening, schema migrations, and the one write path.
+//!
+//! Reads go through [`Store::conn`]. Every write goes through [`Store::write`], which hands a
+//! [`WriteTx`]: its `insert`/`update` helpers change a row *and* append the change record in the
+//! same SQLite transaction, so nothing is written that sync would not see.
+//!
+//! How to add a table: add a migration file under `migrations/` (never edit a shipped one), list
+//! it in [`migrations::MIGRATIONS`], add its variant to [`Entity`], and write through `WriteTx`.
+
+mod entity;
+pub mod migrations;
+mod write;
+
+pub use entity::Entity;
+pub use write::{field, read_change_log, ChangeRecord, Fields, WriteTx};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::ids::DeviceId;
+use crate::time::{Clock, SystemClock, DEFAULT_TZ};
+
+/// `PRAGMA application_id` of a Rapportino database ("RPTN").
+pub const APPLICATION_ID: i32 = 0x5250_544E;
+
+pub struct Store {
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Refuses a file that is not a Rapportino database, and one written by a newer binary.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Self::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private in-memory database (tests, benchmarks).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        let label = path.as_ref().map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // The first read of a non-SQLite file fails with NOTADB: that file is not ours.
+        let app_id: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| not_ours_or(e, &label))?;
+        let table_count: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(|e| not_ours_or(e, &label))?;
+        if app_id != APPLICATION_ID && !(app_id == 0 && table_count == 0) {
+            return Err(Error::DatabaseNotOurs(label));
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::apply(&conn)?;
+        let mut store = Store {
+            conn,
+            clock: Arc::new(SystemClock),
+            path,
+        };
+        store.ensure_device_identity()?;
+        Ok(store)
+    }
+
+    /// Replaces the clock (tests move time by hand).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The shop's time zone (local dates, yearly numbering).
+    pub fn tz(&self) -> Tz {
+        DEFAULT_TZ
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Read access. Writes must use [`Store::write`].
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one SQLite transaction; every row it changes is recorded in the change log.
+    /// Nothing is written if `f` fails.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>) -> Result<T> {
+        let now = self.clock.now();
+        let tz = self.tz();
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut wtx = WriteTx::begin(tx, now, tz)?;
+        let out = f(&mut wtx)?;
+        wtx.commit()?;
+        Ok(out)
+    }
+
+    /// This device's id, created with the database.
+    pub fn device_id(&self) -> Result<DeviceId> {
+        let s = local_get(&self.conn, "device_id")?.ok_or(Error::NotOnboarded)?;
+        s.parse()
+    }
+
+    fn ensure_device_identity(&mut self) -> Result<()> {
+        if local_get(&self.conn, "device_id")?.is_none() {
+            local_set(&self.conn, "device_id", &DeviceId::new().to_string())?;
+            local_set(&self.conn, "hlc", "0")?;
+        }
+        Ok(())
+    }
+}
+
+fn not_ours_or(e: rusqlite::Error, label: &str) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => Error::DatabaseNotOurs(label.to_owned()),
+        _ => Error::Database(e),
+    }
+}
+
+/// Device-local key/value (never synced).
+pub(crate) fn local_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM local_state WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub(crate) fn local_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO local_state (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Code;
+
+    #[test]
+    fn a_file_that_is_not_sqlite_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("notes.db");
+        std::fs::write(&p, b"this is a shopping list, not a database, and it is long enough").unwrap();
+        let err = Store::open(&p).unwrap_err();
+        assert_eq!(err.code(), Code::DatabaseNotOurs);
+    }
+
+    #[test]
+    fn another_apps_sqlite_database_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("other.db");
+        {
+            let c = Connection::open(&p).unwrap();
+            c.execute("CREATE TABLE recipes (name TEXT)", []).unwrap();
+        }
+        let err = Store::open(&p).unwrap_err();
+        assert_eq!(err.code(), Code::DatabaseNotOurs);
+        let c = Connection::open(&p).unwrap();
+        let n: i64 = c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1, "nothing was added to the foreign database");
+    }
+
+    #[test]
+    fn reopening_keeps_the_device_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.db");
+        let a = Store::open(&p).unwrap().device_id().unwrap();
+        let b = Store::open(&p).unwrap().device_id().unwrap();
+        assert_eq!(a, b);
+    }
+}

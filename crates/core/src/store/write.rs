@@ -1,0 +1,278 @@
+//! The one write path: row changes and their change records, in one transaction.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, OptionalExtension, Transaction};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+use super::entity::Entity;
+use super::{local_get, local_set};
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use crate::ids::{DeviceId, MutationId};
+use crate::time::format_instant;
+
+/// A change as recorded in the local change log (what sync will push).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ChangeRecord {
+    pub seq: i64,
+    pub mutation_id: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub op: String,
+    pub fields: Value,
+    pub hlc: Hlc,
+    pub device_id: String,
+    pub recorded_at: String,
+}
+
+/// A write transaction. Dropping it without [`WriteTx::commit`] rolls everything back.
+pub struct WriteTx<'c> {
+    tx: Transaction<'c>,
+    now: DateTime<Utc>,
+    now_text: String,
+    tz: Tz,
+    device_id: DeviceId,
+    hlc: Hlc,
+}
+
+pub type Fields = Vec<(&'static str, Value)>;
+
+impl<'c> WriteTx<'c> {
+    pub(super) fn begin(tx: Transaction<'c>, now: DateTime<Utc>, tz: Tz) -> Result<Self> {
+        let device_id: DeviceId = local_get(&tx, "device_id")?.ok_or(Error::NotOnboarded)?.parse()?;
+        let hlc = Hlc(local_get(&tx, "hlc")?.and_then(|s| s.parse().ok()).unwrap_or(0));
+        Ok(WriteTx {
+            tx,
+            now_text: format_instant(now),
+            now,
+            tz,
+            device_id,
+            hlc,
+        })
+    }
+
+    pub(super) fn commit(self) -> Result<()> {
+        local_set(&self.tx, "hlc", &self.hlc.0.to_string())?;
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// The instant of this transaction (one value for every row it writes).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn now_text(&self) -> &str {
+        &self.now_text
+    }
+
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    pub fn device_id(&self) -> DeviceId {
+        self.device_id
+    }
+
+    /// Reads inside the transaction.
+    pub fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
+    /// Inserts a row and records it. `created_at`/`updated_at` are added when the table has them.
+    pub fn insert(&mut self, entity: Entity, id: &str, mut fields: Fields) -> Result<()> {
+        if entity.has_created_at() {
+            fields.push(("created_at", Value::String(self.now_text.clone())));
+        }
+        if entity.has_updated_at() {
+            fields.push(("updated_at", Value::String(self.now_text.clone())));
+        }
+        let mut cols = String::from(entity.key_column());
+        let mut marks = String::from("?1");
+        for (i, (col, _)) in fields.iter().enumerate() {
+            cols.push_str(", ");
+            cols.push_str(col);
+            marks.push_str(&format!(", ?{}", i + 2));
+        }
+        let sql = format!("INSERT INTO {} ({cols}) VALUES ({marks})", entity.table());
+        let values = std::iter::once(SqlValue::Text(id.to_owned())).chain(fields.iter().map(|(_, v)| to_sql(v)));
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| constraint_error(e, entity))?;
+        self.record(entity, id, "insert", fields)
+    }
+
+    /// Updates the given fields of a row, recording only those whose value actually changes.
+    /// Returns whether anything changed. Fails with `NOT_FOUND` when the row does not exist.
+    pub fn update(&mut self, entity: Entity, id: &str, fields: Fields) -> Result<bool> {
+        let key = entity.key_column();
+        let cols: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
+        let select = format!("SELECT {} FROM {} WHERE {key} = ?1", cols.join(", "), entity.table());
+        let current: Option<Vec<SqlValue>> = self
+            .tx
+            .prepare_cached(&select)?
+            .query_row([id], |r| (0..cols.len()).map(|i| r.get::<_, SqlValue>(i)).collect())
+            .optional()?;
+        let current = current.ok_or_else(|| Error::not_found(entity.name(), id))?;
+        let mut changed: Fields = fields
+            .into_iter()
+            .zip(current)
+            .filter(|((_, new), old)| to_sql(new) != *old)
+            .map(|(f, _)| f)
+            .collect();
+        if changed.is_empty() {
+            return Ok(false);
+        }
+        if entity.has_updated_at() {
+            changed.push(("updated_at", Value::String(self.now_text.clone())));
+        }
+        let sets: Vec<String> = changed.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 2)).collect();
+        let sql = format!("UPDATE {} SET {} WHERE {key} = ?1", entity.table(), sets.join(", "));
+        let values = std::iter::once(SqlValue::Text(id.to_owned())).chain(changed.iter().map(|(_, v)| to_sql(v)));
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| constraint_error(e, entity))?;
+        self.record(entity, id, "update", changed)?;
+        Ok(true)
+    }
+
+    /// Deletes a row and records a tombstone. Fails with `NOT_FOUND` when the row does not exist.
+    pub fn delete(&mut self, entity: Entity, id: &str) -> Result<()> {
+        let sql = format!("DELETE FROM {} WHERE {} = ?1", entity.table(), entity.key_column());
+        let n = self.tx.prepare_cached(&sql)?.execute([id]).map_err(|e| constraint_error(e, entity))?;
+        if n == 0 {
+            return Err(Error::not_found(entity.name(), id));
+        }
+        self.record(entity, id, "delete", Vec::new())
+    }
+
+    /// Inserts or updates a settings-like row keyed by `id`.
+    pub fn upsert(&mut self, entity: Entity, id: &str, fields: Fields) -> Result<()> {
+        let exists: bool = self
+            .tx
+            .prepare_cached(&format!("SELECT 1 FROM {} WHERE {} = ?1", entity.table(), entity.key_column()))?
+            .exists([id])?;
+        if exists {
+            self.update(entity, id, fields).map(|_| ())
+        } else {
+            self.insert(entity, id, fields)
+        }
+    }
+
+    fn record(&mut self, entity: Entity, id: &str, op: &str, fields: Fields) -> Result<()> {
+        self.hlc = self.hlc.tick(self.now.timestamp_millis());
+        let map: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let json = serde_json::to_string(&map).map_err(|e| Error::Inconsistent(e.to_string()))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO change_log (mutation_id, entity, entity_id, op, fields, hlc, device_id, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(rusqlite::params![
+                MutationId::new().to_string(),
+                entity.name(),
+                id,
+                op,
+                json,
+                self.hlc.0,
+                self.device_id.to_string(),
+                self.now_text,
+            ])?;
+        Ok(())
+    }
+
+    /// Allocates the next number of a per-device, per-year sequence (`scope` is e.g. `T`). Runs in
+    /// this transaction, so a number is consumed only if the row using it is committed.
+    pub fn next_sequence(&mut self, scope: &str, year: i32) -> Result<i64> {
+        let next: i64 = self.tx.prepare_cached(
+            "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, 2)
+             ON CONFLICT (scope, year) DO UPDATE SET next = next + 1
+             RETURNING next - 1",
+        )?
+        .query_row(rusqlite::params![scope, year], |r| r.get(0))?;
+        Ok(next)
+    }
+
+    /// Writes device-local state (never synced).
+    pub fn set_local(&mut self, key: &str, value: &str) -> Result<()> {
+        local_set(&self.tx, key, value)
+    }
+}
+
+/// JSON field value → SQLite value. Booleans are stored as 0/1.
+pub(crate) fn to_sql(v: &Value) -> SqlValue {
+    match v {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Number(n) => n.as_i64().map_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0)), SqlValue::Integer),
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(other.to_string()),
+    }
+}
+
+/// Unique-constraint violations become `ALREADY_EXISTS`, foreign keys `NOT_FOUND`.
+fn constraint_error(e: rusqlite::Error, entity: Entity) -> Error {
+    if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+        let msg = msg.clone().unwrap_or_default();
+        match f.extended_code {
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                return Error::AlreadyExists {
+                    what: entity.name(),
+                    value: msg,
+                };
+            }
+            rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                return Error::Inconsistent(format!("{}: a referenced record does not exist", entity.name()));
+            }
+            _ => {}
+        }
+    }
+    Error::Database(e)
+}
+
+/// Helpers to build field lists tersely.
+pub mod field {
+    use serde_json::Value;
+
+    pub fn text(v: impl Into<String>) -> Value {
+        Value::String(v.into())
+    }
+    pub fn opt_text(v: Option<impl Into<String>>) -> Value {
+        v.map_or(Value::Null, |s| Value::String(s.into()))
+    }
+    pub fn int(v: i64) -> Value {
+        Value::from(v)
+    }
+    pub fn real(v: f64) -> Value {
+        Value::from(v)
+    }
+    pub fn flag(v: bool) -> Value {
+        Value::Bool(v)
+    }
+    pub fn opt_id(v: Option<impl ToString>) -> Value {
+        v.map_or(Value::Null, |s| Value::String(s.to_string()))
+    }
+}
+
+/// Reads the change log after `after_seq` (sync and tests).
+pub fn read_change_log(conn: &rusqlite::Connection, after_seq: i64, limit: i64) -> Result<Vec<ChangeRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, mutation_id, entity, entity_id, op, fields, hlc, device_id, recorded_at
+         FROM change_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map([after_seq, limit], |r| {
+        let fields: String = r.get(5)?;
+        Ok(ChangeRecord {
+            seq: r.get(0)?,
+            mutation_id: r.get(1)?,
+            entity: r.get(2)?,
+            entity_id: r.get(3)?,
+            op: r.get(4)?,
+            fields: serde_json::from_str(&fields).unwrap_or(Value::Null),
+            hlc: Hlc(r.get(6)?),
+            device_id: r.get(7)?,
+            recorded_at: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,546 @@
+//! Tickets (segnalazioni): every request becomes one, with a number issued offline by this device.
+
+mod status;
+
+pub use status::TicketStatus;
+
+use rusqlite::{OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Code, Error, Result};
+use crate::ids::{ClientId, ContactId, SiteId, TechnicianId, TicketEventId, TicketId};
+use crate::interventions::{self, InterventionFilter, InterventionSummary};
+use crate::macros::string_enum;
+use crate::paging::{Page, PageRequest};
+use crate::setup;
+use crate::store::{field, Entity, Fields, Store, WriteTx};
+use crate::time::{format_instant, local_year, parse_user_instant};
+use crate::validate::{self, limits};
+use crate::{clients, contacts, sites};
+
+string_enum! {
+    /// How the request reached the shop.
+    Origin, field = "origin" {
+        Phone => "phone",
+        Email => "email",
+        WebForm => "web_form",
+        Monitoring => "monitoring",
+        Chat => "chat",
+        OnSite => "on_site",
+        Other => "other",
+    }
+}
+
+string_enum! {
+    /// The three severity classes (labels are configurable, the classes are not).
+    Severity, field = "severity" {
+        /// Whole service down for all users, no workaround.
+        Blocking => "blocking",
+        /// Partial outage or degraded service.
+        Degraded => "degraded",
+        /// No impact: configuration changes, information, questions.
+        Request => "request",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub number: String,
+    pub client_id: ClientId,
+    pub contact_id: Option<ContactId>,
+    pub site_id: Option<SiteId>,
+    pub origin: Origin,
+    pub severity: Severity,
+    pub urgent: bool,
+    pub category: Option<String>,
+    pub is_bug: bool,
+    pub title: String,
+    pub description: Option<String>,
+    pub status: TicketStatus,
+    pub reported_at: String,
+    pub opened_at: String,
+    pub taken_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub cancelled_at: Option<String>,
+    pub estimated_resolution_at: Option<String>,
+    pub assigned_technician_id: Option<TechnicianId>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NewTicket {
+    pub client_id: ClientId,
+    #[ts(optional)]
+    pub contact_id: Option<ContactId>,
+    #[ts(optional)]
+    pub site_id: Option<SiteId>,
+    pub origin: Origin,
+    pub severity: Severity,
+    #[serde(default)]
+    pub urgent: bool,
+    #[ts(optional)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub is_bug: bool,
+    pub title: String,
+    #[ts(optional)]
+    pub description: Option<String>,
+    /// When the client reported the problem (default: now). RFC 3339 or local `dd/mm/yyyy HH:MM`.
+    #[ts(optional)]
+    pub reported_at: Option<String>,
+    #[ts(optional)]
+    pub assigned_technician_id: Option<TechnicianId>,
+}
+
+/// Edits to a ticket's details; absent fields are left as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct TicketPatch {
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[ts(optional)]
+    pub description: Option<String>,
+    #[ts(optional)]
+    pub severity: Option<Severity>,
+    #[ts(optional)]
+    pub urgent: Option<bool>,
+    #[ts(optional)]
+    pub category: Option<String>,
+    #[ts(optional)]
+    pub is_bug: Option<bool>,
+    #[ts(optional)]
+    pub assigned_technician_id: Option<TechnicianId>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TicketSummary {
+    pub id: TicketId,
+    pub number: String,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub title: String,
+    pub origin: Origin,
+    pub severity: Severity,
+    pub urgent: bool,
+    pub status: TicketStatus,
+    pub opened_at: String,
+    pub assigned_technician_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TicketEvent {
+    pub id: TicketEventId,
+    pub from_status: Option<TicketStatus>,
+    pub to_status: TicketStatus,
+    pub at: String,
+    pub technician_id: Option<TechnicianId>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TicketDetail {
+    pub ticket: Ticket,
+    pub client_name: String,
+    pub contact_name: Option<String>,
+    pub assigned_technician_name: Option<String>,
+    pub events: Vec<TicketEvent>,
+    pub interventions: Vec<InterventionSummary>,
+    /// The statuses this ticket may move to now.
+    pub next_statuses: Vec<TicketStatus>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct TicketFilter {
+    #[ts(optional)]
+    pub client_id: Option<ClientId>,
+    #[ts(optional)]
+    pub technician_id: Option<TechnicianId>,
+    #[ts(optional)]
+    pub status: Option<TicketStatus>,
+    /// Only new, taken, in progress and waiting tickets.
+    #[ts(optional)]
+    pub open_only: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TransitionInput {
+    pub to: TicketStatus,
+    #[ts(optional)]
+    pub note: Option<String>,
+    /// Who takes the ticket in charge (default: this device's technician).
+    #[ts(optional)]
+    pub technician_id: Option<TechnicianId>,
+    /// When taking in charge: the estimated resolution, if one can be given.
+    #[ts(optional)]
+    pub estimated_resolution_at: Option<String>,
+}
+
+impl TransitionInput {
+    pub fn to(to: TicketStatus) -> Self {
+        TransitionInput {
+            to,
+            note: None,
+            technician_id: None,
+            estimated_resolution_at: None,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, number, client_id, contact_id, site_id, origin, severity, urgent, category, is_bug, \
+    title, description, status, reported_at, opened_at, taken_at, resolved_at, closed_at, cancelled_at, \
+    estimated_resolution_at, assigned_technician_id, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
+    Ok(Ticket {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        client_id: r.get(2)?,
+        contact_id: r.get(3)?,
+        site_id: r.get(4)?,
+        origin: r.get(5)?,
+        severity: r.get(6)?,
+        urgent: r.get(7)?,
+        category: r.get(8)?,
+        is_bug: r.get(9)?,
+        title: r.get(10)?,
+        description: r.get(11)?,
+        status: r.get(12)?,
+        reported_at: r.get(13)?,
+        opened_at: r.get(14)?,
+        taken_at: r.get(15)?,
+        resolved_at: r.get(16)?,
+        closed_at: r.get(17)?,
+        cancelled_at: r.get(18)?,
+        estimated_resolution_at: r.get(19)?,
+        assigned_technician_id: r.get(20)?,
+        created_at: r.get(21)?,
+        updated_at: r.get(22)?,
+    })
+}
+
+/// `T-{year}-{device code}-{seq:04}`.
+pub fn format_number(prefix: &str, year: i32, device_code: &str, seq: i64) -> String {
+    format!("{prefix}-{year}-{device_code}-{seq:04}")
+}
+
+/// Opens a ticket: validates, allocates the number and writes the ticket and its first event in
+/// one transaction.
+pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
+    let title = validate::required_text("title", &input.title, limits::NAME)?;
+    let description = validate::optional_text("description", input.description.as_deref(), limits::DESCRIPTION)?;
+    let category = validate::optional_text("category", input.category.as_deref(), limits::SHORT)?;
+    let now = store.now();
+    let reported_at = match input.reported_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => now,
+        Some(s) => {
+            let t = parse_user_instant("reported_at", s, store.tz())?;
+            if t > now + chrono::Duration::minutes(5) {
+                return Err(Error::invalid(Code::InvalidFormat, "reported_at", "is in the future"));
+            }
+            t.min(now)
+        }
+    };
+    let id = TicketId::new();
+    store.write(|tx| {
+        let conn = tx.conn();
+        let device_code = setup::device_code(conn)?;
+        clients::ensure_exists(conn, input.client_id).map_err(|e| with_field(e, "client_id"))?;
+        if let Some(c) = input.contact_id {
+            contacts::ensure_belongs(conn, c, input.client_id).map_err(|e| with_field(e, "contact_id"))?;
+        }
+        if let Some(s) = input.site_id {
+            sites::ensure_belongs(conn, s, input.client_id).map_err(|e| with_field(e, "site_id"))?;
+        }
+        if let Some(t) = input.assigned_technician_id {
+            ensure_technician(conn, t)?;
+        }
+        let year = local_year(tx.now(), tx.tz());
+        let seq = tx.next_sequence("T", year)?;
+        let number = format_number("T", year, &device_code, seq);
+        let now_text = tx.now_text().to_owned();
+        tx.insert(
+            Entity::Ticket,
+            &id.to_string(),
+            vec![
+                ("number", field::text(number)),
+                ("client_id", field::text(input.client_id.to_string())),
+                ("contact_id", field::opt_id(input.contact_id)),
+                ("site_id", field::opt_id(input.site_id)),
+                ("origin", input.origin.into()),
+                ("severity", input.severity.into()),
+                ("urgent", field::flag(input.urgent)),
+                ("category", field::opt_text(category.clone())),
+                ("is_bug", field::flag(input.is_bug)),
+                ("title", field::text(&title)),
+                ("description", field::opt_text(description.clone())),
+                ("status", TicketStatus::New.into()),
+                ("reported_at", field::text(format_instant(reported_at))),
+                ("opened_at", field::text(&now_text)),
+                ("assigned_technician_id", field::opt_id(input.assigned_technician_id)),
+            ],
+        )?;
+        append_event(tx, id, None, TicketStatus::New, None)?;
+        Ok(())
+    })?;
+    get(store, id)
+}
+
+pub fn update(store: &mut Store, id: TicketId, patch: &TicketPatch) -> Result<Ticket> {
+    let mut fields: Fields = Vec::new();
+    if let Some(t) = &patch.title {
+        fields.push(("title", field::text(validate::required_text("title", t, limits::NAME)?)));
+    }
+    if let Some(d) = &patch.description {
+        fields.push((
+            "description",
+            field::opt_text(validate::optional_text("description", Some(d), limits::DESCRIPTION)?),
+        ));
+    }
+    if let Some(s) = patch.severity {
+        fields.push(("severity", s.into()));
+    }
+    if let Some(u) = patch.urgent {
+        fields.push(("urgent", field::flag(u)));
+    }
+    if let Some(c) = &patch.category {
+        fields.push(("category", field::opt_text(validate::optional_text("category", Some(c), limits::SHORT)?)));
+    }
+    if let Some(b) = patch.is_bug {
+        fields.push(("is_bug", field::flag(b)));
+    }
+    if let Some(t) = patch.assigned_technician_id {
+        ensure_technician(store.conn(), t)?;
+        fields.push(("assigned_technician_id", field::text(t.to_string())));
+    }
+    let current = get(store, id)?;
+    if !fields.is_empty() {
+        if matches!(current.status, TicketStatus::Closed | TicketStatus::Cancelled) {
+            return Err(Error::Inconsistent(format!("ticket {} is {} and cannot be edited", current.number, current.status)));
+        }
+        store.write(|tx| tx.update(Entity::Ticket, &id.to_string(), fields))?;
+    }
+    get(store, id)
+}
+
+/// Moves a ticket through its state machine, stamping the matching instant and logging the event.
+pub fn transition(store: &mut Store, id: TicketId, input: &TransitionInput) -> Result<Ticket> {
+    let note = validate::optional_text("note", input.note.as_deref(), limits::NOTES)?;
+    let estimate = input
+        .estimated_resolution_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| parse_user_instant("estimated_resolution_at", s, store.tz()))
+        .transpose()?;
+    if let Some(e) = estimate {
+        if e < store.now() {
+            return Err(Error::invalid(Code::InvalidFormat, "estimated_resolution_at", "is in the past"));
+        }
+    }
+    store.write(|tx| transition_in(tx, id, input.to, input.technician_id, estimate.map(format_instant), note))?;
+    get(store, id)
+}
+
+/// The transition inside an open transaction (the timer uses it to move a ticket to in progress).
+pub(crate) fn transition_in(
+    tx: &mut WriteTx<'_>,
+    id: TicketId,
+    to: TicketStatus,
+    technician_id: Option<TechnicianId>,
+    estimate: Option<String>,
+    note: Option<String>,
+) -> Result<()> {
+    let (from, taken_at): (TicketStatus, Option<String>) = tx
+        .conn()
+        .prepare_cached("SELECT status, taken_at FROM tickets WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| Error::not_found("ticket", id))?;
+    if !from.can_move_to(to) {
+        return Err(Error::IllegalTransition {
+            from: from.to_string(),
+            to: to.to_string(),
+        });
+    }
+    if matches!(to, TicketStatus::Resolved | TicketStatus::Cancelled) && interventions::ticket_has_running_timer(tx.conn(), id)? {
+        return Err(Error::TimerState("a timer is running on this ticket: stop it first".into()));
+    }
+    let now = field::text(tx.now_text());
+    let mut fields: Fields = vec![("status", to.into())];
+    let tech = match technician_id {
+        Some(t) => {
+            ensure_technician(tx.conn(), t)?;
+            Some(t)
+        }
+        None => setup::current_technician(tx.conn()).ok(),
+    };
+    match to {
+        TicketStatus::Taken => {
+            if taken_at.is_none() {
+                fields.push(("taken_at", now));
+            }
+            fields.push(("assigned_technician_id", field::opt_id(tech)));
+            if estimate.is_some() {
+                fields.push(("estimated_resolution_at", field::opt_text(estimate)));
+            }
+        }
+        TicketStatus::InProgress if from == TicketStatus::Resolved => fields.push(("resolved_at", serde_json::Value::Null)),
+        TicketStatus::Resolved => fields.push(("resolved_at", now)),
+        TicketStatus::Closed => fields.push(("closed_at", now)),
+        TicketStatus::Cancelled => fields.push(("cancelled_at", now)),
+        _ => {}
+    }
+    tx.update(Entity::Ticket, &id.to_string(), fields)?;
+    append_event(tx, id, Some(from), to, note)
+}
+
+fn append_event(tx: &mut WriteTx<'_>, ticket: TicketId, from: Option<TicketStatus>, to: TicketStatus, note: Option<String>) -> Result<()> {
+    let tech = setup::current_technician(tx.conn()).ok();
+    let at = tx.now_text().to_owned();
+    tx.insert(
+        Entity::TicketEvent,
+        &TicketEventId::new().to_string(),
+        vec![
+            ("ticket_id", field::text(ticket.to_string())),
+            ("from_status", from.map_or(serde_json::Value::Null, Into::into)),
+            ("to_status", to.into()),
+            ("at", field::text(at)),
+            ("technician_id", field::opt_id(tech)),
+            ("note", field::opt_text(note)),
+        ],
+    )
+}
+
+fn ensure_technician(conn: &rusqlite::Connection, id: TechnicianId) -> Result<()> {
+    if conn.prepare_cached("SELECT 1 FROM technicians WHERE id = ?1")?.exists([id])? {
+        Ok(())
+    } else {
+        Err(with_field(Error::not_found("technician", id), "assigned_technician_id"))
+    }
+}
+
+/// Turns a not-found into a field error so the form can point at the field.
+fn with_field(e: Error, field: &'static str) -> Error {
+    match e {
+        Error::NotFound { entity, id } => Error::invalid(Code::NotFound, field, format!("{entity} {id} does not exist")),
+        other => other,
+    }
+}
+
+pub fn get(store: &Store, id: TicketId) -> Result<Ticket> {
+    get_in(store.conn(), id)
+}
+
+pub(crate) fn get_in(conn: &rusqlite::Connection, id: TicketId) -> Result<Ticket> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("ticket", id))
+}
+
+pub fn get_by_number(store: &Store, number: &str) -> Result<Ticket> {
+    store
+        .conn()
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE number = ?1"))?
+        .query_row([number.trim().to_uppercase()], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("ticket", number))
+}
+
+/// The ticket page: the ticket, names to show, its history and its interventions.
+pub fn detail(store: &Store, id: TicketId) -> Result<TicketDetail> {
+    let ticket = get(store, id)?;
+    let conn = store.conn();
+    let client_name: String = conn.query_row("SELECT name FROM clients WHERE id = ?1", [ticket.client_id], |r| r.get(0))?;
+    let contact_name: Option<String> = match ticket.contact_id {
+        Some(c) => conn.query_row("SELECT name FROM contacts WHERE id = ?1", [c], |r| r.get(0)).optional()?,
+        None => None,
+    };
+    let assigned_technician_name: Option<String> = match ticket.assigned_technician_id {
+        Some(t) => conn.query_row("SELECT name FROM technicians WHERE id = ?1", [t], |r| r.get(0)).optional()?,
+        None => None,
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, from_status, to_status, at, technician_id, note FROM ticket_events WHERE ticket_id = ?1 ORDER BY at, id",
+    )?;
+    let events = stmt
+        .query_map([id], |r| {
+            Ok(TicketEvent {
+                id: r.get(0)?,
+                from_status: r.get(1)?,
+                to_status: r.get(2)?,
+                at: r.get(3)?,
+                technician_id: r.get(4)?,
+                note: r.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let interventions = interventions::list(
+        store,
+        &InterventionFilter {
+            ticket_id: Some(id),
+            ..Default::default()
+        },
+        &PageRequest::new(crate::paging::MAX_LIMIT, 0),
+    )?
+    .items;
+    Ok(TicketDetail {
+        next_statuses: ticket.status.next_states().to_vec(),
+        ticket,
+        client_name,
+        contact_name,
+        assigned_technician_name,
+        events,
+        interventions,
+    })
+}
+
+/// Tickets, newest first.
+pub fn list(store: &Store, filter: &TicketFilter, page: &PageRequest) -> Result<Page<TicketSummary>> {
+    let mut sql = String::from(
+        "SELECT t.id, t.number, t.client_id, c.name, t.title, t.origin, t.severity, t.urgent, t.status, t.opened_at, tech.code
+         FROM tickets t JOIN clients c ON c.id = t.client_id
+         LEFT JOIN technicians tech ON tech.id = t.assigned_technician_id WHERE 1 = 1",
+    );
+    let mut params: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(c) = filter.client_id {
+        params.push(c.to_string().into());
+        sql.push_str(&format!(" AND t.client_id = ?{}", params.len()));
+    }
+    if let Some(t) = filter.technician_id {
+        params.push(t.to_string().into());
+        sql.push_str(&format!(" AND t.assigned_technician_id = ?{}", params.len()));
+    }
+    if let Some(s) = filter.status {
+        params.push(s.as_str().to_owned().into());
+        sql.push_str(&format!(" AND t.status = ?{}", params.len()));
+    }
+    if filter.open_only == Some(true) {
+        sql.push_str(" AND t.status IN ('new', 'taken', 'in_progress', 'waiting_client')");
+    }
+    params.push(page.sql_limit().into());
+    params.push(page.sql_offset().into());
+    sql.push_str(&format!(" ORDER BY t.opened_at DESC, t.id DESC LIMIT ?{} OFFSET ?{}", params.len() - 1, params.len()));
+    let mut stmt = store.conn().prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(params), |r| {
+            Ok(TicketSummary {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                client_id: r.get(2)?,
+                client_name: r.get(3)?,
+                title: r.get(4)?,
+                origin: r.get(5)?,
+                severity: r.get(6)?,
+                urgent: r.get(7)?,
+                status: r.get(8)?,
+                opened_at: r.get(9)?,
+                assigned_technician_code: r.get(10)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_rows(rows, page))
+}

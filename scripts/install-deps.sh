@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs everything Rapportino needs on a fresh Debian 12 / Ubuntu 22.04+ machine:
+# system libraries for the Tauri web view, the test tools (Xvfb, WebKitWebDriver, poppler),
+# Node packages for the UI and tauri-driver. Idempotent: a second run is quick.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+APT_PACKAGES=(
+  build-essential curl pkg-config file
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
+  xvfb webkit2gtk-driver xauth imagemagick poppler-utils
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> apt: installing ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "==> installing the Rust toolchain (rustup)"
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy
+  # shellcheck disable=SC1091
+  . "$HOME/.cargo/env"
+fi
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "==> apt: installing Node.js"
+  $SUDO apt-get install -y -q nodejs npm
+fi
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "==> cargo: installing tauri-driver"
+  cargo install tauri-driver --version '^2' --locked
+fi
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+echo "==> npm ci (ui/)"
+(cd "$ROOT/ui" && npm ci --no-audit --no-fund)
