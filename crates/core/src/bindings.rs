@@ -47,5 +47,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<search::SearchRequest>(&cfg)?;
     export::<search::SearchHit>(&cfg)?;
     export::<store::ChangeRecord>(&cfg)?;
+    export::<crate::demo::DemoOptions>(&cfg)?;
+    export::<crate::demo::DemoReport>(&cfg)?;
     Ok(())
 }

@@ -27,6 +27,7 @@ pub mod ids;
 pub mod interventions;
 mod macros;
 pub mod paging;
+pub mod paths;
 pub mod search;
 pub mod setup;
 pub mod sites;
