@@ -1,0 +1,54 @@
+// What the UI knows about a failed call: core's ErrorPayload, or a UI-side code when the failure
+// did not come from core (the IPC bridge refused the arguments, the app is not running in Tauri).
+
+import type { Code } from '../bindings/Code';
+import type { ErrorPayload } from '../bindings/ErrorPayload';
+
+/** Core's codes plus `UNEXPECTED` for anything that is not a core error. */
+export type UiCode = Code | 'UNEXPECTED';
+
+export type AppError = { code: UiCode; message: string; field: string | null };
+
+// A record, not a list: tsc fails here when core adds a code, so the UI learns about it.
+const KNOWN: Record<Code, true> = {
+  REQUIRED: true,
+  TOO_LONG: true,
+  INVALID_FORMAT: true,
+  INVALID_VAT_NUMBER: true,
+  INVALID_FISCAL_CODE: true,
+  NOT_FOUND: true,
+  ALREADY_EXISTS: true,
+  ILLEGAL_TRANSITION: true,
+  TIMER_ALREADY_RUNNING: true,
+  TIMER_STATE: true,
+  INCONSISTENT: true,
+  NOT_ONBOARDED: true,
+  DATABASE_NOT_OURS: true,
+  DATABASE_TOO_NEW: true,
+  DATABASE: true,
+  IO: true,
+};
+
+export const CODES = Object.keys(KNOWN) as Code[];
+
+export function isCode(value: unknown): value is Code {
+  return typeof value === 'string' && Object.hasOwn(KNOWN, value);
+}
+
+export function isErrorPayload(value: unknown): value is ErrorPayload {
+  return typeof value === 'object' && value !== null && isCode((value as { code?: unknown }).code);
+}
+
+/** Anything thrown by `invoke` (or by our own code) → an AppError. Never throws. */
+export function toAppError(e: unknown): AppError {
+  if (isErrorPayload(e)) {
+    return { code: e.code, message: String(e.message ?? ''), field: e.field ?? null };
+  }
+  const message = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+  return { code: 'UNEXPECTED', message: message ?? '', field: null };
+}
+
+/** The error for one form field, if `error` concerns it. */
+export function fieldError(error: AppError | null, field: string): AppError | null {
+  return error && error.field === field ? error : null;
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+
+import { HOME, href, parseHash, type Route } from './routes';
+
+describe('routes', () => {
+  const routes: Route[] = [
+    { name: 'tickets' },
+    { name: 'ticket-new', clientId: null },
+    { name: 'ticket-new', clientId: '0190-abc' },
+    { name: 'ticket', id: '0190-t' },
+    { name: 'intervention', id: '0190-i' },
+    { name: 'clients' },
+    { name: 'client-new' },
+    { name: 'client', id: '0190-c' },
+    { name: 'client-edit', id: '0190-c' },
+  ];
+  it('href and parseHash are inverses', () => {
+    for (const r of routes) expect(parseHash(href(r))).toEqual(r);
+  });
+  it('unknown or empty hashes go home', () => {
+    expect(parseHash('')).toEqual(HOME);
+    expect(parseHash('#/nowhere')).toEqual(HOME);
+    expect(parseHash('#/interventions')).toEqual(HOME);
+  });
+});

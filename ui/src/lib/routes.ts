@@ -1,0 +1,69 @@
+// Screens are addressed by the URL hash (#/tickets/…), so Back/Forward and links just work.
+
+export type Route =
+  | { name: 'tickets' }
+  | { name: 'ticket-new'; clientId: string | null }
+  | { name: 'ticket'; id: string }
+  | { name: 'intervention'; id: string }
+  | { name: 'clients' }
+  | { name: 'client-new' }
+  | { name: 'client'; id: string }
+  | { name: 'client-edit'; id: string };
+
+export const HOME: Route = { name: 'tickets' };
+
+/** `#/clients/abc/edit` → `{name: 'client-edit', id: 'abc'}`; anything unknown → home. */
+export function parseHash(hash: string): Route {
+  const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const params = new URLSearchParams(query);
+  const [section, id, action] = parts;
+  if (section === 'tickets') {
+    if (id === 'new') return { name: 'ticket-new', clientId: params.get('client') };
+    if (id) return { name: 'ticket', id };
+    return { name: 'tickets' };
+  }
+  if (section === 'interventions' && id) return { name: 'intervention', id };
+  if (section === 'clients') {
+    if (id === 'new') return { name: 'client-new' };
+    if (id && action === 'edit') return { name: 'client-edit', id };
+    if (id) return { name: 'client', id };
+    return { name: 'clients' };
+  }
+  return HOME;
+}
+
+/** The hash for a route (the inverse of `parseHash`). */
+export function href(route: Route): string {
+  const e = encodeURIComponent;
+  switch (route.name) {
+    case 'tickets':
+      return '#/tickets';
+    case 'ticket-new':
+      return route.clientId ? `#/tickets/new?client=${e(route.clientId)}` : '#/tickets/new';
+    case 'ticket':
+      return `#/tickets/${e(route.id)}`;
+    case 'intervention':
+      return `#/interventions/${e(route.id)}`;
+    case 'clients':
+      return '#/clients';
+    case 'client-new':
+      return '#/clients/new';
+    case 'client':
+      return `#/clients/${e(route.id)}`;
+    case 'client-edit':
+      return `#/clients/${e(route.id)}/edit`;
+  }
+}
+
+/** The route a search hit opens. */
+export function routeForHit(kind: 'client' | 'ticket' | 'intervention', id: string): Route {
+  switch (kind) {
+    case 'client':
+      return { name: 'client', id };
+    case 'ticket':
+      return { name: 'ticket', id };
+    case 'intervention':
+      return { name: 'intervention', id };
+  }
+}
