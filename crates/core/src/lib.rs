@@ -22,6 +22,7 @@ pub mod clients;
 pub mod contacts;
 pub mod demo;
 pub mod error;
+pub mod format;
 pub mod hlc;
 pub mod ids;
 pub mod interventions;

@@ -4,7 +4,7 @@
 //! tz database.
 
 use chrono::{DateTime, Datelike, SecondsFormat, TimeZone, Utc};
-use chrono_tz::Tz;
+pub use chrono_tz::Tz;
 use std::sync::Arc;
 
 use crate::error::{Code, Error, Result};

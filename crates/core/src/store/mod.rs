@@ -12,7 +12,7 @@ pub mod migrations;
 mod write;
 
 pub use entity::Entity;
-pub use write::{field, read_change_log, ChangeRecord, Fields, WriteTx};
+pub use write::{field, read_change_log, ChangeRecord, Fields, Stamp, WriteTx};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -41,6 +41,14 @@ pub struct WriteTx<'c> {
 
 pub type Fields = Vec<(&'static str, Value)>;
 
+/// When a row was written and under which mutation id.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    pub at: DateTime<Utc>,
+    pub at_text: String,
+    pub mutation_id: MutationId,
+}
+
 impl<'c> WriteTx<'c> {
     pub(super) fn begin(tx: Transaction<'c>, now: DateTime<Utc>, tz: Tz) -> Result<Self> {
         let device_id: DeviceId = local_get(&tx, "device_id")?.ok_or(Error::NotOnboarded)?.parse()?;
@@ -84,12 +92,23 @@ impl<'c> WriteTx<'c> {
     }
 
     /// Inserts a row and records it. `created_at`/`updated_at` are added when the table has them.
-    pub fn insert(&mut self, entity: Entity, id: &str, mut fields: Fields) -> Result<()> {
+    pub fn insert(&mut self, entity: Entity, id: &str, fields: Fields) -> Result<()> {
+        let stamp = Stamp {
+            at: self.now,
+            at_text: self.now_text.clone(),
+            mutation_id: MutationId::new(),
+        };
+        self.insert_stamped(entity, id, fields, stamp)
+    }
+
+    /// Inserts a row that happened at another instant (imported history, demo data): `created_at`,
+    /// the change record's instant and its clock come from `stamp`.
+    pub fn insert_stamped(&mut self, entity: Entity, id: &str, mut fields: Fields, stamp: Stamp) -> Result<()> {
         if entity.has_created_at() {
-            fields.push(("created_at", Value::String(self.now_text.clone())));
+            fields.push(("created_at", Value::String(stamp.at_text.clone())));
         }
         if entity.has_updated_at() {
-            fields.push(("updated_at", Value::String(self.now_text.clone())));
+            fields.push(("updated_at", Value::String(stamp.at_text.clone())));
         }
         let mut cols = String::from(entity.key_column());
         let mut marks = String::from("?1");
@@ -101,7 +120,7 @@ impl<'c> WriteTx<'c> {
         let sql = format!("INSERT INTO {} ({cols}) VALUES ({marks})", entity.table());
         let values = std::iter::once(SqlValue::Text(id.to_owned())).chain(fields.iter().map(|(_, v)| to_sql(v)));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| constraint_error(e, entity))?;
-        self.record(entity, id, "insert", fields)
+        self.record_stamped(entity, id, "insert", fields, &stamp)
     }
 
     /// Updates the given fields of a row, recording only those whose value actually changes.
@@ -160,7 +179,16 @@ impl<'c> WriteTx<'c> {
     }
 
     fn record(&mut self, entity: Entity, id: &str, op: &str, fields: Fields) -> Result<()> {
-        self.hlc = self.hlc.tick(self.now.timestamp_millis());
+        let stamp = Stamp {
+            at: self.now,
+            at_text: self.now_text.clone(),
+            mutation_id: MutationId::new(),
+        };
+        self.record_stamped(entity, id, op, fields, &stamp)
+    }
+
+    fn record_stamped(&mut self, entity: Entity, id: &str, op: &str, fields: Fields, stamp: &Stamp) -> Result<()> {
+        self.hlc = self.hlc.tick(stamp.at.timestamp_millis());
         let map: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         let json = serde_json::to_string(&map).map_err(|e| Error::Inconsistent(e.to_string()))?;
         self.tx
@@ -169,14 +197,14 @@ impl<'c> WriteTx<'c> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(rusqlite::params![
-                MutationId::new().to_string(),
+                stamp.mutation_id.to_string(),
                 entity.name(),
                 id,
                 op,
                 json,
                 self.hlc.0,
                 self.device_id.to_string(),
-                self.now_text,
+                stamp.at_text,
             ])?;
         Ok(())
     }
@@ -191,6 +219,16 @@ impl<'c> WriteTx<'c> {
         )?
         .query_row(rusqlite::params![scope, year], |r| r.get(0))?;
         Ok(next)
+    }
+
+    /// Sets a sequence so the next number issued is `next` (after importing history).
+    pub fn set_sequence(&mut self, scope: &str, year: i32, next: i64) -> Result<()> {
+        self.tx.prepare_cached(
+            "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, ?3)
+             ON CONFLICT (scope, year) DO UPDATE SET next = max(next, excluded.next)",
+        )?
+        .execute(rusqlite::params![scope, year, next])?;
+        Ok(())
     }
 
     /// Writes device-local state (never synced).

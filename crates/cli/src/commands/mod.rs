@@ -1,0 +1,29 @@
+//! One module per area; each function parses clap args, calls core, prints.
+
+pub mod bench;
+pub mod clients;
+pub mod demo;
+pub mod interventions;
+pub mod search;
+pub mod setup;
+pub mod tickets;
+
+use clap::Args;
+use rapportino_core::PageRequest;
+
+/// `--limit` / `--offset` on every list.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct Paging {
+    /// Rows per page (1–500).
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Rows to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+impl From<Paging> for PageRequest {
+    fn from(p: Paging) -> Self {
+        PageRequest::new(p.limit, p.offset)
+    }
+}

@@ -1,0 +1,156 @@
+use clap::{Args, Subcommand};
+use rapportino_core::setup::{self, OnboardingInput, SetupStatus, ShopProfile};
+use rapportino_core::technicians::{self, Technician, TechnicianInput};
+use rapportino_core::{Result, Store};
+
+use crate::output::{or_dash, Out};
+
+#[derive(Args)]
+pub struct OnboardArgs {
+    /// Shop name (ragione sociale).
+    #[arg(long)]
+    shop: String,
+    /// Technician's full name.
+    #[arg(long)]
+    name: String,
+    /// Technician's code, 2–4 letters (e.g. MR).
+    #[arg(long)]
+    code: String,
+    /// This device's code (default: the technician's code; e.g. MR2 for a second laptop).
+    #[arg(long)]
+    device_code: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ShopCommand {
+    /// Show the shop data.
+    Show,
+    /// Set the shop data.
+    Set {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        street: Option<String>,
+        #[arg(long)]
+        postcode: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long)]
+        vat: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TechnicianCommand {
+    /// Add a technician.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// List technicians.
+    List,
+}
+
+fn print_status(s: &SetupStatus) -> String {
+    if !s.onboarded {
+        return format!("dispositivo {} non ancora configurato: usa `rapportino-cli onboard`", s.device_id);
+    }
+    format!(
+        "negozio:   {}\ntecnico:   {}\ndispositivo: {} ({})",
+        s.shop.as_ref().map_or("—", |p| p.name.as_str()),
+        s.technician.as_ref().map_or("—".to_owned(), |t| format!("{} [{}]", t.name, t.code)),
+        or_dash(&s.device_code),
+        s.device_id
+    )
+}
+
+pub fn onboard(store: &mut Store, out: Out, a: OnboardArgs) -> Result<()> {
+    let status = setup::onboard(
+        store,
+        &OnboardingInput {
+            shop_name: a.shop,
+            technician_name: a.name,
+            technician_code: a.code,
+            device_code: a.device_code,
+        },
+    )?;
+    out.emit(&status, print_status);
+    Ok(())
+}
+
+pub fn status(store: &mut Store, out: Out) -> Result<()> {
+    out.emit(&setup::status(store)?, print_status);
+    Ok(())
+}
+
+pub fn shop(store: &mut Store, out: Out, c: ShopCommand) -> Result<()> {
+    let profile = match c {
+        ShopCommand::Show => setup::status(store)?.shop.unwrap_or_default(),
+        ShopCommand::Set {
+            name,
+            street,
+            postcode,
+            city,
+            province,
+            vat,
+            email,
+            phone,
+        } => setup::update_shop(
+            store,
+            &ShopProfile {
+                name,
+                street,
+                postcode,
+                city,
+                province,
+                vat_number: vat,
+                email,
+                phone,
+            },
+        )?,
+    };
+    out.emit(&profile, |p| {
+        format!(
+            "{}\n{} {} {} {}\nP.IVA {}  {}  {}",
+            p.name,
+            or_dash(&p.street),
+            or_dash(&p.postcode),
+            or_dash(&p.city),
+            or_dash(&p.province),
+            or_dash(&p.vat_number),
+            or_dash(&p.email),
+            or_dash(&p.phone)
+        )
+    });
+    Ok(())
+}
+
+fn print_technician(t: &Technician) -> String {
+    format!("{:4} {} {}  {}", t.code, t.name, or_dash(&t.email), t.id)
+}
+
+pub fn technician(store: &mut Store, out: Out, c: TechnicianCommand) -> Result<()> {
+    match c {
+        TechnicianCommand::Add { code, name, email, phone } => {
+            let t = technicians::create(store, &TechnicianInput { code, name, email, phone })?;
+            out.emit(&t, print_technician);
+        }
+        TechnicianCommand::List => {
+            let list = technicians::list(store)?;
+            out.emit(&list, |l| l.iter().map(print_technician).collect::<Vec<_>>().join("\n"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! rapportino-cli: every core operation, headless. Human-readable output by default, `--json` for
+//! scripts; `--db PATH` selects the database (default: the app's own file, or `$RAPPORTINO_DB`).
+
+mod commands;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use commands::{bench, clients, demo, interventions, search, setup, tickets};
+use output::Out;
+use rapportino_core::{paths, Store};
+
+#[derive(Parser)]
+#[command(name = "rapportino-cli", version, about = "Rapportino, headless: clients, tickets, interventions, timers, search, demo data")]
+struct Cli {
+    /// Database file (default: the app's data file; env RAPPORTINO_DB).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Set up this device: shop, technician, device code.
+    Onboard(setup::OnboardArgs),
+    /// Show whether this device is set up, its code and technician.
+    Status,
+    /// Shop data printed on reports.
+    #[command(subcommand)]
+    Shop(setup::ShopCommand),
+    /// Technicians.
+    #[command(subcommand)]
+    Technician(setup::TechnicianCommand),
+    /// Clients.
+    #[command(subcommand)]
+    Client(clients::ClientCommand),
+    /// Client sites (addresses for on-site work).
+    #[command(subcommand)]
+    Site(clients::SiteCommand),
+    /// Client contacts (who may open requests).
+    #[command(subcommand)]
+    Contact(clients::ContactCommand),
+    /// Tickets.
+    #[command(subcommand)]
+    Ticket(tickets::TicketCommand),
+    /// Interventions on tickets.
+    #[command(subcommand)]
+    Intervention(interventions::InterventionCommand),
+    /// Material lines of an intervention.
+    #[command(subcommand)]
+    Material(interventions::MaterialCommand),
+    /// The timer of an intervention.
+    #[command(subcommand)]
+    Timer(interventions::TimerCommand),
+    /// Time entries: manual work, corrections, review of flagged segments.
+    #[command(subcommand)]
+    Time(interventions::TimeCommand),
+    /// Full-text search across clients, tickets and interventions.
+    Search(search::SearchArgs),
+    /// The local change log (what sync will push).
+    Changes(search::ChangesArgs),
+    /// Fill an empty database with deterministic Italian demo data.
+    Demo(demo::DemoArgs),
+    /// Measure search and client opening on this database (see docs/BENCHMARKS.md).
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out { json: cli.json };
+    match run(cli, out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
+    let path = match cli.db {
+        Some(p) => p,
+        None => paths::default_database_path()?,
+    };
+    let mut store = Store::open(&path)?;
+    let s = &mut store;
+    match cli.command {
+        Command::Onboard(a) => setup::onboard(s, out, a),
+        Command::Status => setup::status(s, out),
+        Command::Shop(c) => setup::shop(s, out, c),
+        Command::Technician(c) => setup::technician(s, out, c),
+        Command::Client(c) => clients::client(s, out, c),
+        Command::Site(c) => clients::site(s, out, c),
+        Command::Contact(c) => clients::contact(s, out, c),
+        Command::Ticket(c) => tickets::run(s, out, c),
+        Command::Intervention(c) => interventions::intervention(s, out, c),
+        Command::Material(c) => interventions::material(s, out, c),
+        Command::Timer(c) => interventions::timer(s, out, c),
+        Command::Time(c) => interventions::time(s, out, c),
+        Command::Search(a) => search::search(s, out, a),
+        Command::Changes(a) => search::changes(s, out, a),
+        Command::Demo(a) => demo::run(s, out, a),
+        Command::Bench(a) => bench::run(s, out, a),
+    }
+}
