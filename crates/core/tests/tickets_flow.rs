@@ -1,0 +1,126 @@
+//! The ticket state machine as users drive it.
+
+mod common;
+
+use common::*;
+use rapportino_core::interventions::{self, InterventionMode};
+use rapportino_core::tickets::{self, TicketStatus, TransitionInput};
+use rapportino_core::Code;
+
+fn to(s: TicketStatus) -> TransitionInput {
+    TransitionInput::to(s)
+}
+
+#[test]
+fn the_whole_life_of_a_ticket() {
+    let (mut s, clock) = store();
+    let c = client(&mut s, "Farmacia Centrale");
+    let id = ticket(&mut s, &c, "Stampante non stampa");
+    clock.advance(chrono::Duration::minutes(10));
+    let mut take = to(TicketStatus::Taken);
+    take.estimated_resolution_at = Some("17/11/2026 12:00".into());
+    let t = tickets::transition(&mut s, id, &take).unwrap();
+    assert_eq!(t.status, TicketStatus::Taken);
+    assert_eq!(t.taken_at.as_deref(), Some("2026-11-16T09:10:00Z"));
+    assert_eq!(t.estimated_resolution_at.as_deref(), Some("2026-11-17T11:00:00Z"));
+    assert!(t.assigned_technician_id.is_some());
+    for next in [TicketStatus::InProgress, TicketStatus::WaitingClient, TicketStatus::InProgress, TicketStatus::Resolved] {
+        clock.advance(chrono::Duration::minutes(5));
+        tickets::transition(&mut s, id, &to(next)).unwrap();
+    }
+    // Reopen, resolve again, close.
+    clock.advance(chrono::Duration::minutes(5));
+    let t = tickets::transition(&mut s, id, &to(TicketStatus::InProgress)).unwrap();
+    assert_eq!(t.resolved_at, None);
+    clock.advance(chrono::Duration::minutes(5));
+    tickets::transition(&mut s, id, &to(TicketStatus::Resolved)).unwrap();
+    clock.advance(chrono::Duration::minutes(5));
+    let t = tickets::transition(&mut s, id, &to(TicketStatus::Closed)).unwrap();
+    assert!(t.closed_at.is_some());
+    let d = tickets::detail(&s, id).unwrap();
+    let path: Vec<TicketStatus> = d.events.iter().map(|e| e.to_status).collect();
+    assert_eq!(
+        path,
+        [
+            TicketStatus::New,
+            TicketStatus::Taken,
+            TicketStatus::InProgress,
+            TicketStatus::WaitingClient,
+            TicketStatus::InProgress,
+            TicketStatus::Resolved,
+            TicketStatus::InProgress,
+            TicketStatus::Resolved,
+            TicketStatus::Closed
+        ]
+    );
+    assert!(d.next_statuses.is_empty());
+}
+
+#[test]
+fn illegal_transitions_are_refused_and_write_nothing() {
+    let (mut s, _) = store();
+    let c = client(&mut s, "Ottica Bassi");
+    let id = ticket(&mut s, &c, "Wi-Fi lento");
+    let before = snapshot(&s);
+    for bad in [TicketStatus::Resolved, TicketStatus::Closed, TicketStatus::WaitingClient, TicketStatus::New] {
+        let err = tickets::transition(&mut s, id, &to(bad)).unwrap_err();
+        assert_eq!(err.code(), Code::IllegalTransition, "{bad}");
+    }
+    assert_eq!(snapshot(&s), before);
+    tickets::transition(&mut s, id, &to(TicketStatus::Cancelled)).unwrap();
+    let err = tickets::transition(&mut s, id, &to(TicketStatus::InProgress)).unwrap_err();
+    assert_eq!(err.code(), Code::IllegalTransition);
+    // A cancelled ticket takes no more work.
+    let err = interventions::create(
+        &mut s,
+        &interventions::NewIntervention {
+            ticket_id: id,
+            mode: InterventionMode::Remote,
+            site_id: None,
+            technician_id: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), Code::Inconsistent);
+}
+
+#[test]
+fn a_ticket_cannot_be_resolved_while_a_timer_runs() {
+    let (mut s, _) = store();
+    let c = client(&mut s, "Hotel Moretti");
+    let id = ticket(&mut s, &c, "VPN");
+    let i = intervention(&mut s, id, InterventionMode::Remote);
+    interventions::start(&mut s, i.id).unwrap();
+    let err = tickets::transition(&mut s, id, &to(TicketStatus::Resolved)).unwrap_err();
+    assert_eq!(err.code(), Code::TimerState);
+    interventions::stop(&mut s, i.id).unwrap();
+    tickets::transition(&mut s, id, &to(TicketStatus::Resolved)).unwrap();
+}
+
+#[test]
+fn lists_are_paginated_and_filtered() {
+    let (mut s, _) = store();
+    let c = client(&mut s, "Logistica Ferri");
+    let other = client(&mut s, "Altro");
+    for i in 0..7 {
+        ticket(&mut s, &c, &format!("t{i}"));
+    }
+    ticket(&mut s, &other, "altro");
+    let page = |offset| {
+        tickets::list(
+            &s,
+            &tickets::TicketFilter {
+                client_id: Some(c.id),
+                ..Default::default()
+            },
+            &rapportino_core::PageRequest::new(3, offset),
+        )
+        .unwrap()
+    };
+    let (p1, p3) = (page(0), page(6));
+    assert_eq!(p1.items.len(), 3);
+    assert!(p1.has_more);
+    assert_eq!(p3.items.len(), 1);
+    assert!(!p3.has_more);
+    assert!(p1.items.iter().all(|t| t.client_id == c.id));
+}
