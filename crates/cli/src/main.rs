@@ -13,7 +13,11 @@ use output::Out;
 use rapportino_core::{paths, Store};
 
 #[derive(Parser)]
-#[command(name = "rapportino-cli", version, about = "Rapportino, headless: clients, tickets, interventions, timers, search, demo data")]
+#[command(
+    name = "rapportino-cli",
+    version,
+    about = "Rapportino, headless: clients, tickets, interventions, timers, search, demo data"
+)]
 struct Cli {
     /// Database file (default: the app's data file; env RAPPORTINO_DB).
     #[arg(long, global = true, value_name = "PATH")]

@@ -5,7 +5,10 @@
 use std::path::Path;
 use ts_rs::{Config, ExportError, TS};
 
-use crate::{clients, contacts, error, interventions, paging, search, setup, sites, store, technicians, tickets};
+use crate::{
+    clients, contacts, error, interventions, paging, search, setup, sites, store, technicians,
+    tickets,
+};
 
 fn export<T: TS + 'static>(cfg: &Config) -> Result<(), ExportError> {
     T::export_all(cfg)

@@ -135,14 +135,56 @@ pub(crate) fn validated_fields(input: &ClientInput) -> Result<Fields> {
         ("name", field::text(name)),
         ("vat_number", field::opt_text(vat)),
         ("fiscal_code", field::opt_text(cf)),
-        ("street", field::opt_text(validate::optional_text("street", input.street.as_deref(), limits::ADDRESS)?)),
-        ("postcode", field::opt_text(validate::optional_postcode("postcode", input.postcode.as_deref())?)),
-        ("city", field::opt_text(validate::optional_text("city", input.city.as_deref(), limits::SHORT)?)),
-        ("province", field::opt_text(validate::optional_province("province", input.province.as_deref())?)),
-        ("email", field::opt_text(validate::optional_email("email", input.email.as_deref())?)),
-        ("pec", field::opt_text(validate::optional_email("pec", input.pec.as_deref())?)),
-        ("phone", field::opt_text(validate::optional_phone("phone", input.phone.as_deref())?)),
-        ("notes", field::opt_text(validate::optional_text("notes", input.notes.as_deref(), limits::NOTES)?)),
+        (
+            "street",
+            field::opt_text(validate::optional_text(
+                "street",
+                input.street.as_deref(),
+                limits::ADDRESS,
+            )?),
+        ),
+        (
+            "postcode",
+            field::opt_text(validate::optional_postcode(
+                "postcode",
+                input.postcode.as_deref(),
+            )?),
+        ),
+        (
+            "city",
+            field::opt_text(validate::optional_text(
+                "city",
+                input.city.as_deref(),
+                limits::SHORT,
+            )?),
+        ),
+        (
+            "province",
+            field::opt_text(validate::optional_province(
+                "province",
+                input.province.as_deref(),
+            )?),
+        ),
+        (
+            "email",
+            field::opt_text(validate::optional_email("email", input.email.as_deref())?),
+        ),
+        (
+            "pec",
+            field::opt_text(validate::optional_email("pec", input.pec.as_deref())?),
+        ),
+        (
+            "phone",
+            field::opt_text(validate::optional_phone("phone", input.phone.as_deref())?),
+        ),
+        (
+            "notes",
+            field::opt_text(validate::optional_text(
+                "notes",
+                input.notes.as_deref(),
+                limits::NOTES,
+            )?),
+        ),
         ("customer_class", field::text(class)),
     ])
 }
@@ -167,7 +209,13 @@ pub fn update(store: &mut Store, id: ClientId, input: &ClientInput) -> Result<Cl
 
 /// Archived clients disappear from pickers but keep their history.
 pub fn set_archived(store: &mut Store, id: ClientId, archived: bool) -> Result<Client> {
-    store.write(|tx| tx.update(Entity::Client, &id.to_string(), vec![("archived", field::flag(archived))]))?;
+    store.write(|tx| {
+        tx.update(
+            Entity::Client,
+            &id.to_string(),
+            vec![("archived", field::flag(archived))],
+        )
+    })?;
     get(store, id)
 }
 
@@ -181,7 +229,10 @@ pub fn get(store: &Store, id: ClientId) -> Result<Client> {
 }
 
 pub(crate) fn ensure_exists(conn: &rusqlite::Connection, id: ClientId) -> Result<()> {
-    if conn.prepare_cached("SELECT 1 FROM clients WHERE id = ?1")?.exists([id])? {
+    if conn
+        .prepare_cached("SELECT 1 FROM clients WHERE id = ?1")?
+        .exists([id])?
+    {
         Ok(())
     } else {
         Err(Error::not_found("client", id))
@@ -199,13 +250,18 @@ pub fn list(store: &Store, filter: &ClientFilter, page: &PageRequest) -> Result<
          ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4"
     ))?;
     let rows = stmt
-        .query_map(rusqlite::params![pattern, archived, page.sql_limit(), page.sql_offset()], from_row)?
+        .query_map(
+            rusqlite::params![pattern, archived, page.sql_limit(), page.sql_offset()],
+            from_row,
+        )?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_rows(rows, page))
 }
 
 pub(crate) fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// The client page: the client, its sites and contacts, open tickets, the last 20 interventions.

@@ -65,12 +65,32 @@ pub(crate) fn validated_fields(input: &ContactInput) -> Result<Fields> {
         ));
     }
     Ok(vec![
-        ("name", field::text(validate::required_text("name", &input.name, limits::NAME)?)),
-        ("role", field::opt_text(validate::optional_text("role", input.role.as_deref(), limits::SHORT)?)),
+        (
+            "name",
+            field::text(validate::required_text("name", &input.name, limits::NAME)?),
+        ),
+        (
+            "role",
+            field::opt_text(validate::optional_text(
+                "role",
+                input.role.as_deref(),
+                limits::SHORT,
+            )?),
+        ),
         ("email", field::opt_text(email)),
-        ("phone", field::opt_text(validate::optional_phone("phone", input.phone.as_deref())?)),
+        (
+            "phone",
+            field::opt_text(validate::optional_phone("phone", input.phone.as_deref())?),
+        ),
         ("authorised", field::flag(input.authorised)),
-        ("notes", field::opt_text(validate::optional_text("notes", input.notes.as_deref(), limits::NOTES)?)),
+        (
+            "notes",
+            field::opt_text(validate::optional_text(
+                "notes",
+                input.notes.as_deref(),
+                limits::NOTES,
+            )?),
+        ),
     ])
 }
 
@@ -99,9 +119,9 @@ pub fn get(store: &Store, id: ContactId) -> Result<Contact> {
 }
 
 pub fn list_for_client(store: &Store, client_id: ClientId) -> Result<Vec<Contact>> {
-    let mut stmt = store
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM contacts WHERE client_id = ?1 ORDER BY archived, name"))?;
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM contacts WHERE client_id = ?1 ORDER BY archived, name"
+    ))?;
     let rows = stmt.query_map([client_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -116,14 +136,20 @@ pub fn clients_authorising(store: &Store, email: &str) -> Result<Vec<ClientId>> 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub(crate) fn ensure_belongs(conn: &rusqlite::Connection, contact_id: ContactId, client_id: ClientId) -> Result<()> {
+pub(crate) fn ensure_belongs(
+    conn: &rusqlite::Connection,
+    contact_id: ContactId,
+    client_id: ClientId,
+) -> Result<()> {
     let owner: Option<ClientId> = conn
         .prepare_cached("SELECT client_id FROM contacts WHERE id = ?1")?
         .query_row([contact_id], |r| r.get(0))
         .optional()?;
     match owner {
         None => Err(Error::not_found("contact", contact_id)),
-        Some(c) if c != client_id => Err(Error::Inconsistent(format!("contact {contact_id} belongs to another client"))),
+        Some(c) if c != client_id => Err(Error::Inconsistent(format!(
+            "contact {contact_id} belongs to another client"
+        ))),
         Some(_) => Ok(()),
     }
 }

@@ -13,7 +13,7 @@ pub fn euro(cents: i64) -> String {
     let units = (abs / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i) % 3 == 0 {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(c);
@@ -23,7 +23,13 @@ pub fn euro(cents: i64) -> String {
 
 /// `"1.234,50"`, `"1234.5"`, `"12 €"` → cents.
 pub fn parse_euro(field: &'static str, s: &str) -> Result<i64> {
-    let t: String = s.trim().trim_end_matches('€').trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let t: String = s
+        .trim()
+        .trim_end_matches('€')
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     // With both separators the last one is the decimal mark; a lone comma is decimal (Italian).
     let normalised = match (t.rfind(','), t.rfind('.')) {
         (Some(c), Some(d)) if c > d => t.replace('.', "").replace(',', "."),
@@ -31,17 +37,34 @@ pub fn parse_euro(field: &'static str, s: &str) -> Result<i64> {
         (Some(_), None) => t.replace(',', "."),
         _ => t.clone(),
     };
-    let bad = || Error::invalid(Code::InvalidFormat, field, format!("{s:?} is not an amount in euro"));
+    let bad = || {
+        Error::invalid(
+            Code::InvalidFormat,
+            field,
+            format!("{s:?} is not an amount in euro"),
+        )
+    };
     let (int_part, frac_part) = normalised.split_once('.').unwrap_or((&normalised, ""));
     if int_part.is_empty() && frac_part.is_empty() || frac_part.len() > 2 {
         return Err(bad());
     }
-    let units: i64 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| bad())? };
-    let cents: i64 = if frac_part.is_empty() { 0 } else { format!("{frac_part:0<2}").parse().map_err(|_| bad())? };
+    let units: i64 = if int_part.is_empty() {
+        0
+    } else {
+        int_part.parse().map_err(|_| bad())?
+    };
+    let cents: i64 = if frac_part.is_empty() {
+        0
+    } else {
+        format!("{frac_part:0<2}").parse().map_err(|_| bad())?
+    };
     if units < 0 || !frac_part.chars().all(|c| c.is_ascii_digit()) {
         return Err(bad());
     }
-    units.checked_mul(100).and_then(|u| u.checked_add(cents)).ok_or_else(bad)
+    units
+        .checked_mul(100)
+        .and_then(|u| u.checked_add(cents))
+        .ok_or_else(bad)
 }
 
 /// `3900` seconds → `1 h 05 min`
@@ -63,7 +86,10 @@ pub fn clock(seconds: i64) -> String {
 
 /// A stored instant as local `dd/mm/yyyy HH:MM`.
 pub fn local_datetime(instant: &str, tz: Tz) -> String {
-    parse_instant(instant).map_or_else(|_| instant.to_owned(), |t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
+    parse_instant(instant).map_or_else(
+        |_| instant.to_owned(),
+        |t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -94,6 +120,9 @@ mod tests {
         assert_eq!(hours_minutes(3_900), "1 h 05 min");
         assert_eq!(hours_minutes(600), "10 min");
         assert_eq!(clock(3_725), "01:02:05");
-        assert_eq!(local_datetime("2026-07-15T08:00:00Z", crate::time::DEFAULT_TZ), "15/07/2026 10:00");
+        assert_eq!(
+            local_datetime("2026-07-15T08:00:00Z", crate::time::DEFAULT_TZ),
+            "15/07/2026 10:00"
+        );
     }
 }

@@ -15,7 +15,11 @@ pub fn default_database_path() -> Result<PathBuf> {
     if let Some(p) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(p));
     }
-    let base = directories::BaseDirs::new()
-        .ok_or_else(|| Error::Io(std::io::Error::new(std::io::ErrorKind::NotFound, "no home folder to keep the database in")))?;
+    let base = directories::BaseDirs::new().ok_or_else(|| {
+        Error::Io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no home folder to keep the database in",
+        ))
+    })?;
     Ok(base.data_dir().join(APP_IDENTIFIER).join(DATABASE_FILE))
 }

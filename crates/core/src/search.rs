@@ -46,8 +46,15 @@ pub fn fts_query(input: &str) -> Option<String> {
     let words: Vec<String> = input
         .split_whitespace()
         .filter_map(|w| {
-            let tokens: Vec<String> =
-                w.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_lowercase).collect();
+            let tokens: Vec<String> = w
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|t| !t.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            if looks_like_number(&tokens) {
+                // A (partly typed) ticket number matches the one-token form of the number.
+                return Some(tokens.concat());
+            }
             (!tokens.is_empty()).then(|| tokens.join(" "))
         })
         .collect();
@@ -56,10 +63,28 @@ pub fn fts_query(input: &str) -> Option<String> {
         words
             .iter()
             .enumerate()
-            .map(|(i, w)| if i == last { format!("\"{w}\"*") } else { format!("\"{w}\"") })
+            .map(|(i, w)| {
+                if i == last {
+                    format!("\"{w}\"*")
+                } else {
+                    format!("\"{w}\"")
+                }
+            })
             .collect::<Vec<_>>()
             .join(" "),
     )
+}
+
+/// Matches scored per kind (the newest ones) when a word is common.
+pub const CANDIDATES: i64 = 400;
+
+/// `T-2026-MR-0017`, `t-2026-mr`, `RI-2026-MR2-3`: a short prefix, then a year.
+fn looks_like_number(tokens: &[String]) -> bool {
+    tokens.len() >= 2
+        && (1..=2).contains(&tokens[0].len())
+        && tokens[0].chars().all(|c| c.is_ascii_alphabetic())
+        && tokens[1].len() == 4
+        && tokens[1].chars().all(|c| c.is_ascii_digit())
 }
 
 struct KindSql {
@@ -94,41 +119,61 @@ const KINDS: [KindSql; 3] = [
     },
 ];
 
-pub fn search(store: &Store, request: &SearchRequest, page: &PageRequest) -> Result<Page<SearchHit>> {
+pub fn search(
+    store: &Store,
+    request: &SearchRequest,
+    page: &PageRequest,
+) -> Result<Page<SearchHit>> {
     if request.query.chars().count() > limits::QUERY {
-        return Err(Error::invalid(Code::TooLong, "query", format!("the search is limited to {} characters", limits::QUERY)));
+        return Err(Error::invalid(
+            Code::TooLong,
+            "query",
+            format!("the search is limited to {} characters", limits::QUERY),
+        ));
     }
     let Some(q) = fts_query(&request.query) else {
         return Ok(Page::from_rows(Vec::new(), page));
     };
-    let wanted = |k: SearchKind| request.kinds.as_ref().is_none_or(|ks| ks.is_empty() || ks.contains(&k));
+    let wanted = |k: SearchKind| {
+        request
+            .kinds
+            .as_ref()
+            .is_none_or(|ks| ks.is_empty() || ks.contains(&k))
+    };
     let kinds: Vec<&KindSql> = KINDS.iter().filter(|k| wanted(k.kind)).collect();
-    // Each index gives its best offset+limit+1 rows; the merge keeps the page. Rows are joined to
-    // their tables only for the page, so a common word does not cost a join per match.
-    let per_kind = page.sql_offset() + page.sql_limit();
+    // Bounded work whatever the database size: each index takes its newest matches (rowid order
+    // needs no scoring), scores only those with bm25, and the merge keeps the page. Rows are joined
+    // to their tables only for the page. A rare word is ranked among all its matches; a common one
+    // among its most recent CANDIDATES per kind — what a helpdesk search wants first.
+    let window = (page.sql_offset() + page.sql_limit()).max(CANDIDATES);
     let union: Vec<String> = kinds
         .iter()
         .enumerate()
         .map(|(i, k)| {
             format!(
-                "SELECT * FROM (SELECT {i} AS k, rowid, rank FROM {fts} WHERE {fts} MATCH ?1 ORDER BY rank LIMIT ?2)",
+                "SELECT {i} AS k, rowid, rank FROM (SELECT rowid, rank FROM {fts} WHERE {fts} MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
                 fts = k.fts
             )
         })
         .collect();
-    let sql = format!("{} ORDER BY rank, k, rowid LIMIT ?3 OFFSET ?4", union.join(" UNION ALL "));
+    let sql = format!(
+        "{} ORDER BY rank, k, rowid DESC LIMIT ?3 OFFSET ?4",
+        union.join(" UNION ALL ")
+    );
     let conn = store.conn();
     let ranked: Vec<(usize, i64, f64)> = conn
         .prepare_cached(&sql)?
-        .query_map(rusqlite::params![q, per_kind, page.sql_limit(), page.sql_offset()], |r| {
-            Ok((r.get::<_, i64>(0)? as usize, r.get(1)?, r.get(2)?))
-        })?
+        .query_map(
+            rusqlite::params![q, window, page.sql_limit(), page.sql_offset()],
+            |r| Ok((r.get::<_, i64>(0)? as usize, r.get(1)?, r.get(2)?)),
+        )?
         .collect::<Result<_, _>>()?;
     let mut hits = Vec::with_capacity(ranked.len());
     for (k, rowid, rank) in ranked {
         let kind = kinds[k];
-        let (id, title, subtitle): (String, String, String) =
-            conn.prepare_cached(kind.display)?.query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (id, title, subtitle): (String, String, String) = conn
+            .prepare_cached(kind.display)?
+            .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let snippet: String = conn
             .prepare_cached(&format!(
                 "SELECT snippet({fts}, {col}, '[', ']', '…', 12) FROM {fts} WHERE {fts} MATCH ?1 AND rowid = ?2",
@@ -148,26 +193,62 @@ pub fn search(store: &Store, request: &SearchRequest, page: &PageRequest) -> Res
     Ok(Page::from_rows(hits, page))
 }
 
-/// The same search done the slow way (`LIKE '%…%'` over the same columns): the benchmark's baseline.
-pub fn search_by_like_scan(store: &Store, query: &str, limit: i64) -> Result<Vec<(SearchKind, String)>> {
-    let pattern = format!("%{}%", crate::clients::escape_like(query.trim()));
-    let sql = "SELECT 'client', id FROM clients WHERE name LIKE ?1 ESCAPE '\\' OR vat_number LIKE ?1 ESCAPE '\\'
-                 OR fiscal_code LIKE ?1 ESCAPE '\\' OR city LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR notes LIKE ?1 ESCAPE '\\'
-               UNION ALL
-               SELECT 'ticket', id FROM tickets WHERE number LIKE ?1 ESCAPE '\\' OR title LIKE ?1 ESCAPE '\\'
-                 OR description LIKE ?1 ESCAPE '\\' OR category LIKE ?1 ESCAPE '\\'
-               UNION ALL
-               SELECT 'intervention', id FROM interventions WHERE work_done LIKE ?1 ESCAPE '\\' OR outcome_reason LIKE ?1 ESCAPE '\\'
-               LIMIT ?2";
-    let rows = store
-        .conn()
-        .prepare_cached(sql)?
-        .query_map(rusqlite::params![pattern, limit], |r| {
-            let k: String = r.get(0)?;
-            Ok((k, r.get::<_, String>(1)?))
+/// The same search done the slow way, as an app without a full-text index would: every word must
+/// appear (`LIKE '%word%'`) in one of the same columns; all matches are collected (what a list
+/// needs to be sorted or counted). `limit` stops at the first matches instead (`None`: all).
+/// The benchmark's baseline.
+pub fn search_by_like_scan(
+    store: &Store,
+    query: &str,
+    limit: Option<i64>,
+) -> Result<Vec<(SearchKind, String)>> {
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(|w| format!("%{}%", crate::clients::escape_like(w)))
+        .collect();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let clause = |cols: &[&str]| -> String {
+        (1..=words.len())
+            .map(|i| {
+                format!(
+                    "({})",
+                    cols.iter()
+                        .map(|c| format!("{c} LIKE ?{i} ESCAPE '\\'"))
+                        .collect::<Vec<_>>()
+                        .join(" OR ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    let sql = format!(
+        "SELECT 'client', id FROM clients WHERE {}
+         UNION ALL SELECT 'ticket', id FROM tickets WHERE {}
+         UNION ALL SELECT 'intervention', id FROM interventions WHERE {}
+         LIMIT {}",
+        clause(&[
+            "name",
+            "vat_number",
+            "fiscal_code",
+            "city",
+            "email",
+            "notes"
+        ]),
+        clause(&["number", "title", "description", "category"]),
+        clause(&["work_done", "outcome_reason"]),
+        limit.unwrap_or(-1)
+    );
+    let mut stmt = store.conn().prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(words.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter().map(|(k, id)| Ok((k.parse()?, id))).collect()
+    rows.into_iter()
+        .map(|(k, id)| Ok((k.parse()?, id)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -177,10 +258,27 @@ mod tests {
     #[test]
     fn user_text_becomes_safe_phrases() {
         assert_eq!(fts_query("rossi").as_deref(), Some("\"rossi\"*"));
-        assert_eq!(fts_query("Server  Città").as_deref(), Some("\"server\" \"città\"*"));
-        assert_eq!(fts_query("T-2026-MR-0017").as_deref(), Some("\"t 2026 mr 0017\"*"));
+        assert_eq!(
+            fts_query("Server  Città").as_deref(),
+            Some("\"server\" \"città\"*")
+        );
+        assert_eq!(
+            fts_query("T-2026-MR-0017").as_deref(),
+            Some("\"t2026mr0017\"*")
+        );
+        assert_eq!(
+            fts_query("t-2026-mr2-00").as_deref(),
+            Some("\"t2026mr200\"*")
+        );
+        assert_eq!(
+            fts_query("Wi-Fi lento").as_deref(),
+            Some("\"wi fi\" \"lento\"*")
+        );
         // FTS5 syntax in user input is neutralised.
-        assert_eq!(fts_query("\"a\" OR NEAR(b)").as_deref(), Some("\"a\" \"or\" \"near b\"*"));
+        assert_eq!(
+            fts_query("\"a\" OR NEAR(b)").as_deref(),
+            Some("\"a\" \"or\" \"near b\"*")
+        );
         assert_eq!(fts_query("  -- ** "), None);
     }
 }

@@ -91,7 +91,9 @@ pub fn status(store: &Store) -> Result<SetupStatus> {
 
 /// The technician using this device; `NOT_ONBOARDED` before onboarding.
 pub fn current_technician(conn: &rusqlite::Connection) -> Result<TechnicianId> {
-    local_get(conn, "technician_id")?.ok_or(Error::NotOnboarded)?.parse()
+    local_get(conn, "technician_id")?
+        .ok_or(Error::NotOnboarded)?
+        .parse()
 }
 
 /// This device's code; `NOT_ONBOARDED` before onboarding.
@@ -104,12 +106,21 @@ pub fn device_code(conn: &rusqlite::Connection) -> Result<String> {
 pub fn onboard(store: &mut Store, input: &OnboardingInput) -> Result<SetupStatus> {
     let shop_name = validate::required_text("shop_name", &input.shop_name, limits::NAME)?;
     let tech_code = validate::technician_code("technician_code", &input.technician_code)?;
-    let device_code = match input.device_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let device_code = match input
+        .device_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(c) => validate::device_code("device_code", c)?,
         None => tech_code.clone(),
     };
     if local_get(store.conn(), "device_code")?.is_some() {
-        return Err(Error::invalid(Code::AlreadyExists, "device_code", "this device is already set up"));
+        return Err(Error::invalid(
+            Code::AlreadyExists,
+            "device_code",
+            "this device is already set up",
+        ));
     }
     store.write(|tx| {
         let tech = match technicians::find_by_code(tx.conn(), &tech_code)? {
@@ -126,7 +137,11 @@ pub fn onboard(store: &mut Store, input: &OnboardingInput) -> Result<SetupStatus
         };
         let taken: Option<String> = tx
             .conn()
-            .query_row("SELECT code FROM devices WHERE code = ?1", [&device_code], |r| r.get(0))
+            .query_row(
+                "SELECT code FROM devices WHERE code = ?1",
+                [&device_code],
+                |r| r.get(0),
+            )
             .optional()?;
         if taken.is_some() {
             return Err(Error::invalid(
@@ -142,7 +157,11 @@ pub fn onboard(store: &mut Store, input: &OnboardingInput) -> Result<SetupStatus
             name: shop_name.clone(),
             ..get_setting_conn::<ShopProfile>(tx.conn(), "shop")?.unwrap_or_default()
         };
-        tx.upsert(Entity::Setting, "shop", vec![("value", to_json_text(&shop)?)])?;
+        tx.upsert(
+            Entity::Setting,
+            "shop",
+            vec![("value", to_json_text(&shop)?)],
+        )?;
         let device_id = tx.device_id();
         tx.insert(
             Entity::Device,
@@ -164,13 +183,23 @@ pub fn onboard(store: &mut Store, input: &OnboardingInput) -> Result<SetupStatus
 pub fn suggest_device_code(conn: &rusqlite::Connection, technician_code: &str) -> Result<String> {
     let base = technician_code.trim().to_uppercase();
     for n in 1..100 {
-        let candidate = if n == 1 { base.clone() } else { format!("{base}{n}") };
-        let taken: bool = conn.prepare_cached("SELECT 1 FROM devices WHERE code = ?1")?.exists([&candidate])?;
+        let candidate = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}{n}")
+        };
+        let taken: bool = conn
+            .prepare_cached("SELECT 1 FROM devices WHERE code = ?1")?
+            .exists([&candidate])?;
         if !taken {
             return Ok(candidate);
         }
     }
-    Err(Error::invalid(Code::AlreadyExists, "device_code", "no free device code"))
+    Err(Error::invalid(
+        Code::AlreadyExists,
+        "device_code",
+        "no free device code",
+    ))
 }
 
 pub fn update_shop(store: &mut Store, profile: &ShopProfile) -> Result<ShopProfile> {
@@ -189,7 +218,13 @@ pub fn update_shop(store: &mut Store, profile: &ShopProfile) -> Result<ShopProfi
         email: validate::optional_email("email", profile.email.as_deref())?,
         phone: validate::optional_phone("phone", profile.phone.as_deref())?,
     };
-    store.write(|tx| tx.upsert(Entity::Setting, "shop", vec![("value", to_json_text(&clean)?)]))?;
+    store.write(|tx| {
+        tx.upsert(
+            Entity::Setting,
+            "shop",
+            vec![("value", to_json_text(&clean)?)],
+        )
+    })?;
     Ok(clean)
 }
 
@@ -199,7 +234,13 @@ pub fn set_severity_labels(store: &mut Store, labels: &SeverityLabels) -> Result
         degraded: validate::required_text("degraded", &labels.degraded, 40)?,
         request: validate::required_text("request", &labels.request, 40)?,
     };
-    store.write(|tx| tx.upsert(Entity::Setting, "severity_labels", vec![("value", to_json_text(&clean)?)]))?;
+    store.write(|tx| {
+        tx.upsert(
+            Entity::Setting,
+            "severity_labels",
+            vec![("value", to_json_text(&clean)?)],
+        )
+    })?;
     Ok(clean)
 }
 
@@ -207,9 +248,14 @@ fn get_setting<T: serde::de::DeserializeOwned>(store: &Store, key: &str) -> Resu
     get_setting_conn(store.conn(), key)
 }
 
-fn get_setting_conn<T: serde::de::DeserializeOwned>(conn: &rusqlite::Connection, key: &str) -> Result<Option<T>> {
+fn get_setting_conn<T: serde::de::DeserializeOwned>(
+    conn: &rusqlite::Connection,
+    key: &str,
+) -> Result<Option<T>> {
     let raw: Option<String> = conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?;
     Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
 }
@@ -227,7 +273,11 @@ fn hostname() -> Option<String> {
 /// Prefixes the field of a validation error (technician `name` → `technician_name`).
 fn rename_field(e: Error, prefix: &'static str) -> Error {
     match e {
-        Error::Invalid { code, field, message } => Error::Invalid {
+        Error::Invalid {
+            code,
+            field,
+            message,
+        } => Error::Invalid {
             code,
             field: match (prefix, field) {
                 ("technician_", "name") => "technician_name",

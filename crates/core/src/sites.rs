@@ -56,12 +56,48 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
 
 pub(crate) fn validated_fields(input: &SiteInput) -> Result<Fields> {
     Ok(vec![
-        ("name", field::text(validate::required_text("name", &input.name, limits::NAME)?)),
-        ("street", field::opt_text(validate::optional_text("street", input.street.as_deref(), limits::ADDRESS)?)),
-        ("postcode", field::opt_text(validate::optional_postcode("postcode", input.postcode.as_deref())?)),
-        ("city", field::opt_text(validate::optional_text("city", input.city.as_deref(), limits::SHORT)?)),
-        ("province", field::opt_text(validate::optional_province("province", input.province.as_deref())?)),
-        ("notes", field::opt_text(validate::optional_text("notes", input.notes.as_deref(), limits::NOTES)?)),
+        (
+            "name",
+            field::text(validate::required_text("name", &input.name, limits::NAME)?),
+        ),
+        (
+            "street",
+            field::opt_text(validate::optional_text(
+                "street",
+                input.street.as_deref(),
+                limits::ADDRESS,
+            )?),
+        ),
+        (
+            "postcode",
+            field::opt_text(validate::optional_postcode(
+                "postcode",
+                input.postcode.as_deref(),
+            )?),
+        ),
+        (
+            "city",
+            field::opt_text(validate::optional_text(
+                "city",
+                input.city.as_deref(),
+                limits::SHORT,
+            )?),
+        ),
+        (
+            "province",
+            field::opt_text(validate::optional_province(
+                "province",
+                input.province.as_deref(),
+            )?),
+        ),
+        (
+            "notes",
+            field::opt_text(validate::optional_text(
+                "notes",
+                input.notes.as_deref(),
+                limits::NOTES,
+            )?),
+        ),
     ])
 }
 
@@ -90,22 +126,28 @@ pub fn get(store: &Store, id: SiteId) -> Result<Site> {
 }
 
 pub fn list_for_client(store: &Store, client_id: ClientId) -> Result<Vec<Site>> {
-    let mut stmt = store
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM sites WHERE client_id = ?1 ORDER BY archived, name"))?;
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM sites WHERE client_id = ?1 ORDER BY archived, name"
+    ))?;
     let rows = stmt.query_map([client_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Fails unless `site_id` exists and belongs to `client_id`.
-pub(crate) fn ensure_belongs(conn: &rusqlite::Connection, site_id: SiteId, client_id: ClientId) -> Result<()> {
+pub(crate) fn ensure_belongs(
+    conn: &rusqlite::Connection,
+    site_id: SiteId,
+    client_id: ClientId,
+) -> Result<()> {
     let owner: Option<ClientId> = conn
         .prepare_cached("SELECT client_id FROM sites WHERE id = ?1")?
         .query_row([site_id], |r| r.get(0))
         .optional()?;
     match owner {
         None => Err(Error::not_found("site", site_id)),
-        Some(c) if c != client_id => Err(Error::Inconsistent(format!("site {site_id} belongs to another client"))),
+        Some(c) if c != client_id => Err(Error::Inconsistent(format!(
+            "site {site_id} belongs to another client"
+        ))),
         Some(_) => Ok(()),
     }
 }

@@ -82,7 +82,11 @@ pub(crate) fn insert(tx: &mut WriteTx<'_>, input: &TechnicianInput) -> Result<Te
 pub fn get(store: &Store, id: TechnicianId) -> Result<Technician> {
     store
         .conn()
-        .query_row(&format!("SELECT {COLUMNS} FROM technicians WHERE id = ?1"), [id], from_row)
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM technicians WHERE id = ?1"),
+            [id],
+            from_row,
+        )
         .optional()?
         .ok_or_else(|| Error::not_found("technician", id))
 }
@@ -99,9 +103,9 @@ pub fn find_by_code(conn: &rusqlite::Connection, code: &str) -> Result<Option<Te
 
 /// All technicians, active first, by name (a shop has a handful: no paging needed).
 pub fn list(store: &Store) -> Result<Vec<Technician>> {
-    let mut stmt = store
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM technicians ORDER BY active DESC, name"))?;
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM technicians ORDER BY active DESC, name"
+    ))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -18,7 +18,13 @@ pub fn format_instant(t: DateTime<Utc>) -> String {
 pub fn parse_instant(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| Error::invalid(Code::InvalidFormat, "instant", format!("{s:?} is not an RFC 3339 instant")))
+        .map_err(|_| {
+            Error::invalid(
+                Code::InvalidFormat,
+                "instant",
+                format!("{s:?} is not an RFC 3339 instant"),
+            )
+        })
 }
 
 /// Parses user input for an instant: RFC 3339, or a local `YYYY-MM-DD HH:MM` / `dd/mm/yyyy HH:MM`
@@ -84,7 +90,10 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0.lock().map(|g| *g).unwrap_or_else(|e| *e.into_inner())
+        self.0
+            .lock()
+            .map(|g| *g)
+            .unwrap_or_else(|e| *e.into_inner())
     }
 }
 

@@ -23,7 +23,11 @@ fn typescript_bindings_are_fresh() {
     let tmp = tempfile::tempdir().unwrap();
     rapportino_core::bindings::export_typescript(tmp.path()).unwrap();
     let generated = read_dir(tmp.path());
-    assert!(generated.len() > 20, "the export produced {} files", generated.len());
+    assert!(
+        generated.len() > 20,
+        "the export produced {} files",
+        generated.len()
+    );
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         let _ = std::fs::remove_dir_all(&committed_dir);
         std::fs::create_dir_all(&committed_dir).unwrap();

@@ -19,8 +19,23 @@ fn opts(seed: u64) -> DemoOptions {
 fn dump(s: &Store) -> String {
     let device = s.device_id().unwrap().to_string();
     let mut out = String::new();
-    for table in ["settings", "technicians", "devices", "clients", "sites", "contacts", "tickets", "ticket_events", "interventions", "materials", "time_entries"] {
-        let mut stmt = s.conn().prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
+    for table in [
+        "settings",
+        "technicians",
+        "devices",
+        "clients",
+        "sites",
+        "contacts",
+        "tickets",
+        "ticket_events",
+        "interventions",
+        "materials",
+        "time_entries",
+    ] {
+        let mut stmt = s
+            .conn()
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+            .unwrap();
         let n = stmt.column_count();
         let rows = stmt
             .query_map([], |r| {
@@ -69,7 +84,10 @@ fn demo_data_is_valid_and_covers_every_case() {
         validate_vat_number("vat", &v).unwrap();
     }
     let cfs = col("SELECT fiscal_code FROM clients WHERE fiscal_code IS NOT NULL");
-    assert!(cfs.iter().any(|c| c.len() == 16), "some people with a personal CF");
+    assert!(
+        cfs.iter().any(|c| c.len() == 16),
+        "some people with a personal CF"
+    );
     for cf in cfs {
         validate_fiscal_code("cf", &cf).unwrap();
     }
@@ -82,13 +100,28 @@ fn demo_data_is_valid_and_covers_every_case() {
     assert!(!col("SELECT id FROM interventions WHERE escalated_from_id IS NOT NULL").is_empty());
     assert!(!col("SELECT id FROM materials").is_empty());
     // Every row went through the write path.
-    let logged: i64 = conn.query_row("SELECT count(*) FROM change_log WHERE entity = 'intervention'", [], |r| r.get(0)).unwrap();
+    let logged: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM change_log WHERE entity = 'intervention'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(logged, 1_200);
     // Ticket numbers are unique and this device continues after its own history.
-    let dup: i64 = conn.query_row("SELECT count(*) - count(DISTINCT number) FROM tickets", [], |r| r.get(0)).unwrap();
+    let dup: i64 = conn
+        .query_row(
+            "SELECT count(*) - count(DISTINCT number) FROM tickets",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(dup, 0);
     // Demo refuses a database that already has data.
-    assert_eq!(generate(&mut s, &opts(1)).unwrap_err().code(), Code::AlreadyExists);
+    assert_eq!(
+        generate(&mut s, &opts(1)).unwrap_err().code(),
+        Code::AlreadyExists
+    );
 }
 
 #[test]
@@ -97,9 +130,16 @@ fn this_device_continues_numbering_after_the_demo() {
     generate(&mut s, &opts(3)).unwrap();
     let max_mr: String = s
         .conn()
-        .query_row("SELECT max(number) FROM tickets WHERE number LIKE 'T-2026-MR-%'", [], |r| r.get(0))
+        .query_row(
+            "SELECT max(number) FROM tickets WHERE number LIKE 'T-2026-MR-%'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    let client = rapportino_core::clients::list(&s, &Default::default(), &Default::default()).unwrap().items[0].clone();
+    let client = rapportino_core::clients::list(&s, &Default::default(), &Default::default())
+        .unwrap()
+        .items[0]
+        .clone();
     let t = rapportino_core::tickets::open(
         &mut s,
         &rapportino_core::tickets::NewTicket {

@@ -4,10 +4,10 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use common::*;
-use rapportino_core::setup::{self, OnboardingInput};
-use rapportino_core::tickets;
 use rapportino_core::ids::DeviceId;
+use rapportino_core::setup::{self, OnboardingInput};
 use rapportino_core::store::{field, Entity};
+use rapportino_core::tickets;
 use rapportino_core::{Code, Store};
 
 #[test]
@@ -63,7 +63,11 @@ fn a_device_code_already_known_is_refused_with_a_suggestion() {
         tx.insert(
             Entity::Device,
             &DeviceId::new().to_string(),
-            vec![("code", field::text("MR")), ("technician_id", serde_json::Value::Null), ("name", field::text("ufficio"))],
+            vec![
+                ("code", field::text("MR")),
+                ("technician_id", serde_json::Value::Null),
+                ("name", field::text("ufficio")),
+            ],
         )
     })
     .unwrap();

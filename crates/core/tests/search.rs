@@ -13,7 +13,12 @@ fn q(s: &rapportino_core::Store, text: &str) -> Vec<(SearchKind, String)> {
         query: text.into(),
         kinds: None,
     };
-    search(s, &req, &PageRequest::new(50, 0)).unwrap().items.into_iter().map(|h| (h.kind, h.title)).collect()
+    search(s, &req, &PageRequest::new(50, 0))
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|h| (h.kind, h.title))
+        .collect()
 }
 
 #[test]
@@ -52,6 +57,14 @@ fn finds_clients_tickets_and_interventions() {
     let hits = q(&s, &number);
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert!(hits[0].1.starts_with(&number));
+    // …and while being typed, in any case.
+    let partial = number[..number.len() - 2].to_lowercase();
+    assert!(
+        q(&s, &partial)
+            .iter()
+            .any(|(_, title)| title.starts_with(&number)),
+        "{partial}"
+    );
     // Edits are re-indexed.
     interventions::update(
         &mut s,
@@ -62,8 +75,12 @@ fn finds_clients_tickets_and_interventions() {
         },
     )
     .unwrap();
-    assert!(!q(&s, "firmware").iter().any(|(k, _)| *k == SearchKind::Intervention));
-    assert!(q(&s, "alimentatore").iter().any(|(k, _)| *k == SearchKind::Intervention));
+    assert!(!q(&s, "firmware")
+        .iter()
+        .any(|(k, _)| *k == SearchKind::Intervention));
+    assert!(q(&s, "alimentatore")
+        .iter()
+        .any(|(k, _)| *k == SearchKind::Intervention));
 }
 
 #[test]
@@ -71,7 +88,15 @@ fn search_syntax_from_users_is_harmless_and_kinds_filter() {
     let (mut s, _) = store();
     let c = client(&mut s, "Rossi \"Impianti\" S.r.l.");
     ticket(&mut s, &c, "Rossi chiama per la stampante");
-    for weird in ["\"", "rossi OR", "NEAR(", "*", "rossi AND NOT", "(((", "^rossi"] {
+    for weird in [
+        "\"",
+        "rossi OR",
+        "NEAR(",
+        "*",
+        "rossi AND NOT",
+        "(((",
+        "^rossi",
+    ] {
         let req = SearchRequest {
             query: weird.into(),
             kinds: None,
@@ -89,7 +114,12 @@ fn search_syntax_from_users_is_harmless_and_kinds_filter() {
         query: "x".repeat(500),
         kinds: None,
     };
-    assert_eq!(search(&s, &long, &PageRequest::default()).unwrap_err().code(), Code::TooLong);
+    assert_eq!(
+        search(&s, &long, &PageRequest::default())
+            .unwrap_err()
+            .code(),
+        Code::TooLong
+    );
 }
 
 #[test]

@@ -22,9 +22,17 @@ fn the_whole_life_of_a_ticket() {
     let t = tickets::transition(&mut s, id, &take).unwrap();
     assert_eq!(t.status, TicketStatus::Taken);
     assert_eq!(t.taken_at.as_deref(), Some("2026-11-16T09:10:00Z"));
-    assert_eq!(t.estimated_resolution_at.as_deref(), Some("2026-11-17T11:00:00Z"));
+    assert_eq!(
+        t.estimated_resolution_at.as_deref(),
+        Some("2026-11-17T11:00:00Z")
+    );
     assert!(t.assigned_technician_id.is_some());
-    for next in [TicketStatus::InProgress, TicketStatus::WaitingClient, TicketStatus::InProgress, TicketStatus::Resolved] {
+    for next in [
+        TicketStatus::InProgress,
+        TicketStatus::WaitingClient,
+        TicketStatus::InProgress,
+        TicketStatus::Resolved,
+    ] {
         clock.advance(chrono::Duration::minutes(5));
         tickets::transition(&mut s, id, &to(next)).unwrap();
     }
@@ -62,7 +70,12 @@ fn illegal_transitions_are_refused_and_write_nothing() {
     let c = client(&mut s, "Ottica Bassi");
     let id = ticket(&mut s, &c, "Wi-Fi lento");
     let before = snapshot(&s);
-    for bad in [TicketStatus::Resolved, TicketStatus::Closed, TicketStatus::WaitingClient, TicketStatus::New] {
+    for bad in [
+        TicketStatus::Resolved,
+        TicketStatus::Closed,
+        TicketStatus::WaitingClient,
+        TicketStatus::New,
+    ] {
         let err = tickets::transition(&mut s, id, &to(bad)).unwrap_err();
         assert_eq!(err.code(), Code::IllegalTransition, "{bad}");
     }

@@ -5,7 +5,9 @@ mod common;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
-use rapportino_core::interventions::{self, InterventionMode, ManualTimeInput, TimeEntryKind, TimerState};
+use rapportino_core::interventions::{
+    self, InterventionMode, ManualTimeInput, TimeEntryKind, TimerState,
+};
 use rapportino_core::tickets::{self, TicketStatus};
 use rapportino_core::time::ManualClock;
 use rapportino_core::{Code, Store};
@@ -16,9 +18,16 @@ fn start_pause_resume_stop_counts_only_running_time() {
     let c = client(&mut s, "Studio Legale Conti");
     let t = ticket(&mut s, &c, "Posta ferma");
     let i = intervention(&mut s, t, InterventionMode::Remote);
-    assert_eq!(tickets::get(&s, t).unwrap().status, TicketStatus::Taken, "new ticket taken in charge");
+    assert_eq!(
+        tickets::get(&s, t).unwrap().status,
+        TicketStatus::Taken,
+        "new ticket taken in charge"
+    );
     interventions::start(&mut s, i.id).unwrap();
-    assert_eq!(tickets::get(&s, t).unwrap().status, TicketStatus::InProgress);
+    assert_eq!(
+        tickets::get(&s, t).unwrap().status,
+        TicketStatus::InProgress
+    );
     clock.advance(Duration::minutes(25));
     interventions::pause(&mut s, i.id).unwrap();
     clock.advance(Duration::minutes(60)); // lunch: not counted
@@ -35,18 +44,33 @@ fn start_pause_resume_stop_counts_only_running_time() {
     assert!(d.intervention.finished_at.is_some());
     assert!(interventions::running_timer(&s, None).unwrap().is_none());
     // Wrong-state actions are refused with a code.
-    assert_eq!(interventions::pause(&mut s, i.id).unwrap_err().code(), Code::TimerState);
-    assert_eq!(interventions::start(&mut s, i.id).unwrap_err().code(), Code::TimerState);
+    assert_eq!(
+        interventions::pause(&mut s, i.id).unwrap_err().code(),
+        Code::TimerState
+    );
+    assert_eq!(
+        interventions::start(&mut s, i.id).unwrap_err().code(),
+        Code::TimerState
+    );
     interventions::resume(&mut s, i.id).unwrap();
-    assert_eq!(interventions::detail(&s, i.id).unwrap().timer_state, TimerState::Running);
+    assert_eq!(
+        interventions::detail(&s, i.id).unwrap().timer_state,
+        TimerState::Running
+    );
 }
 
 #[test]
 fn one_running_timer_per_technician() {
     let (mut s, _) = store();
     let c = client(&mut s, "Ferramenta Galli");
-    let a = { let tk = ticket(&mut s, &c, "uno"); intervention(&mut s, tk, InterventionMode::Remote) };
-    let b = { let tk = ticket(&mut s, &c, "due"); intervention(&mut s, tk, InterventionMode::OnSite) };
+    let a = {
+        let tk = ticket(&mut s, &c, "uno");
+        intervention(&mut s, tk, InterventionMode::Remote)
+    };
+    let b = {
+        let tk = ticket(&mut s, &c, "due");
+        intervention(&mut s, tk, InterventionMode::OnSite)
+    };
     interventions::start(&mut s, a.id).unwrap();
     let before = snapshot(&s);
     let err = interventions::start(&mut s, b.id).unwrap_err();
@@ -66,14 +90,19 @@ fn a_running_timer_survives_a_crash_and_a_restart() {
         let mut s = Store::open(&path).unwrap().with_clock(clock.clone());
         onboard(&mut s, "MR");
         let c = client(&mut s, "Panificio Greco");
-        let i = { let tk = ticket(&mut s, &c, "Cassa bloccata"); intervention(&mut s, tk, InterventionMode::OnSite) };
+        let i = {
+            let tk = ticket(&mut s, &c, "Cassa bloccata");
+            intervention(&mut s, tk, InterventionMode::OnSite)
+        };
         interventions::start(&mut s, i.id).unwrap();
         i.id
         // dropped here without stopping: the process "crashes", the lid closes
     };
     clock.advance(Duration::minutes(95));
     let s = Store::open(&path).unwrap().with_clock(clock.clone());
-    let running = interventions::running_timer(&s, None).unwrap().expect("still running after restart");
+    let running = interventions::running_timer(&s, None)
+        .unwrap()
+        .expect("still running after restart");
     assert_eq!(running.intervention_id, intervention_id);
     assert_eq!(running.segment_seconds, 95 * 60, "no time lost");
 }
@@ -82,10 +111,18 @@ fn a_running_timer_survives_a_crash_and_a_restart() {
 fn a_segment_over_twelve_hours_is_flagged_not_billed() {
     let (mut s, clock) = store();
     let c = client(&mut s, "Caseificio Leone");
-    let i = { let tk = ticket(&mut s, &c, "Server"); intervention(&mut s, tk, InterventionMode::OnSite) };
+    let i = {
+        let tk = ticket(&mut s, &c, "Server");
+        intervention(&mut s, tk, InterventionMode::OnSite)
+    };
     interventions::start(&mut s, i.id).unwrap();
     clock.advance(Duration::hours(13)); // forgotten overnight
-    assert!(interventions::running_timer(&s, None).unwrap().unwrap().over_limit);
+    assert!(
+        interventions::running_timer(&s, None)
+            .unwrap()
+            .unwrap()
+            .over_limit
+    );
     interventions::stop(&mut s, i.id).unwrap();
     let d = interventions::detail(&s, i.id).unwrap();
     assert_eq!(d.totals.billable_seconds, 0);
@@ -107,7 +144,9 @@ fn a_segment_over_twelve_hours_is_flagged_not_billed() {
     let d = interventions::detail(&s, i.id).unwrap();
     assert_eq!(d.totals.billable_seconds, 120 * 60);
     assert_eq!(d.totals.pending_review_seconds, 0);
-    assert!(interventions::entries_needing_review(&s).unwrap().is_empty());
+    assert!(interventions::entries_needing_review(&s)
+        .unwrap()
+        .is_empty());
     // History is kept: the flagged segment is still there, voided.
     assert!(d.time_entries.iter().any(|e| e.kind == TimeEntryKind::Void));
     assert!(d.time_entries.iter().any(|e| e.needs_review));
@@ -117,21 +156,37 @@ fn a_segment_over_twelve_hours_is_flagged_not_billed() {
 fn approval_bills_a_flagged_segment_and_adjustments_correct_totals() {
     let (mut s, clock) = store();
     let c = client(&mut s, "Hotel Serra");
-    let i = { let tk = ticket(&mut s, &c, "Migrazione"); intervention(&mut s, tk, InterventionMode::OnSite) };
+    let i = {
+        let tk = ticket(&mut s, &c, "Migrazione");
+        intervention(&mut s, tk, InterventionMode::OnSite)
+    };
     interventions::start(&mut s, i.id).unwrap();
     clock.advance(Duration::hours(14));
     interventions::stop(&mut s, i.id).unwrap();
     let entry = interventions::entries_needing_review(&s).unwrap()[0].id;
     interventions::approve(&mut s, entry).unwrap();
-    assert_eq!(interventions::approve(&mut s, entry).unwrap_err().code(), Code::AlreadyExists);
+    assert_eq!(
+        interventions::approve(&mut s, entry).unwrap_err().code(),
+        Code::AlreadyExists
+    );
     interventions::adjust(&mut s, i.id, -30, "pausa pranzo").unwrap();
     let d = interventions::detail(&s, i.id).unwrap();
     assert_eq!(d.totals.billable_seconds, 14 * 3600 - 30 * 60);
     // The list view computes the same total in SQL.
     let listed = interventions::list(&s, &Default::default(), &Default::default()).unwrap();
     assert_eq!(listed.items[0].billable_seconds, d.totals.billable_seconds);
-    assert_eq!(interventions::adjust(&mut s, i.id, 0, "x").unwrap_err().code(), Code::InvalidFormat);
-    assert_eq!(interventions::adjust(&mut s, i.id, 10, " ").unwrap_err().code(), Code::Required);
+    assert_eq!(
+        interventions::adjust(&mut s, i.id, 0, "x")
+            .unwrap_err()
+            .code(),
+        Code::InvalidFormat
+    );
+    assert_eq!(
+        interventions::adjust(&mut s, i.id, 10, " ")
+            .unwrap_err()
+            .code(),
+        Code::Required
+    );
 }
 
 #[test]
@@ -150,7 +205,20 @@ fn escalating_remote_to_on_site_in_one_action() {
     assert_eq!(r.timer_state, TimerState::Stopped);
     assert_eq!(r.totals.billable_seconds, 30 * 60);
     assert_eq!(r.escalated_to_id, Some(on_site.id));
-    assert_eq!(r.intervention.outcome, Some(interventions::Outcome::FollowUp));
-    assert_eq!(interventions::escalate(&mut s, remote.id, None).unwrap_err().code(), Code::AlreadyExists);
-    assert_eq!(interventions::escalate(&mut s, on_site.id, None).unwrap_err().code(), Code::Inconsistent);
+    assert_eq!(
+        r.intervention.outcome,
+        Some(interventions::Outcome::FollowUp)
+    );
+    assert_eq!(
+        interventions::escalate(&mut s, remote.id, None)
+            .unwrap_err()
+            .code(),
+        Code::AlreadyExists
+    );
+    assert_eq!(
+        interventions::escalate(&mut s, on_site.id, None)
+            .unwrap_err()
+            .code(),
+        Code::Inconsistent
+    );
 }

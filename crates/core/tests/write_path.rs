@@ -12,7 +12,10 @@ fn every_insert_and_update_is_in_the_change_log() {
     let before = count(&s, "change_log");
     let c = client(&mut s, "Rossi Impianti S.r.l.");
     let log = read_change_log(s.conn(), 0, 1000).unwrap();
-    let rec = log.iter().find(|r| r.entity_id == c.id.to_string()).expect("client insert recorded");
+    let rec = log
+        .iter()
+        .find(|r| r.entity_id == c.id.to_string())
+        .expect("client insert recorded");
     assert_eq!(rec.entity, "client");
     assert_eq!(rec.op, "insert");
     assert_eq!(rec.fields["name"], "Rossi Impianti S.r.l.");
@@ -50,7 +53,12 @@ fn hybrid_logical_clock_never_goes_backwards() {
     client(&mut s, "Tre");
     let log = read_change_log(s.conn(), 0, 1000).unwrap();
     for pair in log.windows(2) {
-        assert!(pair[1].hlc > pair[0].hlc, "{:?} then {:?}", pair[0].hlc, pair[1].hlc);
+        assert!(
+            pair[1].hlc > pair[0].hlc,
+            "{:?} then {:?}",
+            pair[0].hlc,
+            pair[1].hlc
+        );
     }
 }
 

@@ -152,16 +152,32 @@ pub fn client(store: &mut Store, out: Out, c: ClientCommand) -> Result<()> {
                 let mut s = print_client(&o.client);
                 s.push_str("\n\nSedi:");
                 for site in &o.sites {
-                    s.push_str(&format!("\n  {} — {} {}", site.name, or_dash(&site.street), or_dash(&site.city)));
+                    s.push_str(&format!(
+                        "\n  {} — {} {}",
+                        site.name,
+                        or_dash(&site.street),
+                        or_dash(&site.city)
+                    ));
                 }
                 s.push_str("\nReferenti:");
                 for c in &o.contacts {
                     let auth = if c.authorised { " (autorizzato)" } else { "" };
-                    s.push_str(&format!("\n  {} {} {}{auth}", c.name, or_dash(&c.role), or_dash(&c.email)));
+                    s.push_str(&format!(
+                        "\n  {} {} {}{auth}",
+                        c.name,
+                        or_dash(&c.role),
+                        or_dash(&c.email)
+                    ));
                 }
                 s.push_str("\nTicket aperti:");
                 for t in &o.open_tickets {
-                    s.push_str(&format!("\n  {} {} [{}] {}", t.number, local_datetime(&t.opened_at, tz), t.status, t.title));
+                    s.push_str(&format!(
+                        "\n  {} {} [{}] {}",
+                        t.number,
+                        local_datetime(&t.opened_at, tz),
+                        t.status,
+                        t.title
+                    ));
                 }
                 s.push_str("\nUltimi interventi:");
                 for i in &o.recent_interventions {
@@ -177,7 +193,11 @@ pub fn client(store: &mut Store, out: Out, c: ClientCommand) -> Result<()> {
                 s
             });
         }
-        ClientCommand::List { name, archived, paging } => {
+        ClientCommand::List {
+            name,
+            archived,
+            paging,
+        } => {
             let page = clients::list(
                 store,
                 &ClientFilter {
@@ -190,7 +210,15 @@ pub fn client(store: &mut Store, out: Out, c: ClientCommand) -> Result<()> {
                 let mut s: Vec<String> = p
                     .items
                     .iter()
-                    .map(|c| format!("{} {} {} {}", cell(&c.name, 44), cell(or_dash(&c.vat_number), 11), cell(or_dash(&c.city), 16), c.id))
+                    .map(|c| {
+                        format!(
+                            "{} {} {} {}",
+                            cell(&c.name, 44),
+                            cell(or_dash(&c.vat_number), 11),
+                            cell(or_dash(&c.city), 16),
+                            c.id
+                        )
+                    })
                     .collect();
                 s.push(more(p.has_more, p.offset, p.limit));
                 s.join("\n")
@@ -242,15 +270,25 @@ pub enum SiteCommand {
 }
 
 fn print_site(s: &Site) -> String {
-    format!("{} — {} {} {} ({})  {}", s.name, or_dash(&s.street), or_dash(&s.postcode), or_dash(&s.city), or_dash(&s.province), s.id)
+    format!(
+        "{} — {} {} {} ({})  {}",
+        s.name,
+        or_dash(&s.street),
+        or_dash(&s.postcode),
+        or_dash(&s.city),
+        or_dash(&s.province),
+        s.id
+    )
 }
 
 pub fn site(store: &mut Store, out: Out, c: SiteCommand) -> Result<()> {
     match c {
-        SiteCommand::Add { client, fields } => out.emit(&sites::create(store, client, &fields.into())?, print_site),
-        SiteCommand::List { client } => {
-            out.emit(&sites::list_for_client(store, client)?, |l| l.iter().map(print_site).collect::<Vec<_>>().join("\n"))
+        SiteCommand::Add { client, fields } => {
+            out.emit(&sites::create(store, client, &fields.into())?, print_site)
         }
+        SiteCommand::List { client } => out.emit(&sites::list_for_client(store, client)?, |l| {
+            l.iter().map(print_site).collect::<Vec<_>>().join("\n")
+        }),
     }
     Ok(())
 }
@@ -280,7 +318,14 @@ pub enum ContactCommand {
 
 fn print_contact(c: &Contact) -> String {
     let auth = if c.authorised { " [autorizzato]" } else { "" };
-    format!("{} {} {} {}{auth}  {}", c.name, or_dash(&c.role), or_dash(&c.email), or_dash(&c.phone), c.id)
+    format!(
+        "{} {} {} {}{auth}  {}",
+        c.name,
+        or_dash(&c.role),
+        or_dash(&c.email),
+        or_dash(&c.phone),
+        c.id
+    )
 }
 
 pub fn contact(store: &mut Store, out: Out, c: ContactCommand) -> Result<()> {
@@ -303,12 +348,18 @@ pub fn contact(store: &mut Store, out: Out, c: ContactCommand) -> Result<()> {
             };
             out.emit(&contacts::create(store, client, &input)?, print_contact);
         }
-        ContactCommand::List { client } => {
-            out.emit(&contacts::list_for_client(store, client)?, |l| l.iter().map(print_contact).collect::<Vec<_>>().join("\n"))
-        }
+        ContactCommand::List { client } => out
+            .emit(&contacts::list_for_client(store, client)?, |l| {
+                l.iter().map(print_contact).collect::<Vec<_>>().join("\n")
+            }),
         ContactCommand::Authorised { email } => {
             let ids = contacts::clients_authorising(store, &email)?;
-            out.emit(&ids, |ids| ids.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+            out.emit(&ids, |ids| {
+                ids.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
         }
     }
     Ok(())

@@ -1,9 +1,11 @@
 use clap::Subcommand;
 use rapportino_core::format::{clock, euro, hours_minutes, local_datetime, parse_euro};
-use rapportino_core::ids::{ClientId, InterventionId, MaterialId, SiteId, TechnicianId, TimeEntryId};
+use rapportino_core::ids::{
+    ClientId, InterventionId, MaterialId, SiteId, TechnicianId, TimeEntryId,
+};
 use rapportino_core::interventions::{
-    self, InterventionDetail, InterventionFilter, InterventionMode, InterventionPatch, ManualTimeInput, MaterialInput,
-    NewIntervention, Outcome, TimeEntry,
+    self, InterventionDetail, InterventionFilter, InterventionMode, InterventionPatch,
+    ManualTimeInput, MaterialInput, NewIntervention, Outcome, TimeEntry,
 };
 use rapportino_core::time::Tz;
 use rapportino_core::{Result, Store};
@@ -85,10 +87,18 @@ pub enum MaterialCommand {
 
 #[derive(Subcommand)]
 pub enum TimerCommand {
-    Start { intervention: InterventionId },
-    Pause { intervention: InterventionId },
-    Resume { intervention: InterventionId },
-    Stop { intervention: InterventionId },
+    Start {
+        intervention: InterventionId,
+    },
+    Pause {
+        intervention: InterventionId,
+    },
+    Resume {
+        intervention: InterventionId,
+    },
+    Stop {
+        intervention: InterventionId,
+    },
     /// The running timer of this device's technician (or --technician).
     Status {
         #[arg(long)]
@@ -134,10 +144,18 @@ fn print_entry(e: &TimeEntry, tz: Tz) -> String {
         "  {:10} {} → {} {}{}{}  {}",
         e.kind.as_str(),
         local_datetime(&e.started_at, tz),
-        e.ended_at.as_deref().map_or("in corso".to_owned(), |t| local_datetime(t, tz)),
+        e.ended_at
+            .as_deref()
+            .map_or("in corso".to_owned(), |t| local_datetime(t, tz)),
         e.seconds.map_or(String::new(), hours_minutes),
-        if e.needs_review { "  DA VERIFICARE" } else { "" },
-        e.note.as_ref().map_or(String::new(), |n| format!("  ({n})")),
+        if e.needs_review {
+            "  DA VERIFICARE"
+        } else {
+            ""
+        },
+        e.note
+            .as_ref()
+            .map_or(String::new(), |n| format!("  ({n})")),
         e.id
     )
 }
@@ -162,7 +180,11 @@ fn print_detail(d: &InterventionDetail, tz: Tz) -> String {
         i.outcome_reason.as_ref().map_or(String::new(), |r| format!(" ({r})"))
     );
     if i.travel_km > 0.0 || i.travel_minutes > 0 {
-        s.push_str(&format!("\n  trasferta: {:.1} km, {}", i.travel_km, hours_minutes(i.travel_minutes * 60)));
+        s.push_str(&format!(
+            "\n  trasferta: {:.1} km, {}",
+            i.travel_km,
+            hours_minutes(i.travel_minutes * 60)
+        ));
     }
     s.push_str("\nTempi:");
     for e in &d.time_entries {
@@ -172,15 +194,36 @@ fn print_detail(d: &InterventionDetail, tz: Tz) -> String {
     s.push_str(&format!(
         "\n  totale addebitabile {}{}{}",
         hours_minutes(d.totals.billable_seconds),
-        if d.totals.running_seconds > 0 { format!("  + in corso {}", clock(d.totals.running_seconds)) } else { String::new() },
-        if d.totals.pending_review_seconds > 0 { format!("  (da verificare {})", hours_minutes(d.totals.pending_review_seconds)) } else { String::new() }
+        if d.totals.running_seconds > 0 {
+            format!("  + in corso {}", clock(d.totals.running_seconds))
+        } else {
+            String::new()
+        },
+        if d.totals.pending_review_seconds > 0 {
+            format!(
+                "  (da verificare {})",
+                hours_minutes(d.totals.pending_review_seconds)
+            )
+        } else {
+            String::new()
+        }
     ));
     if !d.materials.is_empty() {
         s.push_str("\nMateriali:");
         for m in &d.materials {
-            s.push_str(&format!("\n  {} × {} a {} = {}  {}", m.quantity, m.description, euro(m.unit_price_cents), euro(m.total_cents), m.id));
+            s.push_str(&format!(
+                "\n  {} × {} a {} = {}  {}",
+                m.quantity,
+                m.description,
+                euro(m.unit_price_cents),
+                euro(m.total_cents),
+                m.id
+            ));
         }
-        s.push_str(&format!("\n  totale materiali {}", euro(d.materials_total_cents)));
+        s.push_str(&format!(
+            "\n  totale materiali {}",
+            euro(d.materials_total_cents)
+        ));
     }
     if let Some(to) = d.escalated_to_id {
         s.push_str(&format!("\nScalato on-site: {to}"));
@@ -196,7 +239,12 @@ fn show(store: &Store, out: Out, id: InterventionId) -> Result<()> {
 
 pub fn intervention(store: &mut Store, out: Out, c: InterventionCommand) -> Result<()> {
     match c {
-        InterventionCommand::Add { ticket, mode, site, technician } => {
+        InterventionCommand::Add {
+            ticket,
+            mode,
+            site,
+            technician,
+        } => {
             let ticket_id = resolve(store, &ticket)?;
             let i = interventions::create(
                 store,
@@ -287,11 +335,21 @@ pub fn material(store: &mut Store, out: Out, c: MaterialCommand) -> Result<()> {
                 unit_price_cents: parse_euro("unit_price", &unit_price)?,
             };
             let m = interventions::add_material(store, intervention, &input)?;
-            out.emit(&m, |m| format!("{} × {} = {}  {}", m.quantity, m.description, euro(m.total_cents), m.id));
+            out.emit(&m, |m| {
+                format!(
+                    "{} × {} = {}  {}",
+                    m.quantity,
+                    m.description,
+                    euro(m.total_cents),
+                    m.id
+                )
+            });
         }
         MaterialCommand::Remove { id } => {
             interventions::remove_material(store, id)?;
-            out.emit(&serde_json::json!({ "removed": id }), |_| "materiale rimosso".into());
+            out.emit(&serde_json::json!({ "removed": id }), |_| {
+                "materiale rimosso".into()
+            });
         }
     }
     Ok(())
@@ -325,7 +383,11 @@ pub fn timer(store: &mut Store, out: Out, c: TimerCommand) -> Result<()> {
                     r.ticket_number,
                     r.client_name,
                     clock(r.total_seconds),
-                    if r.over_limit { "  OLTRE 12 ORE: sarà da verificare" } else { "" },
+                    if r.over_limit {
+                        "  OLTRE 12 ORE: sarà da verificare"
+                    } else {
+                        ""
+                    },
                     r.intervention_id
                 ),
             });
@@ -337,11 +399,28 @@ pub fn timer(store: &mut Store, out: Out, c: TimerCommand) -> Result<()> {
 
 pub fn time(store: &mut Store, out: Out, c: TimeCommand) -> Result<()> {
     let id = match c {
-        TimeCommand::Add { intervention, minutes, at, note } => {
-            interventions::add_manual(store, intervention, &ManualTimeInput { minutes, started_at: at, note })?;
+        TimeCommand::Add {
+            intervention,
+            minutes,
+            at,
+            note,
+        } => {
+            interventions::add_manual(
+                store,
+                intervention,
+                &ManualTimeInput {
+                    minutes,
+                    started_at: at,
+                    note,
+                },
+            )?;
             intervention
         }
-        TimeCommand::Adjust { intervention, minutes, note } => {
+        TimeCommand::Adjust {
+            intervention,
+            minutes,
+            note,
+        } => {
             interventions::adjust(store, intervention, minutes, &note)?;
             intervention
         }
@@ -360,7 +439,12 @@ pub fn time(store: &mut Store, out: Out, c: TimeCommand) -> Result<()> {
                 if l.is_empty() {
                     "nessuna voce da verificare".into()
                 } else {
-                    l.iter().map(|e| format!("{}  intervento {}", print_entry(e, tz), e.intervention_id)).collect::<Vec<_>>().join("\n")
+                    l.iter()
+                        .map(|e| {
+                            format!("{}  intervento {}", print_entry(e, tz), e.intervention_id)
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 }
             });
             return Ok(());

@@ -30,7 +30,16 @@ pub fn search(store: &mut Store, out: Out, a: SearchArgs) -> Result<()> {
         let mut s: Vec<String> = p
             .items
             .iter()
-            .map(|h| format!("{:12} {} — {}\n             {}\n             {}", h.kind.as_str(), cell(&h.title, 60), h.subtitle, h.snippet, h.id))
+            .map(|h| {
+                format!(
+                    "{:12} {} — {}\n             {}\n             {}",
+                    h.kind.as_str(),
+                    cell(&h.title, 60),
+                    h.subtitle,
+                    h.snippet,
+                    h.id
+                )
+            })
             .collect();
         s.push(more(p.has_more, p.offset, p.limit));
         s.join("\n")
@@ -51,7 +60,12 @@ pub fn changes(store: &mut Store, out: Out, a: ChangesArgs) -> Result<()> {
     let records = read_change_log(store.conn(), a.after, a.limit.clamp(1, 10_000))?;
     out.emit(&records, |r| {
         r.iter()
-            .map(|c| format!("{:6} {} {:7} {:13} {} {}", c.seq, c.recorded_at, c.op, c.entity, c.entity_id, c.fields))
+            .map(|c| {
+                format!(
+                    "{:6} {} {:7} {:13} {} {}",
+                    c.seq, c.recorded_at, c.op, c.entity, c.entity_id, c.fields
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     });

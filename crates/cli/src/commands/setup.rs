@@ -65,12 +65,17 @@ pub enum TechnicianCommand {
 
 fn print_status(s: &SetupStatus) -> String {
     if !s.onboarded {
-        return format!("dispositivo {} non ancora configurato: usa `rapportino-cli onboard`", s.device_id);
+        return format!(
+            "dispositivo {} non ancora configurato: usa `rapportino-cli onboard`",
+            s.device_id
+        );
     }
     format!(
         "negozio:   {}\ntecnico:   {}\ndispositivo: {} ({})",
         s.shop.as_ref().map_or("—", |p| p.name.as_str()),
-        s.technician.as_ref().map_or("—".to_owned(), |t| format!("{} [{}]", t.name, t.code)),
+        s.technician
+            .as_ref()
+            .map_or("—".to_owned(), |t| format!("{} [{}]", t.name, t.code)),
         or_dash(&s.device_code),
         s.device_id
     )
@@ -143,13 +148,31 @@ fn print_technician(t: &Technician) -> String {
 
 pub fn technician(store: &mut Store, out: Out, c: TechnicianCommand) -> Result<()> {
     match c {
-        TechnicianCommand::Add { code, name, email, phone } => {
-            let t = technicians::create(store, &TechnicianInput { code, name, email, phone })?;
+        TechnicianCommand::Add {
+            code,
+            name,
+            email,
+            phone,
+        } => {
+            let t = technicians::create(
+                store,
+                &TechnicianInput {
+                    code,
+                    name,
+                    email,
+                    phone,
+                },
+            )?;
             out.emit(&t, print_technician);
         }
         TechnicianCommand::List => {
             let list = technicians::list(store)?;
-            out.emit(&list, |l| l.iter().map(print_technician).collect::<Vec<_>>().join("\n"));
+            out.emit(&list, |l| {
+                l.iter()
+                    .map(print_technician)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
         }
     }
     Ok(())

@@ -2,7 +2,8 @@ use clap::Subcommand;
 use rapportino_core::format::{hours_minutes, local_datetime};
 use rapportino_core::ids::{ClientId, ContactId, SiteId, TechnicianId, TicketId};
 use rapportino_core::tickets::{
-    self, NewTicket, Origin, Severity, Ticket, TicketDetail, TicketFilter, TicketPatch, TicketStatus, TransitionInput,
+    self, NewTicket, Origin, Severity, Ticket, TicketDetail, TicketFilter, TicketPatch,
+    TicketStatus, TransitionInput,
 };
 use rapportino_core::{Result, Store};
 
@@ -119,21 +120,45 @@ fn print_ticket(t: &Ticket, tz: rapportino_core::time::Tz) -> String {
 
 fn print_detail(d: &TicketDetail, tz: rapportino_core::time::Tz) -> String {
     let mut s = print_ticket(&d.ticket, tz);
-    s.push_str(&format!("\n  cliente {}  referente {}  tecnico {}", d.client_name, or_dash(&d.contact_name), or_dash(&d.assigned_technician_name)));
+    s.push_str(&format!(
+        "\n  cliente {}  referente {}  tecnico {}",
+        d.client_name,
+        or_dash(&d.contact_name),
+        or_dash(&d.assigned_technician_name)
+    ));
     if let Some(desc) = &d.ticket.description {
         s.push_str(&format!("\n\n{desc}"));
     }
     s.push_str("\n\nStorico:");
     for e in &d.events {
         let from = e.from_status.map_or("—".to_owned(), |f| f.to_string());
-        s.push_str(&format!("\n  {} {from} → {}{}", local_datetime(&e.at, tz), e.to_status, e.note.as_ref().map_or(String::new(), |n| format!(" ({n})"))));
+        s.push_str(&format!(
+            "\n  {} {from} → {}{}",
+            local_datetime(&e.at, tz),
+            e.to_status,
+            e.note.as_ref().map_or(String::new(), |n| format!(" ({n})"))
+        ));
     }
     s.push_str("\nInterventi:");
     for i in &d.interventions {
-        s.push_str(&format!("\n  {} {} {} {}  {}", local_datetime(&i.created_at, tz), i.mode, i.technician_code, hours_minutes(i.billable_seconds), i.id));
+        s.push_str(&format!(
+            "\n  {} {} {} {}  {}",
+            local_datetime(&i.created_at, tz),
+            i.mode,
+            i.technician_code,
+            hours_minutes(i.billable_seconds),
+            i.id
+        ));
     }
     let next: Vec<&str> = d.next_statuses.iter().map(|s| s.as_str()).collect();
-    s.push_str(&format!("\nStati possibili: {}", if next.is_empty() { "—".to_owned() } else { next.join(", ") }));
+    s.push_str(&format!(
+        "\nStati possibili: {}",
+        if next.is_empty() {
+            "—".to_owned()
+        } else {
+            next.join(", ")
+        }
+    ));
     s
 }
 
@@ -193,7 +218,9 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
                 is_bug: bug,
                 assigned_technician_id: assign,
             };
-            out.emit(&tickets::update(store, id, &patch)?, |t| print_ticket(t, tz));
+            out.emit(&tickets::update(store, id, &patch)?, |t| {
+                print_ticket(t, tz)
+            });
         }
         TicketCommand::Move {
             ticket,
@@ -209,7 +236,9 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
                 technician_id: technician,
                 estimated_resolution_at: estimate,
             };
-            out.emit(&tickets::transition(store, id, &input)?, |t| print_ticket(t, tz));
+            out.emit(&tickets::transition(store, id, &input)?, |t| {
+                print_ticket(t, tz)
+            });
         }
         TicketCommand::Show { ticket } => {
             let id = resolve(store, &ticket)?;

@@ -96,9 +96,18 @@ fn business_hours(t: DateTime<Utc>, gen: &mut Gen) -> DateTime<Utc> {
     t
 }
 
-fn write_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>, report: &mut DemoReport) -> Result<()> {
+fn write_ticket(
+    tx: &mut WriteTx<'_>,
+    gen: &mut Gen,
+    ctx: &mut Ctx<'_>,
+    report: &mut DemoReport,
+) -> Result<()> {
     let span = (ctx.end - ctx.start).num_seconds().max(1);
-    let progress = if ctx.total == 0 { 1.0 } else { ctx.made as f64 / ctx.total as f64 };
+    let progress = if ctx.total == 0 {
+        1.0
+    } else {
+        ctx.made as f64 / ctx.total as f64
+    };
     let base = ctx.start + Duration::seconds((span as f64 * progress) as i64 + gen.range(0, 3_600));
     let opened = business_hours(base, gen).min(ctx.end - Duration::minutes(30));
     let age_days = (ctx.end - opened).num_days();
@@ -149,7 +158,7 @@ fn write_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>, report: 
     let mut description = gen.pick(DESCRIPTIONS).to_string();
     if gen.chance(0.5) {
         description.push(' ');
-        description.push_str(*gen.pick(DESCRIPTIONS));
+        description.push_str(gen.pick::<&str>(DESCRIPTIONS));
     }
     let reported = opened - Duration::minutes(gen.range(0, 40));
     let id = TicketId(gen.uuid_at(opened));
@@ -159,7 +168,9 @@ fn write_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>, report: 
     *seq += 1;
 
     // Work happens between taking in charge and resolution.
-    let worked = !matches!(status, TicketStatus::New | TicketStatus::Taken) && !(status == TicketStatus::Cancelled && gen.chance(0.6));
+    let idle = matches!(status, TicketStatus::New | TicketStatus::Taken);
+    let cancelled_early = status == TicketStatus::Cancelled && gen.chance(0.6);
+    let worked = !idle && !cancelled_early;
     let wanted = if worked {
         match gen.unit() {
             x if x < 0.72 => 1,
@@ -190,7 +201,9 @@ fn write_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>, report: 
             }
             s
         };
-        cursor = segments.last().map_or(cursor, |(t, secs)| *t + Duration::seconds(*secs));
+        cursor = segments
+            .last()
+            .map_or(cursor, |(t, secs)| *t + Duration::seconds(*secs));
         plans.push(segments);
     }
     let resolved = cursor.max(taken) + Duration::minutes(gen.range(5, 120));
@@ -217,12 +230,47 @@ fn write_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>, report: 
             ("status", status.into()),
             ("reported_at", at(reported)),
             ("opened_at", at(opened)),
-            ("taken_at", if has(&[New]) || (status == Cancelled && count == 0) { Value::Null } else { at(taken) }),
-            ("resolved_at", if has(&[Resolved, Closed]) { at(resolved) } else { Value::Null }),
-            ("closed_at", if has(&[Closed]) { at(closed) } else { Value::Null }),
-            ("cancelled_at", if has(&[Cancelled]) { at(resolved) } else { Value::Null }),
+            (
+                "taken_at",
+                if has(&[New]) || (status == Cancelled && count == 0) {
+                    Value::Null
+                } else {
+                    at(taken)
+                },
+            ),
+            (
+                "resolved_at",
+                if has(&[Resolved, Closed]) {
+                    at(resolved)
+                } else {
+                    Value::Null
+                },
+            ),
+            (
+                "closed_at",
+                if has(&[Closed]) {
+                    at(closed)
+                } else {
+                    Value::Null
+                },
+            ),
+            (
+                "cancelled_at",
+                if has(&[Cancelled]) {
+                    at(resolved)
+                } else {
+                    Value::Null
+                },
+            ),
             ("estimated_resolution_at", Value::Null),
-            ("assigned_technician_id", if has(&[New]) { Value::Null } else { field::text(tech.id.to_string()) }),
+            (
+                "assigned_technician_id",
+                if has(&[New]) {
+                    Value::Null
+                } else {
+                    field::text(tech.id.to_string())
+                },
+            ),
         ],
         gen.stamp(opened),
     )?;
@@ -272,22 +320,36 @@ fn write_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>, report: 
     for (j, segments) in plans.into_iter().enumerate() {
         let last = j + 1 == n_plans;
         let escalated = matches!(previous, Some((_, "remote"))) && gen.chance(0.5);
-        let mode = if escalated || gen.chance(0.4) { "on_site" } else { "remote" };
+        let mode = if escalated || gen.chance(0.4) {
+            "on_site"
+        } else {
+            "remote"
+        };
         let first = segments[0].0;
-        let finish = segments.last().map_or(first, |(t, s)| *t + Duration::seconds(*s));
+        let finish = segments
+            .last()
+            .map_or(first, |(t, s)| *t + Duration::seconds(*s));
         let iid = InterventionId(gen.uuid_at(first));
         let outcome = if !last {
             field::text("follow_up")
         } else if has(&[Resolved, Closed]) {
-            if gen.chance(0.08) { field::text("out_of_contract") } else { field::text("resolved") }
+            if gen.chance(0.08) {
+                field::text("out_of_contract")
+            } else {
+                field::text("resolved")
+            }
         } else {
             Value::Null
         };
-        let reason = if outcome == field::text("out_of_contract") { field::text(*gen.pick(OUT_OF_CONTRACT_REASONS)) } else { Value::Null };
+        let reason = if outcome == field::text("out_of_contract") {
+            field::text(*gen.pick(OUT_OF_CONTRACT_REASONS))
+        } else {
+            Value::Null
+        };
         let mut work = gen.pick(WORK_DONE).to_string();
         for _ in 0..gen.range(0, 2) {
             work.push(' ');
-            work.push_str(*gen.pick(WORK_DONE));
+            work.push_str(gen.pick::<&str>(WORK_DONE));
         }
         let on_site = mode == "on_site";
         tx.insert_stamped(
@@ -296,15 +358,39 @@ fn write_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>, report: 
             vec![
                 ("ticket_id", field::text(id.to_string())),
                 ("client_id", field::text(client.id.to_string())),
-                ("site_id", if on_site { field::text(gen.pick(&client.sites).to_string()) } else { Value::Null }),
+                (
+                    "site_id",
+                    if on_site {
+                        field::text(gen.pick(&client.sites).to_string())
+                    } else {
+                        Value::Null
+                    },
+                ),
                 ("mode", field::text(mode)),
                 ("technician_id", field::text(tech.id.to_string())),
                 ("work_done", field::text(work)),
                 ("outcome", outcome),
                 ("outcome_reason", reason),
-                ("escalated_from_id", if escalated { field::opt_id(previous.map(|p| p.0)) } else { Value::Null }),
-                ("travel_km", field::real(if on_site { gen.range(20, 800) as f64 / 10.0 } else { 0.0 })),
-                ("travel_minutes", field::int(if on_site { gen.range(10, 90) } else { 0 })),
+                (
+                    "escalated_from_id",
+                    if escalated {
+                        field::opt_id(previous.map(|p| p.0))
+                    } else {
+                        Value::Null
+                    },
+                ),
+                (
+                    "travel_km",
+                    field::real(if on_site {
+                        gen.range(20, 800) as f64 / 10.0
+                    } else {
+                        0.0
+                    }),
+                ),
+                (
+                    "travel_minutes",
+                    field::int(if on_site { gen.range(10, 90) } else { 0 }),
+                ),
                 ("started_at", field::text(format_instant(first))),
                 ("finished_at", field::text(format_instant(finish))),
             ],
@@ -316,17 +402,47 @@ fn write_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>, report: 
             let entry = write_entry(tx, gen, iid, tech, "timer", *t, Some(secs), None, flagged)?;
             report.time_entries += 1;
             if flagged {
-                write_entry(tx, gen, iid, tech, "approval", *t + Duration::days(1), None, Some(entry), false)?;
+                write_entry(
+                    tx,
+                    gen,
+                    iid,
+                    tech,
+                    "approval",
+                    *t + Duration::days(1),
+                    None,
+                    Some(entry),
+                    false,
+                )?;
                 report.time_entries += 1;
             }
         }
         if gen.chance(0.01) {
             let minutes = gen.range(15, 60);
-            write_entry(tx, gen, iid, tech, "manual", finish, Some(minutes * 60), None, false)?;
+            write_entry(
+                tx,
+                gen,
+                iid,
+                tech,
+                "manual",
+                finish,
+                Some(minutes * 60),
+                None,
+                false,
+            )?;
             report.time_entries += 1;
         }
         if gen.chance(0.005) {
-            write_entry(tx, gen, iid, tech, "adjustment", finish, Some(-15 * 60), None, false)?;
+            write_entry(
+                tx,
+                gen,
+                iid,
+                tech,
+                "adjustment",
+                finish,
+                Some(-15 * 60),
+                None,
+                false,
+            )?;
             report.time_entries += 1;
         }
         if gen.chance(0.25) {
@@ -380,7 +496,14 @@ fn write_entry(
             ("ended_at", ended),
             ("seconds", seconds.map_or(Value::Null, field::int)),
             ("corrects_id", field::opt_id(corrects)),
-            ("note", if kind == "adjustment" { field::text("Tempo di attesa non addebitabile") } else { Value::Null }),
+            (
+                "note",
+                if kind == "adjustment" {
+                    field::text("Tempo di attesa non addebitabile")
+                } else {
+                    Value::Null
+                },
+            ),
             ("needs_review", field::flag(needs_review)),
             ("device_id", field::text(tech.device.to_string())),
         ],

@@ -65,10 +65,17 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoReport> {
     generate_with_progress(store, opts, &mut |_, _| {})
 }
 
-pub fn generate_with_progress(store: &mut Store, opts: &DemoOptions, progress: Progress<'_>) -> Result<DemoReport> {
+pub fn generate_with_progress(
+    store: &mut Store,
+    opts: &DemoOptions,
+    progress: Progress<'_>,
+) -> Result<DemoReport> {
     let started = std::time::Instant::now();
     check_options(opts)?;
-    let has_data: bool = store.conn().prepare("SELECT 1 FROM clients UNION ALL SELECT 1 FROM technicians LIMIT 1")?.exists([])?;
+    let has_data: bool = store
+        .conn()
+        .prepare("SELECT 1 FROM clients UNION ALL SELECT 1 FROM technicians LIMIT 1")?
+        .exists([])?;
     if has_data || crate::setup::device_code(store.conn()).is_ok() {
         return Err(Error::invalid(
             Code::AlreadyExists,
@@ -77,8 +84,13 @@ pub fn generate_with_progress(store: &mut Store, opts: &DemoOptions, progress: P
         ));
     }
     let until = match opts.until.as_deref() {
-        Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| Error::invalid(Code::InvalidFormat, "until", format!("{s:?} is not a date (YYYY-MM-DD)")))?,
+        Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+            Error::invalid(
+                Code::InvalidFormat,
+                "until",
+                format!("{s:?} is not a date (YYYY-MM-DD)"),
+            )
+        })?,
         None => store.now().with_timezone(&store.tz()).date_naive(),
     };
     let tz = store.tz();
@@ -93,22 +105,74 @@ pub fn generate_with_progress(store: &mut Store, opts: &DemoOptions, progress: P
     };
     let mut report = DemoReport::default();
     let device_id = store.device_id()?;
-    let technicians = people::write_shop_and_technicians(store, &mut gen, device_id, start)?;
-    let clients = people::write_clients(store, &mut gen, opts.clients, start, &mut report)?;
-    history::write_history(store, &mut gen, &technicians, &clients, start, end, opts.interventions, &mut report, progress)?;
+    // A bulk load touches many index pages: a larger page cache for its duration.
+    let cache: i64 = store
+        .conn()
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    store.conn().pragma_update(None, "cache_size", -262_144)?;
+    let result = generate_rows(
+        store,
+        opts,
+        &mut gen,
+        device_id,
+        start,
+        end,
+        &mut report,
+        progress,
+    );
+    store.conn().pragma_update(None, "cache_size", cache)?;
+    result?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
 
+#[allow(clippy::too_many_arguments)]
+fn generate_rows(
+    store: &mut Store,
+    opts: &DemoOptions,
+    gen: &mut Gen,
+    device_id: crate::ids::DeviceId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    report: &mut DemoReport,
+    progress: Progress<'_>,
+) -> Result<()> {
+    let technicians = people::write_shop_and_technicians(store, gen, device_id, start)?;
+    let clients = people::write_clients(store, gen, opts.clients, start, report)?;
+    history::write_history(
+        store,
+        gen,
+        &technicians,
+        &clients,
+        start,
+        end,
+        opts.interventions,
+        report,
+        progress,
+    )
+}
+
 fn check_options(opts: &DemoOptions) -> Result<()> {
     if !(1..=1_000_000).contains(&opts.clients) {
-        return Err(Error::invalid(Code::InvalidFormat, "clients", "must be between 1 and 1,000,000"));
+        return Err(Error::invalid(
+            Code::InvalidFormat,
+            "clients",
+            "must be between 1 and 1,000,000",
+        ));
     }
     if opts.interventions > 20_000_000 {
-        return Err(Error::invalid(Code::InvalidFormat, "interventions", "must be at most 20,000,000"));
+        return Err(Error::invalid(
+            Code::InvalidFormat,
+            "interventions",
+            "must be at most 20,000,000",
+        ));
     }
     if !(1..=30).contains(&opts.years) {
-        return Err(Error::invalid(Code::InvalidFormat, "years", "must be between 1 and 30"));
+        return Err(Error::invalid(
+            Code::InvalidFormat,
+            "years",
+            "must be between 1 and 30",
+        ));
     }
     Ok(())
 }
@@ -135,7 +199,8 @@ impl Gen {
     pub fn uuid_at(&mut self, at: DateTime<Utc>) -> Uuid {
         let mut bytes = [0u8; 10];
         self.rng.fill(&mut bytes);
-        uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &bytes).into_uuid()
+        uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &bytes)
+            .into_uuid()
     }
     pub fn stamp(&mut self, at: DateTime<Utc>) -> Stamp {
         Stamp {

@@ -41,7 +41,12 @@ pub(crate) fn write_shop_and_technicians(
             phone: Some("+39 02 1234567".into()),
         };
         let text = |v: &dyn erased::Json| Value::String(v.json());
-        tx.insert_stamped(Entity::Setting, "shop", vec![("value", text(&shop))], gen.stamp(at))?;
+        tx.insert_stamped(
+            Entity::Setting,
+            "shop",
+            vec![("value", text(&shop))],
+            gen.stamp(at),
+        )?;
         tx.insert_stamped(
             Entity::Setting,
             "severity_labels",
@@ -51,7 +56,10 @@ pub(crate) fn write_shop_and_technicians(
         let mut techs = Vec::new();
         for (i, (code, name)) in TECHNICIANS.iter().enumerate() {
             let id = TechnicianId(gen.uuid_at(at));
-            let email = format!("{}@infoservice-demo.it", name.split(' ').next().unwrap_or("tecnico").to_lowercase());
+            let email = format!(
+                "{}@infoservice-demo.it",
+                name.split(' ').next().unwrap_or("tecnico").to_lowercase()
+            );
             tx.insert_stamped(
                 Entity::Technician,
                 &id.to_string(),
@@ -59,13 +67,20 @@ pub(crate) fn write_shop_and_technicians(
                     ("code", field::text(*code)),
                     ("name", field::text(*name)),
                     ("email", field::text(email)),
-                    ("phone", field::text(format!("+39 347 {:07}", gen.range(0, 9_999_999)))),
+                    (
+                        "phone",
+                        field::text(format!("+39 347 {:07}", gen.range(0, 9_999_999))),
+                    ),
                     ("active", field::flag(true)),
                 ],
                 gen.stamp(at),
             )?;
             // The first technician uses this device; the others have their own laptops.
-            let device = if i == 0 { this_device } else { DeviceId(gen.uuid_at(at)) };
+            let device = if i == 0 {
+                this_device
+            } else {
+                DeviceId(gen.uuid_at(at))
+            };
             tx.insert_stamped(
                 Entity::Device,
                 &device.to_string(),
@@ -110,13 +125,28 @@ fn vat_number(gen: &mut Gen) -> String {
     d[8] = (office / 10) % 10;
     d[9] = office % 10;
     let check = vat_check_digit(&d);
-    d.iter().chain(std::iter::once(&check)).map(|x| char::from(b'0' + x)).collect()
+    d.iter()
+        .chain(std::iter::once(&check))
+        .map(|x| char::from(b'0' + x))
+        .collect()
 }
 
 fn consonants_vowels(s: &str) -> (Vec<char>, Vec<char>) {
-    let up: Vec<char> = s.to_uppercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
-    let vowels: Vec<char> = up.iter().copied().filter(|c| "AEIOU".contains(*c)).collect();
-    let cons: Vec<char> = up.iter().copied().filter(|c| !"AEIOU".contains(*c)).collect();
+    let up: Vec<char> = s
+        .to_uppercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect();
+    let vowels: Vec<char> = up
+        .iter()
+        .copied()
+        .filter(|c| "AEIOU".contains(*c))
+        .collect();
+    let cons: Vec<char> = up
+        .iter()
+        .copied()
+        .filter(|c| !"AEIOU".contains(*c))
+        .collect();
     (cons, vowels)
 }
 
@@ -125,7 +155,12 @@ fn name_part(s: &str, first_name: bool) -> String {
     let letters: Vec<char> = if first_name && c.len() >= 4 {
         vec![c[0], c[2], c[3]]
     } else {
-        c.iter().chain(v.iter()).copied().chain(std::iter::repeat('X')).take(3).collect()
+        c.iter()
+            .chain(v.iter())
+            .copied()
+            .chain(std::iter::repeat('X'))
+            .take(3)
+            .collect()
     };
     letters.into_iter().take(3).collect()
 }
@@ -136,13 +171,20 @@ fn fiscal_code(gen: &mut Gen, surname: &str, name: &str, female: bool, cadastral
     let year = gen.range(50, 99);
     let month = MONTHS[gen.range(0, 11) as usize] as char;
     let day = gen.range(1, 28) + if female { 40 } else { 0 };
-    let first15 = format!("{}{}{year:02}{month}{day:02}{cadastral}", name_part(surname, false), name_part(name, true));
+    let first15 = format!(
+        "{}{}{year:02}{month}{day:02}{cadastral}",
+        name_part(surname, false),
+        name_part(name, true)
+    );
     let check = fiscal_code_check_char(first15.as_bytes());
     format!("{first15}{check}")
 }
 
 fn slug(s: &str) -> String {
-    s.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    s.to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 pub(crate) fn write_clients(
@@ -177,7 +219,13 @@ pub(crate) fn write_clients(
                     } else {
                         format!("{kind} {surname} & {other} {form}")
                     };
-                    let class = *gen.pick(&["service_agreement", "service_agreement", "licence", "none", "pay_per_incident"]);
+                    let class = *gen.pick(&[
+                        "service_agreement",
+                        "service_agreement",
+                        "licence",
+                        "none",
+                        "pay_per_incident",
+                    ]);
                     (name, Some(vat.clone()), Some(vat), class)
                 };
                 let domain = format!("{}.it", slug(&format!("{surname}{}", n % 97)));
@@ -195,9 +243,32 @@ pub(crate) fn write_clients(
                         ("city", field::text(town.0)),
                         ("province", field::text(town.1)),
                         ("email", field::text(format!("info@{domain}"))),
-                        ("pec", if person { Value::Null } else { field::text(format!("{}@pec.it", slug(&name))) }),
-                        ("phone", field::text(format!("+39 0{} {:07}", gen.range(10, 99), gen.range(0, 9_999_999)))),
-                        ("notes", if gen.chance(0.2) { field::text("Parcheggio nel cortile interno; chiedere in reception.") } else { Value::Null }),
+                        (
+                            "pec",
+                            if person {
+                                Value::Null
+                            } else {
+                                field::text(format!("{}@pec.it", slug(&name)))
+                            },
+                        ),
+                        (
+                            "phone",
+                            field::text(format!(
+                                "+39 0{} {:07}",
+                                gen.range(10, 99),
+                                gen.range(0, 9_999_999)
+                            )),
+                        ),
+                        (
+                            "notes",
+                            if gen.chance(0.2) {
+                                field::text(
+                                    "Parcheggio nel cortile interno; chiedere in reception.",
+                                )
+                            } else {
+                                Value::Null
+                            },
+                        ),
                         ("customer_class", field::text(class)),
                         ("archived", field::flag(gen.chance(0.03))),
                     ],
@@ -216,8 +287,22 @@ pub(crate) fn write_clients(
                         &site.to_string(),
                         vec![
                             ("client_id", field::text(id.to_string())),
-                            ("name", field::text(if s == 0 { "Sede legale" } else { *gen.pick(SITE_NAMES) })),
-                            ("street", field::text(if s == 0 { street.clone() } else { format!("{} {}", gen.pick(STREETS), gen.range(1, 180)) })),
+                            (
+                                "name",
+                                field::text(if s == 0 {
+                                    "Sede legale"
+                                } else {
+                                    *gen.pick(SITE_NAMES)
+                                }),
+                            ),
+                            (
+                                "street",
+                                field::text(if s == 0 {
+                                    street.clone()
+                                } else {
+                                    format!("{} {}", gen.pick(STREETS), gen.range(1, 180))
+                                }),
+                            ),
                             ("postcode", field::text(site_town.2)),
                             ("city", field::text(site_town.0)),
                             ("province", field::text(site_town.1)),
@@ -238,8 +323,18 @@ pub(crate) fn write_clients(
                             ("client_id", field::text(id.to_string())),
                             ("name", field::text(format!("{cf_name} {cs}"))),
                             ("role", field::text(*gen.pick(CONTACT_ROLES))),
-                            ("email", field::text(format!("{}.{}@{domain}", slug(cf_name), slug(cs)))),
-                            ("phone", field::text(format!("+39 3{} {:07}", gen.range(20, 99), gen.range(0, 9_999_999)))),
+                            (
+                                "email",
+                                field::text(format!("{}.{}@{domain}", slug(cf_name), slug(cs))),
+                            ),
+                            (
+                                "phone",
+                                field::text(format!(
+                                    "+39 3{} {:07}",
+                                    gen.range(20, 99),
+                                    gen.range(0, 9_999_999)
+                                )),
+                            ),
                             ("authorised", field::flag(c == 0 || gen.chance(0.4))),
                         ],
                         gen.stamp(at),

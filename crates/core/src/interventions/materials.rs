@@ -25,13 +25,25 @@ pub struct MaterialInput {
     pub unit_price_cents: i64,
 }
 
-pub fn add_material(store: &mut Store, intervention_id: InterventionId, input: &MaterialInput) -> Result<Material> {
+pub fn add_material(
+    store: &mut Store,
+    intervention_id: InterventionId,
+    input: &MaterialInput,
+) -> Result<Material> {
     let description = validate::required_text("description", &input.description, limits::NAME)?;
     if !input.quantity.is_finite() || input.quantity <= 0.0 || input.quantity > 1_000_000.0 {
-        return Err(Error::invalid(Code::InvalidFormat, "quantity", "must be greater than 0 and at most 1,000,000"));
+        return Err(Error::invalid(
+            Code::InvalidFormat,
+            "quantity",
+            "must be greater than 0 and at most 1,000,000",
+        ));
     }
-    if !(0..=100_000_000_00).contains(&input.unit_price_cents) {
-        return Err(Error::invalid(Code::InvalidFormat, "unit_price_cents", "must be between 0 and 100.000.000,00 €"));
+    if !(0..=10_000_000_000).contains(&input.unit_price_cents) {
+        return Err(Error::invalid(
+            Code::InvalidFormat,
+            "unit_price_cents",
+            "must be between 0 and 100.000.000,00 €",
+        ));
     }
     super::get(store, intervention_id)?;
     let quantity = (input.quantity * 1000.0).round() / 1000.0;
@@ -66,7 +78,10 @@ fn line_total(quantity: f64, unit_price_cents: i64) -> i64 {
     (quantity * unit_price_cents as f64).round() as i64
 }
 
-pub(crate) fn list(conn: &rusqlite::Connection, intervention_id: InterventionId) -> Result<Vec<Material>> {
+pub(crate) fn list(
+    conn: &rusqlite::Connection,
+    intervention_id: InterventionId,
+) -> Result<Vec<Material>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, intervention_id, description, quantity, unit_price_cents FROM materials
          WHERE intervention_id = ?1 ORDER BY created_at, id",

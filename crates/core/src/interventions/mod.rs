@@ -6,11 +6,12 @@ mod materials;
 mod timer;
 
 pub use materials::{add_material, remove_material, Material, MaterialInput};
-pub use timer::{
-    add_manual, adjust, approve, entries_needing_review, pause, resume, running_timer, start, stop, void_entry,
-    ManualTimeInput, RunningTimer, TimeEntry, TimeEntryKind, TimeTotals, TimerState, REVIEW_THRESHOLD_SECONDS,
-};
 pub(crate) use timer::ticket_has_running_timer;
+pub use timer::{
+    add_manual, adjust, approve, entries_needing_review, pause, resume, running_timer, start, stop,
+    void_entry, ManualTimeInput, RunningTimer, TimeEntry, TimeEntryKind, TimeTotals, TimerState,
+    REVIEW_THRESHOLD_SECONDS,
+};
 
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -139,7 +140,8 @@ pub struct InterventionFilter {
     pub technician_id: Option<TechnicianId>,
 }
 
-const COLUMNS: &str = "id, ticket_id, client_id, site_id, mode, technician_id, work_done, outcome, outcome_reason, \
+const COLUMNS: &str =
+    "id, ticket_id, client_id, site_id, mode, technician_id, work_done, outcome, outcome_reason, \
     escalated_from_id, travel_km, travel_minutes, started_at, finished_at, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Intervention> {
@@ -170,9 +172,18 @@ pub fn create(store: &mut Store, input: &NewIntervention) -> Result<Intervention
     get(store, id)
 }
 
-fn insert(tx: &mut WriteTx<'_>, id: InterventionId, input: &NewIntervention, escalated_from: Option<InterventionId>) -> Result<()> {
+fn insert(
+    tx: &mut WriteTx<'_>,
+    id: InterventionId,
+    input: &NewIntervention,
+    escalated_from: Option<InterventionId>,
+) -> Result<()> {
     let ticket = tickets::get_in(tx.conn(), input.ticket_id).map_err(|e| match e {
-        Error::NotFound { .. } => Error::invalid(Code::NotFound, "ticket_id", format!("ticket {} does not exist", input.ticket_id)),
+        Error::NotFound { .. } => Error::invalid(
+            Code::NotFound,
+            "ticket_id",
+            format!("ticket {} does not exist", input.ticket_id),
+        ),
         other => other,
     })?;
     if !ticket.status.is_open() {
@@ -185,15 +196,30 @@ fn insert(tx: &mut WriteTx<'_>, id: InterventionId, input: &NewIntervention, esc
         Some(t) => t,
         None => setup::current_technician(tx.conn())?,
     };
-    if !tx.conn().prepare_cached("SELECT 1 FROM technicians WHERE id = ?1")?.exists([technician])? {
-        return Err(Error::invalid(Code::NotFound, "technician_id", format!("technician {technician} does not exist")));
+    if !tx
+        .conn()
+        .prepare_cached("SELECT 1 FROM technicians WHERE id = ?1")?
+        .exists([technician])?
+    {
+        return Err(Error::invalid(
+            Code::NotFound,
+            "technician_id",
+            format!("technician {technician} does not exist"),
+        ));
     }
     let site = input.site_id.or(ticket.site_id);
     if let Some(s) = site {
         sites::ensure_belongs(tx.conn(), s, ticket.client_id)?;
     }
     if ticket.status == TicketStatus::New {
-        tickets::transition_in(tx, ticket.id, TicketStatus::Taken, Some(technician), None, None)?;
+        tickets::transition_in(
+            tx,
+            ticket.id,
+            TicketStatus::Taken,
+            Some(technician),
+            None,
+            None,
+        )?;
     }
     tx.insert(
         Entity::Intervention,
@@ -211,11 +237,22 @@ fn insert(tx: &mut WriteTx<'_>, id: InterventionId, input: &NewIntervention, esc
     )
 }
 
-pub fn update(store: &mut Store, id: InterventionId, patch: &InterventionPatch) -> Result<Intervention> {
+pub fn update(
+    store: &mut Store,
+    id: InterventionId,
+    patch: &InterventionPatch,
+) -> Result<Intervention> {
     let current = get(store, id)?;
     let mut fields: Fields = Vec::new();
     if let Some(w) = &patch.work_done {
-        fields.push(("work_done", field::opt_text(validate::optional_text("work_done", Some(w), limits::DESCRIPTION)?)));
+        fields.push((
+            "work_done",
+            field::opt_text(validate::optional_text(
+                "work_done",
+                Some(w),
+                limits::DESCRIPTION,
+            )?),
+        ));
     }
     let outcome = patch.outcome.or(current.outcome);
     let reason = match &patch.outcome_reason {
@@ -241,13 +278,21 @@ pub fn update(store: &mut Store, id: InterventionId, patch: &InterventionPatch) 
     }
     if let Some(km) = patch.travel_km {
         if !(0.0..=5_000.0).contains(&km) || !km.is_finite() {
-            return Err(Error::invalid(Code::InvalidFormat, "travel_km", "must be between 0 and 5000 km"));
+            return Err(Error::invalid(
+                Code::InvalidFormat,
+                "travel_km",
+                "must be between 0 and 5000 km",
+            ));
         }
         fields.push(("travel_km", field::real((km * 10.0).round() / 10.0)));
     }
     if let Some(m) = patch.travel_minutes {
         if !(0..=1_440).contains(&m) {
-            return Err(Error::invalid(Code::InvalidFormat, "travel_minutes", "must be between 0 and 1440 minutes"));
+            return Err(Error::invalid(
+                Code::InvalidFormat,
+                "travel_minutes",
+                "must be between 0 and 1440 minutes",
+            ));
         }
         fields.push(("travel_minutes", field::int(m)));
     }
@@ -260,14 +305,24 @@ pub fn update(store: &mut Store, id: InterventionId, patch: &InterventionPatch) 
 /// Escalates a remote intervention to on-site in one action: its timer stops, its outcome becomes
 /// follow-up (unless already set), and a new on-site intervention on the same ticket is created
 /// and linked to it. Returns the new intervention.
-pub fn escalate(store: &mut Store, id: InterventionId, site_id: Option<SiteId>) -> Result<Intervention> {
+pub fn escalate(
+    store: &mut Store,
+    id: InterventionId,
+    site_id: Option<SiteId>,
+) -> Result<Intervention> {
     let remote = get(store, id)?;
     if remote.mode != InterventionMode::Remote {
-        return Err(Error::Inconsistent("only a remote intervention can be escalated to on-site".into()));
+        return Err(Error::Inconsistent(
+            "only a remote intervention can be escalated to on-site".into(),
+        ));
     }
     let already: Option<String> = store
         .conn()
-        .query_row("SELECT id FROM interventions WHERE escalated_from_id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM interventions WHERE escalated_from_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?;
     if let Some(existing) = already {
         return Err(Error::AlreadyExists {
@@ -279,7 +334,11 @@ pub fn escalate(store: &mut Store, id: InterventionId, site_id: Option<SiteId>) 
     store.write(|tx| {
         timer::stop_in(tx, id, true)?;
         if remote.outcome.is_none() {
-            tx.update(Entity::Intervention, &id.to_string(), vec![("outcome", Outcome::FollowUp.into())])?;
+            tx.update(
+                Entity::Intervention,
+                &id.to_string(),
+                vec![("outcome", Outcome::FollowUp.into())],
+            )?;
         }
         insert(
             tx,
@@ -301,23 +360,32 @@ pub fn get(store: &Store, id: InterventionId) -> Result<Intervention> {
 }
 
 pub(crate) fn get_in(conn: &rusqlite::Connection, id: InterventionId) -> Result<Intervention> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM interventions WHERE id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?
-        .ok_or_else(|| Error::not_found("intervention", id))
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM interventions WHERE id = ?1"
+    ))?
+    .query_row([id], from_row)
+    .optional()?
+    .ok_or_else(|| Error::not_found("intervention", id))
 }
 
 pub fn detail(store: &Store, id: InterventionId) -> Result<InterventionDetail> {
     let intervention = get(store, id)?;
     let conn = store.conn();
-    let (ticket_number, ticket_title, ticket_status): (String, String, TicketStatus) = conn.query_row(
-        "SELECT number, title, status FROM tickets WHERE id = ?1",
-        [intervention.ticket_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    let (ticket_number, ticket_title, ticket_status): (String, String, TicketStatus) = conn
+        .query_row(
+            "SELECT number, title, status FROM tickets WHERE id = ?1",
+            [intervention.ticket_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+    let client_name: String = conn.query_row(
+        "SELECT name FROM clients WHERE id = ?1",
+        [intervention.client_id],
+        |r| r.get(0),
     )?;
-    let client_name: String = conn.query_row("SELECT name FROM clients WHERE id = ?1", [intervention.client_id], |r| r.get(0))?;
     let site_name: Option<String> = match intervention.site_id {
-        Some(s) => conn.query_row("SELECT name FROM sites WHERE id = ?1", [s], |r| r.get(0)).optional()?,
+        Some(s) => conn
+            .query_row("SELECT name FROM sites WHERE id = ?1", [s], |r| r.get(0))
+            .optional()?,
         None => None,
     };
     let (technician_code, technician_name): (String, String) = conn.query_row(
@@ -326,7 +394,11 @@ pub fn detail(store: &Store, id: InterventionId) -> Result<InterventionDetail> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let escalated_to_id = conn
-        .query_row("SELECT id FROM interventions WHERE escalated_from_id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM interventions WHERE escalated_from_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?;
     let materials = materials::list(conn, id)?;
     let materials_total_cents = materials.iter().map(|m| m.total_cents).sum();
@@ -352,7 +424,11 @@ pub fn detail(store: &Store, id: InterventionId) -> Result<InterventionDetail> {
 }
 
 /// Interventions, newest first.
-pub fn list(store: &Store, filter: &InterventionFilter, page: &PageRequest) -> Result<Page<InterventionSummary>> {
+pub fn list(
+    store: &Store,
+    filter: &InterventionFilter,
+    page: &PageRequest,
+) -> Result<Page<InterventionSummary>> {
     let mut sql = format!(
         "SELECT i.id, i.ticket_id, t.number, i.client_id, c.name, i.mode, tech.code, i.work_done, i.outcome,
                 i.started_at, i.finished_at, i.created_at, ({}) AS billable
@@ -367,7 +443,10 @@ pub fn list(store: &Store, filter: &InterventionFilter, page: &PageRequest) -> R
     for (col, value) in [
         ("i.client_id", filter.client_id.map(|v| v.to_string())),
         ("i.ticket_id", filter.ticket_id.map(|v| v.to_string())),
-        ("i.technician_id", filter.technician_id.map(|v| v.to_string())),
+        (
+            "i.technician_id",
+            filter.technician_id.map(|v| v.to_string()),
+        ),
     ] {
         if let Some(v) = value {
             params.push(v.into());
@@ -376,7 +455,11 @@ pub fn list(store: &Store, filter: &InterventionFilter, page: &PageRequest) -> R
     }
     params.push(page.sql_limit().into());
     params.push(page.sql_offset().into());
-    sql.push_str(&format!(" ORDER BY i.created_at DESC, i.id DESC LIMIT ?{} OFFSET ?{}", params.len() - 1, params.len()));
+    sql.push_str(&format!(
+        " ORDER BY i.created_at DESC, i.id DESC LIMIT ?{} OFFSET ?{}",
+        params.len() - 1,
+        params.len()
+    ));
     let mut stmt = store.conn().prepare_cached(&sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(params), |r| {

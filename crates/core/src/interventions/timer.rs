@@ -72,16 +72,26 @@ pub struct TimeTotals {
 
 impl TimeTotals {
     pub fn compute(entries: &[TimeEntry], now: DateTime<Utc>) -> TimeTotals {
-        let voided = |id: TimeEntryId| entries.iter().any(|e| e.kind == TimeEntryKind::Void && e.corrects_id == Some(id));
-        let approved =
-            |id: TimeEntryId| entries.iter().any(|e| e.kind == TimeEntryKind::Approval && e.corrects_id == Some(id));
+        let voided = |id: TimeEntryId| {
+            entries
+                .iter()
+                .any(|e| e.kind == TimeEntryKind::Void && e.corrects_id == Some(id))
+        };
+        let approved = |id: TimeEntryId| {
+            entries
+                .iter()
+                .any(|e| e.kind == TimeEntryKind::Approval && e.corrects_id == Some(id))
+        };
         let mut t = TimeTotals::default();
         for e in entries {
             match e.kind {
                 TimeEntryKind::Timer if e.ended_at.is_none() => {
-                    t.running_seconds = parse_instant(&e.started_at).map_or(0, |s| (now - s).num_seconds().max(0));
+                    t.running_seconds =
+                        parse_instant(&e.started_at).map_or(0, |s| (now - s).num_seconds().max(0));
                 }
-                TimeEntryKind::Timer | TimeEntryKind::Manual | TimeEntryKind::Adjustment if !voided(e.id) => {
+                TimeEntryKind::Timer | TimeEntryKind::Manual | TimeEntryKind::Adjustment
+                    if !voided(e.id) =>
+                {
                     let s = e.seconds.unwrap_or(0);
                     if e.needs_review && !approved(e.id) {
                         t.pending_review_seconds += s;
@@ -98,11 +108,17 @@ impl TimeTotals {
 
 impl TimerState {
     pub fn derive(entries: &[TimeEntry], finished: bool) -> TimerState {
-        if entries.iter().any(|e| e.kind == TimeEntryKind::Timer && e.ended_at.is_none()) {
+        if entries
+            .iter()
+            .any(|e| e.kind == TimeEntryKind::Timer && e.ended_at.is_none())
+        {
             TimerState::Running
         } else if finished {
             TimerState::Stopped
-        } else if entries.iter().any(|e| matches!(e.kind, TimeEntryKind::Timer | TimeEntryKind::Manual)) {
+        } else if entries
+            .iter()
+            .any(|e| matches!(e.kind, TimeEntryKind::Timer | TimeEntryKind::Manual))
+        {
             TimerState::Paused
         } else {
             TimerState::NotStarted
@@ -159,7 +175,10 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimeEntry> {
     })
 }
 
-pub(crate) fn entries(conn: &rusqlite::Connection, intervention_id: InterventionId) -> Result<Vec<TimeEntry>> {
+pub(crate) fn entries(
+    conn: &rusqlite::Connection,
+    intervention_id: InterventionId,
+) -> Result<Vec<TimeEntry>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM time_entries WHERE intervention_id = ?1 ORDER BY started_at, id"
     ))?;
@@ -167,7 +186,10 @@ pub(crate) fn entries(conn: &rusqlite::Connection, intervention_id: Intervention
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn open_entry(conn: &rusqlite::Connection, intervention_id: InterventionId) -> Result<Option<TimeEntry>> {
+fn open_entry(
+    conn: &rusqlite::Connection,
+    intervention_id: InterventionId,
+) -> Result<Option<TimeEntry>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM time_entries WHERE intervention_id = ?1 AND kind = 'timer' AND ended_at IS NULL"
@@ -176,7 +198,10 @@ fn open_entry(conn: &rusqlite::Connection, intervention_id: InterventionId) -> R
         .optional()?)
 }
 
-pub(crate) fn ticket_has_running_timer(conn: &rusqlite::Connection, ticket: TicketId) -> Result<bool> {
+pub(crate) fn ticket_has_running_timer(
+    conn: &rusqlite::Connection,
+    ticket: TicketId,
+) -> Result<bool> {
     Ok(conn
         .prepare_cached(
             "SELECT 1 FROM time_entries e JOIN interventions i ON i.id = e.intervention_id
@@ -198,7 +223,9 @@ pub fn start(store: &mut Store, id: InterventionId) -> Result<()> {
         match state {
             TimerState::NotStarted => open_segment(tx, id),
             TimerState::Running => Err(Error::TimerState("the timer is already running".into())),
-            TimerState::Paused | TimerState::Stopped => Err(Error::TimerState("the timer was started before: resume it".into())),
+            TimerState::Paused | TimerState::Stopped => Err(Error::TimerState(
+                "the timer was started before: resume it".into(),
+            )),
         }
     })
 }
@@ -210,11 +237,17 @@ pub fn resume(store: &mut Store, id: InterventionId) -> Result<()> {
         match state {
             TimerState::Paused => open_segment(tx, id),
             TimerState::Stopped => {
-                tx.update(Entity::Intervention, &id.to_string(), vec![("finished_at", serde_json::Value::Null)])?;
+                tx.update(
+                    Entity::Intervention,
+                    &id.to_string(),
+                    vec![("finished_at", serde_json::Value::Null)],
+                )?;
                 open_segment(tx, id)
             }
             TimerState::Running => Err(Error::TimerState("the timer is already running".into())),
-            TimerState::NotStarted => Err(Error::TimerState("the timer has not been started".into())),
+            TimerState::NotStarted => {
+                Err(Error::TimerState("the timer has not been started".into()))
+            }
         }
     })
 }
@@ -242,11 +275,19 @@ pub(crate) fn stop_in(tx: &mut WriteTx<'_>, id: InterventionId, lenient: bool) -
         TimerState::Paused => {}
         TimerState::Stopped if lenient => return Ok(()),
         TimerState::NotStarted if lenient => {}
-        TimerState::Stopped => return Err(Error::TimerState("the timer is already stopped".into())),
-        TimerState::NotStarted => return Err(Error::TimerState("the timer has not been started".into())),
+        TimerState::Stopped => {
+            return Err(Error::TimerState("the timer is already stopped".into()))
+        }
+        TimerState::NotStarted => {
+            return Err(Error::TimerState("the timer has not been started".into()))
+        }
     }
     let now = field::text(tx.now_text());
-    tx.update(Entity::Intervention, &id.to_string(), vec![("finished_at", now)])?;
+    tx.update(
+        Entity::Intervention,
+        &id.to_string(),
+        vec![("finished_at", now)],
+    )?;
     Ok(())
 }
 
@@ -266,7 +307,14 @@ fn open_segment(tx: &mut WriteTx<'_>, id: InterventionId) -> Result<()> {
     // Working on a ticket puts it in progress.
     match ticket.status {
         TicketStatus::New => {
-            tickets::transition_in(tx, ticket.id, TicketStatus::Taken, Some(intervention.technician_id), None, None)?;
+            tickets::transition_in(
+                tx,
+                ticket.id,
+                TicketStatus::Taken,
+                Some(intervention.technician_id),
+                None,
+                None,
+            )?;
             tickets::transition_in(tx, ticket.id, TicketStatus::InProgress, None, None, None)?;
         }
         TicketStatus::Taken | TicketStatus::WaitingClient => {
@@ -274,23 +322,40 @@ fn open_segment(tx: &mut WriteTx<'_>, id: InterventionId) -> Result<()> {
         }
         TicketStatus::InProgress => {}
         other => {
-            return Err(Error::Inconsistent(format!("ticket {} is {other}: reopen it before working on it", ticket.number)));
+            return Err(Error::Inconsistent(format!(
+                "ticket {} is {other}: reopen it before working on it",
+                ticket.number
+            )));
         }
     }
     let now = tx.now_text().to_owned();
     if intervention.started_at.is_none() {
-        tx.update(Entity::Intervention, &id.to_string(), vec![("started_at", field::text(&now))])?;
+        tx.update(
+            Entity::Intervention,
+            &id.to_string(),
+            vec![("started_at", field::text(&now))],
+        )?;
     }
-    insert_entry(tx, id, intervention.technician_id, TimeEntryKind::Timer, &now, None, None, None)
+    insert_entry(
+        tx,
+        id,
+        intervention.technician_id,
+        TimeEntryKind::Timer,
+        &now,
+        None,
+        None,
+        None,
+    )
 }
 
 fn close_segment(tx: &mut WriteTx<'_>, id: InterventionId) -> Result<()> {
-    let entry = open_entry(tx.conn(), id)?.ok_or_else(|| Error::TimerState("the timer is not running".into()))?;
+    let entry = open_entry(tx.conn(), id)?
+        .ok_or_else(|| Error::TimerState("the timer is not running".into()))?;
     let started = parse_instant(&entry.started_at)?;
     let raw = (tx.now() - started).num_seconds();
     // A clock that went backwards gives a negative span: keep zero and ask for review.
     let seconds = raw.max(0);
-    let needs_review = raw > REVIEW_THRESHOLD_SECONDS || raw < 0;
+    let needs_review = !(0..=REVIEW_THRESHOLD_SECONDS).contains(&raw);
     let now = tx.now_text().to_owned();
     tx.update(
         Entity::TimeEntry,
@@ -324,7 +389,10 @@ fn insert_entry(
             ("technician_id", field::text(technician.to_string())),
             ("kind", kind.into()),
             ("started_at", field::text(started_at)),
-            ("seconds", seconds.map_or(serde_json::Value::Null, field::int)),
+            (
+                "seconds",
+                seconds.map_or(serde_json::Value::Null, field::int),
+            ),
             ("corrects_id", field::opt_id(corrects)),
             ("note", field::opt_text(note)),
             ("needs_review", field::flag(false)),
@@ -343,11 +411,20 @@ fn insert_entry(
 /// Logs work done without the timer.
 pub fn add_manual(store: &mut Store, id: InterventionId, input: &ManualTimeInput) -> Result<()> {
     if !(1..=24 * 60).contains(&input.minutes) {
-        return Err(Error::invalid(Code::InvalidFormat, "minutes", "must be between 1 and 1440"));
+        return Err(Error::invalid(
+            Code::InvalidFormat,
+            "minutes",
+            "must be between 1 and 1440",
+        ));
     }
     let note = validate::optional_text("note", input.note.as_deref(), limits::NOTES)?;
     let tz = store.tz();
-    let started = match input.started_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let started = match input
+        .started_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(s) => parse_user_instant("started_at", s, tz)?,
         None => store.now() - chrono::Duration::minutes(input.minutes),
     };
@@ -369,13 +446,26 @@ pub fn add_manual(store: &mut Store, id: InterventionId, input: &ManualTimeInput
 /// Adds (or, with negative minutes, removes) time with a reason.
 pub fn adjust(store: &mut Store, id: InterventionId, minutes: i64, note: &str) -> Result<()> {
     if minutes == 0 || minutes.abs() > 24 * 60 {
-        return Err(Error::invalid(Code::InvalidFormat, "minutes", "must be non-zero and at most 1440 either way"));
+        return Err(Error::invalid(
+            Code::InvalidFormat,
+            "minutes",
+            "must be non-zero and at most 1440 either way",
+        ));
     }
     let note = validate::required_text("note", note, limits::NOTES)?;
     store.write(|tx| {
         let intervention = get_in(tx.conn(), id)?;
         let now = tx.now_text().to_owned();
-        insert_entry(tx, id, intervention.technician_id, TimeEntryKind::Adjustment, &now, Some(minutes * 60), None, Some(note))
+        insert_entry(
+            tx,
+            id,
+            intervention.technician_id,
+            TimeEntryKind::Adjustment,
+            &now,
+            Some(minutes * 60),
+            None,
+            Some(note),
+        )
     })
 }
 
@@ -384,11 +474,19 @@ pub fn void_entry(store: &mut Store, entry_id: TimeEntryId, note: &str) -> Resul
     let note = validate::required_text("note", note, limits::NOTES)?;
     store.write(|tx| {
         let target = get_entry(tx.conn(), entry_id)?;
-        if !matches!(target.kind, TimeEntryKind::Timer | TimeEntryKind::Manual | TimeEntryKind::Adjustment) {
-            return Err(Error::Inconsistent(format!("a {} entry cannot be voided", target.kind)));
+        if !matches!(
+            target.kind,
+            TimeEntryKind::Timer | TimeEntryKind::Manual | TimeEntryKind::Adjustment
+        ) {
+            return Err(Error::Inconsistent(format!(
+                "a {} entry cannot be voided",
+                target.kind
+            )));
         }
         if target.kind == TimeEntryKind::Timer && target.ended_at.is_none() {
-            return Err(Error::TimerState("stop the timer before voiding its segment".into()));
+            return Err(Error::TimerState(
+                "stop the timer before voiding its segment".into(),
+            ));
         }
         if has_correction(tx.conn(), entry_id, TimeEntryKind::Void)? {
             return Err(Error::AlreadyExists {
@@ -397,7 +495,16 @@ pub fn void_entry(store: &mut Store, entry_id: TimeEntryId, note: &str) -> Resul
             });
         }
         let now = tx.now_text().to_owned();
-        insert_entry(tx, target.intervention_id, target.technician_id, TimeEntryKind::Void, &now, None, Some(entry_id), Some(note))
+        insert_entry(
+            tx,
+            target.intervention_id,
+            target.technician_id,
+            TimeEntryKind::Void,
+            &now,
+            None,
+            Some(entry_id),
+            Some(note),
+        )
     })
 }
 
@@ -406,7 +513,9 @@ pub fn approve(store: &mut Store, entry_id: TimeEntryId) -> Result<()> {
     store.write(|tx| {
         let target = get_entry(tx.conn(), entry_id)?;
         if !target.needs_review {
-            return Err(Error::Inconsistent("this entry is not waiting for review".into()));
+            return Err(Error::Inconsistent(
+                "this entry is not waiting for review".into(),
+            ));
         }
         if has_correction(tx.conn(), entry_id, TimeEntryKind::Approval)? {
             return Err(Error::AlreadyExists {
@@ -415,7 +524,16 @@ pub fn approve(store: &mut Store, entry_id: TimeEntryId) -> Result<()> {
             });
         }
         let now = tx.now_text().to_owned();
-        insert_entry(tx, target.intervention_id, target.technician_id, TimeEntryKind::Approval, &now, None, Some(entry_id), None)
+        insert_entry(
+            tx,
+            target.intervention_id,
+            target.technician_id,
+            TimeEntryKind::Approval,
+            &now,
+            None,
+            Some(entry_id),
+            None,
+        )
     })
 }
 
@@ -426,14 +544,21 @@ fn get_entry(conn: &rusqlite::Connection, id: TimeEntryId) -> Result<TimeEntry> 
         .ok_or_else(|| Error::not_found("time_entry", id))
 }
 
-fn has_correction(conn: &rusqlite::Connection, id: TimeEntryId, kind: TimeEntryKind) -> Result<bool> {
+fn has_correction(
+    conn: &rusqlite::Connection,
+    id: TimeEntryId,
+    kind: TimeEntryKind,
+) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM time_entries WHERE corrects_id = ?1 AND kind = ?2")?
         .exists(rusqlite::params![id, kind])?)
 }
 
 /// The running timer of `technician` (default: this device's technician), if any.
-pub fn running_timer(store: &Store, technician: Option<TechnicianId>) -> Result<Option<RunningTimer>> {
+pub fn running_timer(
+    store: &Store,
+    technician: Option<TechnicianId>,
+) -> Result<Option<RunningTimer>> {
     let technician = match technician {
         Some(t) => t,
         None => match setup::current_technician(store.conn()) {
@@ -442,7 +567,14 @@ pub fn running_timer(store: &Store, technician: Option<TechnicianId>) -> Result<
             Err(e) => return Err(e),
         },
     };
-    let row: Option<(TimeEntryId, InterventionId, TicketId, String, String, String)> = store
+    let row: Option<(
+        TimeEntryId,
+        InterventionId,
+        TicketId,
+        String,
+        String,
+        String,
+    )> = store
         .conn()
         .prepare_cached(
             "SELECT e.id, e.intervention_id, i.ticket_id, t.number, c.name, e.started_at
@@ -452,9 +584,19 @@ pub fn running_timer(store: &Store, technician: Option<TechnicianId>) -> Result<
              JOIN clients c ON c.id = i.client_id
              WHERE e.technician_id = ?1 AND e.kind = 'timer' AND e.ended_at IS NULL",
         )?
-        .query_row([technician], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .query_row([technician], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
         .optional()?;
-    let Some((entry_id, intervention_id, ticket_id, ticket_number, client_name, started)) = row else {
+    let Some((entry_id, intervention_id, ticket_id, ticket_number, client_name, started)) = row
+    else {
         return Ok(None);
     };
     let totals = TimeTotals::compute(&entries(store.conn(), intervention_id)?, store.now());

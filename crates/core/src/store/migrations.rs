@@ -7,7 +7,8 @@ use super::APPLICATION_ID;
 use crate::error::{Error, Result};
 
 /// Every migration, in order. Never edit or remove one that has shipped: add a new one.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("migrations/0001_initial.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] =
+    &[("0001_initial", include_str!("migrations/0001_initial.sql"))];
 
 /// The schema version this binary writes.
 pub fn latest_version() -> i64 {
@@ -52,7 +53,8 @@ mod tests {
         drop(Store::open(&p).unwrap());
         {
             let c = Connection::open(&p).unwrap();
-            c.pragma_update(None, "user_version", latest_version() + 1).unwrap();
+            c.pragma_update(None, "user_version", latest_version() + 1)
+                .unwrap();
         }
         let err = Store::open(&p).unwrap_err();
         assert_eq!(err.code(), Code::DatabaseTooNew);

@@ -36,7 +36,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -50,7 +52,9 @@ impl Store {
         }
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         Self::init(conn, Some(path.to_path_buf()))
     }
@@ -61,14 +65,17 @@ impl Store {
     }
 
     fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        let label = path.as_ref().map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
+        let label = path
+            .as_ref()
+            .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
         conn.busy_timeout(Duration::from_secs(5))?;
         // The first read of a non-SQLite file fails with NOTADB: that file is not ours.
         let app_id: i32 = conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
             .map_err(|e| not_ours_or(e, &label))?;
-        let table_count: i64 =
-            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(|e| not_ours_or(e, &label))?;
+        let table_count: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(|e| not_ours_or(e, &label))?;
         if app_id != APPLICATION_ID && !(app_id == 0 && table_count == 0) {
             return Err(Error::DatabaseNotOurs(label));
         }
@@ -114,7 +121,9 @@ impl Store {
     pub fn write<T>(&mut self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>) -> Result<T> {
         let now = self.clock.now();
         let tz = self.tz();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut wtx = WriteTx::begin(tx, now, tz)?;
         let out = f(&mut wtx)?;
         wtx.commit()?;
@@ -146,7 +155,9 @@ fn not_ours_or(e: rusqlite::Error, label: &str) -> Error {
 /// Device-local key/value (never synced).
 pub(crate) fn local_get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM local_state WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT value FROM local_state WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
@@ -168,7 +179,11 @@ mod tests {
     fn a_file_that_is_not_sqlite_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("notes.db");
-        std::fs::write(&p, b"this is a shopping list, not a database, and it is long enough").unwrap();
+        std::fs::write(
+            &p,
+            b"this is a shopping list, not a database, and it is long enough",
+        )
+        .unwrap();
         let err = Store::open(&p).unwrap_err();
         assert_eq!(err.code(), Code::DatabaseNotOurs);
     }
@@ -184,7 +199,9 @@ mod tests {
         let err = Store::open(&p).unwrap_err();
         assert_eq!(err.code(), Code::DatabaseNotOurs);
         let c = Connection::open(&p).unwrap();
-        let n: i64 = c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 1, "nothing was added to the foreign database");
     }
 

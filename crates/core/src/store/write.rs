@@ -51,8 +51,12 @@ pub struct Stamp {
 
 impl<'c> WriteTx<'c> {
     pub(super) fn begin(tx: Transaction<'c>, now: DateTime<Utc>, tz: Tz) -> Result<Self> {
-        let device_id: DeviceId = local_get(&tx, "device_id")?.ok_or(Error::NotOnboarded)?.parse()?;
-        let hlc = Hlc(local_get(&tx, "hlc")?.and_then(|s| s.parse().ok()).unwrap_or(0));
+        let device_id: DeviceId = local_get(&tx, "device_id")?
+            .ok_or(Error::NotOnboarded)?
+            .parse()?;
+        let hlc = Hlc(local_get(&tx, "hlc")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0));
         Ok(WriteTx {
             tx,
             now_text: format_instant(now),
@@ -103,7 +107,13 @@ impl<'c> WriteTx<'c> {
 
     /// Inserts a row that happened at another instant (imported history, demo data): `created_at`,
     /// the change record's instant and its clock come from `stamp`.
-    pub fn insert_stamped(&mut self, entity: Entity, id: &str, mut fields: Fields, stamp: Stamp) -> Result<()> {
+    pub fn insert_stamped(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        mut fields: Fields,
+        stamp: Stamp,
+    ) -> Result<()> {
         if entity.has_created_at() {
             fields.push(("created_at", Value::String(stamp.at_text.clone())));
         }
@@ -118,8 +128,12 @@ impl<'c> WriteTx<'c> {
             marks.push_str(&format!(", ?{}", i + 2));
         }
         let sql = format!("INSERT INTO {} ({cols}) VALUES ({marks})", entity.table());
-        let values = std::iter::once(SqlValue::Text(id.to_owned())).chain(fields.iter().map(|(_, v)| to_sql(v)));
-        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| constraint_error(e, entity))?;
+        let values = std::iter::once(SqlValue::Text(id.to_owned()))
+            .chain(fields.iter().map(|(_, v)| to_sql(v)));
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(values))
+            .map_err(|e| constraint_error(e, entity))?;
         self.record_stamped(entity, id, "insert", fields, &stamp)
     }
 
@@ -128,11 +142,17 @@ impl<'c> WriteTx<'c> {
     pub fn update(&mut self, entity: Entity, id: &str, fields: Fields) -> Result<bool> {
         let key = entity.key_column();
         let cols: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
-        let select = format!("SELECT {} FROM {} WHERE {key} = ?1", cols.join(", "), entity.table());
+        let select = format!(
+            "SELECT {} FROM {} WHERE {key} = ?1",
+            cols.join(", "),
+            entity.table()
+        );
         let current: Option<Vec<SqlValue>> = self
             .tx
             .prepare_cached(&select)?
-            .query_row([id], |r| (0..cols.len()).map(|i| r.get::<_, SqlValue>(i)).collect())
+            .query_row([id], |r| {
+                (0..cols.len()).map(|i| r.get::<_, SqlValue>(i)).collect()
+            })
             .optional()?;
         let current = current.ok_or_else(|| Error::not_found(entity.name(), id))?;
         let mut changed: Fields = fields
@@ -147,18 +167,38 @@ impl<'c> WriteTx<'c> {
         if entity.has_updated_at() {
             changed.push(("updated_at", Value::String(self.now_text.clone())));
         }
-        let sets: Vec<String> = changed.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 2)).collect();
-        let sql = format!("UPDATE {} SET {} WHERE {key} = ?1", entity.table(), sets.join(", "));
-        let values = std::iter::once(SqlValue::Text(id.to_owned())).chain(changed.iter().map(|(_, v)| to_sql(v)));
-        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| constraint_error(e, entity))?;
+        let sets: Vec<String> = changed
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
+            .collect();
+        let sql = format!(
+            "UPDATE {} SET {} WHERE {key} = ?1",
+            entity.table(),
+            sets.join(", ")
+        );
+        let values = std::iter::once(SqlValue::Text(id.to_owned()))
+            .chain(changed.iter().map(|(_, v)| to_sql(v)));
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(values))
+            .map_err(|e| constraint_error(e, entity))?;
         self.record(entity, id, "update", changed)?;
         Ok(true)
     }
 
     /// Deletes a row and records a tombstone. Fails with `NOT_FOUND` when the row does not exist.
     pub fn delete(&mut self, entity: Entity, id: &str) -> Result<()> {
-        let sql = format!("DELETE FROM {} WHERE {} = ?1", entity.table(), entity.key_column());
-        let n = self.tx.prepare_cached(&sql)?.execute([id]).map_err(|e| constraint_error(e, entity))?;
+        let sql = format!(
+            "DELETE FROM {} WHERE {} = ?1",
+            entity.table(),
+            entity.key_column()
+        );
+        let n = self
+            .tx
+            .prepare_cached(&sql)?
+            .execute([id])
+            .map_err(|e| constraint_error(e, entity))?;
         if n == 0 {
             return Err(Error::not_found(entity.name(), id));
         }
@@ -169,7 +209,11 @@ impl<'c> WriteTx<'c> {
     pub fn upsert(&mut self, entity: Entity, id: &str, fields: Fields) -> Result<()> {
         let exists: bool = self
             .tx
-            .prepare_cached(&format!("SELECT 1 FROM {} WHERE {} = ?1", entity.table(), entity.key_column()))?
+            .prepare_cached(&format!(
+                "SELECT 1 FROM {} WHERE {} = ?1",
+                entity.table(),
+                entity.key_column()
+            ))?
             .exists([id])?;
         if exists {
             self.update(entity, id, fields).map(|_| ())
@@ -187,7 +231,14 @@ impl<'c> WriteTx<'c> {
         self.record_stamped(entity, id, op, fields, &stamp)
     }
 
-    fn record_stamped(&mut self, entity: Entity, id: &str, op: &str, fields: Fields, stamp: &Stamp) -> Result<()> {
+    fn record_stamped(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        op: &str,
+        fields: Fields,
+        stamp: &Stamp,
+    ) -> Result<()> {
         self.hlc = self.hlc.tick(stamp.at.timestamp_millis());
         let map: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         let json = serde_json::to_string(&map).map_err(|e| Error::Inconsistent(e.to_string()))?;
@@ -212,22 +263,25 @@ impl<'c> WriteTx<'c> {
     /// Allocates the next number of a per-device, per-year sequence (`scope` is e.g. `T`). Runs in
     /// this transaction, so a number is consumed only if the row using it is committed.
     pub fn next_sequence(&mut self, scope: &str, year: i32) -> Result<i64> {
-        let next: i64 = self.tx.prepare_cached(
-            "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, 2)
+        let next: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, 2)
              ON CONFLICT (scope, year) DO UPDATE SET next = next + 1
              RETURNING next - 1",
-        )?
-        .query_row(rusqlite::params![scope, year], |r| r.get(0))?;
+            )?
+            .query_row(rusqlite::params![scope, year], |r| r.get(0))?;
         Ok(next)
     }
 
     /// Sets a sequence so the next number issued is `next` (after importing history).
     pub fn set_sequence(&mut self, scope: &str, year: i32, next: i64) -> Result<()> {
-        self.tx.prepare_cached(
-            "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, ?3)
+        self.tx
+            .prepare_cached(
+                "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, ?3)
              ON CONFLICT (scope, year) DO UPDATE SET next = max(next, excluded.next)",
-        )?
-        .execute(rusqlite::params![scope, year, next])?;
+            )?
+            .execute(rusqlite::params![scope, year, next])?;
         Ok(())
     }
 
@@ -242,7 +296,10 @@ pub(crate) fn to_sql(v: &Value) -> SqlValue {
     match v {
         Value::Null => SqlValue::Null,
         Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
-        Value::Number(n) => n.as_i64().map_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0)), SqlValue::Integer),
+        Value::Number(n) => n.as_i64().map_or_else(
+            || SqlValue::Real(n.as_f64().unwrap_or(0.0)),
+            SqlValue::Integer,
+        ),
         Value::String(s) => SqlValue::Text(s.clone()),
         other => SqlValue::Text(other.to_string()),
     }
@@ -253,14 +310,18 @@ fn constraint_error(e: rusqlite::Error, entity: Entity) -> Error {
     if let rusqlite::Error::SqliteFailure(f, msg) = &e {
         let msg = msg.clone().unwrap_or_default();
         match f.extended_code {
-            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
                 return Error::AlreadyExists {
                     what: entity.name(),
                     value: msg,
                 };
             }
             rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
-                return Error::Inconsistent(format!("{}: a referenced record does not exist", entity.name()));
+                return Error::Inconsistent(format!(
+                    "{}: a referenced record does not exist",
+                    entity.name()
+                ));
             }
             _ => {}
         }
@@ -293,7 +354,11 @@ pub mod field {
 }
 
 /// Reads the change log after `after_seq` (sync and tests).
-pub fn read_change_log(conn: &rusqlite::Connection, after_seq: i64, limit: i64) -> Result<Vec<ChangeRecord>> {
+pub fn read_change_log(
+    conn: &rusqlite::Connection,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<ChangeRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, mutation_id, entity, entity_id, op, fields, hlc, device_id, recorded_at
          FROM change_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",

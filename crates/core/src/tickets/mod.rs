@@ -230,15 +230,28 @@ pub fn format_number(prefix: &str, year: i32, device_code: &str, seq: i64) -> St
 /// one transaction.
 pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
     let title = validate::required_text("title", &input.title, limits::NAME)?;
-    let description = validate::optional_text("description", input.description.as_deref(), limits::DESCRIPTION)?;
+    let description = validate::optional_text(
+        "description",
+        input.description.as_deref(),
+        limits::DESCRIPTION,
+    )?;
     let category = validate::optional_text("category", input.category.as_deref(), limits::SHORT)?;
     let now = store.now();
-    let reported_at = match input.reported_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let reported_at = match input
+        .reported_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => now,
         Some(s) => {
             let t = parse_user_instant("reported_at", s, store.tz())?;
             if t > now + chrono::Duration::minutes(5) {
-                return Err(Error::invalid(Code::InvalidFormat, "reported_at", "is in the future"));
+                return Err(Error::invalid(
+                    Code::InvalidFormat,
+                    "reported_at",
+                    "is in the future",
+                ));
             }
             t.min(now)
         }
@@ -249,10 +262,12 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
         let device_code = setup::device_code(conn)?;
         clients::ensure_exists(conn, input.client_id).map_err(|e| with_field(e, "client_id"))?;
         if let Some(c) = input.contact_id {
-            contacts::ensure_belongs(conn, c, input.client_id).map_err(|e| with_field(e, "contact_id"))?;
+            contacts::ensure_belongs(conn, c, input.client_id)
+                .map_err(|e| with_field(e, "contact_id"))?;
         }
         if let Some(s) = input.site_id {
-            sites::ensure_belongs(conn, s, input.client_id).map_err(|e| with_field(e, "site_id"))?;
+            sites::ensure_belongs(conn, s, input.client_id)
+                .map_err(|e| with_field(e, "site_id"))?;
         }
         if let Some(t) = input.assigned_technician_id {
             ensure_technician(conn, t)?;
@@ -279,7 +294,10 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
                 ("status", TicketStatus::New.into()),
                 ("reported_at", field::text(format_instant(reported_at))),
                 ("opened_at", field::text(&now_text)),
-                ("assigned_technician_id", field::opt_id(input.assigned_technician_id)),
+                (
+                    "assigned_technician_id",
+                    field::opt_id(input.assigned_technician_id),
+                ),
             ],
         )?;
         append_event(tx, id, None, TicketStatus::New, None)?;
@@ -291,12 +309,19 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
 pub fn update(store: &mut Store, id: TicketId, patch: &TicketPatch) -> Result<Ticket> {
     let mut fields: Fields = Vec::new();
     if let Some(t) = &patch.title {
-        fields.push(("title", field::text(validate::required_text("title", t, limits::NAME)?)));
+        fields.push((
+            "title",
+            field::text(validate::required_text("title", t, limits::NAME)?),
+        ));
     }
     if let Some(d) = &patch.description {
         fields.push((
             "description",
-            field::opt_text(validate::optional_text("description", Some(d), limits::DESCRIPTION)?),
+            field::opt_text(validate::optional_text(
+                "description",
+                Some(d),
+                limits::DESCRIPTION,
+            )?),
         ));
     }
     if let Some(s) = patch.severity {
@@ -306,7 +331,10 @@ pub fn update(store: &mut Store, id: TicketId, patch: &TicketPatch) -> Result<Ti
         fields.push(("urgent", field::flag(u)));
     }
     if let Some(c) = &patch.category {
-        fields.push(("category", field::opt_text(validate::optional_text("category", Some(c), limits::SHORT)?)));
+        fields.push((
+            "category",
+            field::opt_text(validate::optional_text("category", Some(c), limits::SHORT)?),
+        ));
     }
     if let Some(b) = patch.is_bug {
         fields.push(("is_bug", field::flag(b)));
@@ -317,8 +345,14 @@ pub fn update(store: &mut Store, id: TicketId, patch: &TicketPatch) -> Result<Ti
     }
     let current = get(store, id)?;
     if !fields.is_empty() {
-        if matches!(current.status, TicketStatus::Closed | TicketStatus::Cancelled) {
-            return Err(Error::Inconsistent(format!("ticket {} is {} and cannot be edited", current.number, current.status)));
+        if matches!(
+            current.status,
+            TicketStatus::Closed | TicketStatus::Cancelled
+        ) {
+            return Err(Error::Inconsistent(format!(
+                "ticket {} is {} and cannot be edited",
+                current.number, current.status
+            )));
         }
         store.write(|tx| tx.update(Entity::Ticket, &id.to_string(), fields))?;
     }
@@ -337,10 +371,23 @@ pub fn transition(store: &mut Store, id: TicketId, input: &TransitionInput) -> R
         .transpose()?;
     if let Some(e) = estimate {
         if e < store.now() {
-            return Err(Error::invalid(Code::InvalidFormat, "estimated_resolution_at", "is in the past"));
+            return Err(Error::invalid(
+                Code::InvalidFormat,
+                "estimated_resolution_at",
+                "is in the past",
+            ));
         }
     }
-    store.write(|tx| transition_in(tx, id, input.to, input.technician_id, estimate.map(format_instant), note))?;
+    store.write(|tx| {
+        transition_in(
+            tx,
+            id,
+            input.to,
+            input.technician_id,
+            estimate.map(format_instant),
+            note,
+        )
+    })?;
     get(store, id)
 }
 
@@ -365,8 +412,12 @@ pub(crate) fn transition_in(
             to: to.to_string(),
         });
     }
-    if matches!(to, TicketStatus::Resolved | TicketStatus::Cancelled) && interventions::ticket_has_running_timer(tx.conn(), id)? {
-        return Err(Error::TimerState("a timer is running on this ticket: stop it first".into()));
+    if matches!(to, TicketStatus::Resolved | TicketStatus::Cancelled)
+        && interventions::ticket_has_running_timer(tx.conn(), id)?
+    {
+        return Err(Error::TimerState(
+            "a timer is running on this ticket: stop it first".into(),
+        ));
     }
     let now = field::text(tx.now_text());
     let mut fields: Fields = vec![("status", to.into())];
@@ -387,7 +438,9 @@ pub(crate) fn transition_in(
                 fields.push(("estimated_resolution_at", field::opt_text(estimate)));
             }
         }
-        TicketStatus::InProgress if from == TicketStatus::Resolved => fields.push(("resolved_at", serde_json::Value::Null)),
+        TicketStatus::InProgress if from == TicketStatus::Resolved => {
+            fields.push(("resolved_at", serde_json::Value::Null))
+        }
         TicketStatus::Resolved => fields.push(("resolved_at", now)),
         TicketStatus::Closed => fields.push(("closed_at", now)),
         TicketStatus::Cancelled => fields.push(("cancelled_at", now)),
@@ -397,7 +450,13 @@ pub(crate) fn transition_in(
     append_event(tx, id, Some(from), to, note)
 }
 
-fn append_event(tx: &mut WriteTx<'_>, ticket: TicketId, from: Option<TicketStatus>, to: TicketStatus, note: Option<String>) -> Result<()> {
+fn append_event(
+    tx: &mut WriteTx<'_>,
+    ticket: TicketId,
+    from: Option<TicketStatus>,
+    to: TicketStatus,
+    note: Option<String>,
+) -> Result<()> {
     let tech = setup::current_technician(tx.conn()).ok();
     let at = tx.now_text().to_owned();
     tx.insert(
@@ -405,7 +464,10 @@ fn append_event(tx: &mut WriteTx<'_>, ticket: TicketId, from: Option<TicketStatu
         &TicketEventId::new().to_string(),
         vec![
             ("ticket_id", field::text(ticket.to_string())),
-            ("from_status", from.map_or(serde_json::Value::Null, Into::into)),
+            (
+                "from_status",
+                from.map_or(serde_json::Value::Null, Into::into),
+            ),
             ("to_status", to.into()),
             ("at", field::text(at)),
             ("technician_id", field::opt_id(tech)),
@@ -415,17 +477,27 @@ fn append_event(tx: &mut WriteTx<'_>, ticket: TicketId, from: Option<TicketStatu
 }
 
 fn ensure_technician(conn: &rusqlite::Connection, id: TechnicianId) -> Result<()> {
-    if conn.prepare_cached("SELECT 1 FROM technicians WHERE id = ?1")?.exists([id])? {
+    if conn
+        .prepare_cached("SELECT 1 FROM technicians WHERE id = ?1")?
+        .exists([id])?
+    {
         Ok(())
     } else {
-        Err(with_field(Error::not_found("technician", id), "assigned_technician_id"))
+        Err(with_field(
+            Error::not_found("technician", id),
+            "assigned_technician_id",
+        ))
     }
 }
 
 /// Turns a not-found into a field error so the form can point at the field.
 fn with_field(e: Error, field: &'static str) -> Error {
     match e {
-        Error::NotFound { entity, id } => Error::invalid(Code::NotFound, field, format!("{entity} {id} does not exist")),
+        Error::NotFound { entity, id } => Error::invalid(
+            Code::NotFound,
+            field,
+            format!("{entity} {id} does not exist"),
+        ),
         other => other,
     }
 }
@@ -454,13 +526,23 @@ pub fn get_by_number(store: &Store, number: &str) -> Result<Ticket> {
 pub fn detail(store: &Store, id: TicketId) -> Result<TicketDetail> {
     let ticket = get(store, id)?;
     let conn = store.conn();
-    let client_name: String = conn.query_row("SELECT name FROM clients WHERE id = ?1", [ticket.client_id], |r| r.get(0))?;
+    let client_name: String = conn.query_row(
+        "SELECT name FROM clients WHERE id = ?1",
+        [ticket.client_id],
+        |r| r.get(0),
+    )?;
     let contact_name: Option<String> = match ticket.contact_id {
-        Some(c) => conn.query_row("SELECT name FROM contacts WHERE id = ?1", [c], |r| r.get(0)).optional()?,
+        Some(c) => conn
+            .query_row("SELECT name FROM contacts WHERE id = ?1", [c], |r| r.get(0))
+            .optional()?,
         None => None,
     };
     let assigned_technician_name: Option<String> = match ticket.assigned_technician_id {
-        Some(t) => conn.query_row("SELECT name FROM technicians WHERE id = ?1", [t], |r| r.get(0)).optional()?,
+        Some(t) => conn
+            .query_row("SELECT name FROM technicians WHERE id = ?1", [t], |r| {
+                r.get(0)
+            })
+            .optional()?,
         None => None,
     };
     let mut stmt = conn.prepare_cached(
@@ -499,7 +581,11 @@ pub fn detail(store: &Store, id: TicketId) -> Result<TicketDetail> {
 }
 
 /// Tickets, newest first.
-pub fn list(store: &Store, filter: &TicketFilter, page: &PageRequest) -> Result<Page<TicketSummary>> {
+pub fn list(
+    store: &Store,
+    filter: &TicketFilter,
+    page: &PageRequest,
+) -> Result<Page<TicketSummary>> {
     let mut sql = String::from(
         "SELECT t.id, t.number, t.client_id, c.name, t.title, t.origin, t.severity, t.urgent, t.status, t.opened_at, tech.code
          FROM tickets t JOIN clients c ON c.id = t.client_id
@@ -512,7 +598,10 @@ pub fn list(store: &Store, filter: &TicketFilter, page: &PageRequest) -> Result<
     }
     if let Some(t) = filter.technician_id {
         params.push(t.to_string().into());
-        sql.push_str(&format!(" AND t.assigned_technician_id = ?{}", params.len()));
+        sql.push_str(&format!(
+            " AND t.assigned_technician_id = ?{}",
+            params.len()
+        ));
     }
     if let Some(s) = filter.status {
         params.push(s.as_str().to_owned().into());
@@ -523,7 +612,11 @@ pub fn list(store: &Store, filter: &TicketFilter, page: &PageRequest) -> Result<
     }
     params.push(page.sql_limit().into());
     params.push(page.sql_offset().into());
-    sql.push_str(&format!(" ORDER BY t.opened_at DESC, t.id DESC LIMIT ?{} OFFSET ?{}", params.len() - 1, params.len()));
+    sql.push_str(&format!(
+        " ORDER BY t.opened_at DESC, t.id DESC LIMIT ?{} OFFSET ?{}",
+        params.len() - 1,
+        params.len()
+    ));
     let mut stmt = store.conn().prepare_cached(&sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(params), |r| {

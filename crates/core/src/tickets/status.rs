@@ -39,7 +39,10 @@ impl TicketStatus {
     pub fn is_open(self) -> bool {
         matches!(
             self,
-            TicketStatus::New | TicketStatus::Taken | TicketStatus::InProgress | TicketStatus::WaitingClient
+            TicketStatus::New
+                | TicketStatus::Taken
+                | TicketStatus::InProgress
+                | TicketStatus::WaitingClient
         )
     }
 

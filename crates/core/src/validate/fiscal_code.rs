@@ -13,7 +13,11 @@ const ODD_VALUES: [u32; 26] = [
 ];
 
 pub fn normalize_fiscal_code(value: &str) -> String {
-    value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
+    value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase()
 }
 
 fn char_index(c: u8) -> u32 {
@@ -55,10 +59,16 @@ pub fn validate_fiscal_code(field: &'static str, value: &str) -> Result<String> 
         });
     }
     let bad = |why: &str| {
-        Error::invalid(Code::InvalidFiscalCode, field, format!("{value:?} is not a valid Codice Fiscale: {why}"))
+        Error::invalid(
+            Code::InvalidFiscalCode,
+            field,
+            format!("{value:?} is not a valid Codice Fiscale: {why}"),
+        )
     };
     if v.len() != 16 || !v.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(bad("it must be 16 letters and digits (or 11 digits for a company)"));
+        return Err(bad(
+            "it must be 16 letters and digits (or 11 digits for a company)",
+        ));
     }
     let b = v.as_bytes();
     let letter_at = |i: usize| b[i].is_ascii_uppercase();
@@ -85,7 +95,10 @@ fn decode_digit(c: u8) -> u32 {
     if c.is_ascii_digit() {
         u32::from(c - b'0')
     } else {
-        OMOCODIA.iter().position(|&o| o == c).map_or(0, |p| p as u32)
+        OMOCODIA
+            .iter()
+            .position(|&o| o == c)
+            .map_or(0, |p| p as u32)
     }
 }
 
@@ -96,7 +109,10 @@ mod tests {
     #[test]
     fn personal_codes() {
         // The Agenzia delle Entrate's own example, and an omocodia variant of it.
-        assert_eq!(validate_fiscal_code("cf", "RSSMRA85T10A562S").unwrap(), "RSSMRA85T10A562S");
+        assert_eq!(
+            validate_fiscal_code("cf", "RSSMRA85T10A562S").unwrap(),
+            "RSSMRA85T10A562S"
+        );
         assert!(validate_fiscal_code("cf", "rssmra85t10a562s").is_ok());
         let omocode = "RSSMRA85T10A56NH";
         assert_eq!(fiscal_code_check_char(&omocode.as_bytes()[..15]), 'H');
@@ -105,7 +121,13 @@ mod tests {
 
     #[test]
     fn bad_codes_are_refused_with_a_code() {
-        for bad in ["RSSMRA85T10A562T", "RSSMRA85Z10A562S", "RSSMRA85T99A562S", "RSSMRA85T10A562", "12345678901"] {
+        for bad in [
+            "RSSMRA85T10A562T",
+            "RSSMRA85Z10A562S",
+            "RSSMRA85T99A562S",
+            "RSSMRA85T10A562",
+            "12345678901",
+        ] {
             let err = validate_fiscal_code("cf", bad).unwrap_err();
             assert_eq!(err.code(), Code::InvalidFiscalCode, "{bad}");
         }

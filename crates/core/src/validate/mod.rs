@@ -33,7 +33,11 @@ pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<Str
 }
 
 /// Trims `value`; an empty value becomes `None`; checks the length.
-pub fn optional_text(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+pub fn optional_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => {
@@ -89,9 +93,9 @@ pub fn optional_phone(field: &'static str, value: Option<&str>) -> Result<Option
         return Ok(None);
     };
     let ok = v.chars().any(|c| c.is_ascii_digit())
-        && v.chars().enumerate().all(|(i, c)| {
-            c.is_ascii_digit() || " ./-()".contains(c) || (c == '+' && i == 0)
-        });
+        && v.chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || " ./-()".contains(c) || (c == '+' && i == 0));
     if !ok {
         return Err(Error::invalid(
             Code::InvalidFormat,
@@ -121,7 +125,9 @@ pub fn device_code(field: &'static str, value: &str) -> Result<String> {
     let v = required_text(field, value, 6)?.to_uppercase();
     let letters = v.chars().take_while(|c| c.is_ascii_uppercase()).count();
     let digits = &v[letters..];
-    if !(2..=4).contains(&letters) || digits.len() > 2 || !digits.chars().all(|c| c.is_ascii_digit())
+    if !(2..=4).contains(&letters)
+        || digits.len() > 2
+        || !digits.chars().all(|c| c.is_ascii_digit())
     {
         return Err(Error::invalid(
             Code::InvalidFormat,
@@ -138,7 +144,11 @@ pub fn optional_postcode(field: &'static str, value: Option<&str>) -> Result<Opt
         return Ok(None);
     };
     if v.len() != 5 || !v.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::invalid(Code::InvalidFormat, field, format!("{v:?} is not a 5-digit CAP")));
+        return Err(Error::invalid(
+            Code::InvalidFormat,
+            field,
+            format!("{v:?} is not a 5-digit CAP"),
+        ));
     }
     Ok(Some(v))
 }
@@ -166,8 +176,16 @@ mod tests {
     #[test]
     fn text_limits() {
         assert_eq!(required_text("name", "  Rossi  ", 10).unwrap(), "Rossi");
-        assert_eq!(required_text("name", "   ", 10).unwrap_err().code(), Code::Required);
-        assert_eq!(required_text("name", &"x".repeat(11), 10).unwrap_err().code(), Code::TooLong);
+        assert_eq!(
+            required_text("name", "   ", 10).unwrap_err().code(),
+            Code::Required
+        );
+        assert_eq!(
+            required_text("name", &"x".repeat(11), 10)
+                .unwrap_err()
+                .code(),
+            Code::TooLong
+        );
         // Limits count characters, not bytes.
         assert!(required_text("name", "àèìòù", 5).is_ok());
         assert_eq!(optional_text("notes", Some("  "), 10).unwrap(), None);
@@ -176,10 +194,20 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(
-            optional_email("email", Some(" Info@Rossi.IT ")).unwrap().as_deref(),
+            optional_email("email", Some(" Info@Rossi.IT "))
+                .unwrap()
+                .as_deref(),
             Some("info@rossi.it")
         );
-        for bad in ["info", "info@", "@rossi.it", "a@b", "a b@c.it", "a@@c.it", "a@c..it"] {
+        for bad in [
+            "info",
+            "info@",
+            "@rossi.it",
+            "a@b",
+            "a b@c.it",
+            "a@@c.it",
+            "a@c..it",
+        ] {
             assert!(optional_email("email", Some(bad)).is_err(), "{bad}");
         }
     }
@@ -201,7 +229,10 @@ mod tests {
         assert!(optional_phone("phone", Some("chiamami")).is_err());
         assert!(optional_postcode("cap", Some("20121")).is_ok());
         assert!(optional_postcode("cap", Some("2012")).is_err());
-        assert_eq!(optional_province("prov", Some("mi")).unwrap().as_deref(), Some("MI"));
+        assert_eq!(
+            optional_province("prov", Some("mi")).unwrap().as_deref(),
+            Some("MI")
+        );
         assert!(optional_province("prov", Some("M1")).is_err());
     }
 }

@@ -4,7 +4,11 @@ use crate::error::{Code, Error, Result};
 
 /// Strips spaces and an `IT` prefix, as people paste them from invoices.
 pub fn normalize_vat_number(value: &str) -> String {
-    let v: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let v: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     v.strip_prefix("IT").map(str::to_owned).unwrap_or(v)
 }
 
@@ -60,10 +64,21 @@ mod tests {
     #[test]
     fn known_vat_numbers() {
         // Published numbers of well-known Italian companies.
-        for ok in ["00743110157", "IT 00743110157", "01114601006", "00488410010"] {
+        for ok in [
+            "00743110157",
+            "IT 00743110157",
+            "01114601006",
+            "00488410010",
+        ] {
             assert!(validate_vat_number("vat_number", ok).is_ok(), "{ok}");
         }
-        for bad in ["00743110158", "0074311015", "0074311015A", "00000000000", ""] {
+        for bad in [
+            "00743110158",
+            "0074311015",
+            "0074311015A",
+            "00000000000",
+            "",
+        ] {
             let err = validate_vat_number("vat_number", bad).unwrap_err();
             assert_eq!(err.code(), Code::InvalidVatNumber, "{bad}");
         }

@@ -1,4 +1,4 @@
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)] // test helpers: a failure is the test failing
 
 use chrono::{TimeZone, Utc};
 use rapportino_core::clients::{self, Client, ClientInput};
@@ -80,15 +80,28 @@ pub fn intervention(s: &mut Store, ticket: TicketId, mode: InterventionMode) -> 
 
 /// Rows in a table (to prove that a failed operation wrote nothing).
 pub fn count(s: &Store, table: &str) -> i64 {
-    s.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    s.conn()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
 }
 
 /// Every synced table and the change log, to compare before and after a failed call.
 pub fn snapshot(s: &Store) -> Vec<i64> {
-    ["clients", "sites", "contacts", "tickets", "ticket_events", "interventions", "materials", "time_entries", "change_log", "number_sequences"]
-        .iter()
-        .map(|t| count(s, t))
-        .collect()
+    [
+        "clients",
+        "sites",
+        "contacts",
+        "tickets",
+        "ticket_events",
+        "interventions",
+        "materials",
+        "time_entries",
+        "change_log",
+        "number_sequences",
+    ]
+    .iter()
+    .map(|t| count(s, t))
+    .collect()
 }
 
 pub fn number(s: &mut Store, client: &Client, title: &str) -> String {

@@ -36,7 +36,6 @@ CREATE TABLE change_log (
     device_id    TEXT    NOT NULL,
     recorded_at  TEXT    NOT NULL
 ) STRICT;
-CREATE INDEX change_log_entity ON change_log (entity, entity_id);
 
 -- Shop settings (name, address, P.IVA, severity labels...), one JSON value per key.
 CREATE TABLE settings (
@@ -145,7 +144,10 @@ CREATE TABLE tickets (
     estimated_resolution_at TEXT,
     assigned_technician_id  TEXT REFERENCES technicians (id),
     created_at              TEXT NOT NULL,
-    updated_at              TEXT NOT NULL
+    updated_at              TEXT NOT NULL,
+    -- The number as one search token (T2026MR0017): a lookup by number stays a single index probe
+    -- instead of a phrase over tokens ("t", "2026") that every ticket shares.
+    number_key              TEXT GENERATED ALWAYS AS (replace(number, '-', '')) VIRTUAL
 ) STRICT;
 CREATE INDEX tickets_client ON tickets (client_id, opened_at);
 CREATE INDEX tickets_status ON tickets (status, opened_at);
@@ -243,23 +245,23 @@ CREATE TRIGGER clients_fts_au AFTER UPDATE OF name, vat_number, fiscal_code, cit
 END;
 
 CREATE VIRTUAL TABLE tickets_fts USING fts5 (
-    number, title, description, category,
+    number_key, number, title, description, category,
     content = 'tickets', content_rowid = 'rid',
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN
-    INSERT INTO tickets_fts (rowid, number, title, description, category)
-    VALUES (new.rid, new.number, new.title, new.description, new.category);
+    INSERT INTO tickets_fts (rowid, number_key, number, title, description, category)
+    VALUES (new.rid, new.number_key, new.number, new.title, new.description, new.category);
 END;
 CREATE TRIGGER tickets_fts_ad AFTER DELETE ON tickets BEGIN
-    INSERT INTO tickets_fts (tickets_fts, rowid, number, title, description, category)
-    VALUES ('delete', old.rid, old.number, old.title, old.description, old.category);
+    INSERT INTO tickets_fts (tickets_fts, rowid, number_key, number, title, description, category)
+    VALUES ('delete', old.rid, old.number_key, old.number, old.title, old.description, old.category);
 END;
 CREATE TRIGGER tickets_fts_au AFTER UPDATE OF number, title, description, category ON tickets BEGIN
-    INSERT INTO tickets_fts (tickets_fts, rowid, number, title, description, category)
-    VALUES ('delete', old.rid, old.number, old.title, old.description, old.category);
-    INSERT INTO tickets_fts (rowid, number, title, description, category)
-    VALUES (new.rid, new.number, new.title, new.description, new.category);
+    INSERT INTO tickets_fts (tickets_fts, rowid, number_key, number, title, description, category)
+    VALUES ('delete', old.rid, old.number_key, old.number, old.title, old.description, old.category);
+    INSERT INTO tickets_fts (rowid, number_key, number, title, description, category)
+    VALUES (new.rid, new.number_key, new.number, new.title, new.description, new.category);
 END;
 
 CREATE VIRTUAL TABLE interventions_fts USING fts5 (
@@ -284,5 +286,5 @@ END;
 
 -- Ranking: a match in a name or number weighs more than one in free text.
 INSERT INTO clients_fts (clients_fts, rank) VALUES ('rank', 'bm25(10.0, 8.0, 8.0, 3.0, 3.0, 1.0)');
-INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('rank', 'bm25(10.0, 5.0, 1.0, 2.0)');
+INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('rank', 'bm25(10.0, 10.0, 5.0, 1.0, 2.0)');
 INSERT INTO interventions_fts (interventions_fts, rank) VALUES ('rank', 'bm25(1.0, 1.0)');
