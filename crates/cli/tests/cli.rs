@@ -36,7 +36,10 @@ fn error_code(db: &Path, args: &[&str]) -> String {
     assert!(!out.status.success(), "{args:?} should fail");
     let v: Value = serde_json::from_slice(&out.stderr)
         .unwrap_or_else(|_| panic!("stderr: {}", String::from_utf8_lossy(&out.stderr)));
-    v["error"]["code"].as_str().expect("an error code").to_owned()
+    v["error"]["code"]
+        .as_str()
+        .expect("an error code")
+        .to_owned()
 }
 
 #[test]

@@ -10,7 +10,10 @@ fn read_dir(dir: &Path) -> BTreeMap<String, String> {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.ends_with(".ts") {
-                out.insert(name, std::fs::read_to_string(e.path()).unwrap());
+                out.insert(
+                    name,
+                    std::fs::read_to_string(e.path()).expect("readable binding"),
+                );
             }
         }
     }

@@ -16,6 +16,7 @@ fn opts(seed: u64) -> DemoOptions {
 
 /// The domain tables as text. This device's own id (made when the database was created) is the
 /// one thing that differs between two databases; it is replaced by a placeholder.
+#[allow(clippy::unwrap_used)] // a failure is the test failing
 fn dump(s: &Store) -> String {
     let device = s.device_id().unwrap().to_string();
     let mut out = String::new();

@@ -14,7 +14,7 @@ fn q(s: &rapportino_core::Store, text: &str) -> Vec<(SearchKind, String)> {
         kinds: None,
     };
     search(s, &req, &PageRequest::new(50, 0))
-        .unwrap()
+        .expect("search")
         .items
         .into_iter()
         .map(|h| (h.kind, h.title))
