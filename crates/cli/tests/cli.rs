@@ -163,6 +163,83 @@ fn a_technicians_day_headless() {
     );
     let changes = json(&db, &["changes", "--limit", "1000"]);
     assert!(changes.as_array().unwrap().len() > 10);
+    // Sites, contacts and the shop's own severity labels.
+    let site = json(
+        &db,
+        &[
+            "site",
+            "add",
+            client_id,
+            "--name",
+            "Magazzino",
+            "--city",
+            "Monza",
+            "--postcode",
+            "20900",
+        ],
+    );
+    let site = json(
+        &db,
+        &[
+            "site",
+            "edit",
+            site["id"].as_str().unwrap(),
+            "--name",
+            "Magazzino nord",
+            "--city",
+            "Monza",
+        ],
+    );
+    assert_eq!(site["name"], "Magazzino nord");
+    let contact = json(
+        &db,
+        &[
+            "contact",
+            "add",
+            client_id,
+            "--name",
+            "Giulia Neri",
+            "--email",
+            "giulia@farmacia.it",
+            "--authorised",
+        ],
+    );
+    assert_eq!(
+        json(&db, &["contact", "authorised", "GIULIA@farmacia.it"])[0],
+        client_id
+    );
+    assert_eq!(
+        error_code(
+            &db,
+            &[
+                "contact",
+                "edit",
+                contact["id"].as_str().unwrap(),
+                "--name",
+                "Giulia",
+                "--authorised"
+            ]
+        ),
+        "REQUIRED"
+    );
+    let labels = json(
+        &db,
+        &[
+            "shop",
+            "labels",
+            "--blocking",
+            "Severity 1",
+            "--degraded",
+            "Severity 2",
+            "--request",
+            "Severity 3",
+        ],
+    );
+    assert_eq!(labels["blocking"], "Severity 1");
+    assert_eq!(
+        json(&db, &["status"])["severity_labels"]["request"],
+        "Severity 3"
+    );
     // Human output is Italian and readable.
     let out = cli(&db, &["ticket", "list"]);
     let text = String::from_utf8(out.stdout).unwrap();

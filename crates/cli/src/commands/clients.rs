@@ -2,7 +2,7 @@ use clap::{Args, Subcommand};
 use rapportino_core::clients::{self, Client, ClientFilter, ClientInput};
 use rapportino_core::contacts::{self, Contact, ContactInput};
 use rapportino_core::format::{hours_minutes, local_datetime};
-use rapportino_core::ids::ClientId;
+use rapportino_core::ids::{ClientId, ContactId, SiteId};
 use rapportino_core::sites::{self, Site, SiteInput};
 use rapportino_core::{Result, Store};
 
@@ -265,6 +265,12 @@ pub enum SiteCommand {
         #[command(flatten)]
         fields: SiteFields,
     },
+    /// Edit a site (the whole form: fields not given become empty).
+    Edit {
+        id: SiteId,
+        #[command(flatten)]
+        fields: SiteFields,
+    },
     /// List a client's sites.
     List { client: ClientId },
 }
@@ -285,6 +291,9 @@ pub fn site(store: &mut Store, out: Out, c: SiteCommand) -> Result<()> {
     match c {
         SiteCommand::Add { client, fields } => {
             out.emit(&sites::create(store, client, &fields.into())?, print_site)
+        }
+        SiteCommand::Edit { id, fields } => {
+            out.emit(&sites::update(store, id, &fields.into())?, print_site)
         }
         SiteCommand::List { client } => out.emit(&sites::list_for_client(store, client)?, |l| {
             l.iter().map(print_site).collect::<Vec<_>>().join("\n")
@@ -307,6 +316,20 @@ pub enum ContactCommand {
         #[arg(long)]
         phone: Option<String>,
         /// May open requests for the client (needs an e-mail).
+        #[arg(long)]
+        authorised: bool,
+    },
+    /// Edit a contact (the whole form: fields not given become empty).
+    Edit {
+        id: ContactId,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
         #[arg(long)]
         authorised: bool,
     },
@@ -347,6 +370,24 @@ pub fn contact(store: &mut Store, out: Out, c: ContactCommand) -> Result<()> {
                 notes: None,
             };
             out.emit(&contacts::create(store, client, &input)?, print_contact);
+        }
+        ContactCommand::Edit {
+            id,
+            name,
+            role,
+            email,
+            phone,
+            authorised,
+        } => {
+            let input = ContactInput {
+                name,
+                role,
+                email,
+                phone,
+                authorised,
+                notes: None,
+            };
+            out.emit(&contacts::update(store, id, &input)?, print_contact);
         }
         ContactCommand::List { client } => out
             .emit(&contacts::list_for_client(store, client)?, |l| {

@@ -1,5 +1,5 @@
 use clap::{Args, Subcommand};
-use rapportino_core::setup::{self, OnboardingInput, SetupStatus, ShopProfile};
+use rapportino_core::setup::{self, OnboardingInput, SetupStatus, SeverityLabels, ShopProfile};
 use rapportino_core::technicians::{self, Technician, TechnicianInput};
 use rapportino_core::{Result, Store};
 
@@ -25,6 +25,15 @@ pub struct OnboardArgs {
 pub enum ShopCommand {
     /// Show the shop data.
     Show,
+    /// Name the three severity classes as this shop calls them.
+    Labels {
+        #[arg(long)]
+        blocking: String,
+        #[arg(long)]
+        degraded: String,
+        #[arg(long)]
+        request: String,
+    },
     /// Set the shop data.
     Set {
         #[arg(long)]
@@ -103,6 +112,24 @@ pub fn status(store: &mut Store, out: Out) -> Result<()> {
 pub fn shop(store: &mut Store, out: Out, c: ShopCommand) -> Result<()> {
     let profile = match c {
         ShopCommand::Show => setup::status(store)?.shop.unwrap_or_default(),
+        ShopCommand::Labels {
+            blocking,
+            degraded,
+            request,
+        } => {
+            let labels = setup::set_severity_labels(
+                store,
+                &SeverityLabels {
+                    blocking,
+                    degraded,
+                    request,
+                },
+            )?;
+            out.emit(&labels, |l| {
+                format!("gravità: {} / {} / {}", l.blocking, l.degraded, l.request)
+            });
+            return Ok(());
+        }
         ShopCommand::Set {
             name,
             street,
