@@ -7,6 +7,8 @@ export type SearchHit = { kind: SearchKind, id: string, title: string, subtitle:
  */
 snippet: string, 
 /**
- * bm25 score: lower is better.
+ * Relevance tier: 0 = the words are in the record's identity (client name, P.IVA, CF; ticket
+ * number or title), 1 = elsewhere in its text. Lower first; then clients, tickets,
+ * interventions; then newest first.
  */
-rank: number, };
+tier: number, };

@@ -33,6 +33,8 @@ struct BenchReport {
     interventions: i64,
     clients: i64,
     queries: Vec<String>,
+    /// Median of each query, in the order of `queries`: (FTS ms, LIKE scan ms).
+    per_query_p50_ms: Vec<(f64, f64)>,
     fts_search: Stats,
     /// Every match collected by LIKE '%word%' scans (what sorting or counting needs).
     like_scan: Stats,
@@ -110,6 +112,7 @@ pub fn run(store: &mut Store, out: Out, a: BenchArgs) -> Result<()> {
     let queries = queries(store)?;
     let page = PageRequest::new(20, 0);
     let (mut fts, mut like, mut like20) = (Vec::new(), Vec::new(), Vec::new());
+    let mut per_query = Vec::new();
     for q in &queries {
         let request = SearchRequest {
             query: q.clone(),
@@ -118,6 +121,7 @@ pub fn run(store: &mut Store, out: Out, a: BenchArgs) -> Result<()> {
         // Warm-up, then measured rounds, FTS and scan interleaved so both see the same cache state.
         search::search(store, &request, &page)?;
         search::search_by_like_scan(store, q, None)?;
+        let first = fts.len();
         for _ in 0..a.rounds {
             fts.push(time_ms(|| {
                 search::search(store, &request, &page).map(|_| ())
@@ -129,6 +133,8 @@ pub fn run(store: &mut Store, out: Out, a: BenchArgs) -> Result<()> {
                 search::search_by_like_scan(store, q, Some(20)).map(|_| ())
             })?);
         }
+        let median = |v: &[f64]| stats(v[first..].to_vec()).p50_ms;
+        per_query.push((median(&fts), median(&like)));
     }
     let ids: Vec<ClientId> = {
         let step = (n_clients / i64::from(a.clients.max(1))).max(1);
@@ -147,6 +153,7 @@ pub fn run(store: &mut Store, out: Out, a: BenchArgs) -> Result<()> {
         interventions,
         clients: n_clients,
         queries,
+        per_query_p50_ms: per_query,
         like_over_fts_p50: like.p50_ms / fts.p50_ms.max(1e-9),
         like_over_fts_p95: like.p95_ms / fts.p95_ms.max(1e-9),
         fts_search: fts,
