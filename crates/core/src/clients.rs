@@ -258,6 +258,30 @@ pub fn list(store: &Store, filter: &ClientFilter, page: &PageRequest) -> Result<
     Ok(Page::from_rows(rows, page))
 }
 
+/// Fails unless the record `id` of `entity` (a site, a contact…) exists and belongs to `client_id`.
+pub(crate) fn ensure_owned_by(
+    conn: &rusqlite::Connection,
+    entity: Entity,
+    id: &str,
+    client_id: ClientId,
+) -> Result<()> {
+    let owner: Option<ClientId> = conn
+        .prepare_cached(&format!(
+            "SELECT client_id FROM {} WHERE id = ?1",
+            entity.table()
+        ))?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    match owner {
+        None => Err(Error::not_found(entity.name(), id)),
+        Some(c) if c != client_id => Err(Error::Inconsistent(format!(
+            "{} {id} belongs to another client",
+            entity.name()
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
 pub(crate) fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")

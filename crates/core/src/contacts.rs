@@ -141,15 +141,5 @@ pub(crate) fn ensure_belongs(
     contact_id: ContactId,
     client_id: ClientId,
 ) -> Result<()> {
-    let owner: Option<ClientId> = conn
-        .prepare_cached("SELECT client_id FROM contacts WHERE id = ?1")?
-        .query_row([contact_id], |r| r.get(0))
-        .optional()?;
-    match owner {
-        None => Err(Error::not_found("contact", contact_id)),
-        Some(c) if c != client_id => Err(Error::Inconsistent(format!(
-            "contact {contact_id} belongs to another client"
-        ))),
-        Some(_) => Ok(()),
-    }
+    clients::ensure_owned_by(conn, Entity::Contact, &contact_id.to_string(), client_id)
 }

@@ -139,15 +139,5 @@ pub(crate) fn ensure_belongs(
     site_id: SiteId,
     client_id: ClientId,
 ) -> Result<()> {
-    let owner: Option<ClientId> = conn
-        .prepare_cached("SELECT client_id FROM sites WHERE id = ?1")?
-        .query_row([site_id], |r| r.get(0))
-        .optional()?;
-    match owner {
-        None => Err(Error::not_found("site", site_id)),
-        Some(c) if c != client_id => Err(Error::Inconsistent(format!(
-            "site {site_id} belongs to another client"
-        ))),
-        Some(_) => Ok(()),
-    }
+    clients::ensure_owned_by(conn, Entity::Site, &site_id.to_string(), client_id)
 }
