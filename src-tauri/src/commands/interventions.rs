@@ -1,0 +1,68 @@
+//! Interventions and their timer. Timer commands return nothing: the UI reloads the intervention
+//! (and the running timer) after each, so what it shows is always what the database holds.
+
+use rapportino_core::ids::InterventionId;
+use rapportino_core::interventions::{
+    self, Intervention, InterventionDetail, InterventionPatch, NewIntervention, RunningTimer,
+};
+use tauri::State;
+
+use crate::error::CmdResult;
+use crate::state::AppState;
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn create_intervention(
+    state: State<'_, AppState>,
+    input: NewIntervention,
+) -> CmdResult<Intervention> {
+    state.with(|s| interventions::create(s, &input))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn intervention_detail(
+    state: State<'_, AppState>,
+    id: String,
+) -> CmdResult<InterventionDetail> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::detail(s, id))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn update_intervention(
+    state: State<'_, AppState>,
+    id: String,
+    patch: InterventionPatch,
+) -> CmdResult<Intervention> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::update(s, id, &patch))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn timer_start(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::start(s, id))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn timer_pause(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::pause(s, id))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn timer_resume(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::resume(s, id))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn timer_stop(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::stop(s, id))
+}
+
+/// This device's technician's running timer, if any (`null` before onboarding).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn running_timer(state: State<'_, AppState>) -> CmdResult<Option<RunningTimer>> {
+    state.with(|s| interventions::running_timer(s, None))
+}

@@ -1,0 +1,67 @@
+//! The Tauri commands: one file per area, each command a thin adapter that parses its arguments,
+//! calls ONE core function and maps the error to [`crate::error::CommandError`]. No business rules
+//! here: they live in `rapportino-core`.
+//!
+//! How to add a command: write it in its area's file, add it to [`COMMANDS`] and to [`handler`],
+//! add it to the list in `build.rs` (which generates its `allow-…` permission) and grant it in
+//! `capabilities/default.json`; then add its wrapper to `ui/src/lib/api.ts`. The test
+//! `every_command_is_granted` fails when these lists disagree.
+
+pub mod clients;
+pub mod interventions;
+pub mod search;
+pub mod setup;
+pub mod tickets;
+
+/// Every command the UI may call (kept in step with `build.rs` and the capability file).
+pub const COMMANDS: &[&str] = &[
+    "setup_status",
+    "onboard",
+    "load_demo_data",
+    "list_technicians",
+    "list_clients",
+    "create_client",
+    "update_client",
+    "client_overview",
+    "search",
+    "list_tickets",
+    "ticket_detail",
+    "open_ticket",
+    "transition_ticket",
+    "create_intervention",
+    "intervention_detail",
+    "update_intervention",
+    "timer_start",
+    "timer_pause",
+    "timer_resume",
+    "timer_stop",
+    "running_timer",
+];
+
+/// The invoke handler with every command registered.
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
+    tauri::generate_handler![
+        setup::setup_status,
+        setup::onboard,
+        setup::load_demo_data,
+        setup::list_technicians,
+        clients::list_clients,
+        clients::create_client,
+        clients::update_client,
+        clients::client_overview,
+        search::search,
+        tickets::list_tickets,
+        tickets::ticket_detail,
+        tickets::open_ticket,
+        tickets::transition_ticket,
+        interventions::create_intervention,
+        interventions::intervention_detail,
+        interventions::update_intervention,
+        interventions::timer_start,
+        interventions::timer_pause,
+        interventions::timer_resume,
+        interventions::timer_stop,
+        interventions::running_timer,
+    ]
+}

@@ -1,0 +1,63 @@
+//! # rapportino-app
+//!
+//! The desktop shell of Rapportino: a Tauri 2 window over `rapportino-core`. It holds no business
+//! rules. Layout:
+//! - [`state`]: the managed [`state::AppState`] — the one `Store`, opened before the window shows
+//!   (or the error that prevented it, which every command then returns);
+//! - [`commands`]: one file per area, each command parses its arguments, calls one core function
+//!   and maps the error;
+//! - [`error`]: [`error::CommandError`], core's `ErrorPayload {code, message, field}` on the wire.
+//!
+//! The UI (`ui/`, Svelte) is embedded from `ui/dist` at compile time; build it first.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use tauri::{Manager, Runtime};
+
+use crate::state::AppState;
+
+/// The label of the one window (capabilities are granted to it by label).
+pub const MAIN_WINDOW: &str = "main";
+
+/// Opens the database and runs the app until its window closes.
+pub fn run() {
+    // Opened before the builder: the store (or the reason it could not be opened) is in the state
+    // before any window exists.
+    let state = AppState::open_default();
+    if let Some(e) = state.open_error() {
+        eprintln!(
+            "rapportino: the database could not be opened: {} ({})",
+            e.message,
+            e.code.as_str()
+        );
+    }
+    let builder = tauri::Builder::default()
+        // First: a second launch focuses the running window instead of opening the database twice.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window(MAIN_WINDOW) {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build());
+    let result = wire(builder, state).run(context());
+    if let Err(e) = result {
+        eprintln!("rapportino: could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// The state and the commands: everything but the plugins, shared with the tests (which run it
+/// on Tauri's mock runtime).
+pub fn wire<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder.manage(state).invoke_handler(commands::handler())
+}
+
+/// The compiled-in context: tauri.conf.json, the embedded UI (`ui/dist`) and the access control
+/// list resolved from `capabilities/`. Generic so the tests check the real capabilities.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# End-to-end test of the real Rapportino binary: builds the UI and the app, starts Xvfb (when no
+# DISPLAY is set) and tauri-driver (+ WebKitWebDriver), runs each scenario of e2e.py against a
+# fresh temporary database, and stops everything it started. Screenshots: tests/e2e/artifacts/.
+# Works headless, as root, with CI=true and no stdin. Exit status: non-zero on any failure.
+#
+# Environment: SKIP_BUILD=1 reuses the built UI and binary; E2E_SCENARIOS="main bad-db" picks scenarios.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+ARTIFACTS="$HERE/artifacts"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+BIN="$TARGET_DIR/debug/rapportino"
+NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/WebKitWebDriver)}"
+TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db}"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
+STARTED=() # process-group leaders we started
+
+log() { printf '==> %s\n' "$*"; }
+
+stop_group() {
+  local pid="$1"
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local pid
+  for pid in "${STARTED[@]}"; do stop_group "$pid"; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Starts "$@" in its own process group (so stopping it also stops its children); prints its pid.
+spawn() {
+  local logfile="$1"
+  shift
+  setsid "$@" </dev/null >"$logfile" 2>&1 &
+  echo $!
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_port() {
+  local port="$1" what="$2"
+  for _ in $(seq 1 150); do
+    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.5)" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "$what did not open port $port" >&2
+  return 1
+}
+
+for tool in python3 "$NATIVE_DRIVER" "$TAURI_DRIVER"; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "missing: $tool (see scripts/install-deps.sh)" >&2; exit 2; }
+done
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "building the UI"
+  cd "$ROOT/ui"
+  [ -d node_modules ] || npm ci --no-audit --no-fund
+  npm run build
+  log "building the app"
+  cd "$ROOT"
+  cargo build -p rapportino-app
+fi
+[ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 2; }
+
+if [ -z "${DISPLAY:-}" ]; then
+  n=99
+  while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+  log "starting Xvfb on :$n"
+  STARTED+=("$(spawn "$WORK/xvfb.log" Xvfb ":$n" -screen 0 1280x860x24 -nolisten tcp)")
+  for _ in $(seq 1 100); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+  [ -e "/tmp/.X11-unix/X$n" ] || { cat "$WORK/xvfb.log" >&2; echo "Xvfb did not start" >&2; exit 1; }
+  export DISPLAY=":$n"
+fi
+
+# The app, WebKit and the window-state plugin write under these: keep them out of the real home.
+export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data" XDG_CACHE_HOME="$WORK/cache"
+export XDG_RUNTIME_DIR="$WORK/runtime"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+export NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
+
+rm -rf "$ARTIFACTS"
+mkdir -p "$ARTIFACTS"
+
+# Its own D-Bus session: the single-instance plugin must not find a Rapportino the user has open.
+DBUS=()
+command -v dbus-run-session >/dev/null 2>&1 && DBUS=(dbus-run-session --)
+
+status=0
+for scenario in $SCENARIOS; do
+  dir="$WORK/$scenario"
+  mkdir -p "$dir"
+  export RAPPORTINO_DB="$dir/rapportino.db"
+  if [ "$scenario" = bad-db ]; then
+    printf 'Appunti del cliente, non un database.\n%.0s' $(seq 1 200) >"$RAPPORTINO_DB"
+  fi
+  port="$(free_port)"
+  native_port="$(free_port)"
+  while [ "$native_port" = "$port" ]; do native_port="$(free_port)"; done
+  log "scenario $scenario (tauri-driver on :$port, database $RAPPORTINO_DB)"
+  pid="$(spawn "$ARTIFACTS/tauri-driver-$scenario.log" "${DBUS[@]}" "$TAURI_DRIVER" \
+    --port "$port" --native-port "$native_port" --native-driver "$NATIVE_DRIVER")"
+  STARTED+=("$pid")
+  if wait_port "$port" tauri-driver; then
+    if ! TAURI_DRIVER_URL="http://127.0.0.1:$port" RAPPORTINO_BIN="$BIN" ARTIFACTS_DIR="$ARTIFACTS" \
+      timeout 300 python3 "$HERE/e2e.py" "$scenario" </dev/null; then
+      status=1
+      echo "scenario $scenario FAILED; driver log:" >&2
+      tail -n 40 "$ARTIFACTS/tauri-driver-$scenario.log" >&2 || true
+    fi
+  else
+    status=1
+    tail -n 40 "$ARTIFACTS/tauri-driver-$scenario.log" >&2 || true
+  fi
+  stop_group "$pid"
+done
+
+if [ "$status" = 0 ]; then log "e2e: all scenarios passed (screenshots in $ARTIFACTS)"; else log "e2e: FAILED"; fi
+exit "$status"
