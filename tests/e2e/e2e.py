@@ -139,6 +139,7 @@ def scenario_main(d: Driver) -> None:
     shot(d, "08-timer-stopped")
 
     step("the ticket shows the intervention; English toggle")
+    d.script("window.scrollTo(0, 0)")  # the crumbs sit under the sticky header when scrolled
     d.wait("main .crumbs a[href^='#/tickets/']").click()
     d.wait("[data-testid=intervention-list]")
     d.wait("header button", text="English").click()

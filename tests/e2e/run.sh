@@ -89,11 +89,6 @@ if [ -z "${DISPLAY:-}" ]; then
   export DISPLAY=":$n"
 fi
 
-# The app, WebKit and the window-state plugin write under these: keep them out of the real home.
-export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data" XDG_CACHE_HOME="$WORK/cache"
-export XDG_RUNTIME_DIR="$WORK/runtime"
-mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
 export NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
 
 rm -rf "$ARTIFACTS"
@@ -107,6 +102,12 @@ status=0
 for scenario in $SCENARIOS; do
   dir="$WORK/$scenario"
   mkdir -p "$dir"
+  # The app, WebKit (localStorage: language) and the window-state plugin write under these: a
+  # fresh set per scenario, every one a first start, and never the real home.
+  export XDG_CONFIG_HOME="$dir/config" XDG_DATA_HOME="$dir/data" XDG_CACHE_HOME="$dir/cache"
+  export XDG_RUNTIME_DIR="$dir/runtime"
+  mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+  chmod 700 "$XDG_RUNTIME_DIR"
   export RAPPORTINO_DB="$dir/rapportino.db"
   if [ "$scenario" = bad-db ]; then
     printf 'Appunti del cliente, non un database.\n%.0s' $(seq 1 200) >"$RAPPORTINO_DB"
