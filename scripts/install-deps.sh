@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   build-essential curl pkg-config file
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
-  xvfb webkit2gtk-driver xauth imagemagick poppler-utils
+  xvfb webkit2gtk-driver xauth imagemagick poppler-utils x11-utils dbus-daemon
 )
 
 missing=()
