@@ -42,5 +42,8 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
 fi
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-echo "==> npm ci (ui/)"
-(cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+echo "==> Node packages (ui/)"
+# `npm ci` is the strict path. npm 11 writes lock files without the entries of optional packages
+# for other platforms (rollup's native builds) and then refuses them in `npm ci`; in that case
+# `npm install --no-save` installs the same locked versions without touching the lock file.
+(cd "$ROOT/ui" && { npm ci --no-audit --no-fund 2>/dev/null || npm install --no-save --no-audit --no-fund; })

@@ -71,7 +71,7 @@ done
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   log "building the UI"
   cd "$ROOT/ui"
-  [ -d node_modules ] || npm ci --no-audit --no-fund
+  [ -d node_modules ] || npm ci --no-audit --no-fund 2>/dev/null || npm install --no-save --no-audit --no-fund
   npm run build
   log "building the app"
   cd "$ROOT"
