@@ -1,6 +1,7 @@
 //! The command wiring, through Tauri's IPC on the mock runtime, with the app's real context: its
 //! capabilities (only the main window may call the commands) and the error shape the UI receives.
 //! Every test uses its own temporary database; none touches the user's data folder.
+#![allow(clippy::unwrap_used)] // test helpers: a failure is the test failing
 
 use rapportino_app::state::AppState;
 use serde_json::{json, Value};
