@@ -302,36 +302,47 @@ pub fn site(store: &mut Store, out: Out, c: SiteCommand) -> Result<()> {
     Ok(())
 }
 
+#[derive(Args)]
+pub struct ContactFields {
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    role: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    /// May open requests for the client (needs an e-mail).
+    #[arg(long)]
+    authorised: bool,
+}
+
+impl From<ContactFields> for ContactInput {
+    fn from(f: ContactFields) -> Self {
+        ContactInput {
+            name: f.name,
+            role: f.role,
+            email: f.email,
+            phone: f.phone,
+            authorised: f.authorised,
+            notes: None,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum ContactCommand {
     /// Add a contact to a client.
     Add {
         client: ClientId,
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        role: Option<String>,
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long)]
-        phone: Option<String>,
-        /// May open requests for the client (needs an e-mail).
-        #[arg(long)]
-        authorised: bool,
+        #[command(flatten)]
+        fields: ContactFields,
     },
     /// Edit a contact (the whole form: fields not given become empty).
     Edit {
         id: ContactId,
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        role: Option<String>,
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long)]
-        phone: Option<String>,
-        #[arg(long)]
-        authorised: bool,
+        #[command(flatten)]
+        fields: ContactFields,
     },
     /// List a client's contacts.
     List { client: ClientId },
@@ -353,41 +364,14 @@ fn print_contact(c: &Contact) -> String {
 
 pub fn contact(store: &mut Store, out: Out, c: ContactCommand) -> Result<()> {
     match c {
-        ContactCommand::Add {
-            client,
-            name,
-            role,
-            email,
-            phone,
-            authorised,
-        } => {
-            let input = ContactInput {
-                name,
-                role,
-                email,
-                phone,
-                authorised,
-                notes: None,
-            };
-            out.emit(&contacts::create(store, client, &input)?, print_contact);
+        ContactCommand::Add { client, fields } => {
+            out.emit(
+                &contacts::create(store, client, &fields.into())?,
+                print_contact,
+            );
         }
-        ContactCommand::Edit {
-            id,
-            name,
-            role,
-            email,
-            phone,
-            authorised,
-        } => {
-            let input = ContactInput {
-                name,
-                role,
-                email,
-                phone,
-                authorised,
-                notes: None,
-            };
-            out.emit(&contacts::update(store, id, &input)?, print_contact);
+        ContactCommand::Edit { id, fields } => {
+            out.emit(&contacts::update(store, id, &fields.into())?, print_contact);
         }
         ContactCommand::List { client } => out
             .emit(&contacts::list_for_client(store, client)?, |l| {
