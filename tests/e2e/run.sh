@@ -4,7 +4,7 @@
 # fresh temporary database, and stops everything it started. Screenshots: tests/e2e/artifacts/.
 # Works headless, as root, with CI=true and no stdin. Exit status: non-zero on any failure.
 #
-# Environment: SKIP_BUILD=1 reuses the built UI and binary; E2E_SCENARIOS="main bad-db" picks scenarios.
+# Environment: SKIP_BUILD=1 reuses the built UI and binary; E2E_SCENARIOS="main bad-db demo" picks scenarios.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +14,7 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 BIN="$TARGET_DIR/debug/rapportino"
 NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/WebKitWebDriver)}"
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
 STARTED=() # process-group leaders we started
@@ -98,9 +98,11 @@ mkdir -p "$ARTIFACTS"
 DBUS=()
 command -v dbus-run-session >/dev/null 2>&1 && DBUS=(dbus-run-session --)
 
-status=0
-for scenario in $SCENARIOS; do
-  dir="$WORK/$scenario"
+# One attempt of a scenario with a fresh database, home folders and driver. Returns e2e.py's
+# status (75: the WebDriver connection was lost, worth one retry).
+run_scenario() {
+  local scenario="$1" attempt="$2" dir port native_port pid rc
+  dir="$WORK/$scenario-$attempt"
   mkdir -p "$dir"
   # The app, WebKit (localStorage: language) and the window-state plugin write under these: a
   # fresh set per scenario, every one a first start, and never the real home.
@@ -115,22 +117,36 @@ for scenario in $SCENARIOS; do
   port="$(free_port)"
   native_port="$(free_port)"
   while [ "$native_port" = "$port" ]; do native_port="$(free_port)"; done
-  log "scenario $scenario (tauri-driver on :$port, database $RAPPORTINO_DB)"
-  pid="$(spawn "$ARTIFACTS/tauri-driver-$scenario.log" "${DBUS[@]}" "$TAURI_DRIVER" \
+  log "scenario $scenario, attempt $attempt (tauri-driver on :$port, database $RAPPORTINO_DB)"
+  local driver_log="$ARTIFACTS/tauri-driver-$scenario.log"
+  pid="$(spawn "$driver_log" "${DBUS[@]}" "$TAURI_DRIVER" \
     --port "$port" --native-port "$native_port" --native-driver "$NATIVE_DRIVER")"
   STARTED+=("$pid")
+  rc=0
   if wait_port "$port" tauri-driver; then
-    if ! TAURI_DRIVER_URL="http://127.0.0.1:$port" RAPPORTINO_BIN="$BIN" ARTIFACTS_DIR="$ARTIFACTS" \
-      timeout 300 python3 "$HERE/e2e.py" "$scenario" </dev/null; then
-      status=1
-      echo "scenario $scenario FAILED; driver log:" >&2
-      tail -n 40 "$ARTIFACTS/tauri-driver-$scenario.log" >&2 || true
-    fi
+    TAURI_DRIVER_URL="http://127.0.0.1:$port" RAPPORTINO_BIN="$BIN" ARTIFACTS_DIR="$ARTIFACTS" \
+      timeout 300 python3 "$HERE/e2e.py" "$scenario" </dev/null || rc=$?
   else
-    status=1
-    tail -n 40 "$ARTIFACTS/tauri-driver-$scenario.log" >&2 || true
+    rc=1
+  fi
+  if [ "$rc" != 0 ]; then
+    echo "scenario $scenario, attempt $attempt: FAILED ($rc); driver log:" >&2
+    tail -n 40 "$driver_log" >&2 || true
   fi
   stop_group "$pid"
+  return "$rc"
+}
+
+status=0
+for scenario in $SCENARIOS; do
+  rc=0
+  run_scenario "$scenario" 1 || rc=$?
+  if [ "$rc" = 75 ]; then
+    log "scenario $scenario: the WebDriver connection dropped; retrying once"
+    rc=0
+    run_scenario "$scenario" 2 || rc=$?
+  fi
+  [ "$rc" = 0 ] || status=1
 done
 
 if [ "$status" = 0 ]; then log "e2e: all scenarios passed (screenshots in $ARTIFACTS)"; else log "e2e: FAILED"; fi

@@ -61,7 +61,7 @@ export const en: Record<MessageKey, string> = {
   'onboarding.demoUnavailable': 'Demo data is not available in this version yet: set the app up with the form.',
 
   'dbError.title': 'The database cannot be opened',
-  'dbError.hint': 'Rapportino has not changed the file. Contact support with the code below.',
+  'dbError.hint': 'Rapportino has not changed the file. Contact support and quote the error code.',
 
   'clients.title': 'Clients',
   'clients.new': 'New client',
@@ -115,7 +115,7 @@ export const en: Record<MessageKey, string> = {
   'tickets.history': 'History',
   'tickets.interventions': 'Interventions',
   'tickets.noInterventions': 'No interventions on this ticket.',
-  'tickets.moveTo': 'Move to',
+  'tickets.moveTo': 'Status',
   'tickets.newOnSite': 'New on-site intervention',
   'tickets.newRemote': 'New remote intervention',
   'tickets.created': 'Opened',
@@ -133,6 +133,14 @@ export const en: Record<MessageKey, string> = {
   'status.resolved': 'Resolved',
   'status.closed': 'Closed',
   'status.cancelled': 'Cancelled',
+
+  'action.new': 'Back to new',
+  'action.taken': 'Take in charge',
+  'action.in_progress': 'Work on it',
+  'action.waiting_client': 'Wait for client',
+  'action.resolved': 'Mark resolved',
+  'action.closed': 'Close',
+  'action.cancelled': 'Cancel ticket',
 
   'origin.phone': 'Phone',
   'origin.email': 'E-mail',

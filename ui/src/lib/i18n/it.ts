@@ -60,7 +60,7 @@ export const it = {
   'onboarding.demoUnavailable': 'I dati dimostrativi non sono ancora disponibili in questa versione: configura l’app con il modulo.',
 
   'dbError.title': 'Impossibile aprire l’archivio',
-  'dbError.hint': 'Rapportino non ha modificato il file. Contatta l’assistenza indicando il codice qui sotto.',
+  'dbError.hint': 'Rapportino non ha modificato il file. Contatta l’assistenza indicando il codice di errore.',
 
   'clients.title': 'Clienti',
   'clients.new': 'Nuovo cliente',
@@ -114,7 +114,7 @@ export const it = {
   'tickets.history': 'Cronologia',
   'tickets.interventions': 'Interventi',
   'tickets.noInterventions': 'Nessun intervento su questo ticket.',
-  'tickets.moveTo': 'Porta a',
+  'tickets.moveTo': 'Stato',
   'tickets.newOnSite': 'Nuovo intervento in sede',
   'tickets.newRemote': 'Nuovo intervento da remoto',
   'tickets.created': 'Aperto',
@@ -132,6 +132,14 @@ export const it = {
   'status.resolved': 'Risolto',
   'status.closed': 'Chiuso',
   'status.cancelled': 'Annullato',
+
+  'action.new': 'Riporta a nuovo',
+  'action.taken': 'Prendi in carico',
+  'action.in_progress': 'Metti in lavorazione',
+  'action.waiting_client': 'Attendi il cliente',
+  'action.resolved': 'Segna come risolto',
+  'action.closed': 'Chiudi',
+  'action.cancelled': 'Annulla il ticket',
 
   'origin.phone': 'Telefono',
   'origin.email': 'E-mail',
