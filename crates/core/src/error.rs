@@ -39,6 +39,22 @@ pub enum Code {
     DatabaseNotOurs,
     /// The database was written by a newer Rapportino: upgrade the app.
     DatabaseTooNew,
+    /// A coverage calendar has two windows that overlap on the same day.
+    CalendarOverlap,
+    /// A coverage calendar has no window at all (it would never open).
+    CalendarEmpty,
+    /// A number outside its allowed range (negative hours, a multiplier below 100%...).
+    OutOfRange,
+    /// A period that ends before it starts.
+    InvalidPeriod,
+    /// The extra-time PIN does not match the contract's.
+    WrongPin,
+    /// The contract does not allow extra time (or there is no contract to allow it).
+    ExtraTimeNotAllowed,
+    /// The contract or package had expired (or not yet started) at the date concerned.
+    ContractExpired,
+    /// The contract cannot pay for this (another client, another kind of work, no hours).
+    ContractNotApplicable,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -63,6 +79,14 @@ impl Code {
             Code::NotOnboarded => "NOT_ONBOARDED",
             Code::DatabaseNotOurs => "DATABASE_NOT_OURS",
             Code::DatabaseTooNew => "DATABASE_TOO_NEW",
+            Code::CalendarOverlap => "CALENDAR_OVERLAP",
+            Code::CalendarEmpty => "CALENDAR_EMPTY",
+            Code::OutOfRange => "OUT_OF_RANGE",
+            Code::InvalidPeriod => "INVALID_PERIOD",
+            Code::WrongPin => "WRONG_PIN",
+            Code::ExtraTimeNotAllowed => "EXTRA_TIME_NOT_ALLOWED",
+            Code::ContractExpired => "CONTRACT_EXPIRED",
+            Code::ContractNotApplicable => "CONTRACT_NOT_APPLICABLE",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

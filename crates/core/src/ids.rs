@@ -82,6 +82,9 @@ id_type! {
     MaterialId => "material",
     TimeEntryId => "time_entry",
     MutationId => "mutation",
+    CalendarId => "calendar",
+    CustomerClassId => "customer_class",
+    ContractId => "contract",
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 //! Then expose it as a Tauri command (`src-tauri/src/commands/`) and a CLI subcommand.
 
 pub mod bindings;
+pub mod calendars;
 pub mod clients;
 pub mod contacts;
 pub mod demo;

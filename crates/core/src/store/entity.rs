@@ -17,6 +17,9 @@ pub enum Entity {
     Intervention,
     Material,
     TimeEntry,
+    Calendar,
+    CustomerClass,
+    Contract,
 }
 
 impl Entity {
@@ -33,6 +36,9 @@ impl Entity {
             Entity::Intervention => "interventions",
             Entity::Material => "materials",
             Entity::TimeEntry => "time_entries",
+            Entity::Calendar => "calendars",
+            Entity::CustomerClass => "customer_classes",
+            Entity::Contract => "contracts",
         }
     }
 
@@ -50,6 +56,9 @@ impl Entity {
             Entity::Intervention => "intervention",
             Entity::Material => "material",
             Entity::TimeEntry => "time_entry",
+            Entity::Calendar => "calendar",
+            Entity::CustomerClass => "customer_class",
+            Entity::Contract => "contract",
         }
     }
 

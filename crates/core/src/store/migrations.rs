@@ -7,8 +7,13 @@ use super::APPLICATION_ID;
 use crate::error::{Error, Result};
 
 /// Every migration, in order. Never edit or remove one that has shipped: add a new one.
-pub const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_initial", include_str!("migrations/0001_initial.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_initial", include_str!("migrations/0001_initial.sql")),
+    (
+        "0002_service_models",
+        include_str!("migrations/0002_service_models.sql"),
+    ),
+];
 
 /// The schema version this binary writes.
 pub fn latest_version() -> i64 {
