@@ -29,6 +29,8 @@ pub struct Client {
     pub phone: Option<String>,
     pub notes: Option<String>,
     pub customer_class: String,
+    /// The local patron saint's day (`MM-DD`): closed in calendars that do not cover holidays.
+    pub patron_day: Option<String>,
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
@@ -62,6 +64,9 @@ pub struct ClientInput {
     /// shop-defined one). Defaults to `none`.
     #[ts(optional)]
     pub customer_class: Option<String>,
+    /// `MM-DD` or `DD/MM` (Sant'Ambrogio: `12-07`).
+    #[ts(optional)]
+    pub patron_day: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -85,7 +90,7 @@ pub struct ClientOverview {
 }
 
 const COLUMNS: &str = "id, name, vat_number, fiscal_code, street, postcode, city, province, email, pec, phone, notes, \
-                       customer_class, archived, created_at, updated_at";
+                       customer_class, archived, created_at, updated_at, patron_day";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
     Ok(Client {
@@ -105,6 +110,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
         archived: r.get(13)?,
         created_at: r.get(14)?,
         updated_at: r.get(15)?,
+        patron_day: r.get(16)?,
     })
 }
 
@@ -186,6 +192,13 @@ pub(crate) fn validated_fields(input: &ClientInput) -> Result<Fields> {
             )?),
         ),
         ("customer_class", field::text(class)),
+        (
+            "patron_day",
+            field::opt_text(validate::optional_month_day(
+                "patron_day",
+                input.patron_day.as_deref(),
+            )?),
+        ),
     ])
 }
 

@@ -19,20 +19,26 @@
 
 pub mod bindings;
 pub mod calendars;
+pub mod classes;
 pub mod clients;
 pub mod contacts;
+pub mod contracts;
 pub mod demo;
+pub mod entitlement;
 pub mod error;
 pub mod format;
 pub mod hlc;
 pub mod ids;
 pub mod interventions;
+pub mod ledger;
 mod macros;
 pub mod paging;
 pub mod paths;
 pub mod search;
 pub mod setup;
 pub mod sites;
+pub mod sla;
+pub mod statements;
 pub mod store;
 pub mod technicians;
 pub mod tickets;

@@ -248,7 +248,7 @@ fn get_setting<T: serde::de::DeserializeOwned>(store: &Store, key: &str) -> Resu
     get_setting_conn(store.conn(), key)
 }
 
-fn get_setting_conn<T: serde::de::DeserializeOwned>(
+pub(crate) fn get_setting_conn<T: serde::de::DeserializeOwned>(
     conn: &rusqlite::Connection,
     key: &str,
 ) -> Result<Option<T>> {
@@ -260,7 +260,7 @@ fn get_setting_conn<T: serde::de::DeserializeOwned>(
     Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
 }
 
-fn to_json_text<T: Serialize>(v: &T) -> Result<serde_json::Value> {
+pub(crate) fn to_json_text<T: Serialize>(v: &T) -> Result<serde_json::Value> {
     serde_json::to_string(v)
         .map(serde_json::Value::String)
         .map_err(|e| Error::Inconsistent(e.to_string()))

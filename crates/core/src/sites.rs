@@ -21,6 +21,8 @@ pub struct Site {
     pub province: Option<String>,
     pub notes: Option<String>,
     pub archived: bool,
+    /// The local patron saint's day (`MM-DD`), overriding the client's for this site.
+    pub patron_day: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -36,9 +38,12 @@ pub struct SiteInput {
     pub province: Option<String>,
     #[ts(optional)]
     pub notes: Option<String>,
+    #[ts(optional)]
+    pub patron_day: Option<String>,
 }
 
-const COLUMNS: &str = "id, client_id, name, street, postcode, city, province, notes, archived";
+const COLUMNS: &str =
+    "id, client_id, name, street, postcode, city, province, notes, archived, patron_day";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
     Ok(Site {
@@ -51,6 +56,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
         province: r.get(6)?,
         notes: r.get(7)?,
         archived: r.get(8)?,
+        patron_day: r.get(9)?,
     })
 }
 
@@ -96,6 +102,13 @@ pub(crate) fn validated_fields(input: &SiteInput) -> Result<Fields> {
                 "notes",
                 input.notes.as_deref(),
                 limits::NOTES,
+            )?),
+        ),
+        (
+            "patron_day",
+            field::opt_text(validate::optional_month_day(
+                "patron_day",
+                input.patron_day.as_deref(),
             )?),
         ),
     ])

@@ -47,6 +47,41 @@ pub fn parse_user_instant(field: &'static str, s: &str, tz: Tz) -> Result<DateTi
     ))
 }
 
+/// Parses a user date: `YYYY-MM-DD` or `dd/mm/yyyy`.
+pub fn parse_user_date(field: &'static str, s: &str) -> Result<chrono::NaiveDate> {
+    for fmt in ["%Y-%m-%d", "%d/%m/%Y"] {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(s.trim(), fmt) {
+            return Ok(d);
+        }
+    }
+    Err(Error::invalid(
+        Code::InvalidFormat,
+        field,
+        format!("{s:?} is not a date (use dd/mm/yyyy or YYYY-MM-DD)"),
+    ))
+}
+
+/// The local calendar date of an instant in the given zone.
+pub fn local_date(t: DateTime<Utc>, tz: Tz) -> chrono::NaiveDate {
+    t.with_timezone(&tz).date_naive()
+}
+
+/// The first instant of a local date (midnight, or the first instant after a DST gap).
+pub fn start_of_day(d: chrono::NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let midnight = d.and_time(chrono::NaiveTime::MIN);
+    match tz.from_local_datetime(&midnight).earliest() {
+        Some(t) => t.with_timezone(&Utc),
+        // No zone in use skips midnight by more than an hour.
+        None => tz
+            .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+            .earliest()
+            .map_or_else(
+                || Utc.from_utc_datetime(&midnight),
+                |t| t.with_timezone(&Utc),
+            ),
+    }
+}
+
 /// The calendar year of an instant in the given zone (ticket numbers restart every local year).
 pub fn local_year(t: DateTime<Utc>, tz: Tz) -> i32 {
     t.with_timezone(&tz).year()

@@ -156,6 +156,11 @@ fn this_device_continues_numbering_after_the_demo() {
             description: None,
             reported_at: None,
             assigned_technician_id: None,
+            contract_id: None,
+            extra_time_pin: None,
+            priority_requested: false,
+            out_of_scope: false,
+            service: None,
         },
     )
     .unwrap();

@@ -41,6 +41,9 @@ pub struct ClientFields {
     /// Customer class (none, licence, service_agreement, pay_per_incident…).
     #[arg(long = "class")]
     customer_class: Option<String>,
+    /// The local patron saint's day, closed on 5x8-style calendars (DD/MM, e.g. 07/12).
+    #[arg(long = "patron-day")]
+    patron_day: Option<String>,
 }
 
 impl ClientFields {
@@ -59,6 +62,7 @@ impl ClientFields {
             phone: self.phone.or(base.phone),
             notes: self.notes.or(base.notes),
             customer_class: self.customer_class.or(base.customer_class),
+            patron_day: self.patron_day.or(base.patron_day),
         }
     }
 }
@@ -77,6 +81,7 @@ fn input_of(c: &Client) -> ClientInput {
         phone: c.phone.clone(),
         notes: c.notes.clone(),
         customer_class: Some(c.customer_class.clone()),
+        patron_day: c.patron_day.clone(),
     }
 }
 
@@ -242,6 +247,9 @@ pub struct SiteFields {
     province: Option<String>,
     #[arg(long)]
     notes: Option<String>,
+    /// The site's patron saint's day (DD/MM), overriding the client's.
+    #[arg(long = "patron-day")]
+    patron_day: Option<String>,
 }
 
 impl From<SiteFields> for SiteInput {
@@ -253,6 +261,7 @@ impl From<SiteFields> for SiteInput {
             city: f.city,
             province: f.province,
             notes: f.notes,
+            patron_day: f.patron_day,
         }
     }
 }

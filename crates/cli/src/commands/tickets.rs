@@ -194,6 +194,11 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
                     description,
                     reported_at,
                     assigned_technician_id: assign,
+                    contract_id: None,
+                    extra_time_pin: None,
+                    priority_requested: false,
+                    out_of_scope: false,
+                    service: None,
                 },
             )?;
             out.emit(&t, |t| print_ticket(t, tz));

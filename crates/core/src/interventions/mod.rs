@@ -3,7 +3,7 @@
 //! on-site one in one action.
 
 mod materials;
-mod timer;
+pub(crate) mod timer;
 
 pub use materials::{add_material, remove_material, Material, MaterialInput};
 pub(crate) use timer::ticket_has_running_timer;

@@ -1,15 +1,17 @@
 //! Tickets (segnalazioni): every request becomes one, with a number issued offline by this device.
 
 mod status;
+mod terms;
 
 pub use status::TicketStatus;
+pub use terms::{claim_extra_time, set_terms, TicketTerms};
 
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
-use crate::ids::{ClientId, ContactId, SiteId, TechnicianId, TicketEventId, TicketId};
+use crate::ids::{ClientId, ContactId, ContractId, SiteId, TechnicianId, TicketEventId, TicketId};
 use crate::interventions::{self, InterventionFilter, InterventionSummary};
 use crate::macros::string_enum;
 use crate::paging::{Page, PageRequest};
@@ -67,6 +69,16 @@ pub struct Ticket {
     pub cancelled_at: Option<String>,
     pub estimated_resolution_at: Option<String>,
     pub assigned_technician_id: Option<TechnicianId>,
+    /// The governing contract chosen by hand (None: the automatic rule).
+    pub contract_id: Option<ContractId>,
+    /// Opened under extra time (PIN checked): the SLA clocks run in wall-clock time.
+    pub extra_time: bool,
+    /// A non-urgent request prioritised on the client's demand: billable extra.
+    pub priority_requested: bool,
+    /// Work outside the contract's scope: a quote is required.
+    pub out_of_scope: bool,
+    /// The service asked for (a service code such as `upgrades`), checked against entitlements.
+    pub service: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -94,6 +106,18 @@ pub struct NewTicket {
     pub reported_at: Option<String>,
     #[ts(optional)]
     pub assigned_technician_id: Option<TechnicianId>,
+    /// The governing contract, chosen by hand (default: the automatic rule).
+    #[ts(optional)]
+    pub contract_id: Option<ContractId>,
+    /// The caller's extra-time PIN: opens the ticket under extra time when it matches.
+    #[ts(optional)]
+    pub extra_time_pin: Option<String>,
+    #[serde(default)]
+    pub priority_requested: bool,
+    #[serde(default)]
+    pub out_of_scope: bool,
+    #[ts(optional)]
+    pub service: Option<String>,
 }
 
 /// Edits to a ticket's details; absent fields are left as they are.
@@ -150,6 +174,8 @@ pub struct TicketDetail {
     pub interventions: Vec<InterventionSummary>,
     /// The statuses this ticket may move to now.
     pub next_statuses: Vec<TicketStatus>,
+    pub sla: crate::sla::TicketSla,
+    pub entitlement: crate::entitlement::Entitlement,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -189,11 +215,12 @@ impl TransitionInput {
     }
 }
 
-const COLUMNS: &str = "id, number, client_id, contact_id, site_id, origin, severity, urgent, category, is_bug, \
+pub(crate) const COLUMNS: &str = "id, number, client_id, contact_id, site_id, origin, severity, urgent, category, is_bug, \
     title, description, status, reported_at, opened_at, taken_at, resolved_at, closed_at, cancelled_at, \
-    estimated_resolution_at, assigned_technician_id, created_at, updated_at";
+    estimated_resolution_at, assigned_technician_id, created_at, updated_at, contract_id, extra_time, \
+    priority_requested, out_of_scope, service";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
     Ok(Ticket {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -218,6 +245,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
         assigned_technician_id: r.get(20)?,
         created_at: r.get(21)?,
         updated_at: r.get(22)?,
+        contract_id: r.get(23)?,
+        extra_time: r.get(24)?,
+        priority_requested: r.get(25)?,
+        out_of_scope: r.get(26)?,
+        service: r.get(27)?,
     })
 }
 
@@ -272,34 +304,38 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
         if let Some(t) = input.assigned_technician_id {
             ensure_technician(conn, t)?;
         }
+        let terms = terms::new_ticket_fields(
+            tx,
+            input.client_id,
+            crate::time::local_date(reported_at, tx.tz()),
+            input,
+        )?;
         let year = local_year(tx.now(), tx.tz());
         let seq = tx.next_sequence("T", year)?;
         let number = format_number("T", year, &device_code, seq);
         let now_text = tx.now_text().to_owned();
-        tx.insert(
-            Entity::Ticket,
-            &id.to_string(),
-            vec![
-                ("number", field::text(number)),
-                ("client_id", field::text(input.client_id.to_string())),
-                ("contact_id", field::opt_id(input.contact_id)),
-                ("site_id", field::opt_id(input.site_id)),
-                ("origin", input.origin.into()),
-                ("severity", input.severity.into()),
-                ("urgent", field::flag(input.urgent)),
-                ("category", field::opt_text(category.clone())),
-                ("is_bug", field::flag(input.is_bug)),
-                ("title", field::text(&title)),
-                ("description", field::opt_text(description.clone())),
-                ("status", TicketStatus::New.into()),
-                ("reported_at", field::text(format_instant(reported_at))),
-                ("opened_at", field::text(&now_text)),
-                (
-                    "assigned_technician_id",
-                    field::opt_id(input.assigned_technician_id),
-                ),
-            ],
-        )?;
+        let mut fields = terms;
+        fields.extend([
+            ("number", field::text(number)),
+            ("client_id", field::text(input.client_id.to_string())),
+            ("contact_id", field::opt_id(input.contact_id)),
+            ("site_id", field::opt_id(input.site_id)),
+            ("origin", input.origin.into()),
+            ("severity", input.severity.into()),
+            ("urgent", field::flag(input.urgent)),
+            ("category", field::opt_text(category.clone())),
+            ("is_bug", field::flag(input.is_bug)),
+            ("title", field::text(&title)),
+            ("description", field::opt_text(description.clone())),
+            ("status", TicketStatus::New.into()),
+            ("reported_at", field::text(format_instant(reported_at))),
+            ("opened_at", field::text(&now_text)),
+            (
+                "assigned_technician_id",
+                field::opt_id(input.assigned_technician_id),
+            ),
+        ]);
+        tx.insert(Entity::Ticket, &id.to_string(), fields)?;
         append_event(tx, id, None, TicketStatus::New, None)?;
         Ok(())
     })?;
@@ -429,6 +465,14 @@ pub(crate) fn transition_in(
         None => setup::current_technician(tx.conn()).ok(),
     };
     match to {
+        // Leaving a wait straight into work also takes the ticket in charge.
+        TicketStatus::Taken | TicketStatus::InProgress if taken_at.is_none() => {
+            fields.push(("taken_at", now));
+            fields.push(("assigned_technician_id", field::opt_id(tech)));
+            if estimate.is_some() {
+                fields.push(("estimated_resolution_at", field::opt_text(estimate)));
+            }
+        }
         TicketStatus::Taken => {
             if taken_at.is_none() {
                 fields.push(("taken_at", now));
@@ -571,6 +615,8 @@ pub fn detail(store: &Store, id: TicketId) -> Result<TicketDetail> {
     .items;
     Ok(TicketDetail {
         next_statuses: ticket.status.next_states().to_vec(),
+        sla: crate::sla::for_ticket(store, id)?,
+        entitlement: crate::entitlement::for_ticket(store, &ticket)?,
         ticket,
         client_name,
         contact_name,

@@ -1,6 +1,8 @@
 //! The ticket status state machine:
 //! new → taken → in progress ⇄ waiting for client → … → resolved → closed, plus cancelled.
-//! A resolved ticket may be reopened (back to in progress) until it is closed.
+//! A resolved ticket may be reopened (back to in progress) until it is closed. Waiting for the
+//! client (for information, access, a decision) is possible before the ticket is taken in charge
+//! too: it pauses the SLA clocks.
 
 use crate::macros::string_enum;
 
@@ -22,10 +24,10 @@ impl TicketStatus {
     pub fn next_states(self) -> &'static [TicketStatus] {
         use TicketStatus::*;
         match self {
-            New => &[Taken, Cancelled],
-            Taken => &[InProgress, Cancelled],
+            New => &[Taken, WaitingClient, Cancelled],
+            Taken => &[InProgress, WaitingClient, Cancelled],
             InProgress => &[WaitingClient, Resolved, Cancelled],
-            WaitingClient => &[InProgress, Cancelled],
+            WaitingClient => &[Taken, InProgress, Cancelled],
             Resolved => &[Closed, InProgress],
             Closed | Cancelled => &[],
         }

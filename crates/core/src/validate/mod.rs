@@ -139,6 +139,31 @@ pub fn device_code(field: &'static str, value: &str) -> Result<String> {
 }
 
 /// An Italian postcode (CAP): five digits.
+/// A day of the year without the year: `MM-DD` or `DD/MM`, normalised to `MM-DD`.
+pub fn optional_month_day(field: &'static str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let parsed = if let Some((m, d)) = v.split_once('-') {
+        m.parse::<u32>().ok().zip(d.parse::<u32>().ok())
+    } else if let Some((d, m)) = v.split_once('/') {
+        m.parse::<u32>().ok().zip(d.parse::<u32>().ok())
+    } else {
+        None
+    };
+    match parsed {
+        // 2024 is a leap year: 29 February is a valid day of the year.
+        Some((m, d)) if chrono::NaiveDate::from_ymd_opt(2024, m, d).is_some() => {
+            Ok(Some(format!("{m:02}-{d:02}")))
+        }
+        _ => Err(Error::invalid(
+            Code::InvalidFormat,
+            field,
+            format!("{v:?} is not a day of the year (use DD/MM or MM-DD)"),
+        )),
+    }
+}
+
 pub fn optional_postcode(field: &'static str, value: Option<&str>) -> Result<Option<String>> {
     let Some(v) = optional_text(field, value, 5)? else {
         return Ok(None);

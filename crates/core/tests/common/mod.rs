@@ -58,6 +58,11 @@ pub fn new_ticket(client: &Client, title: &str) -> NewTicket {
         description: Some("Il server non parte".into()),
         reported_at: None,
         assigned_technician_id: None,
+        contract_id: None,
+        extra_time_pin: None,
+        priority_requested: false,
+        out_of_scope: false,
+        service: None,
     }
 }
 

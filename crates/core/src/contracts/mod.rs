@@ -1,0 +1,677 @@
+//! Contracts: the terms a client bought, one row per contract whatever its kind (PRODUCT.md's five
+//! service models). Nothing here counts hours: balances are derived by the [`crate::ledger`].
+//!
+//! - [`governing`]: which contract governs a ticket (SLA clocks, rounding, rates), and why.
+
+pub mod governing;
+mod pin;
+
+use chrono::{Datelike, Months, NaiveDate};
+use rusqlite::{OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::classes::{self, json_list, json_text};
+use crate::error::{Code, Error, Result};
+use crate::ids::{CalendarId, ClientId, ContractId};
+use crate::macros::string_enum;
+use crate::store::{field, Entity, Fields, Store};
+use crate::tickets::Severity;
+use crate::time::parse_user_date;
+use crate::validate::{self, limits};
+use crate::{calendars, clients};
+
+pub use pin::verify_pin;
+
+string_enum! {
+    /// The five service models.
+    ContractKind, field = "kind" {
+        /// Coverage calendar, SLA targets per severity, yearly included hours, extra time.
+        Sla => "sla",
+        /// Prepaid hours (pacchetto ore a scalare), on-site, remote or either.
+        HourPackage => "hour_package",
+        /// N tickets (ticket a consumo), one consumed when a case is closed.
+        IncidentPack => "incident_pack",
+        /// Yearly free hours tied to a customer class.
+        FreeHours => "free_hours",
+        /// Time and materials (a consuntivo): rates, call-out fee, km.
+        TimeMaterials => "time_materials",
+    }
+}
+
+string_enum! {
+    /// Which work an hour package pays for.
+    PackageMode, field = "package_mode" {
+        OnSite => "on_site",
+        Remote => "remote",
+        Any => "any",
+    }
+}
+
+/// Business minutes allowed per clock for one severity (None: no target).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SlaTarget {
+    #[ts(optional)]
+    pub response_minutes: Option<i64>,
+    #[ts(optional)]
+    pub intervention_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SlaTargets {
+    #[serde(default)]
+    pub blocking: SlaTarget,
+    #[serde(default)]
+    pub degraded: SlaTarget,
+    #[serde(default)]
+    pub request: SlaTarget,
+}
+
+impl SlaTargets {
+    pub fn for_severity(&self, s: Severity) -> SlaTarget {
+        match s {
+            Severity::Blocking => self.blocking,
+            Severity::Degraded => self.degraded,
+            Severity::Request => self.request,
+        }
+    }
+}
+
+/// Prices in cents; hourly rates are per hour.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Rates {
+    /// Work beyond the included hours (SLA).
+    #[ts(optional)]
+    pub overage_rate_cents: Option<i64>,
+    #[ts(optional)]
+    pub on_site_rate_cents: Option<i64>,
+    #[ts(optional)]
+    pub remote_rate_cents: Option<i64>,
+    /// Extra time; when absent, the overage or mode rate times the multiplier.
+    #[ts(optional)]
+    pub extra_rate_cents: Option<i64>,
+    #[ts(optional)]
+    pub callout_fee_cents: Option<i64>,
+    #[ts(optional)]
+    pub km_rate_cents: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Contract {
+    pub id: ContractId,
+    pub client_id: ClientId,
+    pub kind: ContractKind,
+    pub name: String,
+    /// First day of validity (`YYYY-MM-DD`, local).
+    pub starts_on: String,
+    /// Last day of validity, included.
+    pub ends_on: String,
+    pub calendar_id: Option<CalendarId>,
+    pub targets: SlaTargets,
+    /// SLA and free hours: per contract year; hour package: in total.
+    pub included_minutes: Option<i64>,
+    pub package_mode: Option<PackageMode>,
+    pub incident_tickets: Option<i64>,
+    /// Free hours: the class the client must belong to.
+    pub customer_class: Option<String>,
+    /// Channels and services this contract entitles to (on top of the client's class).
+    pub channels: Vec<String>,
+    pub services: Vec<String>,
+    pub extra_time_allowed: bool,
+    pub has_extra_time_pin: bool,
+    /// 150 = time outside the coverage window billed at 1.5×.
+    pub extra_time_multiplier_pct: i64,
+    pub rates: Rates,
+    /// Billed time is rounded up to a multiple of this many minutes…
+    pub rounding_minutes: i64,
+    /// …and never less than this (for an intervention with any time at all).
+    pub minimum_minutes: i64,
+    pub notes: Option<String>,
+    pub archived: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The contract form. Dates accept `YYYY-MM-DD` or `dd/mm/yyyy`; `ends_on` defaults to 12 months
+/// after `starts_on` (minus one day); `extra_time_pin` absent on an edit keeps the current PIN.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct ContractInput {
+    pub client_id: ClientId,
+    pub kind: ContractKind,
+    #[ts(optional)]
+    pub name: Option<String>,
+    pub starts_on: String,
+    #[ts(optional)]
+    pub ends_on: Option<String>,
+    #[ts(optional)]
+    pub calendar_id: Option<CalendarId>,
+    #[serde(default)]
+    pub targets: SlaTargets,
+    #[ts(optional)]
+    pub included_minutes: Option<i64>,
+    #[ts(optional)]
+    pub package_mode: Option<PackageMode>,
+    #[ts(optional)]
+    pub incident_tickets: Option<i64>,
+    #[ts(optional)]
+    pub customer_class: Option<String>,
+    #[serde(default)]
+    pub channels: Vec<String>,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub extra_time_allowed: bool,
+    #[ts(optional)]
+    pub extra_time_pin: Option<String>,
+    #[ts(optional)]
+    pub extra_time_multiplier_pct: Option<i64>,
+    #[serde(default)]
+    pub rates: Rates,
+    #[ts(optional)]
+    pub rounding_minutes: Option<i64>,
+    #[ts(optional)]
+    pub minimum_minutes: Option<i64>,
+    #[ts(optional)]
+    pub notes: Option<String>,
+}
+
+impl Default for ContractKind {
+    fn default() -> Self {
+        ContractKind::TimeMaterials
+    }
+}
+
+impl Contract {
+    pub fn starts(&self) -> NaiveDate {
+        NaiveDate::parse_from_str(&self.starts_on, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn ends(&self) -> NaiveDate {
+        NaiveDate::parse_from_str(&self.ends_on, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn is_valid_on(&self, d: NaiveDate) -> bool {
+        !self.archived && self.starts() <= d && d <= self.ends()
+    }
+
+    /// The accounting period containing `d`: contract years for allowances that renew every year
+    /// (SLA included hours, free hours), the whole validity otherwise. None outside validity.
+    pub fn period_containing(&self, d: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        if d < self.starts() || d > self.ends() {
+            return None;
+        }
+        if !matches!(self.kind, ContractKind::Sla | ContractKind::FreeHours) {
+            return Some((self.starts(), self.ends()));
+        }
+        let mut years = d.year() - self.starts().year();
+        loop {
+            let start = add_years(self.starts(), years);
+            if start > d {
+                years -= 1;
+                continue;
+            }
+            let next = add_years(self.starts(), years + 1);
+            if next <= d {
+                years += 1;
+                continue;
+            }
+            let end = next.pred_opt().unwrap_or(next).min(self.ends());
+            return Some((start, end));
+        }
+    }
+}
+
+fn add_years(d: NaiveDate, years: i32) -> NaiveDate {
+    let months = Months::new(years.unsigned_abs() * 12);
+    if years >= 0 {
+        d.checked_add_months(months)
+    } else {
+        d.checked_sub_months(months)
+    }
+    .unwrap_or(d)
+}
+
+/// 12 months of validity: from 15/03/2026 to 14/03/2027.
+pub fn default_end(starts: NaiveDate) -> NaiveDate {
+    starts
+        .checked_add_months(Months::new(12))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(starts)
+}
+
+const COLUMNS: &str = "id, client_id, kind, name, starts_on, ends_on, calendar_id, \
+    response_blocking_minutes, response_degraded_minutes, response_request_minutes, \
+    intervention_blocking_minutes, intervention_degraded_minutes, intervention_request_minutes, \
+    included_minutes, package_mode, incident_tickets, customer_class, channels, services, \
+    extra_time_allowed, extra_time_pin_hash IS NOT NULL, extra_time_multiplier_pct, \
+    overage_rate_cents, rate_on_site_cents, rate_remote_cents, rate_extra_cents, callout_fee_cents, \
+    km_rate_cents, rounding_minutes, minimum_minutes, notes, archived, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Contract> {
+    let target = |a: usize, b: usize| -> rusqlite::Result<SlaTarget> {
+        Ok(SlaTarget {
+            response_minutes: r.get(a)?,
+            intervention_minutes: r.get(b)?,
+        })
+    };
+    Ok(Contract {
+        id: r.get(0)?,
+        client_id: r.get(1)?,
+        kind: r.get(2)?,
+        name: r.get(3)?,
+        starts_on: r.get(4)?,
+        ends_on: r.get(5)?,
+        calendar_id: r.get(6)?,
+        targets: SlaTargets {
+            blocking: target(7, 10)?,
+            degraded: target(8, 11)?,
+            request: target(9, 12)?,
+        },
+        included_minutes: r.get(13)?,
+        package_mode: r.get(14)?,
+        incident_tickets: r.get(15)?,
+        customer_class: r.get(16)?,
+        channels: json_list(r, 17)?,
+        services: json_list(r, 18)?,
+        extra_time_allowed: r.get(19)?,
+        has_extra_time_pin: r.get(20)?,
+        extra_time_multiplier_pct: r.get(21)?,
+        rates: Rates {
+            overage_rate_cents: r.get(22)?,
+            on_site_rate_cents: r.get(23)?,
+            remote_rate_cents: r.get(24)?,
+            extra_rate_cents: r.get(25)?,
+            callout_fee_cents: r.get(26)?,
+            km_rate_cents: r.get(27)?,
+        },
+        rounding_minutes: r.get(28)?,
+        minimum_minutes: r.get(29)?,
+        notes: r.get(30)?,
+        archived: r.get(31)?,
+        created_at: r.get(32)?,
+        updated_at: r.get(33)?,
+    })
+}
+
+fn default_name(kind: ContractKind, input: &ContractInput) -> String {
+    let hours = input.included_minutes.unwrap_or(0) / 60;
+    match kind {
+        ContractKind::Sla => "Contratto SLA".into(),
+        ContractKind::HourPackage => {
+            let mode = match input.package_mode.unwrap_or(PackageMode::Any) {
+                PackageMode::OnSite => " on-site",
+                PackageMode::Remote => " remoto",
+                PackageMode::Any => "",
+            };
+            format!("Pacchetto {hours} ore{mode}")
+        }
+        ContractKind::IncidentPack => {
+            format!("Pacchetto {} ticket", input.incident_tickets.unwrap_or(0))
+        }
+        ContractKind::FreeHours => format!("{hours} ore gratuite annue"),
+        ContractKind::TimeMaterials => "A consuntivo".into(),
+    }
+}
+
+fn non_negative(field: &'static str, v: Option<i64>) -> Result<Option<i64>> {
+    match v {
+        Some(n) if n < 0 => Err(Error::invalid(
+            Code::OutOfRange,
+            field,
+            "cannot be negative",
+        )),
+        other => Ok(other),
+    }
+}
+
+fn positive(field: &'static str, v: Option<i64>) -> Result<i64> {
+    match v {
+        None => Err(Error::required(field)),
+        Some(n) if n <= 0 => Err(Error::invalid(
+            Code::OutOfRange,
+            field,
+            "must be greater than zero",
+        )),
+        Some(n) => Ok(n),
+    }
+}
+
+/// Validates the form into the columns to write (client and calendar existence are checked by
+/// the caller inside the transaction).
+fn validated_fields(input: &ContractInput) -> Result<Fields> {
+    let kind = input.kind;
+    let name = match input
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(n) => validate::required_text("name", n, limits::NAME)?,
+        None => default_name(kind, input),
+    };
+    let starts = parse_user_date("starts_on", &input.starts_on)?;
+    let ends = match input
+        .ends_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => parse_user_date("ends_on", s)?,
+        None => default_end(starts),
+    };
+    if ends < starts {
+        return Err(Error::invalid(
+            Code::InvalidPeriod,
+            "ends_on",
+            format!("the contract ends ({ends}) before it starts ({starts})"),
+        ));
+    }
+    for (f, v) in [
+        ("targets", input.targets.blocking.response_minutes),
+        ("targets", input.targets.blocking.intervention_minutes),
+        ("targets", input.targets.degraded.response_minutes),
+        ("targets", input.targets.degraded.intervention_minutes),
+        ("targets", input.targets.request.response_minutes),
+        ("targets", input.targets.request.intervention_minutes),
+    ] {
+        if matches!(v, Some(n) if n <= 0) {
+            return Err(Error::invalid(
+                Code::OutOfRange,
+                f,
+                "an SLA target must be at least one minute",
+            ));
+        }
+    }
+    let included = non_negative("included_minutes", input.included_minutes)?;
+    let tickets = non_negative("incident_tickets", input.incident_tickets)?;
+    let r = &input.rates;
+    for (f, v) in [
+        ("overage_rate_cents", r.overage_rate_cents),
+        ("on_site_rate_cents", r.on_site_rate_cents),
+        ("remote_rate_cents", r.remote_rate_cents),
+        ("extra_rate_cents", r.extra_rate_cents),
+        ("callout_fee_cents", r.callout_fee_cents),
+        ("km_rate_cents", r.km_rate_cents),
+    ] {
+        non_negative(f, v)?;
+    }
+    let rounding = input.rounding_minutes.unwrap_or(1);
+    if !(1..=480).contains(&rounding) {
+        return Err(Error::invalid(
+            Code::OutOfRange,
+            "rounding_minutes",
+            "must be between 1 and 480 minutes",
+        ));
+    }
+    let minimum = non_negative("minimum_minutes", input.minimum_minutes)?.unwrap_or(0);
+    let multiplier = input.extra_time_multiplier_pct.unwrap_or(100);
+    if !(100..=1000).contains(&multiplier) {
+        return Err(Error::invalid(
+            Code::OutOfRange,
+            "extra_time_multiplier_pct",
+            "must be between 100% and 1000%",
+        ));
+    }
+    let mut package_mode = None;
+    let mut class = None;
+    match kind {
+        ContractKind::Sla => {
+            if input.calendar_id.is_none() {
+                return Err(Error::required("calendar_id"));
+            }
+        }
+        ContractKind::HourPackage => {
+            positive("included_minutes", included)?;
+            package_mode = Some(input.package_mode.unwrap_or(PackageMode::Any));
+        }
+        ContractKind::IncidentPack => {
+            positive("incident_tickets", tickets)?;
+        }
+        ContractKind::FreeHours => {
+            positive("included_minutes", included)?;
+            let c = input.customer_class.as_deref().unwrap_or("");
+            class = Some(classes::code("customer_class", c, 40)?);
+        }
+        ContractKind::TimeMaterials => {}
+    }
+    if input.extra_time_allowed && kind != ContractKind::Sla {
+        return Err(Error::invalid(
+            Code::ExtraTimeNotAllowed,
+            "extra_time_allowed",
+            "only an SLA contract can allow extra time",
+        ));
+    }
+    let t = &input.targets;
+    let mut fields: Fields = vec![
+        ("client_id", field::text(input.client_id.to_string())),
+        ("kind", kind.into()),
+        ("name", field::text(name)),
+        ("starts_on", field::text(starts.to_string())),
+        ("ends_on", field::text(ends.to_string())),
+        ("calendar_id", field::opt_id(input.calendar_id)),
+        (
+            "response_blocking_minutes",
+            opt_int(t.blocking.response_minutes),
+        ),
+        (
+            "response_degraded_minutes",
+            opt_int(t.degraded.response_minutes),
+        ),
+        (
+            "response_request_minutes",
+            opt_int(t.request.response_minutes),
+        ),
+        (
+            "intervention_blocking_minutes",
+            opt_int(t.blocking.intervention_minutes),
+        ),
+        (
+            "intervention_degraded_minutes",
+            opt_int(t.degraded.intervention_minutes),
+        ),
+        (
+            "intervention_request_minutes",
+            opt_int(t.request.intervention_minutes),
+        ),
+        ("included_minutes", opt_int(included)),
+        (
+            "package_mode",
+            package_mode.map_or(serde_json::Value::Null, Into::into),
+        ),
+        ("incident_tickets", opt_int(tickets)),
+        ("customer_class", field::opt_text(class)),
+        (
+            "channels",
+            json_text(&classes::channels("channels", &input.channels)?),
+        ),
+        (
+            "services",
+            json_text(&classes::services("services", &input.services)?),
+        ),
+        ("extra_time_allowed", field::flag(input.extra_time_allowed)),
+        ("extra_time_multiplier_pct", field::int(multiplier)),
+        ("overage_rate_cents", opt_int(r.overage_rate_cents)),
+        ("rate_on_site_cents", opt_int(r.on_site_rate_cents)),
+        ("rate_remote_cents", opt_int(r.remote_rate_cents)),
+        ("rate_extra_cents", opt_int(r.extra_rate_cents)),
+        ("callout_fee_cents", opt_int(r.callout_fee_cents)),
+        ("km_rate_cents", opt_int(r.km_rate_cents)),
+        ("rounding_minutes", field::int(rounding)),
+        ("minimum_minutes", field::int(minimum)),
+        (
+            "notes",
+            field::opt_text(validate::optional_text(
+                "notes",
+                input.notes.as_deref(),
+                limits::NOTES,
+            )?),
+        ),
+    ];
+    if let Some(p) = input
+        .extra_time_pin
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        fields.push(("extra_time_pin_hash", field::text(pin::hash_new(p)?)));
+    }
+    Ok(fields)
+}
+
+fn opt_int(v: Option<i64>) -> serde_json::Value {
+    v.map_or(serde_json::Value::Null, serde_json::Value::from)
+}
+
+fn check_references(conn: &rusqlite::Connection, input: &ContractInput) -> Result<()> {
+    clients::ensure_exists(conn, input.client_id).map_err(|_| {
+        Error::invalid(
+            Code::NotFound,
+            "client_id",
+            format!("no client with id {}", input.client_id),
+        )
+    })?;
+    if let Some(c) = input.calendar_id {
+        calendars::get_in(conn, c).map_err(|_| {
+            Error::invalid(
+                Code::NotFound,
+                "calendar_id",
+                format!("no calendar with id {c}"),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn has_pin_after(
+    conn: &rusqlite::Connection,
+    id: Option<ContractId>,
+    fields: &Fields,
+) -> Result<bool> {
+    if fields.iter().any(|(k, _)| *k == "extra_time_pin_hash") {
+        return Ok(true);
+    }
+    let Some(id) = id else { return Ok(false) };
+    Ok(conn
+        .prepare_cached("SELECT extra_time_pin_hash IS NOT NULL FROM contracts WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
+pub fn create(store: &mut Store, input: &ContractInput) -> Result<Contract> {
+    let fields = validated_fields(input)?;
+    let id = ContractId::new();
+    store.write(|tx| {
+        check_references(tx.conn(), input)?;
+        if input.extra_time_allowed && !has_pin_after(tx.conn(), None, &fields)? {
+            return Err(Error::required("extra_time_pin"));
+        }
+        tx.insert(Entity::Contract, &id.to_string(), fields)
+    })?;
+    get(store, id)
+}
+
+/// Replaces the contract's terms (its client and kind cannot change); only real changes are
+/// recorded. Allocations are derived, so past interventions are re-allocated on the next read.
+pub fn update(store: &mut Store, id: ContractId, input: &ContractInput) -> Result<Contract> {
+    let current = get(store, id)?;
+    if current.client_id != input.client_id || current.kind != input.kind {
+        return Err(Error::invalid(
+            Code::Inconsistent,
+            "kind",
+            "a contract's client and kind cannot change: end it and create a new one",
+        ));
+    }
+    let fields = validated_fields(input)?;
+    store.write(|tx| {
+        check_references(tx.conn(), input)?;
+        if input.extra_time_allowed && !has_pin_after(tx.conn(), Some(id), &fields)? {
+            return Err(Error::required("extra_time_pin"));
+        }
+        tx.update(Entity::Contract, &id.to_string(), fields)?;
+        Ok(())
+    })?;
+    get(store, id)
+}
+
+pub fn set_archived(store: &mut Store, id: ContractId, archived: bool) -> Result<Contract> {
+    get(store, id)?;
+    store.write(|tx| {
+        tx.update(
+            Entity::Contract,
+            &id.to_string(),
+            vec![("archived", field::flag(archived))],
+        )
+    })?;
+    get(store, id)
+}
+
+pub fn get(store: &Store, id: ContractId) -> Result<Contract> {
+    get_in(store.conn(), id)
+}
+
+pub(crate) fn get_in(conn: &rusqlite::Connection, id: ContractId) -> Result<Contract> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM contracts WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("contract", id))
+}
+
+/// Every contract of a client (archived included), newest first.
+pub fn for_client(store: &Store, client_id: ClientId) -> Result<Vec<Contract>> {
+    for_client_in(store.conn(), client_id)
+}
+
+pub(crate) fn for_client_in(
+    conn: &rusqlite::Connection,
+    client_id: ClientId,
+) -> Result<Vec<Contract>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM contracts WHERE client_id = ?1 ORDER BY starts_on DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map([client_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every contract valid on a date, for every client (batch SLA and statements).
+pub(crate) fn all_in(conn: &rusqlite::Connection) -> Result<Vec<Contract>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM contracts WHERE archived = 0 ORDER BY client_id, starts_on DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Checks an extra-time PIN against the contract: WRONG_PIN, or EXTRA_TIME_NOT_ALLOWED when the
+/// contract does not allow extra time.
+pub(crate) fn check_extra_time(
+    conn: &rusqlite::Connection,
+    id: ContractId,
+    pin_given: &str,
+) -> Result<()> {
+    let (allowed, hash): (bool, Option<String>) = conn
+        .prepare_cached(
+            "SELECT extra_time_allowed, extra_time_pin_hash FROM contracts WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| Error::not_found("contract", id))?;
+    match hash {
+        Some(h) if allowed => {
+            if verify_pin(pin_given, &h) {
+                Ok(())
+            } else {
+                Err(Error::invalid(
+                    Code::WrongPin,
+                    "extra_time_pin",
+                    "the extra-time PIN is wrong",
+                ))
+            }
+        }
+        _ => Err(Error::invalid(
+            Code::ExtraTimeNotAllowed,
+            "extra_time",
+            "the contract does not allow extra time",
+        )),
+    }
+}

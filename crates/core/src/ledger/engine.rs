@@ -1,0 +1,443 @@
+//! The allocation engine, pure: given a client's contracts and the facts of its work (final
+//! interventions, closed tickets), decide which contract or package pays for which minutes.
+//!
+//! Order (PRODUCT.md, service-models issue): bug cases → zero; the ticket's incident pack; extra
+//! time outside the coverage window (surcharged, never drawn from allowances); then the contract
+//! chosen by hand on the intervention; yearly free hours; SLA included hours; prepaid packages of
+//! the matching kind, earliest expiry first; whatever remains is overage at the applicable rate.
+//! Facts are replayed in a fixed order (work start, then id), so a late correction re-allocates
+//! deterministically: every device computes the same split.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{AllocationLine, AllocationReason, BillingDefaults, InterventionAllocation, Source};
+use crate::contracts::governing::applies;
+use crate::contracts::{Contract, ContractKind, PackageMode};
+use crate::ids::{ContractId, InterventionId, TicketId};
+use crate::interventions::InterventionMode;
+
+/// One intervention's facts.
+#[derive(Debug, Clone)]
+pub(crate) struct Work {
+    pub intervention_id: InterventionId,
+    pub ticket_id: TicketId,
+    pub ticket_number: String,
+    pub mode: InterventionMode,
+    pub at: DateTime<Utc>,
+    pub date: NaiveDate,
+    pub billable_seconds: i64,
+    /// Billable seconds outside the governing calendar (only counted under extra time).
+    pub outside_seconds: i64,
+    pub extra_time: bool,
+    pub is_bug: bool,
+    pub governing: Option<ContractId>,
+    pub chosen: Option<ContractId>,
+    pub travel_km: f64,
+    pub is_final: bool,
+}
+
+/// A closed ticket governed by an incident pack.
+#[derive(Debug, Clone)]
+pub(crate) struct Closure {
+    pub ticket_id: TicketId,
+    pub at: DateTime<Utc>,
+    pub date: NaiveDate,
+    /// The pack chosen by hand on the ticket, if any.
+    pub chosen: Option<ContractId>,
+}
+
+/// Tickets under an incident pack that are not closed yet (their work is covered pending close).
+pub(crate) type PendingPacks = HashMap<TicketId, ContractId>;
+
+#[derive(Debug, Default)]
+pub(crate) struct Ledger {
+    pub allocations: Vec<InterventionAllocation>,
+    /// Minutes used per contract and accounting period (keyed by the period's first day).
+    pub used: HashMap<(ContractId, NaiveDate), i64>,
+    /// Incident tickets consumed per pack.
+    pub tickets_used: HashMap<ContractId, i64>,
+    /// Closed tickets that found no pack with tickets left.
+    pub tickets_uncovered: Vec<TicketId>,
+    /// Every closure under a pack, in order: the day and the pack consumed (None: none left).
+    pub closures: Vec<(TicketId, NaiveDate, Option<ContractId>)>,
+}
+
+pub(crate) struct Input<'a> {
+    pub contracts: &'a [Contract],
+    pub client_class: &'a str,
+    pub defaults: BillingDefaults,
+    pub closures: Vec<Closure>,
+    pub pending: PendingPacks,
+    pub work: Vec<Work>,
+}
+
+fn find(contracts: &[Contract], id: Option<ContractId>) -> Option<&Contract> {
+    id.and_then(|id| contracts.iter().find(|c| c.id == id))
+}
+
+/// `minutes × rate per hour`, to the cent, halves up.
+pub(crate) fn amount(minutes: i64, rate_cents_per_hour: i64) -> i64 {
+    (minutes * rate_cents_per_hour + 30).div_euclid(60)
+}
+
+/// Worked minutes (seconds rounded up to the minute), then the contract's unit and minimum.
+pub(crate) fn billed_minutes(seconds: i64, rounding: i64, minimum: i64) -> (i64, i64) {
+    if seconds <= 0 {
+        return (0, 0);
+    }
+    let worked = (seconds + 59) / 60;
+    let unit = rounding.max(1);
+    let rounded = (worked + unit - 1) / unit * unit;
+    (worked, rounded.max(minimum))
+}
+
+fn package_matches(c: &Contract, mode: InterventionMode) -> bool {
+    match c.package_mode.unwrap_or(PackageMode::Any) {
+        PackageMode::Any => true,
+        PackageMode::OnSite => mode == InterventionMode::OnSite,
+        PackageMode::Remote => mode == InterventionMode::Remote,
+    }
+}
+
+pub(crate) fn run(mut input: Input<'_>) -> Ledger {
+    let mut ledger = Ledger::default();
+    let contracts = input.contracts;
+    // Pass 1: incident tickets, in closing order, earliest-expiring pack with tickets left.
+    let mut closures = std::mem::take(&mut input.closures);
+    closures.sort_by(|a, b| a.at.cmp(&b.at).then(a.ticket_id.cmp(&b.ticket_id)));
+    let mut ticket_pack: HashMap<TicketId, Option<ContractId>> = HashMap::new();
+    for c in &closures {
+        let mut packs: Vec<&Contract> = contracts
+            .iter()
+            .filter(|k| k.kind == ContractKind::IncidentPack && k.is_valid_on(c.date))
+            .collect();
+        packs.sort_by(|a, b| {
+            let chosen = |k: &Contract| u8::from(Some(k.id) != c.chosen);
+            chosen(a)
+                .cmp(&chosen(b))
+                .then(a.ends().cmp(&b.ends()))
+                .then(a.starts().cmp(&b.starts()))
+                .then(a.id.cmp(&b.id))
+        });
+        let pack = packs.into_iter().find(|k| {
+            ledger.tickets_used.get(&k.id).copied().unwrap_or(0) < k.incident_tickets.unwrap_or(0)
+        });
+        match pack {
+            Some(k) => *ledger.tickets_used.entry(k.id).or_default() += 1,
+            None => ledger.tickets_uncovered.push(c.ticket_id),
+        }
+        ticket_pack.insert(c.ticket_id, pack.map(|k| k.id));
+        ledger
+            .closures
+            .push((c.ticket_id, c.date, pack.map(|k| k.id)));
+    }
+    // Pass 2: minutes, in work order.
+    let mut work = std::mem::take(&mut input.work);
+    work.sort_by(|a, b| {
+        a.at.cmp(&b.at)
+            .then(a.intervention_id.cmp(&b.intervention_id))
+    });
+    for w in work {
+        let governing = find(contracts, w.governing);
+        let (rounding, minimum) = match governing {
+            Some(g) => (g.rounding_minutes, g.minimum_minutes),
+            None => (
+                input.defaults.rounding_minutes,
+                input.defaults.minimum_minutes,
+            ),
+        };
+        let (worked, billed) = billed_minutes(w.billable_seconds, rounding, minimum);
+        let mut a = InterventionAllocation {
+            intervention_id: w.intervention_id,
+            ticket_id: w.ticket_id,
+            ticket_number: w.ticket_number.clone(),
+            mode: w.mode,
+            date: w.date.to_string(),
+            billable_seconds: w.billable_seconds,
+            worked_minutes: worked,
+            billed_minutes: billed,
+            rounding_minutes: rounding,
+            minimum_minutes: minimum,
+            extra_time_minutes: 0,
+            is_final: w.is_final,
+            lines: Vec::new(),
+            charges_cents: 0,
+        };
+        allocate(&mut ledger, &mut a, &w, governing, &input, &ticket_pack);
+        a.charges_cents = a.lines.iter().map(|l| l.amount_cents).sum();
+        ledger.allocations.push(a);
+    }
+    ledger
+}
+
+fn line(
+    source: Source,
+    reason: AllocationReason,
+    c: Option<&Contract>,
+    minutes: i64,
+    rate: Option<i64>,
+) -> AllocationLine {
+    AllocationLine {
+        source,
+        reason,
+        contract_id: c.map(|c| c.id),
+        contract_name: c.map(|c| c.name.clone()),
+        minutes,
+        rate_cents: rate,
+        amount_cents: rate.map_or(0, |r| amount(minutes, r)),
+        period_start: None,
+    }
+}
+
+fn allocate(
+    ledger: &mut Ledger,
+    a: &mut InterventionAllocation,
+    w: &Work,
+    governing: Option<&Contract>,
+    input: &Input<'_>,
+    ticket_pack: &HashMap<TicketId, Option<ContractId>>,
+) {
+    let contracts = input.contracts;
+    let billed = a.billed_minutes;
+    if billed == 0 {
+        return;
+    }
+    if w.is_bug {
+        a.lines
+            .push(line(Source::Bug, AllocationReason::Bug, None, billed, None));
+        return;
+    }
+    match (
+        ticket_pack.get(&w.ticket_id),
+        input.pending.get(&w.ticket_id),
+    ) {
+        (Some(Some(pack)), _) => {
+            let c = find(contracts, Some(*pack));
+            a.lines.push(line(
+                Source::IncidentPack,
+                AllocationReason::IncidentPack,
+                c,
+                billed,
+                None,
+            ));
+            return;
+        }
+        (None, Some(pack)) => {
+            let c = find(contracts, Some(*pack));
+            a.lines.push(line(
+                Source::IncidentPack,
+                AllocationReason::IncidentPending,
+                c,
+                billed,
+                None,
+            ));
+            return;
+        }
+        _ => {}
+    }
+    let rates = Rates::of(governing, contracts, input.client_class, w, &input.defaults);
+    let mut remaining = billed;
+    if w.extra_time && w.outside_seconds > 0 {
+        let extra = ((w.outside_seconds + 30) / 60).min(billed);
+        if extra > 0 {
+            a.extra_time_minutes = extra;
+            a.lines.push(line(
+                Source::ExtraTime,
+                AllocationReason::ExtraTime,
+                governing,
+                extra,
+                Some(rates.extra),
+            ));
+            remaining -= extra;
+        }
+    }
+    // Allowances in order; each takes what it can.
+    let mut candidates: Vec<(&Contract, Source, AllocationReason)> = Vec::new();
+    if let Some(c) = find(contracts, w.chosen) {
+        let source = match c.kind {
+            ContractKind::FreeHours => Source::FreeHours,
+            ContractKind::Sla => Source::SlaIncluded,
+            _ => Source::Package,
+        };
+        candidates.push((c, source, AllocationReason::Chosen));
+    }
+    let valid = |k: ContractKind| {
+        let mut v: Vec<&Contract> = contracts
+            .iter()
+            .filter(|c| c.kind == k && applies(c, input.client_class, w.date))
+            .collect();
+        v.sort_by(|a, b| {
+            a.ends()
+                .cmp(&b.ends())
+                .then(a.starts().cmp(&b.starts()))
+                .then(a.id.cmp(&b.id))
+        });
+        v
+    };
+    for c in valid(ContractKind::FreeHours) {
+        candidates.push((c, Source::FreeHours, AllocationReason::FreeHours));
+    }
+    for c in valid(ContractKind::Sla) {
+        candidates.push((c, Source::SlaIncluded, AllocationReason::SlaIncluded));
+    }
+    for c in valid(ContractKind::HourPackage) {
+        if package_matches(c, w.mode) {
+            candidates.push((c, Source::Package, AllocationReason::PackageEarliestExpiry));
+        }
+    }
+    let mut seen: Vec<ContractId> = Vec::new();
+    for (c, source, reason) in candidates {
+        if remaining == 0 {
+            break;
+        }
+        if seen.contains(&c.id) {
+            continue;
+        }
+        seen.push(c.id);
+        let Some(included) = c.included_minutes.filter(|m| *m > 0) else {
+            continue;
+        };
+        let Some((period_start, _)) = c.period_containing(w.date) else {
+            continue;
+        };
+        let used = ledger.used.entry((c.id, period_start)).or_default();
+        let take = (included - *used).max(0).min(remaining);
+        if take == 0 {
+            continue;
+        }
+        if w.is_final {
+            *used += take;
+        }
+        let mut l = line(source, reason, Some(c), take, None);
+        l.period_start = Some(period_start.to_string());
+        a.lines.push(l);
+        remaining -= take;
+    }
+    if remaining > 0 {
+        let reason = if governing.is_none() {
+            AllocationReason::NoContract
+        } else {
+            AllocationReason::Overage
+        };
+        a.lines.push(line(
+            Source::Overage,
+            reason,
+            rates.contract,
+            remaining,
+            Some(rates.hourly),
+        ));
+    }
+    if w.mode == InterventionMode::OnSite && rates.time_and_materials {
+        if rates.callout > 0 {
+            let mut l = line(
+                Source::Callout,
+                AllocationReason::Callout,
+                rates.contract,
+                0,
+                None,
+            );
+            l.amount_cents = rates.callout;
+            a.lines.push(l);
+        }
+        let km_cents = (w.travel_km * rates.km as f64).round() as i64;
+        if km_cents > 0 {
+            let mut l = line(
+                Source::Travel,
+                AllocationReason::Travel,
+                rates.contract,
+                0,
+                None,
+            );
+            l.amount_cents = km_cents;
+            a.lines.push(l);
+        }
+    }
+}
+
+/// The prices that apply to one intervention's uncovered work.
+struct Rates<'a> {
+    contract: Option<&'a Contract>,
+    hourly: i64,
+    extra: i64,
+    callout: i64,
+    km: i64,
+    /// No allowance contract governs: call-out and travel are billed.
+    time_and_materials: bool,
+}
+
+impl<'a> Rates<'a> {
+    fn of(
+        governing: Option<&'a Contract>,
+        contracts: &'a [Contract],
+        class: &str,
+        w: &Work,
+        d: &BillingDefaults,
+    ) -> Rates<'a> {
+        // The governing contract's rates, else a valid time-and-materials contract's, else the shop's.
+        let tm = contracts
+            .iter()
+            .filter(|c| c.kind == ContractKind::TimeMaterials && applies(c, class, w.date))
+            .max_by(|a, b| a.starts().cmp(&b.starts()).then(a.id.cmp(&b.id)));
+        let priced = governing
+            .filter(|g| g.kind == ContractKind::Sla || g.kind == ContractKind::TimeMaterials)
+            .or(tm);
+        let mode_rate = |c: Option<&Contract>| match w.mode {
+            InterventionMode::OnSite => c.and_then(|c| c.rates.on_site_rate_cents),
+            InterventionMode::Remote => c.and_then(|c| c.rates.remote_rate_cents),
+        };
+        let default_mode = match w.mode {
+            InterventionMode::OnSite => d.on_site_rate_cents,
+            InterventionMode::Remote => d.remote_rate_cents,
+        };
+        let hourly = priced
+            .and_then(|c| c.rates.overage_rate_cents)
+            .or_else(|| mode_rate(priced))
+            .or_else(|| mode_rate(tm))
+            .unwrap_or(default_mode);
+        let multiplier = governing.map_or(d.extra_multiplier_pct, |g| g.extra_time_multiplier_pct);
+        let extra = governing
+            .and_then(|g| g.rates.extra_rate_cents)
+            .unwrap_or((hourly * multiplier + 50) / 100);
+        let tm_terms = matches!(
+            governing.map(|g| g.kind),
+            None | Some(ContractKind::TimeMaterials)
+        );
+        let terms = priced.filter(|c| c.kind == ContractKind::TimeMaterials);
+        Rates {
+            contract: priced,
+            hourly,
+            extra,
+            callout: terms
+                .and_then(|c| c.rates.callout_fee_cents)
+                .unwrap_or(d.callout_fee_cents),
+            km: terms
+                .and_then(|c| c.rates.km_rate_cents)
+                .unwrap_or(d.km_rate_cents),
+            time_and_materials: tm_terms,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_and_minimum() {
+        assert_eq!(billed_minutes(0, 15, 30), (0, 0));
+        assert_eq!(billed_minutes(1, 15, 30), (1, 30));
+        assert_eq!(billed_minutes(31 * 60, 15, 30), (31, 45));
+        assert_eq!(billed_minutes(45 * 60, 15, 30), (45, 45));
+        assert_eq!(billed_minutes(45 * 60 + 1, 15, 0), (46, 60));
+        assert_eq!(billed_minutes(7 * 60, 1, 0), (7, 7));
+    }
+
+    #[test]
+    fn amounts_to_the_cent() {
+        assert_eq!(amount(60, 5000), 5000);
+        assert_eq!(amount(45, 5000), 3750);
+        assert_eq!(amount(1, 100), 2); // 1.67 → 2
+    }
+}

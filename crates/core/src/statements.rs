@@ -1,0 +1,200 @@
+//! Monthly statement data (rendiconto mensile) for a client: the month's interventions and who paid
+//! for them, minutes per contract or package, what is left, incident tickets used and left, what
+//! expires in the next 60 days. The PDF is rendered from this by the reports module.
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::contracts::ContractKind;
+use crate::error::{Code, Error, Result};
+use crate::ids::{ClientId, ContractId};
+use crate::ledger::{self, BalanceStatus, ContractBalance, InterventionAllocation, Source};
+use crate::sla::Context;
+use crate::store::Store;
+
+/// Packages and contracts ending within this many days after the month are listed as expiring.
+pub const EXPIRING_WITHIN_DAYS: i64 = 60;
+
+/// Minutes of the month drawn from one contract (or billed, when `contract_id` is None).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ContractUsage {
+    pub source: Source,
+    pub contract_id: Option<ContractId>,
+    pub name: Option<String>,
+    pub minutes: i64,
+    pub amount_cents: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StatementData {
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub year: i32,
+    pub month: u32,
+    /// First and last day of the month (`YYYY-MM-DD`).
+    pub period_start: String,
+    pub period_end: String,
+    pub interventions: Vec<InterventionAllocation>,
+    pub usage: Vec<ContractUsage>,
+    /// Balances at the end of the month (contracts that expired during the month included).
+    pub balances: Vec<ContractBalance>,
+    pub incident_tickets_used: i64,
+    pub incident_tickets_left: i64,
+    pub expiring: Vec<ContractBalance>,
+    pub billed_minutes: i64,
+    pub charges_cents: i64,
+}
+
+/// First and last day of a month; INVALID_FORMAT for a month outside 1–12.
+pub fn month_bounds(year: i32, month: u32) -> Result<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
+        Error::invalid(
+            Code::InvalidFormat,
+            "month",
+            format!("{year}-{month:02} is not a month"),
+        )
+    })?;
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(|| Error::invalid(Code::InvalidFormat, "month", "out of range"))?;
+    Ok((first, next - Duration::days(1)))
+}
+
+/// Parses `YYYY-MM` or `MM/YYYY`.
+pub fn parse_month(s: &str) -> Result<(i32, u32)> {
+    let s = s.trim();
+    let parsed = if let Some((y, m)) = s.split_once('-') {
+        y.parse().ok().zip(m.parse().ok())
+    } else if let Some((m, y)) = s.split_once('/') {
+        y.parse().ok().zip(m.parse().ok())
+    } else {
+        None
+    };
+    match parsed {
+        Some((y, m)) if (1..=12).contains(&m) && (2000..=2200).contains(&y) => Ok((y, m)),
+        _ => Err(Error::invalid(
+            Code::InvalidFormat,
+            "month",
+            format!("{s:?} is not a month (use YYYY-MM or MM/YYYY)"),
+        )),
+    }
+}
+
+pub fn monthly(store: &Store, client: ClientId, year: i32, month: u32) -> Result<StatementData> {
+    let c = crate::clients::get(store, client)?;
+    let ctx = Context::for_client(store.conn(), client)?;
+    build(store, &ctx, client, c.name, year, month)
+}
+
+/// Statement data of every client with contracts or work, for a month (name order). `limit`
+/// caps how many clients (the benchmark's "500 clients").
+pub fn monthly_all(
+    store: &Store,
+    year: i32,
+    month: u32,
+    limit: Option<usize>,
+) -> Result<Vec<StatementData>> {
+    month_bounds(year, month)?;
+    let ctx = Context::for_all(store.conn())?;
+    let mut stmt = store
+        .conn()
+        .prepare_cached("SELECT id, name FROM clients WHERE archived = 0 ORDER BY name, id")?;
+    let clients: Vec<(ClientId, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (id, name) in clients.into_iter().take(limit.unwrap_or(usize::MAX)) {
+        out.push(build(store, &ctx, id, name, year, month)?);
+    }
+    Ok(out)
+}
+
+fn build(
+    store: &Store,
+    ctx: &Context,
+    client: ClientId,
+    client_name: String,
+    year: i32,
+    month: u32,
+) -> Result<StatementData> {
+    let (first, last) = month_bounds(year, month)?;
+    let (ledger, _) = crate::ledger::facts_replay(store, ctx, client, first, last)?;
+    let in_month =
+        |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok_and(|d| d >= first && d <= last);
+    let interventions: Vec<InterventionAllocation> = ledger
+        .allocations
+        .iter()
+        .filter(|a| in_month(&a.date))
+        .cloned()
+        .collect();
+    let mut usage: Vec<ContractUsage> = Vec::new();
+    for line in interventions.iter().flat_map(|a| &a.lines) {
+        match usage
+            .iter_mut()
+            .find(|u| u.contract_id == line.contract_id && u.source == line.source)
+        {
+            Some(u) => {
+                u.minutes += line.minutes;
+                u.amount_cents += line.amount_cents;
+            }
+            None => usage.push(ContractUsage {
+                source: line.source,
+                contract_id: line.contract_id,
+                name: line.contract_name.clone(),
+                minutes: line.minutes,
+                amount_cents: line.amount_cents,
+            }),
+        }
+    }
+    let balances = ledger::balances_on(ctx, client, &ledger, last, first).balances;
+    let incident_tickets_used = ledger
+        .closures
+        .iter()
+        .filter(|(_, d, _)| *d >= first && *d <= last)
+        .count() as i64;
+    let incident_tickets_left = balances
+        .iter()
+        .filter(|b| b.kind == ContractKind::IncidentPack && b.status != BalanceStatus::Expired)
+        .filter_map(|b| b.incident_left)
+        .sum();
+    let expiring = balances
+        .iter()
+        .filter(|b| b.status != BalanceStatus::Expired && b.days_to_expiry <= EXPIRING_WITHIN_DAYS)
+        .cloned()
+        .collect();
+    Ok(StatementData {
+        client_id: client,
+        client_name,
+        year,
+        month,
+        period_start: first.to_string(),
+        period_end: last.to_string(),
+        billed_minutes: interventions.iter().map(|a| a.billed_minutes).sum(),
+        charges_cents: interventions.iter().map(|a| a.charges_cents).sum(),
+        interventions,
+        usage,
+        balances,
+        incident_tickets_used,
+        incident_tickets_left,
+        expiring,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn months() {
+        assert_eq!(parse_month("2026-02").unwrap(), (2026, 2));
+        assert_eq!(parse_month("03/2026").unwrap(), (2026, 3));
+        assert_eq!(
+            parse_month("2026-13").unwrap_err().code(),
+            Code::InvalidFormat
+        );
+        let (a, b) = month_bounds(2028, 2).unwrap();
+        assert_eq!((a.day(), b.day()), (1, 29));
+    }
+}
