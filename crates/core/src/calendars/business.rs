@@ -2,10 +2,13 @@
 //!
 //! Each local date of the calendar's zone opens the weekly windows of its weekday, unless it is
 //! closed (a national holiday or patron day when the calendar is not open on holidays, a closed
-//! exception) or has open exceptions (then exactly those). Local times become instants with the
+//! exception) or has open exceptions (then exactly those; an explicit exception wins over a
+//! holiday, a dated one over a yearly one). Local times become instants with the
 //! tz database: a time skipped by the spring-forward change maps to the first instant after the
 //! gap, a repeated time (fall back) to its first occurrence, `24:00` to the next local midnight.
-//! Intervals that touch (24x7 across midnight, 12:00–14:00 after 08:00–12:00) are continuous.
+//! Intervals that touch (24x7 across midnight, 12:00–14:00 after 08:00–12:00) are continuous, so
+//! a calendar open 00:00–24:00 every day, holidays included, without exceptions, is resolved to
+//! plain wall-clock arithmetic.
 //!
 //! Instants are handled to the whole second: a sub-second part is dropped, except that
 //! `add_seconds(t, 0)` and `next_open(t)` on an open `t` return `t` itself.
@@ -18,7 +21,7 @@ mod walk;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use self::walk::{Day, Rules, Walker};
 use super::holidays::easter_sunday;
@@ -68,7 +71,10 @@ impl BusinessCalendar {
         let weekly = parse::windows(windows)?;
         let (exceptions, _) = parse::exceptions(exceptions)?;
         let whole_days = weekly.iter().all(|d| d.as_slice() == [(0, DAY_MINUTES)]);
-        if whole_days && open_on_holidays && exceptions.dated.is_empty() && exceptions.yearly.is_empty()
+        if whole_days
+            && open_on_holidays
+            && exceptions.dated.is_empty()
+            && exceptions.yearly.is_empty()
         {
             // Every local day open 00:00–24:00 is every instant: skip the zone altogether.
             return Ok(Self::always_open());
@@ -157,10 +163,11 @@ impl BusinessCalendar {
             return t;
         }
         let Some(rules) = &self.rules else {
-            return TimeDelta::try_seconds(seconds)
-                .and_then(|d| t.checked_add_signed(d))
-                .filter(|r| r.timestamp() <= NEVER)
-                .unwrap_or_else(Self::never);
+            return t
+                .timestamp()
+                .checked_add(seconds)
+                .filter(|r| *r <= NEVER)
+                .map_or_else(Self::never, instant);
         };
         let t0 = t.timestamp();
         let mut left = seconds;
@@ -189,7 +196,7 @@ impl BusinessCalendar {
             return 0;
         }
         let Some(rules) = &self.rules else {
-            return (b - a).num_seconds();
+            return b.timestamp() - a.timestamp();
         };
         let (a0, b0) = (a.timestamp(), b.timestamp());
         let mut total = 0;
@@ -246,9 +253,7 @@ impl BusinessCalendar {
     pub fn is_closed_date(&self, date: NaiveDate) -> bool {
         match &self.rules {
             None => false,
-            Some(rules) => {
-                rules.day(date, easter_sunday(date.year()).ordinal()) == Day::Closed
-            }
+            Some(rules) => rules.day(date, easter_sunday(date.year()).ordinal()) == Day::Closed,
         }
     }
 }

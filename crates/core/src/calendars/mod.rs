@@ -93,7 +93,6 @@ pub struct CalendarInput {
     pub preset: Option<CalendarPreset>,
 }
 
-
 // ---- API ----
 
 const ROME: &str = "Europe/Rome";
@@ -154,7 +153,10 @@ fn validated_fields(input: &CalendarInput) -> Result<Fields> {
         ("windows", field::text(to_json(&windows)?)),
         ("open_on_holidays", field::flag(input.open_on_holidays)),
         ("exceptions", field::text(to_json(&exceptions)?)),
-        ("preset", field::opt_text(input.preset.map(CalendarPreset::as_str))),
+        (
+            "preset",
+            field::opt_text(input.preset.map(CalendarPreset::as_str)),
+        ),
     ])
 }
 
@@ -201,7 +203,8 @@ pub fn get(store: &Store, id: CalendarId) -> Result<Calendar> {
     get_in(store.conn(), id)
 }
 
-const COLUMNS: &str = "id, name, time_zone, windows, open_on_holidays, exceptions, preset, archived, \
+const COLUMNS: &str =
+    "id, name, time_zone, windows, open_on_holidays, exceptions, preset, archived, \
                        created_at, updated_at";
 
 fn json_column<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {

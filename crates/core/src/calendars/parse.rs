@@ -76,9 +76,8 @@ pub(crate) fn format_minutes(m: u16) -> String {
 /// `H:MM` or `HH:MM`, 00:00–23:59, or 24:00 when `allow_midnight_end`.
 fn minutes(text: &str, allow_midnight_end: bool) -> Option<u16> {
     let (h, m) = text.trim().split_once(':')?;
-    let digits = |s: &str, lens: &[usize]| {
-        lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-    };
+    let digits =
+        |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(h, &[1, 2]) || !digits(m, &[2]) {
         return None;
     }
@@ -93,8 +92,8 @@ fn minutes(text: &str, allow_midnight_end: bool) -> Option<u16> {
 /// A `start`–`end` pair: both well-formed and `end` after `start`.
 fn span(start: &str, end: &str) -> std::result::Result<Span, String> {
     let s = minutes(start, false).ok_or_else(|| format!("start {start:?} is not a time HH:MM"))?;
-    let e = minutes(end, true)
-        .ok_or_else(|| format!("end {end:?} is not a time HH:MM (or 24:00)"))?;
+    let e =
+        minutes(end, true).ok_or_else(|| format!("end {end:?} is not a time HH:MM (or 24:00)"))?;
     if e <= s {
         return Err(format!("end {end} is not after start {start}"));
     }
@@ -201,25 +200,37 @@ pub(crate) fn exceptions(
         let date = exception_date(&x.date).ok_or_else(|| {
             bad(
                 Code::InvalidFormat,
-                format!("exception {n}: {:?} is not a date YYYY-MM-DD or MM-DD", x.date),
+                format!(
+                    "exception {n}: {:?} is not a date YYYY-MM-DD or MM-DD",
+                    x.date
+                ),
             )
         })?;
         let (start, end) = (blank(&x.start), blank(&x.end));
         let span = match (x.open, start, end) {
             (true, Some(s), Some(e)) => Some(span(s, e).map_err(|m| {
-                bad(Code::InvalidFormat, format!("exception {n} ({}): {m}", date.text()))
+                bad(
+                    Code::InvalidFormat,
+                    format!("exception {n} ({}): {m}", date.text()),
+                )
             })?),
             (true, _, _) => {
                 return Err(bad(
                     Code::InvalidFormat,
-                    format!("exception {n} ({}): an open date needs a start and an end", date.text()),
+                    format!(
+                        "exception {n} ({}): an open date needs a start and an end",
+                        date.text()
+                    ),
                 ))
             }
             (false, None, None) => None,
             (false, _, _) => {
                 return Err(bad(
                     Code::InvalidFormat,
-                    format!("exception {n} ({}): a closed date has no start or end", date.text()),
+                    format!(
+                        "exception {n} ({}): a closed date has no start or end",
+                        date.text()
+                    ),
                 ))
             }
         };
@@ -229,7 +240,10 @@ pub(crate) fn exceptions(
             if len > limits::SHORT {
                 return Err(bad(
                     Code::TooLong,
-                    format!("exception {n}: the note is {len} characters long, the limit is {}", limits::SHORT),
+                    format!(
+                        "exception {n}: the note is {len} characters long, the limit is {}",
+                        limits::SHORT
+                    ),
                 ));
             }
         }
@@ -280,7 +294,9 @@ mod tests {
         assert_eq!(minutes("8:30", false), Some(510));
         assert_eq!(minutes(" 23:59 ", false), Some(1439));
         assert_eq!(minutes("24:00", true), Some(1440));
-        for bad in ["24:00", "8", "08:3", "08:60", "25:00", "-1:00", "08:30:00", "ab:cd", ""] {
+        for bad in [
+            "24:00", "8", "08:3", "08:60", "25:00", "-1:00", "08:30:00", "ab:cd", "",
+        ] {
             assert_eq!(minutes(bad, false), None, "{bad}");
         }
         assert_eq!(minutes("24:01", true), None);
@@ -294,7 +310,14 @@ mod tests {
         );
         assert_eq!(exception_date("12-07"), Some(ExceptionDate::Yearly(12, 7)));
         assert_eq!(exception_date("02-29"), Some(ExceptionDate::Yearly(2, 29)));
-        for bad in ["2026-02-29", "13-01", "2026-1-05", "07/12", "", "2026-12-07-01"] {
+        for bad in [
+            "2026-02-29",
+            "13-01",
+            "2026-1-05",
+            "07/12",
+            "",
+            "2026-12-07-01",
+        ] {
             assert_eq!(exception_date(bad), None, "{bad}");
         }
     }

@@ -4,7 +4,9 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Rome;
 
 use super::BusinessCalendar;
-use crate::calendars::{preset_input, CalendarException, CalendarInput, CalendarPreset, TimeWindow};
+use crate::calendars::{
+    preset_input, CalendarException, CalendarInput, CalendarPreset, TimeWindow,
+};
 
 fn rome(y: i32, m: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Rome.with_ymd_and_hms(y, m, d, h, mi, 0)
@@ -66,7 +68,10 @@ fn desk_thursday_17_plus_4_hours_is_friday_18() {
     let cal = preset(CalendarPreset::Desk);
     let t = rome(2026, 11, 19, 17, 0);
     assert_eq!(cal.add_minutes(t, 240), rome(2026, 11, 20, 18, 0));
-    assert_eq!(cal.next_open(rome(2026, 11, 20, 18, 0)), rome(2026, 11, 23, 15, 0));
+    assert_eq!(
+        cal.next_open(rome(2026, 11, 20, 18, 0)),
+        rome(2026, 11, 23, 15, 0)
+    );
     assert!(cal.is_open(rome(2026, 11, 20, 17, 59)));
     assert!(!cal.is_open(rome(2026, 11, 20, 18, 0)));
     assert!(cal.is_open(rome(2026, 11, 20, 15, 0)));
@@ -125,7 +130,10 @@ fn closed_and_open_exceptions_replace_the_day() {
     assert!(cal.is_open(rome(2027, 12, 24, 9, 0)));
     // An explicit opening wins over the holiday.
     assert!(cal.is_open(rome(2026, 12, 8, 10, 30)));
-    assert_eq!(cal.seconds_between(rome(2026, 12, 8, 0, 0), rome(2026, 12, 9, 0, 0)), 3600);
+    assert_eq!(
+        cal.seconds_between(rome(2026, 12, 8, 0, 0), rome(2026, 12, 9, 0, 0)),
+        3600
+    );
 }
 
 #[test]
@@ -164,8 +172,14 @@ fn windows_inside_the_changing_hour() {
     assert_eq!(day(2026, 10, 25), 240);
     assert_eq!(day(2026, 11, 1), 180);
     // The clocks jump from 02:00 to 03:00 inside the window: business time runs straight on.
-    assert_eq!(cal.add_minutes(utc(2026, 3, 29, 0, 30), 30), utc(2026, 3, 29, 1, 0));
-    assert_eq!(cal.add_minutes(utc(2026, 3, 29, 0, 30), 31), utc(2026, 3, 29, 1, 1));
+    assert_eq!(
+        cal.add_minutes(utc(2026, 3, 29, 0, 30), 30),
+        utc(2026, 3, 29, 1, 0)
+    );
+    assert_eq!(
+        cal.add_minutes(utc(2026, 3, 29, 0, 30), 31),
+        utc(2026, 3, 29, 1, 1)
+    );
 
     // A window that is exactly the changing hour.
     let sunday_gap = CalendarInput {
@@ -192,7 +206,10 @@ fn touching_windows_are_continuous() {
     let midnight = rome(2026, 11, 21, 0, 0);
     assert!(cal.is_open(midnight));
     assert_eq!(cal.next_open(midnight), midnight);
-    assert_eq!(cal.add_minutes(rome(2026, 11, 20, 23, 0), 120), rome(2026, 11, 21, 1, 0));
+    assert_eq!(
+        cal.add_minutes(rome(2026, 11, 20, 23, 0), 120),
+        rome(2026, 11, 21, 1, 0)
+    );
     let two = BusinessCalendar::from_input(&CalendarInput {
         name: "x".into(),
         windows: vec![window(1, "08:00", "12:00"), window(1, "12:00", "13:00")],
@@ -206,7 +223,10 @@ fn touching_windows_are_continuous() {
     );
     // Christmas closes the 24x7-by-windows calendar, whole day.
     assert!(!cal.is_open(rome(2026, 12, 25, 12, 0)));
-    assert_eq!(cal.next_open(rome(2026, 12, 25, 12, 0)), rome(2026, 12, 27, 0, 0));
+    assert_eq!(
+        cal.next_open(rome(2026, 12, 25, 12, 0)),
+        rome(2026, 12, 27, 0, 0)
+    );
 }
 
 #[test]
@@ -239,7 +259,10 @@ fn always_open_is_wall_clock() {
     assert!(cal.is_open(t));
     assert_eq!(cal.next_open(t), t);
     assert_eq!(cal.add_seconds(t, 90), t + chrono::TimeDelta::seconds(90));
-    assert_eq!(cal.seconds_between(t, t + chrono::TimeDelta::hours(30)), 30 * 3600);
+    assert_eq!(
+        cal.seconds_between(t, t + chrono::TimeDelta::hours(30)),
+        30 * 3600
+    );
     assert_eq!(cal.add_seconds(t, i64::MAX), BusinessCalendar::never());
     assert!(!cal.is_closed_date(NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()));
 }
