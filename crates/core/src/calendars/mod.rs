@@ -7,16 +7,19 @@
 
 pub mod business;
 pub mod holidays;
+mod parse;
 
 pub use business::BusinessCalendar;
 
+use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::CalendarId;
 use crate::macros::string_enum;
-use crate::store::Store;
+use crate::store::{field, Entity, Fields, Store};
+use crate::validate::{self, limits};
 
 string_enum! {
     /// The calendars every shop starts from.
@@ -90,47 +93,155 @@ pub struct CalendarInput {
     pub preset: Option<CalendarPreset>,
 }
 
-// ---- API (bodies filled in by the calendars work) ----
+// ---- API ----
+
+const ROME: &str = "Europe/Rome";
 
 /// The input a preset stands for (name in Italian, zone Europe/Rome).
 pub fn preset_input(preset: CalendarPreset) -> CalendarInput {
-    let _ = preset;
-    todo!("calendars")
+    let (name, days, hours, open_on_holidays): (&str, u8, &[(&str, &str)], bool) = match preset {
+        CalendarPreset::FiveByEight => (
+            "Standard 5x8",
+            5,
+            &[("08:30", "12:30"), ("14:00", "18:00")],
+            false,
+        ),
+        CalendarPreset::SevenByEight => (
+            "Esteso 7x8",
+            7,
+            &[("08:30", "12:30"), ("14:00", "18:00")],
+            true,
+        ),
+        CalendarPreset::AlwaysOpen => ("H24 7 giorni su 7", 7, &[("00:00", "24:00")], true),
+        CalendarPreset::Desk => ("Sportello 15-18", 5, &[("15:00", "18:00")], false),
+    };
+    let windows = (1..=days)
+        .flat_map(|weekday| {
+            hours.iter().map(move |(start, end)| TimeWindow {
+                weekday,
+                start: (*start).to_owned(),
+                end: (*end).to_owned(),
+            })
+        })
+        .collect();
+    CalendarInput {
+        name: name.to_owned(),
+        time_zone: Some(ROME.to_owned()),
+        windows,
+        open_on_holidays,
+        exceptions: Vec::new(),
+        preset: Some(preset),
+    }
 }
 
 /// Checks an input: name, zone, windows well-formed (CALENDAR_EMPTY, CALENDAR_OVERLAP,
 /// INVALID_FORMAT), exceptions well-formed.
 pub fn validate(input: &CalendarInput) -> Result<()> {
-    let _ = input;
-    todo!("calendars")
+    validated_fields(input).map(|_| ())
+}
+
+/// Validates an input into the columns to write, in canonical form (zone name as the tz database
+/// spells it, windows sorted by weekday and start, times zero-padded).
+fn validated_fields(input: &CalendarInput) -> Result<Fields> {
+    let name = validate::required_text("name", &input.name, limits::NAME)?;
+    let tz = parse::zone(input.time_zone.as_deref())?;
+    let windows = parse::normalized_windows(&parse::windows(&input.windows)?);
+    let (_, exceptions) = parse::exceptions(&input.exceptions)?;
+    Ok(vec![
+        ("name", field::text(name)),
+        ("time_zone", field::text(tz.name())),
+        ("windows", field::text(to_json(&windows)?)),
+        ("open_on_holidays", field::flag(input.open_on_holidays)),
+        ("exceptions", field::text(to_json(&exceptions)?)),
+        (
+            "preset",
+            field::opt_text(input.preset.map(CalendarPreset::as_str)),
+        ),
+    ])
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::Inconsistent(e.to_string()))
 }
 
 pub fn create(store: &mut Store, input: &CalendarInput) -> Result<Calendar> {
-    let _ = (store, input);
-    todo!("calendars")
+    let mut fields = validated_fields(input)?;
+    fields.push(("archived", field::flag(false)));
+    let id = CalendarId::new();
+    store.write(|tx| {
+        tx.insert(Entity::Calendar, &id.to_string(), fields)?;
+        get_in(tx.conn(), id)
+    })
 }
 
 pub fn create_from_preset(store: &mut Store, preset: CalendarPreset) -> Result<Calendar> {
     create(store, &preset_input(preset))
 }
 
+/// Replaces the calendar's editable fields; only the fields that change are recorded.
 pub fn update(store: &mut Store, id: CalendarId, input: &CalendarInput) -> Result<Calendar> {
-    let _ = (store, id, input);
-    todo!("calendars")
+    let fields = validated_fields(input)?;
+    store.write(|tx| {
+        tx.update(Entity::Calendar, &id.to_string(), fields)?;
+        get_in(tx.conn(), id)
+    })
+}
+
+/// Archived calendars disappear from pickers; contracts that use one keep working.
+pub fn set_archived(store: &mut Store, id: CalendarId, archived: bool) -> Result<Calendar> {
+    store.write(|tx| {
+        tx.update(
+            Entity::Calendar,
+            &id.to_string(),
+            vec![("archived", field::flag(archived))],
+        )?;
+        get_in(tx.conn(), id)
+    })
 }
 
 pub fn get(store: &Store, id: CalendarId) -> Result<Calendar> {
     get_in(store.conn(), id)
 }
 
+const COLUMNS: &str =
+    "id, name, time_zone, windows, open_on_holidays, exceptions, preset, archived, \
+                       created_at, updated_at";
+
+fn json_column<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let text: String = r.get(i)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Calendar> {
+    Ok(Calendar {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        time_zone: r.get(2)?,
+        windows: json_column(r, 3)?,
+        open_on_holidays: r.get(4)?,
+        exceptions: json_column(r, 5)?,
+        preset: r.get(6)?,
+        archived: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
+    })
+}
+
 /// Reads a calendar with any connection (inside a write transaction too). NOT_FOUND if absent.
 pub fn get_in(conn: &rusqlite::Connection, id: CalendarId) -> Result<Calendar> {
-    let _ = (conn, id);
-    todo!("calendars")
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM calendars WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found(CalendarId::ENTITY, id))
 }
 
 /// Every calendar, archived last, then by name.
 pub fn list(store: &Store) -> Result<Vec<Calendar>> {
-    let _ = store;
-    todo!("calendars")
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM calendars ORDER BY archived, name COLLATE NOCASE, id"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
