@@ -52,5 +52,21 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<store::ChangeRecord>(&cfg)?;
     export::<crate::demo::DemoOptions>(&cfg)?;
     export::<crate::demo::DemoReport>(&cfg)?;
+    export::<crate::calendars::Calendar>(&cfg)?;
+    export::<crate::calendars::CalendarInput>(&cfg)?;
+    export::<crate::classes::CustomerClass>(&cfg)?;
+    export::<crate::classes::CustomerClassInput>(&cfg)?;
+    export::<crate::contracts::Contract>(&cfg)?;
+    export::<crate::contracts::ContractInput>(&cfg)?;
+    export::<crate::contracts::governing::Governing>(&cfg)?;
+    export::<tickets::TicketTerms>(&cfg)?;
+    export::<crate::sla::TicketSla>(&cfg)?;
+    export::<crate::sla::UrgentTicket>(&cfg)?;
+    export::<paging::Page<crate::sla::UrgentTicket>>(&cfg)?;
+    export::<crate::entitlement::Entitlement>(&cfg)?;
+    export::<crate::ledger::InterventionAllocation>(&cfg)?;
+    export::<crate::ledger::ClientBalances>(&cfg)?;
+    export::<crate::ledger::BillingDefaults>(&cfg)?;
+    export::<crate::statements::StatementData>(&cfg)?;
     Ok(())
 }

@@ -8,4 +8,8 @@ export type ClientInput = { name: string, vat_number?: string, fiscal_code?: str
  * Customer class code (`none`, `licence`, `service_agreement`, `pay_per_incident`, or a
  * shop-defined one). Defaults to `none`.
  */
-customer_class?: string, };
+customer_class?: string, 
+/**
+ * `MM-DD` or `DD/MM` (Sant'Ambrogio: `12-07`).
+ */
+patron_day?: string, };
