@@ -73,7 +73,7 @@ fn illegal_transitions_are_refused_and_write_nothing() {
     for bad in [
         TicketStatus::Resolved,
         TicketStatus::Closed,
-        TicketStatus::WaitingClient,
+        TicketStatus::InProgress,
         TicketStatus::New,
     ] {
         let err = tickets::transition(&mut s, id, &to(bad)).unwrap_err();
