@@ -175,6 +175,7 @@ pub struct ContractInput {
     pub notes: Option<String>,
 }
 
+#[allow(clippy::derivable_impls)] // the variants come from string_enum!, which derives no Default
 impl Default for ContractKind {
     fn default() -> Self {
         ContractKind::TimeMaterials

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
-use crate::ids::{ClientId, InterventionId, SiteId, TechnicianId, TicketId};
+use crate::ids::{ClientId, ContractId, InterventionId, SiteId, TechnicianId, TicketId};
 use crate::macros::string_enum;
 use crate::paging::{Page, PageRequest};
 use crate::setup;
@@ -63,6 +63,8 @@ pub struct Intervention {
     pub finished_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The contract or package chosen by hand to pay first (see `ledger::pay_from`).
+    pub contract_id: Option<ContractId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -142,7 +144,8 @@ pub struct InterventionFilter {
 
 const COLUMNS: &str =
     "id, ticket_id, client_id, site_id, mode, technician_id, work_done, outcome, outcome_reason, \
-    escalated_from_id, travel_km, travel_minutes, started_at, finished_at, created_at, updated_at";
+    escalated_from_id, travel_km, travel_minutes, started_at, finished_at, created_at, updated_at, \
+    contract_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Intervention> {
     Ok(Intervention {
@@ -162,6 +165,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Intervention> {
         finished_at: r.get(13)?,
         created_at: r.get(14)?,
         updated_at: r.get(15)?,
+        contract_id: r.get(16)?,
     })
 }
 

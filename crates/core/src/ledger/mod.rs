@@ -304,3 +304,66 @@ pub(crate) fn facts_replay(
 ) -> Result<(engine::Ledger, NaiveDate)> {
     facts::replay(store, ctx, client, from, until)
 }
+
+/// Makes a given contract or package pay first for an intervention's minutes (None: back to the
+/// automatic order). Refused when the contract is another client's (CONTRACT_NOT_APPLICABLE), has
+/// no hours to give or is a package of the other kind of work, or was not valid on the day of the
+/// work (CONTRACT_EXPIRED). Whatever it cannot cover follows the usual order.
+pub fn pay_from(
+    store: &mut Store,
+    intervention: InterventionId,
+    contract: Option<ContractId>,
+) -> Result<InterventionAllocation> {
+    use crate::error::{Code, Error};
+    let i = crate::interventions::get(store, intervention)?;
+    if let Some(cid) = contract {
+        let c = crate::contracts::get(store, cid).map_err(|_| {
+            Error::invalid(
+                Code::NotFound,
+                "contract_id",
+                format!("no contract with id {cid}"),
+            )
+        })?;
+        let not_applicable =
+            |m: &str| Error::invalid(Code::ContractNotApplicable, "contract_id", m.to_owned());
+        if c.client_id != i.client_id {
+            return Err(not_applicable("the contract belongs to another client"));
+        }
+        if !matches!(
+            c.kind,
+            ContractKind::HourPackage | ContractKind::Sla | ContractKind::FreeHours
+        ) || c.included_minutes.unwrap_or(0) <= 0
+        {
+            return Err(not_applicable("this contract has no hours to draw from"));
+        }
+        let mode_ok = match c.package_mode {
+            Some(crate::contracts::PackageMode::OnSite) => i.mode == InterventionMode::OnSite,
+            Some(crate::contracts::PackageMode::Remote) => i.mode == InterventionMode::Remote,
+            _ => true,
+        };
+        if !mode_ok {
+            return Err(not_applicable("the package is for the other kind of work"));
+        }
+        let at = crate::time::parse_instant(i.started_at.as_deref().unwrap_or(&i.created_at))?;
+        let day = local_date(at, store.tz());
+        if !c.is_valid_on(day) {
+            return Err(Error::invalid(
+                Code::ContractExpired,
+                "contract_id",
+                format!(
+                    "\"{}\" was not valid on {day} (valid {} – {})",
+                    c.name, c.starts_on, c.ends_on
+                ),
+            ));
+        }
+    }
+    store.write(|tx| {
+        tx.update(
+            crate::store::Entity::Intervention,
+            &intervention.to_string(),
+            vec![("contract_id", crate::store::field::opt_id(contract))],
+        )?;
+        Ok(())
+    })?;
+    intervention_allocation(store, intervention)
+}

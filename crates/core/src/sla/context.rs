@@ -19,6 +19,8 @@ use crate::time::{parse_instant, Tz};
 
 type MonthDay = (u32, u32);
 type Pauses = Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>;
+/// Resolved calendars by (calendar, patron day closed).
+type BusinessCache = RefCell<HashMap<(CalendarId, Option<MonthDay>), Rc<BusinessCalendar>>>;
 
 #[derive(Debug, Clone, Default)]
 struct ClientTerms {
@@ -31,7 +33,7 @@ pub struct Context {
     clients: HashMap<ClientId, ClientTerms>,
     site_patrons: HashMap<SiteId, MonthDay>,
     calendars: HashMap<CalendarId, Calendar>,
-    business: RefCell<HashMap<(CalendarId, Option<MonthDay>), Rc<BusinessCalendar>>>,
+    business: BusinessCache,
 }
 
 /// `12-07` → (12, 7).

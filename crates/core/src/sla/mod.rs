@@ -184,7 +184,7 @@ pub fn open_tickets_with_sla(store: &Store, filter: &TicketFilter) -> Result<Vec
             sla,
         });
     }
-    out.sort_by(|a, b| urgency_key(a).cmp(&urgency_key(b)));
+    out.sort_by_cached_key(urgency_key);
     Ok(out)
 }
 
