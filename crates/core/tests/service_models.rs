@@ -804,3 +804,35 @@ fn bad_contracts_are_refused_and_write_nothing() {
     }
     assert_eq!((snapshot(&s), count(&s, "contracts")), before);
 }
+
+/// Time logged by hand afterwards counts on the day the work was done: an hour done on 20/11 and
+/// logged on 05/12 is paid by the package valid on 20/11 and appears in November's statement.
+#[test]
+fn manual_time_counts_on_the_day_it_was_done() {
+    let (mut s, clock) = store();
+    let c = client(&mut s, "Tipografia Conti");
+    let old = package(&mut s, &c, "2025-12-01", 12, PackageMode::Any);
+    let new = package(&mut s, &c, "2026-12-01", 12, PackageMode::Any);
+    clock.set(local("2026-12-05 09:00"));
+    let t = open_ticket(&mut s, &c, Severity::Request, None);
+    let i = intervention(&mut s, t, InterventionMode::OnSite).id;
+    let manual = interventions::ManualTimeInput {
+        minutes: 60,
+        started_at: Some(rfc("2026-11-20 09:00")),
+        note: Some("lavoro registrato dopo".into()),
+    };
+    interventions::add_manual(&mut s, i, &manual).unwrap();
+    assert!(!ledger::intervention_allocation(&s, i).unwrap().is_final);
+    interventions::stop(&mut s, i).unwrap();
+    let a = ledger::intervention_allocation(&s, i).unwrap();
+    assert!(a.is_final);
+    assert_eq!(
+        (a.date.as_str(), a.lines[0].contract_id),
+        ("2026-11-20", Some(old))
+    );
+    let nov = statements::monthly(&s, c.id, 2026, 11).unwrap();
+    assert_eq!(nov.billed_minutes, 60);
+    let bal = ledger::client_balances(&s, c.id, None).unwrap();
+    let b = bal.balances.iter().find(|b| b.contract_id == new).unwrap();
+    assert_eq!(b.used_minutes, 0);
+}

@@ -430,6 +430,19 @@ pub fn add_manual(store: &mut Store, id: InterventionId, input: &ManualTimeInput
     };
     store.write(|tx| {
         let intervention = get_in(tx.conn(), id)?;
+        // The work's date (what the ledger and statements go by) is its earliest start.
+        let start_text = format_instant(started);
+        if intervention
+            .started_at
+            .as_deref()
+            .is_none_or(|s| start_text.as_str() < s)
+        {
+            tx.update(
+                Entity::Intervention,
+                &id.to_string(),
+                vec![("started_at", field::text(&start_text))],
+            )?;
+        }
         insert_entry(
             tx,
             id,
