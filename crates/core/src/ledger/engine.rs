@@ -62,9 +62,21 @@ pub(crate) struct Ledger {
     pub tickets_uncovered: Vec<TicketId>,
     /// Every closure under a pack, in order: the day and the pack consumed (None: none left).
     pub closures: Vec<(TicketId, NaiveDate, Option<ContractId>)>,
+    /// Every draw on an allowance: (day of the work, contract, period start, minutes). Lets the
+    /// caller rebuild the state at any earlier day (checkpoints).
+    pub draws: Vec<(NaiveDate, ContractId, NaiveDate, i64)>,
+}
+
+/// The ledger's state before a day: minutes used per contract period, tickets used per pack.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct State {
+    pub used: HashMap<(ContractId, NaiveDate), i64>,
+    pub tickets_used: HashMap<ContractId, i64>,
 }
 
 pub(crate) struct Input<'a> {
+    /// The state before the first fact (from a checkpoint, or empty).
+    pub initial: State,
     pub contracts: &'a [Contract],
     pub client_class: &'a str,
     pub defaults: BillingDefaults,
@@ -102,7 +114,12 @@ fn package_matches(c: &Contract, mode: InterventionMode) -> bool {
 }
 
 pub(crate) fn run(mut input: Input<'_>) -> Ledger {
-    let mut ledger = Ledger::default();
+    let initial = std::mem::take(&mut input.initial);
+    let mut ledger = Ledger {
+        used: initial.used,
+        tickets_used: initial.tickets_used,
+        ..Ledger::default()
+    };
     let contracts = input.contracts;
     // Pass 1: incident tickets, in closing order, earliest-expiring pack with tickets left.
     let mut closures = std::mem::take(&mut input.closures);
@@ -309,6 +326,7 @@ fn allocate(
         }
         if w.is_final {
             *used += take;
+            ledger.draws.push((w.date, c.id, period_start, take));
         }
         let mut l = line(source, reason, Some(c), take, None);
         l.period_start = Some(period_start.to_string());

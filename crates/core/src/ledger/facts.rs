@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::engine::{self, Closure, Input, Ledger, PendingPacks, Work};
+use super::checkpoints;
+use super::engine::{self, Closure, Input, Ledger, PendingPacks, State, Work};
 use crate::contracts::governing::{self, Governing};
 use crate::contracts::{Contract, ContractKind};
 use crate::error::Result;
@@ -32,17 +33,33 @@ pub(crate) fn replay_start(contracts: &[Contract], from: NaiveDate) -> NaiveDate
     }
 }
 
-/// Replays a client's facts from the replay start up to the end of `until`.
+/// The earliest day whose periods must come out exact when balances are shown from `need_from`:
+/// the start of every accounting period open on or after it.
+fn display_start(contracts: &[Contract], need_from: NaiveDate) -> NaiveDate {
+    contracts
+        .iter()
+        .filter(|c| !c.archived && c.kind != ContractKind::TimeMaterials && c.ends() >= need_from)
+        .filter_map(|c| c.period_containing(need_from.max(c.starts())).map(|p| p.0))
+        .fold(need_from, NaiveDate::min)
+}
+
+/// Replays a client's facts so that every period open from `need_from` to the end of `until` is
+/// exact: from the last checkpoint before those periods began, or else from the start of the
+/// chain of periods open then. Writes checkpoints for the month starts it passes.
 pub(crate) fn replay(
     store: &Store,
     ctx: &Context,
     client: ClientId,
-    from: NaiveDate,
+    need_from: NaiveDate,
     until: NaiveDate,
 ) -> Result<(Ledger, NaiveDate)> {
     let tz = store.tz();
     let contracts = ctx.contracts_of(client);
-    let start = replay_start(contracts, from);
+    let wanted = display_start(contracts, need_from);
+    let (start, initial) = match checkpoints::latest(store.conn(), client, wanted)? {
+        Some((day, state)) => (day, state),
+        None => (replay_start(contracts, wanted), State::default()),
+    };
     let lo = format_instant(start_of_day(start, tz));
     let hi = format_instant(start_of_day(until + Duration::days(1), tz));
     let class = ctx.client_class(client);
@@ -135,6 +152,7 @@ pub(crate) fn replay(
         });
     }
     let ledger = engine::run(Input {
+        initial: initial.clone(),
         contracts,
         client_class: class,
         defaults: super::defaults::get_in(conn)?,
@@ -142,6 +160,17 @@ pub(crate) fn replay(
         pending,
         work,
     });
+    let today = local_date(store.now(), tz);
+    let ends = |id: ContractId| contracts.iter().find(|c| c.id == id).map(Contract::ends);
+    checkpoints::save(
+        store.conn(),
+        client,
+        start,
+        until.min(today),
+        &initial,
+        &ledger,
+        &ends,
+    )?;
     Ok((ledger, start))
 }
 

@@ -7,6 +7,7 @@
 //! period that is open on the first day asked for — and, transitively, at the start of any period
 //! open on that day — so its cost follows the client's current contracts, not the years of history.
 
+pub mod checkpoints;
 pub mod defaults;
 pub(crate) mod engine;
 mod facts;
@@ -164,7 +165,8 @@ pub fn client_balances(
     crate::clients::get(store, client)?;
     let ctx = Context::for_client(store.conn(), client)?;
     let day = as_of.unwrap_or_else(|| local_date(store.now(), store.tz()));
-    let (ledger, _) = facts::replay(store, &ctx, client, day, day)?;
+    let shown_from = day - Duration::days(SHOW_EXPIRED_DAYS);
+    let (ledger, _) = facts::replay(store, &ctx, client, shown_from, day)?;
     Ok(balances_on(
         &ctx,
         client,

@@ -13,6 +13,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_service_models",
         include_str!("migrations/0002_service_models.sql"),
     ),
+    (
+        "0003_ledger_checkpoints",
+        include_str!("migrations/0003_ledger_checkpoints.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
