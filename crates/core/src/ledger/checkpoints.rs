@@ -84,10 +84,29 @@ pub(crate) fn save(
     ledger: &Ledger,
     ends: &dyn Fn(ContractId) -> Option<NaiveDate>,
 ) -> Result<()> {
-    let months = month_starts(start, up_to);
+    // A checkpoint that exists is current (the triggers delete stale ones): write only the missing.
+    let existing: Vec<String> = conn
+        .prepare_cached(
+            "SELECT day FROM ledger_checkpoints WHERE client_id = ?1 AND day > ?2 AND day <= ?3",
+        )?
+        .query_map(
+            rusqlite::params![client, start.to_string(), up_to.to_string()],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let months: Vec<NaiveDate> = month_starts(start, up_to)
+        .into_iter()
+        .filter(|m| !existing.contains(&m.to_string()))
+        .collect();
     if months.is_empty() {
         return Ok(());
     }
+    // One transaction for the lot (not one per row), unless the caller already holds one.
+    let tx = if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    };
     let mut stmt = conn.prepare_cached(
         "INSERT OR REPLACE INTO ledger_checkpoints (client_id, day, state) VALUES (?1, ?2, ?3)",
     )?;
@@ -121,6 +140,10 @@ pub(crate) fn save(
         let json = serde_json::to_string(&Stored { used, tickets })
             .map_err(|e| crate::error::Error::Inconsistent(e.to_string()))?;
         stmt.execute(rusqlite::params![client, m.to_string(), json])?;
+    }
+    drop(stmt);
+    if let Some(tx) = tx {
+        tx.commit()?;
     }
     Ok(())
 }
