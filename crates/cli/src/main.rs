@@ -8,15 +8,20 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use commands::{bench, clients, demo, interventions, search, setup, tickets};
+use commands::{
+    bench, calendars, classes, clients, contracts, demo, interventions, ledger, search, setup,
+    statement, tickets,
+};
 use output::Out;
+use rapportino_core::time::{parse_user_instant, ManualClock};
 use rapportino_core::{paths, Store};
 
 #[derive(Parser)]
 #[command(
     name = "rapportino-cli",
     version,
-    about = "Rapportino, headless: clients, tickets, interventions, timers, search, demo data"
+    about = "Rapportino, headless: clients, tickets, interventions, timers, contracts, SLA, \
+             hour balances, search, demo data"
 )]
 struct Cli {
     /// Database file (default: the app's data file; env RAPPORTINO_DB).
@@ -25,6 +30,10 @@ struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Pretend it is this instant (dd/mm/yyyy HH:MM or RFC 3339): reproducible scripts and tests
+    /// of SLA clocks and timers. Writes are stamped with it too; not for everyday use.
+    #[arg(long, global = true, hide = true, value_name = "INSTANT")]
+    now: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,8 +59,8 @@ enum Command {
     /// Client contacts (who may open requests).
     #[command(subcommand)]
     Contact(clients::ContactCommand),
-    /// Tickets.
-    #[command(subcommand)]
+    /// Tickets: open, move, terms, extra time, SLA urgency.
+    #[command(subcommand, visible_alias = "tickets")]
     Ticket(tickets::TicketCommand),
     /// Interventions on tickets.
     #[command(subcommand)]
@@ -65,6 +74,24 @@ enum Command {
     /// Time entries: manual work, corrections, review of flagged segments.
     #[command(subcommand)]
     Time(interventions::TimeCommand),
+    /// Coverage calendars (fasce orarie), presets, holidays, business-time arithmetic.
+    #[command(subcommand, visible_alias = "calendars")]
+    Calendar(calendars::CalendarCommand),
+    /// Customer classes: channels and services each class is entitled to.
+    #[command(subcommand, visible_alias = "classes")]
+    Class(classes::ClassCommand),
+    /// Contracts: SLA, hour packages, incident packs, free hours, time and materials.
+    #[command(subcommand, visible_alias = "contracts")]
+    Contract(contracts::ContractCommand),
+    /// A client's balances: hours used, left and lost per contract, incident tickets.
+    Balances(ledger::BalancesArgs),
+    /// Who paid for an intervention's minutes, and why.
+    Allocation(ledger::AllocationArgs),
+    /// A client's monthly statement data (rendiconto).
+    Statement(statement::StatementArgs),
+    /// The shop's billing terms for work no contract prices.
+    #[command(subcommand)]
+    Billing(ledger::BillingCommand),
     /// Full-text search across clients, tickets and interventions.
     Search(search::SearchArgs),
     /// The local change log (what sync will push).
@@ -93,6 +120,10 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         None => paths::default_database_path()?,
     };
     let mut store = Store::open(&path)?;
+    if let Some(now) = &cli.now {
+        let t = parse_user_instant("now", now, store.tz())?;
+        store = store.with_clock(ManualClock::new(t));
+    }
     let s = &mut store;
     match cli.command {
         Command::Onboard(a) => setup::onboard(s, out, a),
@@ -107,6 +138,13 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         Command::Material(c) => interventions::material(s, out, c),
         Command::Timer(c) => interventions::timer(s, out, c),
         Command::Time(c) => interventions::time(s, out, c),
+        Command::Calendar(c) => calendars::run(s, out, c),
+        Command::Class(c) => classes::run(s, out, c),
+        Command::Contract(c) => contracts::run(s, out, c),
+        Command::Balances(a) => ledger::balances(s, out, a),
+        Command::Allocation(a) => ledger::allocation(s, out, a),
+        Command::Statement(a) => statement::run(s, out, a),
+        Command::Billing(c) => ledger::billing(s, out, c),
         Command::Search(a) => search::search(s, out, a),
         Command::Changes(a) => search::changes(s, out, a),
         Command::Demo(a) => demo::run(s, out, a),

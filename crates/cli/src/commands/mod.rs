@@ -1,11 +1,19 @@
 //! One module per area; each function parses clap args, calls core, prints.
 
 pub mod bench;
+pub mod calendars;
+pub mod classes;
 pub mod clients;
+pub mod contracts;
 pub mod demo;
 pub mod interventions;
+mod labels;
+pub mod ledger;
+mod parse;
 pub mod search;
 pub mod setup;
+mod sla;
+pub mod statement;
 pub mod tickets;
 
 use clap::Args;

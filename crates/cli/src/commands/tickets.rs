@@ -1,13 +1,15 @@
+use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use rapportino_core::format::{hours_minutes, local_datetime};
-use rapportino_core::ids::{ClientId, ContactId, SiteId, TechnicianId, TicketId};
+use rapportino_core::ids::{ClientId, ContactId, ContractId, SiteId, TechnicianId, TicketId};
 use rapportino_core::tickets::{
     self, NewTicket, Origin, Severity, Ticket, TicketDetail, TicketFilter, TicketPatch,
-    TicketStatus, TransitionInput,
+    TicketStatus, TicketTerms, TransitionInput,
 };
 use rapportino_core::{Result, Store};
 
-use super::Paging;
+use super::parse::{flag_value, is_none_word};
+use super::{sla, Paging};
 use crate::output::{cell, more, or_dash, Out};
 
 #[derive(Subcommand)]
@@ -42,6 +44,21 @@ pub enum TicketCommand {
         reported_at: Option<String>,
         #[arg(long)]
         assign: Option<TechnicianId>,
+        /// The governing contract, chosen by hand (default: the automatic rule).
+        #[arg(long)]
+        contract: Option<ContractId>,
+        /// The caller's extra-time PIN: opens the ticket under extra time (SLA clocks run at once).
+        #[arg(long, value_name = "PIN")]
+        extra_time_pin: Option<String>,
+        /// Priority given on the client's demand to a non-urgent request (billable extra).
+        #[arg(long)]
+        priority_requested: bool,
+        /// Work outside the contract's scope (a quote is required).
+        #[arg(long)]
+        out_of_scope: bool,
+        /// The service asked for (remote, on_site, priority, upgrades…), checked against entitlements.
+        #[arg(long)]
+        service: Option<String>,
     },
     /// Edit a ticket's details.
     Edit {
@@ -75,8 +92,41 @@ pub enum TicketCommand {
         #[arg(long)]
         technician: Option<TechnicianId>,
     },
-    /// Show a ticket with its history and interventions.
+    /// Show a ticket with its SLA clocks, contract, entitlement, history and interventions.
     Show { ticket: String },
+    /// Open tickets by SLA urgency: breached first, then by business time left.
+    Urgent {
+        #[arg(long)]
+        client: Option<ClientId>,
+        #[arg(long)]
+        technician: Option<TechnicianId>,
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Change a ticket's terms: governing contract, priority on demand, out of scope, service.
+    Terms {
+        /// Ticket id or number.
+        ticket: String,
+        /// A contract id, or `auto` for the automatic rule.
+        #[arg(long)]
+        contract: Option<String>,
+        /// Priority on the client's demand (`--priority-requested false` to undo).
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_parser = flag_value)]
+        priority_requested: Option<bool>,
+        /// Out of the contract's scope (`--out-of-scope false` to undo).
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_parser = flag_value)]
+        out_of_scope: Option<bool>,
+        /// The service asked for (`none` to clear).
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// Put a ticket under extra time, with the PIN the client gave.
+    ExtraTime {
+        /// Ticket id or number.
+        ticket: String,
+        #[arg(long)]
+        pin: String,
+    },
     /// List tickets, newest first.
     List {
         #[arg(long)]
@@ -88,6 +138,9 @@ pub enum TicketCommand {
         /// Only open tickets (new, taken, in progress, waiting).
         #[arg(long)]
         open: bool,
+        /// Open tickets by SLA urgency (same as `ticket urgent`).
+        #[arg(long)]
+        by_sla: bool,
         #[command(flatten)]
         paging: Paging,
     },
@@ -101,9 +154,33 @@ pub fn resolve(store: &Store, reference: &str) -> Result<TicketId> {
     }
 }
 
+fn terms_line(t: &Ticket) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = t.contract_id {
+        parts.push(format!("contratto scelto {c}"));
+    }
+    if t.extra_time {
+        parts.push("EXTRA ORARIO".to_owned());
+    }
+    if t.priority_requested {
+        parts.push("priorità su richiesta".to_owned());
+    }
+    if t.out_of_scope {
+        parts.push("fuori perimetro".to_owned());
+    }
+    if let Some(s) = &t.service {
+        parts.push(format!("servizio {s}"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("\n  {}", parts.join(" · "))
+    }
+}
+
 fn print_ticket(t: &Ticket, tz: rapportino_core::time::Tz) -> String {
     format!(
-        "{}  [{}]  {}\n  {} · {} · {}{}{}\n  aperto {}  segnalato {}\n  id {}",
+        "{}  [{}]  {}\n  {} · {} · {}{}{}{}\n  aperto {}  segnalato {}\n  id {}",
         t.number,
         t.status,
         t.title,
@@ -112,13 +189,14 @@ fn print_ticket(t: &Ticket, tz: rapportino_core::time::Tz) -> String {
         or_dash(&t.category),
         if t.urgent { " · URGENTE" } else { "" },
         if t.is_bug { " · bug" } else { "" },
+        terms_line(t),
         local_datetime(&t.opened_at, tz),
         local_datetime(&t.reported_at, tz),
         t.id
     )
 }
 
-fn print_detail(d: &TicketDetail, tz: rapportino_core::time::Tz) -> String {
+fn print_detail(d: &TicketDetail, now: DateTime<Utc>, tz: rapportino_core::time::Tz) -> String {
     let mut s = print_ticket(&d.ticket, tz);
     s.push_str(&format!(
         "\n  cliente {}  referente {}  tecnico {}",
@@ -126,6 +204,8 @@ fn print_detail(d: &TicketDetail, tz: rapportino_core::time::Tz) -> String {
         or_dash(&d.contact_name),
         or_dash(&d.assigned_technician_name)
     ));
+    s.push_str(&format!("\n\n{}", sla::print_sla(&d.sla, now, tz)));
+    s.push_str(&format!("\n{}", sla::print_entitlement(&d.entitlement)));
     if let Some(desc) = &d.ticket.description {
         s.push_str(&format!("\n\n{desc}"));
     }
@@ -162,6 +242,13 @@ fn print_detail(d: &TicketDetail, tz: rapportino_core::time::Tz) -> String {
     s
 }
 
+/// Prints a ticket's detail (SLA block included).
+fn show(store: &Store, out: Out, id: TicketId) -> Result<()> {
+    let (now, tz) = (store.now(), store.tz());
+    out.emit(&tickets::detail(store, id)?, |d| print_detail(d, now, tz));
+    Ok(())
+}
+
 pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
     let tz = store.tz();
     match c {
@@ -178,6 +265,11 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
             site,
             reported_at,
             assign,
+            contract,
+            extra_time_pin,
+            priority_requested,
+            out_of_scope,
+            service,
         } => {
             let t = tickets::open(
                 store,
@@ -194,11 +286,11 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
                     description,
                     reported_at,
                     assigned_technician_id: assign,
-                    contract_id: None,
-                    extra_time_pin: None,
-                    priority_requested: false,
-                    out_of_scope: false,
-                    service: None,
+                    contract_id: contract,
+                    extra_time_pin,
+                    priority_requested,
+                    out_of_scope,
+                    service,
                 },
             )?;
             out.emit(&t, |t| print_ticket(t, tz));
@@ -247,7 +339,67 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
         }
         TicketCommand::Show { ticket } => {
             let id = resolve(store, &ticket)?;
-            out.emit(&tickets::detail(store, id)?, |d| print_detail(d, tz));
+            show(store, out, id)?;
+        }
+        TicketCommand::Urgent {
+            client,
+            technician,
+            paging,
+        } => {
+            let filter = TicketFilter {
+                client_id: client,
+                technician_id: technician,
+                status: None,
+                open_only: Some(true),
+            };
+            sla::urgent(store, out, &filter, &paging.into())?;
+        }
+        TicketCommand::Terms {
+            ticket,
+            contract,
+            priority_requested,
+            out_of_scope,
+            service,
+        } => {
+            let id = resolve(store, &ticket)?;
+            let t = tickets::get(store, id)?;
+            let contract_id = match contract {
+                None => t.contract_id,
+                Some(c) if is_none_word(&c) || c.trim().eq_ignore_ascii_case("auto") => None,
+                Some(c) => Some(c.parse::<ContractId>()?),
+            };
+            let terms = TicketTerms {
+                contract_id,
+                priority_requested: priority_requested.unwrap_or(t.priority_requested),
+                out_of_scope: out_of_scope.unwrap_or(t.out_of_scope),
+                service: match service {
+                    None => t.service,
+                    Some(s) if is_none_word(&s) => None,
+                    Some(s) => Some(s),
+                },
+            };
+            tickets::set_terms(store, id, &terms)?;
+            show(store, out, id)?;
+        }
+        TicketCommand::ExtraTime { ticket, pin } => {
+            let id = resolve(store, &ticket)?;
+            tickets::claim_extra_time(store, id, &pin)?;
+            show(store, out, id)?;
+        }
+        TicketCommand::List {
+            by_sla: true,
+            client,
+            technician,
+            paging,
+            ..
+        } => {
+            let filter = TicketFilter {
+                client_id: client,
+                technician_id: technician,
+                status: None,
+                open_only: Some(true),
+            };
+            sla::urgent(store, out, &filter, &paging.into())?;
         }
         TicketCommand::List {
             client,
@@ -255,6 +407,7 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
             status,
             open,
             paging,
+            by_sla: false,
         } => {
             let filter = TicketFilter {
                 client_id: client,
