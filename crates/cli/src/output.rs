@@ -3,6 +3,12 @@
 
 use rapportino_core::Error;
 use serde::Serialize;
+use std::io::Write;
+
+/// Writes a line to stdout; a closed pipe (`rapportino-cli ticket list | head`) is not an error.
+fn print_line(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
 
 #[derive(Clone, Copy)]
 pub struct Out {
@@ -14,13 +20,13 @@ impl Out {
     pub fn emit<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) {
         if self.json {
             match serde_json::to_string_pretty(value) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => print_line(&s),
                 Err(e) => eprintln!("cannot serialise the output: {e}"),
             }
         } else {
             let text = human(value);
             if !text.is_empty() {
-                println!("{}", text.trim_end());
+                print_line(text.trim_end());
             }
         }
     }

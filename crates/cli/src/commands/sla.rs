@@ -128,12 +128,14 @@ pub fn print_entitlement(e: &Entitlement) -> String {
     t
 }
 
-/// One row of the urgency list: the clock that decides urgency, else the response clock.
+/// One row of the urgency list: the intervention clock (the one that decides urgency), else the
+/// response clock.
 fn urgent_row(u: &UrgentTicket, now: DateTime<Utc>, tz: Tz) -> String {
     let t = &u.ticket;
     let clock = u
         .sla
-        .open_clock()
+        .intervention
+        .as_ref()
         .map(|c| ("intervento", c))
         .or_else(|| u.sla.response.as_ref().map(|c| ("risposta", c)));
     let status = match clock {
