@@ -254,6 +254,23 @@ pub fn update(
     get(store, id)
 }
 
+/// Archived classes stay on their clients but leave the pickers.
+pub fn set_archived(
+    store: &mut Store,
+    id: CustomerClassId,
+    archived: bool,
+) -> Result<CustomerClass> {
+    get(store, id)?;
+    store.write(|tx| {
+        tx.update(
+            Entity::CustomerClass,
+            &id.to_string(),
+            vec![("archived", field::flag(archived))],
+        )
+    })?;
+    get(store, id)
+}
+
 /// Creates the preset classes that do not exist yet; returns every class.
 pub fn install_presets(store: &mut Store) -> Result<Vec<CustomerClass>> {
     let inputs = presets();

@@ -10,9 +10,9 @@ macro_rules! string_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vmeta])* $variant),*
+            // The stored text is the wire name too (`5x8`, not `five_by_eight`).
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),*
         }
 
         impl $name {

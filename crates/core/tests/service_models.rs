@@ -836,3 +836,74 @@ fn manual_time_counts_on_the_day_it_was_done() {
     let b = bal.balances.iter().find(|b| b.contract_id == new).unwrap();
     assert_eq!(b.used_minutes, 0);
 }
+
+/// A package chosen on the ticket (or on the intervention) pays first, ahead of the SLA's
+/// included hours; a running timer shows in the preview but never in the balances.
+#[test]
+fn a_chosen_contract_pays_first_and_a_running_timer_is_only_previewed() {
+    let (mut s, clock) = store();
+    let cal = calendar(&mut s, CalendarPreset::FiveByEight);
+    let c = client(&mut s, "Agenzia Viaggi Rota");
+    let k = sla_contract(&mut s, &c, cal);
+    let p = package(&mut s, &c, "2026-01-01", 24, PackageMode::Remote);
+    let mut input = new_ticket(&c, "VPN");
+    input.contract_id = Some(p);
+    let t = tickets::open(&mut s, &input).unwrap().id;
+    let i = work(
+        &mut s,
+        &clock,
+        t,
+        InterventionMode::Remote,
+        "2026-11-16 10:00",
+        60,
+    );
+    assert_eq!(lines(&s, i)[0].1, AllocationReason::Chosen);
+    assert_eq!(lines(&s, i)[0].2, Some(contracts::get(&s, p).unwrap().name));
+
+    let t2 = open_ticket(&mut s, &c, Severity::Request, None);
+    let i2 = work(
+        &mut s,
+        &clock,
+        t2,
+        InterventionMode::Remote,
+        "2026-11-17 10:00",
+        30,
+    );
+    assert_eq!(lines(&s, i2)[0].0, Source::SlaIncluded);
+    let a = ledger::pay_from(&mut s, i2, Some(p)).unwrap();
+    assert_eq!(
+        (a.lines[0].reason, a.lines[0].contract_id),
+        (AllocationReason::Chosen, Some(p))
+    );
+    ledger::pay_from(&mut s, i2, None).unwrap();
+    assert_eq!(
+        lines(&s, i2)[0].2,
+        Some(contracts::get(&s, k).unwrap().name)
+    );
+
+    clock.set(local("2026-11-18 09:00"));
+    let running = intervention(&mut s, t2, InterventionMode::Remote).id;
+    interventions::start(&mut s, running).unwrap();
+    clock.advance(chrono::Duration::minutes(50));
+    let preview = ledger::intervention_allocation(&s, running).unwrap();
+    assert!(!preview.is_final);
+    assert_eq!((preview.worked_minutes, preview.billed_minutes), (50, 60));
+    let sla_used = |s: &Store| {
+        ledger::client_balances(s, c.id, None)
+            .unwrap()
+            .balances
+            .into_iter()
+            .find(|b| b.contract_id == k)
+            .unwrap()
+            .used_minutes
+    };
+    assert_eq!(sla_used(&s), 30, "the running work is not in the balance");
+}
+
+#[test]
+fn presets_travel_as_their_codes() {
+    let json = serde_json::to_string(&CalendarPreset::FiveByEight).unwrap();
+    assert_eq!(json, "\"5x8\"");
+    let back: CalendarPreset = serde_json::from_str("\"24x7\"").unwrap();
+    assert_eq!(back, CalendarPreset::AlwaysOpen);
+}

@@ -3,4 +3,4 @@
 /**
  * The calendars every shop starts from.
  */
-export type CalendarPreset = "five_by_eight" | "seven_by_eight" | "always_open" | "desk";
+export type CalendarPreset = "5x8" | "7x8" | "24x7" | "desk";

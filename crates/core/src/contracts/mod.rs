@@ -405,7 +405,10 @@ fn validated_fields(input: &ContractInput) -> Result<Fields> {
         ));
     }
     let minimum = non_negative("minimum_minutes", input.minimum_minutes)?.unwrap_or(0);
-    let multiplier = input.extra_time_multiplier_pct.unwrap_or(100);
+    // Extra time is surcharged by 50% unless the contract says otherwise.
+    let multiplier = input
+        .extra_time_multiplier_pct
+        .unwrap_or(if input.extra_time_allowed { 150 } else { 100 });
     if !(100..=1000).contains(&multiplier) {
         return Err(Error::invalid(
             Code::OutOfRange,

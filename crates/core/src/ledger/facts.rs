@@ -98,7 +98,7 @@ pub(crate) fn replay(
                 i.contract_id, i.travel_km, t.is_bug, t.extra_time, t.contract_id, t.reported_at,
                 COALESCE(i.site_id, t.site_id), t.status,
                 ({BILLABLE_SECONDS_SQL}),
-                EXISTS (SELECT 1 FROM time_entries r WHERE r.intervention_id = i.id AND r.kind = 'timer' AND r.ended_at IS NULL)
+                (SELECT r.started_at FROM time_entries r WHERE r.intervention_id = i.id AND r.kind = 'timer' AND r.ended_at IS NULL)
          FROM interventions i JOIN tickets t ON t.id = i.ticket_id
          WHERE i.client_id = ?1 AND ((i.started_at >= ?2 AND i.started_at < ?3)
             OR (i.started_at IS NULL AND i.created_at >= ?2 AND i.created_at < ?3))"
@@ -112,7 +112,8 @@ pub(crate) fn replay(
         let ticket_id: TicketId = r.get(1)?;
         let at = parse_instant(&r.get::<_, String>(4)?)?;
         let finished: Option<String> = r.get(5)?;
-        let running: bool = r.get(15)?;
+        let running_since: Option<String> = r.get(15)?;
+        let running = running_since.is_some();
         let extra_time: bool = r.get(9)?;
         let reported: String = r.get(11)?;
         let ticket_contract: Option<ContractId> = r.get(10)?;
@@ -128,7 +129,12 @@ pub(crate) fn replay(
                 pending.insert(ticket_id, pack.id);
             }
         }
-        let billable_seconds: i64 = r.get(14)?;
+        // A running segment counts in the preview (never in balances: the work is not final).
+        let running_seconds = match running_since.as_deref().map(parse_instant).transpose()? {
+            Some(since) => (store.now() - since).num_seconds().max(0),
+            None => 0,
+        };
+        let billable_seconds: i64 = r.get::<_, i64>(14)? + running_seconds;
         let outside_seconds = if extra_time {
             outside_coverage(conn, ctx, client, site, g.contract.as_ref(), id)?
         } else {
@@ -146,7 +152,8 @@ pub(crate) fn replay(
             extra_time,
             is_bug: r.get(8)?,
             governing: g.contract.map(|c| c.id),
-            chosen: r.get(6)?,
+            // The contract chosen on the intervention, else the one chosen on the ticket.
+            chosen: r.get::<_, Option<ContractId>>(6)?.or(ticket_contract),
             travel_km: r.get(7)?,
             is_final: finished.is_some() && !running,
         });
