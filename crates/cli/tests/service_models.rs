@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{id, json, shop, text};
+use common::{change_count, error_code, id, json, shop, text};
 
 #[test]
 fn calendars_by_hand() {
@@ -187,6 +187,15 @@ fn sla_hours_and_statement() {
         human.contains("ore incluse nel contratto SLA") && human.contains("addebitato 2 h 00 min"),
         "{human}"
     );
+
+    // The remote package cannot pay for on-site work; `auto` goes back to the automatic order.
+    let package_id = id(&package);
+    let before = change_count(db);
+    let code = error_code(db, &["allocation", &iid, "--pay-from", &package_id]);
+    assert_eq!(code, "CONTRACT_NOT_APPLICABLE");
+    assert_eq!(change_count(db), before);
+    let auto = json(db, &["allocation", &iid, "--pay-from", "auto"]);
+    assert_eq!(auto["lines"][0]["source"], "sla_included");
 
     let balances = json(db, &["balances", &s.client, "--as-of", "2026-03-02"]);
     let by_name = |name: &str| {

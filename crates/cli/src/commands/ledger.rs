@@ -27,6 +27,9 @@ pub struct BalancesArgs {
 #[derive(Args)]
 pub struct AllocationArgs {
     intervention: InterventionId,
+    /// Make this contract or package pay first (`auto`: back to the automatic order).
+    #[arg(long, value_name = "CONTRACT|auto")]
+    pay_from: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -196,7 +199,11 @@ pub fn balances(store: &mut Store, out: Out, a: BalancesArgs) -> Result<()> {
 }
 
 pub fn allocation(store: &mut Store, out: Out, a: AllocationArgs) -> Result<()> {
-    let alloc = ledger::intervention_allocation(store, a.intervention)?;
+    let alloc = match a.pay_from.as_deref().map(str::trim) {
+        None => ledger::intervention_allocation(store, a.intervention)?,
+        Some("auto") => ledger::pay_from(store, a.intervention, None)?,
+        Some(id) => ledger::pay_from(store, a.intervention, Some(id.parse()?))?,
+    };
     out.emit(&alloc, print_allocation);
     Ok(())
 }
