@@ -7,8 +7,12 @@
 //! `capabilities/default.json`; then add its wrapper to `ui/src/lib/api.ts`. The test
 //! `every_command_is_granted` fails when these lists disagree.
 
+pub mod calendars;
+pub mod classes;
 pub mod clients;
+pub mod contracts;
 pub mod interventions;
+pub mod ledger;
 pub mod search;
 pub mod setup;
 pub mod tickets;
@@ -36,6 +40,32 @@ pub const COMMANDS: &[&str] = &[
     "timer_resume",
     "timer_stop",
     "running_timer",
+    "set_ticket_terms",
+    "claim_extra_time",
+    "ticket_sla",
+    "urgency_list",
+    "list_calendars",
+    "get_calendar",
+    "calendar_preset_input",
+    "create_calendar",
+    "create_calendar_from_preset",
+    "update_calendar",
+    "archive_calendar",
+    "italian_holidays",
+    "list_customer_classes",
+    "create_customer_class",
+    "update_customer_class",
+    "install_class_presets",
+    "client_contracts",
+    "get_contract",
+    "create_contract",
+    "update_contract",
+    "archive_contract",
+    "client_balances",
+    "intervention_allocation",
+    "billing_defaults",
+    "set_billing_defaults",
+    "monthly_statement",
 ];
 
 /// The invoke handler with every command registered.
@@ -63,5 +93,31 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         interventions::timer_resume,
         interventions::timer_stop,
         interventions::running_timer,
+        tickets::set_ticket_terms,
+        tickets::claim_extra_time,
+        tickets::ticket_sla,
+        tickets::urgency_list,
+        calendars::list_calendars,
+        calendars::get_calendar,
+        calendars::calendar_preset_input,
+        calendars::create_calendar,
+        calendars::create_calendar_from_preset,
+        calendars::update_calendar,
+        calendars::archive_calendar,
+        calendars::italian_holidays,
+        classes::list_customer_classes,
+        classes::create_customer_class,
+        classes::update_customer_class,
+        classes::install_class_presets,
+        contracts::client_contracts,
+        contracts::get_contract,
+        contracts::create_contract,
+        contracts::update_contract,
+        contracts::archive_contract,
+        ledger::client_balances,
+        ledger::intervention_allocation,
+        ledger::billing_defaults,
+        ledger::set_billing_defaults,
+        ledger::monthly_statement,
     ]
 }

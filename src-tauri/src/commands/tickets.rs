@@ -1,8 +1,10 @@
-//! Tickets: list, open, the ticket page, status changes.
+//! Tickets: list, open, the ticket page, status changes, commercial terms, SLA and urgency.
 
 use rapportino_core::ids::TicketId;
+use rapportino_core::sla::{self, TicketSla, UrgentTicket};
 use rapportino_core::tickets::{
-    self, NewTicket, Ticket, TicketDetail, TicketFilter, TicketSummary, TransitionInput,
+    self, NewTicket, Ticket, TicketDetail, TicketFilter, TicketSummary, TicketTerms,
+    TransitionInput,
 };
 use rapportino_core::{Page, PageRequest};
 use tauri::State;
@@ -38,4 +40,39 @@ pub fn transition_ticket(
 ) -> CmdResult<Ticket> {
     let id: TicketId = id.parse()?;
     state.with(|s| tickets::transition(s, id, &input))
+}
+
+/// Replaces a ticket's terms (contract chosen by hand, priority on demand, out of scope, service).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_ticket_terms(
+    state: State<'_, AppState>,
+    id: String,
+    terms: TicketTerms,
+) -> CmdResult<Ticket> {
+    let id: TicketId = id.parse()?;
+    state.with(|s| tickets::set_terms(s, id, &terms))
+}
+
+/// Puts a ticket under extra time when the caller's PIN matches the contract's.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn claim_extra_time(state: State<'_, AppState>, id: String, pin: String) -> CmdResult<Ticket> {
+    let id: TicketId = id.parse()?;
+    state.with(|s| tickets::claim_extra_time(s, id, &pin))
+}
+
+/// The SLA clocks of one ticket now (the ticket page refreshes them while open).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ticket_sla(state: State<'_, AppState>, id: String) -> CmdResult<TicketSla> {
+    let id: TicketId = id.parse()?;
+    state.with(|s| sla::for_ticket(s, id))
+}
+
+/// Open tickets with their SLA, most urgent first.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn urgency_list(
+    state: State<'_, AppState>,
+    filter: TicketFilter,
+    page: PageRequest,
+) -> CmdResult<Page<UrgentTicket>> {
+    state.with(|s| sla::urgency_list(s, &filter, &page))
 }
