@@ -51,6 +51,8 @@ fn main() {
         "billing_defaults",
         "set_billing_defaults",
         "monthly_statement",
+        "archive_customer_class",
+        "pay_intervention_from",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // The usual cause: the UI has not been built yet (frontendDist = ../ui/dist).

@@ -349,11 +349,12 @@ fn calendars_from_presets_and_their_errors() {
     let h = harness();
     let cal = h.ok("create_calendar_from_preset", json!({"preset": "5x8"}));
     assert_eq!(cal["name"], "Standard 5x8");
+    assert_eq!(cal["preset"], "5x8");
     assert_eq!(cal["windows"].as_array().unwrap().len(), 10);
-    // The preset as the bindings spell it works too; an unknown one is INVALID_FORMAT on `preset`.
+    // An unknown preset is INVALID_FORMAT on `preset`.
     let desk = h.ok("calendar_preset_input", json!({"preset": "desk"}));
     assert_eq!(desk["windows"].as_array().unwrap().len(), 5);
-    h.ok("calendar_preset_input", json!({"preset": "seven_by_eight"}));
+    h.ok("calendar_preset_input", json!({"preset": "7x8"}));
     let e = h.err("create_calendar_from_preset", json!({"preset": "6x9"}));
     assert_eq!(
         (e["code"].as_str(), e["field"].as_str()),
@@ -596,6 +597,23 @@ fn contracts_sla_terms_extra_time_and_ledger() {
     let alloc = h.ok("intervention_allocation", json!({"id": i["id"]}));
     assert_eq!(alloc["intervention_id"], i["id"]);
     assert!(alloc["lines"].is_array());
+    let paid = h.ok(
+        "pay_intervention_from",
+        json!({"id": i["id"], "contract_id": package["id"]}),
+    );
+    assert_eq!(paid["intervention_id"], i["id"]);
+    let e = h.err(
+        "pay_intervention_from",
+        json!({"id": i["id"], "contract_id": foreign["id"]}),
+    );
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("CONTRACT_NOT_APPLICABLE"), Some("contract_id"))
+    );
+    h.ok(
+        "pay_intervention_from",
+        json!({"id": i["id"], "contract_id": null}),
+    );
     let balances = h.ok("client_balances", json!({"client_id": client}));
     let names: Vec<&str> = balances["balances"]
         .as_array()

@@ -8,13 +8,10 @@ use tauri::State;
 use crate::error::CmdResult;
 use crate::state::AppState;
 
-/// A preset by its short name (`5x8`, `7x8`, `24x7`, `desk`) or by its JSON name (`five_by_eight`…,
-/// what `Calendar.preset` carries). Anything else is `INVALID_FORMAT` on the field `preset`.
+/// A preset by its name (`5x8`, `7x8`, `24x7`, `desk`); anything else is `INVALID_FORMAT` on the
+/// field `preset` (a string argument, so a bad value is core's error, not a serde message).
 fn parse_preset(preset: &str) -> CmdResult<CalendarPreset> {
-    match serde_json::from_value(serde_json::Value::String(preset.to_owned())) {
-        Ok(p) => Ok(p),
-        Err(_) => Ok(preset.parse::<CalendarPreset>()?),
-    }
+    Ok(preset.parse::<CalendarPreset>()?)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -35,3 +35,14 @@ pub fn update_customer_class(
 pub fn install_class_presets(state: State<'_, AppState>) -> CmdResult<Vec<CustomerClass>> {
     state.with(classes::install_presets)
 }
+
+/// Archived classes stay on their clients but leave the pickers.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn archive_customer_class(
+    state: State<'_, AppState>,
+    id: String,
+    archived: bool,
+) -> CmdResult<CustomerClass> {
+    let id: CustomerClassId = id.parse()?;
+    state.with(|s| classes::set_archived(s, id, archived))
+}

@@ -1,7 +1,7 @@
 //! The hour ledger: a client's balances, who paid for an intervention, the monthly statement, the
 //! shop's billing defaults.
 
-use rapportino_core::ids::{ClientId, InterventionId};
+use rapportino_core::ids::{ClientId, ContractId, InterventionId};
 use rapportino_core::ledger::{self, BillingDefaults, ClientBalances, InterventionAllocation};
 use rapportino_core::statements::{self, StatementData};
 use tauri::State;
@@ -25,6 +25,19 @@ pub fn intervention_allocation(
 ) -> CmdResult<InterventionAllocation> {
     let id: InterventionId = id.parse()?;
     state.with(|s| ledger::intervention_allocation(s, id))
+}
+
+/// Makes a contract or package pay first for an intervention (`contract_id` null: the automatic
+/// order again); returns the new allocation.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn pay_intervention_from(
+    state: State<'_, AppState>,
+    id: String,
+    contract_id: Option<String>,
+) -> CmdResult<InterventionAllocation> {
+    let id: InterventionId = id.parse()?;
+    let contract: Option<ContractId> = contract_id.as_deref().map(str::parse).transpose()?;
+    state.with(|s| ledger::pay_from(s, id, contract))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -66,6 +66,8 @@ pub const COMMANDS: &[&str] = &[
     "billing_defaults",
     "set_billing_defaults",
     "monthly_statement",
+    "archive_customer_class",
+    "pay_intervention_from",
 ];
 
 /// The invoke handler with every command registered.
@@ -119,5 +121,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         ledger::billing_defaults,
         ledger::set_billing_defaults,
         ledger::monthly_statement,
+        classes::archive_customer_class,
+        ledger::pay_intervention_from,
     ]
 }
