@@ -3,12 +3,22 @@
 
 import { invoke } from '@tauri-apps/api/core';
 
+import type { BillingDefaults } from '../bindings/BillingDefaults';
+import type { Calendar } from '../bindings/Calendar';
+import type { CalendarInput } from '../bindings/CalendarInput';
+import type { CalendarPreset } from '../bindings/CalendarPreset';
 import type { Client } from '../bindings/Client';
+import type { ClientBalances } from '../bindings/ClientBalances';
 import type { ClientFilter } from '../bindings/ClientFilter';
 import type { ClientInput } from '../bindings/ClientInput';
 import type { ClientOverview } from '../bindings/ClientOverview';
+import type { Contract } from '../bindings/Contract';
+import type { ContractInput } from '../bindings/ContractInput';
+import type { CustomerClass } from '../bindings/CustomerClass';
+import type { CustomerClassInput } from '../bindings/CustomerClassInput';
 import type { DemoReport } from '../bindings/DemoReport';
 import type { Intervention } from '../bindings/Intervention';
+import type { InterventionAllocation } from '../bindings/InterventionAllocation';
 import type { InterventionDetail } from '../bindings/InterventionDetail';
 import type { InterventionPatch } from '../bindings/InterventionPatch';
 import type { NewIntervention } from '../bindings/NewIntervention';
@@ -20,12 +30,16 @@ import type { RunningTimer } from '../bindings/RunningTimer';
 import type { SearchHit } from '../bindings/SearchHit';
 import type { SearchRequest } from '../bindings/SearchRequest';
 import type { SetupStatus } from '../bindings/SetupStatus';
+import type { StatementData } from '../bindings/StatementData';
 import type { Technician } from '../bindings/Technician';
 import type { Ticket } from '../bindings/Ticket';
 import type { TicketDetail } from '../bindings/TicketDetail';
 import type { TicketFilter } from '../bindings/TicketFilter';
+import type { TicketSla } from '../bindings/TicketSla';
 import type { TicketSummary } from '../bindings/TicketSummary';
+import type { TicketTerms } from '../bindings/TicketTerms';
 import type { TransitionInput } from '../bindings/TransitionInput';
+import type { UrgentTicket } from '../bindings/UrgentTicket';
 import { toAppError } from './errors';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -72,3 +86,49 @@ export const timerPause = (id: string) => call<null>('timer_pause', { id });
 export const timerResume = (id: string) => call<null>('timer_resume', { id });
 export const timerStop = (id: string) => call<null>('timer_stop', { id });
 export const runningTimer = () => call<RunningTimer | null>('running_timer');
+
+// Settings: coverage calendars, customer classes, billing defaults
+export type Holiday = { date: string; name: string };
+export const listCalendars = () => call<Calendar[]>('list_calendars');
+export const getCalendar = (id: string) => call<Calendar>('get_calendar', { id });
+export const calendarPresetInput = (preset: CalendarPreset) => call<CalendarInput>('calendar_preset_input', { preset });
+export const createCalendar = (input: CalendarInput) => call<Calendar>('create_calendar', { input });
+export const createCalendarFromPreset = (preset: CalendarPreset) =>
+  call<Calendar>('create_calendar_from_preset', { preset });
+export const updateCalendar = (id: string, input: CalendarInput) => call<Calendar>('update_calendar', { id, input });
+export const archiveCalendar = (id: string, archived: boolean) =>
+  call<Calendar>('archive_calendar', { id, archived });
+export const italianHolidays = (year: number) => call<Holiday[]>('italian_holidays', { year });
+export const listCustomerClasses = () => call<CustomerClass[]>('list_customer_classes');
+export const createCustomerClass = (input: CustomerClassInput) =>
+  call<CustomerClass>('create_customer_class', { input });
+export const updateCustomerClass = (id: string, input: CustomerClassInput) =>
+  call<CustomerClass>('update_customer_class', { id, input });
+export const archiveCustomerClass = (id: string, archived: boolean) =>
+  call<CustomerClass>('archive_customer_class', { id, archived });
+export const installClassPresets = () => call<CustomerClass[]>('install_class_presets');
+export const billingDefaults = () => call<BillingDefaults>('billing_defaults');
+export const setBillingDefaults = (defaults: BillingDefaults) =>
+  call<BillingDefaults>('set_billing_defaults', { defaults });
+
+// Contracts and the hour ledger
+export const clientContracts = (clientId: string) => call<Contract[]>('client_contracts', { client_id: clientId });
+export const getContract = (id: string) => call<Contract>('get_contract', { id });
+export const createContract = (input: ContractInput) => call<Contract>('create_contract', { input });
+export const updateContract = (id: string, input: ContractInput) => call<Contract>('update_contract', { id, input });
+export const archiveContract = (id: string, archived: boolean) =>
+  call<Contract>('archive_contract', { id, archived });
+export const clientBalances = (clientId: string) => call<ClientBalances>('client_balances', { client_id: clientId });
+export const interventionAllocation = (id: string) =>
+  call<InterventionAllocation>('intervention_allocation', { id });
+export const payInterventionFrom = (id: string, contractId: string | null) =>
+  call<InterventionAllocation>('pay_intervention_from', { id, contract_id: contractId });
+export const monthlyStatement = (clientId: string, year: number, month: number) =>
+  call<StatementData>('monthly_statement', { client_id: clientId, year, month });
+
+// Ticket terms, extra time, SLA
+export const setTicketTerms = (id: string, terms: TicketTerms) => call<Ticket>('set_ticket_terms', { id, terms });
+export const claimExtraTime = (id: string, pin: string) => call<Ticket>('claim_extra_time', { id, pin });
+export const ticketSla = (id: string) => call<TicketSla>('ticket_sla', { id });
+export const urgencyList = (filter: TicketFilter, page: PageRequest) =>
+  call<Page<UrgentTicket>>('urgency_list', { filter, page });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatClock, formatDate, formatDateTime, formatHours, formatMoney } from './format';
+import {
+  formatClock,
+  formatDate,
+  formatDateTime,
+  formatDay,
+  formatHours,
+  formatMoney,
+  formatMonthDay,
+  todayInput,
+} from './format';
 
 describe('formatDateTime (Europe/Rome, dd/mm/yyyy HH:MM)', () => {
   it('winter is UTC+1', () => {
@@ -47,5 +56,21 @@ describe('durations', () => {
     expect(formatHours(59)).toBe('0 min');
     expect(formatHours(45 * 60)).toBe('45 min');
     expect(formatHours(2 * 3600 + 5 * 60)).toBe('2 h 05 min');
+  });
+});
+
+describe('plain dates', () => {
+  it('formatDay is a reordering, never shifted by a zone', () => {
+    expect(formatDay('2026-03-15')).toBe('15/03/2026');
+    expect(formatDay('2026-01-01')).toBe('01/01/2026');
+    expect(formatDay(null)).toBe('');
+    expect(formatDay('15/03/2026')).toBe('15/03/2026');
+  });
+  it('todayInput is the Rome date', () => {
+    expect(todayInput(new Date('2025-12-31T23:30:00Z'))).toBe('01/01/2026');
+  });
+  it('formatMonthDay', () => {
+    expect(formatMonthDay('12-07')).toBe('07/12');
+    expect(formatMonthDay(null)).toBe('');
   });
 });

@@ -71,3 +71,21 @@ export function formatHours(totalSeconds: number): string {
 function pad(n: number): string {
   return n.toString().padStart(2, '0');
 }
+
+/** A plain date `2026-03-15` → `15/03/2026` (no time zone involved). Other text is returned as is. */
+export function formatDay(isoDate: string | null | undefined): string {
+  if (!isoDate) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : isoDate;
+}
+
+/** Today in Rome as `dd/mm/yyyy` (what date fields start from). */
+export function todayInput(now: Date = new Date()): string {
+  return formatDate(now);
+}
+
+/** `MM-DD` → `DD/MM` (a patron saint's day as the user reads it). */
+export function formatMonthDay(monthDay: string | null | undefined): string {
+  const m = /^(\d{2})-(\d{2})$/.exec(monthDay ?? '');
+  return m ? `${m[2]}/${m[1]}` : (monthDay ?? '');
+}

@@ -13,6 +13,14 @@ describe('routes', () => {
     { name: 'client-new' },
     { name: 'client', id: '0190-c' },
     { name: 'client-edit', id: '0190-c' },
+    { name: 'tickets-sla' },
+    { name: 'contract-new', clientId: '0190-c' },
+    { name: 'contract-edit', id: '0190-k' },
+    { name: 'settings', tab: 'calendars' },
+    { name: 'settings', tab: 'classes' },
+    { name: 'settings', tab: 'billing' },
+    { name: 'calendar-new' },
+    { name: 'calendar', id: '0190-cal' },
   ];
   it('href and parseHash are inverses', () => {
     for (const r of routes) expect(parseHash(href(r))).toEqual(r);
@@ -21,5 +29,10 @@ describe('routes', () => {
     expect(parseHash('')).toEqual(HOME);
     expect(parseHash('#/nowhere')).toEqual(HOME);
     expect(parseHash('#/interventions')).toEqual(HOME);
+    expect(parseHash('#/contracts')).toEqual(HOME);
+  });
+  it('settings open on the calendars tab', () => {
+    expect(parseHash('#/settings')).toEqual({ name: 'settings', tab: 'calendars' });
+    expect(parseHash('#/settings/nonsense')).toEqual({ name: 'settings', tab: 'calendars' });
   });
 });

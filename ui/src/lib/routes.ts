@@ -2,13 +2,22 @@
 
 export type Route =
   | { name: 'tickets' }
+  | { name: 'tickets-sla' }
   | { name: 'ticket-new'; clientId: string | null }
   | { name: 'ticket'; id: string }
   | { name: 'intervention'; id: string }
   | { name: 'clients' }
   | { name: 'client-new' }
   | { name: 'client'; id: string }
-  | { name: 'client-edit'; id: string };
+  | { name: 'client-edit'; id: string }
+  | { name: 'contract-new'; clientId: string }
+  | { name: 'contract-edit'; id: string }
+  | { name: 'settings'; tab: SettingsTab }
+  | { name: 'calendar-new' }
+  | { name: 'calendar'; id: string };
+
+export type SettingsTab = 'calendars' | 'classes' | 'billing';
+const TABS: readonly SettingsTab[] = ['calendars', 'classes', 'billing'];
 
 export const HOME: Route = { name: 'tickets' };
 
@@ -17,9 +26,10 @@ export function parseHash(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query);
-  const [section, id, action] = parts;
+  const [section, id, action, sub] = parts;
   if (section === 'tickets') {
     if (id === 'new') return { name: 'ticket-new', clientId: params.get('client') };
+    if (id === 'sla') return { name: 'tickets-sla' };
     if (id) return { name: 'ticket', id };
     return { name: 'tickets' };
   }
@@ -27,8 +37,16 @@ export function parseHash(hash: string): Route {
   if (section === 'clients') {
     if (id === 'new') return { name: 'client-new' };
     if (id && action === 'edit') return { name: 'client-edit', id };
+    if (id && action === 'contracts' && sub === 'new') return { name: 'contract-new', clientId: id };
     if (id) return { name: 'client', id };
     return { name: 'clients' };
+  }
+  if (section === 'contracts' && id) return { name: 'contract-edit', id };
+  if (section === 'settings') {
+    if (id === 'calendars' && action === 'new') return { name: 'calendar-new' };
+    if (id === 'calendars' && action) return { name: 'calendar', id: action };
+    const tab = TABS.find((x) => x === id) ?? 'calendars';
+    return { name: 'settings', tab };
   }
   return HOME;
 }
@@ -39,6 +57,8 @@ export function href(route: Route): string {
   switch (route.name) {
     case 'tickets':
       return '#/tickets';
+    case 'tickets-sla':
+      return '#/tickets/sla';
     case 'ticket-new':
       return route.clientId ? `#/tickets/new?client=${e(route.clientId)}` : '#/tickets/new';
     case 'ticket':
@@ -53,6 +73,16 @@ export function href(route: Route): string {
       return `#/clients/${e(route.id)}`;
     case 'client-edit':
       return `#/clients/${e(route.id)}/edit`;
+    case 'contract-new':
+      return `#/clients/${e(route.clientId)}/contracts/new`;
+    case 'contract-edit':
+      return `#/contracts/${e(route.id)}`;
+    case 'settings':
+      return `#/settings/${route.tab}`;
+    case 'calendar-new':
+      return '#/settings/calendars/new';
+    case 'calendar':
+      return `#/settings/calendars/${e(route.id)}`;
   }
 }
 

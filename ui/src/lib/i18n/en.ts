@@ -1,6 +1,7 @@
 // English: same keys as the Italian dictionary (tsc fails if one is missing).
 
 import type { UiCode } from '../errors';
+import { enServices } from './en-services';
 import type { MessageKey } from './it';
 
 export const en: Record<MessageKey, string> = {
@@ -184,6 +185,8 @@ export const en: Record<MessageKey, string> = {
   'pager.range': '{from}–{to}',
 
   'error.title': 'Something went wrong',
+
+  ...enServices,
 };
 
 export const enErrors: Record<UiCode, string> = {
@@ -201,6 +204,14 @@ export const enErrors: Record<UiCode, string> = {
   NOT_ONBOARDED: 'Rapportino is not set up on this computer yet.',
   DATABASE_NOT_OURS: 'The database file is not a Rapportino database.',
   DATABASE_TOO_NEW: 'The database was written by a newer Rapportino: update the app.',
+  CALENDAR_OVERLAP: 'Two intervals on the same day overlap.',
+  CALENDAR_EMPTY: 'The calendar has no interval at all: it would never be open.',
+  OUT_OF_RANGE: 'The value is outside the allowed range.',
+  INVALID_PERIOD: 'The end date comes before the start date.',
+  WRONG_PIN: 'The PIN is wrong.',
+  EXTRA_TIME_NOT_ALLOWED: 'The contract governing the ticket does not allow extra time.',
+  CONTRACT_EXPIRED: 'The contract was not valid on that date (expired or not started yet).',
+  CONTRACT_NOT_APPLICABLE: 'This contract cannot be used here (another client’s, or no hours to draw from).',
   DATABASE: 'Database error. Try again; if it happens again, contact support.',
   IO: 'A file could not be read or written.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',
@@ -212,4 +223,11 @@ export const enFieldErrors: Partial<Record<UiCode, string>> = {
   INVALID_FORMAT: 'Invalid format.',
   ALREADY_EXISTS: 'Already in use.',
   NOT_FOUND: 'Does not exist.',
+  CALENDAR_OVERLAP: 'Overlapping intervals.',
+  CALENDAR_EMPTY: 'Add at least one interval.',
+  OUT_OF_RANGE: 'Out of range.',
+  INVALID_PERIOD: 'The end comes before the start.',
+  WRONG_PIN: 'Wrong PIN.',
+  CONTRACT_EXPIRED: 'Contract not valid on the day of the report.',
+  CONTRACT_NOT_APPLICABLE: 'Contract not usable here.',
 };

@@ -1,6 +1,7 @@
 // Italian: the reference dictionary. Every other language must have the same keys (checked by tsc).
 
 import type { UiCode } from '../errors';
+import { itServices } from './it-services';
 
 export const it = {
   'app.name': 'Rapportino',
@@ -183,6 +184,8 @@ export const it = {
   'pager.range': '{from}–{to}',
 
   'error.title': 'Qualcosa non ha funzionato',
+
+  ...itServices,
 } as const;
 
 export type MessageKey = keyof typeof it;
@@ -203,6 +206,14 @@ export const itErrors: Record<UiCode, string> = {
   NOT_ONBOARDED: 'Rapportino non è ancora configurato su questo computer.',
   DATABASE_NOT_OURS: 'Il file dell’archivio non è un archivio di Rapportino.',
   DATABASE_TOO_NEW: 'L’archivio è stato creato da una versione più recente di Rapportino: aggiorna l’app.',
+  CALENDAR_OVERLAP: 'Due fasce orarie dello stesso giorno si sovrappongono.',
+  CALENDAR_EMPTY: 'Il calendario non ha nessuna fascia oraria: non sarebbe mai aperto.',
+  OUT_OF_RANGE: 'Il valore è fuori dall’intervallo consentito.',
+  INVALID_PERIOD: 'La data di fine viene prima di quella di inizio.',
+  WRONG_PIN: 'Il PIN non è corretto.',
+  EXTRA_TIME_NOT_ALLOWED: 'Il contratto che governa il ticket non prevede l’extra time.',
+  CONTRACT_EXPIRED: 'Il contratto non era valido alla data indicata (scaduto o non ancora iniziato).',
+  CONTRACT_NOT_APPLICABLE: 'Questo contratto non si può usare qui (è di un altro cliente o non ha ore da scalare).',
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
@@ -215,4 +226,11 @@ export const itFieldErrors: Partial<Record<UiCode, string>> = {
   INVALID_FORMAT: 'Formato non valido.',
   ALREADY_EXISTS: 'Valore già in uso.',
   NOT_FOUND: 'Elemento inesistente.',
+  CALENDAR_OVERLAP: 'Fasce sovrapposte.',
+  CALENDAR_EMPTY: 'Aggiungi almeno una fascia oraria.',
+  OUT_OF_RANGE: 'Valore fuori intervallo.',
+  INVALID_PERIOD: 'La fine viene prima dell’inizio.',
+  WRONG_PIN: 'PIN errato.',
+  CONTRACT_EXPIRED: 'Contratto non valido alla data della segnalazione.',
+  CONTRACT_NOT_APPLICABLE: 'Contratto non utilizzabile qui.',
 };
