@@ -8,4 +8,10 @@ years: number,
 /**
  * Last day of history, `YYYY-MM-DD` (default: today).
  */
-until?: string, };
+until?: string, 
+/**
+ * Open tickets to leave at the end (SLA benchmark): the history's own open tickets, then new
+ * ones (new, taken or waiting for the client, opened in the last ten days, no work yet) up
+ * to this count. Absent: only the history's own.
+ */
+open_tickets?: number, };

@@ -1,6 +1,8 @@
 use clap::Args;
-use rapportino_core::demo::{self, DemoOptions};
+use rapportino_core::demo::{self, DemoOptions, DemoReport};
 use rapportino_core::{Result, Store};
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use crate::output::Out;
@@ -20,6 +22,26 @@ pub struct DemoArgs {
     /// Last day of history, YYYY-MM-DD (default: today).
     #[arg(long)]
     until: Option<String>,
+    /// Leave N tickets open: the history's own, then new ones without work up to N (for
+    /// `bench service-models`).
+    #[arg(long, value_name = "N")]
+    open_tickets: Option<u32>,
+}
+
+/// The demo report plus what the service models added (counted from the database).
+#[derive(Serialize)]
+struct Report {
+    #[serde(flatten)]
+    demo: DemoReport,
+    /// Contracts per kind.
+    contracts: BTreeMap<String, i64>,
+    open_tickets: i64,
+}
+
+fn count_by(store: &Store, sql: &str) -> Result<BTreeMap<String, i64>> {
+    let mut stmt = store.conn().prepare(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
 pub fn run(store: &mut Store, out: Out, a: DemoArgs) -> Result<()> {
@@ -29,6 +51,7 @@ pub fn run(store: &mut Store, out: Out, a: DemoArgs) -> Result<()> {
         interventions: a.interventions,
         years: a.years,
         until: a.until,
+        open_tickets: a.open_tickets,
     };
     let json = out.json;
     let report = demo::generate_with_progress(store, &opts, &mut |done, total| {
@@ -40,10 +63,26 @@ pub fn run(store: &mut Store, out: Out, a: DemoArgs) -> Result<()> {
     if !json {
         eprintln!();
     }
+    let contracts = count_by(
+        store,
+        "SELECT kind, count(*) FROM contracts GROUP BY kind ORDER BY kind",
+    )?;
+    let open_tickets: i64 = store.conn().query_row(
+        "SELECT count(*) FROM tickets WHERE status IN ('new', 'taken', 'in_progress', 'waiting_client')",
+        [],
+        |r| r.get(0),
+    )?;
+    let report = Report {
+        demo: report,
+        contracts,
+        open_tickets,
+    };
     out.emit(&report, |r| {
+        let d = &r.demo;
         format!(
-            "dati dimostrativi in {:.1} s: {} clienti, {} sedi, {} referenti, {} ticket, {} interventi, {} voci di tempo, {} materiali",
-            r.seconds, r.clients, r.sites, r.contacts, r.tickets, r.interventions, r.time_entries, r.materials
+            "dati dimostrativi in {:.1} s: {} clienti, {} sedi, {} referenti, {} ticket ({} aperti), {} interventi, {} voci di tempo, {} materiali\ncontratti: {}",
+            d.seconds, d.clients, d.sites, d.contacts, d.tickets, r.open_tickets, d.interventions, d.time_entries, d.materials,
+            r.contracts.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
         )
     });
     Ok(())

@@ -1,5 +1,5 @@
 //! Demo tickets and interventions, in chronological order, with their events, time entries and
-//! materials.
+//! materials; then, on request, extra open tickets for the SLA benchmark.
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
 use serde_json::Value;
@@ -7,16 +7,28 @@ use std::collections::HashMap;
 
 use super::data::*;
 use super::people::{DemoClient, DemoTechnician};
+use super::services::{self, Services, TicketTerms};
 use super::{DemoReport, Gen, Progress};
 use crate::error::Result;
 use crate::ids::{InterventionId, MaterialId, TicketEventId, TicketId, TimeEntryId};
+use crate::interventions::InterventionMode;
 use crate::store::{field, Entity, Store, WriteTx};
-use crate::tickets::{format_number, TicketStatus};
+use crate::tickets::{format_number, Severity, TicketStatus};
 use crate::time::{format_instant, local_year};
 
 const TICKETS_PER_TRANSACTION: u64 = 5_000;
 
+/// The period of the history and what to fill it with.
+pub(crate) struct Span {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub interventions: u32,
+    /// Open tickets wanted at the end: the history's own, then new ones without work up to this.
+    pub open_tickets: u32,
+}
+
 struct Ctx<'a> {
+    svc: &'a mut Services,
     techs: &'a [DemoTechnician],
     clients: &'a [DemoClient],
     start: DateTime<Utc>,
@@ -24,6 +36,8 @@ struct Ctx<'a> {
     total: u64,
     made: u64,
     tickets: u64,
+    /// Tickets of the history left open (new, taken, in progress, waiting for the client).
+    open: u64,
     /// Next sequence per (device code, year), as each technician's laptop would have issued them.
     sequences: HashMap<(&'static str, i32), i64>,
 }
@@ -32,22 +46,23 @@ struct Ctx<'a> {
 pub(crate) fn write_history(
     store: &mut Store,
     gen: &mut Gen,
+    svc: &mut Services,
     techs: &[DemoTechnician],
     clients: &[DemoClient],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    interventions: u32,
+    span: Span,
     report: &mut DemoReport,
     progress: Progress<'_>,
 ) -> Result<()> {
     let mut ctx = Ctx {
+        svc,
         techs,
         clients,
-        start,
-        end,
-        total: u64::from(interventions),
+        start: span.start,
+        end: span.end,
+        total: u64::from(span.interventions),
         made: 0,
         tickets: 0,
+        open: 0,
         sequences: HashMap::new(),
     };
     // Tickets keep coming until the intervention target is met; time advances with the count so
@@ -63,6 +78,17 @@ pub(crate) fn write_history(
             Ok(())
         })?;
         progress(ctx.made, ctx.total);
+    }
+    let mut left = u64::from(span.open_tickets).saturating_sub(ctx.open);
+    while left > 0 {
+        let chunk = left.min(TICKETS_PER_TRANSACTION);
+        store.write(|tx| {
+            for _ in 0..chunk {
+                write_open_ticket(tx, gen, &mut ctx)?;
+            }
+            Ok(())
+        })?;
+        left -= chunk;
     }
     // This device continues its own numbering after the demo history.
     let this_code = techs.first().map(|t| t.code).unwrap_or("MR");
@@ -109,27 +135,15 @@ fn write_ticket(
         ctx.made as f64 / ctx.total as f64
     };
     let base = ctx.start + Duration::seconds((span as f64 * progress) as i64 + gen.range(0, 3_600));
-    let opened = business_hours(base, gen).min(ctx.end - Duration::minutes(30));
+    let mut opened = business_hours(base, gen).min(ctx.end - Duration::minutes(30));
     let age_days = (ctx.end - opened).num_days();
 
     // Big clients call more often: a skewed pick.
-    let u = gen.unit();
-    let client = &ctx.clients[((u * u) * ctx.clients.len() as f64) as usize % ctx.clients.len()];
+    let clients = ctx.clients;
+    let client = pick_client(gen, clients);
     let tech = &ctx.techs[gen.range(0, ctx.techs.len() as i64 - 1) as usize];
-    let severity = match gen.unit() {
-        x if x < 0.10 => "blocking",
-        x if x < 0.45 => "degraded",
-        _ => "request",
-    };
-    let origin = match gen.unit() {
-        x if x < 0.35 => "phone",
-        x if x < 0.65 => "email",
-        x if x < 0.75 => "web_form",
-        x if x < 0.85 => "monitoring",
-        x if x < 0.92 => "chat",
-        x if x < 0.97 => "on_site",
-        _ => "other",
-    };
+    let severity = pick_severity(gen);
+    let origin = pick_origin(gen);
     let status = if age_days > 20 || ctx.made >= ctx.total {
         if ctx.made >= ctx.total {
             TicketStatus::New
@@ -150,22 +164,15 @@ fn write_ticket(
             _ => TicketStatus::Closed,
         }
     };
-    let title = *gen.pick(match severity {
-        "blocking" => TITLES_BLOCKING,
-        "degraded" => TITLES_DEGRADED,
-        _ => TITLES_REQUEST,
-    });
-    let mut description = gen.pick(DESCRIPTIONS).to_string();
-    if gen.chance(0.5) {
-        description.push(' ');
-        description.push_str(gen.pick::<&str>(DESCRIPTIONS));
+    // The contracts the client needs on that day; extra time moves the call out of hours.
+    let extra_time = ctx.svc.before_ticket(tx, client, opened, severity)?;
+    if extra_time {
+        opened = services::evening(opened, tx.tz()).min(ctx.end - Duration::minutes(30));
     }
+    let (title, description) = title_and_description(gen, severity);
     let reported = opened - Duration::minutes(gen.range(0, 40));
     let id = TicketId(gen.uuid_at(opened));
-    let year = local_year(opened, tx.tz());
-    let seq = ctx.sequences.entry((tech.code, year)).or_insert(1);
-    let number = format_number("T", year, tech.code, *seq);
-    *seq += 1;
+    let number = next_number(ctx, tech.code, local_year(opened, tx.tz()));
 
     // Work happens between taking in charge and resolution.
     let idle = matches!(status, TicketStatus::New | TicketStatus::Taken);
@@ -208,73 +215,46 @@ fn write_ticket(
     }
     let resolved = cursor.max(taken) + Duration::minutes(gen.range(5, 120));
     let closed = resolved + Duration::days(gen.range(1, 5));
-    let at = |t: DateTime<Utc>| field::text(format_instant(t.min(ctx.end)));
     let has = |s: &[TicketStatus]| s.contains(&status);
     use TicketStatus::*;
     let contact = *gen.pick(&client.contacts);
-    tx.insert_stamped(
-        Entity::Ticket,
-        &id.to_string(),
-        vec![
-            ("number", field::text(number)),
-            ("client_id", field::text(client.id.to_string())),
-            ("contact_id", field::text(contact.to_string())),
-            ("site_id", Value::Null),
-            ("origin", field::text(origin)),
-            ("severity", field::text(severity)),
-            ("urgent", field::flag(gen.chance(0.08))),
-            ("category", field::text(*gen.pick(CATEGORIES))),
-            ("is_bug", field::flag(gen.chance(0.03))),
-            ("title", field::text(title)),
-            ("description", field::text(description)),
-            ("status", status.into()),
-            ("reported_at", at(reported)),
-            ("opened_at", at(opened)),
-            (
-                "taken_at",
-                if has(&[New]) || (status == Cancelled && count == 0) {
-                    Value::Null
-                } else {
-                    at(taken)
-                },
-            ),
-            (
-                "resolved_at",
-                if has(&[Resolved, Closed]) {
-                    at(resolved)
-                } else {
-                    Value::Null
-                },
-            ),
-            (
-                "closed_at",
-                if has(&[Closed]) {
-                    at(closed)
-                } else {
-                    Value::Null
-                },
-            ),
-            (
-                "cancelled_at",
-                if has(&[Cancelled]) {
-                    at(resolved)
-                } else {
-                    Value::Null
-                },
-            ),
-            ("estimated_resolution_at", Value::Null),
-            (
-                "assigned_technician_id",
-                if has(&[New]) {
-                    Value::Null
-                } else {
-                    field::text(tech.id.to_string())
-                },
-            ),
-        ],
-        gen.stamp(opened),
+    let urgent = gen.chance(0.08);
+    let category = *gen.pick(CATEGORIES);
+    let is_bug = gen.chance(0.03);
+    let terms = ctx
+        .svc
+        .ticket_terms(client, severity, urgent, is_bug, status, extra_time);
+    insert_ticket(
+        tx,
+        gen,
+        ctx.end,
+        &TicketRow {
+            id,
+            number,
+            client,
+            contact,
+            origin,
+            severity,
+            urgent,
+            category,
+            is_bug,
+            title,
+            description,
+            status,
+            reported,
+            opened,
+            taken: (!(has(&[New]) || (status == Cancelled && count == 0))).then_some(taken),
+            resolved: has(&[Resolved, Closed]).then_some(resolved),
+            closed: has(&[Closed]).then_some(closed),
+            cancelled: has(&[Cancelled]).then_some(resolved),
+            technician: (!has(&[New])).then_some(tech),
+            terms,
+        },
     )?;
     ctx.tickets += 1;
+    if has(&[New, Taken, InProgress, WaitingClient]) {
+        ctx.open += 1;
+    }
 
     // Status history along the path the ticket took.
     let mut path: Vec<(TicketStatus, DateTime<Utc>)> = vec![(New, opened)];
@@ -298,20 +278,7 @@ fn write_ticket(
     }
     let mut from: Option<TicketStatus> = None;
     for (to, t) in path {
-        let t = t.min(ctx.end);
-        tx.insert_stamped(
-            Entity::TicketEvent,
-            &TicketEventId(gen.uuid_at(t)).to_string(),
-            vec![
-                ("ticket_id", field::text(id.to_string())),
-                ("from_status", from.map_or(Value::Null, Into::into)),
-                ("to_status", to.into()),
-                ("at", field::text(format_instant(t))),
-                ("technician_id", field::text(tech.id.to_string())),
-                ("note", Value::Null),
-            ],
-            gen.stamp(t),
-        )?;
+        write_event(tx, gen, id, from, to, t.min(ctx.end), tech)?;
         from = Some(to);
     }
 
@@ -329,6 +296,13 @@ fn write_ticket(
         let finish = segments
             .last()
             .map_or(first, |(t, s)| *t + Duration::seconds(*s));
+        let seconds: i64 = segments.iter().map(|(_, s)| *s).sum();
+        let imode = if mode == "on_site" {
+            InterventionMode::OnSite
+        } else {
+            InterventionMode::Remote
+        };
+        ctx.svc.before_work(tx, client, first, imode, seconds)?;
         let iid = InterventionId(gen.uuid_at(first));
         let outcome = if !last {
             field::text("follow_up")
@@ -393,6 +367,7 @@ fn write_ticket(
                 ),
                 ("started_at", field::text(format_instant(first))),
                 ("finished_at", field::text(format_instant(finish))),
+                ("contract_id", Value::Null),
             ],
             gen.stamp(first),
         )?;
@@ -464,6 +439,226 @@ fn write_ticket(
         }
         previous = Some((iid, mode));
         ctx.made += 1;
+    }
+    Ok(())
+}
+
+/// Big clients call more often: client ⌊u²·n⌋.
+fn pick_client<'c>(gen: &mut Gen, clients: &'c [DemoClient]) -> &'c DemoClient {
+    let u = gen.unit();
+    &clients[((u * u) * clients.len() as f64) as usize % clients.len()]
+}
+
+fn pick_severity(gen: &mut Gen) -> Severity {
+    match gen.unit() {
+        x if x < 0.10 => Severity::Blocking,
+        x if x < 0.45 => Severity::Degraded,
+        _ => Severity::Request,
+    }
+}
+
+fn pick_origin(gen: &mut Gen) -> &'static str {
+    match gen.unit() {
+        x if x < 0.35 => "phone",
+        x if x < 0.65 => "email",
+        x if x < 0.75 => "web_form",
+        x if x < 0.85 => "monitoring",
+        x if x < 0.92 => "chat",
+        x if x < 0.97 => "on_site",
+        _ => "other",
+    }
+}
+
+fn title_and_description(gen: &mut Gen, severity: Severity) -> (&'static str, String) {
+    let title = *gen.pick(match severity {
+        Severity::Blocking => TITLES_BLOCKING,
+        Severity::Degraded => TITLES_DEGRADED,
+        Severity::Request => TITLES_REQUEST,
+    });
+    let mut description = gen.pick(DESCRIPTIONS).to_string();
+    if gen.chance(0.5) {
+        description.push(' ');
+        description.push_str(gen.pick::<&str>(DESCRIPTIONS));
+    }
+    (title, description)
+}
+
+/// The next number of a technician's device in a year, as its laptop would have issued it.
+fn next_number(ctx: &mut Ctx<'_>, code: &'static str, year: i32) -> String {
+    let seq = ctx.sequences.entry((code, year)).or_insert(1);
+    let number = format_number("T", year, code, *seq);
+    *seq += 1;
+    number
+}
+
+/// A ticket row; instants after the end of the history are clamped to it.
+struct TicketRow<'a> {
+    id: TicketId,
+    number: String,
+    client: &'a DemoClient,
+    contact: crate::ids::ContactId,
+    origin: &'static str,
+    severity: Severity,
+    urgent: bool,
+    category: &'static str,
+    is_bug: bool,
+    title: &'static str,
+    description: String,
+    status: TicketStatus,
+    reported: DateTime<Utc>,
+    opened: DateTime<Utc>,
+    taken: Option<DateTime<Utc>>,
+    resolved: Option<DateTime<Utc>>,
+    closed: Option<DateTime<Utc>>,
+    cancelled: Option<DateTime<Utc>>,
+    technician: Option<&'a DemoTechnician>,
+    terms: TicketTerms,
+}
+
+fn insert_ticket(
+    tx: &mut WriteTx<'_>,
+    gen: &mut Gen,
+    end: DateTime<Utc>,
+    t: &TicketRow<'_>,
+) -> Result<()> {
+    let at = |t: DateTime<Utc>| field::text(format_instant(t.min(end)));
+    let opt_at = |t: Option<DateTime<Utc>>| t.map_or(Value::Null, at);
+    tx.insert_stamped(
+        Entity::Ticket,
+        &t.id.to_string(),
+        vec![
+            ("number", field::text(t.number.clone())),
+            ("client_id", field::text(t.client.id.to_string())),
+            ("contact_id", field::text(t.contact.to_string())),
+            ("site_id", Value::Null),
+            ("origin", field::text(t.origin)),
+            ("severity", t.severity.into()),
+            ("urgent", field::flag(t.urgent)),
+            ("category", field::text(t.category)),
+            ("is_bug", field::flag(t.is_bug)),
+            ("title", field::text(t.title)),
+            ("description", field::text(t.description.clone())),
+            ("status", t.status.into()),
+            ("reported_at", at(t.reported)),
+            ("opened_at", at(t.opened)),
+            ("taken_at", opt_at(t.taken)),
+            ("resolved_at", opt_at(t.resolved)),
+            ("closed_at", opt_at(t.closed)),
+            ("cancelled_at", opt_at(t.cancelled)),
+            ("estimated_resolution_at", Value::Null),
+            (
+                "assigned_technician_id",
+                field::opt_id(t.technician.map(|x| x.id)),
+            ),
+            ("contract_id", Value::Null),
+            ("extra_time", field::flag(t.terms.extra_time)),
+            (
+                "priority_requested",
+                field::flag(t.terms.priority_requested),
+            ),
+            ("out_of_scope", field::flag(t.terms.out_of_scope)),
+            ("service", field::opt_text(t.terms.service)),
+        ],
+        gen.stamp(t.opened),
+    )
+}
+
+fn write_event(
+    tx: &mut WriteTx<'_>,
+    gen: &mut Gen,
+    ticket: TicketId,
+    from: Option<TicketStatus>,
+    to: TicketStatus,
+    t: DateTime<Utc>,
+    tech: &DemoTechnician,
+) -> Result<()> {
+    tx.insert_stamped(
+        Entity::TicketEvent,
+        &TicketEventId(gen.uuid_at(t)).to_string(),
+        vec![
+            ("ticket_id", field::text(ticket.to_string())),
+            ("from_status", from.map_or(Value::Null, Into::into)),
+            ("to_status", to.into()),
+            ("at", field::text(format_instant(t))),
+            ("technician_id", field::text(tech.id.to_string())),
+            ("note", Value::Null),
+        ],
+        gen.stamp(t),
+    )
+}
+
+/// One more open ticket without work, opened in the last ten days of the history: new, taken, or
+/// waiting for the client (from new or after taking it in charge).
+fn write_open_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>) -> Result<()> {
+    use TicketStatus::*;
+    let window = Duration::days(10).num_seconds();
+    let base = ctx.end - Duration::seconds(gen.range(0, window));
+    let mut opened = business_hours(base, gen).min(ctx.end - Duration::minutes(30));
+    let clients = ctx.clients;
+    let client = pick_client(gen, clients);
+    let tech = &ctx.techs[gen.range(0, ctx.techs.len() as i64 - 1) as usize];
+    let severity = pick_severity(gen);
+    let origin = pick_origin(gen);
+    let status = match gen.unit() {
+        x if x < 0.40 => New,
+        x if x < 0.75 => Taken,
+        _ => WaitingClient,
+    };
+    let extra_time = ctx.svc.before_ticket(tx, client, opened, severity)?;
+    if extra_time {
+        opened = services::evening(opened, tx.tz()).min(ctx.end - Duration::minutes(30));
+    }
+    let (title, description) = title_and_description(gen, severity);
+    let reported = opened - Duration::minutes(gen.range(0, 40));
+    let id = TicketId(gen.uuid_at(opened));
+    let number = next_number(ctx, tech.code, local_year(opened, tx.tz()));
+    let contact = *gen.pick(&client.contacts);
+    let urgent = gen.chance(0.08);
+    let category = *gen.pick(CATEGORIES);
+    let is_bug = gen.chance(0.03);
+    let terms = ctx
+        .svc
+        .ticket_terms(client, severity, urgent, is_bug, status, extra_time);
+    let via_taken = status == Taken || (status == WaitingClient && gen.chance(0.5));
+    let taken = (opened + Duration::minutes(gen.range(5, 240))).min(ctx.end);
+    let waiting = (if via_taken { taken } else { opened } + Duration::minutes(gen.range(10, 600)))
+        .min(ctx.end);
+    insert_ticket(
+        tx,
+        gen,
+        ctx.end,
+        &TicketRow {
+            id,
+            number,
+            client,
+            contact,
+            origin,
+            severity,
+            urgent,
+            category,
+            is_bug,
+            title,
+            description,
+            status,
+            reported,
+            opened,
+            taken: via_taken.then_some(taken),
+            resolved: None,
+            closed: None,
+            cancelled: None,
+            technician: (status != New).then_some(tech),
+            terms,
+        },
+    )?;
+    ctx.tickets += 1;
+    write_event(tx, gen, id, None, New, opened, tech)?;
+    let mut from = New;
+    if via_taken {
+        write_event(tx, gen, id, Some(New), Taken, taken, tech)?;
+        from = Taken;
+    }
+    if status == WaitingClient {
+        write_event(tx, gen, id, Some(from), WaitingClient, waiting, tech)?;
     }
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Deterministic Italian demo data: clients with valid P.IVA/CF in real towns, sites, contacts,
 //! tickets of every severity, origin and status, interventions with time entries and materials
-//! over several years. The same seed and the same `until` date give the same rows (ids included).
+//! over several years, and the service models: coverage calendars, customer classes, patron days
+//! and contracts of the five kinds (see [`services`]). The same seed and the same `until` date give
+//! the same rows (ids included).
 //!
 //! Rows go through the one write path (`WriteTx::insert_stamped`): each lands in the change log,
 //! stamped with the instant it "happened", in chunks of a few thousand tickets per transaction.
@@ -8,6 +10,7 @@
 mod data;
 mod history;
 mod people;
+mod services;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rand::{Rng, SeedableRng};
@@ -30,6 +33,12 @@ pub struct DemoOptions {
     /// Last day of history, `YYYY-MM-DD` (default: today).
     #[ts(optional)]
     pub until: Option<String>,
+    /// Open tickets to leave at the end (SLA benchmark): the history's own open tickets, then new
+    /// ones (new, taken or waiting for the client, opened in the last ten days, no work yet) up
+    /// to this count. Absent: only the history's own.
+    #[serde(default)]
+    #[ts(optional)]
+    pub open_tickets: Option<u32>,
 }
 
 impl Default for DemoOptions {
@@ -41,6 +50,7 @@ impl Default for DemoOptions {
             interventions: 1_500,
             years: 3,
             until: None,
+            open_tickets: None,
         }
     }
 }
@@ -137,16 +147,32 @@ fn generate_rows(
     report: &mut DemoReport,
     progress: Progress<'_>,
 ) -> Result<()> {
+    // The service models draw from their own random stream: they do not change which clients call
+    // or what tickets say; only the extra-time tickets, moved out of hours, shift what follows.
+    let mut svc = services::Services::new(
+        opts.seed,
+        store.tz(),
+        start,
+        end,
+        opts.clients,
+        opts.interventions,
+        opts.years,
+    );
     let technicians = people::write_shop_and_technicians(store, gen, device_id, start)?;
-    let clients = people::write_clients(store, gen, opts.clients, start, report)?;
+    let clients = people::write_clients(store, gen, &mut svc, opts.clients, start, report)?;
+    svc.write_setup(store, &clients)?;
     history::write_history(
         store,
         gen,
+        &mut svc,
         &technicians,
         &clients,
-        start,
-        end,
-        opts.interventions,
+        history::Span {
+            start,
+            end,
+            interventions: opts.interventions,
+            open_tickets: opts.open_tickets.unwrap_or(0),
+        },
         report,
         progress,
     )
@@ -167,6 +193,13 @@ fn check_options(opts: &DemoOptions) -> Result<()> {
             "must be at most 20,000,000",
         ));
     }
+    if opts.open_tickets.is_some_and(|n| n > 1_000_000) {
+        return Err(Error::invalid(
+            Code::InvalidFormat,
+            "open_tickets",
+            "must be at most 1,000,000",
+        ));
+    }
     if !(1..=30).contains(&opts.years) {
         return Err(Error::invalid(
             Code::InvalidFormat,
@@ -183,6 +216,12 @@ pub(crate) struct Gen {
 }
 
 impl Gen {
+    /// Stream `stream` of the seed: independent of the other streams of the same seed.
+    pub fn with_stream(seed: u64, stream: u64) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        Gen { rng }
+    }
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.rng.gen_range(0..items.len())]
     }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::data::*;
+use super::services::Services;
 use super::{DemoReport, Gen};
 use crate::error::Result;
 use crate::ids::{ClientId, ContactId, DeviceId, SiteId, TechnicianId};
@@ -18,6 +19,8 @@ pub(crate) struct DemoTechnician {
 }
 
 pub(crate) struct DemoClient {
+    /// Position in creation order (the history's skewed pick favours the first ones).
+    pub index: usize,
     pub id: ClientId,
     pub sites: Vec<SiteId>,
     pub contacts: Vec<ContactId>,
@@ -190,6 +193,7 @@ fn slug(s: &str) -> String {
 pub(crate) fn write_clients(
     store: &mut Store,
     gen: &mut Gen,
+    svc: &mut Services,
     count: u32,
     at: DateTime<Utc>,
     report: &mut DemoReport,
@@ -204,7 +208,9 @@ pub(crate) fn write_clients(
                 let surname = *gen.pick(SURNAMES);
                 let (first, female) = *gen.pick(FIRST_NAMES);
                 let person = gen.chance(0.15);
-                let (name, vat, cf, class) = if person {
+                // The class drawn here predates the service models and is kept only so the rest of
+                // the stream (and so every later row) stays the same; the segment decides the class.
+                let (name, vat, cf, _drawn_class) = if person {
                     let cf = fiscal_code(gen, surname, first, female, town.3);
                     let title = if gen.chance(0.5) { "Studio" } else { "Dott." };
                     let class = *gen.pick(&["none", "pay_per_incident", "licence"]);
@@ -228,6 +234,7 @@ pub(crate) fn write_clients(
                     ]);
                     (name, Some(vat.clone()), Some(vat), class)
                 };
+                let (class, patron) = svc.plan_client(town.0);
                 let domain = format!("{}.it", slug(&format!("{surname}{}", n % 97)));
                 let id = ClientId(gen.uuid_at(at));
                 let street = format!("{} {}", gen.pick(STREETS), gen.range(1, 180));
@@ -271,10 +278,12 @@ pub(crate) fn write_clients(
                         ),
                         ("customer_class", field::text(class)),
                         ("archived", field::flag(gen.chance(0.03))),
+                        ("patron_day", field::opt_text(patron)),
                     ],
                     gen.stamp(at),
                 )?;
                 let mut client = DemoClient {
+                    index: n as usize,
                     id,
                     sites: Vec::new(),
                     contacts: Vec::new(),
@@ -306,6 +315,10 @@ pub(crate) fn write_clients(
                             ("postcode", field::text(site_town.2)),
                             ("city", field::text(site_town.0)),
                             ("province", field::text(site_town.1)),
+                            (
+                                "patron_day",
+                                field::opt_text(super::services::patron_day(site_town.0)),
+                            ),
                         ],
                         gen.stamp(at),
                     )?;

@@ -1,0 +1,797 @@
+//! Demo service models: the four preset coverage calendars and customer classes, patron days by
+//! town, and each client's contracts over the whole history, chosen by segment:
+//!
+//! - about 30% SLA contracts renewed every year (5x8 mostly, some 7x8 or 24x7; per-severity
+//!   targets; 10–40 included hours per contract year; some with extra time, PIN and 150%);
+//! - about 30% prepaid hour packages (12/24/48/96 h, on-site, remote or any), a new one bought
+//!   when the expected usage would exhaust the current one, or when it has expired — so light
+//!   users let some expire with hours left (forfeited);
+//! - about 10% incident packs (5 or 10 tickets, 12 months), renewed the same way;
+//! - about 10% licence holders (class `licence`) with yearly free hours and a time-and-materials
+//!   price list for the rest;
+//! - the rest time and materials, with a price list renewed every three years.
+//!
+//! The clients with the heaviest expected use get SLA or time and materials only. Packages and
+//! packs are bought while the history is written (the demo knows each client's work as it makes
+//! it), so a contract always starts on or before the work that triggered it.
+//!
+//! Every choice here comes from its own random stream (stream 1 of the seed), so the service
+//! models do not change which clients call or what their tickets say; only the few extra-time
+//! tickets, moved out of hours, shift the times drawn after them.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::people::DemoClient;
+use super::Gen;
+use crate::calendars::{self, CalendarPreset};
+use crate::classes;
+use crate::contracts::{
+    default_end, ContractInput, ContractKind, PackageMode, Rates, SlaTarget, SlaTargets,
+};
+use crate::error::Result;
+use crate::ids::{CalendarId, ClientId, ContractId, CustomerClassId};
+use crate::interventions::InterventionMode;
+use crate::store::{field, Entity, Fields, Store, WriteTx};
+use crate::tickets::{Severity, TicketStatus};
+use crate::time::{local_date, Tz};
+
+/// Patron saints' days of the towns that close for one (`MM-DD`).
+pub(crate) fn patron_day(city: &str) -> Option<&'static str> {
+    Some(match city {
+        "Milano" => "12-07",
+        "Roma" => "06-29",
+        "Torino" | "Genova" | "Firenze" => "06-24",
+        "Bologna" => "10-04",
+        "Napoli" => "09-19",
+        "Venezia" => "04-25",
+        "Bari" => "12-06",
+        "Palermo" => "07-15",
+        _ => return None,
+    })
+}
+
+const PRESETS: [CalendarPreset; 4] = [
+    CalendarPreset::FiveByEight,
+    CalendarPreset::SevenByEight,
+    CalendarPreset::AlwaysOpen,
+    CalendarPreset::Desk,
+];
+
+/// Billed hours per intervention, roughly (two segments of 80 minutes, rounded to 15 minutes).
+const HOURS_PER_INTERVENTION: f64 = 2.8;
+/// Tickets per intervention in the demo history.
+const TICKETS_PER_INTERVENTION: f64 = 0.77;
+/// Clients expected to use more than this many hours a year get SLA or time and materials only.
+const BIG_CLIENT_HOURS: f64 = 4.0 * 96.0;
+const PACKAGE_HOURS: [i64; 4] = [12, 24, 48, 96];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Segment {
+    Sla,
+    Package,
+    IncidentPack,
+    Licence,
+    TimeMaterials,
+}
+
+/// One yearly SLA row, as the ticket hook needs it.
+struct SlaRow {
+    starts: NaiveDate,
+    ends: NaiveDate,
+    extra_time: bool,
+}
+
+/// The package or pack being used up, with the demo's own estimate of what is left.
+struct Current {
+    ends: NaiveDate,
+    /// Minutes (packages) or tickets (packs) left, by the demo's estimate.
+    left: i64,
+}
+
+struct Plan {
+    segment: Segment,
+    /// Expected billed hours per year (drives the package size and the pack size).
+    hours_per_year: f64,
+    sla: Vec<SlaRow>,
+    package_mode: PackageMode,
+    current: Option<Current>,
+}
+
+/// What the history asks of the service models for one ticket.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TicketTerms {
+    pub extra_time: bool,
+    pub priority_requested: bool,
+    pub out_of_scope: bool,
+    pub service: Option<&'static str>,
+}
+
+/// Rows written, per contract kind (sla, hour_package, incident_pack, free_hours, time_materials).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Counts {
+    pub contracts: [u64; 5],
+}
+
+pub(crate) struct Services {
+    gen: Gen,
+    tz: Tz,
+    /// First and last local day of the history.
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+    clients_total: usize,
+    interventions_per_year: f64,
+    calendars: [CalendarId; 4],
+    plans: Vec<Plan>,
+    pub counts: Counts,
+}
+
+fn kind_index(k: ContractKind) -> usize {
+    match k {
+        ContractKind::Sla => 0,
+        ContractKind::HourPackage => 1,
+        ContractKind::IncidentPack => 2,
+        ContractKind::FreeHours => 3,
+        ContractKind::TimeMaterials => 4,
+    }
+}
+
+/// 09:00 local time of a day: when contracts are signed.
+fn morning(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    tz.from_local_datetime(&d.and_hms_opt(9, 0, 0).unwrap_or_default())
+        .earliest()
+        .map_or_else(
+            || Utc.from_utc_datetime(&d.and_hms_opt(8, 0, 0).unwrap_or_default()),
+            |t| t.with_timezone(&Utc),
+        )
+}
+
+impl Services {
+    pub fn new(
+        seed: u64,
+        tz: Tz,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        clients: u32,
+        interventions: u32,
+        years: u32,
+    ) -> Self {
+        let mut gen = Gen::with_stream(seed, 1);
+        let calendars = PRESETS.map(|_| CalendarId(gen.uuid_at(start)));
+        Services {
+            gen,
+            tz,
+            first_day: local_date(start, tz),
+            last_day: local_date(end, tz),
+            clients_total: clients as usize,
+            interventions_per_year: f64::from(interventions) / f64::from(years.max(1)),
+            calendars,
+            plans: Vec::with_capacity(clients as usize),
+            counts: Counts::default(),
+        }
+    }
+
+    /// Chooses the segment of the next client (in creation order): its class and patron day.
+    pub fn plan_client(&mut self, city: &str) -> (&'static str, Option<&'static str>) {
+        let i = self.plans.len() as f64;
+        let n = self.clients_total.max(1) as f64;
+        // The history picks client ⌊u²·n⌋: client i gets √((i+1)/n) − √(i/n) of the work.
+        let share = ((i + 1.0) / n).sqrt() - (i / n).sqrt();
+        let hours_per_year = self.interventions_per_year * share * HOURS_PER_INTERVENTION;
+        let u = self.gen.unit();
+        let segment = if hours_per_year > BIG_CLIENT_HOURS {
+            if u < 0.7 {
+                Segment::Sla
+            } else {
+                Segment::TimeMaterials
+            }
+        } else {
+            match u {
+                x if x < 0.30 => Segment::Sla,
+                x if x < 0.60 => Segment::Package,
+                x if x < 0.70 => Segment::IncidentPack,
+                x if x < 0.80 => Segment::Licence,
+                _ => Segment::TimeMaterials,
+            }
+        };
+        let class = match segment {
+            Segment::Sla => "agreement",
+            Segment::Licence => "licence",
+            Segment::IncidentPack => "pay_per_incident",
+            Segment::Package => {
+                if self.gen.chance(0.3) {
+                    "agreement"
+                } else {
+                    "none"
+                }
+            }
+            Segment::TimeMaterials => {
+                if self.gen.chance(0.1) {
+                    "no_licence"
+                } else {
+                    "none"
+                }
+            }
+        };
+        let package_mode = match self.gen.unit() {
+            x if x < 0.6 => PackageMode::Any,
+            x if x < 0.8 => PackageMode::OnSite,
+            _ => PackageMode::Remote,
+        };
+        self.plans.push(Plan {
+            segment,
+            hours_per_year,
+            sla: Vec::new(),
+            package_mode,
+            current: None,
+        });
+        (class, patron_day(city))
+    }
+
+    /// Calendars, customer classes and the contracts known before the history starts: SLA and
+    /// free-hours years, price lists, each package and pack client's first purchase.
+    pub fn write_setup(&mut self, store: &mut Store, clients: &[DemoClient]) -> Result<()> {
+        let at = morning(self.first_day, self.tz) - Duration::days(400);
+        store.write(|tx| {
+            for (preset, id) in PRESETS.iter().zip(self.calendars) {
+                let input = calendars::preset_input(*preset);
+                calendars::validate(&input)?;
+                let windows = serde_json::to_string(&input.windows)
+                    .map_err(|e| crate::error::Error::Inconsistent(e.to_string()))?;
+                tx.insert_stamped(
+                    Entity::Calendar,
+                    &id.to_string(),
+                    vec![
+                        ("name", field::text(input.name)),
+                        ("time_zone", field::opt_text(input.time_zone)),
+                        ("windows", field::text(windows)),
+                        ("open_on_holidays", field::flag(input.open_on_holidays)),
+                        ("exceptions", field::text("[]")),
+                        ("preset", field::text(preset.as_str())),
+                        ("archived", field::flag(false)),
+                    ],
+                    self.gen.stamp(at),
+                )?;
+            }
+            for class in classes::presets() {
+                let id = CustomerClassId(self.gen.uuid_at(at));
+                tx.insert_stamped(
+                    Entity::CustomerClass,
+                    &id.to_string(),
+                    vec![
+                        ("code", field::text(class.code)),
+                        ("name", field::text(class.name)),
+                        ("channels", classes::json_text(&class.channels)),
+                        ("services", classes::json_text(&class.services)),
+                        (
+                            "free_minutes_per_year",
+                            field::int(class.free_minutes_per_year),
+                        ),
+                        ("priority", field::int(class.priority)),
+                        ("archived", field::flag(false)),
+                    ],
+                    self.gen.stamp(at),
+                )?;
+            }
+            Ok(())
+        })?;
+        // Contracts in chunks, like the rest of the demo.
+        for chunk in clients.chunks(2_000) {
+            store.write(|tx| {
+                for c in chunk {
+                    self.first_contracts(tx, c)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    fn first_contracts(&mut self, tx: &mut WriteTx<'_>, client: &DemoClient) -> Result<()> {
+        let idx = client.index;
+        let segment = self.plans[idx].segment;
+        // Every client was already a client on the first day of the history.
+        let since = self.first_day - Duration::days(self.gen.range(1, 364));
+        match segment {
+            Segment::Sla => self.sla_years(tx, client.id, idx, since)?,
+            Segment::Licence => {
+                self.free_hours_years(tx, client.id, since)?;
+                self.price_lists(tx, client.id, since)?;
+            }
+            Segment::TimeMaterials => self.price_lists(tx, client.id, since)?,
+            Segment::Package => {
+                let starts = self.first_day - Duration::days(self.gen.range(0, 120));
+                let already_used = self.gen.unit() * 0.5;
+                self.buy_package(tx, client.id, idx, starts, already_used)?;
+            }
+            Segment::IncidentPack => {
+                let starts = self.first_day - Duration::days(self.gen.range(0, 120));
+                self.buy_pack(tx, client.id, idx, starts)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Yearly SLA rows from `since` until one covers the last day of the history.
+    fn sla_years(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+        idx: usize,
+        since: NaiveDate,
+    ) -> Result<()> {
+        let preset = match self.gen.unit() {
+            x if x < 0.70 => 0, // 5x8
+            x if x < 0.85 => 1, // 7x8
+            _ => 2,             // 24x7
+        };
+        let calendar = self.calendars[preset];
+        let label = ["5x8", "7x8", "H24"][preset];
+        let gold = self.gen.chance(0.35);
+        let target = |r: i64, i: i64| SlaTarget {
+            response_minutes: Some(r),
+            intervention_minutes: Some(i),
+        };
+        let targets = if gold {
+            SlaTargets {
+                blocking: target(15, 60),
+                degraded: target(60, 240),
+                request: target(240, 960),
+            }
+        } else {
+            SlaTargets {
+                blocking: target(30, 120),
+                degraded: target(120, 480),
+                request: target(480, 1440),
+            }
+        };
+        let extra_time = preset != 2 && self.gen.chance(0.35);
+        let pin = format!("{:04}", self.gen.range(0, 9_999));
+        let mut included_hours = self.gen.range(10, 40);
+        let mut overage = 4_500 + 250 * self.gen.range(0, 8);
+        let mut starts = since;
+        while starts <= self.last_day {
+            let ends = default_end(starts);
+            let input = ContractInput {
+                client_id: client,
+                kind: ContractKind::Sla,
+                name: Some(format!(
+                    "Assistenza {} {label} {}/{:02}",
+                    if gold { "Gold" } else { "Standard" },
+                    starts.year(),
+                    (starts.year() + 1) % 100
+                )),
+                starts_on: starts.to_string(),
+                ends_on: Some(ends.to_string()),
+                calendar_id: Some(calendar),
+                targets,
+                included_minutes: Some(included_hours * 60),
+                extra_time_allowed: extra_time,
+                extra_time_multiplier_pct: Some(if extra_time { 150 } else { 100 }),
+                rates: Rates {
+                    overage_rate_cents: Some(overage),
+                    ..Rates::default()
+                },
+                rounding_minutes: Some(15),
+                minimum_minutes: Some(0),
+                ..ContractInput::default()
+            };
+            let pin_hash = extra_time.then(|| self.pin_hash(&pin));
+            self.write_contract(tx, &input, pin_hash, starts - Duration::days(10))?;
+            self.plans[idx].sla.push(SlaRow {
+                starts,
+                ends,
+                extra_time,
+            });
+            // A renewal sometimes changes the terms a little.
+            if self.gen.chance(0.3) {
+                included_hours = (included_hours + self.gen.range(-5, 10)).clamp(10, 40);
+            }
+            if self.gen.chance(0.4) {
+                overage += 250;
+            }
+            starts = ends + Duration::days(1);
+        }
+        Ok(())
+    }
+
+    /// Yearly free hours of a licence holder (class `licence`).
+    fn free_hours_years(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+        since: NaiveDate,
+    ) -> Result<()> {
+        let hours = *self.gen.pick(&[5, 5, 5, 8, 10]);
+        let mut starts = since;
+        while starts <= self.last_day {
+            let ends = default_end(starts);
+            let input = ContractInput {
+                client_id: client,
+                kind: ContractKind::FreeHours,
+                name: Some(format!("Licenza: {hours} ore gratuite {}", starts.year())),
+                starts_on: starts.to_string(),
+                ends_on: Some(ends.to_string()),
+                included_minutes: Some(hours * 60),
+                customer_class: Some("licence".into()),
+                rounding_minutes: Some(15),
+                ..ContractInput::default()
+            };
+            self.write_contract(tx, &input, None, starts)?;
+            starts = ends + Duration::days(1);
+        }
+        Ok(())
+    }
+
+    /// Time-and-materials price lists, three years each, a little dearer every time.
+    fn price_lists(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+        since: NaiveDate,
+    ) -> Result<()> {
+        let mut on_site = 4_500 + 250 * self.gen.range(0, 6);
+        let mut remote = on_site - 1_000;
+        let callout = 2_500 + 500 * self.gen.range(0, 3);
+        let km = 35 + 5 * self.gen.range(0, 3);
+        let mut starts = since;
+        while starts <= self.last_day {
+            let ends = starts
+                .checked_add_months(chrono::Months::new(36))
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(starts);
+            let input = ContractInput {
+                client_id: client,
+                kind: ContractKind::TimeMaterials,
+                name: Some(format!("Listino a consuntivo {}", starts.year())),
+                starts_on: starts.to_string(),
+                ends_on: Some(ends.to_string()),
+                rates: Rates {
+                    on_site_rate_cents: Some(on_site),
+                    remote_rate_cents: Some(remote),
+                    callout_fee_cents: Some(callout),
+                    km_rate_cents: Some(km),
+                    ..Rates::default()
+                },
+                rounding_minutes: Some(15),
+                minimum_minutes: Some(30),
+                ..ContractInput::default()
+            };
+            self.write_contract(tx, &input, None, starts - Duration::days(5))?;
+            on_site += 250;
+            remote += 250;
+            starts = ends + Duration::days(1);
+        }
+        Ok(())
+    }
+
+    /// A new hour package from `starts`, sized to last a few months to a bit over a year at the
+    /// client's expected pace. `already_used` (0–1) is the share used before the history.
+    fn buy_package(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+        idx: usize,
+        starts: NaiveDate,
+        already_used: f64,
+    ) -> Result<()> {
+        let plan = &self.plans[idx];
+        let mode = plan.package_mode;
+        let share = match mode {
+            PackageMode::Any => 1.0,
+            PackageMode::OnSite => 0.5,
+            PackageMode::Remote => 0.5,
+        };
+        let wanted = plan.hours_per_year * share * (0.3 + self.gen.unit() * 0.9);
+        let hours = PACKAGE_HOURS
+            .iter()
+            .copied()
+            .find(|h| *h as f64 >= wanted)
+            .unwrap_or(96);
+        let ends = default_end(starts);
+        let input = ContractInput {
+            client_id: client,
+            kind: ContractKind::HourPackage,
+            name: Some(format!(
+                "Pacchetto {hours} ore{} {}",
+                match mode {
+                    PackageMode::OnSite => " on-site",
+                    PackageMode::Remote => " remoto",
+                    PackageMode::Any => "",
+                },
+                starts.format("%m/%Y")
+            )),
+            starts_on: starts.to_string(),
+            ends_on: Some(ends.to_string()),
+            included_minutes: Some(hours * 60),
+            package_mode: Some(mode),
+            rounding_minutes: Some(15),
+            minimum_minutes: Some(30),
+            ..ContractInput::default()
+        };
+        self.write_contract(tx, &input, None, starts)?;
+        self.plans[idx].current = Some(Current {
+            ends,
+            left: ((hours * 60) as f64 * (1.0 - already_used)) as i64,
+        });
+        Ok(())
+    }
+
+    /// A new incident pack (5 or 10 tickets, 12 months) from `starts`.
+    fn buy_pack(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        client: ClientId,
+        idx: usize,
+        starts: NaiveDate,
+    ) -> Result<()> {
+        let tickets_per_year =
+            self.plans[idx].hours_per_year / HOURS_PER_INTERVENTION * TICKETS_PER_INTERVENTION;
+        let tickets = if tickets_per_year > 6.0 || self.gen.chance(0.3) {
+            10
+        } else {
+            5
+        };
+        let ends = default_end(starts);
+        let input = ContractInput {
+            client_id: client,
+            kind: ContractKind::IncidentPack,
+            name: Some(format!(
+                "Pacchetto {tickets} ticket {}",
+                starts.format("%m/%Y")
+            )),
+            starts_on: starts.to_string(),
+            ends_on: Some(ends.to_string()),
+            incident_tickets: Some(tickets),
+            rounding_minutes: Some(15),
+            ..ContractInput::default()
+        };
+        self.write_contract(tx, &input, None, starts)?;
+        self.plans[idx].current = Some(Current {
+            ends,
+            left: tickets,
+        });
+        Ok(())
+    }
+
+    /// Called for every ticket before it is written: buys a package or pack when the client's
+    /// has expired (or the pack is used up), and decides the ticket's commercial terms.
+    pub fn before_ticket(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        client: &DemoClient,
+        opened: DateTime<Utc>,
+        severity: Severity,
+    ) -> Result<bool> {
+        let day = local_date(opened, self.tz);
+        let idx = client.index;
+        let plan = &self.plans[idx];
+        match plan.segment {
+            Segment::Package => {
+                if let Some(starts) = renewal(plan.current.as_ref(), day) {
+                    self.buy_package(tx, client.id, idx, starts, 0.0)?;
+                }
+            }
+            Segment::IncidentPack => {
+                let used_up = plan.current.as_ref().is_some_and(|c| c.left <= 0);
+                if let Some(starts) = renewal(plan.current.as_ref(), day) {
+                    self.buy_pack(tx, client.id, idx, starts)?;
+                } else if used_up {
+                    self.buy_pack(tx, client.id, idx, day)?;
+                }
+            }
+            _ => {}
+        }
+        // Extra time: a blocking problem out of hours under an SLA that allows it.
+        let plan = &self.plans[idx];
+        let extra_allowed = plan.segment == Segment::Sla
+            && plan
+                .sla
+                .iter()
+                .any(|r| r.extra_time && r.starts <= day && day <= r.ends);
+        Ok(extra_allowed && severity == Severity::Blocking && self.gen.chance(0.2))
+    }
+
+    /// The rest of a ticket's terms, once its flags are known; counts a closed case against the
+    /// client's incident pack.
+    pub fn ticket_terms(
+        &mut self,
+        client: &DemoClient,
+        severity: Severity,
+        urgent: bool,
+        is_bug: bool,
+        status: TicketStatus,
+        extra_time: bool,
+    ) -> TicketTerms {
+        let plan = &mut self.plans[client.index];
+        if plan.segment == Segment::IncidentPack && status == TicketStatus::Closed && !is_bug {
+            if let Some(c) = plan.current.as_mut() {
+                c.left -= 1;
+            }
+        }
+        let request = severity == Severity::Request;
+        TicketTerms {
+            extra_time,
+            priority_requested: request && !urgent && self.gen.chance(0.02),
+            out_of_scope: self.gen.chance(0.01),
+            service: match self.gen.unit() {
+                x if request && x < 0.04 => Some("upgrades"),
+                x if x < 0.02 => Some("on_site"),
+                _ => None,
+            },
+        }
+    }
+
+    /// Called for every intervention before it is written: a package client whose estimated
+    /// balance this work would exhaust buys the next package, starting that day.
+    pub fn before_work(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        client: &DemoClient,
+        at: DateTime<Utc>,
+        mode: InterventionMode,
+        seconds: i64,
+    ) -> Result<()> {
+        let idx = client.index;
+        let plan = &self.plans[idx];
+        if plan.segment != Segment::Package {
+            return Ok(());
+        }
+        let matches = match plan.package_mode {
+            PackageMode::Any => true,
+            PackageMode::OnSite => mode == InterventionMode::OnSite,
+            PackageMode::Remote => mode == InterventionMode::Remote,
+        };
+        let day = local_date(at, self.tz);
+        let minutes = ((seconds + 59) / 60 + 14) / 15 * 15;
+        let minutes = minutes.max(30);
+        let left = plan.current.as_ref().map_or(0, |c| c.left);
+        if let Some(starts) = renewal(plan.current.as_ref(), day) {
+            self.buy_package(tx, client.id, idx, starts, 0.0)?;
+        } else if matches && left < minutes {
+            self.buy_package(tx, client.id, idx, day, 0.0)?;
+            if let Some(c) = self.plans[idx].current.as_mut() {
+                c.left += left.max(0);
+            }
+        }
+        if matches {
+            if let Some(c) = self.plans[idx].current.as_mut() {
+                c.left -= minutes;
+            }
+        }
+        Ok(())
+    }
+
+    /// `salt$sha256(salt:pin)`, as `contracts::verify_pin` reads it, with a salt from the seed.
+    fn pin_hash(&mut self, pin: &str) -> String {
+        let mut bytes = [0u8; 16];
+        rand::Rng::fill(&mut self.gen.rng, &mut bytes);
+        let salt = hex::encode(bytes);
+        let mut h = Sha256::new();
+        h.update(salt.as_bytes());
+        h.update(b":");
+        h.update(pin.as_bytes());
+        format!("{salt}${}", hex::encode(h.finalize()))
+    }
+
+    /// Writes a contract, stamped at 09:00 on `signed` (never before the demo shop existed).
+    fn write_contract(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        input: &ContractInput,
+        pin_hash: Option<String>,
+        signed: NaiveDate,
+    ) -> Result<ContractId> {
+        let at = morning(signed, self.tz);
+        let id = ContractId(self.gen.uuid_at(at));
+        tx.insert_stamped(
+            Entity::Contract,
+            &id.to_string(),
+            contract_fields(input, pin_hash),
+            self.gen.stamp(at),
+        )?;
+        self.counts.contracts[kind_index(input.kind)] += 1;
+        Ok(id)
+    }
+}
+
+/// Tickets and work come roughly, not exactly, in date order (weekends, follow-ups days later):
+/// how far back a renewal reaches so that the slightly earlier ones are covered too.
+const RENEWAL_SLACK_DAYS: i64 = 14;
+
+/// When the package or pack in use has expired by `day`: the first day of its renewal (the day
+/// after it ended, or a little before `day` after a long pause).
+fn renewal(current: Option<&Current>, day: NaiveDate) -> Option<NaiveDate> {
+    match current {
+        Some(c) if c.ends >= day => None,
+        Some(c) => Some((c.ends + Duration::days(1)).max(day - Duration::days(RENEWAL_SLACK_DAYS))),
+        None => Some(day - Duration::days(RENEWAL_SLACK_DAYS)),
+    }
+}
+
+fn opt_int(v: Option<i64>) -> Value {
+    v.map_or(Value::Null, Value::from)
+}
+
+/// The contract's columns, as `contracts::create` writes them (the demo builds only valid input).
+fn contract_fields(input: &ContractInput, pin_hash: Option<String>) -> Fields {
+    let t = &input.targets;
+    let r = &input.rates;
+    let mut fields: Fields = vec![
+        ("client_id", field::text(input.client_id.to_string())),
+        ("kind", input.kind.into()),
+        ("name", field::opt_text(input.name.clone())),
+        ("starts_on", field::text(input.starts_on.clone())),
+        ("ends_on", field::opt_text(input.ends_on.clone())),
+        ("calendar_id", field::opt_id(input.calendar_id)),
+        (
+            "response_blocking_minutes",
+            opt_int(t.blocking.response_minutes),
+        ),
+        (
+            "response_degraded_minutes",
+            opt_int(t.degraded.response_minutes),
+        ),
+        (
+            "response_request_minutes",
+            opt_int(t.request.response_minutes),
+        ),
+        (
+            "intervention_blocking_minutes",
+            opt_int(t.blocking.intervention_minutes),
+        ),
+        (
+            "intervention_degraded_minutes",
+            opt_int(t.degraded.intervention_minutes),
+        ),
+        (
+            "intervention_request_minutes",
+            opt_int(t.request.intervention_minutes),
+        ),
+        ("included_minutes", opt_int(input.included_minutes)),
+        (
+            "package_mode",
+            input.package_mode.map_or(Value::Null, Into::into),
+        ),
+        ("incident_tickets", opt_int(input.incident_tickets)),
+        (
+            "customer_class",
+            field::opt_text(input.customer_class.clone()),
+        ),
+        ("channels", classes::json_text(&input.channels)),
+        ("services", classes::json_text(&input.services)),
+        ("extra_time_allowed", field::flag(input.extra_time_allowed)),
+        (
+            "extra_time_multiplier_pct",
+            field::int(input.extra_time_multiplier_pct.unwrap_or(100)),
+        ),
+        ("overage_rate_cents", opt_int(r.overage_rate_cents)),
+        ("rate_on_site_cents", opt_int(r.on_site_rate_cents)),
+        ("rate_remote_cents", opt_int(r.remote_rate_cents)),
+        ("rate_extra_cents", opt_int(r.extra_rate_cents)),
+        ("callout_fee_cents", opt_int(r.callout_fee_cents)),
+        ("km_rate_cents", opt_int(r.km_rate_cents)),
+        (
+            "rounding_minutes",
+            field::int(input.rounding_minutes.unwrap_or(1)),
+        ),
+        (
+            "minimum_minutes",
+            field::int(input.minimum_minutes.unwrap_or(0)),
+        ),
+        ("notes", field::opt_text(input.notes.clone())),
+        ("archived", field::flag(false)),
+    ];
+    if let Some(h) = pin_hash {
+        fields.push(("extra_time_pin_hash", field::text(h)));
+    }
+    fields
+}
+
+/// Moves a ticket opened in working hours to the evening of the same day (extra time).
+pub(crate) fn evening(t: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+    let local = t.with_timezone(&tz);
+    let shift = if local.hour() < 12 { 11 } else { 5 };
+    t + Duration::hours(shift)
+}
