@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of the real Rapportino binary through tauri-driver (WebDriver).
 
-Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db). Started by run.sh, which provides the driver
+Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services). Started by run.sh, which provides the driver
 (TAURI_DRIVER_URL), the binary (RAPPORTINO_BIN), a fresh RAPPORTINO_DB and ARTIFACTS_DIR.
 """
 
@@ -184,7 +184,175 @@ def scenario_demo(d: Driver) -> None:
     shot(d, "14-demo-client")
 
 
-SCENARIOS = {"main": scenario_main, "bad-db": scenario_bad_db, "demo": scenario_demo}
+def select(d: Driver, css: str, value: str) -> None:
+    """Sets a <select> the way a user does (Svelte's bind:value listens to `change`)."""
+    d.wait(css)
+    d.script(
+        "const s = document.querySelector(arguments[0]); s.value = arguments[1];"
+        "s.dispatchEvent(new Event('change', {bubbles: true}));",
+        css,
+        value,
+    )
+
+
+def scroll_to(d: Driver, css: str) -> None:
+    d.script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'}); window.scrollBy(0, -70);", css)
+    time.sleep(0.3)
+
+
+def onboard(d: Driver) -> None:
+    d.wait("[data-testid=onboarding]", timeout=60)
+    d.wait("#shop_name").type("Assistenza Informatica Rossi")
+    d.wait("#technician_name").type("Mario Rossi")
+    d.wait("#technician_code").type("MR")
+    d.wait("form button[type=submit]").click()
+    d.wait("#global-search", timeout=20)
+    d.wait("[data-testid=timer-bar]", text="Nessun timer")
+    d.wait("main .empty")
+
+
+def scenario_services(d: Driver) -> None:
+    onboard(d)
+
+    step("settings: a 5x8 coverage calendar from the preset")
+    d.wait("[data-testid=nav-settings]").click()
+    d.wait("[data-testid=preset-5x8]").click()
+    d.wait("[data-testid=calendar-form]")
+    assert d.wait("#calendar-name").attr("value") == "Standard 5x8"
+    assert len(d.find_all("[data-testid=weekday-1] .interval")) == 2
+    assert len(d.find_all("[data-testid=weekday-6] .interval")) == 0
+
+    step("an overlapping interval is refused beside the week (CALENDAR_OVERLAP)")
+    d.wait("[data-testid=add-interval-3]").click()
+    d.wait("[data-testid=win-3-2-start]").clear().type("12:00")
+    d.wait("[data-testid=win-3-2-end]").clear().type("15:00")
+    d.wait("[data-testid=calendar-save]").click()
+    err = d.wait("[data-testid=windows-error]")
+    assert "CALENDAR_OVERLAP" in err.text, err.text
+    d.wait("[data-testid=weekday-3].bad")
+    scroll_to(d, "#calendar-windows")
+    shot(d, "20-calendar-overlap")
+    d.wait("[data-testid=weekday-3] .interval:nth-of-type(3) button.remove").click()
+
+    step("Saint Ambrose closed every year; saved")
+    d.wait("[data-testid=add-exception]").click()
+    d.wait("[data-testid=exception-0-date]").type("07/12")
+    d.wait("[data-testid=exception-0-note]").type("Sant'Ambrogio")
+    d.wait("[data-testid=calendar-save]").click()
+    d.wait("main [role=status]", text="Salvato")
+    d.wait_gone("[data-testid=windows-error]")
+    d.script("window.scrollTo(0, 0)")
+    shot(d, "21-calendar-editor")
+
+    step("customer classes: presets and their matrix")
+    d.wait("main .crumbs a[href='#/settings/calendars']").click()
+    d.wait("[data-testid=calendar-list]", text="Standard 5x8")
+    d.wait("[data-testid=settings-tab-classes]").click()
+    d.wait("[data-testid=install-class-presets]").click()
+    d.wait("[data-testid=class-matrix]", text="pay_per_incident")
+    shot(d, "22-classes")
+    d.wait("[data-testid=settings-tab-billing]").click()
+    d.wait("[data-testid=billing-form]")
+    assert d.wait("#billing-on_site_rate_cents").attr("value") == "50,00"
+
+    step("a client with a patron saint's day")
+    d.wait("nav a[href='#/clients']").click()
+    d.wait("a[href='#/clients/new']").click()
+    d.wait("#client-name").type("Studio Bianchi Commercialisti")
+    d.wait("#client-city").type("Monza")
+    d.wait("#client-patron_day").type("24/06")
+    d.wait("[data-testid=client-form] button[type=submit]").click()
+    d.wait("[data-testid=client-title]", text="Studio Bianchi")
+    d.wait("main", text="24/06")
+
+    step("an SLA contract: the PIN is required with extra time (beside its field)")
+    d.wait("[data-testid=new-contract]").click()
+    d.wait("[data-testid=contract-form]")
+    d.wait("#contract-name").type("Assistenza SLA 2026")
+    d.wait("#target-blocking-response-minutes").type("30")
+    d.wait("#target-blocking-intervention-hours").type("2")
+    d.wait("#target-degraded-intervention-hours").type("8")
+    d.wait("#contract-included_minutes-hours").type("20")
+    d.wait("#contract-extra_time_allowed").click()
+    d.wait("#contract-overage_rate_cents").type("45,00")
+    d.wait("#contract-rounding_minutes").type("15")
+    d.wait("[data-testid=contract-save]").click()
+    err = d.wait("#contract-extra_time_pin-error")
+    assert "REQUIRED" in err.text, err.text
+    d.wait("#contract-extra_time_pin").type("4711")
+    shot(d, "23-contract-form")
+    d.wait("[data-testid=contract-save]").click()
+    d.wait("[data-testid=contract-list]", text="Assistenza SLA 2026")
+
+    step("a 24-hour remote package")
+    d.wait("[data-testid=new-contract]").click()
+    d.wait("[data-testid=kind-hour_package]").click()
+    select(d, "#contract-package_mode", "remote")
+    d.wait("[data-testid=contract-save]").click()
+    d.wait("[data-testid=contract-list]", text="Pacchetto 24 ore remoto")
+    d.wait("[data-testid=balances]", text="Pacchetto 24 ore remoto")
+
+    step("a blocking ticket: the SLA panel and the governing contract")
+    d.wait("a[href^='#/tickets/new?client=']").click()
+    d.wait("[data-testid=picked-client]", text="Studio Bianchi")
+    select(d, "#ticket-severity", "blocking")
+    select(d, "#ticket-service", "upgrades")
+    d.wait("#ticket-title").type("Il gestionale non si avvia")
+    d.wait("#ticket-out_of_scope").click()
+    d.wait("[data-testid=ticket-form] button[type=submit]").click()
+    d.wait("[data-testid=ticket-number]")
+    d.wait("[data-testid=entitlement-out_of_scope]", text="preventivo")
+    panel = d.wait("[data-testid=sla-panel]")
+    assert "Assistenza SLA 2026" in d.wait("[data-testid=sla-governing]").text, panel.text
+    d.wait("[data-testid=sla-clock-intervention]")
+    state = d.wait("[data-testid=sla-state-intervention]").text
+    assert state.casefold() in ("nei tempi", "a rischio"), state
+    assert d.wait("[data-testid=sla-state-response]").text.casefold() == "rispettato"
+    shot(d, "24-ticket-sla")
+
+    step("extra time: a wrong PIN is refused in its field, the right one runs the clocks in real time")
+    d.wait("[data-testid=extra-time-claim]").click()
+    d.wait("#extra-time-pin").type("1234")
+    d.wait("[data-testid=extra-time-form] button[type=submit]").click()
+    err = d.wait("[data-testid=extra-time-pin-error]")
+    assert "WRONG_PIN" in err.text and "PIN" in err.text, err.text
+    d.wait("#extra-time-pin").clear().type("4711")
+    d.wait("[data-testid=extra-time-form] button[type=submit]").click()
+    d.wait("[data-testid=sla-wall-clock]", text="tempo reale")
+    d.wait("[data-testid=extra-time-state]", text="PIN verificato")
+    left = d.wait("[data-testid=sla-left-intervention]").text
+    time.sleep(2.2)
+    assert d.wait("[data-testid=sla-left-intervention]").text != left, "a wall-clock countdown ticks"
+    shot(d, "25-ticket-extra-time")
+
+    step("the tickets by SLA urgency")
+    d.wait("nav a[href='#/tickets']").click()
+    d.wait("[data-testid=view-sla]").click()
+    d.wait("[data-testid=urgency-list]", text="Il gestionale non si avvia")
+    shot(d, "26-urgency")
+
+    step("an intervention: who pays, as a preview while it runs")
+    d.wait("[data-testid=urgency-list] a").click()
+    d.wait("main button.primary", text="remoto").click()
+    d.wait("[data-testid=timer-start]").click()
+    d.wait("[data-testid=timer-stop]")
+    d.wait("[data-testid=allocation]")
+    time.sleep(1.5)
+    d.wait("[data-testid=timer-stop]").click()
+    d.wait("[data-testid=timer-state]", text="Terminato")
+    d.wait("[data-testid=allocation-line]")
+    scroll_to(d, "[data-testid=allocation]")
+    shot(d, "27-allocation")
+
+    step("the client's balances")
+    d.script("window.scrollTo(0, 0)")
+    d.wait("main .crumbs a[href^='#/clients/']").click()
+    d.wait("[data-testid=balances]", text="Assistenza SLA 2026")
+    scroll_to(d, "[data-testid=contract-list]")
+    shot(d, "28-client-balances")
+
+
+SCENARIOS = {"main": scenario_main, "bad-db": scenario_bad_db, "demo": scenario_demo, "services": scenario_services}
 
 
 def main() -> int:
@@ -200,6 +368,10 @@ def main() -> int:
         scenario(d)
     except DRIVER_LOST_ERRORS as e:
         print(f"e2e scenario {name}: lost the WebDriver connection ({e!r})", flush=True)
+        try:  # the display, not the driver: shows what the app looked like when it dropped
+            shot(d, f"lost-driver-{name}")
+        except Exception:  # noqa: BLE001
+            pass
         return LOST_DRIVER
     except Exception:
         try:

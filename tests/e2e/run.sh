@@ -4,7 +4,7 @@
 # fresh temporary database, and stops everything it started. Screenshots: tests/e2e/artifacts/.
 # Works headless, as root, with CI=true and no stdin. Exit status: non-zero on any failure.
 #
-# Environment: SKIP_BUILD=1 reuses the built UI and binary; E2E_SCENARIOS="main bad-db demo" picks scenarios.
+# Environment: SKIP_BUILD=1 reuses the built UI and binary; E2E_SCENARIOS="main bad-db demo services" picks scenarios.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +14,7 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 BIN="$TARGET_DIR/debug/rapportino"
 NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/WebKitWebDriver)}"
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
 STARTED=() # process-group leaders we started
@@ -125,7 +125,7 @@ run_scenario() {
   rc=0
   if wait_port "$port" tauri-driver; then
     TAURI_DRIVER_URL="http://127.0.0.1:$port" RAPPORTINO_BIN="$BIN" ARTIFACTS_DIR="$ARTIFACTS" \
-      timeout 300 python3 "$HERE/e2e.py" "$scenario" </dev/null || rc=$?
+      timeout 300 python3 "${E2E_SCRIPT:-$HERE/e2e.py}" "$scenario" </dev/null || rc=$?
   else
     rc=1
   fi

@@ -4,6 +4,7 @@ through tauri-driver + WebKitWebDriver: sessions, elements, keys, script, screen
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import subprocess
 import time
@@ -55,6 +56,21 @@ class Driver:
         self.session = value["sessionId"]
 
     def _request(self, method: str, path: str, body: dict | None = None):
+        # tauri-driver forwards each request over a pooled keep-alive connection to WebKitWebDriver;
+        # when WebKitWebDriver has closed that connection meanwhile, tauri-driver drops ours without
+        # an answer (WebKitWebDriver and the app are fine, and the command never reached them).
+        # Sending the request again is then safe and is what a browser would do.
+        for attempt in range(3):
+            try:
+                return self._request_once(method, path, body)
+            except (http.client.RemoteDisconnected, ConnectionResetError) as e:
+                if attempt == 2:
+                    raise
+                print(f"    (WebDriver connection dropped on {method} {path.split('/')[-1]}: {e!r}; resending)", flush=True)
+                time.sleep(0.3)
+        raise AssertionError("unreachable")
+
+    def _request_once(self, method: str, path: str, body: dict | None = None):
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(self.url + path, data=data, method=method)
         req.add_header("Content-Type", "application/json; charset=utf-8")

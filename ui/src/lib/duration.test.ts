@@ -54,6 +54,10 @@ describe('formatCountdown', () => {
     expect(formatCountdown(3 * 3600 + 5 * 60 + 59)).toBe('3 h 05 min');
     expect(formatCountdown(2 * 86_400 + 3 * 3600 + 120)).toBe('2 g 03 h');
   });
+  it('shows seconds under a day when asked (a ticking countdown)', () => {
+    expect(formatCountdown(3 * 3600 + 5 * 60 + 9, true)).toBe('3 h 05 min 09 s');
+    expect(formatCountdown(2 * 86_400 + 5, true)).toBe('2 g 00 h');
+  });
   it('is the magnitude: the sign is for the sentence', () => {
     expect(formatCountdown(-125)).toBe('2 min 05 s');
   });

@@ -44,10 +44,10 @@ export function formatHoursDecimal(total: number): string {
 
 /**
  * A countdown's magnitude: `2 g 03 h`, `3 h 05 min`, `12 min 30 s`, `45 s` (days past 24 h,
- * seconds only under an hour, where they matter). The sign is the caller's ("mancano" /
- * "in ritardo di").
+ * seconds under an hour, or under a day `withSeconds`, for a countdown that ticks). The sign is the
+ * caller's ("mancano" / "in ritardo di").
  */
-export function formatCountdown(totalSeconds: number): string {
+export function formatCountdown(totalSeconds: number, withSeconds = false): string {
   const s = Math.abs(Math.trunc(totalSeconds));
   const days = Math.floor(s / 86_400);
   const hours = Math.floor((s % 86_400) / 3600);
@@ -55,7 +55,7 @@ export function formatCountdown(totalSeconds: number): string {
   const seconds = s % 60;
   const p = (n: number) => String(n).padStart(2, '0');
   if (days > 0) return `${days} g ${p(hours)} h`;
-  if (hours > 0) return `${hours} h ${p(minutes)} min`;
+  if (hours > 0) return withSeconds ? `${hours} h ${p(minutes)} min ${p(seconds)} s` : `${hours} h ${p(minutes)} min`;
   if (minutes > 0) return `${minutes} min ${p(seconds)} s`;
   return `${seconds} s`;
 }
