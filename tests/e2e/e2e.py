@@ -7,6 +7,7 @@ Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services). Started by 
 
 from __future__ import annotations
 
+import datetime
 import http.client
 import os
 import re
@@ -196,7 +197,8 @@ def select(d: Driver, css: str, value: str) -> None:
 
 
 def scroll_to(d: Driver, css: str) -> None:
-    d.script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'}); window.scrollBy(0, -70);", css)
+    # The sticky header (bar + timer bar) is about 120 px tall.
+    d.script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'}); window.scrollBy(0, -130);", css)
     time.sleep(0.3)
 
 
@@ -280,6 +282,8 @@ def scenario_services(d: Driver) -> None:
     err = d.wait("#contract-extra_time_pin-error")
     assert "REQUIRED" in err.text, err.text
     d.wait("#contract-extra_time_pin").type("4711")
+    d.script("window.scrollTo(0, 0)")
+    time.sleep(0.3)
     shot(d, "23-contract-form")
     d.wait("[data-testid=contract-save]").click()
     d.wait("[data-testid=contract-list]", text="Assistenza SLA 2026")
@@ -291,6 +295,28 @@ def scenario_services(d: Driver) -> None:
     d.wait("[data-testid=contract-save]").click()
     d.wait("[data-testid=contract-list]", text="Pacchetto 24 ore remoto")
     d.wait("[data-testid=balances]", text="Pacchetto 24 ore remoto")
+
+    step("a 12-hour package bought last year and expired: its hours are shown as lost")
+    fmt = "%d/%m/%Y"
+    today = datetime.date.today()
+    d.wait("[data-testid=new-contract]").click()
+    d.wait("[data-testid=kind-hour_package]").click()
+    select(d, "#contract-included_minutes", "12")
+    d.wait("#contract-starts_on").clear().type((today - datetime.timedelta(days=385)).strftime(fmt))
+    d.wait("#contract-ends_on").type((today - datetime.timedelta(days=20)).strftime(fmt))
+    d.wait("[data-testid=contract-save]").click()
+    d.wait("[data-testid=forfeited]", text="12 h")
+
+    step("an incident pack of 10 tickets; a contract that ends before it starts is refused (INVALID_PERIOD)")
+    d.wait("[data-testid=new-contract]").click()
+    d.wait("[data-testid=kind-incident_pack]").click()
+    d.wait("#contract-ends_on").type((today - datetime.timedelta(days=1)).strftime(fmt))
+    d.wait("[data-testid=contract-save]").click()
+    err = d.wait("#contract-ends_on-error")
+    assert "INVALID_PERIOD" in err.text, err.text
+    d.wait("#contract-ends_on").clear().type(" ")  # clearing alone fires no input event
+    d.wait("[data-testid=contract-save]").click()
+    d.wait("[data-testid=balances]", text="Pacchetto 10 ticket")
 
     step("a blocking ticket: the SLA panel and the governing contract")
     d.wait("a[href^='#/tickets/new?client=']").click()

@@ -1,6 +1,7 @@
-//! The Tauri commands: one file per area, each command a thin adapter that parses its arguments,
-//! calls ONE core function and maps the error to [`crate::error::CommandError`]. No business rules
-//! here: they live in `rapportino-core`.
+//! The Tauri commands: one file per area (setup, clients, tickets, interventions, search, and the
+//! service models: calendars, classes, contracts, ledger), each command a thin adapter that parses
+//! its arguments, calls ONE core function and maps the error to [`crate::error::CommandError`]. No
+//! business rules here: they live in `rapportino-core`.
 //!
 //! How to add a command: write it in its area's file, add it to [`COMMANDS`] and to [`handler`],
 //! add it to the list in `build.rs` (which generates its `allow-…` permission) and grant it in

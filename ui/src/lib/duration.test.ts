@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatCountdown, formatHoursDecimal, formatMinutes, joinMinutes, splitMinutes } from './duration';
+import { formatCountdown, formatMinutes, joinMinutes, splitMinutes } from './duration';
 
 describe('hours + minutes fields', () => {
   it('split minutes into the two fields', () => {
@@ -38,11 +38,6 @@ describe('formatMinutes', () => {
     expect(formatMinutes(120)).toBe('2 h');
     expect(formatMinutes(125)).toBe('2 h 05 min');
     expect(formatMinutes(-90)).toBe('−1 h 30 min');
-  });
-  it('decimal hours with a comma', () => {
-    expect(formatHoursDecimal(90)).toBe('1,5 h');
-    expect(formatHoursDecimal(1200)).toBe('20 h');
-    expect(formatHoursDecimal(0)).toBe('0 h');
   });
 });
 

@@ -36,12 +36,6 @@ export function formatMinutes(total: number): string {
   return `${sign}${h} h ${String(m).padStart(2, '0')} min`;
 }
 
-/** Minutes → hours with a decimal comma, for bars and balances: 90 → `1,5 h`, 1200 → `20 h`. */
-export function formatHoursDecimal(total: number): string {
-  const h = Math.round((total / 60) * 10) / 10;
-  return `${h.toLocaleString('it-IT', { maximumFractionDigits: 1 })} h`;
-}
-
 /**
  * A countdown's magnitude: `2 g 03 h`, `3 h 05 min`, `12 min 30 s`, `45 s` (days past 24 h,
  * seconds under an hour, or under a day `withSeconds`, for a countdown that ticks). The sign is the

@@ -189,6 +189,7 @@ export const enServices: Record<keyof typeof itServices, string> = {
   'field.patron_day': 'Patron saint’s day (dd/mm)',
   'field.patron_dayHint': 'Closed in calendars that do not cover holidays (07/12 in Milan).',
   'field.customer_class': 'Customer class',
+  'clients.patronDay': 'Patron saint’s day',
   'class.none': 'No class',
 
   'sla.title': 'SLA',
@@ -235,7 +236,7 @@ export const enServices: Record<keyof typeof itServices, string> = {
   'terms.contractShort': 'Contract',
   'terms.auto': 'Automatic',
   'terms.serviceShort': 'Service',
-  'terms.flags': 'Flags',
+  'terms.flags': 'Exceptions',
   'terms.title': 'Terms',
   'terms.edit': 'Edit terms',
   'terms.contract': 'Governing contract',

@@ -188,6 +188,7 @@ export const itServices = {
   'field.patron_day': 'Santo patrono (gg/mm)',
   'field.patron_dayHint': 'Chiuso nei calendari che non coprono i festivi (07/12 a Milano).',
   'field.customer_class': 'Classe di clientela',
+  'clients.patronDay': 'Santo patrono',
   'class.none': 'Nessuna classe',
 
   'sla.title': 'SLA',
@@ -234,7 +235,7 @@ export const itServices = {
   'terms.contractShort': 'Contratto',
   'terms.auto': 'Automatico',
   'terms.serviceShort': 'Servizio',
-  'terms.flags': 'Segnalazioni',
+  'terms.flags': 'Eccezioni',
   'terms.title': 'Condizioni',
   'terms.edit': 'Modifica condizioni',
   'terms.contract': 'Contratto che governa il ticket',
