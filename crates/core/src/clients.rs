@@ -60,7 +60,7 @@ pub struct ClientInput {
     pub phone: Option<String>,
     #[ts(optional)]
     pub notes: Option<String>,
-    /// Customer class code (`none`, `licence`, `service_agreement`, `pay_per_incident`, or a
+    /// Customer class code (`none`, `no_licence`, `licence`, `agreement`, `pay_per_incident`, or a
     /// shop-defined one). Defaults to `none`.
     #[ts(optional)]
     pub customer_class: Option<String>,
@@ -127,11 +127,15 @@ pub(crate) fn validated_fields(input: &ClientInput) -> Result<Fields> {
         None => "none".to_owned(),
         Some(c) => {
             let c = c.to_lowercase();
-            if c.len() > 40 || !c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_') {
+            if c.len() > 40
+                || !c
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+            {
                 return Err(Error::invalid(
                     Code::InvalidFormat,
                     "customer_class",
-                    format!("{c:?} is not a class code (lower-case letters and _)"),
+                    format!("{c:?} is not a class code (lower-case letters, digits and _)"),
                 ));
             }
             c
@@ -206,17 +210,41 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A class other than `none` must exist (a typo would silently entitle the client to nothing).
+fn ensure_class(conn: &rusqlite::Connection, fields: &Fields) -> Result<()> {
+    let class = fields
+        .iter()
+        .find(|(k, _)| *k == "customer_class")
+        .and_then(|(_, v)| v.as_str())
+        .unwrap_or("none");
+    if class == "none" || crate::classes::find_in(conn, class)?.is_some() {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            Code::NotFound,
+            "customer_class",
+            format!("no customer class {class:?} (see the classes in the settings)"),
+        ))
+    }
+}
+
 pub fn create(store: &mut Store, input: &ClientInput) -> Result<Client> {
     let fields = validated_fields(input)?;
     let id = ClientId::new();
-    store.write(|tx| tx.insert(Entity::Client, &id.to_string(), fields))?;
+    store.write(|tx| {
+        ensure_class(tx.conn(), &fields)?;
+        tx.insert(Entity::Client, &id.to_string(), fields)
+    })?;
     get(store, id)
 }
 
 /// Replaces the client's editable fields; only the fields that change are recorded.
 pub fn update(store: &mut Store, id: ClientId, input: &ClientInput) -> Result<Client> {
     let fields = validated_fields(input)?;
-    store.write(|tx| tx.update(Entity::Client, &id.to_string(), fields))?;
+    store.write(|tx| {
+        ensure_class(tx.conn(), &fields)?;
+        tx.update(Entity::Client, &id.to_string(), fields)
+    })?;
     get(store, id)
 }
 

@@ -5,7 +5,7 @@
  */
 export type ClientInput = { name: string, vat_number?: string, fiscal_code?: string, street?: string, postcode?: string, city?: string, province?: string, email?: string, pec?: string, phone?: string, notes?: string, 
 /**
- * Customer class code (`none`, `licence`, `service_agreement`, `pay_per_incident`, or a
+ * Customer class code (`none`, `no_licence`, `licence`, `agreement`, `pay_per_incident`, or a
  * shop-defined one). Defaults to `none`.
  */
 customer_class?: string, 

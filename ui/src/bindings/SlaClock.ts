@@ -8,7 +8,7 @@ export type SlaClock = { kind: ClockKind, target_minutes: number,
  */
 counting_from: string, 
 /**
- * When the target is (or was) reached; None while paused before reaching it.
+ * When the target is (or was, or would have been) reached; None while paused before it.
  */
 due_at: string | null, stopped_at: string | null, 
 /**
@@ -22,4 +22,8 @@ left_minutes: number, state: SlaState,
 /**
  * Counting now (not stopped, not paused).
  */
-running: boolean, paused: boolean, };
+running: boolean, paused: boolean, 
+/**
+ * Running and the calendar is open now: the minutes left go down in real time.
+ */
+counting_now: boolean, };

@@ -18,6 +18,7 @@ function clock(over: Partial<SlaClock> = {}): SlaClock {
     state: 'on_time',
     running: true,
     paused: false,
+    counting_now: true,
     ...over,
   };
 }

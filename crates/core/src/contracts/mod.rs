@@ -674,7 +674,7 @@ pub(crate) fn check_extra_time(
         }
         _ => Err(Error::invalid(
             Code::ExtraTimeNotAllowed,
-            "extra_time",
+            "extra_time_pin",
             "the contract does not allow extra time",
         )),
     }

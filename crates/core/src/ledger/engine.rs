@@ -256,8 +256,12 @@ fn allocate(
     }
     let rates = Rates::of(governing, contracts, input.client_class, w, &input.defaults);
     let mut remaining = billed;
-    if w.extra_time && w.outside_seconds > 0 {
-        let extra = ((w.outside_seconds + 30) / 60).min(billed);
+    if w.extra_time && w.outside_seconds > 0 && w.billable_seconds > 0 {
+        // The billed minutes (after rounding and minimum) split in the proportion of the work done
+        // outside the window: 20 minutes all outside, billed 30, are 30 minutes of extra time.
+        let outside = w.outside_seconds.min(w.billable_seconds);
+        let extra =
+            ((billed * outside * 2 + w.billable_seconds) / (2 * w.billable_seconds)).min(billed);
         if extra > 0 {
             a.extra_time_minutes = extra;
             a.lines.push(line(

@@ -41,7 +41,7 @@ pub struct SlaClock {
     pub target_minutes: i64,
     /// When the clock began to count: the start event, or the next opening of the calendar.
     pub counting_from: String,
-    /// When the target is (or was) reached; None while paused before reaching it.
+    /// When the target is (or was, or would have been) reached; None while paused before it.
     pub due_at: Option<String>,
     pub stopped_at: Option<String>,
     /// Business minutes used so far (pauses excluded).
@@ -52,6 +52,8 @@ pub struct SlaClock {
     /// Counting now (not stopped, not paused).
     pub running: bool,
     pub paused: bool,
+    /// Running and the calendar is open now: the minutes left go down in real time.
+    pub counting_now: bool,
 }
 
 /// The facts of one clock.
@@ -109,8 +111,8 @@ pub fn compute(f: &ClockFacts<'_>, cal: &BusinessCalendar) -> SlaClock {
         remaining -= avail;
     }
     let running = f.stop.is_none() && !paused_now;
-    if due.is_none() && running {
-        // Still counting: the target falls after now.
+    if due.is_none() && !paused_now {
+        // Still counting, or stopped before the target: when it falls (or would have fallen).
         let from = segments.last().map_or(end, |s| s.1);
         due = Some(cal.add_seconds(from, remaining));
     }
@@ -134,5 +136,6 @@ pub fn compute(f: &ClockFacts<'_>, cal: &BusinessCalendar) -> SlaClock {
         state,
         running,
         paused: paused_now,
+        counting_now: running && cal.is_open(f.now),
     }
 }

@@ -1,5 +1,7 @@
 #![allow(dead_code, clippy::unwrap_used)] // test helpers: a failure is the test failing
 
+pub mod services;
+
 use chrono::{TimeZone, Utc};
 use rapportino_core::clients::{self, Client, ClientInput};
 use rapportino_core::ids::TicketId;

@@ -130,7 +130,7 @@ export const itServices = {
   'contract.calendarNone': 'Nessun calendario: creane uno in Impostazioni.',
   'contract.targets': 'Tempi di servizio per gravità',
   'contract.targetsHint': 'Ore e minuti lavorativi del calendario. Vuoto: nessun impegno.',
-  'contract.response': 'Presa in carico',
+  'contract.response': 'Risposta',
   'contract.intervention': 'Intervento',
   'contract.hours': 'ore',
   'contract.minutes': 'min',
@@ -192,7 +192,7 @@ export const itServices = {
   'class.none': 'Nessuna classe',
 
   'sla.title': 'SLA',
-  'sla.response': 'Presa in carico',
+  'sla.response': 'Risposta',
   'sla.intervention': 'Intervento',
   'sla.state.on_time': 'Nei tempi',
   'sla.state.at_risk': 'A rischio',
