@@ -329,6 +329,10 @@ struct ReplayWindow {
     clients_over_a_year: usize,
     /// ...and those, by the kind of the contract whose period reaches furthest back.
     furthest_back_kind: std::collections::BTreeMap<String, usize>,
+    /// Interventions read by the month's replays, over every client (the work the statements do),
+    /// and how many of them fall in the month itself.
+    replayed_interventions: i64,
+    month_interventions: i64,
 }
 
 #[derive(Serialize)]
@@ -536,10 +540,20 @@ fn service_models(store: &mut Store, out: Out, a: ServiceModelsArgs) -> Result<(
     };
     let mut before = Vec::new();
     let mut furthest_back_kind = std::collections::BTreeMap::new();
+    let (mut replayed_interventions, mut month_interventions) = (0, 0);
+    let month_end = (month_last + Duration::days(1)).to_string();
     for id in all_ids {
         let (start, kind) = replay_start(&contracts::for_client(store, id)?, month_first);
         let days = (month_first - start).num_days();
         before.push(days as f64);
+        let mut n = |from: NaiveDate| -> Result<i64> {
+            Ok(count_work
+                .query_row([id.to_string(), from.to_string(), month_end.clone()], |r| {
+                    r.get(0)
+                })?)
+        };
+        replayed_interventions += n(start)?;
+        month_interventions += n(month_first)?;
         if days > 366 {
             *furthest_back_kind
                 .entry(kind.map_or("none", ContractKind::as_str).to_owned())
@@ -550,6 +564,8 @@ fn service_models(store: &mut Store, out: Out, a: ServiceModelsArgs) -> Result<(
         clients_over_a_year: before.iter().filter(|d| **d > 366.0).count(),
         days_before_month: distribution(before),
         furthest_back_kind,
+        replayed_interventions,
+        month_interventions,
     };
 
     let report = ServiceModelsReport {
@@ -573,7 +589,8 @@ fn service_models(store: &mut Store, out: Out, a: ServiceModelsArgs) -> Result<(
              \x20 replay             giorni p50 {:.0} p95 {:.0} max {:.0}; interventi p50 {:.0} p95 {:.0} max {:.0}\n\
              rendiconti, tutti    {:>5} clienti  {:8.2} s  {:7.2} ms/cliente  ({} interventi)\n\
              rendiconti, {:>5}    {:>5} clienti  {:8.2} s  {:7.2} ms/cliente  ({} interventi)\n\
-             replay del mese: giorni prima del mese p50 {:.0} p95 {:.0} max {:.0}; oltre un anno: {} clienti {:?}",
+             replay del mese: giorni prima del mese p50 {:.0} p95 {:.0} max {:.0}; oltre un anno: {} clienti {:?}\n\
+             \x20 interventi riletti {} per {} del mese",
             r.interventions, r.clients, r.contracts, r.history_from, r.history_to, r.month,
             r.sla.open_tickets, r.sla.with_clocks, r.sla.now, r.sla.median_ms, r.sla.per_ticket_us,
             r.balances.p50_ms, r.balances.p95_ms, r.balances.clients, r.balances.as_of,
@@ -583,6 +600,7 @@ fn service_models(store: &mut Store, out: Out, a: ServiceModelsArgs) -> Result<(
             a.statement_clients, r.statements_some.clients, r.statements_some.median_s, r.statements_some.per_client_ms, r.statements_some.interventions,
             r.replay_window.days_before_month.p50, r.replay_window.days_before_month.p95, r.replay_window.days_before_month.max,
             r.replay_window.clients_over_a_year, r.replay_window.furthest_back_kind,
+            r.replay_window.replayed_interventions, r.replay_window.month_interventions,
         )
     });
     Ok(())

@@ -108,12 +108,6 @@ pub(crate) struct TicketTerms {
     pub service: Option<&'static str>,
 }
 
-/// Rows written, per contract kind (sla, hour_package, incident_pack, free_hours, time_materials).
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Counts {
-    pub contracts: [u64; 5],
-}
-
 pub(crate) struct Services {
     gen: Gen,
     tz: Tz,
@@ -124,17 +118,6 @@ pub(crate) struct Services {
     interventions_per_year: f64,
     calendars: [CalendarId; 4],
     plans: Vec<Plan>,
-    pub counts: Counts,
-}
-
-fn kind_index(k: ContractKind) -> usize {
-    match k {
-        ContractKind::Sla => 0,
-        ContractKind::HourPackage => 1,
-        ContractKind::IncidentPack => 2,
-        ContractKind::FreeHours => 3,
-        ContractKind::TimeMaterials => 4,
-    }
 }
 
 /// 09:00 local time of a day: when contracts are signed.
@@ -168,7 +151,6 @@ impl Services {
             interventions_per_year: f64::from(interventions) / f64::from(years.max(1)),
             calendars,
             plans: Vec::with_capacity(clients as usize),
-            counts: Counts::default(),
         }
     }
 
@@ -528,11 +510,9 @@ impl Services {
     ) -> Result<()> {
         let tickets_per_year =
             self.plans[idx].hours_per_year / HOURS_PER_INTERVENTION * TICKETS_PER_INTERVENTION;
-        let tickets = if tickets_per_year > 6.0 || self.gen.chance(0.3) {
-            10
-        } else {
-            5
-        };
+        // Busier clients tend to buy the larger pack.
+        let tens = if tickets_per_year > 10.0 { 0.7 } else { 0.3 };
+        let tickets = if self.gen.chance(tens) { 10 } else { 5 };
         let ends = default_end(starts);
         let input = ContractInput {
             client_id: client,
@@ -691,7 +671,6 @@ impl Services {
             contract_fields(input, pin_hash),
             self.gen.stamp(at),
         )?;
-        self.counts.contracts[kind_index(input.kind)] += 1;
         Ok(id)
     }
 }
