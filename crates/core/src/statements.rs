@@ -96,16 +96,33 @@ pub fn monthly_all(
     limit: Option<usize>,
 ) -> Result<Vec<StatementData>> {
     month_bounds(year, month)?;
-    let ctx = Context::for_all(store.conn())?;
     let mut stmt = store
         .conn()
         .prepare_cached("SELECT id, name FROM clients WHERE archived = 0 ORDER BY name, id")?;
     let clients: Vec<(ClientId, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let clients: Vec<_> = clients
+        .into_iter()
+        .take(limit.unwrap_or(usize::MAX))
+        .collect();
+    // A few clients: their own contracts by index; many: every contract in one pass.
+    let shared = if clients.len() > 1000 {
+        Some(Context::for_all(store.conn())?)
+    } else {
+        None
+    };
     let mut out = Vec::new();
-    for (id, name) in clients.into_iter().take(limit.unwrap_or(usize::MAX)) {
-        out.push(build(store, &ctx, id, name, year, month)?);
+    for (id, name) in clients {
+        let own;
+        let ctx = match &shared {
+            Some(c) => c,
+            None => {
+                own = Context::for_client(store.conn(), id)?;
+                &own
+            }
+        };
+        out.push(build(store, ctx, id, name, year, month)?);
     }
     Ok(out)
 }

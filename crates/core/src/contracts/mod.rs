@@ -637,12 +637,17 @@ pub(crate) fn for_client_in(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every contract valid on a date, for every client (batch SLA and statements).
-pub(crate) fn all_in(conn: &rusqlite::Connection) -> Result<Vec<Contract>> {
+/// Every contract not archived (ending on or after `since`, when given), for every client.
+pub(crate) fn all_in(
+    conn: &rusqlite::Connection,
+    since: Option<NaiveDate>,
+) -> Result<Vec<Contract>> {
+    let since = since.map_or_else(String::new, |d| d.to_string());
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM contracts WHERE archived = 0 ORDER BY client_id, starts_on DESC, id DESC"
+        "SELECT {COLUMNS} FROM contracts WHERE archived = 0 AND ends_on >= ?1
+         ORDER BY client_id, starts_on DESC, id DESC"
     ))?;
-    let rows = stmt.query_map([], from_row)?;
+    let rows = stmt.query_map([since], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 
 use super::TicketSla;
@@ -44,11 +44,11 @@ pub(crate) fn parse_month_day(s: &str) -> Option<MonthDay> {
 }
 
 impl Context {
-    fn load(conn: &Connection, client: Option<ClientId>) -> Result<Self> {
+    fn load(conn: &Connection, client: Option<ClientId>, since: Option<NaiveDate>) -> Result<Self> {
         let mut contracts: HashMap<ClientId, Vec<Contract>> = HashMap::new();
         let list = match client {
             Some(c) => contracts::for_client_in(conn, c)?,
-            None => contracts::all_in(conn)?,
+            None => contracts::all_in(conn, since)?,
         };
         for c in list {
             contracts.entry(c.client_id).or_default().push(c);
@@ -116,12 +116,18 @@ impl Context {
 
     /// Everything one client's tickets and interventions need.
     pub fn for_client(conn: &Connection, client: ClientId) -> Result<Self> {
-        Self::load(conn, Some(client))
+        Self::load(conn, Some(client), None)
     }
 
     /// Everything, for batches over all clients.
     pub fn for_all(conn: &Connection) -> Result<Self> {
-        Self::load(conn, None)
+        Self::load(conn, None, None)
+    }
+
+    /// For batches that only look at days from `since` on (SLA clocks of tickets reported since):
+    /// contracts that ended before are not read, so the cost does not grow with the years.
+    pub fn for_all_since(conn: &Connection, since: NaiveDate) -> Result<Self> {
+        Self::load(conn, None, Some(since))
     }
 
     pub fn contracts_of(&self, client: ClientId) -> &[Contract] {

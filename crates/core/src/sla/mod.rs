@@ -170,7 +170,13 @@ pub fn urgency_list(
 pub fn open_tickets_with_sla(store: &Store, filter: &TicketFilter) -> Result<Vec<UrgentTicket>> {
     let conn = store.conn();
     let rows = context::open_tickets(conn, filter)?;
-    let ctx = Context::for_all(conn)?;
+    // Only contracts valid when the oldest open ticket was reported can govern any of them.
+    let oldest = rows
+        .iter()
+        .map(|(t, _)| reported_on(t, store.tz()))
+        .min()
+        .unwrap_or_else(|| crate::time::local_date(store.now(), store.tz()));
+    let ctx = Context::for_all_since(conn, oldest)?;
     let ids: Vec<TicketId> = rows.iter().map(|(t, _)| t.id).collect();
     let pauses = context::pauses_of(conn, &ids)?;
     let now = store.now();
