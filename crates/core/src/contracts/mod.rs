@@ -339,7 +339,7 @@ fn positive(field: &'static str, v: Option<i64>) -> Result<i64> {
 
 /// Validates the form into the columns to write (client and calendar existence are checked by
 /// the caller inside the transaction).
-fn validated_fields(input: &ContractInput) -> Result<Fields> {
+pub(crate) fn validated_fields(input: &ContractInput) -> Result<Fields> {
     let kind = input.kind;
     let name = match input
         .name

@@ -20,7 +20,6 @@
 //! tickets, moved out of hours, shift the times drawn after them.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::people::DemoClient;
@@ -33,7 +32,7 @@ use crate::contracts::{
 use crate::error::Result;
 use crate::ids::{CalendarId, ClientId, ContractId, CustomerClassId};
 use crate::interventions::InterventionMode;
-use crate::store::{field, Entity, Fields, Store, WriteTx};
+use crate::store::{field, Entity, Store, WriteTx};
 use crate::tickets::{Severity, TicketStatus};
 use crate::time::{local_date, Tz};
 
@@ -665,10 +664,15 @@ impl Services {
     ) -> Result<ContractId> {
         let at = morning(signed, self.tz);
         let id = ContractId(self.gen.uuid_at(at));
+        // The same columns as `contracts::create`; the PIN hash is the demo's deterministic one.
+        let mut fields = crate::contracts::validated_fields(input)?;
+        if let Some(h) = pin_hash {
+            fields.push(("extra_time_pin_hash", field::text(h)));
+        }
         tx.insert_stamped(
             Entity::Contract,
             &id.to_string(),
-            contract_fields(input, pin_hash),
+            fields,
             self.gen.stamp(at),
         )?;
         Ok(id)
@@ -687,85 +691,6 @@ fn renewal(current: Option<&Current>, day: NaiveDate) -> Option<NaiveDate> {
         Some(c) => Some((c.ends + Duration::days(1)).max(day - Duration::days(RENEWAL_SLACK_DAYS))),
         None => Some(day - Duration::days(RENEWAL_SLACK_DAYS)),
     }
-}
-
-fn opt_int(v: Option<i64>) -> Value {
-    v.map_or(Value::Null, Value::from)
-}
-
-/// The contract's columns, as `contracts::create` writes them (the demo builds only valid input).
-fn contract_fields(input: &ContractInput, pin_hash: Option<String>) -> Fields {
-    let t = &input.targets;
-    let r = &input.rates;
-    let mut fields: Fields = vec![
-        ("client_id", field::text(input.client_id.to_string())),
-        ("kind", input.kind.into()),
-        ("name", field::opt_text(input.name.clone())),
-        ("starts_on", field::text(input.starts_on.clone())),
-        ("ends_on", field::opt_text(input.ends_on.clone())),
-        ("calendar_id", field::opt_id(input.calendar_id)),
-        (
-            "response_blocking_minutes",
-            opt_int(t.blocking.response_minutes),
-        ),
-        (
-            "response_degraded_minutes",
-            opt_int(t.degraded.response_minutes),
-        ),
-        (
-            "response_request_minutes",
-            opt_int(t.request.response_minutes),
-        ),
-        (
-            "intervention_blocking_minutes",
-            opt_int(t.blocking.intervention_minutes),
-        ),
-        (
-            "intervention_degraded_minutes",
-            opt_int(t.degraded.intervention_minutes),
-        ),
-        (
-            "intervention_request_minutes",
-            opt_int(t.request.intervention_minutes),
-        ),
-        ("included_minutes", opt_int(input.included_minutes)),
-        (
-            "package_mode",
-            input.package_mode.map_or(Value::Null, Into::into),
-        ),
-        ("incident_tickets", opt_int(input.incident_tickets)),
-        (
-            "customer_class",
-            field::opt_text(input.customer_class.clone()),
-        ),
-        ("channels", classes::json_text(&input.channels)),
-        ("services", classes::json_text(&input.services)),
-        ("extra_time_allowed", field::flag(input.extra_time_allowed)),
-        (
-            "extra_time_multiplier_pct",
-            field::int(input.extra_time_multiplier_pct.unwrap_or(100)),
-        ),
-        ("overage_rate_cents", opt_int(r.overage_rate_cents)),
-        ("rate_on_site_cents", opt_int(r.on_site_rate_cents)),
-        ("rate_remote_cents", opt_int(r.remote_rate_cents)),
-        ("rate_extra_cents", opt_int(r.extra_rate_cents)),
-        ("callout_fee_cents", opt_int(r.callout_fee_cents)),
-        ("km_rate_cents", opt_int(r.km_rate_cents)),
-        (
-            "rounding_minutes",
-            field::int(input.rounding_minutes.unwrap_or(1)),
-        ),
-        (
-            "minimum_minutes",
-            field::int(input.minimum_minutes.unwrap_or(0)),
-        ),
-        ("notes", field::opt_text(input.notes.clone())),
-        ("archived", field::flag(false)),
-    ];
-    if let Some(h) = pin_hash {
-        fields.push(("extra_time_pin_hash", field::text(h)));
-    }
-    fields
 }
 
 /// Moves a ticket opened in working hours to the evening of the same day (extra time).
