@@ -27,19 +27,19 @@ pub(crate) struct Span {
     pub open_tickets: u32,
 }
 
-struct Ctx<'a> {
-    svc: &'a mut Services,
-    techs: &'a [DemoTechnician],
-    clients: &'a [DemoClient],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    total: u64,
-    made: u64,
-    tickets: u64,
+pub(super) struct Ctx<'a> {
+    pub(super) svc: &'a mut Services,
+    pub(super) techs: &'a [DemoTechnician],
+    pub(super) clients: &'a [DemoClient],
+    pub(super) start: DateTime<Utc>,
+    pub(super) end: DateTime<Utc>,
+    pub(super) total: u64,
+    pub(super) made: u64,
+    pub(super) tickets: u64,
     /// Tickets of the history left open (new, taken, in progress, waiting for the client).
-    open: u64,
+    pub(super) open: u64,
     /// Next sequence per (device code, year), as each technician's laptop would have issued them.
-    sequences: HashMap<(&'static str, i32), i64>,
+    pub(super) sequences: HashMap<(&'static str, i32), i64>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -84,7 +84,7 @@ pub(crate) fn write_history(
         let chunk = left.min(TICKETS_PER_TRANSACTION);
         store.write(|tx| {
             for _ in 0..chunk {
-                write_open_ticket(tx, gen, &mut ctx)?;
+                super::open_tickets::write_open_ticket(tx, gen, &mut ctx)?;
             }
             Ok(())
         })?;
@@ -106,7 +106,7 @@ pub(crate) fn write_history(
 }
 
 /// Moves an instant into working hours (Mon–Fri 08:30–18:00 Rome time, roughly).
-fn business_hours(t: DateTime<Utc>, gen: &mut Gen) -> DateTime<Utc> {
+pub(super) fn business_hours(t: DateTime<Utc>, gen: &mut Gen) -> DateTime<Utc> {
     let local = t.with_timezone(&crate::time::DEFAULT_TZ);
     let mut t = t;
     match local.weekday() {
@@ -444,12 +444,12 @@ fn write_ticket(
 }
 
 /// Big clients call more often: client ⌊u²·n⌋.
-fn pick_client<'c>(gen: &mut Gen, clients: &'c [DemoClient]) -> &'c DemoClient {
+pub(super) fn pick_client<'c>(gen: &mut Gen, clients: &'c [DemoClient]) -> &'c DemoClient {
     let u = gen.unit();
     &clients[((u * u) * clients.len() as f64) as usize % clients.len()]
 }
 
-fn pick_severity(gen: &mut Gen) -> Severity {
+pub(super) fn pick_severity(gen: &mut Gen) -> Severity {
     match gen.unit() {
         x if x < 0.10 => Severity::Blocking,
         x if x < 0.45 => Severity::Degraded,
@@ -457,7 +457,7 @@ fn pick_severity(gen: &mut Gen) -> Severity {
     }
 }
 
-fn pick_origin(gen: &mut Gen) -> &'static str {
+pub(super) fn pick_origin(gen: &mut Gen) -> &'static str {
     match gen.unit() {
         x if x < 0.35 => "phone",
         x if x < 0.65 => "email",
@@ -469,7 +469,7 @@ fn pick_origin(gen: &mut Gen) -> &'static str {
     }
 }
 
-fn title_and_description(gen: &mut Gen, severity: Severity) -> (&'static str, String) {
+pub(super) fn title_and_description(gen: &mut Gen, severity: Severity) -> (&'static str, String) {
     let title = *gen.pick(match severity {
         Severity::Blocking => TITLES_BLOCKING,
         Severity::Degraded => TITLES_DEGRADED,
@@ -484,7 +484,7 @@ fn title_and_description(gen: &mut Gen, severity: Severity) -> (&'static str, St
 }
 
 /// The next number of a technician's device in a year, as its laptop would have issued it.
-fn next_number(ctx: &mut Ctx<'_>, code: &'static str, year: i32) -> String {
+pub(super) fn next_number(ctx: &mut Ctx<'_>, code: &'static str, year: i32) -> String {
     let seq = ctx.sequences.entry((code, year)).or_insert(1);
     let number = format_number("T", year, code, *seq);
     *seq += 1;
@@ -492,30 +492,30 @@ fn next_number(ctx: &mut Ctx<'_>, code: &'static str, year: i32) -> String {
 }
 
 /// A ticket row; instants after the end of the history are clamped to it.
-struct TicketRow<'a> {
-    id: TicketId,
-    number: String,
-    client: &'a DemoClient,
-    contact: crate::ids::ContactId,
-    origin: &'static str,
-    severity: Severity,
-    urgent: bool,
-    category: &'static str,
-    is_bug: bool,
-    title: &'static str,
-    description: String,
-    status: TicketStatus,
-    reported: DateTime<Utc>,
-    opened: DateTime<Utc>,
-    taken: Option<DateTime<Utc>>,
-    resolved: Option<DateTime<Utc>>,
-    closed: Option<DateTime<Utc>>,
-    cancelled: Option<DateTime<Utc>>,
-    technician: Option<&'a DemoTechnician>,
-    terms: TicketTerms,
+pub(super) struct TicketRow<'a> {
+    pub(super) id: TicketId,
+    pub(super) number: String,
+    pub(super) client: &'a DemoClient,
+    pub(super) contact: crate::ids::ContactId,
+    pub(super) origin: &'static str,
+    pub(super) severity: Severity,
+    pub(super) urgent: bool,
+    pub(super) category: &'static str,
+    pub(super) is_bug: bool,
+    pub(super) title: &'static str,
+    pub(super) description: String,
+    pub(super) status: TicketStatus,
+    pub(super) reported: DateTime<Utc>,
+    pub(super) opened: DateTime<Utc>,
+    pub(super) taken: Option<DateTime<Utc>>,
+    pub(super) resolved: Option<DateTime<Utc>>,
+    pub(super) closed: Option<DateTime<Utc>>,
+    pub(super) cancelled: Option<DateTime<Utc>>,
+    pub(super) technician: Option<&'a DemoTechnician>,
+    pub(super) terms: TicketTerms,
 }
 
-fn insert_ticket(
+pub(super) fn insert_ticket(
     tx: &mut WriteTx<'_>,
     gen: &mut Gen,
     end: DateTime<Utc>,
@@ -563,7 +563,7 @@ fn insert_ticket(
     )
 }
 
-fn write_event(
+pub(super) fn write_event(
     tx: &mut WriteTx<'_>,
     gen: &mut Gen,
     ticket: TicketId,
@@ -585,82 +585,6 @@ fn write_event(
         ],
         gen.stamp(t),
     )
-}
-
-/// One more open ticket without work, opened in the last ten days of the history: new, taken, or
-/// waiting for the client (from new or after taking it in charge).
-fn write_open_ticket(tx: &mut WriteTx<'_>, gen: &mut Gen, ctx: &mut Ctx<'_>) -> Result<()> {
-    use TicketStatus::*;
-    let window = Duration::days(10).num_seconds();
-    let base = ctx.end - Duration::seconds(gen.range(0, window));
-    let mut opened = business_hours(base, gen).min(ctx.end - Duration::minutes(30));
-    let clients = ctx.clients;
-    let client = pick_client(gen, clients);
-    let tech = &ctx.techs[gen.range(0, ctx.techs.len() as i64 - 1) as usize];
-    let severity = pick_severity(gen);
-    let origin = pick_origin(gen);
-    let status = match gen.unit() {
-        x if x < 0.40 => New,
-        x if x < 0.75 => Taken,
-        _ => WaitingClient,
-    };
-    let extra_time = ctx.svc.before_ticket(tx, client, opened, severity)?;
-    if extra_time {
-        opened = services::evening(opened, tx.tz()).min(ctx.end - Duration::minutes(30));
-    }
-    let (title, description) = title_and_description(gen, severity);
-    let reported = opened - Duration::minutes(gen.range(0, 40));
-    let id = TicketId(gen.uuid_at(opened));
-    let number = next_number(ctx, tech.code, local_year(opened, tx.tz()));
-    let contact = *gen.pick(&client.contacts);
-    let urgent = gen.chance(0.08);
-    let category = *gen.pick(CATEGORIES);
-    let is_bug = gen.chance(0.03);
-    let terms = ctx
-        .svc
-        .ticket_terms(client, severity, urgent, is_bug, status, extra_time);
-    let via_taken = status == Taken || (status == WaitingClient && gen.chance(0.5));
-    let taken = (opened + Duration::minutes(gen.range(5, 240))).min(ctx.end);
-    let waiting = (if via_taken { taken } else { opened } + Duration::minutes(gen.range(10, 600)))
-        .min(ctx.end);
-    insert_ticket(
-        tx,
-        gen,
-        ctx.end,
-        &TicketRow {
-            id,
-            number,
-            client,
-            contact,
-            origin,
-            severity,
-            urgent,
-            category,
-            is_bug,
-            title,
-            description,
-            status,
-            reported,
-            opened,
-            taken: via_taken.then_some(taken),
-            resolved: None,
-            closed: None,
-            cancelled: None,
-            technician: (status != New).then_some(tech),
-            terms,
-        },
-    )?;
-    ctx.tickets += 1;
-    write_event(tx, gen, id, None, New, opened, tech)?;
-    let mut from = New;
-    if via_taken {
-        write_event(tx, gen, id, Some(New), Taken, taken, tech)?;
-        from = Taken;
-    }
-    if status == WaitingClient {
-        write_event(tx, gen, id, Some(from), WaitingClient, waiting, tech)?;
-    }
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

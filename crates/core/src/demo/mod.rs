@@ -9,6 +9,7 @@
 
 mod data;
 mod history;
+mod open_tickets;
 mod people;
 mod services;
 
