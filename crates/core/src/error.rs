@@ -55,6 +55,26 @@ pub enum Code {
     ContractExpired,
     /// The contract cannot pay for this (another client, another kind of work, no hours).
     ContractNotApplicable,
+    /// The report is signed: it can never change (make an amendment instead).
+    ReportSigned,
+    /// The report was already signed.
+    ReportAlreadySigned,
+    /// A signature with no ink (no strokes, or only dots).
+    SignatureEmpty,
+    /// A signature that is malformed (coordinates outside its box, too many points...).
+    SignatureInvalid,
+    /// The intervention still has a running or paused timer: stop it before the report.
+    TimerRunning,
+    /// The logo is not a PNG or JPEG image, or cannot be decoded.
+    LogoInvalid,
+    /// The logo file or its pixel size is over the limit.
+    LogoTooLarge,
+    /// The output file or folder cannot be written (missing folder, no permission, full disk).
+    OutputUnwritable,
+    /// The stored snapshot of a signed report no longer matches its hash.
+    HashMismatch,
+    /// The PDF engine failed on a document (a bug: report it).
+    RenderFailed,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -87,6 +107,16 @@ impl Code {
             Code::ExtraTimeNotAllowed => "EXTRA_TIME_NOT_ALLOWED",
             Code::ContractExpired => "CONTRACT_EXPIRED",
             Code::ContractNotApplicable => "CONTRACT_NOT_APPLICABLE",
+            Code::ReportSigned => "REPORT_SIGNED",
+            Code::ReportAlreadySigned => "REPORT_ALREADY_SIGNED",
+            Code::SignatureEmpty => "SIGNATURE_EMPTY",
+            Code::SignatureInvalid => "SIGNATURE_INVALID",
+            Code::TimerRunning => "TIMER_RUNNING",
+            Code::LogoInvalid => "LOGO_INVALID",
+            Code::LogoTooLarge => "LOGO_TOO_LARGE",
+            Code::OutputUnwritable => "OUTPUT_UNWRITABLE",
+            Code::HashMismatch => "HASH_MISMATCH",
+            Code::RenderFailed => "RENDER_FAILED",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

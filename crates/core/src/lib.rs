@@ -34,6 +34,7 @@ pub mod ledger;
 mod macros;
 pub mod paging;
 pub mod paths;
+pub mod reports;
 pub mod search;
 pub mod setup;
 pub mod sites;
