@@ -68,5 +68,13 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::ledger::ClientBalances>(&cfg)?;
     export::<crate::ledger::BillingDefaults>(&cfg)?;
     export::<crate::statements::StatementData>(&cfg)?;
+    export::<crate::reports::Report>(&cfg)?;
+    export::<crate::reports::ReportSummary>(&cfg)?;
+    export::<crate::reports::ReportFilter>(&cfg)?;
+    export::<crate::reports::Verification>(&cfg)?;
+    export::<crate::reports::SignInput>(&cfg)?;
+    export::<crate::reports::ReportDocument>(&cfg)?;
+    export::<crate::reports::StatementDocument>(&cfg)?;
+    export::<paging::Page<crate::reports::ReportSummary>>(&cfg)?;
     Ok(())
 }

@@ -85,6 +85,7 @@ id_type! {
     CalendarId => "calendar",
     CustomerClassId => "customer_class",
     ContractId => "contract",
+    ReportId => "report",
 }
 
 #[cfg(test)]

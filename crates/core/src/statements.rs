@@ -87,14 +87,31 @@ pub fn monthly(store: &Store, client: ClientId, year: i32, month: u32) -> Result
     build(store, &ctx, client, c.name, year, month)
 }
 
-/// Statement data of every client with contracts or work, for a month (name order). `limit`
-/// caps how many clients (the benchmark's "500 clients").
+/// Statement data of every (not archived) client for a month, in name order. `limit` caps how many
+/// clients (the benchmark's "500 clients").
 pub fn monthly_all(
     store: &Store,
     year: i32,
     month: u32,
     limit: Option<usize>,
 ) -> Result<Vec<StatementData>> {
+    let mut out = Vec::new();
+    for_each_monthly(store, year, month, limit, |_, _, data| {
+        out.push(data);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Like [`monthly_all`], one client at a time: `f(done, total, data)` is called after each client
+/// (for batches that write files and report progress without holding every statement in memory).
+pub fn for_each_monthly(
+    store: &Store,
+    year: i32,
+    month: u32,
+    limit: Option<usize>,
+    mut f: impl FnMut(usize, usize, StatementData) -> Result<()>,
+) -> Result<()> {
     month_bounds(year, month)?;
     let mut stmt = store
         .conn()
@@ -112,8 +129,8 @@ pub fn monthly_all(
     } else {
         None
     };
-    let mut out = Vec::new();
-    for (id, name) in clients {
+    let total = clients.len();
+    for (done, (id, name)) in clients.into_iter().enumerate() {
         let own;
         let ctx = match &shared {
             Some(c) => c,
@@ -122,9 +139,9 @@ pub fn monthly_all(
                 &own
             }
         };
-        out.push(build(store, ctx, id, name, year, month)?);
+        f(done + 1, total, build(store, ctx, id, name, year, month)?)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn build(

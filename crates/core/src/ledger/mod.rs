@@ -201,6 +201,70 @@ pub fn intervention_allocation(
         .unwrap_or_else(|| empty_allocation(&i)))
 }
 
+/// An intervention's allocation and, for each contract that paid for it, where its allowance stood
+/// right after it (later work of the same day not counted). What a report prints.
+pub fn allocation_with_balances_after(
+    store: &Store,
+    id: InterventionId,
+) -> Result<(InterventionAllocation, Vec<ContractBalance>)> {
+    let i = crate::interventions::get(store, id)?;
+    let ctx = Context::for_client(store.conn(), i.client_id)?;
+    let day = i
+        .started_at
+        .as_deref()
+        .map(crate::time::parse_instant)
+        .transpose()?
+        .map_or_else(
+            || local_date(store.now(), store.tz()),
+            |t| local_date(t, store.tz()),
+        );
+    let (ledger, _) = facts::replay(store, &ctx, i.client_id, day, day)?;
+    let Some(at) = ledger
+        .allocations
+        .iter()
+        .position(|a| a.intervention_id == id)
+    else {
+        return Ok((empty_allocation(&i), Vec::new()));
+    };
+    let allocation = ledger.allocations[at].clone();
+    let later_draw = |contract: ContractId, period: &str| -> i64 {
+        ledger.allocations[at + 1..]
+            .iter()
+            .filter(|a| a.is_final)
+            .flat_map(|a| &a.lines)
+            .filter(|l| {
+                l.contract_id == Some(contract) && l.period_start.as_deref() == Some(period)
+            })
+            .map(|l| l.minutes)
+            .sum()
+    };
+    let mut balances = Vec::new();
+    for contract_id in allocation.lines.iter().filter_map(|l| l.contract_id) {
+        if balances
+            .iter()
+            .any(|b: &ContractBalance| b.contract_id == contract_id)
+        {
+            continue;
+        }
+        let Some(c) = ctx
+            .contracts_of(i.client_id)
+            .iter()
+            .find(|c| c.id == contract_id)
+        else {
+            continue;
+        };
+        if c.kind == ContractKind::TimeMaterials {
+            continue;
+        }
+        let mut b = balance_of(c, &ledger, day);
+        let later = later_draw(contract_id, &b.period_start);
+        b.used_minutes -= later;
+        b.remaining_minutes = c.included_minutes.map(|m| (m - b.used_minutes).max(0));
+        balances.push(b);
+    }
+    Ok((allocation, balances))
+}
+
 fn empty_allocation(i: &crate::interventions::Intervention) -> InterventionAllocation {
     InterventionAllocation {
         intervention_id: i.id,

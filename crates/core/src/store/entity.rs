@@ -20,6 +20,7 @@ pub enum Entity {
     Calendar,
     CustomerClass,
     Contract,
+    Report,
 }
 
 impl Entity {
@@ -39,6 +40,7 @@ impl Entity {
             Entity::Calendar => "calendars",
             Entity::CustomerClass => "customer_classes",
             Entity::Contract => "contracts",
+            Entity::Report => "reports",
         }
     }
 
@@ -59,6 +61,7 @@ impl Entity {
             Entity::Calendar => "calendar",
             Entity::CustomerClass => "customer_class",
             Entity::Contract => "contract",
+            Entity::Report => "report",
         }
     }
 

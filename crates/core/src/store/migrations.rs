@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_ledger_checkpoints",
         include_str!("migrations/0003_ledger_checkpoints.sql"),
     ),
+    ("0004_reports", include_str!("migrations/0004_reports.sql")),
 ];
 
 /// The schema version this binary writes.

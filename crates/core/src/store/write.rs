@@ -317,6 +317,13 @@ fn constraint_error(e: rusqlite::Error, entity: Entity) -> Error {
                     value: msg,
                 };
             }
+            rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER if msg == "REPORT_SIGNED" => {
+                return Error::invalid(
+                    crate::error::Code::ReportSigned,
+                    "report",
+                    "a signed report can never change: make an amendment instead",
+                );
+            }
             rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
                 return Error::Inconsistent(format!(
                     "{}: a referenced record does not exist",

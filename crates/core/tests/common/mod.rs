@@ -105,6 +105,7 @@ pub fn snapshot(s: &Store) -> Vec<i64> {
         "time_entries",
         "change_log",
         "number_sequences",
+        "reports",
     ]
     .iter()
     .map(|t| count(s, t))

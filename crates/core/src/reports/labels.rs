@@ -1,0 +1,150 @@
+//! The Italian words printed on reports and statements for each stable code. Documents go to the
+//! shop's Italian clients, so they are printed in Italian whatever language the app speaks.
+
+use crate::contracts::ContractKind;
+use crate::interventions::{InterventionMode, Outcome};
+use crate::ledger::{AllocationReason, BalanceStatus, Source};
+use crate::reports::document::Labelled;
+use crate::setup::SeverityLabels;
+use crate::tickets::{Origin, Severity};
+
+fn labelled(code: &str, label: &str) -> Labelled {
+    Labelled {
+        code: code.to_owned(),
+        label: label.to_owned(),
+    }
+}
+
+pub fn mode(m: InterventionMode) -> Labelled {
+    labelled(
+        m.as_str(),
+        match m {
+            InterventionMode::OnSite => "Presso il cliente",
+            InterventionMode::Remote => "Da remoto",
+        },
+    )
+}
+
+pub fn origin(o: Origin) -> Labelled {
+    labelled(
+        o.as_str(),
+        match o {
+            Origin::Phone => "Telefono",
+            Origin::Email => "E-mail",
+            Origin::WebForm => "Modulo web",
+            Origin::Monitoring => "Monitoraggio",
+            Origin::Chat => "Chat",
+            Origin::OnSite => "Di persona",
+            Origin::Other => "Altro",
+        },
+    )
+}
+
+/// Severity with the shop's own names for the three classes.
+pub fn severity(s: Severity, names: &SeverityLabels) -> Labelled {
+    labelled(
+        s.as_str(),
+        match s {
+            Severity::Blocking => &names.blocking,
+            Severity::Degraded => &names.degraded,
+            Severity::Request => &names.request,
+        },
+    )
+}
+
+pub fn outcome(o: Outcome) -> Labelled {
+    labelled(
+        o.as_str(),
+        match o {
+            Outcome::Resolved => "Risolto",
+            Outcome::FollowUp => "Da proseguire",
+            Outcome::OutOfContract => "Causa esterna al contratto",
+        },
+    )
+}
+
+pub fn source(s: Source) -> Labelled {
+    labelled(
+        s.as_str(),
+        match s {
+            Source::Bug => "Difetto del nostro prodotto",
+            Source::IncidentPack => "Pacchetto ticket",
+            Source::ExtraTime => "Extra orario",
+            Source::FreeHours => "Ore gratuite",
+            Source::SlaIncluded => "Ore incluse nel contratto",
+            Source::Package => "Pacchetto ore",
+            Source::Overage => "Oltre il monte ore",
+            Source::Callout => "Diritto di chiamata",
+            Source::Travel => "Trasferta",
+        },
+    )
+}
+
+pub fn reason(r: AllocationReason) -> Labelled {
+    labelled(
+        r.as_str(),
+        match r {
+            AllocationReason::Bug => "non addebitato",
+            AllocationReason::IncidentPack => "un ticket consumato alla chiusura",
+            AllocationReason::IncidentPending => "ticket in attesa di chiusura",
+            AllocationReason::ExtraTime => "fuori orario, con maggiorazione",
+            AllocationReason::Chosen => "scelto per questo intervento",
+            AllocationReason::FreeHours => "ore gratuite della classe cliente",
+            AllocationReason::SlaIncluded => "ore incluse nel contratto",
+            AllocationReason::PackageEarliestExpiry => "pacchetto con la scadenza più vicina",
+            AllocationReason::Overage => "a tariffa, oltre le ore disponibili",
+            AllocationReason::NoContract => "a consuntivo, senza contratto",
+            AllocationReason::Callout => "uscita presso il cliente",
+            AllocationReason::Travel => "chilometri percorsi",
+        },
+    )
+}
+
+pub fn contract_kind(k: ContractKind) -> Labelled {
+    labelled(
+        k.as_str(),
+        match k {
+            ContractKind::Sla => "Contratto SLA",
+            ContractKind::HourPackage => "Pacchetto ore",
+            ContractKind::IncidentPack => "Pacchetto ticket",
+            ContractKind::FreeHours => "Ore gratuite",
+            ContractKind::TimeMaterials => "A consuntivo",
+        },
+    )
+}
+
+pub fn balance_status(s: BalanceStatus) -> Labelled {
+    labelled(
+        s.as_str(),
+        match s {
+            BalanceStatus::NotStarted => "Non ancora attivo",
+            BalanceStatus::Active => "Attivo",
+            BalanceStatus::Exhausted => "Esaurito",
+            BalanceStatus::Expired => "Scaduto",
+        },
+    )
+}
+
+const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+
+/// `(2026, 11)` → `novembre 2026`
+pub fn month(year: i32, month: u32) -> String {
+    let name = MONTHS
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("?");
+    format!("{name} {year}")
+}
