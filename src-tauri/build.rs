@@ -53,6 +53,20 @@ fn main() {
         "monthly_statement",
         "archive_customer_class",
         "pay_intervention_from",
+        "create_report",
+        "report_preview",
+        "sign_report",
+        "verify_report",
+        "amend_report",
+        "list_reports",
+        "save_report_as",
+        "open_report",
+        "print_report",
+        "save_statement_as",
+        "statements_batch",
+        "open_folder",
+        "set_shop_logo",
+        "clear_shop_logo",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // The usual cause: the UI has not been built yet (frontendDist = ../ui/dist).

@@ -42,7 +42,10 @@ pub fn run() {
                 let _ = w.set_focus();
             }
         }))
-        .plugin(tauri_plugin_window_state::Builder::default().build());
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Native Save/Open dialogs (rfd) and the system viewer, used from Rust commands only.
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init());
     let result = wire(builder, state).run(context());
     if let Err(e) = result {
         eprintln!("rapportino: could not start: {e}");

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use commands::{
-    bench, calendars, classes, clients, contracts, demo, interventions, ledger, search, setup,
-    statement, tickets,
+    bench, calendars, classes, clients, contracts, demo, interventions, ledger, reports, search,
+    setup, statement, tickets,
 };
 use output::Out;
 use rapportino_core::time::{parse_user_instant, ManualClock};
@@ -21,7 +21,7 @@ use rapportino_core::{paths, Store};
     name = "rapportino-cli",
     version,
     about = "Rapportino, headless: clients, tickets, interventions, timers, contracts, SLA, \
-             hour balances, search, demo data"
+             hour balances, signed reports, statements, search, demo data"
 )]
 struct Cli {
     /// Database file (default: the app's data file; env RAPPORTINO_DB).
@@ -87,8 +87,13 @@ enum Command {
     Balances(ledger::BalancesArgs),
     /// Who paid for an intervention's minutes, and why.
     Allocation(ledger::AllocationArgs),
-    /// A client's monthly statement data (rendiconto).
+    /// A client's monthly statement (rendiconto): its data, or `--pdf FILE`.
     Statement(statement::StatementArgs),
+    /// Every client's monthly statement PDF for a month, into a folder, with progress.
+    Statements(reports::StatementsArgs),
+    /// Rapporti d'intervento: create, show, sign, pdf, verify, amend, list.
+    #[command(subcommand, visible_alias = "reports")]
+    Report(reports::ReportCommand),
     /// The shop's billing terms for work no contract prices.
     #[command(subcommand)]
     Billing(ledger::BillingCommand),
@@ -144,6 +149,8 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         Command::Balances(a) => ledger::balances(s, out, a),
         Command::Allocation(a) => ledger::allocation(s, out, a),
         Command::Statement(a) => statement::run(s, out, a),
+        Command::Statements(a) => reports::batch(s, out, a),
+        Command::Report(c) => reports::run(s, out, c),
         Command::Billing(c) => ledger::billing(s, out, c),
         Command::Search(a) => search::search(s, out, a),
         Command::Changes(a) => search::changes(s, out, a),

@@ -75,6 +75,8 @@ pub enum Code {
     HashMismatch,
     /// The PDF engine failed on a document (a bug: report it).
     RenderFailed,
+    /// The printing system is missing or refused the document.
+    PrintFailed,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -117,6 +119,7 @@ impl Code {
             Code::OutputUnwritable => "OUTPUT_UNWRITABLE",
             Code::HashMismatch => "HASH_MISMATCH",
             Code::RenderFailed => "RENDER_FAILED",
+            Code::PrintFailed => "PRINT_FAILED",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

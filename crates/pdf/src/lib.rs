@@ -18,6 +18,7 @@
 mod atomic;
 mod canvas;
 mod common;
+pub mod export;
 mod fonts;
 pub mod html;
 mod report;

@@ -1,5 +1,5 @@
 //! The Tauri commands: one file per area (setup, clients, tickets, interventions, search, and the
-//! service models: calendars, classes, contracts, ledger), each command a thin adapter that parses
+//! service models: calendars, classes, contracts, ledger; reports and statements), each command a thin adapter that parses
 //! its arguments, calls ONE core function and maps the error to [`crate::error::CommandError`]. No
 //! business rules here: they live in `rapportino-core`.
 //!
@@ -14,6 +14,7 @@ pub mod clients;
 pub mod contracts;
 pub mod interventions;
 pub mod ledger;
+pub mod reports;
 pub mod search;
 pub mod setup;
 pub mod tickets;
@@ -69,6 +70,20 @@ pub const COMMANDS: &[&str] = &[
     "monthly_statement",
     "archive_customer_class",
     "pay_intervention_from",
+    "create_report",
+    "report_preview",
+    "sign_report",
+    "verify_report",
+    "amend_report",
+    "list_reports",
+    "save_report_as",
+    "open_report",
+    "print_report",
+    "save_statement_as",
+    "statements_batch",
+    "open_folder",
+    "set_shop_logo",
+    "clear_shop_logo",
 ];
 
 /// The invoke handler with every command registered.
@@ -124,5 +139,19 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         ledger::monthly_statement,
         classes::archive_customer_class,
         ledger::pay_intervention_from,
+        reports::create_report,
+        reports::report_preview,
+        reports::sign_report,
+        reports::verify_report,
+        reports::amend_report,
+        reports::list_reports,
+        reports::save_report_as,
+        reports::open_report,
+        reports::print_report,
+        reports::save_statement_as,
+        reports::statements_batch,
+        reports::open_folder,
+        reports::set_shop_logo,
+        reports::clear_shop_logo,
     ]
 }

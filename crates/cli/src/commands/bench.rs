@@ -30,6 +30,8 @@ pub struct BenchArgs {
 enum BenchCommand {
     /// SLA of every open ticket, one client's balances, a month's statements (issue 3).
     ServiceModels(ServiceModelsArgs),
+    /// One report rendered to PDF in process, many times (issue 4; see scripts/bench-pdf.sh).
+    Pdf(super::bench_pdf::PdfBenchArgs),
 }
 
 /// Without a subcommand: search against a LIKE scan, and opening clients.
@@ -67,10 +69,10 @@ struct ServiceModelsArgs {
 }
 
 #[derive(Serialize)]
-struct Stats {
-    runs: usize,
-    p50_ms: f64,
-    p95_ms: f64,
+pub(super) struct Stats {
+    pub runs: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
 }
 
 #[derive(Serialize)]
@@ -90,7 +92,7 @@ struct BenchReport {
     open_client: Stats,
 }
 
-fn stats(mut ms: Vec<f64>) -> Stats {
+pub(super) fn stats(mut ms: Vec<f64>) -> Stats {
     ms.sort_by(f64::total_cmp);
     let at = |q: f64| {
         ms.get(((ms.len() as f64 - 1.0) * q).round() as usize)
@@ -152,6 +154,7 @@ fn queries(store: &Store) -> Result<Vec<String>> {
 pub fn run(store: &mut Store, out: Out, a: BenchArgs) -> Result<()> {
     match a.command {
         Some(BenchCommand::ServiceModels(s)) => service_models(store, out, s),
+        Some(BenchCommand::Pdf(p)) => super::bench_pdf::run(store, out, p),
         None => search_bench(store, out, a.search),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per area; each function parses clap args, calls core, prints.
 
 pub mod bench;
+mod bench_pdf;
 pub mod calendars;
 pub mod classes;
 pub mod clients;
@@ -10,6 +11,7 @@ pub mod interventions;
 mod labels;
 pub mod ledger;
 mod parse;
+pub mod reports;
 pub mod search;
 pub mod setup;
 mod sla;

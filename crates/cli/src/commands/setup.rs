@@ -25,6 +25,15 @@ pub struct OnboardArgs {
 pub enum ShopCommand {
     /// Show the shop data.
     Show,
+    /// The logo printed on reports and statements: a PNG or JPEG file (at most 5 MB).
+    Logo {
+        /// The image file.
+        #[arg(required_unless_present = "clear")]
+        file: Option<std::path::PathBuf>,
+        /// Remove the logo instead.
+        #[arg(long, conflicts_with = "file")]
+        clear: bool,
+    },
     /// Name the three severity classes as this shop calls them.
     Labels {
         #[arg(long)]
@@ -112,6 +121,30 @@ pub fn status(store: &mut Store, out: Out) -> Result<()> {
 pub fn shop(store: &mut Store, out: Out, c: ShopCommand) -> Result<()> {
     let profile = match c {
         ShopCommand::Show => setup::status(store)?.shop.unwrap_or_default(),
+        ShopCommand::Logo { file, clear } => {
+            let info = match file {
+                Some(path) if !clear => {
+                    let bytes = std::fs::read(&path).map_err(|e| {
+                        rapportino_core::Error::invalid(
+                            rapportino_core::Code::Io,
+                            "logo",
+                            format!("cannot read {}: {e}", path.display()),
+                        )
+                    })?;
+                    let logo = rapportino_core::reports::logo::set(store, &bytes)?;
+                    serde_json::json!({ "logo": { "width": logo.width, "height": logo.height, "bytes": logo.png.len() } })
+                }
+                _ => {
+                    rapportino_core::reports::logo::clear(store)?;
+                    serde_json::json!({ "logo": null })
+                }
+            };
+            out.emit(&info, |v| match &v["logo"] {
+                serde_json::Value::Null => "logo rimosso".to_owned(),
+                l => format!("logo salvato: {}×{} px", l["width"], l["height"]),
+            });
+            return Ok(());
+        }
         ShopCommand::Labels {
             blocking,
             degraded,

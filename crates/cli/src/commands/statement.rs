@@ -18,6 +18,12 @@ pub struct StatementArgs {
     client: ClientId,
     /// The month: 2026-03 or 03/2026.
     month: String,
+    /// Write the statement as PDF to this file (instead of printing its data).
+    #[arg(long, value_name = "FILE")]
+    pdf: Option<std::path::PathBuf>,
+    /// Write the statement as an HTML page to this file.
+    #[arg(long, value_name = "FILE")]
+    html: Option<std::path::PathBuf>,
 }
 
 const MONTHS: [&str; 12] = [
@@ -150,6 +156,16 @@ fn print_statement(s: &StatementData) -> String {
 }
 
 pub fn run(store: &mut Store, out: Out, a: StatementArgs) -> Result<()> {
+    if a.pdf.is_some() || a.html.is_some() {
+        return super::reports::statement_file(
+            store,
+            out,
+            a.client,
+            &a.month,
+            a.pdf.as_deref(),
+            a.html.as_deref(),
+        );
+    }
     let (year, month) = statements::parse_month(&a.month)?;
     let data = statements::monthly(store, a.client, year, month)?;
     out.emit(&data, print_statement);

@@ -1,0 +1,320 @@
+//! Rapporti d'intervento and statements in the app: create, preview (the HTML page the PDF engine's
+//! twin renders), sign, verify, amend, list; and the PDF's way out — print (CUPS `lp`), save as
+//! (native dialog), open in the system viewer — plus the monthly batch with progress events.
+//!
+//! Rendered files live in the `rapporti/` and `rendiconti/` folders beside the database, so opening
+//! or printing a report again needs no dialog and tests never touch a real user's folders.
+
+use std::path::{Path, PathBuf};
+
+use rapportino_core::ids::{ClientId, InterventionId, ReportId};
+use rapportino_core::reports::{
+    self, logo, Report, ReportDocument, ReportFilter, ReportSummary, SignInput, Verification,
+};
+use rapportino_core::{statements, Code, Error, Page, PageRequest, Store};
+use rapportino_pdf::export::{self, BatchOptions, BatchSummary, ExportedFile};
+use rapportino_pdf::{html, Renderer};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::error::{CmdResult, CommandError};
+use crate::state::AppState;
+
+/// The event the statement batch emits after each client.
+pub const BATCH_PROGRESS_EVENT: &str = "statements-progress";
+
+/// What the report screen shows: the document and its HTML preview.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportPreview {
+    pub report: Report,
+    pub document: ReportDocument,
+    pub html: String,
+}
+
+fn parse<T: std::str::FromStr<Err = Error>>(s: &str) -> CmdResult<T> {
+    s.parse::<T>().map_err(CommandError::from)
+}
+
+/// The report of an intervention: its open draft or a new numbered one.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn create_report(state: State<'_, AppState>, intervention_id: String) -> CmdResult<Report> {
+    let id: InterventionId = parse(&intervention_id)?;
+    state.with(|s| reports::create(s, id))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn report_preview(state: State<'_, AppState>, id: String) -> CmdResult<ReportPreview> {
+    let id: ReportId = parse(&id)?;
+    state.with(|s| {
+        let document = reports::document(s, id)?;
+        let html = html::report(&document, logo::get(s.conn())?.as_ref());
+        Ok(ReportPreview {
+            report: reports::get(s, id)?,
+            document,
+            html,
+        })
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sign_report(
+    state: State<'_, AppState>,
+    id: String,
+    input: SignInput,
+) -> CmdResult<Report> {
+    let id: ReportId = parse(&id)?;
+    state.with(|s| reports::sign(s, id, &input))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn verify_report(state: State<'_, AppState>, id: String) -> CmdResult<Verification> {
+    let id: ReportId = parse(&id)?;
+    state.with(|s| reports::verify(s, id))
+}
+
+/// A new draft superseding a signed report.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn amend_report(state: State<'_, AppState>, id: String) -> CmdResult<Report> {
+    let id: ReportId = parse(&id)?;
+    state.with(|s| {
+        let number = reports::get(s, id)?.number;
+        reports::amend(s, &number)
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_reports(
+    state: State<'_, AppState>,
+    filter: ReportFilter,
+    page: PageRequest,
+) -> CmdResult<Page<ReportSummary>> {
+    state.with(|s| reports::list(s, &filter, &page))
+}
+
+/// A folder beside the database (`rapporti`, `rendiconti`).
+fn beside_database(store: &Store, folder: &str) -> rapportino_core::Result<PathBuf> {
+    let base = store
+        .path()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
+    Ok(base.join(folder))
+}
+
+/// Renders the report into the `rapporti` folder beside the database; returns the file.
+fn render_to_library(store: &Store, id: ReportId) -> rapportino_core::Result<ExportedFile> {
+    let number = reports::get(store, id)?.number;
+    let path = beside_database(store, "rapporti")?.join(format!("{number}.pdf"));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::invalid(
+                Code::OutputUnwritable,
+                "path",
+                format!("cannot create {}: {e}", dir.display()),
+            )
+        })?;
+    }
+    export::report_to_file(store, &Renderer::new()?, id, &path)
+}
+
+/// Writes the report's PDF to `path`, or to the file chosen in the native Save dialog when `path`
+/// is null. Returns null when the user cancels.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn save_report_as<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    path: Option<String>,
+) -> CmdResult<Option<ExportedFile>> {
+    let id: ReportId = parse(&id)?;
+    let number = state.with(|s| Ok(reports::get(s, id)?.number))?;
+    let target = match path {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let chosen = app
+                .dialog()
+                .file()
+                .set_title(format!("Salva il rapporto {number}"))
+                .set_file_name(format!("{number}.pdf"))
+                .add_filter("PDF", &["pdf"])
+                .blocking_save_file();
+            match chosen.and_then(|f| f.into_path().ok()) {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    state.with(|s| export::report_to_file(s, &Renderer::new()?, id, &target).map(Some))
+}
+
+/// Renders the report and opens it in the system's PDF viewer.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn open_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> CmdResult<ExportedFile> {
+    let id: ReportId = parse(&id)?;
+    let file = state.with(|s| render_to_library(s, id))?;
+    app.opener()
+        .open_path(&file.path, None::<&str>)
+        .map_err(|e| {
+            CommandError::from(Error::invalid(
+                Code::Io,
+                "path",
+                format!("cannot open {}: {e}", file.path),
+            ))
+        })?;
+    Ok(file)
+}
+
+/// Renders the report and sends it to the default printer: CUPS `lp` on Linux and macOS (the
+/// command can be replaced with `RAPPORTINO_PRINT_COMMAND`, e.g. `lp -d Ufficio`).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn print_report(state: State<'_, AppState>, id: String) -> CmdResult<ExportedFile> {
+    let id: ReportId = parse(&id)?;
+    let file = state.with(|s| render_to_library(s, id))?;
+    print_file(Path::new(&file.path))?;
+    Ok(file)
+}
+
+fn print_file(path: &Path) -> rapportino_core::Result<()> {
+    let failed = |msg: String| Error::invalid(Code::PrintFailed, "printer", msg);
+    let mut command = match std::env::var("RAPPORTINO_PRINT_COMMAND") {
+        Ok(c) if !c.trim().is_empty() => {
+            let mut parts = c.split_whitespace();
+            let mut cmd = std::process::Command::new(parts.next().unwrap_or("lp"));
+            cmd.args(parts);
+            cmd
+        }
+        _ if cfg!(windows) => {
+            let mut cmd = std::process::Command::new("powershell");
+            cmd.args(["-NoProfile", "-Command", "Start-Process", "-Verb", "Print", "-FilePath"]);
+            cmd
+        }
+        _ => std::process::Command::new("lp"),
+    };
+    let output = command.arg(path).output().map_err(|e| {
+        failed(format!(
+            "the print command could not start ({e}): is a printing system (CUPS) installed?"
+        ))
+    })?;
+    if !output.status.success() {
+        return Err(failed(format!(
+            "the printing system refused the file: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(())
+}
+
+/// One client's statement as PDF, saved where the user chooses (or to `path`).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn save_statement_as<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    client_id: String,
+    year: i32,
+    month: u32,
+    path: Option<String>,
+) -> CmdResult<Option<ExportedFile>> {
+    let client: ClientId = parse(&client_id)?;
+    let target = match path {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let name = state.with(|s| Ok(rapportino_core::clients::get(s, client)?.name))?;
+            let chosen = app
+                .dialog()
+                .file()
+                .set_file_name(export::file_name(
+                    "Rendiconto",
+                    &format!("{year}-{month:02}"),
+                    &name,
+                    "pdf",
+                ))
+                .add_filter("PDF", &["pdf"])
+                .blocking_save_file();
+            match chosen.and_then(|f| f.into_path().ok()) {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    state.with(|s| {
+        export::statement_to_file(s, &Renderer::new()?, client, year, month, &target).map(Some)
+    })
+}
+
+/// Every client's statement for a month into `dir` (default: `rendiconti/YYYY-MM` beside the
+/// database), emitting [`BATCH_PROGRESS_EVENT`] with a [`BatchProgress`] after each client.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn statements_batch<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    year: i32,
+    month: u32,
+    dir: Option<String>,
+) -> CmdResult<BatchSummary> {
+    state.with(|s| {
+        statements::month_bounds(year, month)?;
+        let dir = match dir {
+            Some(d) => PathBuf::from(d),
+            None => beside_database(s, "rendiconti")?.join(format!("{year}-{month:02}")),
+        };
+        export::statements_batch(s, year, month, &dir, &BatchOptions::default(), |p| {
+            let _ = app.emit(BATCH_PROGRESS_EVENT, p.clone());
+        })
+    })
+}
+
+/// Opens a folder (the batch's output) in the file manager.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn open_folder<R: Runtime>(app: AppHandle<R>, path: String) -> CmdResult<()> {
+    app.opener()
+        .open_path(&path, None::<&str>)
+        .map_err(|e| {
+            CommandError::from(Error::invalid(
+                Code::Io,
+                "path",
+                format!("cannot open {path}: {e}"),
+            ))
+        })
+}
+
+/// Sets the shop logo from `path`, or from the file chosen in the native Open dialog; null when
+/// cancelled. Returns the stored size.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_shop_logo<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: Option<String>,
+) -> CmdResult<Option<(u32, u32)>> {
+    let path = match path {
+        Some(p) => PathBuf::from(p),
+        None => match app
+            .dialog()
+            .file()
+            .add_filter("Immagini", &["png", "jpg", "jpeg"])
+            .blocking_pick_file()
+            .and_then(|f| f.into_path().ok())
+        {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    let bytes = std::fs::read(&path).map_err(|e| {
+        CommandError::from(Error::invalid(
+            Code::LogoInvalid,
+            "logo",
+            format!("cannot read {}: {e}", path.display()),
+        ))
+    })?;
+    state.with(|s| logo::set(s, &bytes).map(|l| Some((l.width, l.height))))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn clear_shop_logo(state: State<'_, AppState>) -> CmdResult<()> {
+    state.with(logo::clear)
+}
