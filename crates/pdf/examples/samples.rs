@@ -1,7 +1,7 @@
 //! Writes sample reports and statements (PDF and HTML) into a folder, then times renders with one
 //! pre-built renderer.
 //!
-//! `cargo run --release -p rapportino-pdf --example samples -- OUT_DIR [RUNS]`
+//! `cargo run --release -p rapportino-pdf --example samples -- OUT_DIR [RUNS] [LOGO.png]`
 
 #[path = "../tests/fixtures/mod.rs"]
 mod fixtures;
@@ -25,7 +25,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let renderer = Renderer::new()?;
     println!("Renderer::new: {:?}", t.elapsed());
-    let logo = fixtures::logo();
+    let logo = match args.next() {
+        Some(path) => {
+            let png = std::fs::read(path)?;
+            rapportino_core::reports::Logo {
+                png,
+                width: 0,
+                height: 0,
+            }
+        }
+        None => fixtures::logo(),
+    };
     let at = fixtures::created_at();
 
     let reports = [

@@ -223,6 +223,14 @@ pub(crate) struct Canvas<'a> {
     pub y: f32,
     /// Small grey line at the top of every page after the first: (left, right).
     running_head: Option<(String, String)>,
+    /// The faces that drew text (only those go into the PDF).
+    used: Vec<Face>,
+}
+
+/// The laid-out pages and the faces they use.
+pub(crate) struct Laid {
+    pub pages: Vec<PdfPage>,
+    pub faces: Vec<Face>,
 }
 
 impl<'a> Canvas<'a> {
@@ -232,6 +240,7 @@ impl<'a> Canvas<'a> {
             pages: vec![Vec::new()],
             y: TOP,
             running_head: None,
+            used: Vec::new(),
         }
     }
 
@@ -303,6 +312,9 @@ impl<'a> Canvas<'a> {
     pub(crate) fn text(&mut self, x: f32, baseline: f32, style: Style, text: &str) {
         if text.is_empty() {
             return;
+        }
+        if !self.used.contains(&style.face) {
+            self.used.push(style.face);
         }
         let ops = self.ops();
         ops.push(Op::SetFillColor {
@@ -615,11 +627,11 @@ impl<'a> Canvas<'a> {
 
     /// Adds the footer to every page and returns the pages. `footer(page, of)` gives the left,
     /// centre and right texts.
-    pub(crate) fn finish(mut self, footer: impl Fn(usize, usize) -> [String; 3]) -> Vec<PdfPage> {
+    pub(crate) fn finish(mut self, footer: impl Fn(usize, usize) -> [String; 3]) -> Laid {
         let total = self.pages.len();
         let st = Style::new(Face::Regular, 7.5, MUTED);
         let pages = std::mem::take(&mut self.pages);
-        pages
+        let pages = pages
             .into_iter()
             .enumerate()
             .map(|(i, ops)| {
@@ -637,7 +649,11 @@ impl<'a> Canvas<'a> {
                 let ops = self.pages.pop().unwrap_or_default();
                 PdfPage::new(Mm(210.0), Mm(297.0), ops)
             })
-            .collect()
+            .collect();
+        Laid {
+            pages,
+            faces: self.used,
+        }
     }
 }
 

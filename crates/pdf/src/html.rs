@@ -1,89 +1,106 @@
 //! The same documents as self-contained HTML pages: inline CSS with `@page` A4 rules, the logo as a
-//! `data:` URI, signatures as inline SVG paths. The app shows them as the preview (iframe
-//! `srcdoc`); the benchmark feeds them to wkhtmltopdf and WeasyPrint.
+//! `data:` URI, signatures as inline SVG paths, no external resource. The app shows them as the
+//! preview (iframe `srcdoc`); the benchmark feeds them to wkhtmltopdf and WeasyPrint.
 //!
-//! Page footers use `@page` margin boxes (WeasyPrint honours them; browsers and wkhtmltopdf ignore
-//! them), so the footer's facts are also printed once at the end of the page.
+//! - On screen the page is drawn as a white A4 sheet, with the footer's facts once at its end.
+//! - In print (`@media print`) the sheet styling and that closing footer go away: the page footers
+//!   ("number · impronta · Pagina x di y") come from `@page` margin boxes, which WeasyPrint draws.
+//!   wkhtmltopdf ignores margin boxes and `@page` margins: give it `--print-media-type`, the
+//!   margins (`-T 15mm -B 18mm -L 18mm -R 18mm`) and its own `--footer-*` options.
+//! - Two-column bands are CSS tables, not grid or flex gaps, so that every engine agrees.
 
 use std::fmt::Write as _;
 
 use rapportino_core::format::euro;
 use rapportino_core::reports::{Logo, Party, ReportDocument, Signature, StatementDocument};
 
-use crate::common::{decimal, dur, hours_short, remaining_of, tax_line, tickets_of};
-use crate::report::DRAFT;
+use crate::common::{decimal, dur, joined, remaining_of, tax_line, tickets_of};
+use crate::report::{self as rep, DRAFT};
 use crate::signature::{self, Fit};
+use crate::statement as st;
 
 const CSS: &str = r#"
-@page { size: A4; margin: 16mm 18mm 20mm 18mm;
+@page { size: A4; margin: 15mm 18mm 18mm 18mm;
   @bottom-right { content: "Pagina " counter(page) " di " counter(pages); font: 7.5pt "Noto Sans", sans-serif; color: #61666f; }
 }
 * { box-sizing: border-box; }
-html { background: #e9ebee; }
 body { margin: 0; font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 9.5pt;
-  line-height: 1.37; color: #1a1a1f; }
-.sheet { background: #fff; width: 210mm; min-height: 297mm; margin: 8mm auto; padding: 16mm 18mm 14mm;
-  box-shadow: 0 1px 6px rgba(0,0,0,.18); }
-@media print { html { background: none; } .sheet { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none; } }
-header.shop { display: flex; justify-content: space-between; align-items: flex-start; gap: 8mm;
-  border-bottom: 0.8pt solid #1c4d8c; padding-bottom: 5pt; margin-bottom: 12pt; }
-.shop-name { font-size: 14pt; font-weight: bold; margin: 0 0 2pt; line-height: 1.2; }
-.shop p { margin: 0; font-size: 8.5pt; color: #61666f; line-height: 1.3; }
-.logo { max-width: 45mm; max-height: 20mm; object-fit: contain; }
-.title { display: flex; justify-content: space-between; align-items: baseline; gap: 12pt; flex-wrap: wrap; }
-.title h1 { font-size: 17pt; margin: 0; }
-.title .number { font-size: 17pt; font-weight: bold; color: #1c4d8c; }
-.draft { float: right; border: 0.8pt solid #61666f; color: #61666f; font-weight: bold; font-size: 10pt;
-  padding: 1pt 6pt; margin: 4pt 0 0; }
-.note { font-style: italic; color: #61666f; font-size: 9pt; margin: 4pt 0 0; }
-.superseded { clear: both; background: #fcede8; border-left: 2.5pt solid #b3291a; color: #b3291a;
-  font-weight: bold; padding: 5pt 10pt; margin: 8pt 0 0; }
-.cols { display: flex; gap: 10mm; margin-top: 12pt; clear: both; }
-.cols > * { flex: 1 1 0; min-width: 0; }
+  line-height: 1.35; color: #1a1a1f; }
+@media screen {
+  html { background: #e9ebee; }
+  .sheet { background: #fff; width: 210mm; min-height: 297mm; margin: 8mm auto; padding: 15mm 18mm 12mm;
+    box-shadow: 0 1px 6px rgba(0,0,0,.18); }
+}
+/* Two-column bands are tables: every engine (WebKitGTK, WebView2, wkhtmltopdf, WeasyPrint) agrees. */
+.row { display: table; width: 100%; table-layout: fixed; border-collapse: collapse; }
+.row > * { display: table-cell; vertical-align: top; }
+.row > * + * { padding-left: 10mm; }
+header.shop { border-bottom: 0.8pt solid #1c4d8c; padding-bottom: 5pt; margin-bottom: 10pt; }
+header.shop > .logo-cell { width: 53mm; text-align: right; }
+.shop-name { font-size: 13.5pt; font-weight: bold; margin: 0 0 2pt; line-height: 1.2; }
+.shop-text p { margin: 0; font-size: 8.5pt; color: #61666f; line-height: 1.3; }
+.logo { max-width: 45mm; max-height: 20mm; }
+.title h1 { font-size: 16pt; margin: 0; line-height: 1.25; }
+.title .number { font-size: 16pt; font-weight: bold; color: #1c4d8c; text-align: right; white-space: nowrap; }
+.subtitle { margin-top: 3pt; }
+.subtitle > :last-child { text-align: right; }
+.draft { display: inline-block; border: 0.8pt solid #61666f; color: #61666f; font-weight: bold; font-size: 10pt;
+  padding: 0 6pt; }
+.note { font-style: italic; color: #61666f; font-size: 9pt; }
+.superseded { background: #fcede8; border-left: 2.5pt solid #b3291a; color: #b3291a;
+  font-weight: bold; padding: 5pt 10pt; margin: 6pt 0 0; }
+.band { margin-top: 9pt; }
 .caption { font-size: 8pt; font-weight: bold; color: #61666f; border-bottom: 0.4pt solid #b8bdc4;
   margin: 0 0 3pt; padding-bottom: 1pt; }
-.party p { margin: 0; font-size: 9pt; }
+.party { margin-bottom: 8pt; }
+.party p { margin: 0; font-size: 9pt; line-height: 1.3; }
 .party .name { font-weight: bold; font-size: 10pt; }
 .party .contact { color: #61666f; }
-h2.section { font-size: 10.5pt; color: #1c4d8c; border-bottom: 0.5pt solid #b8bdc4; margin: 14pt 0 6pt;
-  padding-bottom: 2pt; break-after: avoid; }
-h3.sub { font-size: 9.5pt; margin: 10pt 0 4pt; break-after: avoid; }
-dl.pairs { display: grid; grid-template-columns: 24mm 1fr; margin: 0; row-gap: 1pt; }
-dl.pairs dt { color: #61666f; font-size: 8.5pt; }
-dl.pairs dd { margin: 0; font-size: 9pt; overflow-wrap: anywhere; }
-table { width: 100%; border-collapse: collapse; font-size: 9pt; }
+h2.section { font-size: 10.5pt; color: #1c4d8c; border-bottom: 0.5pt solid #b8bdc4; margin: 8pt 0 4pt;
+  padding-bottom: 2pt; page-break-after: avoid; break-after: avoid; }
+table { width: 100%; border-collapse: collapse; font-size: 8.5pt; }
+table.pairs { font-size: 9pt; table-layout: fixed; }
+table.pairs th { background: none; color: #61666f; font-weight: normal; font-size: 8.5pt;
+  padding: 0 4pt 0 0; vertical-align: top; }
+table.pairs td { padding: 0; border: none; }
 thead { display: table-header-group; }
-th { background: #eceef0; color: #40454d; font-size: 8pt; text-align: left; padding: 3pt 4pt; }
-td { padding: 3pt 4pt; border-bottom: 0.35pt solid #dbdee3; vertical-align: top; overflow-wrap: anywhere; }
-tr { break-inside: avoid; }
+th { background: #eceef0; color: #40454d; font-size: 7.5pt; text-align: left; padding: 2pt 4pt; }
+td { padding: 2pt 4pt; border-bottom: 0.35pt solid #dbdee3; vertical-align: top; word-wrap: break-word;
+  overflow-wrap: anywhere; }
+tr { page-break-inside: avoid; break-inside: avoid; }
 .num { text-align: right; white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 0.8pt solid #61666f; border-bottom: none; }
-td.muted, .muted { color: #61666f; }
-.small td, .small th { font-size: 8pt; }
-.work { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
-.labelled { margin: 0 0 2pt; overflow-wrap: anywhere; }
+.muted, .sub { color: #61666f; }
+.sub { display: block; font-size: 7.5pt; }
+.expiring { display: block; color: #b3291a; font-weight: bold; font-size: 7.5pt; }
+table.small { font-size: 8pt; }
+table.balances, table.billing { margin-top: 6pt; }
+.work { white-space: pre-wrap; word-wrap: break-word; overflow-wrap: anywhere; margin: 0; }
+.labelled { margin: 4pt 0 0; word-wrap: break-word; overflow-wrap: anywhere; }
 .labelled b { margin-right: 4pt; }
-.expiring { color: #b3291a; font-weight: bold; }
-.signatures { break-inside: avoid; }
-.sig-row { display: flex; gap: 10mm; }
-.sig { flex: 1 1 0; min-width: 0; }
-.sig .label { font-weight: bold; font-size: 9pt; margin-bottom: 3pt; }
-.sig .box { height: 30mm; border: 0.5pt solid #b8bdc4; padding: 2mm; position: relative; }
+.signatures { page-break-inside: avoid; break-inside: avoid; margin-top: 8pt; }
+.sig .label { font-weight: bold; font-size: 9pt; color: #1c4d8c; margin-bottom: 2pt; }
+.sig .box { height: 19mm; border: 0.5pt solid #b8bdc4; padding: 1.5mm; position: relative; }
 .sig .box svg { width: 100%; height: 100%; display: block; }
-.sig .line { position: absolute; left: 3mm; right: 3mm; bottom: 9mm; border-bottom: 0.6pt solid #61666f; }
-.sig .signer { font-size: 9pt; margin-top: 3pt; }
-.fine { font-size: 7.5pt; color: #61666f; overflow-wrap: anywhere; margin-top: 6pt; }
-footer.doc { margin-top: 16pt; border-top: 0.4pt solid #b8bdc4; padding-top: 3pt; font-size: 7.5pt; color: #61666f;
-  display: flex; justify-content: space-between; gap: 8pt; }
-.legend { display: flex; gap: 12pt; font-size: 7pt; color: #61666f; margin: 0 0 4pt 46mm; }
-.legend span::before { content: ""; display: inline-block; width: 9pt; height: 7pt; margin-right: 3pt;
-  vertical-align: -1pt; background: var(--c); border: var(--b, none); }
+.sig .line { position: absolute; left: 3mm; right: 3mm; bottom: 7mm; border-bottom: 0.6pt solid #61666f;
+  color: #61666f; font-size: 9pt; line-height: 1; }
+.sig .signer { font-size: 9pt; margin-top: 2pt; }
+.fine { font-size: 7.5pt; color: #61666f; word-wrap: break-word; overflow-wrap: anywhere; margin: 2pt 0 0; }
+footer.doc { margin-top: 14pt; border-top: 0.4pt solid #b8bdc4; padding-top: 3pt; font-size: 7.5pt; color: #61666f; }
+footer.doc > :nth-child(2) { text-align: center; }
+footer.doc > :last-child { text-align: right; }
+@media print { footer.doc { display: none; } }
+.legend { font-size: 7pt; color: #61666f; margin: 0 0 4pt 46mm; }
+.legend span { margin-right: 12pt; white-space: nowrap; }
+.swatch { display: inline-block; width: 9pt; height: 7pt; margin-right: 3pt; vertical-align: -1pt; }
 .chart { width: 170mm; max-width: 100%; }
-.bar { display: grid; grid-template-columns: 46mm 1fr 44mm; align-items: center; height: 19pt; font-size: 7.5pt; }
-.bar .label { font-weight: bold; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding-right: 8pt; }
-.bar .track { position: relative; height: 10pt; }
-.bar .track div { position: absolute; top: 0; bottom: 0; }
-.bar .value { text-align: right; white-space: nowrap; }
+.chart .bar { height: 19pt; font-size: 7.5pt; }
+.chart .bar > * { vertical-align: middle; }
+.chart .label { width: 46mm; font-weight: bold; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.chart .row > .track-cell { padding-left: 0; }
+.chart .value { width: 44mm; text-align: right; white-space: nowrap; }
+.track { position: relative; height: 10pt; }
+.track div { position: absolute; top: 0; bottom: 0; }
 .empty { font-style: italic; color: #61666f; }
 "#;
 
@@ -152,7 +169,7 @@ fn page_start(out: &mut String, title: &str, foot: [&str; 2]) {
 fn page_end(out: &mut String, footer: [&str; 3]) {
     let _ = write!(
         out,
-        "<footer class=\"doc\"><span>{}</span><span>{}</span><span>{}</span></footer>\n</main>\n</body>\n</html>\n",
+        "<footer class=\"doc row\"><span>{}</span><span>{}</span><span>{}</span></footer>\n</main>\n</body>\n</html>\n",
         esc(footer[0]),
         esc(footer[1]),
         esc(footer[2])
@@ -160,12 +177,14 @@ fn page_end(out: &mut String, footer: [&str; 3]) {
 }
 
 fn shop_header(out: &mut String, shop: &Party, logo: Option<&Logo>) {
-    out.push_str("<header class=\"shop\"><div class=\"shop-text\">");
+    out.push_str("<header class=\"shop row\"><div class=\"shop-text\">");
     let _ = write!(out, "<p class=\"shop-name\">{}</p>", esc(&shop.name));
-    let mut lines = shop.address_lines.clone();
-    lines.extend(tax_line(shop));
-    lines.extend(shop.contact_lines.iter().cloned());
-    for l in lines.iter().filter(|l| !l.trim().is_empty()) {
+    let lines = [
+        joined(&shop.address_lines),
+        tax_line(shop).unwrap_or_default(),
+        joined(&shop.contact_lines),
+    ];
+    for l in lines.iter().filter(|l| !l.is_empty()) {
         let _ = write!(out, "<p>{}</p>", esc(l));
     }
     out.push_str("</div>");
@@ -177,38 +196,50 @@ fn shop_header(out: &mut String, shop: &Party, logo: Option<&Logo>) {
         };
         let _ = write!(
             out,
-            "<img class=\"logo\" alt=\"Logo\" src=\"data:{mime};base64,{}\">",
+            "<div class=\"logo-cell\"><img class=\"logo\" alt=\"Logo\" src=\"data:{mime};base64,{}\"></div>",
             base64(&logo.png)
         );
     }
     out.push_str("</header>\n");
 }
 
-fn party(out: &mut String, caption: &str, p: &Party) {
+/// A party block; a site prints its address on one line (as in the PDF).
+fn party(out: &mut String, caption: &str, p: &Party, site: bool) {
     let _ = write!(
         out,
         "<div class=\"party\"><p class=\"caption\">{}</p><p class=\"name\">{}</p>",
         esc(caption),
         esc(&p.name)
     );
-    for l in p.address_lines.iter().filter(|l| !l.trim().is_empty()) {
+    let address = if site {
+        vec![joined(&p.address_lines)]
+    } else {
+        p.address_lines.clone()
+    };
+    for l in address.iter().filter(|l| !l.trim().is_empty()) {
         let _ = write!(out, "<p>{}</p>", esc(l));
     }
     if let Some(t) = tax_line(p) {
         let _ = write!(out, "<p>{}</p>", esc(&t));
     }
-    for l in p.contact_lines.iter().filter(|l| !l.trim().is_empty()) {
-        let _ = write!(out, "<p class=\"contact\">{}</p>", esc(l));
+    let contacts = joined(&p.contact_lines);
+    if !contacts.is_empty() {
+        let _ = write!(out, "<p class=\"contact\">{}</p>", esc(&contacts));
     }
     out.push_str("</div>");
 }
 
-fn pairs(out: &mut String, items: &[(&str, String)]) {
-    out.push_str("<dl class=\"pairs\">");
+/// Label/value pairs as a two-column table (CSS grid would be neater, but wkhtmltopdf's engine
+/// does not know it).
+fn pairs(out: &mut String, items: &[(&str, String)], label_mm: u32) {
+    let _ = write!(
+        out,
+        "<table class=\"pairs\"><colgroup><col style=\"width:{label_mm}mm\"><col></colgroup>"
+    );
     for (k, v) in items.iter().filter(|(_, v)| !v.trim().is_empty()) {
-        let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+        let _ = write!(out, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(v));
     }
-    out.push_str("</dl>");
+    out.push_str("</table>");
 }
 
 fn section(out: &mut String, title: &str) {
@@ -256,11 +287,11 @@ fn table(
 }
 
 /// A signature as an inline SVG: one path per run, widths in the box's units so that the printed
-/// widths match the PDF's for a box of about 78 × 26 mm.
+/// widths match the PDF's in the signature box (79 × 16 mm inside its padding).
 fn signature_svg(sig: &Signature) -> String {
     let (w, h) = signature::box_size(sig);
     let mm = f64::from(crate::canvas::MM);
-    let fit = Fit::new(w, h, 78.0 * mm, 26.0 * mm);
+    let fit = Fit::new(w, h, 79.0 * mm, 16.0 * mm);
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" preserveAspectRatio=\"xMidYMid meet\" fill=\"none\" stroke=\"#0d1752\" stroke-linecap=\"round\" stroke-linejoin=\"round\" role=\"img\" aria-label=\"Firma di {}\">",
         fmt(w),
@@ -312,69 +343,49 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
         Some(s) => format!("impronta {}", s.short_hash()),
         None => DRAFT.to_owned(),
     };
-    page_start(&mut out, &crate::report::title(doc), [&r.number, &centre]);
+    page_start(&mut out, &rep::title(doc), [&r.number, &centre]);
     shop_header(&mut out, &r.shop, logo);
     let _ = writeln!(
         out,
-        "<div class=\"title\"><h1>Rapporto d'intervento</h1><div class=\"number\">{}</div></div>",
+        "<div class=\"title row\"><h1>Rapporto d'intervento</h1><div class=\"number\">{}</div></div>",
         esc(&r.number)
     );
-    if doc.signed.is_none() {
-        let _ = write!(out, "<p class=\"draft\">{DRAFT}</p>");
-    }
-    if let Some(prev) = &r.supersedes {
-        let _ = write!(
-            out,
-            "<p class=\"note\">Sostituisce il rapporto {}</p>",
-            esc(prev)
-        );
+    // Second line: what this report replaces (left) and the draft marker (right).
+    if r.supersedes.is_some() || doc.signed.is_none() {
+        out.push_str("<div class=\"subtitle row\">");
+        match &r.supersedes {
+            Some(prev) => {
+                let _ = write!(
+                    out,
+                    "<span class=\"note\">Sostituisce il rapporto {}</span>",
+                    esc(prev)
+                );
+            }
+            None => out.push_str("<span></span>"),
+        }
+        if doc.signed.is_none() {
+            let _ = write!(out, "<span class=\"draft\">{DRAFT}</span>");
+        }
+        out.push_str("</div>\n");
     }
     if let Some(next) = &doc.superseded_by {
         let _ = write!(
             out,
-            "<p class=\"superseded\">Sostituito dal rapporto {}: questo rapporto è stato rettificato, fa fede il rapporto che lo sostituisce.</p>",
-            esc(next)
+            "<p class=\"superseded\">Sostituito dal rapporto {}: {}</p>",
+            esc(next),
+            rep::SUPERSEDED_NOTE
         );
     }
-    out.push_str("<div class=\"cols\">");
-    party(&mut out, "Cliente", &r.client);
-    match &r.site {
-        Some(s) => party(&mut out, "Sede dell'intervento", s),
-        None => out.push_str("<div></div>"),
-    }
-    out.push_str("</div>\n");
 
-    section(&mut out, "Richiesta e intervento");
-    let severity = if r.ticket.urgent {
-        format!("{} · urgente", r.ticket.severity.label)
-    } else {
-        r.ticket.severity.label.clone()
-    };
-    out.push_str("<div class=\"cols\" style=\"margin-top:0\">");
-    pairs(
-        &mut out,
-        &[
-            ("Ticket", r.ticket.number.clone()),
-            ("Oggetto", r.ticket.title.clone()),
-            ("Priorità", severity),
-            ("Origine", r.ticket.origin.label.clone()),
-            ("Segnalato il", r.ticket.reported_at.clone()),
-        ],
-    );
-    let tech = if r.technician_code.is_empty() {
-        r.technician_name.clone()
-    } else {
-        format!("{} ({})", r.technician_name, r.technician_code)
-    };
-    pairs(
-        &mut out,
-        &[
-            ("Data", r.date.clone()),
-            ("Modalità", r.mode.label.clone()),
-            ("Tecnico", tech),
-        ],
-    );
-    out.push_str("</div>\n");
+    // Client and site on the left, the request and the intervention on the right.
+    out.push_str("<div class=\"row band\"><div>");
+    party(&mut out, "Cliente", &r.client, false);
+    if let Some(site) = &r.site {
+        party(&mut out, "Sede dell'intervento", site, true);
+    }
+    out.push_str("</div><div><p class=\"caption\">Intervento</p>");
+    pairs(&mut out, &rep::intervention_pairs(doc), 25);
+    out.push_str("</div></div>\n");
 
     section(&mut out, "Tempi di lavoro");
     if r.periods.is_empty() {
@@ -402,7 +413,7 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
         ];
         table(
             &mut out,
-            "",
+            "periods",
             &["Data", "Inizio", "Fine", "Durata", "Note"],
             &[3],
             &rows,
@@ -417,28 +428,31 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
         r.work_done.trim_end()
     };
     let _ = writeln!(out, "<p class=\"work\">{}</p>", esc(work));
-
-    let reason = r.outcome_reason.as_deref().filter(|s| !s.trim().is_empty());
-    if r.outcome.is_some() || reason.is_some() {
-        section(&mut out, "Esito");
-        if let Some(o) = &r.outcome {
-            let _ = write!(
-                out,
-                "<p class=\"labelled\"><b>Esito:</b>{}</p>",
-                esc(&o.label)
-            );
-        }
-        if let Some(reason) = reason {
-            let _ = write!(
-                out,
-                "<p class=\"labelled\"><b>Motivo:</b>{}</p>",
-                esc(reason)
-            );
-        }
+    if let Some(o) = &r.outcome {
+        let _ = write!(
+            out,
+            "<p class=\"labelled\"><b>Esito:</b>{}</p>",
+            esc(&o.label)
+        );
+    }
+    if let Some(reason) = r.outcome_reason.as_deref().filter(|s| !s.trim().is_empty()) {
+        let _ = write!(
+            out,
+            "<p class=\"labelled\"><b>Motivo:</b>{}</p>",
+            esc(reason)
+        );
     }
 
+    let travel = rep::travel(doc);
     if !r.materials.is_empty() {
-        section(&mut out, "Materiali");
+        section(
+            &mut out,
+            if travel.is_some() {
+                "Materiali e trasferta"
+            } else {
+                "Materiali"
+            },
+        );
         let rows: Vec<Vec<String>> = r
             .materials
             .iter()
@@ -459,51 +473,30 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
         ];
         table(
             &mut out,
-            "",
+            "materials",
             &["Descrizione", "Q.tà", "Prezzo unitario", "Totale"],
             &[1, 2, 3],
             &rows,
             Some(total),
         );
-    }
-    if r.travel_km != 0.0 || r.travel_minutes != 0 {
+    } else if travel.is_some() {
         section(&mut out, "Trasferta");
-        let mut parts = Vec::new();
-        if r.travel_km != 0.0 {
-            parts.push(format!("{} km", decimal(r.travel_km)));
-        }
-        if r.travel_minutes != 0 {
-            parts.push(format!("{} di viaggio", dur(r.travel_minutes)));
-        }
+    }
+    if let Some(t) = travel {
         let _ = write!(
             out,
-            "<p class=\"labelled\"><b>Trasferta:</b>{}</p>",
-            esc(&parts.join(" · "))
+            "<p class=\"labelled\" style=\"margin-top:5pt\"><b>Trasferta:</b>{}</p>",
+            esc(&t)
         );
     }
 
     let b = &r.billing;
     section(&mut out, "Conteggio e addebito");
-    let mut rules = Vec::new();
-    if b.rounding_minutes > 0 {
-        rules.push(format!("arrotondamento a {}", dur(b.rounding_minutes)));
-    }
-    if b.minimum_minutes > 0 {
-        rules.push(format!("minimo fatturabile {}", dur(b.minimum_minutes)));
-    }
-    if b.extra_time_minutes > 0 {
-        rules.push(format!("tempo extra {}", dur(b.extra_time_minutes)));
-    }
-    out.push_str("<div class=\"cols\" style=\"margin-top:0\">");
-    pairs(
-        &mut out,
-        &[
-            ("Tempo lavorato", dur(b.worked_minutes)),
-            ("Tempo fatturato", dur(b.billed_minutes)),
-        ],
+    let _ = write!(
+        out,
+        "<p class=\"labelled\">{}</p>",
+        esc(&rep::billing_summary(doc))
     );
-    pairs(&mut out, &[("Regole applicate", rules.join(" · "))]);
-    out.push_str("</div>\n");
     if b.lines.is_empty() {
         let _ = write!(
             out,
@@ -515,12 +508,8 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
             .lines
             .iter()
             .map(|l| {
-                let who = match l.contract_name.as_deref().filter(|n| !n.trim().is_empty()) {
-                    Some(name) => format!("{name} ({})", l.source.label),
-                    None => l.source.label.clone(),
-                };
                 vec![
-                    who,
+                    rep::paid_by(l),
                     l.reason.label.clone(),
                     dur(l.minutes),
                     euro(l.amount_cents),
@@ -535,7 +524,7 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
         ];
         table(
             &mut out,
-            "",
+            "billing",
             &["Pagato da", "Motivo", "Tempo", "Importo"],
             &[2, 3],
             &rows,
@@ -543,7 +532,6 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
         );
     }
     if !b.balances_after.is_empty() {
-        out.push_str("<h3 class=\"sub\">Saldo dopo l'intervento</h3>");
         let rows: Vec<Vec<String>> = b
             .balances_after
             .iter()
@@ -559,12 +547,12 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
             .collect();
         table(
             &mut out,
-            "",
+            "balances",
             &[
-                "Contratto",
+                "Saldo dopo l'intervento",
                 "Tipo",
                 "Ore residue",
-                "Ticket incidente residui",
+                "Ticket inc. residui",
                 "Scadenza",
             ],
             &[2, 3, 4],
@@ -573,26 +561,19 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
         );
     }
 
-    out.push_str("<section class=\"signatures\">");
-    section(&mut out, "Firme");
-    out.push_str("<div class=\"sig-row\">");
+    // Signatures: two boxes kept together, the names under them, then date and hash.
+    out.push_str("<section class=\"signatures\"><div class=\"row\">");
+    let [customer, technician] = rep::signer_names(doc);
     let sigs: [(&str, Option<&Signature>, String); 2] = [
         (
             "Firma del cliente",
             doc.signed.as_ref().map(|s| &s.customer),
-            doc.signed
-                .as_ref()
-                .map(|s| s.customer.signer_name.clone())
-                .unwrap_or_default(),
+            customer,
         ),
         (
             "Firma del tecnico",
             doc.signed.as_ref().map(|s| &s.technician),
-            doc.signed
-                .as_ref()
-                .map(|s| s.technician.signer_name.clone())
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| r.technician_name.clone()),
+            technician,
         ),
     ];
     for (label, sig, name) in sigs {
@@ -603,21 +584,21 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
         );
         match sig {
             Some(s) => out.push_str(&signature_svg(s)),
-            None => out.push_str("<div class=\"line\"></div>"),
+            None => out.push_str("<div class=\"line\">×</div>"),
         }
         let name = if name.trim().is_empty() {
-            "Nome e cognome ____________________".to_owned()
+            "<span class=\"muted\">Nome e cognome</span> ____________________________".to_owned()
         } else {
             esc(&name)
         };
         let _ = write!(out, "</div><div class=\"signer\">{name}</div></div>");
     }
     out.push_str("</div>");
-    let fine = match &doc.signed {
-        Some(s) => format!("Firmato il {} · SHA-256 {}", s.signed_at, s.sha256),
-        None => "Bozza non firmata: il rapporto diventa definitivo con la firma del cliente e del tecnico.".to_owned(),
-    };
-    let _ = writeln!(out, "<p class=\"fine\">{}</p></section>", esc(&fine));
+    let _ = writeln!(
+        out,
+        "<p class=\"fine\">{}</p></section>",
+        esc(&rep::signature_footnote(doc))
+    );
 
     page_end(&mut out, [&r.number, &centre, ""]);
     out
@@ -626,38 +607,19 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
 /// The monthly statement as a self-contained HTML page (see [`report`]).
 pub fn statement(doc: &StatementDocument, logo: Option<&Logo>) -> String {
     let mut out = String::with_capacity(16 * 1024);
-    let title = crate::statement::title(doc);
-    let generated = format!("generato il {}", doc.generated_on);
-    page_start(&mut out, &title, [&title, &generated]);
+    let title = st::title(doc);
+    let [foot_left, generated, _] = st::footer(doc, 1, 1);
+    page_start(&mut out, &title, [&foot_left, &generated]);
     shop_header(&mut out, &doc.shop, logo);
     let _ = writeln!(
         out,
         "<div class=\"title\"><h1>Rendiconto mensile – {}</h1></div>",
         esc(&doc.month_label)
     );
-    out.push_str("<div class=\"cols\">");
-    party(&mut out, "Cliente", &doc.client);
+    out.push_str("<div class=\"row band\">");
+    party(&mut out, "Cliente", &doc.client, false);
     out.push_str("<div><p class=\"caption\">Riepilogo del mese</p>");
-    pairs(
-        &mut out,
-        &[
-            ("Interventi", doc.rows.len().to_string()),
-            (
-                "Ore lavorate",
-                dur(doc.rows.iter().map(|r| r.worked_minutes).sum()),
-            ),
-            ("Ore fatturate", dur(doc.billed_minutes)),
-            (
-                "Ticket incidente usati",
-                doc.incident_tickets_used.to_string(),
-            ),
-            (
-                "Ticket incidente residui",
-                doc.incident_tickets_left.to_string(),
-            ),
-            ("Totale addebiti", euro(doc.charges_cents)),
-        ],
-    );
+    pairs(&mut out, &st::summary(doc), 40);
     out.push_str("</div></div>\n");
 
     section(&mut out, "Interventi del mese");
@@ -695,7 +657,7 @@ pub fn statement(doc: &StatementDocument, logo: Option<&Logo>) -> String {
         ];
         table(
             &mut out,
-            "",
+            "rows",
             &[
                 "Data",
                 "Ticket",
@@ -727,7 +689,7 @@ pub fn statement(doc: &StatementDocument, logo: Option<&Logo>) -> String {
         ];
         table(
             &mut out,
-            "",
+            "usage",
             &["Contratto o addebito", "Ore", "Importo"],
             &[1, 2],
             &rows,
@@ -737,22 +699,16 @@ pub fn statement(doc: &StatementDocument, logo: Option<&Logo>) -> String {
 
     if !doc.balances.is_empty() {
         section(&mut out, "Saldi a fine mese");
-        let _ = write!(
-            out,
-            "<table class=\"small\"><thead><tr><th>Contratto</th><th>Tipo</th><th>Stato</th><th class=\"num\">Incluse</th><th class=\"num\">Usate</th><th class=\"num\">Residue</th><th class=\"num\">Decadute</th><th class=\"num\">Ticket inc. residui</th><th class=\"num\">Scadenza</th></tr></thead><tbody>"
-        );
+        out.push_str("<table class=\"small\"><thead><tr><th>Contratto</th><th class=\"num\">Incluse</th><th class=\"num\">Usate</th><th class=\"num\">Residue</th><th class=\"num\">Decadute</th><th class=\"num\">Ticket inc. residui</th><th class=\"num\">Scadenza</th></tr></thead><tbody>");
         for b in &doc.balances {
-            let ends = if b.expiring {
-                format!(
-                    "{}<br><span class=\"expiring\">in scadenza</span>",
-                    esc(&b.ends_on)
-                )
+            let expiring = if b.expiring {
+                "<span class=\"expiring\">in scadenza</span>"
             } else {
-                esc(&b.ends_on)
+                ""
             };
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{ends}</td></tr>",
+                "<tr><td>{}<span class=\"sub\">{} · {}</span></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}{expiring}</td></tr>",
                 esc(&b.contract_name),
                 esc(&b.kind.label),
                 esc(&b.status.label),
@@ -761,6 +717,7 @@ pub fn statement(doc: &StatementDocument, logo: Option<&Logo>) -> String {
                 esc(&b.remaining_minutes.map(dur).unwrap_or_else(|| "senza limite".into())),
                 esc(&dur(b.forfeited_minutes)),
                 esc(&b.incident_left.map(|l| l.to_string()).unwrap_or_else(|| "—".into())),
+                esc(&b.ends_on),
             );
         }
         out.push_str("</tbody></table>\n");
@@ -768,22 +725,19 @@ pub fn statement(doc: &StatementDocument, logo: Option<&Logo>) -> String {
 
     if !doc.chart.is_empty() {
         section(&mut out, "Utilizzo delle ore");
-        out.push_str("<div class=\"chart\"><div class=\"legend\"><span style=\"--c:#b0c9e8\">usate nei mesi precedenti</span><span style=\"--c:#1c4d8c\">usate nel mese</span><span style=\"--c:#f9fafb;--b:0.6pt solid #737f8f\">residue</span></div>");
-        let scale = doc
-            .chart
-            .iter()
-            .map(|b| {
-                b.used_before.max(0) + b.used_in_month.max(0) + b.remaining.unwrap_or(0).max(0)
-            })
-            .max()
-            .unwrap_or(0)
-            .max(1) as f64;
+        out.push_str(concat!(
+            "<div class=\"chart\"><div class=\"legend\">",
+            "<span><i class=\"swatch\" style=\"background:#b0c9e8\"></i>usate nei mesi precedenti</span>",
+            "<span><i class=\"swatch\" style=\"background:#1c4d8c\"></i>usate nel mese</span>",
+            "<span><i class=\"swatch\" style=\"background:#f9fafb;border:0.6pt solid #737f8f\"></i>residue</span></div>"
+        ));
+        let scale = st::chart_scale(doc) as f64;
         let pct = |m: i64| m.max(0) as f64 * 100.0 / scale;
         for bar in &doc.chart {
             let used = bar.used_before.max(0) + bar.used_in_month.max(0);
             let _ = write!(
                 out,
-                "<div class=\"bar\"><span class=\"label\">{}</span><div class=\"track\">",
+                "<div class=\"row bar\"><span class=\"label\">{}</span><div class=\"track-cell\"><div class=\"track\">",
                 esc(&bar.label)
             );
             if let Some(rem) = bar.remaining {
@@ -795,30 +749,21 @@ pub fn statement(doc: &StatementDocument, logo: Option<&Logo>) -> String {
             }
             let _ = write!(
                 out,
-                "<div style=\"left:0;width:{}%;background:#b0c9e8\"></div><div style=\"left:{}%;width:{}%;background:#1c4d8c\"></div></div>",
+                "<div style=\"left:0;width:{}%;background:#b0c9e8\"></div><div style=\"left:{}%;width:{}%;background:#1c4d8c\"></div></div></div>",
                 fmt(pct(bar.used_before)),
                 fmt(pct(bar.used_before)),
                 fmt(pct(bar.used_in_month))
             );
-            let value = match bar.remaining {
-                Some(rem) => format!(
-                    "{} nel mese · {} di {}",
-                    hours_short(bar.used_in_month),
-                    hours_short(used),
-                    hours_short(used + rem.max(0))
-                ),
-                None => format!(
-                    "{} nel mese · {} · senza limite",
-                    hours_short(bar.used_in_month),
-                    hours_short(used)
-                ),
-            };
-            let _ = write!(out, "<span class=\"value\">{}</span></div>", esc(&value));
+            let _ = write!(
+                out,
+                "<span class=\"value\">{}</span></div>",
+                esc(&st::bar_value(bar))
+            );
         }
         out.push_str("</div>\n");
     }
 
-    page_end(&mut out, [&title, &generated, ""]);
+    page_end(&mut out, [&foot_left, &generated, ""]);
     out
 }
 

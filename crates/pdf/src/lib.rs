@@ -21,29 +21,38 @@ mod common;
 pub mod export;
 mod fonts;
 pub mod html;
+mod logo;
 mod report;
 mod signature;
 mod statement;
 
 use chrono::{DateTime, Utc};
 use printpdf::{
-    ImageCompression, ImageOptimizationOptions, OffsetDateTime, PdfDocument, PdfFont, PdfPage,
-    PdfSaveOptions, RawImage, XObject, XObjectId,
+    ImageCompression, ImageOptimizationOptions, OffsetDateTime, PdfDocument, PdfFont,
+    PdfSaveOptions, XObject, XObjectId,
 };
 use rapportino_core::reports::{Logo, ReportDocument, StatementDocument};
 use rapportino_core::{Code, Error, Result};
 use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use flate2::write::ZlibEncoder;
+use flate2::Compression;
 
 pub use atomic::write_atomic;
 
-use canvas::Canvas;
+use canvas::{Canvas, Laid};
 use common::LogoRef;
-use fonts::{Face, Fonts};
+use fonts::Fonts;
+use logo::EncodedLogo;
 
 /// Renders reports and statements to PDF bytes. Build it once and reuse it: the fonts are parsed
-/// here, not per document.
+/// here, not per document, and the last logo used is kept encoded. `Send + Sync`: threads can
+/// share one renderer (the logo cache is behind a mutex held only to look it up).
 pub struct Renderer {
     fonts: Fonts,
+    logo: Mutex<Option<Arc<EncodedLogo>>>,
 }
 
 /// Lossless images (the logo is Flate-compressed, never re-encoded as JPEG); fonts subset.
@@ -65,7 +74,26 @@ impl Renderer {
     pub fn new() -> Result<Renderer> {
         Ok(Renderer {
             fonts: Fonts::load()?,
+            logo: Mutex::new(None),
         })
+    }
+
+    /// The logo encoded for the PDF: from the cache when it is the same logo as last time.
+    fn encoded_logo(&self, logo: &Logo) -> Result<Arc<EncodedLogo>> {
+        let cached = self
+            .logo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        if let Some(c) = cached.filter(|c| c.is_for(logo)) {
+            return Ok(c);
+        }
+        let fresh = Arc::new(logo::encode(logo)?);
+        *self
+            .logo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(fresh.clone());
+        Ok(fresh)
     }
 
     /// A4 PDF bytes of a rapporto d'intervento (draft or signed).
@@ -75,16 +103,16 @@ impl Renderer {
         logo: Option<&Logo>,
         created_at: DateTime<Utc>,
     ) -> Result<Vec<u8>> {
-        let image = logo.map(decode_logo).transpose()?;
-        let logo_ref = image.as_ref().map(logo_ref);
+        let image = logo.map(|l| self.encoded_logo(l)).transpose()?;
+        let logo_ref = image.as_deref().map(logo_ref);
         let mut c = Canvas::new(&self.fonts);
         report::draw(&mut c, doc, logo_ref.as_ref());
-        let pages = c.finish(|page, of| report::footer(doc, page, of));
+        let laid = c.finish(|page, of| report::footer(doc, page, of));
         self.assemble(
             &doc.content.number,
             &doc.content.shop.name,
             created_at,
-            pages,
+            laid,
             image,
         )
     }
@@ -96,16 +124,16 @@ impl Renderer {
         logo: Option<&Logo>,
         created_at: DateTime<Utc>,
     ) -> Result<Vec<u8>> {
-        let image = logo.map(decode_logo).transpose()?;
-        let logo_ref = image.as_ref().map(logo_ref);
+        let image = logo.map(|l| self.encoded_logo(l)).transpose()?;
+        let logo_ref = image.as_deref().map(logo_ref);
         let mut c = Canvas::new(&self.fonts);
         statement::draw(&mut c, doc, logo_ref.as_ref());
-        let pages = c.finish(|page, of| statement::footer(doc, page, of));
+        let laid = c.finish(|page, of| statement::footer(doc, page, of));
         self.assemble(
             &statement::title(doc),
             &doc.shop.name,
             created_at,
-            pages,
+            laid,
             image,
         )
     }
@@ -115,8 +143,8 @@ impl Renderer {
         title: &str,
         author: &str,
         created_at: DateTime<Utc>,
-        pages: Vec<PdfPage>,
-        logo: Option<RawImage>,
+        laid: Laid,
+        logo: Option<Arc<EncodedLogo>>,
     ) -> Result<Vec<u8>> {
         let mut pdf = PdfDocument::new(title);
         let date = OffsetDateTime::from_unix_timestamp(created_at.timestamp()).map_err(|e| {
@@ -134,21 +162,33 @@ impl Renderer {
         info.modification_date = date;
         info.metadata_date = date;
         // Fixed resource ids: printpdf's own come from a process-wide counter (see fonts.rs).
-        for face in [Face::Regular, Face::Bold, Face::Italic] {
+        for &face in &laid.faces {
             pdf.resources.fonts.map.insert(
                 face.id(),
                 PdfFont::new(self.fonts.face(face).parsed.clone()),
             );
         }
         if let Some(image) = logo {
-            pdf.resources
-                .xobjects
-                .map
-                .insert(XObjectId(LOGO_ID.to_owned()), XObject::Image(image));
+            pdf.resources.xobjects.map.insert(
+                XObjectId(LOGO_ID.to_owned()),
+                XObject::External(image.xobject.clone()),
+            );
         }
-        pdf.with_pages(pages);
+        pdf.with_pages(laid.pages);
+        // printpdf's `save` deflates every stream at the best level: half of the render time.
+        // The fastest level makes a one-page report about 15 % larger (43 KB instead of 37 KB)
+        // and renders it about 2.5 times faster.
         let mut warnings = Vec::new();
-        let mut bytes = pdf.save(&save_options(), &mut warnings);
+        let mut lo = pdf.to_lopdf_document(&save_options(), &mut warnings);
+        compress_streams(&mut lo);
+        let mut bytes = Vec::with_capacity(64 * 1024);
+        lo.save_to(&mut bytes).map_err(|e| {
+            Error::invalid(
+                Code::RenderFailed,
+                "pdf",
+                format!("the PDF engine failed on {title:?}: {e}"),
+            )
+        })?;
         if !bytes.starts_with(b"%PDF-") {
             return Err(Error::invalid(
                 Code::RenderFailed,
@@ -161,21 +201,31 @@ impl Renderer {
     }
 }
 
-fn decode_logo(logo: &Logo) -> Result<RawImage> {
-    RawImage::decode_from_bytes(&logo.png, &mut Vec::new()).map_err(|e| {
-        Error::invalid(
-            Code::LogoInvalid,
-            "logo",
-            format!("the logo cannot be decoded: {e}"),
-        )
-    })
-}
-
-fn logo_ref(image: &RawImage) -> LogoRef {
+fn logo_ref(image: &EncodedLogo) -> LogoRef {
     LogoRef {
         id: XObjectId(LOGO_ID.to_owned()),
-        width_px: image.width as f32,
-        height_px: image.height as f32,
+        width_px: image.width_px,
+        height_px: image.height_px,
+    }
+}
+
+/// Flate-compresses every stream that may be and is not yet (fonts, page contents), at the
+/// fastest level, keeping the raw bytes when compression does not pay.
+fn compress_streams(doc: &mut lopdf::Document) {
+    for object in doc.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object {
+            if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            let mut z = ZlibEncoder::new(Vec::new(), Compression::fast());
+            let Ok(packed) = z.write_all(&stream.content).and_then(|()| z.finish()) else {
+                continue;
+            };
+            if packed.len() + 19 < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(packed);
+            }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use printpdf::{LinePoint, Op, Point, Pt};
 use rapportino_core::format::euro;
-use rapportino_core::reports::{ReportDocument, Signature};
+use rapportino_core::reports::{BillingLine, ReportDocument, Signature};
 
 use crate::canvas::{
     baseline, columns, Align, Canvas, Cell, Row, Style, Table, CONTENT_W, INK, LEADING, LEFT, MM,
@@ -32,6 +32,104 @@ pub(crate) fn footer(doc: &ReportDocument, page: usize, of: usize) -> [String; 3
         format!("Pagina {page} di {of}"),
     ]
 }
+
+/// `Alta · urgente`
+pub(crate) fn severity(doc: &ReportDocument) -> String {
+    let t = &doc.content.ticket;
+    if t.urgent {
+        format!("{} · urgente", t.severity.label)
+    } else {
+        t.severity.label.clone()
+    }
+}
+
+/// `Mario Rossi (MR)`
+pub(crate) fn technician(doc: &ReportDocument) -> String {
+    let r = &doc.content;
+    if r.technician_code.is_empty() {
+        r.technician_name.clone()
+    } else {
+        format!("{} ({})", r.technician_name, r.technician_code)
+    }
+}
+
+/// The request and the intervention as label/value pairs.
+pub(crate) fn intervention_pairs(doc: &ReportDocument) -> Vec<(&'static str, String)> {
+    let r = &doc.content;
+    vec![
+        ("Ticket", r.ticket.number.clone()),
+        ("Oggetto", r.ticket.title.clone()),
+        ("Priorità", severity(doc)),
+        ("Origine", r.ticket.origin.label.clone()),
+        ("Segnalato il", r.ticket.reported_at.clone()),
+        ("Data intervento", r.date.clone()),
+        ("Modalità", r.mode.label.clone()),
+        ("Tecnico", technician(doc)),
+    ]
+}
+
+/// `Tempo lavorato 2 h 20 min · fatturato 2 h 30 min · arrotondamento a 30 min, …`
+pub(crate) fn billing_summary(doc: &ReportDocument) -> String {
+    let b = &doc.content.billing;
+    let mut rules = Vec::new();
+    if b.rounding_minutes > 0 {
+        rules.push(format!("arrotondamento a {}", dur(b.rounding_minutes)));
+    }
+    if b.minimum_minutes > 0 {
+        rules.push(format!("minimo fatturabile {}", dur(b.minimum_minutes)));
+    }
+    if b.extra_time_minutes > 0 {
+        rules.push(format!("tempo extra {}", dur(b.extra_time_minutes)));
+    }
+    let mut line = format!(
+        "Tempo lavorato {} · fatturato {}",
+        dur(b.worked_minutes),
+        dur(b.billed_minutes)
+    );
+    if !rules.is_empty() {
+        line.push_str(&format!(" · {}", rules.join(", ")));
+    }
+    line
+}
+
+/// Who paid for a billing line: the contract (with the source's label) or the source.
+pub(crate) fn paid_by(line: &BillingLine) -> String {
+    match line
+        .contract_name
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+    {
+        Some(name) => format!("{name} ({})", line.source.label),
+        None => line.source.label.clone(),
+    }
+}
+
+/// Under the signatures: the signing date and the full hash, or the draft notice.
+pub(crate) fn signature_footnote(doc: &ReportDocument) -> String {
+    match &doc.signed {
+        Some(s) => format!("Firmato il {} · SHA-256 {}", s.signed_at, s.sha256),
+        None => "Bozza non firmata: il rapporto diventa definitivo con la firma del cliente e del tecnico.".to_owned(),
+    }
+}
+
+/// The names typed under the two signature boxes (empty: a line to write the name on).
+pub(crate) fn signer_names(doc: &ReportDocument) -> [String; 2] {
+    let customer = doc
+        .signed
+        .as_ref()
+        .map(|s| s.customer.signer_name.clone())
+        .unwrap_or_default();
+    let technician = doc
+        .signed
+        .as_ref()
+        .map(|s| s.technician.signer_name.clone())
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| doc.content.technician_name.clone());
+    [customer, technician]
+}
+
+pub(crate) const SUPERSEDED_NOTE: &str =
+    "questo rapporto è stato rettificato, fa fede il rapporto che lo sostituisce.";
 
 pub(crate) fn draw(c: &mut Canvas, doc: &ReportDocument, logo: Option<&LogoRef>) {
     let r = &doc.content;
@@ -123,9 +221,7 @@ fn title_block(c: &mut Canvas, doc: &ReportDocument) {
     if let Some(next) = &doc.superseded_by {
         c.gap(4.0);
         let st = Style::new(Face::Bold, 9.5, WARN);
-        let text = format!(
-            "Sostituito dal rapporto {next}: questo rapporto è stato rettificato, fa fede il rapporto che lo sostituisce."
-        );
+        let text = format!("Sostituito dal rapporto {next}: {SUPERSEDED_NOTE}");
         let lines = c.wrap(st, CONTENT_W - 16.0, &text);
         let h = lines.len() as f32 * 13.0 + 10.0;
         c.fill_rect(LEFT, c.y - h, CONTENT_W, h, WARN_FILL);
@@ -190,7 +286,7 @@ fn periods(c: &mut Canvas, doc: &ReportDocument) {
 }
 
 /// The travel line (`34,5 km · 40 min di viaggio`), None when there was no travel.
-fn travel(doc: &ReportDocument) -> Option<String> {
+pub(crate) fn travel(doc: &ReportDocument) -> Option<String> {
     let r = &doc.content;
     let mut parts = Vec::new();
     if r.travel_km != 0.0 {
@@ -264,24 +360,9 @@ fn info_band(c: &mut Canvas, doc: &ReportDocument) {
         .map(|s| Block::site("Sede dell'intervento", s));
 
     let mut pairs = Pairs::new(25.0 * MM);
-    pairs.add("Ticket", r.ticket.number.clone());
-    pairs.add("Oggetto", r.ticket.title.clone());
-    let severity = if r.ticket.urgent {
-        format!("{} · urgente", r.ticket.severity.label)
-    } else {
-        r.ticket.severity.label.clone()
-    };
-    pairs.add("Priorità", severity);
-    pairs.add("Origine", r.ticket.origin.label.clone());
-    pairs.add("Segnalato il", r.ticket.reported_at.clone());
-    pairs.add("Data intervento", r.date.clone());
-    pairs.add("Modalità", r.mode.label.clone());
-    let tech = if r.technician_code.is_empty() {
-        r.technician_name.clone()
-    } else {
-        format!("{} ({})", r.technician_name, r.technician_code)
-    };
-    pairs.add("Tecnico", tech);
+    for (label, value) in intervention_pairs(doc) {
+        pairs.add(label, value);
+    }
 
     let block_gap = 8.0;
     let left_h = client.height(c, w)
@@ -306,24 +387,7 @@ fn info_band(c: &mut Canvas, doc: &ReportDocument) {
 fn billing(c: &mut Canvas, doc: &ReportDocument) {
     let b = &doc.content.billing;
     c.heading("Conteggio e addebito", 40.0);
-    let mut rules = Vec::new();
-    if b.rounding_minutes > 0 {
-        rules.push(format!("arrotondamento a {}", dur(b.rounding_minutes)));
-    }
-    if b.minimum_minutes > 0 {
-        rules.push(format!("minimo fatturabile {}", dur(b.minimum_minutes)));
-    }
-    if b.extra_time_minutes > 0 {
-        rules.push(format!("tempo extra {}", dur(b.extra_time_minutes)));
-    }
-    let mut line = format!(
-        "Tempo lavorato {} · fatturato {}",
-        dur(b.worked_minutes),
-        dur(b.billed_minutes)
-    );
-    if !rules.is_empty() {
-        line.push_str(&format!(" · {}", rules.join(", ")));
-    }
+    let line = billing_summary(doc);
     c.paragraph(LEFT, CONTENT_W, Style::body(), LEADING, &line);
     c.gap(5.0);
 
@@ -341,12 +405,8 @@ fn billing(c: &mut Canvas, doc: &ReportDocument) {
             .lines
             .iter()
             .map(|l| {
-                let who = match l.contract_name.as_deref().filter(|n| !n.trim().is_empty()) {
-                    Some(name) => format!("{name} ({})", l.source.label),
-                    None => l.source.label.clone(),
-                };
                 Row::body(vec![
-                    Cell::new(who),
+                    Cell::new(paid_by(l)),
                     Cell::styled(&l.reason.label, Style::new(Face::Regular, 8.5, INK)),
                     Cell::new(dur(l.minutes)),
                     Cell::new(euro(l.amount_cents)),
@@ -400,14 +460,9 @@ const SIG_GAP: f32 = 10.0 * MM;
 /// Two boxes side by side (customer, technician) with the names under them, then the signing
 /// date and the full hash; kept together on one page.
 fn signatures(c: &mut Canvas, doc: &ReportDocument) {
-    let r = &doc.content;
     let box_w = (CONTENT_W - SIG_GAP) / 2.0;
     let small = Style::new(Face::Regular, 7.5, MUTED);
-    let footnote = match &doc.signed {
-        Some(s) => format!("Firmato il {} · SHA-256 {}", s.signed_at, s.sha256),
-        None => "Bozza non firmata: il rapporto diventa definitivo con la firma del cliente e del tecnico.".to_owned(),
-    };
-    let foot_lines = c.wrap(small, CONTENT_W, &footnote);
+    let foot_lines = c.wrap(small, CONTENT_W, &signature_footnote(doc));
     let lead_in = 4.0;
     let name_h = 14.0;
     let block_h = lead_in + CAPTION_H + SIG_BOX_H + name_h + 2.0 + foot_lines.len() as f32 * 10.0;
@@ -417,23 +472,17 @@ fn signatures(c: &mut Canvas, doc: &ReportDocument) {
     }
     let top = c.y;
     let name_st = Style::new(Face::Regular, 9.0, INK);
+    let [customer, technician] = signer_names(doc);
     let boxes: [(&str, Option<&Signature>, String); 2] = [
         (
             "Firma del cliente",
             doc.signed.as_ref().map(|s| &s.customer),
-            doc.signed
-                .as_ref()
-                .map(|s| s.customer.signer_name.clone())
-                .unwrap_or_default(),
+            customer,
         ),
         (
             "Firma del tecnico",
             doc.signed.as_ref().map(|s| &s.technician),
-            doc.signed
-                .as_ref()
-                .map(|s| s.technician.signer_name.clone())
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| r.technician_name.clone()),
+            technician,
         ),
     ];
     for (i, (label, sig, name)) in boxes.iter().enumerate() {

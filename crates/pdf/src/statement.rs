@@ -16,6 +16,55 @@ pub(crate) fn title(doc: &StatementDocument) -> String {
     format!("Rendiconto {} – {}", doc.month_label, doc.client.name)
 }
 
+/// The chart's scale: the largest bar (used + remaining), in minutes, at least 1.
+pub(crate) fn chart_scale(doc: &StatementDocument) -> i64 {
+    doc.chart
+        .iter()
+        .map(|b| b.used_before.max(0) + b.used_in_month.max(0) + b.remaining.unwrap_or(0).max(0))
+        .max()
+        .unwrap_or(0)
+        .max(1)
+}
+
+/// The figures beside a bar: `9,3 h nel mese · 15,3 h di 20 h` (or `… · senza limite`).
+pub(crate) fn bar_value(bar: &ChartBar) -> String {
+    let used = bar.used_before.max(0) + bar.used_in_month.max(0);
+    match bar.remaining {
+        Some(rem) => format!(
+            "{} nel mese · {} di {}",
+            hours_short(bar.used_in_month),
+            hours_short(used),
+            hours_short(used + rem.max(0))
+        ),
+        None => format!(
+            "{} nel mese · {} · senza limite",
+            hours_short(bar.used_in_month),
+            hours_short(used)
+        ),
+    }
+}
+
+/// The month in figures, beside the client.
+pub(crate) fn summary(doc: &StatementDocument) -> Vec<(&'static str, String)> {
+    vec![
+        ("Interventi", doc.rows.len().to_string()),
+        (
+            "Ore lavorate",
+            dur(doc.rows.iter().map(|r| r.worked_minutes).sum()),
+        ),
+        ("Ore fatturate", dur(doc.billed_minutes)),
+        (
+            "Ticket incidente usati",
+            doc.incident_tickets_used.to_string(),
+        ),
+        (
+            "Ticket incidente residui",
+            doc.incident_tickets_left.to_string(),
+        ),
+        ("Totale addebiti", euro(doc.charges_cents)),
+    ]
+}
+
 pub(crate) fn footer(doc: &StatementDocument, page: usize, of: usize) -> [String; 3] {
     [
         format!("Rendiconto {}", doc.month_label),
@@ -50,33 +99,21 @@ fn parties(c: &mut Canvas, doc: &StatementDocument) {
     let gap = 10.0 * MM;
     let w = (CONTENT_W - gap) / 2.0;
     let client = Block::party("Cliente", &doc.client);
-    let mut summary = Pairs::new(40.0 * MM);
-    summary.add("Interventi", doc.rows.len().to_string());
-    summary.add(
-        "Ore lavorate",
-        dur(doc.rows.iter().map(|r| r.worked_minutes).sum()),
-    );
-    summary.add("Ore fatturate", dur(doc.billed_minutes));
-    summary.add(
-        "Ticket incidente usati",
-        doc.incident_tickets_used.to_string(),
-    );
-    summary.add(
-        "Ticket incidente residui",
-        doc.incident_tickets_left.to_string(),
-    );
-    summary.add_styled(
-        "Totale addebiti",
-        euro(doc.charges_cents),
-        Style::new(Face::Bold, 9.5, INK),
-    );
-    let h = client.height(c, w).max(CAPTION_H + summary.height(c, w));
+    let mut pairs = Pairs::new(40.0 * MM);
+    for (label, value) in summary(doc) {
+        if label == "Totale addebiti" {
+            pairs.add_styled(label, value, Style::new(Face::Bold, 9.5, INK));
+        } else {
+            pairs.add(label, value);
+        }
+    }
+    let h = client.height(c, w).max(CAPTION_H + pairs.height(c, w));
     c.ensure(h);
     let top = c.y;
     client.draw(c, LEFT, top, w);
     let x = LEFT + w + gap;
     caption(c, x, top, w, "Riepilogo del mese");
-    summary.draw(c, x, top - CAPTION_H, w);
+    pairs.draw(c, x, top - CAPTION_H, w);
     c.y = top - h;
 }
 
@@ -274,13 +311,7 @@ fn chart(c: &mut Canvas, doc: &StatementDocument) {
     }
     c.gap(legend_h);
 
-    let scale_max = doc
-        .chart
-        .iter()
-        .map(|b| b.used_before.max(0) + b.used_in_month.max(0) + b.remaining.unwrap_or(0).max(0))
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let scale_max = chart_scale(doc);
     let per_min = bar_w / scale_max as f32;
 
     for bar in &doc.chart {
@@ -341,19 +372,7 @@ fn draw_bar(
             c.fill_rect(bar_x + before, bar_y, month, bar_h, ACCENT);
         }
     }
-    let value = match bar.remaining {
-        Some(rem) => format!(
-            "{} nel mese · {} di {}",
-            hours_short(bar.used_in_month),
-            hours_short(used),
-            hours_short(used + rem.max(0))
-        ),
-        None => format!(
-            "{} nel mese · {} · senza limite",
-            hours_short(bar.used_in_month),
-            hours_short(used)
-        ),
-    };
+    let value = bar_value(bar);
     let value = fit(c.fonts, text, value_w - 6.0, &value);
     c.text_right(
         bar_x + bar_w + value_w,

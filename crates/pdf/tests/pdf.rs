@@ -234,6 +234,35 @@ fn the_logo_is_the_only_image_and_keeps_its_alpha() {
 }
 
 #[test]
+fn a_new_logo_replaces_the_cached_one() {
+    let r = renderer();
+    let doc = fixtures::signed_report();
+    let at = fixtures::created_at();
+    r.report(&doc, Some(&fixtures::logo()), at).unwrap();
+    // A 1 × 1 opaque PNG (red): no soft mask, another size.
+    let tiny = rapportino_core::reports::Logo {
+        png: vec![
+            0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+            0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00,
+            0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78,
+            0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0xc9, 0xfe, 0x92,
+            0xef, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+        ],
+        width: 1,
+        height: 1,
+    };
+    let (_dir, file) = to_file(&r.report(&doc, Some(&tiny), at).unwrap());
+    let list = run("pdfimages", &["-list"], &file);
+    let rows: Vec<&str> = list.lines().skip(2).collect();
+    assert_eq!(rows.len(), 1, "{list}");
+    let cols: Vec<&str> = rows[0].split_whitespace().collect();
+    assert_eq!(&cols[3..5], &["1", "1"], "{list}");
+    // And back: the first logo again, with its soft mask.
+    let (_dir, file) = to_file(&r.report(&doc, Some(&fixtures::logo()), at).unwrap());
+    assert!(run("pdfimages", &["-list"], &file).contains("smask"));
+}
+
+#[test]
 fn an_undecodable_logo_is_rejected() {
     let logo = rapportino_core::reports::Logo {
         png: b"not a picture".to_vec(),
