@@ -26,10 +26,15 @@ import type { NewTicket } from '../bindings/NewTicket';
 import type { OnboardingInput } from '../bindings/OnboardingInput';
 import type { Page } from '../bindings/Page';
 import type { PageRequest } from '../bindings/PageRequest';
+import type { Report } from '../bindings/Report';
+import type { ReportDocument } from '../bindings/ReportDocument';
+import type { ReportFilter } from '../bindings/ReportFilter';
+import type { ReportSummary } from '../bindings/ReportSummary';
 import type { RunningTimer } from '../bindings/RunningTimer';
 import type { SearchHit } from '../bindings/SearchHit';
 import type { SearchRequest } from '../bindings/SearchRequest';
 import type { SetupStatus } from '../bindings/SetupStatus';
+import type { SignInput } from '../bindings/SignInput';
 import type { StatementData } from '../bindings/StatementData';
 import type { Technician } from '../bindings/Technician';
 import type { Ticket } from '../bindings/Ticket';
@@ -40,6 +45,7 @@ import type { TicketSummary } from '../bindings/TicketSummary';
 import type { TicketTerms } from '../bindings/TicketTerms';
 import type { TransitionInput } from '../bindings/TransitionInput';
 import type { UrgentTicket } from '../bindings/UrgentTicket';
+import type { Verification } from '../bindings/Verification';
 import { toAppError } from './errors';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -132,3 +138,40 @@ export const claimExtraTime = (id: string, pin: string) => call<Ticket>('claim_e
 export const ticketSla = (id: string) => call<TicketSla>('ticket_sla', { id });
 export const urgencyList = (filter: TicketFilter, page: PageRequest) =>
   call<Page<UrgentTicket>>('urgency_list', { filter, page });
+
+// Reports (rapporti d'intervento) and statements
+export type ExportedFile = { path: string; bytes: number };
+export type BatchProgress = { done: number; total: number; written: number };
+export type BatchSummary = {
+  dir: string;
+  month: string;
+  total: number;
+  written: number;
+  skipped: number;
+  bytes: number;
+  elapsed_ms: number;
+};
+export type ReportPreview = { report: Report; document: ReportDocument; html: string };
+/** The event the statement batch emits after each client. */
+export const BATCH_PROGRESS_EVENT = 'statements-progress';
+
+export const createReport = (interventionId: string) =>
+  call<Report>('create_report', { intervention_id: interventionId });
+export const reportPreview = (id: string) => call<ReportPreview>('report_preview', { id });
+export const signReport = (id: string, input: SignInput) => call<Report>('sign_report', { id, input });
+export const verifyReport = (id: string) => call<Verification>('verify_report', { id });
+export const amendReport = (id: string) => call<Report>('amend_report', { id });
+export const listReports = (filter: ReportFilter, page: PageRequest) =>
+  call<Page<ReportSummary>>('list_reports', { filter, page });
+/** `path` null: the native Save dialog; resolves null when the user cancels. */
+export const saveReportAs = (id: string, path: string | null = null) =>
+  call<ExportedFile | null>('save_report_as', { id, path });
+export const openReport = (id: string) => call<ExportedFile>('open_report', { id });
+export const printReport = (id: string) => call<ExportedFile>('print_report', { id });
+export const statementsBatch = (year: number, month: number, dir: string | null = null) =>
+  call<BatchSummary>('statements_batch', { year, month, dir });
+export const saveStatementAs = (clientId: string, year: number, month: number, path: string | null = null) =>
+  call<ExportedFile | null>('save_statement_as', { client_id: clientId, year, month, path });
+export const openFolder = (path: string) => call<void>('open_folder', { path });
+export const setShopLogo = (path: string | null = null) => call<[number, number] | null>('set_shop_logo', { path });
+export const clearShopLogo = () => call<void>('clear_shop_logo');

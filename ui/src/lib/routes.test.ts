@@ -21,6 +21,12 @@ describe('routes', () => {
     { name: 'settings', tab: 'billing' },
     { name: 'calendar-new' },
     { name: 'calendar', id: '0190-cal' },
+    { name: 'reports', query: {} },
+    { name: 'reports', query: { q: 'bellè 0001', from: '2026-03-01', to: '2026-03-31', status: 'signed' } },
+    { name: 'reports', query: { intervention: '0190-i' } },
+    { name: 'report', id: '0190-r' },
+    { name: 'statements' },
+    { name: 'settings', tab: 'documents' },
   ];
   it('href and parseHash are inverses', () => {
     for (const r of routes) expect(parseHash(href(r))).toEqual(r);
@@ -30,6 +36,9 @@ describe('routes', () => {
     expect(parseHash('#/nowhere')).toEqual(HOME);
     expect(parseHash('#/interventions')).toEqual(HOME);
     expect(parseHash('#/contracts')).toEqual(HOME);
+  });
+  it('an unknown report status is dropped', () => {
+    expect(parseHash('#/reports?status=maybe&q=x')).toEqual({ name: 'reports', query: { q: 'x' } });
   });
   it('settings open on the calendars tab', () => {
     expect(parseHash('#/settings')).toEqual({ name: 'settings', tab: 'calendars' });

@@ -14,10 +14,16 @@ export type Route =
   | { name: 'contract-edit'; id: string }
   | { name: 'settings'; tab: SettingsTab }
   | { name: 'calendar-new' }
-  | { name: 'calendar'; id: string };
+  | { name: 'calendar'; id: string }
+  | { name: 'reports'; query: ReportQuery }
+  | { name: 'report'; id: string }
+  | { name: 'statements' };
 
-export type SettingsTab = 'calendars' | 'classes' | 'billing';
-const TABS: readonly SettingsTab[] = ['calendars', 'classes', 'billing'];
+/** Filters of the reports list, kept in the URL so Back returns to the same search. */
+export type ReportQuery = { q?: string; from?: string; to?: string; status?: 'draft' | 'signed'; intervention?: string };
+
+export type SettingsTab = 'calendars' | 'classes' | 'billing' | 'documents';
+const TABS: readonly SettingsTab[] = ['calendars', 'classes', 'billing', 'documents'];
 
 export const HOME: Route = { name: 'tickets' };
 
@@ -42,6 +48,18 @@ export function parseHash(hash: string): Route {
     return { name: 'clients' };
   }
   if (section === 'contracts' && id) return { name: 'contract-edit', id };
+  if (section === 'reports') {
+    if (id) return { name: 'report', id };
+    const query: ReportQuery = {};
+    for (const key of ['q', 'from', 'to', 'intervention'] as const) {
+      const v = params.get(key);
+      if (v) query[key] = v;
+    }
+    const status = params.get('status');
+    if (status === 'draft' || status === 'signed') query.status = status;
+    return { name: 'reports', query };
+  }
+  if (section === 'statements') return { name: 'statements' };
   if (section === 'settings') {
     if (id === 'calendars' && action === 'new') return { name: 'calendar-new' };
     if (id === 'calendars' && action) return { name: 'calendar', id: action };
@@ -83,6 +101,16 @@ export function href(route: Route): string {
       return '#/settings/calendars/new';
     case 'calendar':
       return `#/settings/calendars/${e(route.id)}`;
+    case 'reports': {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(route.query)) if (v) params.set(k, v);
+      const qs = params.toString();
+      return qs ? `#/reports?${qs}` : '#/reports';
+    }
+    case 'report':
+      return `#/reports/${e(route.id)}`;
+    case 'statements':
+      return '#/statements';
   }
 }
 

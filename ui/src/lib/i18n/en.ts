@@ -1,6 +1,7 @@
 // English: same keys as the Italian dictionary (tsc fails if one is missing).
 
 import type { UiCode } from '../errors';
+import { enReports } from './en-reports';
 import { enServices } from './en-services';
 import type { MessageKey } from './it';
 
@@ -187,6 +188,7 @@ export const en: Record<MessageKey, string> = {
   'error.title': 'Something went wrong',
 
   ...enServices,
+  ...enReports,
 };
 
 export const enErrors: Record<UiCode, string> = {
@@ -212,6 +214,17 @@ export const enErrors: Record<UiCode, string> = {
   EXTRA_TIME_NOT_ALLOWED: 'The contract governing the ticket does not allow extra time.',
   CONTRACT_EXPIRED: 'The contract was not valid on that date (expired or not started yet).',
   CONTRACT_NOT_APPLICABLE: 'This contract cannot be used here (another client’s, or no hours to draw from).',
+  REPORT_SIGNED: 'The report is signed and can never change: make an amendment.',
+  REPORT_ALREADY_SIGNED: 'This report has already been signed.',
+  SIGNATURE_EMPTY: 'The signature is empty: sign inside the box.',
+  SIGNATURE_INVALID: 'The signature is not valid (too many strokes or outside the box): clear it and sign again.',
+  TIMER_RUNNING: "The intervention's timer is still running or paused: stop it before the report.",
+  LOGO_INVALID: 'The logo must be a readable PNG or JPEG image.',
+  LOGO_TOO_LARGE: 'The logo is too large (at most 5 MB and 6,000 pixels a side).',
+  OUTPUT_UNWRITABLE: 'The file cannot be written there (missing folder, permissions or full disk).',
+  HASH_MISMATCH: 'The hash does not match: the stored report has been altered.',
+  RENDER_FAILED: 'The PDF could not be produced. Contact support.',
+  PRINT_FAILED: 'Printing failed: check that a printer is set up (CUPS).',
   DATABASE: 'Database error. Try again; if it happens again, contact support.',
   IO: 'A file could not be read or written.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',
@@ -230,4 +243,8 @@ export const enFieldErrors: Partial<Record<UiCode, string>> = {
   WRONG_PIN: 'Wrong PIN.',
   CONTRACT_EXPIRED: 'Contract not valid on the day of the report.',
   CONTRACT_NOT_APPLICABLE: 'Contract not usable here.',
+  SIGNATURE_EMPTY: 'Signature missing.',
+  SIGNATURE_INVALID: 'Invalid signature.',
+  LOGO_INVALID: 'Not a PNG/JPEG image.',
+  LOGO_TOO_LARGE: 'Image too large.',
 };

@@ -1,6 +1,7 @@
 // Italian: the reference dictionary. Every other language must have the same keys (checked by tsc).
 
 import type { UiCode } from '../errors';
+import { itReports } from './it-reports';
 import { itServices } from './it-services';
 
 export const it = {
@@ -186,6 +187,7 @@ export const it = {
   'error.title': 'Qualcosa non ha funzionato',
 
   ...itServices,
+  ...itReports,
 } as const;
 
 export type MessageKey = keyof typeof it;
@@ -214,6 +216,17 @@ export const itErrors: Record<UiCode, string> = {
   EXTRA_TIME_NOT_ALLOWED: 'Il contratto che governa il ticket non prevede l’extra time.',
   CONTRACT_EXPIRED: 'Il contratto non era valido alla data indicata (scaduto o non ancora iniziato).',
   CONTRACT_NOT_APPLICABLE: 'Questo contratto non si può usare qui (è di un altro cliente o non ha ore da scalare).',
+  REPORT_SIGNED: 'Il rapporto è firmato e non può più cambiare: crea una rettifica.',
+  REPORT_ALREADY_SIGNED: 'Questo rapporto è già stato firmato.',
+  SIGNATURE_EMPTY: 'La firma è vuota: firma nel riquadro.',
+  SIGNATURE_INVALID: 'La firma non è valida (troppi tratti o fuori dal riquadro): cancellala e rifirma.',
+  TIMER_RUNNING: 'Il timer dell’intervento è ancora in corso o in pausa: fermalo prima di preparare il rapporto.',
+  LOGO_INVALID: 'Il logo deve essere un’immagine PNG o JPEG leggibile.',
+  LOGO_TOO_LARGE: 'Il logo è troppo grande (al massimo 5 MB e 6.000 pixel per lato).',
+  OUTPUT_UNWRITABLE: 'Impossibile scrivere il file in quella posizione (cartella inesistente, permessi o disco pieno).',
+  HASH_MISMATCH: 'L’impronta non corrisponde: il rapporto memorizzato è stato alterato.',
+  RENDER_FAILED: 'Non è stato possibile generare il PDF. Contatta l’assistenza.',
+  PRINT_FAILED: 'La stampa non è riuscita: controlla che una stampante sia configurata (CUPS).',
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
@@ -233,4 +246,8 @@ export const itFieldErrors: Partial<Record<UiCode, string>> = {
   WRONG_PIN: 'PIN errato.',
   CONTRACT_EXPIRED: 'Contratto non valido alla data della segnalazione.',
   CONTRACT_NOT_APPLICABLE: 'Contratto non utilizzabile qui.',
+  SIGNATURE_EMPTY: 'Firma mancante.',
+  SIGNATURE_INVALID: 'Firma non valida.',
+  LOGO_INVALID: 'Non è un’immagine PNG/JPEG.',
+  LOGO_TOO_LARGE: 'Immagine troppo grande.',
 };
