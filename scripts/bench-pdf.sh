@@ -20,6 +20,7 @@ SAMPLE=${3:-200}
 CLI=${CLI:-${CARGO_TARGET_DIR:-target}/release/rapportino-cli}
 WEASY_VENV=${WEASY_VENV:-/work/bench/weasy}
 WORK=${WORK:-$(mktemp -d /tmp/bench-pdf.XXXXXX)}
+mkdir -p "$WORK"
 RUNS=${RUNS:-20}
 
 command -v wkhtmltopdf >/dev/null || { echo "wkhtmltopdf missing: apt-get install wkhtmltopdf" >&2; exit 1; }
@@ -97,10 +98,21 @@ done
 echo
 echo "== statements of $MONTH for every client =="
 cli statements --month "$MONTH" --dir "$WORK/statements-warmup" --limit 50 --include-empty >/dev/null 2>&1
-cli --json statements --month "$MONTH" --dir "$WORK/statements" --include-empty 2>/dev/null \
-  | python3 -c 'import json,sys; s=json.load(sys.stdin); print(f"rapportino (printpdf, 2 threads): {s[\"written\"]} PDFs in {s[\"elapsed_ms\"]/1000:.1f} s = {s[\"elapsed_ms\"]/s[\"written\"]:.2f} ms per statement, {s[\"bytes\"]/1e6:.1f} MB")'
-cli --json statements --month "$MONTH" --dir "$WORK/html" --include-empty --html 2>/dev/null \
-  | python3 -c 'import json,sys; s=json.load(sys.stdin); print(f"(HTML twins for the other engines: {s[\"written\"]} pages in {s[\"elapsed_ms\"]/1000:.1f} s)")'
+cli --json statements --month "$MONTH" --dir "$WORK/statements" --include-empty 2>/dev/null >"$WORK/ours.json"
+cli --json statements --month "$MONTH" --dir "$WORK/statements-1" --include-empty --jobs 1 2>/dev/null >"$WORK/ours1.json"
+cli --json statements --month "$MONTH" --dir "$WORK/html" --include-empty --html 2>/dev/null >"$WORK/html.json"
+python3 - "$WORK" <<'PY'
+import json, sys
+work = sys.argv[1]
+s = json.load(open(f"{work}/ours.json"))
+print(f"rapportino (printpdf, 2 threads): {s['written']} PDFs in {s['elapsed_ms'] / 1000:.1f} s = "
+      f"{s['elapsed_ms'] / s['written']:.2f} ms per statement, {s['bytes'] / 1e6:.1f} MB")
+s = json.load(open(f"{work}/ours1.json"))
+print(f"rapportino (printpdf, 1 thread):  {s['written']} PDFs in {s['elapsed_ms'] / 1000:.1f} s = "
+      f"{s['elapsed_ms'] / s['written']:.2f} ms per statement")
+h = json.load(open(f"{work}/html.json"))
+print(f"(HTML twins for the other engines: {h['written']} pages in {h['elapsed_ms'] / 1000:.1f} s)")
+PY
 python3 - "$WORK" "$SAMPLE" <<'PY'
 import os, statistics, subprocess, sys, time
 work, sample = sys.argv[1], int(sys.argv[2])

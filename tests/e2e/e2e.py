@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of the real Rapportino binary through tauri-driver (WebDriver).
 
-Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services). Started by run.sh, which provides the driver
+Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports). Started by run.sh, which provides the driver
 (TAURI_DRIVER_URL), the binary (RAPPORTINO_BIN), a fresh RAPPORTINO_DB and ARTIFACTS_DIR.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import http.client
+import math
 import os
 import re
 import subprocess
@@ -17,7 +18,7 @@ import time
 import urllib.error
 from pathlib import Path
 
-from webdriver import ENTER, Driver
+from webdriver import ELEMENT_KEY, ENTER, Driver
 
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).parent / "artifacts"))
 DRIVER_URL = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4444")
@@ -378,7 +379,125 @@ def scenario_services(d: Driver) -> None:
     shot(d, "28-client-balances")
 
 
-SCENARIOS = {"main": scenario_main, "bad-db": scenario_bad_db, "demo": scenario_demo, "services": scenario_services}
+def draw(d: Driver, css: str, wiggle: float = 1.0) -> None:
+    """Signs in a pad the way a hand does: press, a looping stroke, release (W3C pointer actions)."""
+    el = d.wait(css)
+    w = d.script("return document.querySelector(arguments[0]).getBoundingClientRect().width", css)
+    moves = []
+    for i in range(40):
+        x = -w * 0.35 + i * (w * 0.7 / 40)
+        y = 30 * math.sin(i / 2.5 * wiggle)
+        moves.append({"type": "pointerMove", "duration": 10, "origin": {ELEMENT_KEY: el.id}, "x": int(x), "y": int(y)})
+    actions = [moves[0], {"type": "pointerDown", "button": 0}, *moves[1:], {"type": "pointerUp", "button": 0}]
+    d.cmd("POST", "/actions", {"actions": [{"type": "pointer", "id": "hand", "parameters": {"pointerType": "mouse"}, "actions": actions}]})
+    d.cmd("DELETE", "/actions")
+    d.wait(f"{css}[data-inked=true]", timeout=5)
+
+
+def invoke(d: Driver, command: str, args: dict) -> tuple[object, dict | None]:
+    """Calls an app command through the bridge the UI uses (for what would open a native dialog):
+    (value, None) on success, (None, {code, message, field}) on a core error."""
+    r = d.script(
+        "return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])"
+        ".then((v) => ({ok: v === undefined ? null : v}), (e) => ({err: e}));",
+        command,
+        args,
+    )
+    return r.get("ok"), r.get("err")
+
+
+def scenario_reports(d: Driver) -> None:
+    printed = Path(os.environ["PRINTED_DIR"])
+    step("demo data; a demo client's latest intervention")
+    d.wait("[data-testid=demo-button]", timeout=60).click()
+    d.wait("#global-search", timeout=120)
+    d.wait("nav a[href='#/clients']").click()
+    d.wait("[data-testid=client-list] a").click()
+    d.wait("[data-testid=intervention-list] a[href^='#/interventions/']", timeout=30).click()
+
+    step("the report: a numbered draft with its preview")
+    d.wait("[data-testid=intervention-report]").click()
+    number = d.wait("[data-testid=report-number]").text
+    assert re.match(r"^RI-\d{4}-[A-Z0-9]+-0001$", number), number
+    d.wait("[data-testid=report-status]", text="Bozza")
+    d.wait("[data-testid=report-preview]")
+
+    step("signing with no customer signature nor name is refused beside the pad")
+    d.wait("[data-testid=report-sign]").click()
+    err = d.wait("[data-testid=pad-customer-error], #customer_signer_name-error")
+    assert "REQUIRED" in err.text or "SIGNATURE_EMPTY" in err.text, err.text
+    d.wait("[data-testid=report-status]", text="Bozza")
+
+    step("both sign on the pads; the name is typed")
+    scroll_to(d, "[data-testid=sign-form]")
+    draw(d, "[data-testid=pad-customer]")
+    d.wait("#customer_signer_name").type("Anna Bellè")
+    draw(d, "[data-testid=pad-technician]", wiggle=1.7)
+    shot(d, "30-report-signing")
+    d.wait("[data-testid=report-sign]").click()
+    d.wait("[data-testid=report-status]", text="Firmato", timeout=20)
+    short = d.wait("[data-testid=report-hash]").text
+    assert re.match(r"^[0-9a-f]{4}( [0-9a-f]{4}){3}$", short), short
+    d.wait_gone("[data-testid=sign-form]")
+    d.script("window.scrollTo(0, 0)")
+    shot(d, "31-report-signed")
+
+    step("verify: intact")
+    d.wait("[data-testid=report-verify]").click()
+    d.wait("[data-testid=report-verification]", text="Integro")
+
+    step("print (the print command is a copy here), then save as a chosen file")
+    d.wait("[data-testid=report-print]").click()
+    d.wait("[data-testid=report-notice]", text="stampante")
+    pdfs = list(printed.glob("*.pdf"))
+    assert [p.name for p in pdfs] == [f"{number}.pdf"], pdfs
+    text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "Anna Bellè" in flat and number in flat and short in flat, flat[:2000]
+    report_id = d.script("return location.hash.split('/').pop()")
+    target = printed.parent / "salvato.pdf"
+    saved, err = invoke(d, "save_report_as", {"id": report_id, "path": str(target)})
+    assert err is None and saved["path"] == str(target) and target.stat().st_size > 1000, (saved, err)
+    _, err = invoke(d, "save_report_as", {"id": report_id, "path": str(printed.parent / "no" / "such" / "r.pdf")})
+    assert err and err["code"] == "OUTPUT_UNWRITABLE", err
+
+    step("a signed report cannot be signed again; an amendment supersedes it")
+    blank = {"signer_name": "X", "width": 400, "height": 150, "strokes": []}
+    _, err = invoke(d, "sign_report", {"id": report_id, "input": {"customer": blank, "technician": blank}})
+    assert err and err["code"] == "REPORT_ALREADY_SIGNED", err
+    d.script("window.confirm = () => true")
+    d.wait("[data-testid=report-amend]").click()
+    d.wait("[data-testid=report-number]", text="-0002")
+    d.wait("main", text="Sostituisce il rapporto " + number)
+
+    step("the reports list: search by client, signed only")
+    d.wait("[data-testid=nav-reports]").click()
+    d.wait("[data-testid=report-list]", text=number)
+    select(d, "[data-testid=reports-status]", "signed")
+    d.wait("[data-testid=report-list]", text=short)
+    time.sleep(0.5)
+    rows = d.find_all("[data-testid=report-row]")
+    assert len(rows) == 1 and number in rows[0].text, [r.text for r in rows]
+    shot(d, "32-reports-list")
+    d.wait("[data-testid=reports-search]").type("nessun cliente si chiama così")
+    d.wait("main .empty")
+
+    step("monthly statements for every client, with progress")
+    d.wait("main a[href='#/statements']").click()
+    d.wait("[data-testid=statements-generate]").click()
+    summary = d.wait("[data-testid=statements-summary]", timeout=120)
+    m = re.search(r"(\d+) rendiconti", summary.text)
+    assert m and int(m.group(1)) > 0, summary.text
+    shot(d, "33-statements")
+
+
+SCENARIOS = {
+    "main": scenario_main,
+    "bad-db": scenario_bad_db,
+    "demo": scenario_demo,
+    "services": scenario_services,
+    "reports": scenario_reports,
+}
 
 
 def main() -> int:

@@ -4,7 +4,7 @@
 # fresh temporary database, and stops everything it started. Screenshots: tests/e2e/artifacts/.
 # Works headless, as root, with CI=true and no stdin. Exit status: non-zero on any failure.
 #
-# Environment: SKIP_BUILD=1 reuses the built UI and binary; E2E_SCENARIOS="main bad-db demo services" picks scenarios.
+# Environment: SKIP_BUILD=1 reuses the built UI and binary; E2E_SCENARIOS="main bad-db demo services reports" picks scenarios.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +14,7 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 BIN="$TARGET_DIR/debug/rapportino"
 NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/WebKitWebDriver)}"
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
 STARTED=() # process-group leaders we started
@@ -111,6 +111,10 @@ run_scenario() {
   mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
   chmod 700 "$XDG_RUNTIME_DIR"
   export RAPPORTINO_DB="$dir/rapportino.db"
+  # "Print" copies the PDF here instead of calling CUPS lp (no printer under CI).
+  export PRINTED_DIR="$dir/printed"
+  mkdir -p "$PRINTED_DIR"
+  export RAPPORTINO_PRINT_COMMAND="cp -t $PRINTED_DIR"
   if [ "$scenario" = bad-db ]; then
     printf 'Appunti del cliente, non un database.\n%.0s' $(seq 1 200) >"$RAPPORTINO_DB"
   fi

@@ -77,6 +77,8 @@ pub struct BatchOptions {
     pub include_empty: bool,
     /// HTML pages instead of PDFs (the benchmark's input for other engines).
     pub html: bool,
+    /// Rendering threads (default: one per core, at most 8).
+    pub workers: Option<usize>,
 }
 
 /// Where a batch stands (sent after every client).
@@ -148,9 +150,9 @@ pub fn statements_batch(
     let month_text = format!("{year}-{month:02}");
     let logo = logo::get(store.conn())?;
     let now = store.now();
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
+    let workers = options
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .clamp(1, 8);
 
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(workers * 4);
@@ -198,12 +200,8 @@ pub fn statements_batch(
 
         let mut used = HashSet::new();
         let mut sent = 0usize;
-        let produced = reports::statement::for_each(
-            store,
-            year,
-            month,
-            options.limit,
-            |_, total, doc| {
+        let produced =
+            reports::statement::for_each(store, year, month, options.limit, |_, total, doc| {
                 tally.progress.total = total;
                 while let Ok(r) = done_rx.try_recv() {
                     tally.record(r);
@@ -237,8 +235,7 @@ pub fn statements_batch(
                         doc: Box::new(doc),
                     })
                     .map_err(|_| Error::Inconsistent("the PDF workers stopped".into()))
-            },
-        );
+            });
         drop(job_tx);
         for r in done_rx.iter() {
             tally.record(r);
@@ -313,7 +310,12 @@ mod tests {
     #[test]
     fn file_names_are_safe_and_keep_accents() {
         assert_eq!(
-            file_name("Rendiconto", "2026-10", "Caffè Rossi s.n.c. / Filiale: Nord", "pdf"),
+            file_name(
+                "Rendiconto",
+                "2026-10",
+                "Caffè Rossi s.n.c. / Filiale: Nord",
+                "pdf"
+            ),
             "Rendiconto 2026-10 - Caffè Rossi s.n.c. _ Filiale_ Nord.pdf"
         );
         assert_eq!(

@@ -59,11 +59,7 @@ pub fn report_preview(state: State<'_, AppState>, id: String) -> CmdResult<Repor
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn sign_report(
-    state: State<'_, AppState>,
-    id: String,
-    input: SignInput,
-) -> CmdResult<Report> {
+pub fn sign_report(state: State<'_, AppState>, id: String, input: SignInput) -> CmdResult<Report> {
     let id: ReportId = parse(&id)?;
     state.with(|s| reports::sign(s, id, &input))
 }
@@ -191,7 +187,14 @@ fn print_file(path: &Path) -> rapportino_core::Result<()> {
         }
         _ if cfg!(windows) => {
             let mut cmd = std::process::Command::new("powershell");
-            cmd.args(["-NoProfile", "-Command", "Start-Process", "-Verb", "Print", "-FilePath"]);
+            cmd.args([
+                "-NoProfile",
+                "-Command",
+                "Start-Process",
+                "-Verb",
+                "Print",
+                "-FilePath",
+            ]);
             cmd
         }
         _ => std::process::Command::new("lp"),
@@ -272,15 +275,13 @@ pub fn statements_batch<R: Runtime>(
 /// Opens a folder (the batch's output) in the file manager.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn open_folder<R: Runtime>(app: AppHandle<R>, path: String) -> CmdResult<()> {
-    app.opener()
-        .open_path(&path, None::<&str>)
-        .map_err(|e| {
-            CommandError::from(Error::invalid(
-                Code::Io,
-                "path",
-                format!("cannot open {path}: {e}"),
-            ))
-        })
+    app.opener().open_path(&path, None::<&str>).map_err(|e| {
+        CommandError::from(Error::invalid(
+            Code::Io,
+            "path",
+            format!("cannot open {path}: {e}"),
+        ))
+    })
 }
 
 /// Sets the shop logo from `path`, or from the file chosen in the native Open dialog; null when

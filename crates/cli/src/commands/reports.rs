@@ -88,11 +88,18 @@ pub struct StatementsArgs {
     /// Write the HTML pages instead of PDFs (benchmark input for other engines).
     #[arg(long)]
     html: bool,
+    /// Rendering threads (default: one per core).
+    #[arg(long)]
+    jobs: Option<usize>,
 }
 
 fn signature_file(path: &Path, field: &'static str) -> Result<Signature> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::invalid(Code::Io, field, format!("cannot read {}: {e}", path.display()))
+        Error::invalid(
+            Code::Io,
+            field,
+            format!("cannot read {}: {e}", path.display()),
+        )
     })?;
     serde_json::from_str(&text).map_err(|e| {
         Error::invalid(
@@ -154,10 +161,7 @@ fn print_document(d: &ReportDocument) -> String {
             euro(m.total_cents)
         ));
     }
-    t.push_str(&format!(
-        "\nAddebitato: {}",
-        hm(c.billing.billed_minutes)
-    ));
+    t.push_str(&format!("\nAddebitato: {}", hm(c.billing.billed_minutes)));
     for l in &c.billing.lines {
         t.push_str(&format!(
             "\n  {} {} — {}{}",
@@ -282,13 +286,18 @@ pub fn run(store: &mut Store, out: Out, c: ReportCommand) -> Result<()> {
                 return Err(Error::invalid(
                     Code::HashMismatch,
                     "snapshot",
-                    format!("the stored snapshot of {} does not match its hash", v.number),
+                    format!(
+                        "the stored snapshot of {} does not match its hash",
+                        v.number
+                    ),
                 ));
             }
         }
         ReportCommand::Amend { number } => {
             let r = reports::amend(store, &number)?;
-            out.emit(&r, |r| format!("{} (bozza, sostituisce {number})", r.number));
+            out.emit(&r, |r| {
+                format!("{} (bozza, sostituisce {number})", r.number)
+            });
         }
         ReportCommand::List {
             query,
@@ -354,29 +363,23 @@ pub fn batch(store: &Store, out: Out, a: StatementsArgs) -> Result<()> {
         limit: a.limit,
         include_empty: a.include_empty,
         html: a.html,
+        workers: a.jobs,
     };
-    let summary = export::statements_batch(
-        store,
-        year,
-        month,
-        &a.dir,
-        &options,
-        |p| {
-            if !out.json && (p.done == p.total || last_report.elapsed().as_millis() >= 500) {
-                last_report = Instant::now();
-                eprint!(
-                    "\r{} / {} clienti · {} file scritti · {:.1} s   ",
-                    p.done,
-                    p.total,
-                    p.written,
-                    started.elapsed().as_secs_f64()
-                );
-                if p.done == p.total {
-                    eprintln!();
-                }
+    let summary = export::statements_batch(store, year, month, &a.dir, &options, |p| {
+        if !out.json && (p.done == p.total || last_report.elapsed().as_millis() >= 500) {
+            last_report = Instant::now();
+            eprint!(
+                "\r{} / {} clienti · {} file scritti · {:.1} s   ",
+                p.done,
+                p.total,
+                p.written,
+                started.elapsed().as_secs_f64()
+            );
+            if p.done == p.total {
+                eprintln!();
             }
-        },
-    )?;
+        }
+    })?;
     out.emit(&summary, |s| {
         format!(
             "{} rendiconti di {} in {} ({} clienti senza nulla da riportare saltati) · {:.1} s",
