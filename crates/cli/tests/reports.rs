@@ -348,9 +348,8 @@ fn a_report_is_signed_rendered_verified_and_amended() {
     assert!(
         flat.contains(&format!("Pagina 1 di {n}")) && flat.contains(&format!("Pagina {n} di {n}"))
     );
-    assert_eq!(
+    assert!(
         flat.matches(short.as_str()).count() >= n,
-        true,
         "the short hash on every page"
     );
     for p in 1..=120 {
@@ -422,7 +421,7 @@ fn a_report_is_signed_rendered_verified_and_amended() {
     assert_eq!(v["matches"], true);
     assert!(text_ok(db, &number).contains("integro"));
     let conn = rusqlite::Connection::open(db).unwrap();
-    conn.execute_batch("DROP TRIGGER reports_signed_no_update")
+    conn.execute("DROP TRIGGER reports_signed_no_update", [])
         .unwrap();
     conn.execute("UPDATE reports SET snapshot = replace(snapshot, 'Anna Bellè', 'Anna Bella') WHERE number = ?1", [&number]).unwrap();
     drop(conn);

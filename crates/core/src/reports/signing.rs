@@ -54,10 +54,9 @@ pub fn clean_signature(who: &'static str, s: &Signature) -> Result<Signature> {
     };
     let signer_name = validate::required_text(name_field, &s.signer_name, limits::NAME)?;
     let invalid = |msg: String| Error::invalid(Code::SignatureInvalid, sig_field, msg);
-    if !(s.width.is_finite() && s.height.is_finite())
-        || !(MIN_BOX..=MAX_BOX).contains(&s.width)
-        || !(MIN_BOX..=MAX_BOX).contains(&s.height)
-    {
+    // A range never contains NaN or infinities: this also refuses non-numbers.
+    let sizes = MIN_BOX..=MAX_BOX;
+    if !(sizes.contains(&s.width) && sizes.contains(&s.height)) {
         return Err(invalid(format!(
             "the signature box must be between {MIN_BOX} and {MAX_BOX} units wide and high"
         )));
