@@ -1,0 +1,72 @@
+//! The app under test: Tauri's mock runtime with the real context and capabilities, a fresh
+//! temporary database per test, and helpers that call commands through the IPC as the UI does.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use rapportino_app::state::AppState;
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+pub struct Harness {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn harness_with(state: impl FnOnce(&std::path::Path) -> AppState, label: &str) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path());
+    let app = rapportino_app::wire(mock_builder(), state)
+        .build(rapportino_app::context())
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, label, Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        _app: app,
+        window,
+        _dir: dir,
+    }
+}
+
+pub fn harness() -> Harness {
+    harness_with(|dir| AppState::open(Ok(dir.join("test.db"))), "main")
+}
+
+impl Harness {
+    pub fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    pub fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    pub fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.call(cmd, args) {
+            Ok(v) => panic!("{cmd} should fail, returned {v}"),
+            Err(e) => e,
+        }
+    }
+
+    pub fn onboard(&self) {
+        self.ok(
+            "onboard",
+            json!({"input": {"shop_name": "Assistenza Rossi", "technician_name": "Mario Rossi", "technician_code": "mr"}}),
+        );
+    }
+}
