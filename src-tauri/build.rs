@@ -8,6 +8,7 @@ fn main() {
         "onboard",
         "load_demo_data",
         "list_technicians",
+        "set_ui_locale",
         "list_clients",
         "create_client",
         "update_client",

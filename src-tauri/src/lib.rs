@@ -13,6 +13,7 @@
 pub mod commands;
 pub mod error;
 pub mod state;
+pub mod tray;
 
 use tauri::{Manager, Runtime};
 
@@ -45,7 +46,14 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         // Native Save/Open dialogs (rfd) and the system viewer, used from Rust commands only.
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_opener::init());
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            // Without a tray (no status-notifier host) the timer is still in the window title.
+            if let Err(e) = tray::install(app.handle()) {
+                eprintln!("rapportino: no tray icon: {e}");
+            }
+            Ok(())
+        });
     let result = wire(builder, state).run(context());
     if let Err(e) = result {
         eprintln!("rapportino: could not start: {e}");

@@ -47,6 +47,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<interventions::MaterialInput>(&cfg)?;
     export::<interventions::ManualTimeInput>(&cfg)?;
     export::<interventions::RunningTimer>(&cfg)?;
+    export::<interventions::PausedTimer>(&cfg)?;
     export::<search::SearchRequest>(&cfg)?;
     export::<search::SearchHit>(&cfg)?;
     export::<store::ChangeRecord>(&cfg)?;

@@ -222,3 +222,32 @@ fn escalating_remote_to_on_site_in_one_action() {
         Code::Inconsistent
     );
 }
+
+#[test]
+fn the_paused_timer_is_the_latest_pause_of_an_unfinished_intervention() {
+    let (mut s, clock) = store();
+    assert!(interventions::paused_timer(&s, None).unwrap().is_none());
+    let c = client(&mut s, "Farmacia Centrale");
+    let t1 = ticket(&mut s, &c, "Stampante");
+    let first = intervention(&mut s, t1, InterventionMode::Remote);
+    let t2 = ticket(&mut s, &c, "Rete");
+    let second = intervention(&mut s, t2, InterventionMode::OnSite);
+    interventions::start(&mut s, first.id).unwrap();
+    clock.advance(Duration::minutes(10));
+    interventions::pause(&mut s, first.id).unwrap();
+    clock.advance(Duration::minutes(1));
+    interventions::start(&mut s, second.id).unwrap();
+    // While a timer runs there is nothing to resume.
+    assert!(interventions::paused_timer(&s, None).unwrap().is_none());
+    clock.advance(Duration::minutes(5));
+    interventions::pause(&mut s, second.id).unwrap();
+    let paused = interventions::paused_timer(&s, None).unwrap().unwrap();
+    assert_eq!(paused.intervention_id, second.id);
+    assert_eq!(paused.client_name, "Farmacia Centrale");
+    // A stopped intervention is finished: the earlier pause is next.
+    interventions::stop(&mut s, second.id).unwrap();
+    let paused = interventions::paused_timer(&s, None).unwrap().unwrap();
+    assert_eq!(paused.intervention_id, first.id);
+    interventions::stop(&mut s, first.id).unwrap();
+    assert!(interventions::paused_timer(&s, None).unwrap().is_none());
+}

@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod reports;
 pub mod search;
 pub mod setup;
+pub mod shell;
 pub mod tickets;
 
 /// Every command the UI may call (kept in step with `build.rs` and the capability file).
@@ -25,6 +26,7 @@ pub const COMMANDS: &[&str] = &[
     "onboard",
     "load_demo_data",
     "list_technicians",
+    "set_ui_locale",
     "list_clients",
     "create_client",
     "update_client",
@@ -94,6 +96,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         setup::onboard,
         setup::load_demo_data,
         setup::list_technicians,
+        shell::set_ui_locale,
         clients::list_clients,
         clients::create_client,
         clients::update_client,

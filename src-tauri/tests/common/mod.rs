@@ -6,7 +6,7 @@ use rapportino_app::state::AppState;
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 pub struct Harness {
     _app: App<MockRuntime>,
@@ -61,6 +61,14 @@ impl Harness {
             Ok(v) => panic!("{cmd} should fail, returned {v}"),
             Err(e) => e,
         }
+    }
+
+    /// Runs core code on the app's own store (as the tray and background jobs do).
+    pub fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut rapportino_core::Store) -> rapportino_core::Result<T>,
+    ) -> Result<T, rapportino_core::ErrorPayload> {
+        self.window.state::<AppState>().with(f).map_err(|e| e.0)
     }
 
     pub fn onboard(&self) {

@@ -61,6 +61,7 @@ export const setupStatus = () => call<SetupStatus>('setup_status');
 export const onboard = (input: OnboardingInput) => call<SetupStatus>('onboard', { input });
 export const loadDemoData = () => call<DemoReport>('load_demo_data');
 export const listTechnicians = () => call<Technician[]>('list_technicians');
+export const setUiLocale = (locale: 'it' | 'en') => call<void>('set_ui_locale', { locale });
 
 // Clients
 export const listClients = (filter: ClientFilter, page: PageRequest) =>

@@ -1,6 +1,7 @@
 // App-wide state: the setup status, the running timer (polled, and refreshed after every timer
 // action), a ticking clock for live elapsed times, and the window title that shows the timer.
 
+import { listen } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 
 import type { RunningTimer } from '../bindings/RunningTimer';
@@ -13,8 +14,10 @@ export const session = $state<{
   status: SetupStatus | null;
   fatal: AppError | null;
   timer: RunningTimer | null;
+  /** Why the last timer action from the tray icon was refused, until the next one. */
+  trayError: AppError | null;
   now: number;
-}>({ status: null, fatal: null, timer: null, now: Date.now() });
+}>({ status: null, fatal: null, timer: null, trayError: null, now: Date.now() });
 
 let lastTitle = '';
 
@@ -63,6 +66,18 @@ export function startClock(): void {
     updateTitle();
   }, 1000);
   setInterval(() => void refreshTimer(), 30_000);
+  if (inTauri()) {
+    // Pause / resume / stop from the tray icon: reload what the window shows.
+    void listen<{ error: AppError | null }>('timer-changed', (event) => {
+      session.trayError = event.payload.error;
+      void refreshTimer().then(timerChanged);
+    });
+  }
+}
+
+/** Tells the shell the UI's language (the tray menu follows it). */
+export function shareLocale(locale: 'it' | 'en'): void {
+  if (inTauri()) api.setUiLocale(locale).catch(() => {});
 }
 
 /** Bumped after any timer action, so a screen showing that intervention reloads it. */

@@ -626,6 +626,55 @@ pub fn running_timer(
     }))
 }
 
+/// The intervention whose timer this technician paused most recently and has not stopped: what
+/// "Riprendi" in the tray resumes. `None` while a timer runs (one runs at a time) or before
+/// onboarding.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PausedTimer {
+    pub intervention_id: InterventionId,
+    pub ticket_number: String,
+    pub client_name: String,
+    pub paused_at: String,
+}
+
+pub fn paused_timer(
+    store: &Store,
+    technician: Option<TechnicianId>,
+) -> Result<Option<PausedTimer>> {
+    let technician = match technician {
+        Some(t) => t,
+        None => match setup::current_technician(store.conn()) {
+            Ok(t) => t,
+            Err(Error::NotOnboarded) => return Ok(None),
+            Err(e) => return Err(e),
+        },
+    };
+    if running_timer(store, Some(technician))?.is_some() {
+        return Ok(None);
+    }
+    Ok(store
+        .conn()
+        .prepare_cached(
+            "SELECT i.id, t.number, c.name, e.ended_at
+             FROM time_entries e
+             JOIN interventions i ON i.id = e.intervention_id
+             JOIN tickets t ON t.id = i.ticket_id
+             JOIN clients c ON c.id = i.client_id
+             WHERE e.technician_id = ?1 AND e.kind = 'timer' AND e.ended_at IS NOT NULL
+               AND i.finished_at IS NULL
+             ORDER BY e.ended_at DESC LIMIT 1",
+        )?
+        .query_row([technician], |r| {
+            Ok(PausedTimer {
+                intervention_id: r.get(0)?,
+                ticket_number: r.get(1)?,
+                client_name: r.get(2)?,
+                paused_at: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
 /// Segments flagged for review and not yet approved or voided, oldest first.
 pub fn entries_needing_review(store: &Store) -> Result<Vec<TimeEntry>> {
     let mut stmt = store.conn().prepare_cached(&format!(
