@@ -34,7 +34,7 @@ fn the_tray_pauses_resumes_and_stops_the_timer() {
     h.onboard();
     let idle = shown(&h, false);
     assert_eq!(idle.label, "");
-    assert_eq!(idle.pause.1 || idle.resume.1 || idle.stop.1, false);
+    assert!(!(idle.pause.1 || idle.resume.1 || idle.stop.1));
     // Nothing to act on: a clear code, nothing written.
     let e = h
         .with_store(|s| tray::apply(s, TrayAction::Pause))
