@@ -26,7 +26,10 @@ pub const MAIN_WINDOW: &str = "main";
 pub fn run() {
     // Opened before the builder: the store (or the reason it could not be opened) is in the state
     // before any window exists.
-    let state = AppState::open_default();
+    let state = match database_argument(std::env::args().skip(1)) {
+        Some(path) => AppState::open(Ok(path)),
+        None => AppState::open_default(),
+    };
     if let Some(e) = state.open_error() {
         eprintln!(
             "rapportino: the database could not be opened: {} ({})",
@@ -59,6 +62,21 @@ pub fn run() {
         eprintln!("rapportino: could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// `--db PATH` (or `--db=PATH`) on the command line: open that database instead of
+/// `RAPPORTINO_DB` or the data folder's (a second shop, a copy to look at, the benchmarks).
+pub fn database_argument(args: impl IntoIterator<Item = String>) -> Option<std::path::PathBuf> {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--db" {
+            return args.next().filter(|p| !p.is_empty()).map(Into::into);
+        }
+        if let Some(path) = arg.strip_prefix("--db=").filter(|p| !p.is_empty()) {
+            return Some(path.into());
+        }
+    }
+    None
 }
 
 /// The state and the commands: everything but the plugins, shared with the tests (which run it

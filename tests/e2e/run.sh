@@ -4,14 +4,15 @@
 # fresh temporary database, and stops everything it started. Screenshots: tests/e2e/artifacts/.
 # Works headless, as root, with CI=true and no stdin. Exit status: non-zero on any failure.
 #
-# Environment: SKIP_BUILD=1 reuses the built UI and binary; E2E_SCENARIOS="main bad-db demo services reports" picks scenarios.
+# Environment: SKIP_BUILD=1 reuses the built UI and binary (RAPPORTINO_BIN names another one);
+# E2E_SCRIPT / E2E_TIMEOUT run another driver script (the app benchmark); E2E_SCENARIOS="main bad-db demo services reports" picks scenarios.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 ARTIFACTS="$HERE/artifacts"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-BIN="$TARGET_DIR/debug/rapportino"
+BIN="${RAPPORTINO_BIN:-$TARGET_DIR/debug/rapportino}"
 NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/WebKitWebDriver)}"
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
 SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports}"
@@ -129,7 +130,7 @@ run_scenario() {
   rc=0
   if wait_port "$port" tauri-driver; then
     TAURI_DRIVER_URL="http://127.0.0.1:$port" RAPPORTINO_BIN="$BIN" ARTIFACTS_DIR="$ARTIFACTS" \
-      timeout 300 python3 "${E2E_SCRIPT:-$HERE/e2e.py}" "$scenario" </dev/null || rc=$?
+      timeout "${E2E_TIMEOUT:-300}" python3 "${E2E_SCRIPT:-$HERE/e2e.py}" "$scenario" </dev/null || rc=$?
   else
     rc=1
   fi

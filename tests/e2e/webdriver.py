@@ -122,6 +122,10 @@ class Driver:
     def script(self, source: str, *args):
         return self.cmd("POST", "/execute/sync", {"script": source, "args": list(args)})
 
+    def script_async(self, source: str, *args):
+        """Runs `source` with a callback as its last argument; returns what it was called with."""
+        return self.cmd("POST", "/execute/async", {"script": source, "args": list(args)})
+
     def screenshot(self, path: Path) -> Path:
         """The X display as seen by a user (window title included). WebKitWebDriver's own
         screenshot command was seen to hang here, so the display is captured with ImageMagick."""

@@ -1,4 +1,5 @@
-//! The tray icon's model and actions over the app's real store (the icon itself needs a desktop).
+//! The desktop shell: the tray icon's model and actions over the app's real store (the icon itself needs a
+//! desktop), the tray's language, the database named on the command line.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -105,4 +106,21 @@ fn the_tray_speaks_the_ui_language_and_formats_a_stopwatch() {
     let e = h.err("set_ui_locale", json!({"locale": "fr"}));
     assert_eq!(e["code"], "INVALID_FORMAT");
     assert_eq!(e["field"], "locale");
+}
+
+#[test]
+fn the_database_can_be_named_on_the_command_line() {
+    use rapportino_app::database_argument;
+    let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        database_argument(args(&["--db", "/tmp/a.db"])),
+        Some("/tmp/a.db".into())
+    );
+    assert_eq!(
+        database_argument(args(&["-x", "--db=/tmp/b.db"])),
+        Some("/tmp/b.db".into())
+    );
+    assert_eq!(database_argument(args(&["--db"])), None);
+    assert_eq!(database_argument(args(&["--db="])), None);
+    assert_eq!(database_argument(args(&[])), None);
 }
