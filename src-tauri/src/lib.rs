@@ -14,6 +14,7 @@ pub mod commands;
 pub mod error;
 pub mod state;
 pub mod tray;
+pub mod window_state;
 
 use tauri::{Manager, Runtime};
 
@@ -50,7 +51,9 @@ pub fn run() {
         // Native Save/Open dialogs (rfd) and the system viewer, used from Rust commands only.
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .on_window_event(window_state::on_event)
         .setup(|app| {
+            window_state::install(app.handle());
             // Without a tray (no status-notifier host) the timer is still in the window title.
             if let Err(e) = tray::install(app.handle()) {
                 eprintln!("rapportino: no tray icon: {e}");

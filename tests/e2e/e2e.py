@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of the real Rapportino binary through tauri-driver (WebDriver).
 
-Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports). Started by run.sh, which provides the driver
+Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart). Started by run.sh, which provides the driver
 (TAURI_DRIVER_URL), the binary (RAPPORTINO_BIN), a fresh RAPPORTINO_DB and ARTIFACTS_DIR.
 """
 
@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from day import scenario_restart
 from helpers import (
     CLOCK,
     DRIVER_LOST_ERRORS,
@@ -422,6 +423,7 @@ SCENARIOS = {
     "demo": scenario_demo,
     "services": scenario_services,
     "reports": scenario_reports,
+    "restart": scenario_restart,
 }
 
 
@@ -435,7 +437,8 @@ def main() -> int:
         print(f"e2e scenario {name}: no WebDriver session ({e})", flush=True)
         return LOST_DRIVER
     try:
-        scenario(d)
+        # A scenario that restarts the app returns its new session.
+        d = scenario(d) or d
     except DRIVER_LOST_ERRORS as e:
         print(f"e2e scenario {name}: lost the WebDriver connection ({e!r})", flush=True)
         try:  # the display, not the driver: shows what the app looked like when it dropped
