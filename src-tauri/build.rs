@@ -9,6 +9,7 @@ fn main() {
         "load_demo_data",
         "list_technicians",
         "set_ui_locale",
+        "dashboard",
         "list_clients",
         "create_client",
         "update_client",

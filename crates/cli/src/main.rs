@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use commands::{
-    bench, calendars, classes, clients, contracts, demo, interventions, ledger, reports, search,
-    setup, statement, tickets,
+    bench, calendars, classes, clients, contracts, dashboard, demo, interventions, ledger, reports,
+    search, setup, statement, tickets,
 };
 use output::Out;
 use rapportino_core::time::{parse_user_instant, ManualClock};
@@ -44,6 +44,8 @@ enum Command {
     Onboard(setup::OnboardArgs),
     /// Show whether this device is set up, its code and technician.
     Status,
+    /// The app's home screen: the timer, my open tickets by urgency, today's work, balances.
+    Dashboard,
     /// Shop data printed on reports.
     #[command(subcommand)]
     Shop(setup::ShopCommand),
@@ -133,6 +135,7 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
     match cli.command {
         Command::Onboard(a) => setup::onboard(s, out, a),
         Command::Status => setup::status(s, out),
+        Command::Dashboard => dashboard::run(s, out),
         Command::Shop(c) => setup::shop(s, out, c),
         Command::Technician(c) => setup::technician(s, out, c),
         Command::Client(c) => clients::client(s, out, c),

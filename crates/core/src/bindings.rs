@@ -64,6 +64,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::sla::TicketSla>(&cfg)?;
     export::<crate::sla::UrgentTicket>(&cfg)?;
     export::<paging::Page<crate::sla::UrgentTicket>>(&cfg)?;
+    export::<crate::dashboard::Dashboard>(&cfg)?;
     export::<crate::entitlement::Entitlement>(&cfg)?;
     export::<crate::ledger::InterventionAllocation>(&cfg)?;
     export::<crate::ledger::ClientBalances>(&cfg)?;

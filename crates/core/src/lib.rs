@@ -23,6 +23,7 @@ pub mod classes;
 pub mod clients;
 pub mod contacts;
 pub mod contracts;
+pub mod dashboard;
 pub mod demo;
 pub mod entitlement;
 pub mod error;

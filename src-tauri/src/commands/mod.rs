@@ -12,6 +12,7 @@ pub mod calendars;
 pub mod classes;
 pub mod clients;
 pub mod contracts;
+pub mod dashboard;
 pub mod interventions;
 pub mod ledger;
 pub mod reports;
@@ -27,6 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "load_demo_data",
     "list_technicians",
     "set_ui_locale",
+    "dashboard",
     "list_clients",
     "create_client",
     "update_client",
@@ -97,6 +99,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         setup::load_demo_data,
         setup::list_technicians,
         shell::set_ui_locale,
+        dashboard::dashboard,
         clients::list_clients,
         clients::create_client,
         clients::update_client,

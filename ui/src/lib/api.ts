@@ -8,6 +8,7 @@ import type { Calendar } from '../bindings/Calendar';
 import type { CalendarInput } from '../bindings/CalendarInput';
 import type { CalendarPreset } from '../bindings/CalendarPreset';
 import type { Client } from '../bindings/Client';
+import type { Dashboard } from '../bindings/Dashboard';
 import type { ClientBalances } from '../bindings/ClientBalances';
 import type { ClientFilter } from '../bindings/ClientFilter';
 import type { ClientInput } from '../bindings/ClientInput';
@@ -61,6 +62,7 @@ export const setupStatus = () => call<SetupStatus>('setup_status');
 export const onboard = (input: OnboardingInput) => call<SetupStatus>('onboard', { input });
 export const loadDemoData = () => call<DemoReport>('load_demo_data');
 export const listTechnicians = () => call<Technician[]>('list_technicians');
+export const dashboard = () => call<Dashboard>('dashboard');
 export const setUiLocale = (locale: 'it' | 'en') => call<void>('set_ui_locale', { locale });
 
 // Clients

@@ -4,6 +4,7 @@ import { HOME, href, parseHash, type Route } from './routes';
 
 describe('routes', () => {
   const routes: Route[] = [
+    { name: 'dashboard' },
     { name: 'tickets' },
     { name: 'ticket-new', clientId: null },
     { name: 'ticket-new', clientId: '0190-abc' },

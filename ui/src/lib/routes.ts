@@ -1,6 +1,7 @@
 // Screens are addressed by the URL hash (#/tickets/…), so Back/Forward and links just work.
 
 export type Route =
+  | { name: 'dashboard' }
   | { name: 'tickets' }
   | { name: 'tickets-sla' }
   | { name: 'ticket-new'; clientId: string | null }
@@ -25,7 +26,7 @@ export type ReportQuery = { q?: string; from?: string; to?: string; status?: 'dr
 export type SettingsTab = 'calendars' | 'classes' | 'billing' | 'documents';
 const TABS: readonly SettingsTab[] = ['calendars', 'classes', 'billing', 'documents'];
 
-export const HOME: Route = { name: 'tickets' };
+export const HOME: Route = { name: 'dashboard' };
 
 /** `#/clients/abc/edit` → `{name: 'client-edit', id: 'abc'}`; anything unknown → home. */
 export function parseHash(hash: string): Route {
@@ -33,6 +34,7 @@ export function parseHash(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query);
   const [section, id, action, sub] = parts;
+  if (!section) return HOME;
   if (section === 'tickets') {
     if (id === 'new') return { name: 'ticket-new', clientId: params.get('client') };
     if (id === 'sla') return { name: 'tickets-sla' };
@@ -73,6 +75,8 @@ export function parseHash(hash: string): Route {
 export function href(route: Route): string {
   const e = encodeURIComponent;
   switch (route.name) {
+    case 'dashboard':
+      return '#/';
     case 'tickets':
       return '#/tickets';
     case 'tickets-sla':

@@ -6,6 +6,7 @@ pub mod calendars;
 pub mod classes;
 pub mod clients;
 pub mod contracts;
+pub mod dashboard;
 pub mod demo;
 pub mod interventions;
 mod labels;

@@ -427,22 +427,43 @@ pub fn detail(store: &Store, id: InterventionId) -> Result<InterventionDetail> {
     })
 }
 
+fn summary_select() -> String {
+    format!(
+        "SELECT i.id, i.ticket_id, t.number, i.client_id, c.name, i.mode, tech.code, i.work_done, i.outcome,
+                i.started_at, i.finished_at, i.created_at, ({}) AS billable
+         FROM interventions i
+         JOIN tickets t ON t.id = i.ticket_id
+         JOIN clients c ON c.id = i.client_id
+         JOIN technicians tech ON tech.id = i.technician_id",
+        timer::BILLABLE_SECONDS_SQL
+    )
+}
+
+fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<InterventionSummary> {
+    Ok(InterventionSummary {
+        id: r.get(0)?,
+        ticket_id: r.get(1)?,
+        ticket_number: r.get(2)?,
+        client_id: r.get(3)?,
+        client_name: r.get(4)?,
+        mode: r.get(5)?,
+        technician_code: r.get(6)?,
+        work_done: r.get(7)?,
+        outcome: r.get(8)?,
+        started_at: r.get(9)?,
+        finished_at: r.get(10)?,
+        created_at: r.get(11)?,
+        billable_seconds: r.get(12)?,
+    })
+}
+
 /// Interventions, newest first.
 pub fn list(
     store: &Store,
     filter: &InterventionFilter,
     page: &PageRequest,
 ) -> Result<Page<InterventionSummary>> {
-    let mut sql = format!(
-        "SELECT i.id, i.ticket_id, t.number, i.client_id, c.name, i.mode, tech.code, i.work_done, i.outcome,
-                i.started_at, i.finished_at, i.created_at, ({}) AS billable
-         FROM interventions i
-         JOIN tickets t ON t.id = i.ticket_id
-         JOIN clients c ON c.id = i.client_id
-         JOIN technicians tech ON tech.id = i.technician_id
-         WHERE 1 = 1",
-        timer::BILLABLE_SECONDS_SQL
-    );
+    let mut sql = summary_select() + " WHERE 1 = 1";
     let mut params: Vec<rusqlite::types::Value> = Vec::new();
     for (col, value) in [
         ("i.client_id", filter.client_id.map(|v| v.to_string())),
@@ -466,23 +487,18 @@ pub fn list(
     ));
     let mut stmt = store.conn().prepare_cached(&sql)?;
     let rows = stmt
-        .query_map(rusqlite::params_from_iter(params), |r| {
-            Ok(InterventionSummary {
-                id: r.get(0)?,
-                ticket_id: r.get(1)?,
-                ticket_number: r.get(2)?,
-                client_id: r.get(3)?,
-                client_name: r.get(4)?,
-                mode: r.get(5)?,
-                technician_code: r.get(6)?,
-                work_done: r.get(7)?,
-                outcome: r.get(8)?,
-                started_at: r.get(9)?,
-                finished_at: r.get(10)?,
-                created_at: r.get(11)?,
-                billable_seconds: r.get(12)?,
-            })
-        })?
+        .query_map(rusqlite::params_from_iter(params), summary_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_rows(rows, page))
+}
+
+/// The summaries of these interventions (unknown ids are skipped), in no particular order.
+pub fn summaries(store: &Store, ids: &[String]) -> Result<Vec<InterventionSummary>> {
+    let sql = summary_select() + " WHERE i.id IN (SELECT value FROM json_each(?1))";
+    let ids = serde_json::Value::from(ids.to_vec()).to_string();
+    let mut stmt = store.conn().prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map([ids], summary_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }

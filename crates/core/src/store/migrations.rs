@@ -18,6 +18,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0003_ledger_checkpoints.sql"),
     ),
     ("0004_reports", include_str!("migrations/0004_reports.sql")),
+    (
+        "0005_dashboard",
+        include_str!("migrations/0005_dashboard.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

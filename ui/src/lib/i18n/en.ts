@@ -1,6 +1,7 @@
 // English: same keys as the Italian dictionary (tsc fails if one is missing).
 
 import type { UiCode } from '../errors';
+import { enDashboard } from './en-dashboard';
 import { enReports } from './en-reports';
 import { enServices } from './en-services';
 import type { MessageKey } from './it';
@@ -189,6 +190,7 @@ export const en: Record<MessageKey, string> = {
 
   ...enServices,
   ...enReports,
+  ...enDashboard,
 };
 
 export const enErrors: Record<UiCode, string> = {

@@ -1,6 +1,7 @@
 // Italian: the reference dictionary. Every other language must have the same keys (checked by tsc).
 
 import type { UiCode } from '../errors';
+import { itDashboard } from './it-dashboard';
 import { itReports } from './it-reports';
 import { itServices } from './it-services';
 
@@ -188,6 +189,7 @@ export const it = {
 
   ...itServices,
   ...itReports,
+  ...itDashboard,
 } as const;
 
 export type MessageKey = keyof typeof it;

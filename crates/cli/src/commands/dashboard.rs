@@ -1,0 +1,81 @@
+//! `dashboard`: the app's home screen as text — timer, my open tickets by urgency, today's work,
+//! balances to watch.
+
+use rapportino_core::dashboard::{self, Dashboard};
+use rapportino_core::format::hours_minutes;
+use rapportino_core::{Result, Store};
+
+use crate::output::Out;
+
+pub fn run(store: &mut Store, out: Out) -> Result<()> {
+    let started = std::time::Instant::now();
+    let d = dashboard::overview(store, None)?;
+    let elapsed = started.elapsed();
+    out.emit(&d, print);
+    if !out.json {
+        eprintln!("(letto in {:.1} ms)", elapsed.as_secs_f64() * 1000.0);
+    }
+    Ok(())
+}
+
+fn print(d: &Dashboard) -> String {
+    let mut s = String::new();
+    match (&d.running, &d.paused) {
+        (Some(r), _) => {
+            s += &format!(
+                "⏱ timer in corso: {} · {} — {}\n",
+                r.ticket_number,
+                r.client_name,
+                hours_minutes(r.total_seconds)
+            )
+        }
+        (None, Some(p)) => s += &format!("⏸ in pausa: {} · {}\n", p.ticket_number, p.client_name),
+        (None, None) => s += "nessun timer\n",
+    }
+    s += &format!(
+        "\nI miei ticket aperti: {} ({} fuori SLA)\n",
+        d.my_tickets_total, d.breached
+    );
+    for u in &d.my_tickets {
+        let due = u
+            .sla
+            .open_clock()
+            .map(|c| format!("{} min", c.left_minutes))
+            .unwrap_or_else(|| "—".into());
+        s += &format!(
+            "  {:<16} {:>10}  {:<24.24}  {}\n",
+            u.ticket.number, due, u.ticket.client_name, u.ticket.title
+        );
+    }
+    s += &format!("\nInterventi di oggi ({}):\n", d.today);
+    for i in &d.today_interventions {
+        s += &format!(
+            "  {:<16} {:<24.24} {}\n",
+            i.ticket_number,
+            i.client_name,
+            hours_minutes(i.billable_seconds)
+        );
+    }
+    s += "\nSaldi da tenere d'occhio:\n";
+    for a in &d.balance_alerts {
+        let left = a
+            .balance
+            .remaining_minutes
+            .map(|m| hours_minutes(m * 60))
+            .unwrap_or_else(|| "—".into());
+        s += &format!(
+            "  {:<24.24} {:<28.28} residue {}{}{}\n",
+            a.client_name,
+            a.balance.name,
+            left,
+            if a.low { " · in esaurimento" } else { "" },
+            if a.expiring {
+                format!(" · scade tra {} giorni", a.balance.days_to_expiry)
+            } else {
+                String::new()
+            }
+        );
+    }
+    s += "\nSincronizzazione: non configurata\n";
+    s
+}

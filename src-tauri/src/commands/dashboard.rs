@@ -1,0 +1,13 @@
+//! The home screen.
+
+use rapportino_core::dashboard::{self, Dashboard};
+use tauri::State;
+
+use crate::error::CmdResult;
+use crate::state::AppState;
+
+/// This device's technician's dashboard (`NOT_ONBOARDED` before onboarding).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn dashboard(state: State<'_, AppState>) -> CmdResult<Dashboard> {
+    state.with(|s| dashboard::overview(s, None))
+}
