@@ -31,4 +31,18 @@ export const enDashboard: Record<keyof typeof itDashboard, string> = {
   'dashboard.syncOff': 'Not configured: the data stays on this computer.',
   'dashboard.syncHint': 'Linking to the office comes with the sync hub.',
   'dashboard.newTicket': 'New ticket',
+
+  'draft.restored': 'Draft restored (saved {when}): carry on where you left off.',
+  'draft.discard': 'Discard the draft',
+
+  'shortcuts.title': 'Keyboard shortcuts',
+  'shortcuts.newTicket': 'New ticket',
+  'shortcuts.search': 'Search clients, tickets, interventions',
+  'shortcuts.submit': 'Send the form (new ticket and others)',
+  'shortcuts.timer': 'Pause or resume the timer',
+  'shortcuts.sections': 'Today, Tickets, Clients, Reports, Statements, Settings',
+  'shortcuts.help': 'Show this list',
+  'shortcuts.close': 'Close',
+  'shortcuts.closeButton': 'Close',
+  'shortcuts.hint': 'Shortcuts: ?',
 };

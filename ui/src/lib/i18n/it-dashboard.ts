@@ -30,4 +30,18 @@ export const itDashboard = {
   'dashboard.syncOff': 'Non configurata: i dati restano su questo computer.',
   'dashboard.syncHint': 'Il collegamento all’ufficio arriverà con l’hub di sincronizzazione.',
   'dashboard.newTicket': 'Nuovo ticket',
+
+  'draft.restored': 'Bozza ripristinata (salvata il {when}): riprendi da dove eri rimasto.',
+  'draft.discard': 'Scarta la bozza',
+
+  'shortcuts.title': 'Scorciatoie da tastiera',
+  'shortcuts.newTicket': 'Nuovo ticket',
+  'shortcuts.search': 'Cerca clienti, ticket, interventi',
+  'shortcuts.submit': 'Invia il modulo (nuovo ticket e altri)',
+  'shortcuts.timer': 'Metti in pausa o riprendi il timer',
+  'shortcuts.sections': 'Oggi, Ticket, Clienti, Rapporti, Rendiconti, Impostazioni',
+  'shortcuts.help': 'Mostra questo elenco',
+  'shortcuts.close': 'Chiudi',
+  'shortcuts.closeButton': 'Chiudi',
+  'shortcuts.hint': 'Scorciatoie: ?',
 };
