@@ -54,6 +54,7 @@ pub fn run() {
         .on_window_event(window_state::on_event)
         .setup(|app| {
             window_state::install(app.handle());
+            start_daily_backups(app.handle().clone());
             // Without a tray (no status-notifier host) the timer is still in the window title.
             if let Err(e) = tray::install(app.handle()) {
                 eprintln!("rapportino: no tray icon: {e}");
@@ -65,6 +66,26 @@ pub fn run() {
         eprintln!("rapportino: could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// The automatic daily backup: at start and then every hour (a shop leaves the app open for
+/// days), on a thread of its own; the copy reads the file through its own connection.
+fn start_daily_backups<R: Runtime>(app: tauri::AppHandle<R>) {
+    std::thread::spawn(move || loop {
+        match commands::backup::run_daily(&app.state::<AppState>()) {
+            Ok(done) => {
+                if let Some(made) = done.made {
+                    eprintln!("rapportino: daily backup {}", made.path);
+                }
+            }
+            Err(e) => eprintln!(
+                "rapportino: no daily backup: {} ({})",
+                e.0.message,
+                e.0.code.as_str()
+            ),
+        }
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    });
 }
 
 /// `--db PATH` (or `--db=PATH`) on the command line: open that database instead of

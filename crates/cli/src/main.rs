@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use commands::{
-    bench, calendars, classes, clients, contracts, dashboard, demo, interventions, ledger, reports,
-    search, setup, statement, tickets,
+    backup, bench, calendars, classes, clients, contracts, dashboard, demo, interventions, ledger,
+    reports, search, setup, statement, tickets,
 };
 use output::Out;
 use rapportino_core::time::{parse_user_instant, ManualClock};
@@ -46,6 +46,12 @@ enum Command {
     Status,
     /// The app's home screen: the timer, my open tickets by urgency, today's work, balances.
     Dashboard,
+    /// Copy the database to FILE (SQLite online backup: safe while the app is open).
+    Backup { file: std::path::PathBuf },
+    /// Replace the data with the backup FILE (a safety copy of the current data is kept).
+    Restore { file: std::path::PathBuf },
+    /// List the backups in the folder beside the database, or make today's (`--auto`).
+    Backups(backup::BackupsArgs),
     /// Shop data printed on reports.
     #[command(subcommand)]
     Shop(setup::ShopCommand),
@@ -136,6 +142,9 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         Command::Onboard(a) => setup::onboard(s, out, a),
         Command::Status => setup::status(s, out),
         Command::Dashboard => dashboard::run(s, out),
+        Command::Backup { file } => backup::backup_now(s, out, file),
+        Command::Restore { file } => backup::restore(s, out, file),
+        Command::Backups(a) => backup::backups(s, out, a),
         Command::Shop(c) => setup::shop(s, out, c),
         Command::Technician(c) => setup::technician(s, out, c),
         Command::Client(c) => clients::client(s, out, c),

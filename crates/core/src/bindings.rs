@@ -65,6 +65,9 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::sla::UrgentTicket>(&cfg)?;
     export::<paging::Page<crate::sla::UrgentTicket>>(&cfg)?;
     export::<crate::dashboard::Dashboard>(&cfg)?;
+    export::<crate::backup::BackupFile>(&cfg)?;
+    export::<crate::backup::Restored>(&cfg)?;
+    export::<crate::backup::AutoBackup>(&cfg)?;
     export::<crate::entitlement::Entitlement>(&cfg)?;
     export::<crate::ledger::InterventionAllocation>(&cfg)?;
     export::<crate::ledger::ClientBalances>(&cfg)?;

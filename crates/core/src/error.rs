@@ -55,6 +55,8 @@ pub enum Code {
     ContractExpired,
     /// The contract cannot pay for this (another client, another kind of work, no hours).
     ContractNotApplicable,
+    /// A file offered as a backup is not a sound Rapportino database.
+    BackupInvalid,
     /// The report is signed: it can never change (make an amendment instead).
     ReportSigned,
     /// The report was already signed.
@@ -101,6 +103,7 @@ impl Code {
             Code::NotOnboarded => "NOT_ONBOARDED",
             Code::DatabaseNotOurs => "DATABASE_NOT_OURS",
             Code::DatabaseTooNew => "DATABASE_TOO_NEW",
+            Code::BackupInvalid => "BACKUP_INVALID",
             Code::CalendarOverlap => "CALENDAR_OVERLAP",
             Code::CalendarEmpty => "CALENDAR_EMPTY",
             Code::OutOfRange => "OUT_OF_RANGE",

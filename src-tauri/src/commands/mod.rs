@@ -8,6 +8,7 @@
 //! `capabilities/default.json`; then add its wrapper to `ui/src/lib/api.ts`. The test
 //! `every_command_is_granted` fails when these lists disagree.
 
+pub mod backup;
 pub mod calendars;
 pub mod classes;
 pub mod clients;
@@ -29,6 +30,9 @@ pub const COMMANDS: &[&str] = &[
     "list_technicians",
     "set_ui_locale",
     "dashboard",
+    "list_backups",
+    "backup_now",
+    "restore_backup",
     "list_clients",
     "create_client",
     "update_client",
@@ -100,6 +104,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         setup::list_technicians,
         shell::set_ui_locale,
         dashboard::dashboard,
+        backup::list_backups,
+        backup::backup_now,
+        backup::restore_backup,
         clients::list_clients,
         clients::create_client,
         clients::update_client,

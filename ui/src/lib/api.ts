@@ -3,7 +3,9 @@
 
 import { invoke } from '@tauri-apps/api/core';
 
+import type { BackupFile } from '../bindings/BackupFile';
 import type { BillingDefaults } from '../bindings/BillingDefaults';
+import type { Restored } from '../bindings/Restored';
 import type { Calendar } from '../bindings/Calendar';
 import type { CalendarInput } from '../bindings/CalendarInput';
 import type { CalendarPreset } from '../bindings/CalendarPreset';
@@ -49,6 +51,9 @@ import type { UrgentTicket } from '../bindings/UrgentTicket';
 import type { Verification } from '../bindings/Verification';
 import { toAppError } from './errors';
 
+/** What the backups tab shows (the command's own shape). */
+export type Backups = { folder: string; keep_days: number; files: BackupFile[] };
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
@@ -63,6 +68,9 @@ export const onboard = (input: OnboardingInput) => call<SetupStatus>('onboard', 
 export const loadDemoData = () => call<DemoReport>('load_demo_data');
 export const listTechnicians = () => call<Technician[]>('list_technicians');
 export const dashboard = () => call<Dashboard>('dashboard');
+export const listBackups = () => call<Backups>('list_backups');
+export const backupNow = (path: string | null = null) => call<BackupFile | null>('backup_now', { path });
+export const restoreBackup = (path: string | null = null) => call<Restored | null>('restore_backup', { path });
 export const setUiLocale = (locale: 'it' | 'en') => call<void>('set_ui_locale', { locale });
 
 // Clients

@@ -25,6 +25,7 @@ const KNOWN: Record<Code, true> = {
   NOT_ONBOARDED: true,
   DATABASE_NOT_OURS: true,
   DATABASE_TOO_NEW: true,
+  BACKUP_INVALID: true,
   CALENDAR_OVERLAP: true,
   CALENDAR_EMPTY: true,
   OUT_OF_RANGE: true,

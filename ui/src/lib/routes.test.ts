@@ -28,6 +28,7 @@ describe('routes', () => {
     { name: 'report', id: '0190-r' },
     { name: 'statements' },
     { name: 'settings', tab: 'documents' },
+    { name: 'settings', tab: 'backups' },
   ];
   it('href and parseHash are inverses', () => {
     for (const r of routes) expect(parseHash(href(r))).toEqual(r);

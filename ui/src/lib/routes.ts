@@ -23,8 +23,8 @@ export type Route =
 /** Filters of the reports list, kept in the URL so Back returns to the same search. */
 export type ReportQuery = { q?: string; from?: string; to?: string; status?: 'draft' | 'signed'; intervention?: string };
 
-export type SettingsTab = 'calendars' | 'classes' | 'billing' | 'documents';
-const TABS: readonly SettingsTab[] = ['calendars', 'classes', 'billing', 'documents'];
+export type SettingsTab = 'calendars' | 'classes' | 'billing' | 'documents' | 'backups';
+const TABS: readonly SettingsTab[] = ['calendars', 'classes', 'billing', 'documents', 'backups'];
 
 export const HOME: Route = { name: 'dashboard' };
 

@@ -1,5 +1,6 @@
 //! One module per area; each function parses clap args, calls core, prints.
 
+pub mod backup;
 pub mod bench;
 mod bench_pdf;
 pub mod calendars;

@@ -112,6 +112,11 @@ impl Store {
     }
 
     /// Read access. Writes must use [`Store::write`].
+    /// For restoring a backup into the open connection (`crate::backup`).
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -208,6 +208,7 @@ export const enErrors: Record<UiCode, string> = {
   NOT_ONBOARDED: 'Rapportino is not set up on this computer yet.',
   DATABASE_NOT_OURS: 'The database file is not a Rapportino database.',
   DATABASE_TOO_NEW: 'The database was written by a newer Rapportino: update the app.',
+  BACKUP_INVALID: 'The chosen file is not a sound Rapportino backup: the current data was not touched.',
   CALENDAR_OVERLAP: 'Two intervals on the same day overlap.',
   CALENDAR_EMPTY: 'The calendar has no interval at all: it would never be open.',
   OUT_OF_RANGE: 'The value is outside the allowed range.',

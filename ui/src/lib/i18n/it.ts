@@ -210,6 +210,7 @@ export const itErrors: Record<UiCode, string> = {
   NOT_ONBOARDED: 'Rapportino non è ancora configurato su questo computer.',
   DATABASE_NOT_OURS: 'Il file dell’archivio non è un archivio di Rapportino.',
   DATABASE_TOO_NEW: 'L’archivio è stato creato da una versione più recente di Rapportino: aggiorna l’app.',
+  BACKUP_INVALID: 'Il file scelto non è un backup di Rapportino integro: i dati attuali non sono stati toccati.',
   CALENDAR_OVERLAP: 'Due fasce orarie dello stesso giorno si sovrappongono.',
   CALENDAR_EMPTY: 'Il calendario non ha nessuna fascia oraria: non sarebbe mai aperto.',
   OUT_OF_RANGE: 'Il valore è fuori dall’intervallo consentito.',

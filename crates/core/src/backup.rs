@@ -1,0 +1,304 @@
+//! Backups of the database: now, to a file the user picks; automatically, once a day, into the
+//! `backups` folder beside the database, kept for [`KEEP_DAYS`] days; and restoring one.
+//!
+//! Copies are made with SQLite's online backup API, page by page from a consistent snapshot, while
+//! the app keeps working (a file copy of a live WAL database can be torn). A copy is written to a
+//! temporary file, checked (`quick_check`, ours, schema known), synced and only then renamed into
+//! place: a failed backup leaves nothing behind. Restoring checks the file first, keeps a safety
+//! copy of the current data, then copies the backup into the open database, so the app carries on
+//! with the same connection.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::{backup::Backup, Connection, OpenFlags, MAIN_DB};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Code, Error, Result};
+use crate::store::{migrations, Store, APPLICATION_ID};
+
+/// Automatic backups older than this many days are deleted.
+pub const KEEP_DAYS: i64 = 14;
+/// The folder beside the database.
+pub const FOLDER: &str = "backups";
+const AUTO_PREFIX: &str = "rapportino-";
+const SAFETY_PREFIX: &str = "prima-del-ripristino-";
+/// Pages copied per step of the online backup (4 MiB with 4 KiB pages).
+const PAGES_PER_STEP: std::os::raw::c_int = 1024;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BackupFile {
+    pub name: String,
+    pub path: String,
+    pub bytes: u64,
+    /// `YYYY-MM-DD` for the automatic daily backups.
+    pub day: Option<String>,
+    pub automatic: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AutoBackup {
+    /// The backup made now (none when today's already existed).
+    pub made: Option<BackupFile>,
+    /// Automatic backups deleted as older than [`KEEP_DAYS`] days.
+    pub removed: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Restored {
+    /// The copy of the data as it was before the restore.
+    pub safety_copy: BackupFile,
+    pub schema_version: i64,
+}
+
+/// `<folder of the database>/backups`.
+pub fn folder_for(database: &Path) -> PathBuf {
+    database
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join(FOLDER)
+}
+
+/// The folder of this store's automatic backups (none for an in-memory store).
+pub fn folder_of(store: &Store) -> Result<PathBuf> {
+    store
+        .path()
+        .map(folder_for)
+        .ok_or_else(|| unwritable(Path::new(":memory:"), "an in-memory database has no folder"))
+}
+
+fn unwritable(path: &Path, why: impl std::fmt::Display) -> Error {
+    Error::invalid(
+        Code::OutputUnwritable,
+        "path",
+        format!("cannot write the backup {}: {why}", path.display()),
+    )
+}
+
+fn invalid(path: &Path, why: impl std::fmt::Display) -> Error {
+    Error::invalid(
+        Code::BackupInvalid,
+        "path",
+        format!(
+            "{} is not a usable Rapportino backup: {why}",
+            path.display()
+        ),
+    )
+}
+
+/// Copies the store's database to `target` (replacing it), through the online backup API.
+pub fn backup_to(store: &Store, target: &Path) -> Result<BackupFile> {
+    copy_from(store.conn(), target)
+}
+
+/// Copies the database file `database` to `target` through a connection of its own: the app's
+/// connection stays free while a large database is copied.
+pub fn backup_file(database: &Path, target: &Path) -> Result<BackupFile> {
+    let source = Connection::open_with_flags(
+        database,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    source.busy_timeout(std::time::Duration::from_secs(30))?;
+    copy_from(&source, target)
+}
+
+fn copy_from(source: &Connection, target: &Path) -> Result<BackupFile> {
+    let name = target
+        .file_name()
+        .ok_or_else(|| unwritable(target, "it does not name a file"))?
+        .to_string_lossy()
+        .into_owned();
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(
+        ".{name}.{}-{}.partial",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = write_copy(source, &tmp).and_then(|()| {
+        fs::rename(&tmp, target).map_err(|e| unwritable(target, e))?;
+        if let Ok(d) = fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        describe(target)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn write_copy(source: &Connection, tmp: &Path) -> Result<()> {
+    let mut dest = Connection::open(tmp).map_err(|e| unwritable(tmp, e))?;
+    {
+        let backup = Backup::new(source, &mut dest).map_err(|e| unwritable(tmp, e))?;
+        backup.run_to_completion(PAGES_PER_STEP, std::time::Duration::ZERO, None)?;
+    }
+    // One self-contained file (no -wal beside it), checked before it takes the final name.
+    dest.pragma_update(None, "journal_mode", "DELETE")?;
+    check(&dest, tmp)?;
+    drop(dest);
+    fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| unwritable(tmp, e))
+}
+
+/// Ours, a schema this binary knows, and sound.
+fn check(conn: &Connection, path: &Path) -> Result<i64> {
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| invalid(path, e))?;
+    if app_id != APPLICATION_ID {
+        return Err(invalid(path, "not a Rapportino database"));
+    }
+    let version = migrations::current_version(conn).map_err(|e| invalid(path, e))?;
+    if version > migrations::latest_version() {
+        return Err(Error::DatabaseTooNew {
+            found: version,
+            supported: migrations::latest_version(),
+        });
+    }
+    let verdict: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| invalid(path, e))?;
+    if verdict != "ok" {
+        return Err(invalid(path, format!("damaged ({verdict})")));
+    }
+    Ok(version)
+}
+
+/// Checks that `path` is a backup this binary can restore (read-only: nothing is changed).
+pub fn inspect(path: &Path) -> Result<i64> {
+    if !path.is_file() {
+        return Err(invalid(path, "no such file"));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| invalid(path, e))?;
+    check(&conn, path)
+}
+
+/// Replaces the store's data with the backup at `source`, after checking it and copying the
+/// current data to `safety_dir` (`prima-del-ripristino-<time>.db`). A backup from an older
+/// version is migrated. On a refused file nothing changes.
+pub fn restore_from(store: &mut Store, source: &Path, safety_dir: &Path) -> Result<Restored> {
+    inspect(source)?;
+    fs::create_dir_all(safety_dir).map_err(|e| unwritable(safety_dir, e))?;
+    let stamp = store
+        .now()
+        .with_timezone(&store.tz())
+        .format("%Y-%m-%d-%H%M%S");
+    let safety = backup_to(
+        store,
+        &safety_dir.join(format!("{SAFETY_PREFIX}{stamp}.db")),
+    )?;
+    store.restore_database(source)?;
+    let schema_version = migrations::current_version(store.conn())?;
+    Ok(Restored {
+        safety_copy: safety,
+        schema_version,
+    })
+}
+
+impl Store {
+    /// Copies `source` into this connection's main database (online backup API), then brings
+    /// the schema up to date.
+    fn restore_database(&mut self, source: &Path) -> Result<()> {
+        self.conn_mut()
+            .restore(MAIN_DB, source, None::<fn(rusqlite::backup::Progress)>)
+            .map_err(|e| invalid(source, e))?;
+        self.conn().flush_prepared_statement_cache();
+        migrations::apply(self.conn())?;
+        Ok(())
+    }
+}
+
+fn auto_name(day: NaiveDate) -> String {
+    format!("{AUTO_PREFIX}{day}.db")
+}
+
+fn auto_day(name: &str) -> Option<NaiveDate> {
+    let day = name.strip_prefix(AUTO_PREFIX)?.strip_suffix(".db")?;
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+}
+
+fn describe(path: &Path) -> Result<BackupFile> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = fs::metadata(path)?.len();
+    let day = auto_day(&name);
+    Ok(BackupFile {
+        path: path.display().to_string(),
+        bytes,
+        day: day.map(|d| d.to_string()),
+        automatic: day.is_some(),
+        name,
+    })
+}
+
+/// The daily backup: makes `rapportino-<today>.db` in `dir` unless it exists, and deletes the
+/// automatic backups older than `keep_days` days. Other files in the folder are never touched.
+pub fn auto_backup(
+    database: &Path,
+    dir: &Path,
+    today: NaiveDate,
+    keep_days: i64,
+) -> Result<AutoBackup> {
+    fs::create_dir_all(dir).map_err(|e| unwritable(dir, e))?;
+    let target = dir.join(auto_name(today));
+    let made = if target.exists() {
+        None
+    } else {
+        Some(backup_file(database, &target)?)
+    };
+    let oldest_kept = today - Duration::days(keep_days - 1);
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if auto_day(&name).is_some_and(|d| d < oldest_kept)
+            && fs::remove_file(dir.join(&name)).is_ok()
+        {
+            removed.push(name);
+        }
+    }
+    removed.sort();
+    Ok(AutoBackup { made, removed })
+}
+
+/// The backups in `dir` (automatic ones and safety copies), newest first.
+pub fn list(dir: &Path) -> Result<Vec<BackupFile>> {
+    let mut out = Vec::new();
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e.into()),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if auto_day(&name).is_some() || (name.starts_with(SAFETY_PREFIX) && name.ends_with(".db")) {
+            out.push(describe(&path)?);
+        }
+    }
+    // Newest first: both kinds of names carry their date (and the safety copies their time).
+    let key = |b: &BackupFile| {
+        b.name
+            .trim_start_matches(AUTO_PREFIX)
+            .trim_start_matches(SAFETY_PREFIX)
+            .to_owned()
+    };
+    out.sort_by_key(|b| std::cmp::Reverse(key(b)));
+    Ok(out)
+}

@@ -1,0 +1,74 @@
+//! Backups through the commands: now, the daily one, restore, a refused file.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::harness;
+use rapportino_app::state::AppState;
+use serde_json::json;
+
+#[test]
+fn back_up_list_restore_and_refuse() {
+    let h = harness();
+    h.onboard();
+    h.ok(
+        "create_client",
+        json!({"input": {"name": "Cartoleria Esposito"}}),
+    );
+    let listed = h.ok("list_backups", json!({}));
+    assert_eq!(listed["keep_days"], 14);
+    assert!(listed["files"].as_array().unwrap().is_empty());
+    let folder = std::path::PathBuf::from(listed["folder"].as_str().unwrap());
+
+    let target = folder.parent().unwrap().join("a-mano.db");
+    let made = h.ok("backup_now", json!({"path": target}));
+    assert!(made["bytes"].as_u64().unwrap() > 0);
+    h.ok(
+        "create_client",
+        json!({"input": {"name": "Ferramenta Bianchi"}}),
+    );
+
+    let restored = h.ok("restore_backup", json!({"path": target}));
+    assert!(restored["safety_copy"]["name"]
+        .as_str()
+        .unwrap()
+        .starts_with("prima-del-ripristino-"));
+    let clients = h.ok("list_clients", json!({"filter": {}, "page": {}}));
+    let names: Vec<_> = clients["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].clone())
+        .collect();
+    assert_eq!(names, [json!("Cartoleria Esposito")]);
+
+    let listed = h.ok("list_backups", json!({}));
+    assert_eq!(
+        listed["files"].as_array().unwrap().len(),
+        1,
+        "the safety copy"
+    );
+
+    let junk = folder.parent().unwrap().join("appunti.db");
+    std::fs::write(&junk, "non è un database").unwrap();
+    let e = h.err("restore_backup", json!({"path": junk}));
+    assert_eq!(e["code"], "BACKUP_INVALID");
+    assert_eq!(e["field"], "path");
+    let e = h.err(
+        "backup_now",
+        json!({"path": folder.join("no/such/dir/b.db")}),
+    );
+    assert_eq!(e["code"], "OUTPUT_UNWRITABLE");
+}
+
+#[test]
+fn the_daily_backup_runs_once_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(Ok(dir.path().join("rapportino.db")));
+    let first = rapportino_app::commands::backup::run_daily(&state).unwrap();
+    let made = first.made.unwrap();
+    assert!(made.automatic);
+    assert!(made.path.contains("/backups/rapportino-"));
+    let second = rapportino_app::commands::backup::run_daily(&state).unwrap();
+    assert!(second.made.is_none());
+}
