@@ -1,9 +1,10 @@
 //! Interventions and their timer. Timer commands return nothing: the UI reloads the intervention
 //! (and the running timer) after each, so what it shows is always what the database holds.
 
-use rapportino_core::ids::InterventionId;
+use rapportino_core::ids::{InterventionId, MaterialId};
 use rapportino_core::interventions::{
-    self, Intervention, InterventionDetail, InterventionPatch, NewIntervention, RunningTimer,
+    self, Intervention, InterventionDetail, InterventionPatch, Material, MaterialInput,
+    NewIntervention, RunningTimer,
 };
 use tauri::State;
 
@@ -65,4 +66,27 @@ pub fn timer_stop(state: State<'_, AppState>, id: String) -> CmdResult<()> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn running_timer(state: State<'_, AppState>) -> CmdResult<Option<RunningTimer>> {
     state.with(|s| interventions::running_timer(s, None))
+}
+
+/// Escalates a remote intervention to on-site in one action; returns the new on-site one.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn escalate_intervention(state: State<'_, AppState>, id: String) -> CmdResult<Intervention> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::escalate(s, id, None))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn add_material(
+    state: State<'_, AppState>,
+    id: String,
+    input: MaterialInput,
+) -> CmdResult<Material> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::add_material(s, id, &input))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn remove_material(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+    let id: MaterialId = id.parse()?;
+    state.with(|s| interventions::remove_material(s, id))
 }

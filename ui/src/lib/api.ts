@@ -21,6 +21,8 @@ import type { CustomerClass } from '../bindings/CustomerClass';
 import type { CustomerClassInput } from '../bindings/CustomerClassInput';
 import type { DemoReport } from '../bindings/DemoReport';
 import type { Intervention } from '../bindings/Intervention';
+import type { Material } from '../bindings/Material';
+import type { MaterialInput } from '../bindings/MaterialInput';
 import type { InterventionAllocation } from '../bindings/InterventionAllocation';
 import type { InterventionDetail } from '../bindings/InterventionDetail';
 import type { InterventionPatch } from '../bindings/InterventionPatch';
@@ -71,6 +73,9 @@ export const dashboard = () => call<Dashboard>('dashboard');
 export const listBackups = () => call<Backups>('list_backups');
 export const backupNow = (path: string | null = null) => call<BackupFile | null>('backup_now', { path });
 export const restoreBackup = (path: string | null = null) => call<Restored | null>('restore_backup', { path });
+export const escalateIntervention = (id: string) => call<Intervention>('escalate_intervention', { id });
+export const addMaterial = (id: string, input: MaterialInput) => call<Material>('add_material', { id, input });
+export const removeMaterial = (id: string) => call<void>('remove_material', { id });
 export const setUiLocale = (locale: 'it' | 'en') => call<void>('set_ui_locale', { locale });
 
 // Clients

@@ -655,14 +655,16 @@ pub fn paused_timer(
     Ok(store
         .conn()
         .prepare_cached(
-            "SELECT i.id, t.number, c.name, e.ended_at
-             FROM time_entries e
-             JOIN interventions i ON i.id = e.intervention_id
+            // From the technician's few unfinished interventions (a partial index), not from
+            // all their time entries: fast however long the history.
+            "SELECT i.id, t.number, c.name,
+                    (SELECT max(e.ended_at) FROM time_entries e
+                      WHERE e.intervention_id = i.id AND e.kind = 'timer') AS paused_at
+             FROM interventions i
              JOIN tickets t ON t.id = i.ticket_id
              JOIN clients c ON c.id = i.client_id
-             WHERE e.technician_id = ?1 AND e.kind = 'timer' AND e.ended_at IS NOT NULL
-               AND i.finished_at IS NULL
-             ORDER BY e.ended_at DESC LIMIT 1",
+             WHERE i.technician_id = ?1 AND i.finished_at IS NULL AND paused_at IS NOT NULL
+             ORDER BY paused_at DESC LIMIT 1",
         )?
         .query_row([technician], |r| {
             Ok(PausedTimer {

@@ -3,3 +3,5 @@
 CREATE INDEX time_entries_technician_ended ON time_entries (technician_id, ended_at);
 CREATE INDEX time_entries_technician_started ON time_entries (technician_id, started_at);
 CREATE INDEX contracts_ends ON contracts (ends_on);
+-- A technician's unfinished interventions (the paused timer the tray resumes).
+CREATE INDEX interventions_unfinished ON interventions (technician_id) WHERE finished_at IS NULL;
