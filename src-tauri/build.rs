@@ -10,6 +10,7 @@ fn main() {
         "list_technicians",
         "set_ui_locale",
         "dashboard",
+        "dashboard_balances",
         "list_backups",
         "backup_now",
         "restore_backup",

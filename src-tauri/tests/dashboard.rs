@@ -15,6 +15,7 @@ fn the_dashboard_shows_my_ticket_todays_work_and_the_timer() {
     assert_eq!(empty["my_tickets_total"], 0);
     assert_eq!(empty["sync"]["configured"], false);
     assert!(empty["running"].is_null());
+    assert_eq!(h.ok("dashboard_balances", json!({})), json!([]));
 
     let client = h.ok(
         "create_client",

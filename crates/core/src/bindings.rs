@@ -65,6 +65,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::sla::UrgentTicket>(&cfg)?;
     export::<paging::Page<crate::sla::UrgentTicket>>(&cfg)?;
     export::<crate::dashboard::Dashboard>(&cfg)?;
+    export::<crate::dashboard::BalanceAlert>(&cfg)?;
     export::<crate::backup::BackupFile>(&cfg)?;
     export::<crate::backup::Restored>(&cfg)?;
     export::<crate::backup::AutoBackup>(&cfg)?;

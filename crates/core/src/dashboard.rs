@@ -1,7 +1,8 @@
-//! The dashboard: what a technician needs at a glance when the app opens, in one read — the
-//! running (or paused) timer, their open tickets most urgent first with the SLA deadlines the UI
-//! counts down to, today's interventions, the balances of the clients they are working for that
-//! run low or expire soon, and the sync state.
+//! The dashboard: what a technician needs at a glance when the app opens — the running (or
+//! paused) timer, their open tickets most urgent first with the SLA deadlines the UI counts down
+//! to, today's interventions and the sync state ([`overview`]); then, in a second read so the
+//! screen shows before the ledger is replayed, the balances of the clients they work for that run
+//! low or expire soon ([`balance_alerts`]).
 //!
 //! Everything here is read through the modules that own the rules (SLA, ledger, timer); this file
 //! only chooses what to show and bounds it, so it answers quickly on a large database.
@@ -31,7 +32,7 @@ pub const LOW_BALANCE_MINUTES: i64 = 120;
 /// A contract expires soon within this many days.
 pub const EXPIRING_DAYS: i64 = 30;
 /// Balances are computed for at most this many clients (those the technician works for first).
-const BALANCE_CLIENTS: usize = 60;
+const BALANCE_CLIENTS: usize = 40;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Dashboard {
@@ -45,7 +46,6 @@ pub struct Dashboard {
     pub breached: i64,
     /// Interventions of this technician started, worked or created today, newest first.
     pub today_interventions: Vec<InterventionSummary>,
-    pub balance_alerts: Vec<BalanceAlert>,
     pub sync: SyncState,
 }
 
@@ -91,19 +91,6 @@ pub fn overview(store: &Store, technician: Option<TechnicianId>) -> Result<Dashb
     my_tickets.truncate(LIST_LIMIT);
     let today_interventions = worked_today(store, technician, today)?;
 
-    // Whose balances: the clients of my tickets and of today's work, then contracts expiring soon.
-    let mut clients: Vec<ClientId> = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mine = my_tickets
-        .iter()
-        .map(|u| u.ticket.client_id)
-        .chain(today_interventions.iter().map(|i| i.client_id));
-    for id in mine.chain(expiring_clients(store, today)?) {
-        if clients.len() < BALANCE_CLIENTS && seen.insert(id) {
-            clients.push(id);
-        }
-    }
-    let balance_alerts = balance_alerts(store, &clients)?;
     Ok(Dashboard {
         today: today.to_string(),
         running,
@@ -112,13 +99,49 @@ pub fn overview(store: &Store, technician: Option<TechnicianId>) -> Result<Dashb
         my_tickets_total,
         breached,
         today_interventions,
-        balance_alerts,
         sync: SyncState {
             configured: false,
             last_sync_at: None,
             pending_changes: 0,
         },
     })
+}
+
+/// The balances to watch, computed apart from [`overview`] (the app shows the rest first): for the
+/// clients of my open tickets and of today's work, then those with contracts expiring soon.
+pub fn balance_alerts(
+    store: &Store,
+    technician: Option<TechnicianId>,
+) -> Result<Vec<BalanceAlert>> {
+    let technician = match technician {
+        Some(t) => t,
+        None => setup::current_technician(store.conn())?,
+    };
+    let today = local_date(store.now(), store.tz());
+    let from = format_instant(start_of_day(today, store.tz()));
+    let mine: Vec<ClientId> = store
+        .conn()
+        .prepare_cached(
+            "SELECT client_id FROM (
+               SELECT client_id, 0 AS k FROM interventions WHERE technician_id = ?1 AND created_at >= ?2
+               UNION ALL
+               SELECT client_id, 1 FROM tickets
+                WHERE assigned_technician_id = ?1 AND status IN ('new', 'taken', 'in_progress', 'waiting'))
+             GROUP BY client_id ORDER BY min(k) LIMIT ?3",
+        )?
+        .query_map(
+            rusqlite::params![technician, from, BALANCE_CLIENTS as i64],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut clients: Vec<ClientId> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for id in mine.into_iter().chain(expiring_clients(store, today)?) {
+        if clients.len() < BALANCE_CLIENTS && seen.insert(id) {
+            clients.push(id);
+        }
+    }
+    alerts_for(store, &clients)
 }
 
 fn worked_today(
@@ -180,7 +203,7 @@ pub fn is_expiring(b: &ContractBalance) -> bool {
     (0..=EXPIRING_DAYS).contains(&b.days_to_expiry)
 }
 
-fn balance_alerts(store: &Store, clients: &[ClientId]) -> Result<Vec<BalanceAlert>> {
+fn alerts_for(store: &Store, clients: &[ClientId]) -> Result<Vec<BalanceAlert>> {
     let mut out = Vec::new();
     for &client in clients {
         let balances = match ledger::client_balances(store, client, None) {

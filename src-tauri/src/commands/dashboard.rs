@@ -1,6 +1,6 @@
 //! The home screen.
 
-use rapportino_core::dashboard::{self, Dashboard};
+use rapportino_core::dashboard::{self, BalanceAlert, Dashboard};
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -10,4 +10,10 @@ use crate::state::AppState;
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn dashboard(state: State<'_, AppState>) -> CmdResult<Dashboard> {
     state.with(|s| dashboard::overview(s, None))
+}
+
+/// The balances to watch (a second call: the ledger replay is the slow part of the dashboard).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn dashboard_balances(state: State<'_, AppState>) -> CmdResult<Vec<BalanceAlert>> {
+    state.with(|s| dashboard::balance_alerts(s, None))
 }

@@ -4,6 +4,7 @@
 import { invoke } from '@tauri-apps/api/core';
 
 import type { BackupFile } from '../bindings/BackupFile';
+import type { BalanceAlert } from '../bindings/BalanceAlert';
 import type { BillingDefaults } from '../bindings/BillingDefaults';
 import type { Restored } from '../bindings/Restored';
 import type { Calendar } from '../bindings/Calendar';
@@ -70,6 +71,7 @@ export const onboard = (input: OnboardingInput) => call<SetupStatus>('onboard', 
 export const loadDemoData = () => call<DemoReport>('load_demo_data');
 export const listTechnicians = () => call<Technician[]>('list_technicians');
 export const dashboard = () => call<Dashboard>('dashboard');
+export const dashboardBalances = () => call<BalanceAlert[]>('dashboard_balances');
 export const listBackups = () => call<Backups>('list_backups');
 export const backupNow = (path: string | null = null) => call<BackupFile | null>('backup_now', { path });
 export const restoreBackup = (path: string | null = null) => call<Restored | null>('restore_backup', { path });
