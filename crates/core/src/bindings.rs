@@ -72,6 +72,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::entitlement::Entitlement>(&cfg)?;
     export::<crate::ledger::InterventionAllocation>(&cfg)?;
     export::<crate::ledger::ClientBalances>(&cfg)?;
+    export::<crate::ledger::ClientHours>(&cfg)?;
     export::<crate::ledger::BillingDefaults>(&cfg)?;
     export::<crate::statements::StatementData>(&cfg)?;
     export::<crate::reports::Report>(&cfg)?;

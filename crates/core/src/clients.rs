@@ -206,6 +206,42 @@ pub(crate) fn validated_fields(input: &ClientInput) -> Result<Fields> {
     ])
 }
 
+/// Checks one field of the client form as it is typed, with the same rule `create`/`update` apply
+/// (Partita IVA check digit, Codice Fiscale check character, postcode, province, e-mail, phone).
+/// An empty value is fine (the fields are optional); a field without such a check gives
+/// INVALID_FORMAT on `field`.
+pub fn check_field(field: &str, value: &str) -> Result<()> {
+    let v = Some(value.trim()).filter(|s| !s.is_empty());
+    match (field, v) {
+        (_, None) if CHECKED_FIELDS.contains(&field) => Ok(()),
+        ("vat_number", Some(v)) => validate::validate_vat_number("vat_number", v).map(drop),
+        ("fiscal_code", Some(v)) => validate::validate_fiscal_code("fiscal_code", v).map(drop),
+        ("postcode", v) => validate::optional_postcode("postcode", v).map(drop),
+        ("province", v) => validate::optional_province("province", v).map(drop),
+        ("email", v) => validate::optional_email("email", v).map(drop),
+        ("pec", v) => validate::optional_email("pec", v).map(drop),
+        ("phone", v) => validate::optional_phone("phone", v).map(drop),
+        ("patron_day", v) => validate::optional_month_day("patron_day", v).map(drop),
+        _ => Err(Error::invalid(
+            Code::InvalidFormat,
+            "field",
+            format!("{field:?} is not a client field checked as typed"),
+        )),
+    }
+}
+
+/// The fields [`check_field`] knows.
+pub const CHECKED_FIELDS: &[&str] = &[
+    "vat_number",
+    "fiscal_code",
+    "postcode",
+    "province",
+    "email",
+    "pec",
+    "phone",
+    "patron_day",
+];
+
 fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }

@@ -109,6 +109,19 @@ pub fn update(store: &mut Store, id: ContactId, input: &ContactInput) -> Result<
     get(store, id)
 }
 
+/// Archived contacts leave pickers and the client page's active list but keep their history (tickets
+/// and interventions still point at them), so they are never deleted.
+pub fn set_archived(store: &mut Store, id: ContactId, archived: bool) -> Result<Contact> {
+    store.write(|tx| {
+        tx.update(
+            Entity::Contact,
+            &id.to_string(),
+            vec![("archived", field::flag(archived))],
+        )
+    })?;
+    get(store, id)
+}
+
 pub fn get(store: &Store, id: ContactId) -> Result<Contact> {
     store
         .conn()

@@ -129,6 +129,19 @@ pub fn update(store: &mut Store, id: SiteId, input: &SiteInput) -> Result<Site> 
     get(store, id)
 }
 
+/// Archived sites leave pickers and the client page's active list but keep their history (tickets
+/// and interventions still point at them), so they are never deleted.
+pub fn set_archived(store: &mut Store, id: SiteId, archived: bool) -> Result<Site> {
+    store.write(|tx| {
+        tx.update(
+            Entity::Site,
+            &id.to_string(),
+            vec![("archived", field::flag(archived))],
+        )
+    })?;
+    get(store, id)
+}
+
 pub fn get(store: &Store, id: SiteId) -> Result<Site> {
     store
         .conn()

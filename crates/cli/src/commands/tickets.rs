@@ -138,6 +138,9 @@ pub enum TicketCommand {
         /// Only open tickets (new, taken, in progress, waiting).
         #[arg(long)]
         open: bool,
+        /// Only resolved, closed and cancelled tickets.
+        #[arg(long, conflicts_with = "open")]
+        closed: bool,
         /// Open tickets by SLA urgency (same as `ticket urgent`).
         #[arg(long)]
         by_sla: bool,
@@ -351,6 +354,7 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
                 technician_id: technician,
                 status: None,
                 open_only: Some(true),
+                closed_only: None,
             };
             sla::urgent(store, out, &filter, &paging.into())?;
         }
@@ -398,6 +402,7 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
                 technician_id: technician,
                 status: None,
                 open_only: Some(true),
+                closed_only: None,
             };
             sla::urgent(store, out, &filter, &paging.into())?;
         }
@@ -406,6 +411,7 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
             technician,
             status,
             open,
+            closed,
             paging,
             by_sla: false,
         } => {
@@ -414,6 +420,7 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
                 technician_id: technician,
                 status,
                 open_only: Some(open),
+                closed_only: Some(closed),
             };
             let page = tickets::list(store, &filter, &paging.into())?;
             out.emit(&page, |p| {

@@ -11,8 +11,10 @@ pub mod checkpoints;
 pub mod defaults;
 pub(crate) mod engine;
 mod facts;
+pub mod monthly;
 
 pub use defaults::BillingDefaults;
+pub use monthly::{client_monthly_hours, ClientHours, ContractHours, MonthHours};
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;

@@ -189,6 +189,9 @@ pub struct TicketFilter {
     /// Only new, taken, in progress and waiting tickets.
     #[ts(optional)]
     pub open_only: Option<bool>,
+    /// Only resolved, closed and cancelled tickets.
+    #[ts(optional)]
+    pub closed_only: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -655,6 +658,9 @@ pub fn list(
     }
     if filter.open_only == Some(true) {
         sql.push_str(" AND t.status IN ('new', 'taken', 'in_progress', 'waiting_client')");
+    }
+    if filter.closed_only == Some(true) {
+        sql.push_str(" AND t.status IN ('resolved', 'closed', 'cancelled')");
     }
     params.push(page.sql_limit().into());
     params.push(page.sql_offset().into());
