@@ -76,6 +76,15 @@ fn main() {
         "open_folder",
         "set_shop_logo",
         "clear_shop_logo",
+        "check_client_field",
+        "create_site",
+        "update_site",
+        "archive_site",
+        "create_contact",
+        "update_contact",
+        "archive_contact",
+        "client_monthly_hours",
+        "list_interventions",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // The usual cause: the UI has not been built yet (frontendDist = ../ui/dist).

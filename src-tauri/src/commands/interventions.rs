@@ -3,13 +3,24 @@
 
 use rapportino_core::ids::{InterventionId, MaterialId};
 use rapportino_core::interventions::{
-    self, Intervention, InterventionDetail, InterventionPatch, Material, MaterialInput,
-    NewIntervention, RunningTimer,
+    self, Intervention, InterventionDetail, InterventionFilter, InterventionPatch,
+    InterventionSummary, Material, MaterialInput, NewIntervention, RunningTimer,
 };
+use rapportino_core::{Page, PageRequest};
 use tauri::State;
 
 use crate::error::CmdResult;
 use crate::state::AppState;
+
+/// Interventions, newest first (a client's, a ticket's, a technician's), a page at a time.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_interventions(
+    state: State<'_, AppState>,
+    filter: InterventionFilter,
+    page: PageRequest,
+) -> CmdResult<Page<InterventionSummary>> {
+    state.with(|s| interventions::list(s, &filter, &page))
+}
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn create_intervention(

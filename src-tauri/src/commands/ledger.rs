@@ -2,7 +2,9 @@
 //! shop's billing defaults.
 
 use rapportino_core::ids::{ClientId, ContractId, InterventionId};
-use rapportino_core::ledger::{self, BillingDefaults, ClientBalances, InterventionAllocation};
+use rapportino_core::ledger::{
+    self, BillingDefaults, ClientBalances, ClientHours, InterventionAllocation,
+};
 use rapportino_core::statements::{self, StatementData};
 use tauri::State;
 
@@ -14,6 +16,16 @@ use crate::state::AppState;
 pub fn client_balances(state: State<'_, AppState>, client_id: String) -> CmdResult<ClientBalances> {
     let id: ClientId = client_id.parse()?;
     state.with(|s| ledger::client_balances(s, id, None))
+}
+
+/// A client's hours per contract for the last twelve months (the client page's chart).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn client_monthly_hours(
+    state: State<'_, AppState>,
+    client_id: String,
+) -> CmdResult<ClientHours> {
+    let id: ClientId = client_id.parse()?;
+    state.with(|s| ledger::client_monthly_hours(s, id, None))
 }
 
 /// Which contract or package paid for an intervention's minutes, and why (a preview while the

@@ -96,6 +96,15 @@ pub const COMMANDS: &[&str] = &[
     "open_folder",
     "set_shop_logo",
     "clear_shop_logo",
+    "check_client_field",
+    "create_site",
+    "update_site",
+    "archive_site",
+    "create_contact",
+    "update_contact",
+    "archive_contact",
+    "client_monthly_hours",
+    "list_interventions",
 ];
 
 /// The invoke handler with every command registered.
@@ -174,5 +183,14 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         reports::open_folder,
         reports::set_shop_logo,
         reports::clear_shop_logo,
+        clients::check_client_field,
+        clients::create_site,
+        clients::update_site,
+        clients::archive_site,
+        clients::create_contact,
+        clients::update_contact,
+        clients::archive_contact,
+        ledger::client_monthly_hours,
+        interventions::list_interventions,
     ]
 }
