@@ -7,4 +7,8 @@ export type TicketFilter = { client_id?: ClientId, technician_id?: TechnicianId,
 /**
  * Only new, taken, in progress and waiting tickets.
  */
-open_only?: boolean, };
+open_only?: boolean, 
+/**
+ * Only resolved, closed and cancelled tickets.
+ */
+closed_only?: boolean, };

@@ -14,8 +14,11 @@ import type { Client } from '../bindings/Client';
 import type { Dashboard } from '../bindings/Dashboard';
 import type { ClientBalances } from '../bindings/ClientBalances';
 import type { ClientFilter } from '../bindings/ClientFilter';
+import type { ClientHours } from '../bindings/ClientHours';
 import type { ClientInput } from '../bindings/ClientInput';
 import type { ClientOverview } from '../bindings/ClientOverview';
+import type { Contact } from '../bindings/Contact';
+import type { ContactInput } from '../bindings/ContactInput';
 import type { Contract } from '../bindings/Contract';
 import type { ContractInput } from '../bindings/ContractInput';
 import type { CustomerClass } from '../bindings/CustomerClass';
@@ -26,7 +29,9 @@ import type { Material } from '../bindings/Material';
 import type { MaterialInput } from '../bindings/MaterialInput';
 import type { InterventionAllocation } from '../bindings/InterventionAllocation';
 import type { InterventionDetail } from '../bindings/InterventionDetail';
+import type { InterventionFilter } from '../bindings/InterventionFilter';
 import type { InterventionPatch } from '../bindings/InterventionPatch';
+import type { InterventionSummary } from '../bindings/InterventionSummary';
 import type { NewIntervention } from '../bindings/NewIntervention';
 import type { NewTicket } from '../bindings/NewTicket';
 import type { OnboardingInput } from '../bindings/OnboardingInput';
@@ -41,6 +46,8 @@ import type { SearchHit } from '../bindings/SearchHit';
 import type { SearchRequest } from '../bindings/SearchRequest';
 import type { SetupStatus } from '../bindings/SetupStatus';
 import type { SignInput } from '../bindings/SignInput';
+import type { Site } from '../bindings/Site';
+import type { SiteInput } from '../bindings/SiteInput';
 import type { StatementData } from '../bindings/StatementData';
 import type { Technician } from '../bindings/Technician';
 import type { Ticket } from '../bindings/Ticket';
@@ -86,6 +93,19 @@ export const listClients = (filter: ClientFilter, page: PageRequest) =>
 export const createClient = (input: ClientInput) => call<Client>('create_client', { input });
 export const updateClient = (id: string, input: ClientInput) => call<Client>('update_client', { id, input });
 export const clientOverview = (id: string) => call<ClientOverview>('client_overview', { id });
+/** Core's check of one client field as typed: resolves when valid, rejects with the field's error. */
+export const checkClientField = (field: string, value: string) => call<null>('check_client_field', { field, value });
+export const createSite = (clientId: string, input: SiteInput) => call<Site>('create_site', { client_id: clientId, input });
+export const updateSite = (id: string, input: SiteInput) => call<Site>('update_site', { id, input });
+export const archiveSite = (id: string, archived: boolean) => call<Site>('archive_site', { id, archived });
+export const createContact = (clientId: string, input: ContactInput) =>
+  call<Contact>('create_contact', { client_id: clientId, input });
+export const updateContact = (id: string, input: ContactInput) => call<Contact>('update_contact', { id, input });
+export const archiveContact = (id: string, archived: boolean) => call<Contact>('archive_contact', { id, archived });
+export const listInterventions = (filter: InterventionFilter, page: PageRequest) =>
+  call<Page<InterventionSummary>>('list_interventions', { filter, page });
+export const clientMonthlyHours = (clientId: string) =>
+  call<ClientHours>('client_monthly_hours', { client_id: clientId });
 
 // Search
 export const search = (request: SearchRequest, page: PageRequest) =>

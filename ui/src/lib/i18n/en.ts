@@ -2,6 +2,7 @@
 
 import type { UiCode } from '../errors';
 import { enDashboard } from './en-dashboard';
+import { enClients } from './en-clients';
 import { enReports } from './en-reports';
 import { enServices } from './en-services';
 import type { MessageKey } from './it';
@@ -191,6 +192,7 @@ export const en: Record<MessageKey, string> = {
   ...enServices,
   ...enReports,
   ...enDashboard,
+  ...enClients,
 };
 
 export const enErrors: Record<UiCode, string> = {

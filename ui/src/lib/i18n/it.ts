@@ -2,6 +2,7 @@
 
 import type { UiCode } from '../errors';
 import { itDashboard } from './it-dashboard';
+import { itClients } from './it-clients';
 import { itReports } from './it-reports';
 import { itServices } from './it-services';
 
@@ -190,6 +191,7 @@ export const it = {
   ...itServices,
   ...itReports,
   ...itDashboard,
+  ...itClients,
 } as const;
 
 export type MessageKey = keyof typeof it;
