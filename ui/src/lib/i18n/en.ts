@@ -1,8 +1,8 @@
 // English: same keys as the Italian dictionary (tsc fails if one is missing).
 
 import type { UiCode } from '../errors';
-import { enDashboard } from './en-dashboard';
 import { enClients } from './en-clients';
+import { enDashboard } from './en-dashboard';
 import { enReports } from './en-reports';
 import { enServices } from './en-services';
 import type { MessageKey } from './it';

@@ -1,8 +1,8 @@
 // Italian: the reference dictionary. Every other language must have the same keys (checked by tsc).
 
 import type { UiCode } from '../errors';
-import { itDashboard } from './it-dashboard';
 import { itClients } from './it-clients';
+import { itDashboard } from './it-dashboard';
 import { itReports } from './it-reports';
 import { itServices } from './it-services';
 
