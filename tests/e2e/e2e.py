@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of the real Rapportino binary through tauri-driver (WebDriver).
 
-Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart). Started by run.sh, which provides the driver
+Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart | day). Started by run.sh, which provides the driver
 (TAURI_DRIVER_URL), the binary (RAPPORTINO_BIN), a fresh RAPPORTINO_DB and ARTIFACTS_DIR.
 """
 
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from day import scenario_restart
+from day import scenario_day, scenario_restart
 from helpers import (
     CLOCK,
     DRIVER_LOST_ERRORS,
@@ -432,6 +432,7 @@ SCENARIOS = {
     "services": scenario_services,
     "reports": scenario_reports,
     "restart": scenario_restart,
+    "day": scenario_day,
 }
 
 
