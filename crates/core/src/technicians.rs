@@ -1,10 +1,16 @@
 //! Technicians: the people who work tickets, each with a short code (2–4 letters).
+//!
+//! A technician's code seeds the device codes of their laptops (`MR`, `MR2`…), and device codes go
+//! into every ticket and report number. So a code may be corrected only while no device is
+//! registered to the technician: after that, numbers already issued carry the old code and new
+//! devices would be suggested codes that no longer match. Technicians are never deleted (their
+//! history points at them): they are deactivated and no longer offered for assignment.
 
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::ids::TechnicianId;
 use crate::store::{field, Entity, Store, WriteTx};
 use crate::validate::{self, limits};
@@ -108,4 +114,70 @@ pub fn list(store: &Store) -> Result<Vec<Technician>> {
     ))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Edits a technician. The code can change only while no device is registered to them (see the
+/// module comment); the uniqueness and format rules are those of [`create`].
+pub fn update(store: &mut Store, id: TechnicianId, input: &TechnicianInput) -> Result<Technician> {
+    let current = get(store, id)?;
+    let code = validate::technician_code("code", &input.code)?;
+    let name = validate::required_text("name", &input.name, limits::NAME)?;
+    let email = validate::optional_email("email", input.email.as_deref())?;
+    let phone = validate::optional_phone("phone", input.phone.as_deref())?;
+    store.write(|tx| {
+        if code != current.code {
+            if let Some(other) = find_by_code(tx.conn(), &code)? {
+                if other.id != id {
+                    return Err(Error::AlreadyExists {
+                        what: "technician code",
+                        value: code.clone(),
+                    });
+                }
+            }
+            let devices: bool = tx
+                .conn()
+                .prepare_cached("SELECT 1 FROM devices WHERE technician_id = ?1")?
+                .exists([id])?;
+            if devices {
+                return Err(Error::invalid(
+                    Code::Inconsistent,
+                    "code",
+                    "the code is already in device codes and numbers: it cannot change",
+                ));
+            }
+        }
+        tx.update(
+            Entity::Technician,
+            &id.to_string(),
+            vec![
+                ("code", field::text(&code)),
+                ("name", field::text(&name)),
+                ("email", field::opt_text(email.clone())),
+                ("phone", field::opt_text(phone.clone())),
+            ],
+        )?;
+        Ok(())
+    })?;
+    get(store, id)
+}
+
+/// Activates or deactivates a technician. The technician using this device cannot be deactivated.
+pub fn set_active(store: &mut Store, id: TechnicianId, active: bool) -> Result<Technician> {
+    get(store, id)?;
+    if !active && crate::setup::current_technician(store.conn()).ok() == Some(id) {
+        return Err(Error::invalid(
+            Code::Inconsistent,
+            "active",
+            "the technician using this device cannot be deactivated",
+        ));
+    }
+    store.write(|tx| {
+        tx.update(
+            Entity::Technician,
+            &id.to_string(),
+            vec![("active", field::flag(active))],
+        )?;
+        Ok(())
+    })?;
+    get(store, id)
 }

@@ -379,7 +379,10 @@ pub fn update(store: &mut Store, id: TicketId, patch: &TicketPatch) -> Result<Ti
         fields.push(("is_bug", field::flag(b)));
     }
     if let Some(t) = patch.assigned_technician_id {
-        ensure_technician(store.conn(), t)?;
+        // Keeping a (since deactivated) assignee is fine; a new assignee must be active.
+        if get(store, id)?.assigned_technician_id != Some(t) {
+            ensure_technician(store.conn(), t)?;
+        }
         fields.push(("assigned_technician_id", field::text(t.to_string())));
     }
     let current = get(store, id)?;
@@ -523,17 +526,24 @@ fn append_event(
     )
 }
 
+/// A technician who may be assigned: existing and active (a deactivated one keeps their history
+/// but takes no new work).
 fn ensure_technician(conn: &rusqlite::Connection, id: TechnicianId) -> Result<()> {
-    if conn
-        .prepare_cached("SELECT 1 FROM technicians WHERE id = ?1")?
-        .exists([id])?
-    {
-        Ok(())
-    } else {
-        Err(with_field(
+    let active: Option<bool> = conn
+        .prepare_cached("SELECT active FROM technicians WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    match active {
+        Some(true) => Ok(()),
+        Some(false) => Err(Error::invalid(
+            Code::Inconsistent,
+            "assigned_technician_id",
+            "the technician is deactivated",
+        )),
+        None => Err(with_field(
             Error::not_found("technician", id),
             "assigned_technician_id",
-        ))
+        )),
     }
 }
 
