@@ -85,6 +85,15 @@ fn main() {
         "archive_contact",
         "client_monthly_hours",
         "list_interventions",
+        "update_shop",
+        "set_severity_labels",
+        "create_technician",
+        "update_technician",
+        "set_technician_active",
+        "list_contract_templates",
+        "create_contract_template",
+        "update_contract_template",
+        "archive_contract_template",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // The usual cause: the UI has not been built yet (frontendDist = ../ui/dist).

@@ -60,6 +60,8 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::contracts::Contract>(&cfg)?;
     export::<crate::contracts::ContractInput>(&cfg)?;
     export::<crate::contracts::governing::Governing>(&cfg)?;
+    export::<crate::contracts::templates::ContractTemplate>(&cfg)?;
+    export::<crate::contracts::templates::ContractTemplateInput>(&cfg)?;
     export::<tickets::TicketTerms>(&cfg)?;
     export::<crate::sla::TicketSla>(&cfg)?;
     export::<crate::sla::UrgentTicket>(&cfg)?;

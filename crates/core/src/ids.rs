@@ -86,6 +86,7 @@ id_type! {
     CustomerClassId => "customer_class",
     ContractId => "contract",
     ReportId => "report",
+    ContractTemplateId => "contract_template",
 }
 
 #[cfg(test)]

@@ -29,8 +29,16 @@ pub struct ShopProfile {
     pub province: Option<String>,
     #[serde(default)]
     pub vat_number: Option<String>,
+    /// Codice Fiscale (a company's is usually its P.IVA's 11 digits; a sole trader's, 16 characters).
+    #[serde(default)]
+    #[ts(optional)]
+    pub fiscal_code: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    /// Posta elettronica certificata.
+    #[serde(default)]
+    #[ts(optional)]
+    pub pec: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
 }
@@ -215,7 +223,14 @@ pub fn update_shop(store: &mut Store, profile: &ShopProfile) -> Result<ShopProfi
             .filter(|v| !v.trim().is_empty())
             .map(|v| validate::validate_vat_number("vat_number", v))
             .transpose()?,
+        fiscal_code: profile
+            .fiscal_code
+            .as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| validate::validate_fiscal_code("fiscal_code", v))
+            .transpose()?,
         email: validate::optional_email("email", profile.email.as_deref())?,
+        pec: validate::optional_email("pec", profile.pec.as_deref())?,
         phone: validate::optional_phone("phone", profile.phone.as_deref())?,
     };
     store.write(|tx| {

@@ -20,6 +20,7 @@ pub mod reports;
 pub mod search;
 pub mod setup;
 pub mod shell;
+pub mod templates;
 pub mod tickets;
 
 /// Every command the UI may call (kept in step with `build.rs` and the capability file).
@@ -105,6 +106,15 @@ pub const COMMANDS: &[&str] = &[
     "archive_contact",
     "client_monthly_hours",
     "list_interventions",
+    "update_shop",
+    "set_severity_labels",
+    "create_technician",
+    "update_technician",
+    "set_technician_active",
+    "list_contract_templates",
+    "create_contract_template",
+    "update_contract_template",
+    "archive_contract_template",
 ];
 
 /// The invoke handler with every command registered.
@@ -192,5 +202,14 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         clients::archive_contact,
         ledger::client_monthly_hours,
         interventions::list_interventions,
+        setup::update_shop,
+        setup::set_severity_labels,
+        setup::create_technician,
+        setup::update_technician,
+        setup::set_technician_active,
+        templates::list_contract_templates,
+        templates::create_contract_template,
+        templates::update_contract_template,
+        templates::archive_contract_template,
     ]
 }

@@ -1,8 +1,9 @@
-//! First start: setup status, onboarding, demo data; the shop's technicians.
+//! First start: setup status, onboarding, demo data; the shop's data and its technicians.
 
 use rapportino_core::demo::{self, DemoOptions, DemoReport};
-use rapportino_core::setup::{self, OnboardingInput, SetupStatus};
-use rapportino_core::technicians::{self, Technician};
+use rapportino_core::ids::TechnicianId;
+use rapportino_core::setup::{self, OnboardingInput, SetupStatus, SeverityLabels, ShopProfile};
+use rapportino_core::technicians::{self, Technician, TechnicianInput};
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -28,4 +29,45 @@ pub fn load_demo_data(state: State<'_, AppState>) -> CmdResult<DemoReport> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn list_technicians(state: State<'_, AppState>) -> CmdResult<Vec<Technician>> {
     state.with(|s| technicians::list(s))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn update_shop(state: State<'_, AppState>, profile: ShopProfile) -> CmdResult<ShopProfile> {
+    state.with(|s| setup::update_shop(s, &profile))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_severity_labels(
+    state: State<'_, AppState>,
+    labels: SeverityLabels,
+) -> CmdResult<SeverityLabels> {
+    state.with(|s| setup::set_severity_labels(s, &labels))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn create_technician(
+    state: State<'_, AppState>,
+    input: TechnicianInput,
+) -> CmdResult<Technician> {
+    state.with(|s| technicians::create(s, &input))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn update_technician(
+    state: State<'_, AppState>,
+    id: String,
+    input: TechnicianInput,
+) -> CmdResult<Technician> {
+    let id: TechnicianId = id.parse()?;
+    state.with(|s| technicians::update(s, id, &input))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_technician_active(
+    state: State<'_, AppState>,
+    id: String,
+    active: bool,
+) -> CmdResult<Technician> {
+    let id: TechnicianId = id.parse()?;
+    state.with(|s| technicians::set_active(s, id, active))
 }

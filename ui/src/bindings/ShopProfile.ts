@@ -3,4 +3,12 @@
 /**
  * What the shop prints on reports and statements.
  */
-export type ShopProfile = { name: string, street: string | null, postcode: string | null, city: string | null, province: string | null, vat_number: string | null, email: string | null, phone: string | null, };
+export type ShopProfile = { name: string, street: string | null, postcode: string | null, city: string | null, province: string | null, vat_number: string | null, 
+/**
+ * Codice Fiscale (a company's is usually its P.IVA's 11 digits; a sole trader's, 16 characters).
+ */
+fiscal_code?: string, email: string | null, 
+/**
+ * Posta elettronica certificata.
+ */
+pec?: string, phone: string | null, };

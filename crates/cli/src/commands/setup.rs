@@ -183,6 +183,7 @@ pub fn shop(store: &mut Store, out: Out, c: ShopCommand) -> Result<()> {
                 vat_number: vat,
                 email,
                 phone,
+                ..Default::default()
             },
         )?,
     };

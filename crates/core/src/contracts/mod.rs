@@ -2,8 +2,10 @@
 //! service models). Nothing here counts hours: balances are derived by the [`crate::ledger`].
 //!
 //! - [`governing`]: which contract governs a ticket (SLA clocks, rounding, rates), and why.
+//! - [`templates`]: contract templates (terms without client and dates), validated as contracts.
 
 pub mod governing;
+pub mod templates;
 mod pin;
 
 use chrono::{Datelike, Months, NaiveDate};

@@ -42,6 +42,7 @@ pub(crate) fn write_shop_and_technicians(
             vat_number: Some("12345670017".into()),
             email: Some("assistenza@infoservice-demo.it".into()),
             phone: Some("+39 02 1234567".into()),
+            ..Default::default()
         };
         let text = |v: &dyn erased::Json| Value::String(v.json());
         tx.insert_stamped(

@@ -21,6 +21,7 @@ pub enum Entity {
     CustomerClass,
     Contract,
     Report,
+    ContractTemplate,
 }
 
 impl Entity {
@@ -41,6 +42,7 @@ impl Entity {
             Entity::CustomerClass => "customer_classes",
             Entity::Contract => "contracts",
             Entity::Report => "reports",
+            Entity::ContractTemplate => "contract_templates",
         }
     }
 
@@ -62,6 +64,7 @@ impl Entity {
             Entity::CustomerClass => "customer_class",
             Entity::Contract => "contract",
             Entity::Report => "report",
+            Entity::ContractTemplate => "contract_template",
         }
     }
 

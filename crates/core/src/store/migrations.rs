@@ -22,6 +22,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_dashboard",
         include_str!("migrations/0005_dashboard.sql"),
     ),
+    (
+        "0006_contract_templates",
+        include_str!("migrations/0006_contract_templates.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,316 @@
+//! Contract templates ("modelli di contratto"): the terms of a contract the shop sells again and
+//! again (an SLA 5x8 with its targets and rates, a 10-hour package…), without a client or dates and
+//! with a duration in months instead of an end date. Picking one in the contract form fills it.
+//!
+//! The rules are the contract's: a template is validated by turning it into a [`ContractInput`]
+//! and running the contract validation on it, and its columns are the contract columns that
+//! validation produces (minus client and dates). No extra-time PIN: that is each contract's secret.
+
+use chrono::{Months, NaiveDate};
+use rusqlite::{OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{ContractInput, ContractKind, PackageMode, Rates, SlaTarget, SlaTargets};
+use crate::calendars;
+use crate::classes::json_list;
+use crate::error::{Code, Error, Result};
+use crate::ids::{CalendarId, ClientId, ContractTemplateId};
+use crate::store::{field, Entity, Fields, Store};
+use crate::validate::{self, limits};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ContractTemplate {
+    pub id: ContractTemplateId,
+    pub name: String,
+    pub kind: ContractKind,
+    /// Months of validity of a contract made from it (12: one year).
+    pub duration_months: i64,
+    pub calendar_id: Option<CalendarId>,
+    pub targets: SlaTargets,
+    pub included_minutes: Option<i64>,
+    pub package_mode: Option<PackageMode>,
+    pub incident_tickets: Option<i64>,
+    pub customer_class: Option<String>,
+    pub channels: Vec<String>,
+    pub services: Vec<String>,
+    pub extra_time_allowed: bool,
+    pub extra_time_multiplier_pct: i64,
+    pub rates: Rates,
+    pub rounding_minutes: i64,
+    pub minimum_minutes: i64,
+    pub notes: Option<String>,
+    pub archived: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The template form: a contract form without client, dates and PIN, with a duration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct ContractTemplateInput {
+    pub name: String,
+    pub kind: ContractKind,
+    pub duration_months: i64,
+    #[ts(optional)]
+    pub calendar_id: Option<CalendarId>,
+    #[serde(default)]
+    pub targets: SlaTargets,
+    #[ts(optional)]
+    pub included_minutes: Option<i64>,
+    #[ts(optional)]
+    pub package_mode: Option<PackageMode>,
+    #[ts(optional)]
+    pub incident_tickets: Option<i64>,
+    #[ts(optional)]
+    pub customer_class: Option<String>,
+    #[serde(default)]
+    pub channels: Vec<String>,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub extra_time_allowed: bool,
+    #[ts(optional)]
+    pub extra_time_multiplier_pct: Option<i64>,
+    #[serde(default)]
+    pub rates: Rates,
+    #[ts(optional)]
+    pub rounding_minutes: Option<i64>,
+    #[ts(optional)]
+    pub minimum_minutes: Option<i64>,
+    #[ts(optional)]
+    pub notes: Option<String>,
+}
+
+/// The longest duration a template may give (ten years).
+pub const MAX_DURATION_MONTHS: i64 = 120;
+
+/// The last day of a contract of `months` months starting on `starts` (12 months from 15/03/2026:
+/// 14/03/2027), as [`super::default_end`] does for a year.
+pub fn end_after(starts: NaiveDate, months: i64) -> NaiveDate {
+    u32::try_from(months)
+        .ok()
+        .and_then(|m| starts.checked_add_months(Months::new(m)))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(starts)
+}
+
+impl ContractTemplateInput {
+    /// The contract form this template fills for `client_id` from `starts` (end = start + duration).
+    pub fn to_contract_input(&self, client_id: ClientId, starts: NaiveDate) -> ContractInput {
+        ContractInput {
+            client_id,
+            kind: self.kind,
+            name: Some(self.name.clone()),
+            starts_on: starts.to_string(),
+            ends_on: Some(end_after(starts, self.duration_months).to_string()),
+            calendar_id: self.calendar_id,
+            targets: self.targets,
+            included_minutes: self.included_minutes,
+            package_mode: self.package_mode,
+            incident_tickets: self.incident_tickets,
+            customer_class: self.customer_class.clone(),
+            channels: self.channels.clone(),
+            services: self.services.clone(),
+            extra_time_allowed: self.extra_time_allowed,
+            extra_time_pin: None,
+            extra_time_multiplier_pct: self.extra_time_multiplier_pct,
+            rates: self.rates,
+            rounding_minutes: self.rounding_minutes,
+            minimum_minutes: self.minimum_minutes,
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+/// The columns a contract has and a template does not.
+const CONTRACT_ONLY: [&str; 4] = ["client_id", "starts_on", "ends_on", "extra_time_pin_hash"];
+
+/// Validates the form with the contract's rules into the columns to write.
+fn validated_fields(input: &ContractTemplateInput) -> Result<Fields> {
+    let name = validate::required_text("name", &input.name, limits::NAME)?;
+    if !(1..=MAX_DURATION_MONTHS).contains(&input.duration_months) {
+        return Err(Error::invalid(
+            Code::OutOfRange,
+            "duration_months",
+            format!("must be between 1 and {MAX_DURATION_MONTHS} months"),
+        ));
+    }
+    // Any start date will do: the dates are not stored, only the terms.
+    let probe = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(NaiveDate::MIN);
+    let contract = ContractInput {
+        name: Some(name),
+        ..input.to_contract_input(ClientId::default(), probe)
+    };
+    let mut fields: Fields = super::validated_fields(&contract)?
+        .into_iter()
+        .filter(|(k, _)| !CONTRACT_ONLY.contains(k))
+        .collect();
+    fields.push(("duration_months", field::int(input.duration_months)));
+    Ok(fields)
+}
+
+fn check_calendar(conn: &rusqlite::Connection, input: &ContractTemplateInput) -> Result<()> {
+    if let Some(c) = input.calendar_id {
+        calendars::get_in(conn, c).map_err(|_| {
+            Error::invalid(
+                Code::NotFound,
+                "calendar_id",
+                format!("no calendar with id {c}"),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+const COLUMNS: &str = "id, name, kind, duration_months, calendar_id, \
+    response_blocking_minutes, response_degraded_minutes, response_request_minutes, \
+    intervention_blocking_minutes, intervention_degraded_minutes, intervention_request_minutes, \
+    included_minutes, package_mode, incident_tickets, customer_class, channels, services, \
+    extra_time_allowed, extra_time_multiplier_pct, \
+    overage_rate_cents, rate_on_site_cents, rate_remote_cents, rate_extra_cents, callout_fee_cents, \
+    km_rate_cents, rounding_minutes, minimum_minutes, notes, archived, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ContractTemplate> {
+    let target = |a: usize, b: usize| -> rusqlite::Result<SlaTarget> {
+        Ok(SlaTarget {
+            response_minutes: r.get(a)?,
+            intervention_minutes: r.get(b)?,
+        })
+    };
+    Ok(ContractTemplate {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+        duration_months: r.get(3)?,
+        calendar_id: r.get(4)?,
+        targets: SlaTargets {
+            blocking: target(5, 8)?,
+            degraded: target(6, 9)?,
+            request: target(7, 10)?,
+        },
+        included_minutes: r.get(11)?,
+        package_mode: r.get(12)?,
+        incident_tickets: r.get(13)?,
+        customer_class: r.get(14)?,
+        channels: json_list(r, 15)?,
+        services: json_list(r, 16)?,
+        extra_time_allowed: r.get(17)?,
+        extra_time_multiplier_pct: r.get(18)?,
+        rates: Rates {
+            overage_rate_cents: r.get(19)?,
+            on_site_rate_cents: r.get(20)?,
+            remote_rate_cents: r.get(21)?,
+            extra_rate_cents: r.get(22)?,
+            callout_fee_cents: r.get(23)?,
+            km_rate_cents: r.get(24)?,
+        },
+        rounding_minutes: r.get(25)?,
+        minimum_minutes: r.get(26)?,
+        notes: r.get(27)?,
+        archived: r.get(28)?,
+        created_at: r.get(29)?,
+        updated_at: r.get(30)?,
+    })
+}
+
+pub fn create(store: &mut Store, input: &ContractTemplateInput) -> Result<ContractTemplate> {
+    let fields = validated_fields(input)?;
+    let id = ContractTemplateId::new();
+    store.write(|tx| {
+        check_calendar(tx.conn(), input)?;
+        tx.insert(Entity::ContractTemplate, &id.to_string(), fields)
+    })?;
+    get(store, id)
+}
+
+/// Replaces the template's terms (kind included: a template is not a contract, nothing hangs on
+/// it). Contracts already made from it keep their own terms.
+pub fn update(
+    store: &mut Store,
+    id: ContractTemplateId,
+    input: &ContractTemplateInput,
+) -> Result<ContractTemplate> {
+    get(store, id)?;
+    let fields = validated_fields(input)?;
+    store.write(|tx| {
+        check_calendar(tx.conn(), input)?;
+        tx.update(Entity::ContractTemplate, &id.to_string(), fields)?;
+        Ok(())
+    })?;
+    get(store, id)
+}
+
+pub fn set_archived(
+    store: &mut Store,
+    id: ContractTemplateId,
+    archived: bool,
+) -> Result<ContractTemplate> {
+    get(store, id)?;
+    store.write(|tx| {
+        tx.update(
+            Entity::ContractTemplate,
+            &id.to_string(),
+            vec![("archived", field::flag(archived))],
+        )?;
+        Ok(())
+    })?;
+    get(store, id)
+}
+
+pub fn get(store: &Store, id: ContractTemplateId) -> Result<ContractTemplate> {
+    store
+        .conn()
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM contract_templates WHERE id = ?1"
+        ))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("contract template", id))
+}
+
+/// Every template by name; archived ones only when asked (the contract form hides them).
+pub fn list(store: &Store, include_archived: bool) -> Result<Vec<ContractTemplate>> {
+    let mut stmt = store.conn().prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM contract_templates WHERE archived = 0 OR ?1
+         ORDER BY archived, name COLLATE NOCASE, id"
+    ))?;
+    let rows = stmt.query_map([include_archived], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl From<&ContractTemplate> for ContractTemplateInput {
+    fn from(t: &ContractTemplate) -> Self {
+        ContractTemplateInput {
+            name: t.name.clone(),
+            kind: t.kind,
+            duration_months: t.duration_months,
+            calendar_id: t.calendar_id,
+            targets: t.targets,
+            included_minutes: t.included_minutes,
+            package_mode: t.package_mode,
+            incident_tickets: t.incident_tickets,
+            customer_class: t.customer_class.clone(),
+            channels: t.channels.clone(),
+            services: t.services.clone(),
+            extra_time_allowed: t.extra_time_allowed,
+            extra_time_multiplier_pct: Some(t.extra_time_multiplier_pct),
+            rates: t.rates,
+            rounding_minutes: Some(t.rounding_minutes),
+            minimum_minutes: Some(t.minimum_minutes),
+            notes: t.notes.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_end_is_the_day_before_the_same_date_months_later() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(end_after(d("2026-03-15"), 12), d("2027-03-14"));
+        assert_eq!(end_after(d("2026-01-31"), 1), d("2026-02-27"));
+        assert_eq!(end_after(d("2026-01-01"), 6), d("2026-06-30"));
+    }
+}
