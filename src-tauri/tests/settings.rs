@@ -22,8 +22,14 @@ fn shop_data_and_severity_labels_are_saved_and_validated() {
         "update_shop",
         json!({"profile": {"name": "X", "vat_number": "00743110158"}}),
     );
-    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("INVALID_VAT_NUMBER"), Some("vat_number")));
-    assert_eq!(h.ok("setup_status", json!({}))["shop"]["name"], "Assistenza Rossi Srl");
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("INVALID_VAT_NUMBER"), Some("vat_number"))
+    );
+    assert_eq!(
+        h.ok("setup_status", json!({}))["shop"]["name"],
+        "Assistenza Rossi Srl"
+    );
 
     let l = h.ok(
         "set_severity_labels",
@@ -35,7 +41,10 @@ fn shop_data_and_severity_labels_are_saved_and_validated() {
         json!({"labels": {"blocking": "", "degraded": "Lento", "request": "Info"}}),
     );
     assert_eq!(e["field"], "blocking");
-    assert_eq!(h.ok("setup_status", json!({}))["severity_labels"]["blocking"], "Urgente");
+    assert_eq!(
+        h.ok("setup_status", json!({}))["severity_labels"]["blocking"],
+        "Urgente"
+    );
 }
 
 #[test]
@@ -62,7 +71,10 @@ fn technicians_are_created_edited_and_deactivated() {
     assert_eq!(off["active"], false);
     let me = h.ok("setup_status", json!({}))["technician"]["id"].clone();
     let e = h.err("set_technician_active", json!({"id": me, "active": false}));
-    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("INCONSISTENT"), Some("active")));
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("INCONSISTENT"), Some("active"))
+    );
     let e = h.err(
         "update_technician",
         json!({"id": me, "input": {"code": "MRX", "name": "Mario Rossi"}}),
@@ -90,13 +102,22 @@ fn contract_templates_are_created_edited_archived_and_validated() {
     let mut bad = input.clone();
     bad["calendar_id"] = json!(null);
     let e = h.err("create_contract_template", json!({"input": bad}));
-    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("REQUIRED"), Some("calendar_id")));
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("REQUIRED"), Some("calendar_id"))
+    );
     let mut bad = input.clone();
     bad["duration_months"] = json!(0);
     let e = h.err("update_contract_template", json!({"id": id, "input": bad}));
     assert_eq!(e["field"], "duration_months");
-    h.ok("archive_contract_template", json!({"id": id, "archived": true}));
-    let live = h.ok("list_contract_templates", json!({"include_archived": false}));
+    h.ok(
+        "archive_contract_template",
+        json!({"id": id, "archived": true}),
+    );
+    let live = h.ok(
+        "list_contract_templates",
+        json!({"include_archived": false}),
+    );
     assert_eq!(live.as_array().unwrap().len(), 0);
     let all = h.ok("list_contract_templates", json!({"include_archived": true}));
     assert_eq!(all[0]["duration_months"], 24);

@@ -31,13 +31,11 @@ pub struct ShopProfile {
     pub vat_number: Option<String>,
     /// Codice Fiscale (a company's is usually its P.IVA's 11 digits; a sole trader's, 16 characters).
     #[serde(default)]
-    #[ts(optional)]
     pub fiscal_code: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
     /// Posta elettronica certificata.
     #[serde(default)]
-    #[ts(optional)]
     pub pec: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,

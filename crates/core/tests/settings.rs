@@ -72,7 +72,12 @@ fn bad_technician_edits_are_refused_and_write_nothing() {
         (t.id, tech("MR", "Luca"), Code::AlreadyExists, ""),
         // This device's technician: their code is in the device code and in every number issued.
         (me, tech("MRX", "Marco Rinaldi"), Code::Inconsistent, "code"),
-        (TechnicianId::new(), tech("ZZ", "Nessuno"), Code::NotFound, ""),
+        (
+            TechnicianId::new(),
+            tech("ZZ", "Nessuno"),
+            Code::NotFound,
+            "",
+        ),
     ];
     for (id, input, code, field) in cases {
         let e = technicians::update(&mut s, id, &input).unwrap_err();
@@ -240,7 +245,11 @@ fn bad_templates_are_refused_with_the_contract_rules_and_write_nothing() {
             "duration_months",
         ),
         // The contract's rules: an SLA needs a calendar, rounding 1..480, no negative rates…
-        (with(&|i| i.calendar_id = None), Code::Required, "calendar_id"),
+        (
+            with(&|i| i.calendar_id = None),
+            Code::Required,
+            "calendar_id",
+        ),
         (
             with(&|i| i.rounding_minutes = Some(0)),
             Code::OutOfRange,

@@ -7,8 +7,8 @@ export type ShopProfile = { name: string, street: string | null, postcode: strin
 /**
  * Codice Fiscale (a company's is usually its P.IVA's 11 digits; a sole trader's, 16 characters).
  */
-fiscal_code?: string, email: string | null, 
+fiscal_code: string | null, email: string | null, 
 /**
  * Posta elettronica certificata.
  */
-pec?: string, phone: string | null, };
+pec: string | null, phone: string | null, };

@@ -21,6 +21,8 @@ import type { Contact } from '../bindings/Contact';
 import type { ContactInput } from '../bindings/ContactInput';
 import type { Contract } from '../bindings/Contract';
 import type { ContractInput } from '../bindings/ContractInput';
+import type { ContractTemplate } from '../bindings/ContractTemplate';
+import type { ContractTemplateInput } from '../bindings/ContractTemplateInput';
 import type { CustomerClass } from '../bindings/CustomerClass';
 import type { CustomerClassInput } from '../bindings/CustomerClassInput';
 import type { DemoReport } from '../bindings/DemoReport';
@@ -50,6 +52,9 @@ import type { Site } from '../bindings/Site';
 import type { SiteInput } from '../bindings/SiteInput';
 import type { StatementData } from '../bindings/StatementData';
 import type { Technician } from '../bindings/Technician';
+import type { TechnicianInput } from '../bindings/TechnicianInput';
+import type { SeverityLabels } from '../bindings/SeverityLabels';
+import type { ShopProfile } from '../bindings/ShopProfile';
 import type { Ticket } from '../bindings/Ticket';
 import type { TicketDetail } from '../bindings/TicketDetail';
 import type { TicketFilter } from '../bindings/TicketFilter';
@@ -213,3 +218,20 @@ export const saveStatementAs = (clientId: string, year: number, month: number, p
 export const openFolder = (path: string) => call<void>('open_folder', { path });
 export const setShopLogo = (path: string | null = null) => call<[number, number] | null>('set_shop_logo', { path });
 export const clearShopLogo = () => call<void>('clear_shop_logo');
+
+// Settings: shop data, severity labels, technicians, contract templates
+export const updateShop = (profile: ShopProfile) => call<ShopProfile>('update_shop', { profile });
+export const setSeverityLabels = (labels: SeverityLabels) => call<SeverityLabels>('set_severity_labels', { labels });
+export const createTechnician = (input: TechnicianInput) => call<Technician>('create_technician', { input });
+export const updateTechnician = (id: string, input: TechnicianInput) =>
+  call<Technician>('update_technician', { id, input });
+export const setTechnicianActive = (id: string, active: boolean) =>
+  call<Technician>('set_technician_active', { id, active });
+export const listContractTemplates = (includeArchived = false) =>
+  call<ContractTemplate[]>('list_contract_templates', { include_archived: includeArchived });
+export const createContractTemplate = (input: ContractTemplateInput) =>
+  call<ContractTemplate>('create_contract_template', { input });
+export const updateContractTemplate = (id: string, input: ContractTemplateInput) =>
+  call<ContractTemplate>('update_contract_template', { id, input });
+export const archiveContractTemplate = (id: string, archived: boolean) =>
+  call<ContractTemplate>('archive_contract_template', { id, archived });

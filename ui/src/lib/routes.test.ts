@@ -29,6 +29,10 @@ describe('routes', () => {
     { name: 'statements' },
     { name: 'settings', tab: 'documents' },
     { name: 'settings', tab: 'backups' },
+    { name: 'settings', tab: 'shop' },
+    { name: 'settings', tab: 'technicians' },
+    { name: 'settings', tab: 'templates' },
+    { name: 'settings', tab: 'general' },
   ];
   it('href and parseHash are inverses', () => {
     for (const r of routes) expect(parseHash(href(r))).toEqual(r);

@@ -23,8 +23,17 @@ export type Route =
 /** Filters of the reports list, kept in the URL so Back returns to the same search. */
 export type ReportQuery = { q?: string; from?: string; to?: string; status?: 'draft' | 'signed'; intervention?: string };
 
-export type SettingsTab = 'calendars' | 'classes' | 'billing' | 'documents' | 'backups';
-const TABS: readonly SettingsTab[] = ['calendars', 'classes', 'billing', 'documents', 'backups'];
+export type SettingsTab =
+  | 'shop'
+  | 'technicians'
+  | 'general'
+  | 'calendars'
+  | 'classes'
+  | 'billing'
+  | 'templates'
+  | 'documents'
+  | 'backups';
+const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'templates', 'documents', 'backups'];
 
 export const HOME: Route = { name: 'dashboard' };
 

@@ -5,8 +5,8 @@
 //! - [`templates`]: contract templates (terms without client and dates), validated as contracts.
 
 pub mod governing;
-pub mod templates;
 mod pin;
+pub mod templates;
 
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::{OptionalExtension, Row};

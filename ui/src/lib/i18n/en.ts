@@ -3,6 +3,7 @@
 import type { UiCode } from '../errors';
 import { enClients } from './en-clients';
 import { enDashboard } from './en-dashboard';
+import { enSettings } from './en-settings';
 import { enReports } from './en-reports';
 import { enServices } from './en-services';
 import type { MessageKey } from './it';
@@ -193,6 +194,7 @@ export const en: Record<MessageKey, string> = {
   ...enReports,
   ...enDashboard,
   ...enClients,
+  ...enSettings,
 };
 
 export const enErrors: Record<UiCode, string> = {

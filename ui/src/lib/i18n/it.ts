@@ -3,6 +3,7 @@
 import type { UiCode } from '../errors';
 import { itClients } from './it-clients';
 import { itDashboard } from './it-dashboard';
+import { itSettings } from './it-settings';
 import { itReports } from './it-reports';
 import { itServices } from './it-services';
 
@@ -192,6 +193,7 @@ export const it = {
   ...itReports,
   ...itDashboard,
   ...itClients,
+  ...itSettings,
 } as const;
 
 export type MessageKey = keyof typeof it;

@@ -1,0 +1,69 @@
+// Contract templates in the UI: a template is edited with the contract form's state (dates replaced
+// by a duration in months) and fills a new contract's form. Only the mapping lives here: every rule
+// is the contract's, checked by core.
+
+import type { Contract } from '../bindings/Contract';
+import type { ContractTemplate } from '../bindings/ContractTemplate';
+import type { ContractTemplateInput } from '../bindings/ContractTemplateInput';
+import { emptyForm, formFromContract, toInput, type ContractForm } from './contractForm';
+import type { AppError } from './errors';
+
+/** `YYYY-MM-DD` of a local date. */
+function iso(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** The last day of `months` months from `startIso` (12 from 2026-03-15: 2027-03-14), as core does:
+ *  the same day `months` later (clamped to the month's end), minus one day. */
+export function endAfter(startIso: string, months: number): string {
+  const [y, m, d] = startIso.split('-').map(Number) as [number, number, number];
+  const target = new Date(y, m - 1 + months, 1);
+  const last = new Date(target.getFullYear(), target.getMonth() + 1, 0).getDate();
+  target.setDate(Math.min(d, last));
+  target.setDate(target.getDate() - 1);
+  return iso(target);
+}
+
+/** The template as a contract (no client) starting on `startIso`: what the contract form reads. */
+function asContract(t: ContractTemplate, startIso: string): Contract {
+  return {
+    ...t,
+    id: '',
+    client_id: '',
+    starts_on: startIso,
+    ends_on: endAfter(startIso, t.duration_months),
+    has_extra_time_pin: false,
+  } as Contract;
+}
+
+/** A new contract's form filled from a template: starting `today`, ending after its duration. */
+export function formFromTemplate(t: ContractTemplate, today: Date = new Date()): ContractForm {
+  return formFromContract(asContract(t, iso(today)));
+}
+
+export type TemplateForm = { form: ContractForm; duration: string };
+
+export function emptyTemplateForm(): TemplateForm {
+  return { form: emptyForm('sla', ''), duration: '12' };
+}
+
+/** An existing template in the template editor (its dates are not shown). */
+export function templateFormFrom(t: ContractTemplate): TemplateForm {
+  const form = formFromContract(asContract(t, '2026-01-01'));
+  form.starts_on = '';
+  form.ends_on = '';
+  return { form, duration: String(t.duration_months) };
+}
+
+/** The editor → core's input, or the field whose text is not a number. */
+export function templateInput(tf: TemplateForm): { input: ContractTemplateInput } | { error: AppError } {
+  const d = tf.duration.trim();
+  if (!/^\d+$/.test(d)) {
+    return { error: { code: 'INVALID_FORMAT', message: 'duration_months: not a number', field: 'duration_months' } };
+  }
+  const built = toInput(tf.form, '');
+  if ('error' in built) return built;
+  const { client_id: _c, starts_on: _s, ends_on: _e, extra_time_pin: _p, name, ...terms } = built.input;
+  return { input: { ...terms, name: name ?? '', duration_months: Number(d) } };
+}

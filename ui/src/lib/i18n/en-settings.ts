@@ -1,0 +1,58 @@
+// English: settings — shop data, technicians, contract templates, language (same keys as it-settings.ts).
+
+import type { itSettings } from './it-settings';
+
+export const enSettings: Record<keyof typeof itSettings, string> = {
+  'settings.tab.shop': 'Company',
+  'settings.tab.technicians': 'Technicians',
+  'settings.tab.templates': 'Contract templates',
+  'settings.tab.general': 'General',
+
+  'shop.title': 'Company details',
+  'shop.hint': 'Printed on service reports and statements.',
+  'shop.name': 'Company name',
+  'shop.save': 'Save company details',
+  'shop.severityTitle': 'Severity names',
+  'shop.severityHint': 'The three severity classes are fixed; what you call them is not.',
+  'shop.severity.blocking': 'Blocking',
+  'shop.severity.degraded': 'Degraded',
+  'shop.severity.request': 'Request',
+  'shop.severitySave': 'Save names',
+
+  'tech.title': 'Technicians',
+  'tech.thisDevice': 'This device: {name} ({code}), device code {device}',
+  'tech.code': 'Code',
+  'tech.codeHint': '2–4 letters (e.g. MR). It cannot change once a device uses it in numbers.',
+  'tech.name': 'Full name',
+  'tech.email': 'E-mail',
+  'tech.phone': 'Phone',
+  'tech.new': 'New technician',
+  'tech.create': 'Add technician',
+  'tech.save': 'Save',
+  'tech.active': 'Active',
+  'tech.inactive': 'Deactivated',
+  'tech.deactivate': 'Deactivate',
+  'tech.activate': 'Reactivate',
+  'tech.me': 'this device',
+  'tech.none': 'No technicians.',
+
+  'templates.title': 'Contract templates',
+  'templates.hint': 'The terms of a contract you sell often; “From template” copies them into a new contract.',
+  'templates.new': 'New template',
+  'templates.none': 'No templates.',
+  'templates.name': 'Template name',
+  'templates.duration': 'Duration (months)',
+  'templates.durationValue': '{months} months',
+  'templates.save': 'Save template',
+  'templates.showArchived': 'Show archived',
+  'templates.fromTemplate': 'From template',
+  'templates.pick': '— pick a template —',
+  'templates.applied': 'Filled from template “{name}”: check and save.',
+  'templates.pinNeeded': 'The template allows extra time: set this contract’s PIN.',
+
+  'general.title': 'General',
+  'general.language': 'Language',
+  'general.languageHint': 'The interface language on this computer.',
+  'general.it': 'Italiano',
+  'general.en': 'English',
+};
