@@ -85,7 +85,7 @@ struct Case {
 fn finished_intervention() -> Case {
     let shop = shop();
     let db = &shop.db;
-    json(
+    let profile = json(
         db,
         &[
             "shop",
@@ -104,8 +104,11 @@ fn finished_intervention() -> Case {
             "01234567897",
             "--phone",
             "02 1234567",
+            "--pec",
+            "rinaldi@pec.it",
         ],
     );
+    assert_eq!(profile["pec"], "rinaldi@pec.it");
     let t = json(
         db,
         &[

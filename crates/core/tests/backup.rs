@@ -11,6 +11,7 @@ use chrono::{Duration, NaiveDate};
 use common::*;
 use rapportino_core::backup::{self, KEEP_DAYS};
 use rapportino_core::clients::{self, ClientFilter};
+use rapportino_core::store::migrations::latest_version;
 use rapportino_core::{Code, PageRequest, Store};
 
 fn file_store(dir: &Path) -> Store {
@@ -38,7 +39,7 @@ fn a_backup_restores_the_data_as_it_was_into_the_open_store() {
     let target = dir.path().join("copia.db");
     let made = backup::backup_to(&s, &target).unwrap();
     assert!(made.bytes > 0 && !made.automatic);
-    assert_eq!(backup::inspect(&target).unwrap(), 5);
+    assert_eq!(backup::inspect(&target).unwrap(), latest_version());
     assert!(
         !dir.path().join("copia.db-wal").exists(),
         "one self-contained file"
@@ -176,7 +177,10 @@ fn daily_backups_are_kept_for_fourteen_days_and_nothing_else_is_touched() {
     let made = done.made.unwrap();
     assert_eq!(made.name, "rapportino-2026-11-22.db");
     assert_eq!(made.day.as_deref(), Some("2026-11-22"));
-    assert_eq!(backup::inspect(Path::new(&made.path)).unwrap(), 5);
+    assert_eq!(
+        backup::inspect(Path::new(&made.path)).unwrap(),
+        latest_version()
+    );
     assert_eq!(done.removed.len(), 20 - 13, "{:?}", done.removed);
     assert_eq!(done.removed[0], "rapportino-2026-11-02.db");
     let mut left: Vec<_> = fs::read_dir(&backups)

@@ -57,8 +57,14 @@ pub enum ShopCommand {
         province: Option<String>,
         #[arg(long)]
         vat: Option<String>,
+        /// Codice Fiscale (11 digits for a company, 16 characters for a sole trader).
+        #[arg(long)]
+        fiscal_code: Option<String>,
         #[arg(long)]
         email: Option<String>,
+        /// Posta elettronica certificata.
+        #[arg(long)]
+        pec: Option<String>,
         #[arg(long)]
         phone: Option<String>,
     },
@@ -170,7 +176,9 @@ pub fn shop(store: &mut Store, out: Out, c: ShopCommand) -> Result<()> {
             city,
             province,
             vat,
+            fiscal_code,
             email,
+            pec,
             phone,
         } => setup::update_shop(
             store,
@@ -181,9 +189,10 @@ pub fn shop(store: &mut Store, out: Out, c: ShopCommand) -> Result<()> {
                 city,
                 province,
                 vat_number: vat,
+                fiscal_code,
                 email,
+                pec,
                 phone,
-                ..Default::default()
             },
         )?,
     };
