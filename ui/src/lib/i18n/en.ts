@@ -3,9 +3,9 @@
 import type { UiCode } from '../errors';
 import { enClients } from './en-clients';
 import { enDashboard } from './en-dashboard';
-import { enSettings } from './en-settings';
 import { enReports } from './en-reports';
 import { enServices } from './en-services';
+import { enSettings } from './en-settings';
 import type { MessageKey } from './it';
 
 export const en: Record<MessageKey, string> = {

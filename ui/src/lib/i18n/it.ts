@@ -3,9 +3,9 @@
 import type { UiCode } from '../errors';
 import { itClients } from './it-clients';
 import { itDashboard } from './it-dashboard';
-import { itSettings } from './it-settings';
 import { itReports } from './it-reports';
 import { itServices } from './it-services';
+import { itSettings } from './it-settings';
 
 export const it = {
   'app.name': 'Rapportino',
