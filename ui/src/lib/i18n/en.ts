@@ -3,6 +3,7 @@
 import type { UiCode } from '../errors';
 import { enClients } from './en-clients';
 import { enDashboard } from './en-dashboard';
+import { enQuality } from './en-quality';
 import { enReports } from './en-reports';
 import { enServices } from './en-services';
 import { enSettings } from './en-settings';
@@ -195,6 +196,7 @@ export const en: Record<MessageKey, string> = {
   ...enDashboard,
   ...enClients,
   ...enSettings,
+  ...enQuality,
 };
 
 export const enErrors: Record<UiCode, string> = {

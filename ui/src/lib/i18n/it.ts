@@ -3,6 +3,7 @@
 import type { UiCode } from '../errors';
 import { itClients } from './it-clients';
 import { itDashboard } from './it-dashboard';
+import { itQuality } from './it-quality';
 import { itReports } from './it-reports';
 import { itServices } from './it-services';
 import { itSettings } from './it-settings';
@@ -194,6 +195,7 @@ export const it = {
   ...itDashboard,
   ...itClients,
   ...itSettings,
+  ...itQuality,
 } as const;
 
 export type MessageKey = keyof typeof it;
