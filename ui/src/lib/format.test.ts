@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  formatNumber,
   formatClock,
   formatDate,
   formatDateTime,
@@ -72,5 +73,16 @@ describe('plain dates', () => {
   it('formatMonthDay', () => {
     expect(formatMonthDay('12-07')).toBe('07/12');
     expect(formatMonthDay(null)).toBe('');
+  });
+});
+
+describe('formatNumber (1.234,5)', () => {
+  it('groups thousands with dots and uses a decimal comma', () => {
+    expect(formatNumber(1234.5)).toBe('1.234,5');
+    expect(formatNumber(1234567.891)).toBe('1.234.567,89');
+    expect(formatNumber(2)).toBe('2');
+    expect(formatNumber(0.25, 1)).toBe('0,3');
+    expect(formatNumber(-1500.5)).toBe('-1.500,5');
+    expect(formatNumber(-0.001)).toBe('0');
   });
 });

@@ -51,6 +51,16 @@ export function formatMoney(cents: number): string {
   return `${negative ? '-' : ''}${grouped},${rest}\u00a0€`;
 }
 
+/** A number in Italian: `1.234,5` (dots for thousands, a comma, at most `maxDecimals`, no trailing zeros). */
+export function formatNumber(value: number, maxDecimals = 2): string {
+  const negative = value < 0;
+  const [int = '0', frac = ''] = Math.abs(value).toFixed(maxDecimals).split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  const decimals = frac.replace(/0+$/, '');
+  const text = decimals ? `${grouped},${decimals}` : grouped;
+  return negative && text !== '0' ? `-${text}` : text;
+}
+
 /** Seconds → `HH:MM:SS` (hours grow past 24: a timer is not a clock). */
 export function formatClock(totalSeconds: number): string {
   const s = Math.max(0, Math.floor(totalSeconds));
