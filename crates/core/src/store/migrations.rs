@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_contract_templates",
         include_str!("migrations/0006_contract_templates.sql"),
     ),
+    ("0006_quality", include_str!("migrations/0006_quality.sql")),
 ];
 
 /// The schema version this binary writes.
@@ -76,6 +77,34 @@ mod tests {
         }
         let err = Store::open(&p).unwrap_err();
         assert_eq!(err.code(), Code::DatabaseTooNew);
+    }
+
+    /// The query plan of a ticket list page, as `tickets::list` cuts it.
+    fn ticket_page_plan(s: &Store, from_where: &str) -> String {
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT id FROM tickets t {from_where} \
+             ORDER BY t.opened_at DESC, t.id DESC LIMIT 26 OFFSET 250"
+        );
+        let mut stmt = s.conn().prepare(&sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn ticket_pages_are_read_in_index_order() {
+        // Without 0006 the open list sorted every open ticket (60-90 ms on the 1M demo) and a
+        // deep page of all tickets sorted ties and joined every skipped ticket (150 ms).
+        let s = Store::open_in_memory().unwrap();
+        let open = ticket_page_plan(
+            &s,
+            "INDEXED BY tickets_open_opened WHERE 1 = 1 \
+             AND t.status IN ('new', 'taken', 'in_progress', 'waiting_client')",
+        );
+        assert!(open.contains("tickets_open_opened"), "{open}");
+        assert!(!open.contains("TEMP B-TREE"), "{open}");
+        let all = ticket_page_plan(&s, "WHERE 1 = 1");
+        assert!(all.contains("COVERING INDEX tickets_opened"), "{all}");
+        assert!(!all.contains("TEMP B-TREE"), "{all}");
     }
 
     #[test]
