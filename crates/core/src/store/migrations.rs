@@ -108,6 +108,25 @@ mod tests {
     }
 
     #[test]
+    fn opening_an_intervention_finds_its_escalation_by_index() {
+        let s = Store::open_in_memory().unwrap();
+        let mut stmt = s
+            .conn()
+            .prepare("EXPLAIN QUERY PLAN SELECT id FROM interventions WHERE escalated_from_id = ?1")
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(["x"], |r| r.get(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|p| p.contains("interventions_escalated_from")),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
     fn migrating_twice_is_a_no_op() {
         let s = Store::open_in_memory().unwrap();
         apply(s.conn()).unwrap();
