@@ -26,7 +26,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_contract_templates",
         include_str!("migrations/0006_contract_templates.sql"),
     ),
-    ("0006_quality", include_str!("migrations/0006_quality.sql")),
+    ("0007_quality", include_str!("migrations/0007_quality.sql")),
 ];
 
 /// The schema version this binary writes.
@@ -92,7 +92,7 @@ mod tests {
 
     #[test]
     fn ticket_pages_are_read_in_index_order() {
-        // Without 0006 the open list sorted every open ticket (60-90 ms on the 1M demo) and a
+        // Without 0007 the open list sorted every open ticket (60-90 ms on the 1M demo) and a
         // deep page of all tickets sorted ties and joined every skipped ticket (150 ms).
         let s = Store::open_in_memory().unwrap();
         let open = ticket_page_plan(

@@ -645,7 +645,7 @@ pub fn list(
     filter: &TicketFilter,
     page: &PageRequest,
 ) -> Result<Page<TicketSummary>> {
-    // The page is cut from `tickets` alone (in index order, see migration 0006), then joined: an
+    // The page is cut from `tickets` alone (in index order, see migration 0007), then joined: an
     // offset skips index entries instead of joining every skipped ticket to its client.
     // The open list alone names its index: without statistics SQLite prefers `tickets_status`
     // and sorts every open ticket (60-90 ms a page on the 1M demo, docs/BENCHMARKS.md).
