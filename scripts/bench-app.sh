@@ -5,6 +5,7 @@
 # The 1M database is copied first (the flows write to it); make it with
 #   rapportino-cli --db demo-1000000.db demo --seed 42 --clients 5000 --interventions 1000000 --years 4
 # Prints a Markdown table (for docs/BENCHMARKS.md); raw runs in $BENCH_WORK/bench-app.json.
+# BENCH_SKIP_BUILD=1 uses the release binaries already in $CARGO_TARGET_DIR.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DB_1M="${1:?usage: scripts/bench-app.sh DEMO_1M_DB [ROUNDS]}"
@@ -14,9 +15,11 @@ WORK="${BENCH_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/rapportino-bench-app.XXXXXX")}"
 mkdir -p "$WORK"
 cd "$ROOT"
 
-echo "==> building the UI and, in release, the app, the bare window and the CLI" >&2
-(cd ui && npm run build >/dev/null)
-cargo build --release -p rapportino-app -p bare-window -p rapportino-cli
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  echo "==> building the UI and, in release, the app, the bare window and the CLI" >&2
+  (cd ui && npm run build >/dev/null)
+  cargo build --release -p rapportino-app -p bare-window -p rapportino-cli
+fi
 CLI="$TARGET/release/rapportino-cli"
 
 echo "==> databases in $WORK" >&2

@@ -161,13 +161,20 @@ def flows(d: Driver, client_id: str, save_dir: Path, tag: str) -> dict[str, floa
     t: dict[str, float] = {}
     t["dashboard"] = go(d, "#/", DASHBOARD_READY)
     t["client list"] = go(d, "#/clients", "[data-testid=client-list] a")
+    # A word of the client's own name: a search that finds something in either database.
+    word = d.script_async(
+        "const [id, done] = arguments; window.__TAURI_INTERNALS__.invoke('client_overview', {id})"
+        ".then((o) => done(o.client.name.split(/\\s+/)[0]), () => done(''));", client_id)
     d.find_all("#global-search")[0].click()
-    t["search (type a letter)"] = d.script_async(
-        r"""const [done] = arguments; const input = document.getElementById('global-search');
-        const t0 = performance.now(); input.value = 'ros'; input.dispatchEvent(new Event('input', {bubbles: true}));
+    t["search (type a word)"] = d.script_async(
+        r"""const [word, done] = arguments; const input = document.getElementById('global-search');
+        const t0 = performance.now(); input.value = word; input.dispatchEvent(new Event('input', {bubbles: true}));
         const check = () => document.querySelector('#global-search-results [role=option]')
-          ? requestAnimationFrame(() => done(performance.now() - t0)) : setTimeout(check, 2);
-        check();""")
+          ? requestAnimationFrame(() => done(performance.now() - t0))
+          : performance.now() - t0 > 10000 ? done(-1) : setTimeout(check, 2);
+        check();""", word)
+    if t["search (type a word)"] < 0:
+        raise AssertionError(f"searching {word!r} found nothing")
     d.script("const i = document.getElementById('global-search'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true})); i.blur();")
     t["new ticket form"] = go(d, f"#/tickets/new?client={client_id}", "[data-testid=picked-client]")
     d.find_all("#ticket-title")[0].type(f"Benchmark {tag}")

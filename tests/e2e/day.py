@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from helpers import Driver, draw, invoke, onboard, scroll_to, shot, start, step, window_titles
+from helpers import Driver, draw, invoke, onboard, scroll_to, select, shot, start, step, window_titles
 
 RECT = {"x": 60, "y": 40, "width": 1100, "height": 760}
 
@@ -61,7 +61,7 @@ def scenario_restart(d: Driver) -> Driver:
     return d
 
 
-KEY = {"tab": "\ue004", "enter": "\ue007", "down": "\ue015", "ctrl": "\ue009", "shift": "\ue008", "esc": "\ue00c"}
+KEY = {"tab": "\ue004", "enter": "\ue007", "down": "\ue015", "ctrl": "\ue009", "shift": "\ue008", "alt": "\ue00a", "esc": "\ue00c"}
 
 
 def keys(d: Driver, *parts: str) -> None:
@@ -103,7 +103,8 @@ def scenario_day(d: Driver) -> None:
     d.wait("[data-testid=new-contract]").click()
     d.wait("[data-testid=kind-hour_package]").click()
     d.wait("#contract-name").clear().type("Pacchetto 10 ore 2026")
-    d.wait("#contract-included_minutes-hours").clear().type("10")
+    select(d, "#contract-included_minutes", "other")
+    d.wait("#contract-package_other").type("10")
     d.wait("[data-testid=contract-save]").click()
     d.wait("[data-testid=balances]", text="Pacchetto 10 ore 2026")
     d.script("window.scrollTo(0, 0)")
@@ -145,8 +146,8 @@ def scenario_day(d: Driver) -> None:
     d.wait("[data-testid=timer-resume]").click()
     d.wait("[data-testid=timer-stop]")
     d.wait("#intervention-work_done").type("Sostituita la testina termica della stampante fiscale; prove di stampa regolari.")
-    d.wait("#intervention-travel_km").type("12,5")
-    d.wait("#intervention-travel_minutes").type("25")
+    d.wait("#intervention-travel_km").clear().type("12,5")
+    d.wait("#intervention-travel_minutes").clear().type("25")
     shot(d, "54-day-intervention-running")
     d.wait("[data-testid=timer-stop]").click()
     d.wait("[data-testid=timer-state]", text="Terminato")
