@@ -94,6 +94,10 @@ fn main() {
         "create_contract_template",
         "update_contract_template",
         "archive_contract_template",
+        "add_manual_time",
+        "adjust_time",
+        "void_time_entry",
+        "approve_time_entry",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // The usual cause: the UI has not been built yet (frontendDist = ../ui/dist).

@@ -39,6 +39,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<tickets::TicketFilter>(&cfg)?;
     export::<tickets::TicketDetail>(&cfg)?;
     export::<tickets::TransitionInput>(&cfg)?;
+    export::<tickets::StatusStep>(&cfg)?;
     export::<interventions::Intervention>(&cfg)?;
     export::<interventions::NewIntervention>(&cfg)?;
     export::<interventions::InterventionPatch>(&cfg)?;

@@ -36,9 +36,15 @@ fn the_whole_life_of_a_ticket() {
         clock.advance(chrono::Duration::minutes(5));
         tickets::transition(&mut s, id, &to(next)).unwrap();
     }
-    // Reopen, resolve again, close.
+    // Reopen (with its reason: refused without), resolve again, close.
     clock.advance(chrono::Duration::minutes(5));
-    let t = tickets::transition(&mut s, id, &to(TicketStatus::InProgress)).unwrap();
+    let err = tickets::transition(&mut s, id, &to(TicketStatus::InProgress)).unwrap_err();
+    assert_eq!((err.code(), err.field()), (Code::Required, Some("note")));
+    let reopen = TransitionInput {
+        note: Some("Il problema si è ripresentato".into()),
+        ..to(TicketStatus::InProgress)
+    };
+    let t = tickets::transition(&mut s, id, &reopen).unwrap();
     assert_eq!(t.resolved_at, None);
     clock.advance(chrono::Duration::minutes(5));
     tickets::transition(&mut s, id, &to(TicketStatus::Resolved)).unwrap();
@@ -80,7 +86,15 @@ fn illegal_transitions_are_refused_and_write_nothing() {
         assert_eq!(err.code(), Code::IllegalTransition, "{bad}");
     }
     assert_eq!(snapshot(&s), before);
-    tickets::transition(&mut s, id, &to(TicketStatus::Cancelled)).unwrap();
+    // Cancelling needs its reason: refused without one, nothing written.
+    let err = tickets::transition(&mut s, id, &to(TicketStatus::Cancelled)).unwrap_err();
+    assert_eq!((err.code(), err.field()), (Code::Required, Some("note")));
+    assert_eq!(snapshot(&s), before);
+    let cancel = TransitionInput {
+        note: Some("Il cliente ha risolto da solo".into()),
+        ..to(TicketStatus::Cancelled)
+    };
+    tickets::transition(&mut s, id, &cancel).unwrap();
     let err = tickets::transition(&mut s, id, &to(TicketStatus::InProgress)).unwrap_err();
     assert_eq!(err.code(), Code::IllegalTransition);
     // A cancelled ticket takes no more work.

@@ -1,10 +1,10 @@
 //! Interventions and their timer. Timer commands return nothing: the UI reloads the intervention
 //! (and the running timer) after each, so what it shows is always what the database holds.
 
-use rapportino_core::ids::{InterventionId, MaterialId};
+use rapportino_core::ids::{InterventionId, MaterialId, TimeEntryId};
 use rapportino_core::interventions::{
     self, Intervention, InterventionDetail, InterventionFilter, InterventionPatch,
-    InterventionSummary, Material, MaterialInput, NewIntervention, RunningTimer,
+    InterventionSummary, ManualTimeInput, Material, MaterialInput, NewIntervention, RunningTimer,
 };
 use rapportino_core::{Page, PageRequest};
 use tauri::State;
@@ -100,4 +100,40 @@ pub fn add_material(
 pub fn remove_material(state: State<'_, AppState>, id: String) -> CmdResult<()> {
     let id: MaterialId = id.parse()?;
     state.with(|s| interventions::remove_material(s, id))
+}
+
+/// Logs work done without the timer.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn add_manual_time(
+    state: State<'_, AppState>,
+    id: String,
+    input: ManualTimeInput,
+) -> CmdResult<()> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::add_manual(s, id, &input))
+}
+
+/// Adds (negative: removes) minutes with a reason.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn adjust_time(
+    state: State<'_, AppState>,
+    id: String,
+    minutes: i64,
+    note: String,
+) -> CmdResult<()> {
+    let id: InterventionId = id.parse()?;
+    state.with(|s| interventions::adjust(s, id, minutes, &note))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn void_time_entry(state: State<'_, AppState>, entry_id: String, note: String) -> CmdResult<()> {
+    let entry_id: TimeEntryId = entry_id.parse()?;
+    state.with(|s| interventions::void_entry(s, entry_id, &note))
+}
+
+/// Accepts a segment over 12 hours that is waiting for review.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn approve_time_entry(state: State<'_, AppState>, entry_id: String) -> CmdResult<()> {
+    let entry_id: TimeEntryId = entry_id.parse()?;
+    state.with(|s| interventions::approve(s, entry_id))
 }

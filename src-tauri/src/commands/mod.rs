@@ -115,6 +115,10 @@ pub const COMMANDS: &[&str] = &[
     "create_contract_template",
     "update_contract_template",
     "archive_contract_template",
+    "add_manual_time",
+    "adjust_time",
+    "void_time_entry",
+    "approve_time_entry",
 ];
 
 /// The invoke handler with every command registered.
@@ -211,5 +215,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         templates::create_contract_template,
         templates::update_contract_template,
         templates::archive_contract_template,
+        interventions::add_manual_time,
+        interventions::adjust_time,
+        interventions::void_time_entry,
+        interventions::approve_time_entry,
     ]
 }

@@ -34,6 +34,7 @@ import type { InterventionDetail } from '../bindings/InterventionDetail';
 import type { InterventionFilter } from '../bindings/InterventionFilter';
 import type { InterventionPatch } from '../bindings/InterventionPatch';
 import type { InterventionSummary } from '../bindings/InterventionSummary';
+import type { ManualTimeInput } from '../bindings/ManualTimeInput';
 import type { NewIntervention } from '../bindings/NewIntervention';
 import type { NewTicket } from '../bindings/NewTicket';
 import type { OnboardingInput } from '../bindings/OnboardingInput';
@@ -135,6 +136,11 @@ export const timerPause = (id: string) => call<null>('timer_pause', { id });
 export const timerResume = (id: string) => call<null>('timer_resume', { id });
 export const timerStop = (id: string) => call<null>('timer_stop', { id });
 export const runningTimer = () => call<RunningTimer | null>('running_timer');
+export const addManualTime = (id: string, input: ManualTimeInput) => call<null>('add_manual_time', { id, input });
+export const adjustTime = (id: string, minutes: number, note: string) =>
+  call<null>('adjust_time', { id, minutes, note });
+export const voidTimeEntry = (entryId: string, note: string) => call<null>('void_time_entry', { entry_id: entryId, note });
+export const approveTimeEntry = (entryId: string) => call<null>('approve_time_entry', { entry_id: entryId });
 
 // Settings: coverage calendars, customer classes, billing defaults
 export type Holiday = { date: string; name: string };

@@ -3,7 +3,7 @@
 mod status;
 mod terms;
 
-pub use status::TicketStatus;
+pub use status::{StatusStep, TicketStatus};
 pub use terms::{claim_extra_time, set_terms, TicketTerms};
 
 use rusqlite::{OptionalExtension, Row};
@@ -174,6 +174,8 @@ pub struct TicketDetail {
     pub interventions: Vec<InterventionSummary>,
     /// The statuses this ticket may move to now.
     pub next_statuses: Vec<TicketStatus>,
+    /// The same moves with what each asks of the user (estimate, note), for the ticket page.
+    pub next_steps: Vec<StatusStep>,
     pub sla: crate::sla::TicketSla,
     pub entitlement: crate::entitlement::Entitlement,
 }
@@ -420,6 +422,16 @@ pub fn transition(store: &mut Store, id: TicketId, input: &TransitionInput) -> R
             ));
         }
     }
+    if note.is_none() {
+        let from = get(store, id)?.status;
+        if from.can_move_to(input.to) && from.note_required(input.to) {
+            return Err(Error::invalid(
+                Code::Required,
+                "note",
+                format!("moving a {from} ticket to {} needs its reason", input.to),
+            ));
+        }
+    }
     store.write(|tx| {
         transition_in(
             tx,
@@ -628,6 +640,7 @@ pub fn detail(store: &Store, id: TicketId) -> Result<TicketDetail> {
     .items;
     Ok(TicketDetail {
         next_statuses: ticket.status.next_states().to_vec(),
+        next_steps: ticket.status.steps(),
         sla: crate::sla::for_ticket(store, id)?,
         entitlement: crate::entitlement::for_ticket(store, &ticket)?,
         ticket,

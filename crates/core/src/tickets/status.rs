@@ -4,6 +4,9 @@
 //! client (for information, access, a decision) is possible before the ticket is taken in charge
 //! too: it pauses the SLA clocks.
 
+use serde::Serialize;
+use ts_rs::TS;
+
 use crate::macros::string_enum;
 
 string_enum! {
@@ -37,6 +40,29 @@ impl TicketStatus {
         self.next_states().contains(&to)
     }
 
+    /// The moves offered from this state, each with what it asks of the user, so the UI renders
+    /// the buttons and their questions without holding the machine itself.
+    pub fn steps(self) -> Vec<StatusStep> {
+        self.next_states()
+            .iter()
+            .map(|&to| StatusStep {
+                to,
+                asks_estimate: to == TicketStatus::Taken,
+                asks_note: matches!(
+                    to,
+                    TicketStatus::WaitingClient | TicketStatus::Resolved | TicketStatus::Cancelled
+                ) || self.note_required(to),
+                note_required: self.note_required(to),
+            })
+            .collect()
+    }
+
+    /// Cancelling a ticket and reopening a resolved one need their reason on record.
+    pub fn note_required(self, to: TicketStatus) -> bool {
+        to == TicketStatus::Cancelled
+            || (self == TicketStatus::Resolved && to == TicketStatus::InProgress)
+    }
+
     /// Open = still needs work or an answer (not resolved, closed or cancelled).
     pub fn is_open(self) -> bool {
         matches!(
@@ -54,6 +80,18 @@ impl TicketStatus {
         TicketStatus::InProgress,
         TicketStatus::WaitingClient,
     ];
+}
+
+/// One move a ticket may make now, and what the user is asked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct StatusStep {
+    pub to: TicketStatus,
+    /// Taking in charge: ask for the estimated resolution (optional).
+    pub asks_estimate: bool,
+    /// Ask for a note (the reason for waiting, cancelling, reopening; what was resolved).
+    pub asks_note: bool,
+    /// The note cannot be empty (`tickets::transition` refuses the move without it).
+    pub note_required: bool,
 }
 
 #[cfg(test)]
@@ -76,5 +114,23 @@ mod tests {
         for s in TicketStatus::ALL {
             assert!(!s.can_move_to(*s), "{s} → {s}");
         }
+    }
+
+    #[test]
+    fn steps_follow_the_machine_and_say_what_they_ask() {
+        for s in TicketStatus::ALL {
+            let tos: Vec<_> = s.steps().iter().map(|st| st.to).collect();
+            assert_eq!(tos, s.next_states(), "{s}");
+        }
+        let take = New.steps().into_iter().find(|st| st.to == Taken).unwrap();
+        assert!(take.asks_estimate && !take.note_required);
+        let cancel = Taken.steps().into_iter().find(|st| st.to == Cancelled).unwrap();
+        assert!(cancel.asks_note && cancel.note_required && !cancel.asks_estimate);
+        let reopen = Resolved.steps().into_iter().find(|st| st.to == InProgress).unwrap();
+        assert!(reopen.note_required);
+        let work = Taken.steps().into_iter().find(|st| st.to == InProgress).unwrap();
+        assert!(!work.asks_note && !work.asks_estimate);
+        let wait = InProgress.steps().into_iter().find(|st| st.to == WaitingClient).unwrap();
+        assert!(wait.asks_note && !wait.note_required);
     }
 }

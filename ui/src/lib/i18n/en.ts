@@ -5,6 +5,7 @@ import { enClients } from './en-clients';
 import { enDashboard } from './en-dashboard';
 import { enQuality } from './en-quality';
 import { enReports } from './en-reports';
+import { enWork } from './en-work';
 import { enServices } from './en-services';
 import { enSettings } from './en-settings';
 import type { MessageKey } from './it';
@@ -197,6 +198,7 @@ export const en: Record<MessageKey, string> = {
   ...enClients,
   ...enSettings,
   ...enQuality,
+  ...enWork,
 };
 
 export const enErrors: Record<UiCode, string> = {

@@ -5,6 +5,7 @@ import { itClients } from './it-clients';
 import { itDashboard } from './it-dashboard';
 import { itQuality } from './it-quality';
 import { itReports } from './it-reports';
+import { itWork } from './it-work';
 import { itServices } from './it-services';
 import { itSettings } from './it-settings';
 
@@ -196,6 +197,7 @@ export const it = {
   ...itClients,
   ...itSettings,
   ...itQuality,
+  ...itWork,
 } as const;
 
 export type MessageKey = keyof typeof it;
