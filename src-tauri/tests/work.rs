@@ -82,7 +82,10 @@ fn ticket_detail_offers_the_moves_and_transitions_ask_what_core_needs() {
     );
     let d = h.ok("ticket_detail", json!({"id": t["id"]}));
     assert_eq!(d["next_steps"], json!([]));
-    assert_eq!(d["events"].as_array().unwrap().last().unwrap()["note"], "Doppione");
+    assert_eq!(
+        d["events"].as_array().unwrap().last().unwrap()["note"],
+        "Doppione"
+    );
 }
 
 #[test]
@@ -100,8 +103,14 @@ fn manual_time_adjustments_voids_and_approvals() {
         json!({"id": id, "input": {"minutes": 90, "started_at": "16/11/2026 08:00", "note": "Configurazione"}}),
     );
     let e = h.err("adjust_time", json!({"id": id, "minutes": 15, "note": " "}));
-    assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("REQUIRED"), Some("note")));
-    h.ok("adjust_time", json!({"id": id, "minutes": -30, "note": "Pausa pranzo"}));
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("REQUIRED"), Some("note"))
+    );
+    h.ok(
+        "adjust_time",
+        json!({"id": id, "minutes": -30, "note": "Pausa pranzo"}),
+    );
     let d = h.ok("intervention_detail", json!({"id": id}));
     assert_eq!(d["totals"]["billable_seconds"], 60 * 60);
     let manual = d["time_entries"]
@@ -111,15 +120,24 @@ fn manual_time_adjustments_voids_and_approvals() {
         .find(|e| e["kind"] == "manual")
         .unwrap()
         .clone();
-    h.ok("void_time_entry", json!({"entry_id": manual["id"], "note": "Doppione"}));
+    h.ok(
+        "void_time_entry",
+        json!({"entry_id": manual["id"], "note": "Doppione"}),
+    );
     let d = h.ok("intervention_detail", json!({"id": id}));
     assert_eq!(d["totals"]["billable_seconds"], -30 * 60);
-    // A segment over 12 hours waits for review until approved.
+    // A segment over 12 hours (on a second intervention) waits for review until approved.
+    let id = h.ok(
+        "create_intervention",
+        json!({"input": {"ticket_id": t["id"], "mode": "remote"}}),
+    )["id"]
+        .clone();
     h.ok("timer_start", json!({"id": id}));
     clock.advance(Duration::hours(13));
     h.ok("timer_stop", json!({"id": id}));
     let d = h.ok("intervention_detail", json!({"id": id}));
     assert_eq!(d["totals"]["pending_review_seconds"], 13 * 3600);
+    assert_eq!(d["totals"]["billable_seconds"], 0);
     let long = d["time_entries"]
         .as_array()
         .unwrap()
@@ -130,7 +148,7 @@ fn manual_time_adjustments_voids_and_approvals() {
     h.ok("approve_time_entry", json!({"entry_id": long["id"]}));
     let d = h.ok("intervention_detail", json!({"id": id}));
     assert_eq!(d["totals"]["pending_review_seconds"], 0);
-    assert_eq!(d["totals"]["billable_seconds"], 13 * 3600 - 30 * 60);
+    assert_eq!(d["totals"]["billable_seconds"], 13 * 3600);
     let twice = h.err("approve_time_entry", json!({"entry_id": long["id"]}));
     assert_eq!(twice["code"], "ALREADY_EXISTS");
 }

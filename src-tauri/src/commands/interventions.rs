@@ -126,7 +126,11 @@ pub fn adjust_time(
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn void_time_entry(state: State<'_, AppState>, entry_id: String, note: String) -> CmdResult<()> {
+pub fn void_time_entry(
+    state: State<'_, AppState>,
+    entry_id: String,
+    note: String,
+) -> CmdResult<()> {
     let entry_id: TimeEntryId = entry_id.parse()?;
     state.with(|s| interventions::void_entry(s, entry_id, &note))
 }

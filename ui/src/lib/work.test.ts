@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { entryMarks, estimateInput, isSubmitChord, listboxKey, parseMinutesInt } from './work';
-
-const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
-  key: k,
-  ctrlKey: false,
-  metaKey: false,
-  ...mods,
-});
+import { entryMarks, estimateInput, listboxKey, parseMinutesInt } from './work';
 
 describe('keyboard', () => {
-  it('Ctrl+Enter or Cmd+Enter submits, Enter alone does not', () => {
-    expect(isSubmitChord(key('Enter', { ctrlKey: true }))).toBe(true);
-    expect(isSubmitChord(key('Enter', { metaKey: true }))).toBe(true);
-    expect(isSubmitChord(key('Enter'))).toBe(false);
-    expect(isSubmitChord(key('Enter', { ctrlKey: true, altKey: true }))).toBe(false);
-    expect(isSubmitChord(key('s', { ctrlKey: true }))).toBe(false);
-  });
-
   it('the picker list moves with arrows, clamps and picks with Enter', () => {
     expect(listboxKey('ArrowDown', 0, 3)).toEqual({ active: 1, pick: false, handled: true });
     expect(listboxKey('ArrowDown', 2, 3).active).toBe(2);

@@ -3,13 +3,7 @@
 // live here: every business rule (which moves exist, limits, required reasons) is core's.
 
 import type { AppError } from './errors';
-
-type Chord = { key: string; ctrlKey: boolean; metaKey: boolean; altKey?: boolean; shiftKey?: boolean };
-
-/** Ctrl+Enter (⌘+Enter on a Mac) submits a form from any field, the description included. */
-export function isSubmitChord(e: Chord): boolean {
-  return e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.altKey;
-}
+import { isSubmitCombo } from './shortcuts';
 
 /**
  * A listbox (the client picker's suggestions) driven from its text field: arrows move the active
@@ -62,7 +56,7 @@ export function formatError(field: string, message: string): AppError {
 export function formKeys(node: HTMLFormElement, opts: { onescape?: () => void } = {}) {
   let current = opts;
   const handler = (e: KeyboardEvent) => {
-    if (isSubmitChord(e)) {
+    if (isSubmitCombo(e)) {
       e.preventDefault();
       node.requestSubmit();
     } else if (e.key === 'Escape' && current.onescape) {

@@ -124,13 +124,29 @@ mod tests {
         }
         let take = New.steps().into_iter().find(|st| st.to == Taken).unwrap();
         assert!(take.asks_estimate && !take.note_required);
-        let cancel = Taken.steps().into_iter().find(|st| st.to == Cancelled).unwrap();
+        let cancel = Taken
+            .steps()
+            .into_iter()
+            .find(|st| st.to == Cancelled)
+            .unwrap();
         assert!(cancel.asks_note && cancel.note_required && !cancel.asks_estimate);
-        let reopen = Resolved.steps().into_iter().find(|st| st.to == InProgress).unwrap();
+        let reopen = Resolved
+            .steps()
+            .into_iter()
+            .find(|st| st.to == InProgress)
+            .unwrap();
         assert!(reopen.note_required);
-        let work = Taken.steps().into_iter().find(|st| st.to == InProgress).unwrap();
+        let work = Taken
+            .steps()
+            .into_iter()
+            .find(|st| st.to == InProgress)
+            .unwrap();
         assert!(!work.asks_note && !work.asks_estimate);
-        let wait = InProgress.steps().into_iter().find(|st| st.to == WaitingClient).unwrap();
+        let wait = InProgress
+            .steps()
+            .into_iter()
+            .find(|st| st.to == WaitingClient)
+            .unwrap();
         assert!(wait.asks_note && !wait.note_required);
     }
 }

@@ -4,7 +4,6 @@ import type { itWork } from './it-work';
 
 export const enWork: Record<keyof typeof itWork, string> = {
   'work.form.keys': 'Tab moves to the next field, Ctrl+Enter opens the ticket from any field.',
-  'work.form.searching': 'Searching…',
 
   'work.move.estimate': 'Estimated resolution (optional)',
   'work.move.estimateDate': 'Date (dd/mm/yyyy)',

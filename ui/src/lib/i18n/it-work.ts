@@ -3,7 +3,6 @@
 
 export const itWork = {
   'work.form.keys': 'Tab per passare al campo successivo, Ctrl+Invio per aprire il ticket da qualsiasi campo.',
-  'work.form.searching': 'Ricerca…',
 
   'work.move.estimate': 'Risoluzione stimata (facoltativa)',
   'work.move.estimateDate': 'Data (gg/mm/aaaa)',
