@@ -142,7 +142,7 @@ fn hours_chart_closed_tickets_and_reports_of_a_client() {
     let done = ticket("Posta");
     h.ok(
         "transition_ticket",
-        json!({"id": done, "input": {"to": "cancelled"}}),
+        json!({"id": done, "input": {"to": "cancelled", "note": "Doppione"}}),
     );
     h.ok(
         "create_intervention",

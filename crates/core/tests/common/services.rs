@@ -119,8 +119,14 @@ pub fn lines(
         .collect()
 }
 
+/// Moves a ticket, giving a reason when the move needs one (cancelling, reopening).
 pub fn transition(s: &mut Store, t: TicketId, to: TicketStatus) {
-    tickets::transition(s, t, &TransitionInput::to(to)).unwrap();
+    let from = tickets::get(s, t).unwrap().status;
+    let input = TransitionInput {
+        note: from.note_required(to).then(|| "motivo di prova".to_owned()),
+        ..TransitionInput::to(to)
+    };
+    tickets::transition(s, t, &input).unwrap();
 }
 
 pub fn sla_contract(
