@@ -13,7 +13,11 @@ use crate::ids::ClientId;
 use crate::store::WriteTx;
 
 impl Services {
-    pub(super) fn first_contracts(&mut self, tx: &mut WriteTx<'_>, client: &DemoClient) -> Result<()> {
+    pub(super) fn first_contracts(
+        &mut self,
+        tx: &mut WriteTx<'_>,
+        client: &DemoClient,
+    ) -> Result<()> {
         let idx = client.index;
         let segment = self.plans[idx].segment;
         // Every client was already a client on the first day of the history.
