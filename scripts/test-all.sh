@@ -2,7 +2,8 @@
 # Installs what the tests need on a fresh Debian/Ubuntu machine, then runs every check:
 # lints (rustfmt, clippy -D warnings, TypeScript), unit and integration tests (core, CLI, app
 # commands, UI), the TypeScript-bindings freshness test and the end-to-end test of the real app
-# through tauri-driver + WebKitWebDriver under Xvfb. Exits non-zero at the first failure.
+# through tauri-driver + WebKitWebDriver under Xvfb, and the .deb package. Exits non-zero at the
+# first failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -32,5 +33,8 @@ cargo test --workspace
 
 step "end-to-end: the real app through WebDriver under Xvfb"
 tests/e2e/run.sh
+
+step "packaging: the Tauri bundler's .deb (a debug build) and what it installs"
+tests/package/check-deb.sh
 
 step "all checks passed"
