@@ -74,7 +74,9 @@ def scenario_main(d: Driver) -> None:
     assert "Partita IVA" in err.text, err.text
     shot(d, "03-client-form-error")
     d.wait("#client-vat_number").clear().type("00743110157")
-    d.wait("[data-testid=client-form] button[type=submit]").click()
+    # Checked as typed: the save button comes back once the check answers.
+    d.wait_gone("#client-vat_number-error")
+    d.wait("[data-testid=client-save]:not([disabled])").click()
     title = d.wait("[data-testid=client-title]", text="Ferramenta Bianchi")
     step(f"client page: {title.text}")
     shot(d, "04-client-page")

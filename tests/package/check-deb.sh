@@ -9,14 +9,14 @@ rm -rf "$TARGET/debug/bundle/deb"
 PROFILE=debug "$ROOT/scripts/package.sh" >/dev/null
 deb="$(ls "$TARGET"/debug/bundle/deb/*.deb)"
 info="$(dpkg-deb -I "$deb")"
-files="$(dpkg-deb -c "$deb" | awk '{print $6}')"
+files="$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./||')"
 fail() { echo "package check: $*" >&2; exit 1; }
 grep -q '^ Package: rapportino$' <<<"$info" || fail "package name"
 for dep in libwebkit2gtk-4.1-0 libgtk-3-0 libayatana-appindicator3-1; do
   grep -q "Depends:.*$dep" <<<"$info" || fail "missing dependency $dep"
 done
-for f in ./usr/bin/rapportino ./usr/share/applications/Rapportino.desktop \
-  ./usr/share/icons/hicolor/128x128/apps/rapportino.png; do
+for f in usr/bin/rapportino usr/share/applications/Rapportino.desktop \
+  usr/share/icons/hicolor/128x128/apps/rapportino.png; do
   grep -qx "$f" <<<"$files" || fail "missing $f"
 done
 # The menu entry starts the installed binary.
