@@ -567,18 +567,28 @@ fn has_correction(
         .exists(rusqlite::params![id, kind])?)
 }
 
+/// `technician`, else this device's; none before onboarding (no timer to show then).
+fn technician_or_this_device(
+    store: &Store,
+    technician: Option<TechnicianId>,
+) -> Result<Option<TechnicianId>> {
+    match technician {
+        Some(t) => Ok(Some(t)),
+        None => match setup::current_technician(store.conn()) {
+            Ok(t) => Ok(Some(t)),
+            Err(Error::NotOnboarded) => Ok(None),
+            Err(e) => Err(e),
+        },
+    }
+}
+
 /// The running timer of `technician` (default: this device's technician), if any.
 pub fn running_timer(
     store: &Store,
     technician: Option<TechnicianId>,
 ) -> Result<Option<RunningTimer>> {
-    let technician = match technician {
-        Some(t) => t,
-        None => match setup::current_technician(store.conn()) {
-            Ok(t) => t,
-            Err(Error::NotOnboarded) => return Ok(None),
-            Err(e) => return Err(e),
-        },
+    let Some(technician) = technician_or_this_device(store, technician)? else {
+        return Ok(None);
     };
     let row: Option<(
         TimeEntryId,
@@ -641,13 +651,8 @@ pub fn paused_timer(
     store: &Store,
     technician: Option<TechnicianId>,
 ) -> Result<Option<PausedTimer>> {
-    let technician = match technician {
-        Some(t) => t,
-        None => match setup::current_technician(store.conn()) {
-            Ok(t) => t,
-            Err(Error::NotOnboarded) => return Ok(None),
-            Err(e) => return Err(e),
-        },
+    let Some(technician) = technician_or_this_device(store, technician)? else {
+        return Ok(None);
     };
     if running_timer(store, Some(technician))?.is_some() {
         return Ok(None);
