@@ -43,6 +43,7 @@ pub mod sites;
 pub mod sla;
 pub mod statements;
 pub mod store;
+pub mod sync;
 pub mod technicians;
 pub mod tickets;
 pub mod time;
