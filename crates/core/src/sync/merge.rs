@@ -33,3 +33,617 @@ pub struct RowState {
     /// The device that inserted the row.
     pub origin_device: String,
 }
+
+use super::protocol::{wire_code, Mutation, Op};
+use crate::hlc::Hlc;
+use crate::tickets::TicketStatus;
+
+/// How far ahead of the hub a device clock may be before its stamps are clamped.
+pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+
+/// Why a value was kept aside for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictReason {
+    /// Two devices changed the same field without seeing each other's change.
+    ConcurrentEdit,
+    /// A ticket status move that is not legal from the status the hub had.
+    IllegalTransition,
+    /// An edit of a report that was already signed.
+    ReportSigned,
+    /// A time entry changed by a device other than the one that opened it.
+    NotOwner,
+    /// A time entry deleted (time entries are corrected by new entries, never removed).
+    AppendOnly,
+    /// An edit of a record already deleted.
+    RowDeleted,
+}
+
+impl ConflictReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConflictReason::ConcurrentEdit => "concurrent_edit",
+            ConflictReason::IllegalTransition => "illegal_transition",
+            ConflictReason::ReportSigned => "report_signed",
+            ConflictReason::NotOwner => "not_owner",
+            ConflictReason::AppendOnly => "append_only",
+            ConflictReason::RowDeleted => "row_deleted",
+        }
+    }
+}
+
+/// A value kept aside: what lost, and what it lost to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictDraft {
+    pub field: String,
+    pub reason: ConflictReason,
+    pub winner_value: Value,
+    pub winner: Option<FieldVersion>,
+    pub lost_value: Value,
+    pub lost_hlc: i64,
+    pub lost_device: String,
+    pub lost_mutation_id: String,
+    pub lost_at: String,
+}
+
+/// What to do with one pushed mutation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Store `row`; emit a change with `changed` (may be empty: nothing new won). `lost` names
+    /// the mutation's fields that lost to newer values (the device gets them corrected).
+    Apply {
+        row: RowState,
+        op: Op,
+        changed: Map<String, Value>,
+        lost: Vec<String>,
+        conflicts: Vec<ConflictDraft>,
+    },
+    /// Refused by a rule: nothing applied.
+    Reject {
+        code: &'static str,
+        conflicts: Vec<ConflictDraft>,
+    },
+}
+
+impl Verdict {
+    /// Stamps the server sequence on the versions this verdict wrote.
+    pub fn stamp(&mut self, seq: i64) {
+        if let Verdict::Apply {
+            row, changed, op, ..
+        } = self
+        {
+            for key in changed.keys() {
+                if let Some(v) = row.versions.get_mut(key) {
+                    v.seq = seq;
+                }
+            }
+            if *op == Op::Delete {
+                if let Some(t) = row.deleted.as_mut() {
+                    t.seq = seq;
+                }
+            }
+        }
+    }
+}
+
+/// Whether the write stamped `a` beats the one stamped `b`: the later clock wins, the larger
+/// device id breaks ties, so every replica picks the same winner.
+pub fn beats(a_hlc: i64, a_device: &str, b_hlc: i64, b_device: &str) -> bool {
+    (a_hlc, a_device) > (b_hlc, b_device)
+}
+
+/// Clamps a clock reading from a device that runs ahead of the hub. Returns the clock to trust
+/// and, when clamped, how far ahead the device was.
+pub fn clamp_clock(hlc: i64, hub_now_ms: i64) -> (i64, Option<i64>) {
+    let physical = Hlc(hlc).physical_ms();
+    let skew = physical - hub_now_ms;
+    if skew > MAX_CLOCK_SKEW_MS {
+        (
+            Hlc::from_parts(hub_now_ms, Hlc(hlc).counter()).0,
+            Some(skew),
+        )
+    } else {
+        (hlc, None)
+    }
+}
+
+/// Decides a pushed mutation against the row the hub holds. `hlc` is the (clamped) clock to
+/// order it by. The versions it writes carry seq 0 until [`Verdict::stamp`].
+pub fn decide(current: Option<&RowState>, m: &Mutation, hlc: i64) -> Verdict {
+    let version = FieldVersion {
+        hlc,
+        device: m.device_id.clone(),
+        seq: 0,
+    };
+    let Some(cur) = current else {
+        return match m.op {
+            Op::Insert => Verdict::Apply {
+                row: RowState {
+                    versions: m
+                        .fields
+                        .keys()
+                        .map(|k| (k.clone(), version.clone()))
+                        .collect(),
+                    fields: m.fields.clone(),
+                    deleted: None,
+                    origin_device: m.device_id.clone(),
+                },
+                op: Op::Insert,
+                changed: m.fields.clone(),
+                lost: Vec::new(),
+                conflicts: Vec::new(),
+            },
+            // An edit of a row the hub never had (its insert was refused): refuse it too.
+            Op::Update | Op::Delete => Verdict::Reject {
+                code: wire_code::ROW_DELETED,
+                conflicts: refused(m, None, ConflictReason::RowDeleted),
+            },
+        };
+    };
+    if cur.deleted.is_some() {
+        return match m.op {
+            // Deleting twice changes nothing.
+            Op::Delete => no_change(cur),
+            _ => Verdict::Reject {
+                code: wire_code::ROW_DELETED,
+                conflicts: refused(m, Some(cur), ConflictReason::RowDeleted),
+            },
+        };
+    }
+    if let Some(v) = entity_rule(cur, m) {
+        return v;
+    }
+    if m.op == Op::Delete {
+        let mut row = cur.clone();
+        row.deleted = Some(version);
+        // Every live value goes: a concurrent edit the deleting device had not seen is kept.
+        let conflicts = cur
+            .fields
+            .iter()
+            .filter(|(k, _)| {
+                cur.versions
+                    .get(*k)
+                    .is_some_and(|v| v.seq > m.base_seq && v.device != m.device_id)
+            })
+            .map(|(k, val)| ConflictDraft {
+                field: k.clone(),
+                reason: ConflictReason::ConcurrentEdit,
+                winner_value: Value::Null,
+                winner: Some(FieldVersion {
+                    hlc,
+                    device: m.device_id.clone(),
+                    seq: 0,
+                }),
+                lost_value: val.clone(),
+                lost_hlc: cur.versions.get(k).map_or(0, |v| v.hlc),
+                lost_device: cur
+                    .versions
+                    .get(k)
+                    .map_or_else(String::new, |v| v.device.clone()),
+                lost_mutation_id: m.mutation_id.clone(),
+                lost_at: m.recorded_at.clone(),
+            })
+            .collect();
+        return Verdict::Apply {
+            row,
+            op: Op::Delete,
+            changed: Map::new(),
+            lost: Vec::new(),
+            conflicts,
+        };
+    }
+    field_lww(cur, m, version)
+}
+
+/// Field-level last writer wins.
+fn field_lww(cur: &RowState, m: &Mutation, version: FieldVersion) -> Verdict {
+    let mut row = cur.clone();
+    let mut changed = Map::new();
+    let mut lost = Vec::new();
+    let mut conflicts = Vec::new();
+    for (key, value) in &m.fields {
+        let current_value = cur.fields.get(key);
+        let current_version = cur.versions.get(key);
+        let wins = current_version
+            .is_none_or(|cv| beats(version.hlc, &version.device, cv.hlc, &cv.device));
+        let differs = current_value != Some(value);
+        if wins {
+            if differs {
+                if let (Some(cv), Some(old)) = (current_version, current_value) {
+                    // Overwriting a value the writer had not seen: keep it for review.
+                    if cv.seq > m.base_seq && cv.device != m.device_id {
+                        conflicts.push(ConflictDraft {
+                            field: key.clone(),
+                            reason: ConflictReason::ConcurrentEdit,
+                            winner_value: value.clone(),
+                            winner: Some(version.clone()),
+                            lost_value: old.clone(),
+                            lost_hlc: cv.hlc,
+                            lost_device: cv.device.clone(),
+                            lost_mutation_id: String::new(),
+                            lost_at: m.recorded_at.clone(),
+                        });
+                    }
+                }
+                changed.insert(key.clone(), value.clone());
+                row.fields.insert(key.clone(), value.clone());
+            }
+            row.versions.insert(key.clone(), version.clone());
+        } else if differs {
+            lost.push(key.clone());
+            conflicts.push(ConflictDraft {
+                field: key.clone(),
+                reason: ConflictReason::ConcurrentEdit,
+                winner_value: current_value.cloned().unwrap_or(Value::Null),
+                winner: current_version.cloned(),
+                lost_value: value.clone(),
+                lost_hlc: version.hlc,
+                lost_device: version.device.clone(),
+                lost_mutation_id: m.mutation_id.clone(),
+                lost_at: m.recorded_at.clone(),
+            });
+        }
+    }
+    // The row exists already: whatever the device called it, this is an update of it.
+    Verdict::Apply {
+        row,
+        op: Op::Update,
+        changed,
+        lost,
+        conflicts,
+    }
+}
+
+/// Rules of particular kinds of record, checked before field merging.
+fn entity_rule(cur: &RowState, m: &Mutation) -> Option<Verdict> {
+    match m.entity.as_str() {
+        "report" if text(cur, "status") == Some("signed") => {
+            // Write-once: the same values again are harmless, anything else is refused.
+            let edits =
+                m.op == Op::Delete || m.fields.iter().any(|(k, v)| cur.fields.get(k) != Some(v));
+            edits.then(|| Verdict::Reject {
+                code: wire_code::REPORT_SIGNED,
+                conflicts: refused(m, Some(cur), ConflictReason::ReportSigned),
+            })
+        }
+        "time_entry" => match m.op {
+            Op::Delete => Some(Verdict::Reject {
+                code: wire_code::APPEND_ONLY,
+                conflicts: refused(m, Some(cur), ConflictReason::AppendOnly),
+            }),
+            Op::Update | Op::Insert if m.device_id != cur.origin_device => {
+                let edits = m.fields.iter().any(|(k, v)| cur.fields.get(k) != Some(v));
+                edits.then(|| Verdict::Reject {
+                    code: wire_code::NOT_OWNER,
+                    conflicts: refused(m, Some(cur), ConflictReason::NotOwner),
+                })
+            }
+            _ => None,
+        },
+        "ticket" => {
+            let to = m.fields.get("status").and_then(Value::as_str)?;
+            let from = text(cur, "status")?;
+            if from == to {
+                return None;
+            }
+            let legal = match (from.parse::<TicketStatus>(), to.parse::<TicketStatus>()) {
+                (Ok(f), Ok(t)) => f.can_move_to(t),
+                _ => false,
+            };
+            (!legal).then(|| Verdict::Reject {
+                code: wire_code::ILLEGAL_TRANSITION,
+                conflicts: refused(m, Some(cur), ConflictReason::IllegalTransition),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn text<'a>(row: &'a RowState, key: &str) -> Option<&'a str> {
+    row.fields.get(key).and_then(Value::as_str)
+}
+
+fn no_change(cur: &RowState) -> Verdict {
+    Verdict::Apply {
+        row: cur.clone(),
+        op: Op::Update,
+        changed: Map::new(),
+        lost: Vec::new(),
+        conflicts: Vec::new(),
+    }
+}
+
+/// Every value of a refused mutation that differs from the hub's, kept for review.
+fn refused(m: &Mutation, cur: Option<&RowState>, reason: ConflictReason) -> Vec<ConflictDraft> {
+    let mut out: Vec<ConflictDraft> = m
+        .fields
+        .iter()
+        .filter(|(k, v)| cur.and_then(|c| c.fields.get(*k)) != Some(*v))
+        .map(|(k, v)| ConflictDraft {
+            field: k.clone(),
+            reason,
+            winner_value: cur
+                .and_then(|c| c.fields.get(k))
+                .cloned()
+                .unwrap_or(Value::Null),
+            winner: cur.and_then(|c| c.versions.get(k)).cloned(),
+            lost_value: v.clone(),
+            lost_hlc: m.hlc,
+            lost_device: m.device_id.clone(),
+            lost_mutation_id: m.mutation_id.clone(),
+            lost_at: m.recorded_at.clone(),
+        })
+        .collect();
+    if out.is_empty() && m.op == Op::Delete {
+        out.push(ConflictDraft {
+            field: "*".into(),
+            reason,
+            winner_value: Value::Bool(true),
+            winner: None,
+            lost_value: Value::String("delete".into()),
+            lost_hlc: m.hlc,
+            lost_device: m.device_id.clone(),
+            lost_mutation_id: m.mutation_id.clone(),
+            lost_at: m.recorded_at.clone(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn mutation(
+        entity: &str,
+        op: Op,
+        fields: Value,
+        hlc: i64,
+        device: &str,
+        base: i64,
+    ) -> Mutation {
+        Mutation {
+            mutation_id: format!("m-{device}-{hlc}"),
+            entity: entity.into(),
+            entity_id: "r1".into(),
+            op,
+            fields: fields.as_object().cloned().unwrap_or_default(),
+            hlc,
+            device_id: device.into(),
+            recorded_at: "2026-12-06T10:00:00Z".into(),
+            base_seq: base,
+        }
+    }
+
+    fn applied(v: Verdict, seq: i64) -> RowState {
+        let mut v = v;
+        v.stamp(seq);
+        match v {
+            Verdict::Apply { row, .. } => row,
+            Verdict::Reject { code, .. } => panic!("rejected: {code}"),
+        }
+    }
+
+    #[test]
+    fn the_later_clock_wins_and_the_concurrent_loser_is_kept() {
+        let ins = mutation(
+            "client",
+            Op::Insert,
+            json!({"name": "Rossi", "city": "Roma"}),
+            10,
+            "A",
+            0,
+        );
+        let row = applied(decide(None, &ins, 10), 1);
+        // B edits city (seen seq 1), A edits city concurrently at an earlier clock.
+        let b = mutation("client", Op::Update, json!({"city": "Milano"}), 30, "B", 1);
+        let row = applied(decide(Some(&row), &b, 30), 2);
+        let a = mutation(
+            "client",
+            Op::Update,
+            json!({"city": "Torino", "name": "Rossi Srl"}),
+            20,
+            "A",
+            1,
+        );
+        match decide(Some(&row), &a, 20) {
+            Verdict::Apply {
+                changed,
+                lost,
+                conflicts,
+                ..
+            } => {
+                assert_eq!(changed.get("name"), Some(&json!("Rossi Srl")));
+                assert_eq!(lost, vec!["city".to_owned()]);
+                assert_eq!(conflicts.len(), 1);
+                assert_eq!(conflicts[0].lost_value, json!("Torino"));
+                assert_eq!(conflicts[0].winner_value, json!("Milano"));
+            }
+            v => panic!("{v:?}"),
+        }
+    }
+
+    #[test]
+    fn overwriting_an_unseen_value_records_it_but_a_seen_one_does_not() {
+        let ins = mutation("client", Op::Insert, json!({"city": "Roma"}), 10, "A", 0);
+        let row = applied(decide(None, &ins, 10), 1);
+        let a = mutation("client", Op::Update, json!({"city": "Bari"}), 20, "A", 1);
+        let row = applied(decide(Some(&row), &a, 20), 2);
+        // B had seen up to seq 1 only: Bari is overwritten unseen.
+        let b = mutation("client", Op::Update, json!({"city": "Lecce"}), 30, "B", 1);
+        let Verdict::Apply { conflicts, .. } = decide(Some(&row), &b, 30) else {
+            panic!()
+        };
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].lost_value, json!("Bari"));
+        // C had seen seq 2: a plain sequential edit.
+        let c = mutation("client", Op::Update, json!({"city": "Lecce"}), 30, "C", 2);
+        let Verdict::Apply { conflicts, .. } = decide(Some(&row), &c, 30) else {
+            panic!()
+        };
+        assert!(conflicts.is_empty());
+    }
+
+    #[test]
+    fn ties_on_the_clock_are_broken_by_device_id() {
+        assert!(beats(5, "B", 5, "A"));
+        assert!(!beats(5, "A", 5, "B"));
+        assert!(beats(6, "A", 5, "B"));
+    }
+
+    #[test]
+    fn a_signed_report_is_write_once() {
+        let ins = mutation(
+            "report",
+            Op::Insert,
+            json!({"status": "signed", "signer_name": "Bianchi"}),
+            10,
+            "A",
+            0,
+        );
+        let row = applied(decide(None, &ins, 10), 1);
+        let edit = mutation(
+            "report",
+            Op::Update,
+            json!({"signer_name": "Verdi"}),
+            99,
+            "A",
+            1,
+        );
+        let v = decide(Some(&row), &edit, 99);
+        assert!(
+            matches!(
+                v,
+                Verdict::Reject {
+                    code: "REPORT_SIGNED",
+                    ..
+                }
+            ),
+            "{v:?}"
+        );
+        let del = mutation("report", Op::Delete, json!({}), 99, "A", 1);
+        assert!(matches!(
+            decide(Some(&row), &del, 99),
+            Verdict::Reject {
+                code: "REPORT_SIGNED",
+                ..
+            }
+        ));
+        // The same values again (a replay from a restored device) are harmless.
+        let same = mutation(
+            "report",
+            Op::Update,
+            json!({"signer_name": "Bianchi"}),
+            99,
+            "B",
+            1,
+        );
+        assert!(matches!(
+            decide(Some(&row), &same, 99),
+            Verdict::Apply { .. }
+        ));
+    }
+
+    #[test]
+    fn only_the_opening_device_closes_a_time_entry_and_none_deletes_it() {
+        let ins = mutation(
+            "time_entry",
+            Op::Insert,
+            json!({"ended_at": null}),
+            10,
+            "A",
+            0,
+        );
+        let row = applied(decide(None, &ins, 10), 1);
+        let other = mutation(
+            "time_entry",
+            Op::Update,
+            json!({"ended_at": "x"}),
+            20,
+            "B",
+            1,
+        );
+        assert!(matches!(
+            decide(Some(&row), &other, 20),
+            Verdict::Reject {
+                code: "NOT_OWNER",
+                ..
+            }
+        ));
+        let own = mutation(
+            "time_entry",
+            Op::Update,
+            json!({"ended_at": "x"}),
+            20,
+            "A",
+            1,
+        );
+        assert!(matches!(
+            decide(Some(&row), &own, 20),
+            Verdict::Apply { .. }
+        ));
+        let del = mutation("time_entry", Op::Delete, json!({}), 20, "A", 1);
+        assert!(matches!(
+            decide(Some(&row), &del, 20),
+            Verdict::Reject {
+                code: "APPEND_ONLY",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn ticket_status_moves_are_revalidated() {
+        let ins = mutation("ticket", Op::Insert, json!({"status": "new"}), 10, "A", 0);
+        let row = applied(decide(None, &ins, 10), 1);
+        let closed = mutation(
+            "ticket",
+            Op::Update,
+            json!({"status": "closed"}),
+            20,
+            "A",
+            1,
+        );
+        assert!(matches!(
+            decide(Some(&row), &closed, 20),
+            Verdict::Reject {
+                code: "ILLEGAL_TRANSITION",
+                ..
+            }
+        ));
+        let taken = mutation("ticket", Op::Update, json!({"status": "taken"}), 20, "A", 1);
+        assert!(matches!(
+            decide(Some(&row), &taken, 20),
+            Verdict::Apply { .. }
+        ));
+    }
+
+    #[test]
+    fn tombstones_refuse_later_edits() {
+        let ins = mutation("material", Op::Insert, json!({"quantity": 1}), 10, "A", 0);
+        let row = applied(decide(None, &ins, 10), 1);
+        let del = mutation("material", Op::Delete, json!({}), 20, "A", 1);
+        let row = applied(decide(Some(&row), &del, 20), 2);
+        assert!(row.deleted.is_some());
+        let edit = mutation("material", Op::Update, json!({"quantity": 2}), 30, "B", 0);
+        assert!(matches!(
+            decide(Some(&row), &edit, 30),
+            Verdict::Reject {
+                code: "ROW_DELETED",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_clock_far_ahead_is_clamped() {
+        let now = 1_000_000_000;
+        let ahead = Hlc::from_parts(now + MAX_CLOCK_SKEW_MS + 1, 3).0;
+        let (clamped, skew) = clamp_clock(ahead, now);
+        assert_eq!(Hlc(clamped).physical_ms(), now);
+        assert_eq!(skew, Some(MAX_CLOCK_SKEW_MS + 1));
+        let near = Hlc::from_parts(now + 1_000, 0).0;
+        assert_eq!(clamp_clock(near, now), (near, None));
+    }
+}
