@@ -199,7 +199,9 @@ pub fn restore_from(store: &mut Store, source: &Path, safety_dir: &Path) -> Resu
         store,
         &safety_dir.join(format!("{SAFETY_PREFIX}{stamp}.db")),
     )?;
+    let was_enrolled = crate::sync::is_enrolled(store)?;
     store.restore_database(source)?;
+    crate::sync::after_restore(store, was_enrolled)?;
     let schema_version = migrations::current_version(store.conn())?;
     Ok(Restored {
         safety_copy: safety,

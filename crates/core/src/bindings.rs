@@ -86,5 +86,10 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::reports::ReportDocument>(&cfg)?;
     export::<crate::reports::StatementDocument>(&cfg)?;
     export::<paging::Page<crate::reports::ReportSummary>>(&cfg)?;
+    export::<crate::sync::SyncStatus>(&cfg)?;
+    export::<crate::sync::SyncReport>(&cfg)?;
+    export::<crate::sync::conflicts::Conflict>(&cfg)?;
+    export::<crate::sync::conflicts::Resolution>(&cfg)?;
+    export::<crate::sync::protocol::DeviceInfo>(&cfg)?;
     Ok(())
 }

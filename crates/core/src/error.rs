@@ -4,11 +4,11 @@
 //! Italian sentence and keeps the code visible for support. Codes are part of the public contract:
 //! never rename one, only add.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// A stable, machine-readable error code. Serialised as `SCREAMING_SNAKE_CASE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Code {
     /// A required field is empty.
@@ -79,6 +79,22 @@ pub enum Code {
     RenderFailed,
     /// The printing system is missing or refused the document.
     PrintFailed,
+    /// Sync was asked for but this device is not connected to a hub.
+    SyncNotConfigured,
+    /// The hub cannot be reached (no network, wrong address, TLS refused).
+    HubUnreachable,
+    /// The hub refused the enrolment code (unknown, used, expired) or the device.
+    EnrolmentRefused,
+    /// The hub revoked this device's credential: enrol it again.
+    DeviceRevoked,
+    /// The hub needs a newer Rapportino on this device.
+    UpgradeRequired,
+    /// The hub answered something unexpected (a bug or a mismatched hub).
+    HubError,
+    /// Sync once before this (after restoring a backup, numbers wait for the hub).
+    SyncRequired,
+    /// The conflict was already resolved.
+    ConflictResolved,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -123,6 +139,14 @@ impl Code {
             Code::HashMismatch => "HASH_MISMATCH",
             Code::RenderFailed => "RENDER_FAILED",
             Code::PrintFailed => "PRINT_FAILED",
+            Code::SyncNotConfigured => "SYNC_NOT_CONFIGURED",
+            Code::HubUnreachable => "HUB_UNREACHABLE",
+            Code::EnrolmentRefused => "ENROLMENT_REFUSED",
+            Code::DeviceRevoked => "DEVICE_REVOKED",
+            Code::UpgradeRequired => "UPGRADE_REQUIRED",
+            Code::HubError => "HUB_ERROR",
+            Code::SyncRequired => "SYNC_REQUIRED",
+            Code::ConflictResolved => "CONFLICT_RESOLVED",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

@@ -22,6 +22,7 @@ pub enum Entity {
     Contract,
     Report,
     ContractTemplate,
+    SyncConflict,
 }
 
 impl Entity {
@@ -43,6 +44,7 @@ impl Entity {
             Entity::Contract => "contracts",
             Entity::Report => "reports",
             Entity::ContractTemplate => "contract_templates",
+            Entity::SyncConflict => "sync_conflicts",
         }
     }
 
@@ -65,6 +67,7 @@ impl Entity {
             Entity::Contract => "contract",
             Entity::Report => "report",
             Entity::ContractTemplate => "contract_template",
+            Entity::SyncConflict => "sync_conflict",
         }
     }
 
@@ -82,6 +85,32 @@ impl Entity {
             self,
             Entity::TicketEvent | Entity::Material | Entity::TimeEntry
         )
+    }
+
+    /// Every kind, parents before children: the order a snapshot is applied in.
+    pub const ALL: [Entity; 17] = [
+        Entity::Setting,
+        Entity::Technician,
+        Entity::Device,
+        Entity::Calendar,
+        Entity::CustomerClass,
+        Entity::Client,
+        Entity::Site,
+        Entity::Contact,
+        Entity::Contract,
+        Entity::ContractTemplate,
+        Entity::Ticket,
+        Entity::TicketEvent,
+        Entity::Intervention,
+        Entity::Material,
+        Entity::TimeEntry,
+        Entity::Report,
+        Entity::SyncConflict,
+    ];
+
+    /// The kind named `name` in the change log.
+    pub fn from_name(name: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.name() == name)
     }
 
     pub fn has_created_at(self) -> bool {

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0006_contract_templates.sql"),
     ),
     ("0007_quality", include_str!("migrations/0007_quality.sql")),
+    ("0008_sync", include_str!("migrations/0008_sync.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -12,6 +12,7 @@ pub mod migrations;
 mod write;
 
 pub use entity::Entity;
+pub(crate) use write::to_sql;
 pub use write::{field, read_change_log, ChangeRecord, Fields, Stamp, WriteTx};
 
 use chrono::{DateTime, Utc};

@@ -37,6 +37,8 @@ pub struct WriteTx<'c> {
     tz: Tz,
     device_id: DeviceId,
     hlc: Hlc,
+    /// The hub sequence pulled so far (0 before any sync), recorded with every change.
+    base_seq: i64,
 }
 
 pub type Fields = Vec<(&'static str, Value)>;
@@ -57,7 +59,11 @@ impl<'c> WriteTx<'c> {
         let hlc = Hlc(local_get(&tx, "hlc")?
             .and_then(|s| s.parse().ok())
             .unwrap_or(0));
+        let base_seq = local_get(&tx, crate::sync::keys::CURSOR)?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         Ok(WriteTx {
+            base_seq,
             tx,
             now_text: format_instant(now),
             now,
@@ -244,8 +250,8 @@ impl<'c> WriteTx<'c> {
         let json = serde_json::to_string(&map).map_err(|e| Error::Inconsistent(e.to_string()))?;
         self.tx
             .prepare_cached(
-                "INSERT INTO change_log (mutation_id, entity, entity_id, op, fields, hlc, device_id, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO change_log (mutation_id, entity, entity_id, op, fields, hlc, device_id, recorded_at, base_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(rusqlite::params![
                 stamp.mutation_id.to_string(),
@@ -256,6 +262,7 @@ impl<'c> WriteTx<'c> {
                 self.hlc.0,
                 self.device_id.to_string(),
                 stamp.at_text,
+                self.base_seq,
             ])?;
         Ok(())
     }
@@ -263,6 +270,14 @@ impl<'c> WriteTx<'c> {
     /// Allocates the next number of a per-device, per-year sequence (`scope` is e.g. `T`). Runs in
     /// this transaction, so a number is consumed only if the row using it is committed.
     pub fn next_sequence(&mut self, scope: &str, year: i32) -> Result<i64> {
+        if local_get(&self.tx, crate::sync::keys::NUMBERING_HOLD)?.is_some() {
+            return Err(Error::invalid(
+                crate::error::Code::SyncRequired,
+                "number",
+                "this device was restored from a backup: sync with the hub once before issuing \
+                 new ticket or report numbers, so that none is issued twice",
+            ));
+        }
         let next: i64 = self
             .tx
             .prepare_cached(

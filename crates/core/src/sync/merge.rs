@@ -8,6 +8,7 @@
 //! - signed reports: write-once, any later edit is refused;
 //! - tickets: a status change must be a legal move from the hub's current status;
 //! - deletes: tombstones (the row stays known as deleted; later edits to it are refused).
+//!
 //! Clocks: a mutation stamped far in the future is clamped to the hub's time and flagged.
 
 use serde::{Deserialize, Serialize};

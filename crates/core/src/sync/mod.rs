@@ -1,5 +1,335 @@
 //! Offline sync, device side: the wire protocol, the merge rules (shared with the hub), the
 //! outbox and the application of what the hub sends back.
+//!
+//! A sync round ([`run`]): push the outbox in batches (each acknowledged batch leaves the
+//! outbox, with the hub's corrections applied); then a new device takes a snapshot, and every
+//! device pulls the changes after its cursor, page by page. Every step is idempotent, so a
+//! round cut anywhere is simply run again.
 
+pub mod apply;
+pub mod conflicts;
+pub mod http;
 pub mod merge;
 pub mod protocol;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Code, Error, ErrorPayload, Result};
+use crate::store::{local_get, local_set, migrations, Store};
+use protocol::{
+    EnrolRequest, PullResponse, PushRequest, PushResponse, Role, SnapshotHeader, SnapshotRow,
+};
+
+/// Device-local state of sync (`local_state` keys; never synced).
+pub mod keys {
+    pub const HUB_URL: &str = "sync.hub_url";
+    pub const TOKEN: &str = "sync.token";
+    pub const CA_PEM: &str = "sync.ca_pem";
+    pub const ROLE: &str = "sync.role";
+    pub const CURSOR: &str = "sync.cursor";
+    pub const LAST_SYNC_AT: &str = "sync.last_sync_at";
+    pub const LAST_ATTEMPT_AT: &str = "sync.last_attempt_at";
+    pub const LAST_ERROR: &str = "sync.last_error";
+    pub const CLOCK_SKEW_MS: &str = "sync.clock_skew_ms";
+    /// Set when a backup is restored on an enrolled device: numbers wait for one sync.
+    pub const NUMBERING_HOLD: &str = "sync.numbering_hold";
+}
+
+/// Mutations per push.
+pub const PUSH_BATCH: i64 = 500;
+/// Changes per pull page.
+pub const PULL_PAGE: i64 = 2_000;
+/// Snapshot rows per local transaction.
+const SNAPSHOT_CHUNK: usize = 5_000;
+
+/// What a device says to the hub, one request at a time. [`http::HttpTransport`] is the real one;
+/// tests wrap it to drop, duplicate and delay answers.
+pub trait Transport {
+    fn push(&mut self, req: &PushRequest) -> Result<PushResponse>;
+    fn pull(&mut self, after: i64, limit: i64) -> Result<PullResponse>;
+    fn snapshot(&mut self, on_item: &mut dyn FnMut(SnapshotItem) -> Result<()>) -> Result<()>;
+}
+
+pub enum SnapshotItem {
+    Header(SnapshotHeader),
+    Row(SnapshotRow),
+}
+
+/// Sync as the app shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SyncStatus {
+    pub configured: bool,
+    pub hub_url: Option<String>,
+    pub role: Option<Role>,
+    pub device_code: Option<String>,
+    pub last_sync_at: Option<String>,
+    pub last_attempt_at: Option<String>,
+    pub last_error: Option<ErrorPayload>,
+    /// Local changes not yet acknowledged by the hub.
+    pub pending_changes: i64,
+    pub open_conflicts: i64,
+    /// How far ahead of the hub this device's clock was found (when it was clamped).
+    pub clock_skew_ms: Option<i64>,
+    /// Restored from a backup: new numbers wait for one sync.
+    pub numbering_hold: bool,
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct SyncReport {
+    pub pushed: i64,
+    pub pulled: i64,
+    pub rejected: i64,
+    pub new_conflicts: i64,
+    pub snapshot_rows: i64,
+}
+
+pub fn status(store: &Store) -> Result<SyncStatus> {
+    let conn = store.conn();
+    let get = |k: &str| local_get(conn, k);
+    let hub_url = get(keys::HUB_URL)?;
+    Ok(SyncStatus {
+        configured: hub_url.is_some() && get(keys::TOKEN)?.is_some(),
+        hub_url,
+        role: get(keys::ROLE)?.as_deref().and_then(Role::parse),
+        device_code: get("device_code")?,
+        last_sync_at: get(keys::LAST_SYNC_AT)?,
+        last_attempt_at: get(keys::LAST_ATTEMPT_AT)?,
+        last_error: get(keys::LAST_ERROR)?.and_then(|s| parse_payload(&s)),
+        pending_changes: apply::pending_count(conn)?,
+        open_conflicts: conflicts::open_count(conn)?,
+        clock_skew_ms: get(keys::CLOCK_SKEW_MS)?.and_then(|s| s.parse().ok()),
+        numbering_hold: get(keys::NUMBERING_HOLD)?.is_some(),
+    })
+}
+
+/// Connects this device to a hub with an enrolment code from the hub's administrator.
+pub fn enrol(
+    store: &mut Store,
+    hub_url: &str,
+    code: &str,
+    device_name: &str,
+    ca_pem: Option<&str>,
+) -> Result<SyncStatus> {
+    let url = http::normalise_url(hub_url)?;
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(Error::required("code"));
+    }
+    let device_code = crate::setup::device_code(store.conn())?;
+    let name = match device_name.trim() {
+        "" => device_code.clone(),
+        n => n.to_owned(),
+    };
+    let req = EnrolRequest {
+        code: code.to_owned(),
+        device_id: store.device_id()?.to_string(),
+        device_code,
+        name,
+    };
+    let resp = http::enrol(&url, ca_pem, &req)?;
+    // A device joining a hub that already holds a shop adopts its settings: the ones typed at
+    // this device's onboarding would otherwise overwrite the office's.
+    let mut probe = http::HttpTransport::new(&url, &resp.token, ca_pem)?;
+    let hub_has_data = !probe.pull(0, 1)?.changes.is_empty();
+    apply::remote_write(store, |tx| {
+        local_set(tx, keys::HUB_URL, &url)?;
+        local_set(tx, keys::TOKEN, &resp.token)?;
+        local_set(tx, keys::ROLE, resp.role.as_str())?;
+        match ca_pem.filter(|p| !p.trim().is_empty()) {
+            Some(pem) => local_set(tx, keys::CA_PEM, pem)?,
+            None => {
+                tx.execute("DELETE FROM local_state WHERE key = ?1", [keys::CA_PEM])?;
+            }
+        }
+        tx.execute("DELETE FROM local_state WHERE key = ?1", [keys::LAST_ERROR])?;
+        if hub_has_data {
+            tx.execute("DELETE FROM change_log WHERE entity = 'setting'", [])?;
+        }
+        Ok(())
+    })?;
+    status(store)
+}
+
+/// Disconnects this device from its hub (local data and unsent changes stay).
+pub fn forget_hub(store: &mut Store) -> Result<()> {
+    apply::remote_write(store, |tx| {
+        for key in [
+            keys::HUB_URL,
+            keys::TOKEN,
+            keys::CA_PEM,
+            keys::ROLE,
+            keys::LAST_ERROR,
+            keys::CLOCK_SKEW_MS,
+        ] {
+            tx.execute("DELETE FROM local_state WHERE key = ?1", [key])?;
+        }
+        Ok(())
+    })
+}
+
+/// One sync round with the configured hub; the outcome (or the error) is recorded for
+/// [`status`].
+pub fn sync_now(store: &mut Store) -> Result<SyncReport> {
+    let conn = store.conn();
+    let (Some(url), Some(token)) = (
+        local_get(conn, keys::HUB_URL)?,
+        local_get(conn, keys::TOKEN)?,
+    ) else {
+        return Err(Error::invalid(
+            Code::SyncNotConfigured,
+            "hub",
+            "this device is not connected to a hub",
+        ));
+    };
+    let ca = local_get(conn, keys::CA_PEM)?;
+    let mut transport = http::HttpTransport::new(&url, &token, ca.as_deref())?;
+    run(store, &mut transport)
+}
+
+/// One sync round over `transport`, recording its outcome.
+pub fn run(store: &mut Store, transport: &mut dyn Transport) -> Result<SyncReport> {
+    let started = crate::time::format_instant(store.now());
+    let outcome = round(store, transport);
+    let payload = outcome.as_ref().err().map(Error::to_payload);
+    apply::remote_write(store, |tx| {
+        local_set(tx, keys::LAST_ATTEMPT_AT, &started)?;
+        match &payload {
+            None => {
+                local_set(tx, keys::LAST_SYNC_AT, &started)?;
+                tx.execute("DELETE FROM local_state WHERE key = ?1", [keys::LAST_ERROR])?;
+            }
+            Some(p) => local_set(
+                tx,
+                keys::LAST_ERROR,
+                &serde_json::to_string(p).map_err(|e| Error::Inconsistent(e.to_string()))?,
+            )?,
+        }
+        Ok(())
+    })?;
+    outcome
+}
+
+fn round(store: &mut Store, transport: &mut dyn Transport) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    let conflicts_before = conflicts::total_count(store.conn())?;
+    push_all(store, transport, &mut report)?;
+    let cursor = cursor(store)?;
+    if cursor == 0 {
+        snapshot(store, transport, &mut report)?;
+    }
+    loop {
+        let after = self::cursor(store)?;
+        let page = transport.pull(after, PULL_PAGE)?;
+        report.pulled += page.changes.len() as i64;
+        apply::apply_changes(store, &page.changes, page.next_cursor.max(after))?;
+        if !page.more || page.changes.is_empty() {
+            break;
+        }
+    }
+    // Every number this device issued before a restore is now known: numbering may go on.
+    apply::remote_write(store, |tx| {
+        tx.execute(
+            "DELETE FROM local_state WHERE key = ?1",
+            [keys::NUMBERING_HOLD],
+        )?;
+        Ok(())
+    })?;
+    report.new_conflicts = conflicts::total_count(store.conn())? - conflicts_before;
+    Ok(report)
+}
+
+fn push_all(
+    store: &mut Store,
+    transport: &mut dyn Transport,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let schema_version = migrations::latest_version();
+    loop {
+        let batch = apply::outbox(store.conn(), PUSH_BATCH)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let response = transport.push(&PushRequest {
+            schema_version,
+            mutations: batch.clone(),
+        })?;
+        let (acked, rejected) = apply::acknowledge(store, &batch, &response)?;
+        if acked == 0 {
+            return Err(Error::invalid(
+                Code::HubError,
+                "hub",
+                "the hub acknowledged none of the changes sent",
+            ));
+        }
+        report.pushed += acked;
+        report.rejected += rejected;
+    }
+}
+
+fn snapshot(
+    store: &mut Store,
+    transport: &mut dyn Transport,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let mut chunk: Vec<SnapshotRow> = Vec::with_capacity(SNAPSHOT_CHUNK);
+    let mut cursor = None;
+    transport.snapshot(&mut |item| {
+        match item {
+            SnapshotItem::Header(h) => {
+                if h.schema_version > migrations::latest_version() {
+                    return Err(Error::invalid(
+                        Code::UpgradeRequired,
+                        "hub",
+                        "the hub holds data of a newer Rapportino: update this app",
+                    ));
+                }
+                cursor = Some(h.cursor);
+            }
+            SnapshotItem::Row(row) => {
+                chunk.push(row);
+                if chunk.len() >= SNAPSHOT_CHUNK {
+                    apply::apply_snapshot_rows(store, &chunk)?;
+                    report.snapshot_rows += chunk.len() as i64;
+                    chunk.clear();
+                }
+            }
+        }
+        Ok(())
+    })?;
+    apply::apply_snapshot_rows(store, &chunk)?;
+    report.snapshot_rows += chunk.len() as i64;
+    let cursor =
+        cursor.ok_or_else(|| Error::invalid(Code::HubError, "hub", "snapshot without header"))?;
+    apply::finish_snapshot(store, cursor)
+}
+
+fn cursor(store: &Store) -> Result<i64> {
+    Ok(local_get(store.conn(), keys::CURSOR)?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0))
+}
+
+fn parse_payload(s: &str) -> Option<ErrorPayload> {
+    let v: serde_json::Value = serde_json::from_str(s).ok()?;
+    let code = serde_json::from_value(v.get("code")?.clone()).ok()?;
+    Some(ErrorPayload {
+        code,
+        message: v.get("message")?.as_str()?.to_owned(),
+        field: v.get("field").and_then(|f| f.as_str()).map(str::to_owned),
+    })
+}
+
+pub(crate) fn is_enrolled(store: &Store) -> Result<bool> {
+    Ok(local_get(store.conn(), keys::HUB_URL)?.is_some())
+}
+
+/// Marks an enrolled device just restored from a backup: its number counters may be behind
+/// numbers it already issued, so new numbers wait for one sync.
+pub(crate) fn after_restore(store: &mut Store, was_enrolled: bool) -> Result<()> {
+    if was_enrolled || is_enrolled(store)? {
+        apply::remote_write(store, |tx| local_set(tx, keys::NUMBERING_HOLD, "1"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,358 @@
+//! Device side of the protocol on the local database: the outbox to push, the acknowledgements,
+//! and the application of what the hub sends (pulled changes, snapshot rows, corrections).
+//!
+//! Remote data is written straight to the tables, never to the change log (it is not a local
+//! change), with foreign keys off for the transaction: the hub's order is authoritative and a
+//! child may legitimately arrive for a parent that another device deleted.
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Transaction};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+
+use super::keys;
+use super::merge::beats;
+use super::protocol::{Correction, Mutation, Op, PushResponse, ServerChange, SnapshotRow};
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use crate::store::{local_get, local_set, to_sql, Entity, Store};
+
+/// The oldest `limit` entries of the outbox, as mutations.
+pub fn outbox(conn: &Connection, limit: i64) -> Result<Vec<Mutation>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT mutation_id, entity, entity_id, op, fields, hlc, device_id, recorded_at, base_seq
+         FROM change_log ORDER BY seq LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        let op: String = r.get(3)?;
+        let fields: String = r.get(4)?;
+        Ok(Mutation {
+            mutation_id: r.get(0)?,
+            entity: r.get(1)?,
+            entity_id: r.get(2)?,
+            op: Op::parse(&op).unwrap_or(Op::Update),
+            fields: serde_json::from_str(&fields).unwrap_or_default(),
+            hlc: r.get(5)?,
+            device_id: r.get(6)?,
+            recorded_at: r.get(7)?,
+            base_seq: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn pending_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))?)
+}
+
+/// Runs `f` in one transaction that writes remote data: foreign keys off, no change records.
+pub(crate) fn remote_write<T>(
+    store: &mut Store,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    let conn = store.conn_mut();
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let out = (|| {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    })();
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    out
+}
+
+/// Removes acknowledged mutations from the outbox and puts back what the hub decided for the
+/// ones that lost or were refused. Returns (acknowledged, rejected).
+pub fn acknowledge(
+    store: &mut Store,
+    pushed: &[Mutation],
+    response: &PushResponse,
+) -> Result<(i64, i64)> {
+    let now_ms = store.now().timestamp_millis();
+    let sent: HashSet<&str> = pushed.iter().map(|m| m.mutation_id.as_str()).collect();
+    remote_write(store, |tx| {
+        let mut columns = Columns::default();
+        let mut acked = 0;
+        let mut rejected = 0;
+        for result in &response.results {
+            if !sent.contains(result.mutation_id.as_str()) {
+                continue;
+            }
+            for c in &result.corrections {
+                apply_correction(tx, &mut columns, c)?;
+            }
+            if result.outcome == super::protocol::Outcome::Rejected {
+                rejected += 1;
+            }
+            acked += tx
+                .prepare_cached("DELETE FROM change_log WHERE mutation_id = ?1")?
+                .execute([&result.mutation_id])? as i64;
+        }
+        merge_clock(tx, response.hub_hlc, now_ms)?;
+        match response.clock_skew_ms {
+            Some(ms) => local_set(tx, keys::CLOCK_SKEW_MS, &ms.to_string())?,
+            None => {
+                tx.execute(
+                    "DELETE FROM local_state WHERE key = ?1",
+                    [keys::CLOCK_SKEW_MS],
+                )?;
+            }
+        }
+        Ok((acked, rejected))
+    })
+}
+
+/// Applies a page of pulled changes and moves the cursor past them, in one transaction.
+pub fn apply_changes(store: &mut Store, changes: &[ServerChange], next_cursor: i64) -> Result<()> {
+    let now_ms = store.now().timestamp_millis();
+    remote_write(store, |tx| {
+        let own = own_numbering(tx)?;
+        let mut columns = Columns::default();
+        let mut max_hlc = 0;
+        for c in changes {
+            max_hlc = max_hlc.max(c.hlc);
+            let Some(entity) = Entity::from_name(&c.entity) else {
+                continue; // a kind this version does not know: a newer device wrote it
+            };
+            let fields = unshadowed(tx, c)?;
+            let Some(fields) = fields else { continue };
+            match c.op {
+                Op::Delete => delete_row(tx, entity, &c.entity_id)?,
+                Op::Insert | Op::Update => {
+                    write_row(tx, &mut columns, entity, &c.entity_id, &fields, true)?;
+                    if c.op == Op::Insert {
+                        own.bump(tx, entity, &fields)?;
+                    }
+                }
+            }
+        }
+        merge_clock(tx, max_hlc, now_ms)?;
+        local_set(tx, keys::CURSOR, &next_cursor.to_string())?;
+        Ok(())
+    })
+}
+
+/// Applies rows of a snapshot (upserts). The cursor is set by [`finish_snapshot`].
+pub fn apply_snapshot_rows(store: &mut Store, rows: &[SnapshotRow]) -> Result<()> {
+    remote_write(store, |tx| {
+        let own = own_numbering(tx)?;
+        let mut columns = Columns::default();
+        for row in rows {
+            let Some(entity) = Entity::from_name(&row.entity) else {
+                continue;
+            };
+            write_row(tx, &mut columns, entity, &row.entity_id, &row.fields, true)?;
+            own.bump(tx, entity, &row.fields)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn finish_snapshot(store: &mut Store, cursor: i64) -> Result<()> {
+    remote_write(store, |tx| local_set(tx, keys::CURSOR, &cursor.to_string()))
+}
+
+/// The pulled change's fields minus those a newer local change, not yet pushed, will overwrite
+/// (`None`: a pending local delete of the row wins over it).
+fn unshadowed(conn: &Connection, c: &ServerChange) -> Result<Option<Map<String, Value>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT op, fields, hlc, device_id FROM change_log WHERE entity = ?1 AND entity_id = ?2",
+    )?;
+    let pending = stmt
+        .query_map([&c.entity, &c.entity_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut fields = c.fields.clone();
+    for (op, json, hlc, device) in pending {
+        if !beats(hlc, &device, c.hlc, &c.device_id) {
+            continue;
+        }
+        if op == "delete" {
+            return Ok(None);
+        }
+        let local: Map<String, Value> = serde_json::from_str(&json).unwrap_or_default();
+        for key in local.keys() {
+            fields.remove(key);
+        }
+    }
+    Ok(Some(fields))
+}
+
+fn apply_correction(tx: &Transaction<'_>, columns: &mut Columns, c: &Correction) -> Result<()> {
+    let Some(entity) = Entity::from_name(&c.entity) else {
+        return Ok(());
+    };
+    if c.deleted {
+        delete_row(tx, entity, &c.entity_id)
+    } else {
+        write_row(tx, columns, entity, &c.entity_id, &c.fields, false)
+    }
+}
+
+fn delete_row(tx: &Transaction<'_>, entity: Entity, id: &str) -> Result<()> {
+    let sql = format!(
+        "DELETE FROM {} WHERE {} = ?1",
+        entity.table(),
+        entity.key_column()
+    );
+    tx.prepare_cached(&sql)?.execute([id])?;
+    Ok(())
+}
+
+/// The columns of each table, so that a field this version does not know is ignored rather
+/// than breaking the statement (and nothing but a column name is ever put into SQL).
+#[derive(Default)]
+struct Columns(HashMap<Entity, HashSet<String>>);
+
+impl Columns {
+    fn of(&mut self, conn: &Connection, entity: Entity) -> Result<&HashSet<String>> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(entity) {
+            let mut stmt = conn.prepare(&format!("PRAGMA table_info({})", entity.table()))?;
+            let names = stmt
+                .query_map([], |r| r.get::<_, String>(1))?
+                .collect::<Result<HashSet<_>, _>>()?;
+            slot.insert(names);
+        }
+        Ok(&self.0[&entity])
+    }
+}
+
+/// Writes the given fields of a row: only those that differ from the stored values (a signed
+/// report is never touched by an echo of itself); inserts the row when it is missing and
+/// `insert_missing`.
+fn write_row(
+    tx: &Transaction<'_>,
+    columns: &mut Columns,
+    entity: Entity,
+    id: &str,
+    fields: &Map<String, Value>,
+    insert_missing: bool,
+) -> Result<()> {
+    let key = entity.key_column();
+    let known = columns.of(tx, entity)?;
+    let cols: Vec<(&str, &Value)> = fields
+        .iter()
+        .filter(|(k, _)| known.contains(k.as_str()) && k.as_str() != key && k.as_str() != "rid")
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+    let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+    let select = format!(
+        "SELECT 1{} FROM {} WHERE {key} = ?1",
+        names.iter().map(|c| format!(", {c}")).collect::<String>(),
+        entity.table()
+    );
+    let current: Option<Vec<SqlValue>> = tx
+        .prepare_cached(&select)?
+        .query_row([id], |r| (1..=names.len()).map(|i| r.get(i)).collect())
+        .optional()?;
+    match current {
+        Some(current) => {
+            let changed: Vec<(&str, SqlValue)> = cols
+                .iter()
+                .zip(current)
+                .map(|((c, v), old)| (*c, to_sql(v), old))
+                .filter(|(_, new, old)| new != old)
+                .map(|(c, new, _)| (c, new))
+                .collect();
+            if changed.is_empty() {
+                return Ok(());
+            }
+            let sets: Vec<String> = changed
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
+                .collect();
+            let sql = format!(
+                "UPDATE {} SET {} WHERE {key} = ?1",
+                entity.table(),
+                sets.join(", ")
+            );
+            let values = std::iter::once(SqlValue::Text(id.to_owned()))
+                .chain(changed.into_iter().map(|(_, v)| v));
+            tx.prepare_cached(&sql)?
+                .execute(params_from_iter(values))
+                .map_err(|e| apply_error(entity, id, e))?;
+        }
+        None if insert_missing => {
+            let marks: String = (0..names.len()).map(|i| format!(", ?{}", i + 2)).collect();
+            let sql = format!(
+                "INSERT INTO {} ({key}{}) VALUES (?1{marks})",
+                entity.table(),
+                names.iter().map(|c| format!(", {c}")).collect::<String>()
+            );
+            let values = std::iter::once(SqlValue::Text(id.to_owned()))
+                .chain(cols.iter().map(|(_, v)| to_sql(v)));
+            tx.prepare_cached(&sql)?
+                .execute(params_from_iter(values))
+                .map_err(|e| apply_error(entity, id, e))?;
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+fn apply_error(entity: Entity, id: &str, e: rusqlite::Error) -> Error {
+    Error::Inconsistent(format!(
+        "the hub's {} {id} cannot be stored on this device: {e}",
+        entity.name()
+    ))
+}
+
+/// Moves this device's hybrid clock past a clock seen from the hub.
+fn merge_clock(conn: &Connection, remote: i64, now_ms: i64) -> Result<()> {
+    if remote <= 0 {
+        return Ok(());
+    }
+    let local = Hlc(local_get(conn, "hlc")?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0));
+    let merged = local.receive(Hlc(remote), now_ms);
+    local_set(conn, "hlc", &merged.0.to_string())
+}
+
+/// This device's code, to recognise its own ticket and report numbers coming back from the hub
+/// (after a restore from an old backup the local counters are behind them).
+struct OwnNumbering(Option<String>);
+
+fn own_numbering(conn: &Connection) -> Result<OwnNumbering> {
+    Ok(OwnNumbering(local_get(conn, "device_code")?))
+}
+
+impl OwnNumbering {
+    fn bump(&self, conn: &Connection, entity: Entity, fields: &Map<String, Value>) -> Result<()> {
+        let (Some(code), Some(number)) = (
+            self.0.as_deref(),
+            fields.get("number").and_then(Value::as_str),
+        ) else {
+            return Ok(());
+        };
+        let scope = match entity {
+            Entity::Ticket => "T",
+            Entity::Report => "RI",
+            _ => return Ok(()),
+        };
+        // {prefix}-{year}-{device code}-{seq}
+        let mut parts = number.rsplitn(4, '-');
+        let (Some(seq), Some(dev), Some(year)) = (parts.next(), parts.next(), parts.next()) else {
+            return Ok(());
+        };
+        let (Ok(seq), Ok(year)) = (seq.parse::<i64>(), year.parse::<i32>()) else {
+            return Ok(());
+        };
+        if dev == code {
+            conn.prepare_cached(
+                "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (scope, year) DO UPDATE SET next = max(next, excluded.next)",
+            )?
+            .execute(rusqlite::params![scope, year, seq + 1])?;
+        }
+        Ok(())
+    }
+}

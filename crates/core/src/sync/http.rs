@@ -1,0 +1,228 @@
+//! The HTTPS transport to the hub (blocking: sync runs on its own thread).
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::io::BufRead;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::protocol::{
+    wire_code, EnrolRequest, EnrolResponse, ErrorBody, PullResponse, PushRequest, PushResponse,
+    SnapshotHeader, SnapshotRow,
+};
+use super::{SnapshotItem, Transport};
+use crate::error::{Code, Error, Result};
+
+/// A connection to one hub with this device's credential.
+pub struct HttpTransport {
+    agent: ureq::Agent,
+    base: String,
+    token: String,
+}
+
+impl HttpTransport {
+    /// `ca_pem`: the hub's certificate (or its CA) when it is self-signed.
+    pub fn new(hub_url: &str, token: &str, ca_pem: Option<&str>) -> Result<Self> {
+        Ok(HttpTransport {
+            agent: agent(ca_pem)?,
+            base: normalise_url(hub_url)?,
+            token: token.to_owned(),
+        })
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let resp = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .set("Authorization", &format!("Bearer {}", self.token))
+            .call()
+            .map_err(hub_error)?;
+        read_json(resp)
+    }
+
+    fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+        let resp = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .set("Authorization", &format!("Bearer {}", self.token))
+            .send_json(body)
+            .map_err(hub_error)?;
+        read_json(resp)
+    }
+}
+
+impl Transport for HttpTransport {
+    fn push(&mut self, req: &PushRequest) -> Result<PushResponse> {
+        self.post("/v1/push", req)
+    }
+
+    fn pull(&mut self, after: i64, limit: i64) -> Result<PullResponse> {
+        self.get(&format!("/v1/changes?after={after}&limit={limit}"))
+    }
+
+    fn snapshot(&mut self, on_item: &mut dyn FnMut(SnapshotItem) -> Result<()>) -> Result<()> {
+        let resp = self
+            .agent
+            .get(&format!("{}/v1/snapshot", self.base))
+            .set("Authorization", &format!("Bearer {}", self.token))
+            .call()
+            .map_err(hub_error)?;
+        let reader = std::io::BufReader::with_capacity(1 << 16, resp.into_reader());
+        let mut lines = reader.lines();
+        let header = lines
+            .next()
+            .ok_or_else(|| protocol_error("the snapshot is empty"))?
+            .map_err(unreachable)?;
+        let header: SnapshotHeader = serde_json::from_str(&header)
+            .map_err(|e| protocol_error(&format!("snapshot header: {e}")))?;
+        let expected = header.rows;
+        on_item(SnapshotItem::Header(header))?;
+        let mut seen = 0u64;
+        for line in lines {
+            let line = line.map_err(unreachable)?;
+            if line.is_empty() {
+                continue;
+            }
+            let row: SnapshotRow = serde_json::from_str(&line)
+                .map_err(|e| protocol_error(&format!("snapshot row: {e}")))?;
+            seen += 1;
+            on_item(SnapshotItem::Row(row))?;
+        }
+        // A cut connection ends the stream early: never take half a snapshot for a whole one.
+        if seen != expected {
+            return Err(Error::invalid(
+                Code::HubUnreachable,
+                "hub",
+                format!("the snapshot stopped after {seen} of {expected} rows"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Enrols this device with a code; returns the credential.
+pub fn enrol(hub_url: &str, ca_pem: Option<&str>, req: &EnrolRequest) -> Result<EnrolResponse> {
+    let base = normalise_url(hub_url)?;
+    let resp = agent(ca_pem)?
+        .post(&format!("{base}/v1/enrol"))
+        .send_json(req)
+        .map_err(|e| match e {
+            ureq::Error::Status(400..=499, r) => {
+                let body = r.into_json::<ErrorBody>().ok();
+                Error::invalid(
+                    Code::EnrolmentRefused,
+                    "code",
+                    body.map_or_else(|| "the hub refused the code".to_owned(), |b| b.message),
+                )
+            }
+            other => hub_error(other),
+        })?;
+    read_json(resp)
+}
+
+/// Checks and tidies a hub address: `https://host[:port]`, or plain `http://` on this machine
+/// only (a hub on loopback, for trying it out).
+pub fn normalise_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let bad = || {
+        Error::invalid(
+            Code::InvalidFormat,
+            "hub_url",
+            "the hub address must look like https://hub.example.it:8443",
+        )
+    };
+    let rest = if let Some(rest) = url.strip_prefix("https://") {
+        rest
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        let host = rest.split([':', '/']).next().unwrap_or("");
+        if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+            return Err(Error::invalid(
+                Code::InvalidFormat,
+                "hub_url",
+                "use https:// (plain http is allowed only for a hub on this computer)",
+            ));
+        }
+        rest
+    } else {
+        return Err(bad());
+    };
+    if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains('/') {
+        return Err(bad());
+    }
+    Ok(url.to_owned())
+}
+
+fn agent(ca_pem: Option<&str>) -> Result<ureq::Agent> {
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    if let Some(pem) = ca_pem.filter(|p| !p.trim().is_empty()) {
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            let cert = cert.map_err(|_| bad_certificate())?;
+            roots.add(cert).map_err(|_| bad_certificate())?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(bad_certificate());
+        }
+    }
+    // ring, as ureq itself uses: no C toolchain beyond gcc (aws-lc wants cmake). Deprecated only
+    // for lacking post-quantum key exchange.
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Inconsistent(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(ureq::AgentBuilder::new()
+        .tls_config(Arc::new(tls))
+        .timeout_connect(Duration::from_secs(5))
+        .timeout_read(Duration::from_secs(120))
+        .timeout_write(Duration::from_secs(120))
+        .build())
+}
+
+fn bad_certificate() -> Error {
+    Error::invalid(
+        Code::InvalidFormat,
+        "ca_pem",
+        "the hub certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----)",
+    )
+}
+
+fn read_json<T: DeserializeOwned>(resp: ureq::Response) -> Result<T> {
+    resp.into_json()
+        .map_err(|e| protocol_error(&format!("unreadable answer: {e}")))
+}
+
+fn protocol_error(msg: &str) -> Error {
+    Error::invalid(Code::HubError, "hub", msg.to_owned())
+}
+
+fn unreachable(e: std::io::Error) -> Error {
+    Error::invalid(Code::HubUnreachable, "hub", e.to_string())
+}
+
+/// Maps a failed request to a core error with a stable code.
+fn hub_error(e: ureq::Error) -> Error {
+    match e {
+        ureq::Error::Transport(t) => Error::invalid(Code::HubUnreachable, "hub", t.to_string()),
+        ureq::Error::Status(status, resp) => {
+            let body = resp.into_json::<ErrorBody>().ok();
+            let message = body
+                .as_ref()
+                .map_or_else(|| format!("HTTP {status}"), |b| b.message.clone());
+            let code = match (status, body.as_ref().map(|b| b.code.as_str())) {
+                (401, _) | (403, Some(wire_code::DEVICE_REVOKED)) => Code::DeviceRevoked,
+                (426, _) | (_, Some(wire_code::UPGRADE_REQUIRED)) => Code::UpgradeRequired,
+                (502..=504, _) => Code::HubUnreachable,
+                _ => Code::HubError,
+            };
+            Error::invalid(code, "hub", message)
+        }
+    }
+}

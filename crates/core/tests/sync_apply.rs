@@ -1,0 +1,161 @@
+#![allow(clippy::unwrap_used)] // tests: a failure is the test failing
+
+//! Device side of sync without a hub: the outbox, applying pulled changes, shadowing by unsent
+//! local edits, numbering after a restore. The hub itself is exercised in crates/hub/tests.
+
+mod common;
+
+use common::*;
+use rapportino_core::clients::{self, ClientInput};
+use rapportino_core::error::Code;
+use rapportino_core::setup::{self, OnboardingInput};
+use rapportino_core::sync::apply::{self, outbox};
+use rapportino_core::sync::protocol::ServerChange;
+use rapportino_core::sync::{self, keys};
+use rapportino_core::tickets;
+use rapportino_core::Store;
+
+fn second_device(code: &str) -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    setup::onboard(
+        &mut s,
+        &OnboardingInput {
+            shop_name: "Assistenza Rinaldi".into(),
+            technician_name: format!("Tecnico {code}"),
+            technician_code: code.into(),
+            device_code: Some(code.into()),
+        },
+    )
+    .unwrap();
+    s
+}
+
+/// What a hub would serve for `store`'s outbox, numbered from `first_seq`.
+fn served(store: &Store, first_seq: i64) -> Vec<ServerChange> {
+    outbox(store.conn(), 10_000)
+        .unwrap()
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| ServerChange {
+            server_seq: first_seq + i as i64,
+            mutation_id: m.mutation_id,
+            entity: m.entity,
+            entity_id: m.entity_id,
+            op: m.op,
+            fields: m.fields,
+            hlc: m.hlc,
+            device_id: m.device_id,
+            recorded_at: m.recorded_at,
+        })
+        .collect()
+}
+
+fn count(s: &Store, table: &str) -> i64 {
+    s.conn()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn pulled_changes_land_in_the_tables_and_not_in_the_outbox() {
+    let (mut a, _) = store();
+    let c = client(&mut a, "Ottica Bassi");
+    let t = tickets::open(&mut a, &new_ticket(&c, "Stampante")).unwrap();
+    let changes = served(&a, 1);
+    let mut b = second_device("LB");
+    let outbox_before = count(&b, "change_log");
+    let last = changes.last().unwrap().server_seq;
+    apply::apply_changes(&mut b, &changes, last).unwrap();
+    assert_eq!(
+        count(&b, "change_log"),
+        outbox_before,
+        "remote data is not a local change"
+    );
+    let got = clients::get(&b, c.id).unwrap();
+    assert_eq!(got.name, "Ottica Bassi");
+    assert_eq!(tickets::get(&b, t.id).unwrap().number, t.number);
+    assert_eq!(sync::status(&b).unwrap().pending_changes, outbox_before);
+    // Applying the same page again changes nothing (a duplicated answer).
+    apply::apply_changes(&mut b, &changes, last).unwrap();
+    assert_eq!(count(&b, "clients"), 1);
+    // The cursor moved, and later local changes record it as what they had seen.
+    clients::update(
+        &mut b,
+        c.id,
+        &ClientInput {
+            name: "Ottica Bassi Srl".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mine = outbox(b.conn(), 10_000).unwrap();
+    assert_eq!(mine.last().unwrap().base_seq, last);
+}
+
+#[test]
+fn an_unsent_newer_local_edit_is_not_overwritten_by_an_older_pulled_one() {
+    let (mut a, clock) = store();
+    let c = client(&mut a, "Ottica Bassi");
+    let mut b = second_device("LB");
+    let changes = served(&a, 1);
+    apply::apply_changes(&mut b, &changes, 1).unwrap();
+    // A renames first (older clock), B renames later and has not pushed yet.
+    let rename = |s: &mut Store, name: &str| {
+        clients::update(
+            s,
+            c.id,
+            &ClientInput {
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    rename(&mut a, "Nome di A");
+    clock.advance(chrono::Duration::seconds(5));
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    rename(&mut b, "Nome di B");
+    let from_a: Vec<ServerChange> = served(&a, 1)
+        .into_iter()
+        .filter(|ch| ch.entity == "client" && ch.op == rapportino_core::sync::protocol::Op::Update)
+        .collect();
+    apply::apply_changes(&mut b, &from_a, 2).unwrap();
+    assert_eq!(clients::get(&b, c.id).unwrap().name, "Nome di B");
+}
+
+#[test]
+fn after_a_restore_numbers_wait_for_a_sync_and_then_continue_past_the_hubs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let backup = dir.path().join("old.db");
+    let mut disk = Store::open(&path).unwrap();
+    onboard(&mut disk, "MR");
+    let c2 = client(&mut disk, "Ottica Bassi");
+    rapportino_core::backup::backup_to(&disk, &backup).unwrap();
+    // Enrolled (as far as the local state goes), then two tickets after the backup.
+    disk.write(|tx| tx.set_local(keys::HUB_URL, "https://hub.example.it"))
+        .unwrap();
+    let t1 = tickets::open(&mut disk, &new_ticket(&c2, "Uno")).unwrap();
+    let t2 = tickets::open(&mut disk, &new_ticket(&c2, "Due")).unwrap();
+    let issued = served(&disk, 100);
+    // The backup predates the enrolment: the device still knows it was enrolled.
+    rapportino_core::backup::restore_from(&mut disk, &backup, &dir.path().join("safety")).unwrap();
+    let err = tickets::open(&mut disk, &new_ticket(&c2, "Tre")).unwrap_err();
+    assert_eq!(err.code(), Code::SyncRequired);
+    assert!(sync::status(&disk).unwrap().numbering_hold);
+    // The hub sends back what this device issued before the restore.
+    let last = issued.last().unwrap().server_seq;
+    apply::apply_changes(&mut disk, &issued, last).unwrap();
+    disk.write(|tx| {
+        tx.conn().execute(
+            "DELETE FROM local_state WHERE key = ?1",
+            [keys::NUMBERING_HOLD],
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    let t3 = tickets::open(&mut disk, &new_ticket(&c2, "Tre")).unwrap();
+    assert_ne!(t3.number, t1.number);
+    assert_ne!(t3.number, t2.number);
+    assert!(t3.number > t2.number, "{} after {}", t3.number, t2.number);
+}
