@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::protocol::{
     wire_code, EnrolRequest, EnrolResponse, ErrorBody, PullResponse, PushRequest, PushResponse,
-    SnapshotHeader, SnapshotRow,
+    SnapshotEnd, SnapshotHeader, SnapshotRow,
 };
 use super::{SnapshotItem, Transport};
 use crate::error::{Code, Error, Result};
@@ -77,7 +77,6 @@ impl Transport for HttpTransport {
             .map_err(unreachable)?;
         let header: SnapshotHeader = serde_json::from_str(&header)
             .map_err(|e| protocol_error(&format!("snapshot header: {e}")))?;
-        let expected = header.rows;
         on_item(SnapshotItem::Header(header))?;
         let mut seen = 0u64;
         for line in lines {
@@ -85,20 +84,28 @@ impl Transport for HttpTransport {
             if line.is_empty() {
                 continue;
             }
+            if line.starts_with("{\"end_rows\"") {
+                let end: SnapshotEnd = serde_json::from_str(&line)
+                    .map_err(|e| protocol_error(&format!("snapshot end: {e}")))?;
+                if end.end_rows != seen {
+                    return Err(protocol_error(&format!(
+                        "the snapshot announced {} rows and sent {seen}",
+                        end.end_rows
+                    )));
+                }
+                return Ok(());
+            }
             let row: SnapshotRow = serde_json::from_str(&line)
                 .map_err(|e| protocol_error(&format!("snapshot row: {e}")))?;
             seen += 1;
             on_item(SnapshotItem::Row(row))?;
         }
         // A cut connection ends the stream early: never take half a snapshot for a whole one.
-        if seen != expected {
-            return Err(Error::invalid(
-                Code::HubUnreachable,
-                "hub",
-                format!("the snapshot stopped after {seen} of {expected} rows"),
-            ));
-        }
-        Ok(())
+        Err(Error::invalid(
+            Code::HubUnreachable,
+            "hub",
+            format!("the snapshot stopped after {seen} rows"),
+        ))
     }
 }
 

@@ -5,7 +5,8 @@
 //! - `POST /v1/enrol` (no auth; the enrolment code is the credential) [`EnrolRequest`] → [`EnrolResponse`]
 //! - `POST /v1/push` [`PushRequest`] → [`PushResponse`]
 //! - `GET  /v1/changes?after=N&limit=M` → [`PullResponse`]
-//! - `GET  /v1/snapshot` → NDJSON: one [`SnapshotHeader`] line, then [`SnapshotRow`] lines
+//! - `GET  /v1/snapshot` → NDJSON: one [`SnapshotHeader`] line, [`SnapshotRow`] lines, one
+//!   [`SnapshotEnd`] line
 //! - admin role only: `POST /v1/admin/enrolment-codes` [`NewEnrolmentCode`] → [`EnrolmentCode`],
 //!   `GET /v1/admin/devices` → `Vec<DeviceInfo>`, `POST /v1/admin/devices/{id}/revoke` → [`DeviceInfo`]
 //!
@@ -154,7 +155,12 @@ pub struct SnapshotHeader {
     pub schema_version: i64,
     /// The server sequence the snapshot is consistent with: pull after it.
     pub cursor: i64,
-    pub rows: u64,
+}
+
+/// Last line of a snapshot stream: a stream cut before it is incomplete.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SnapshotEnd {
+    pub end_rows: u64,
 }
 
 /// One live row of a snapshot (rows come parents first: clients before their tickets...).
