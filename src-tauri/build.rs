@@ -98,6 +98,13 @@ fn main() {
         "adjust_time",
         "void_time_entry",
         "approve_time_entry",
+        "sync_status",
+        "sync_enrol",
+        "sync_now",
+        "sync_forget",
+        "sync_conflicts",
+        "sync_resolve_conflict",
+        "sync_read_certificate",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // The usual cause: the UI has not been built yet (frontendDist = ../ui/dist).

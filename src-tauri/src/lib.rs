@@ -6,13 +6,16 @@
 //!   (or the error that prevented it, which every command then returns);
 //! - [`commands`]: one file per area, each command parses its arguments, calls one core function
 //!   and maps the error;
-//! - [`error`]: [`error::CommandError`], core's `ErrorPayload {code, message, field}` on the wire.
+//! - [`error`]: [`error::CommandError`], core's `ErrorPayload {code, message, field}` on the wire;
+//! - [`sync_worker`]: sync with the office hub on a connection of its own, one at a time, and the
+//!   background loop (every minute while the hub answers, backing off to 5 min when it does not).
 //!
 //! The UI (`ui/`, Svelte) is embedded from `ui/dist` at compile time; build it first.
 
 pub mod commands;
 pub mod error;
 pub mod state;
+pub mod sync_worker;
 pub mod tray;
 pub mod window_state;
 
@@ -55,6 +58,7 @@ pub fn run() {
         .setup(|app| {
             window_state::install(app.handle());
             start_daily_backups(app.handle().clone());
+            sync_worker::start(app.handle().clone());
             // Without a tray (no status-notifier host) the timer is still in the window title.
             if let Err(e) = tray::install(app.handle()) {
                 eprintln!("rapportino: no tray icon: {e}");

@@ -1,5 +1,5 @@
 //! The Tauri commands: one file per area (setup, clients, tickets, interventions, search, and the
-//! service models: calendars, classes, contracts, ledger; reports and statements), each command a thin adapter that parses
+//! service models: calendars, classes, contracts, ledger; reports and statements; sync with the hub), each command a thin adapter that parses
 //! its arguments, calls ONE core function and maps the error to [`crate::error::CommandError`]. No
 //! business rules here: they live in `rapportino-core`.
 //!
@@ -20,6 +20,7 @@ pub mod reports;
 pub mod search;
 pub mod setup;
 pub mod shell;
+pub mod sync;
 pub mod templates;
 pub mod tickets;
 
@@ -119,6 +120,13 @@ pub const COMMANDS: &[&str] = &[
     "adjust_time",
     "void_time_entry",
     "approve_time_entry",
+    "sync_status",
+    "sync_enrol",
+    "sync_now",
+    "sync_forget",
+    "sync_conflicts",
+    "sync_resolve_conflict",
+    "sync_read_certificate",
 ];
 
 /// The invoke handler with every command registered.
@@ -219,5 +227,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         interventions::adjust_time,
         interventions::void_time_entry,
         interventions::approve_time_entry,
+        sync::sync_status,
+        sync::sync_enrol,
+        sync::sync_now,
+        sync::sync_forget,
+        sync::sync_conflicts,
+        sync::sync_resolve_conflict,
+        sync::sync_read_certificate,
     ]
 }

@@ -1,0 +1,150 @@
+//! Sync with the office hub: the state, enrolment, sync now, forget the hub, the conflicts.
+//!
+//! Anything that talks to the hub (enrol, sync now) runs on a blocking thread with a store of its
+//! own and the process-wide sync guard (see [`crate::sync_worker`]), so the window never waits for
+//! the network; the rest is one core call on the app's store.
+
+use std::path::PathBuf;
+
+use rapportino_core::sync::conflicts::{self, Conflict, Resolution};
+use rapportino_core::sync::{self, SyncStatus};
+use rapportino_core::{Code, Error};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::error::{CmdResult, CommandError};
+use crate::state::AppState;
+use crate::sync_worker::{self, SyncDone};
+
+/// The largest certificate file read (a PEM certificate is a few kB).
+const MAX_CERTIFICATE_BYTES: u64 = 64 * 1024;
+
+/// Configured or not, the hub, the last sync, changes waiting, open conflicts.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sync_status(state: State<'_, AppState>) -> CmdResult<SyncStatus> {
+    state.with(|s| sync::status(s))
+}
+
+/// Enrols this device with the hub at `hub_url` using an enrolment code from the office;
+/// `ca_pem` is the hub's own certificate when it is self-signed.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_enrol<R: Runtime>(
+    app: AppHandle<R>,
+    hub_url: String,
+    code: String,
+    device_name: String,
+    ca_pem: Option<String>,
+) -> CmdResult<SyncStatus> {
+    sync_worker::blocking(move || {
+        sync_worker::with_guard(&app, |state| {
+            let ca = ca_pem.as_deref().map(str::trim).filter(|p| !p.is_empty());
+            sync_worker::with_own_store(state, |s| {
+                sync::enrol(s, hub_url.trim(), code.trim(), device_name.trim(), ca)
+            })
+        })
+    })
+    .await
+}
+
+/// Pushes the changes waiting and pulls the hub's, now (waits for a sync already running).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> CmdResult<SyncDone> {
+    sync_worker::blocking(move || sync_worker::run_sync(&app)).await
+}
+
+/// Forgets the hub: this device stops syncing (its data stays).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_forget<R: Runtime>(app: AppHandle<R>) -> CmdResult<SyncStatus> {
+    sync_worker::blocking(move || {
+        sync_worker::with_guard(&app, |state| {
+            state.with(|s| {
+                sync::forget_hub(s)?;
+                sync::status(s)
+            })
+        })
+    })
+    .await
+}
+
+/// The conflicts, newest first: the open ones, or all with `include_resolved`.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sync_conflicts(
+    state: State<'_, AppState>,
+    include_resolved: Option<bool>,
+) -> CmdResult<Vec<Conflict>> {
+    state.with(|s| conflicts::list(s, include_resolved.unwrap_or(false)))
+}
+
+/// Resolves one conflict: `keep_current` or `restore_lost` (the lost value becomes a new change).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sync_resolve_conflict<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    resolution: String,
+) -> CmdResult<Conflict> {
+    let resolution = parse_resolution(&resolution)?;
+    let resolved = state.with(|s| conflicts::resolve(s, &id, resolution))?;
+    sync_worker::notify_status(&app);
+    Ok(resolved)
+}
+
+fn parse_resolution(value: &str) -> CmdResult<Resolution> {
+    match value {
+        "keep_current" => Ok(Resolution::KeepCurrent),
+        "restore_lost" => Ok(Resolution::RestoreLost),
+        other => Err(CommandError::from(Error::invalid(
+            Code::InvalidFormat,
+            "resolution",
+            format!("unknown resolution {other:?}: use keep_current or restore_lost"),
+        ))),
+    }
+}
+
+/// The text of the hub's certificate (PEM) from `path`, or from the file chosen in the Open
+/// dialog when `path` is null (null back when the user cancels).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sync_read_certificate<R: Runtime>(
+    app: AppHandle<R>,
+    path: Option<String>,
+) -> CmdResult<Option<String>> {
+    let path = match path {
+        Some(p) => PathBuf::from(p),
+        None => match app
+            .dialog()
+            .file()
+            .set_title("Certificato dell’hub")
+            .add_filter("Certificato PEM", &["pem", "crt", "cer"])
+            .blocking_pick_file()
+            .and_then(|f| f.into_path().ok())
+        {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    read_certificate(&path).map(Some)
+}
+
+fn read_certificate(path: &std::path::Path) -> CmdResult<String> {
+    let invalid = |message: String| {
+        CommandError::from(Error::invalid(Code::InvalidFormat, "ca_pem", message))
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?
+        .len();
+    if size > MAX_CERTIFICATE_BYTES {
+        return Err(invalid(format!(
+            "{} is {size} bytes: not a certificate",
+            path.display()
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?;
+    if !text.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(invalid(format!(
+            "{} is not a PEM certificate (no BEGIN CERTIFICATE line)",
+            path.display()
+        )));
+    }
+    Ok(text)
+}

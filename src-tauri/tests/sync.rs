@@ -1,0 +1,94 @@
+//! Sync commands that need no hub: the state before enrolment, sync now refused, forget, a bad
+//! hub address, the certificate file, the conflicts list and a bad resolution. The sync with a
+//! real hub is tested end to end in the workspace's sync tests.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::harness;
+use serde_json::json;
+
+#[test]
+fn not_configured_until_enrolled() {
+    let h = harness();
+    h.onboard();
+    let status = h.ok("sync_status", json!({}));
+    assert_eq!(status["configured"], false);
+    assert!(status["hub_url"].is_null());
+    assert!(status["last_sync_at"].is_null());
+    assert_eq!(status["open_conflicts"], 0);
+    assert!(status["pending_changes"].as_i64().unwrap() >= 0);
+
+    let e = h.err("sync_now", json!({}));
+    assert_eq!(e["code"], "SYNC_NOT_CONFIGURED");
+
+    // Forgetting when nothing is configured leaves it so.
+    let after = h.ok("sync_forget", json!({}));
+    assert_eq!(after["configured"], false);
+}
+
+#[test]
+fn enrolment_refuses_a_bad_address_and_an_absent_hub() {
+    let h = harness();
+    h.onboard();
+    let e = h.err(
+        "sync_enrol",
+        json!({"hub_url": "non è un indirizzo", "code": "ABCD-1234", "device_name": "Portatile MR"}),
+    );
+    assert_eq!(e["code"], "INVALID_FORMAT");
+
+    // Nothing listens on port 9 of loopback: the hub is unreachable, nothing is configured.
+    let e = h.err(
+        "sync_enrol",
+        json!({"hub_url": "https://127.0.0.1:9", "code": "ABCD-1234", "device_name": "Portatile MR", "ca_pem": null}),
+    );
+    assert_eq!(e["code"], "HUB_UNREACHABLE");
+    assert_eq!(h.ok("sync_status", json!({}))["configured"], false);
+}
+
+#[test]
+fn the_certificate_is_read_from_a_pem_file_only() {
+    let h = harness();
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("hub.pem");
+    let text = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    std::fs::write(&pem, text).unwrap();
+    assert_eq!(
+        h.ok("sync_read_certificate", json!({"path": pem})),
+        json!(text)
+    );
+
+    let not_pem = dir.path().join("note.txt");
+    std::fs::write(&not_pem, "una nota").unwrap();
+    let e = h.err("sync_read_certificate", json!({"path": not_pem}));
+    assert_eq!(e["code"], "INVALID_FORMAT");
+    assert_eq!(e["field"], "ca_pem");
+
+    let e = h.err(
+        "sync_read_certificate",
+        json!({"path": dir.path().join("missing.pem")}),
+    );
+    assert_eq!(e["field"], "ca_pem");
+}
+
+#[test]
+fn no_conflicts_on_a_new_device_and_a_bad_resolution_is_refused() {
+    let h = harness();
+    h.onboard();
+    assert_eq!(h.ok("sync_conflicts", json!({})), json!([]));
+    assert_eq!(
+        h.ok("sync_conflicts", json!({"include_resolved": true})),
+        json!([])
+    );
+    let e = h.err(
+        "sync_resolve_conflict",
+        json!({"id": "nessuno", "resolution": "tieni_entrambi"}),
+    );
+    assert_eq!(e["code"], "INVALID_FORMAT");
+    assert_eq!(e["field"], "resolution");
+    let e = h.err(
+        "sync_resolve_conflict",
+        json!({"id": "nessuno", "resolution": "keep_current"}),
+    );
+    assert_eq!(e["code"], "NOT_FOUND");
+}
