@@ -11,6 +11,7 @@ import type { Calendar } from '../bindings/Calendar';
 import type { CalendarInput } from '../bindings/CalendarInput';
 import type { CalendarPreset } from '../bindings/CalendarPreset';
 import type { Client } from '../bindings/Client';
+import type { Conflict } from '../bindings/Conflict';
 import type { Dashboard } from '../bindings/Dashboard';
 import type { ClientBalances } from '../bindings/ClientBalances';
 import type { ClientFilter } from '../bindings/ClientFilter';
@@ -52,6 +53,10 @@ import type { SignInput } from '../bindings/SignInput';
 import type { Site } from '../bindings/Site';
 import type { SiteInput } from '../bindings/SiteInput';
 import type { StatementData } from '../bindings/StatementData';
+import type { ErrorPayload } from '../bindings/ErrorPayload';
+import type { Resolution } from '../bindings/Resolution';
+import type { SyncReport } from '../bindings/SyncReport';
+import type { SyncStatus } from '../bindings/SyncStatus';
 import type { Technician } from '../bindings/Technician';
 import type { TechnicianInput } from '../bindings/TechnicianInput';
 import type { SeverityLabels } from '../bindings/SeverityLabels';
@@ -241,3 +246,28 @@ export const updateContractTemplate = (id: string, input: ContractTemplateInput)
   call<ContractTemplate>('update_contract_template', { id, input });
 export const archiveContractTemplate = (id: string, archived: boolean) =>
   call<ContractTemplate>('archive_contract_template', { id, archived });
+
+// Sync with the office hub
+/** What "Sincronizza ora" returns (the command's own shape). */
+export type SyncDone = { report: SyncReport; status: SyncStatus };
+/** The event the shell emits when a sync starts (`running`) and after every attempt. */
+export type SyncEvent = {
+  running: boolean;
+  status: SyncStatus | null;
+  report: SyncReport | null;
+  error: ErrorPayload | null;
+};
+export const SYNC_CHANGED_EVENT = 'sync-changed';
+
+export const syncStatus = () => call<SyncStatus>('sync_status');
+export const syncEnrol = (hubUrl: string, code: string, deviceName: string, caPem: string | null) =>
+  call<SyncStatus>('sync_enrol', { hub_url: hubUrl, code, device_name: deviceName, ca_pem: caPem });
+export const syncNow = () => call<SyncDone>('sync_now');
+export const syncForget = () => call<SyncStatus>('sync_forget');
+export const syncConflicts = (includeResolved = false) =>
+  call<Conflict[]>('sync_conflicts', { include_resolved: includeResolved });
+export const syncResolveConflict = (id: string, resolution: Resolution) =>
+  call<Conflict>('sync_resolve_conflict', { id, resolution });
+/** `path` null: the native Open dialog; resolves null when the user cancels. */
+export const syncReadCertificate = (path: string | null = null) =>
+  call<string | null>('sync_read_certificate', { path });

@@ -33,6 +33,9 @@ describe('routes', () => {
     { name: 'settings', tab: 'technicians' },
     { name: 'settings', tab: 'templates' },
     { name: 'settings', tab: 'general' },
+    { name: 'settings', tab: 'sync' },
+    { name: 'conflicts', all: false },
+    { name: 'conflicts', all: true },
   ];
   it('href and parseHash are inverses', () => {
     for (const r of routes) expect(parseHash(href(r))).toEqual(r);

@@ -18,7 +18,8 @@ export type Route =
   | { name: 'calendar'; id: string }
   | { name: 'reports'; query: ReportQuery }
   | { name: 'report'; id: string }
-  | { name: 'statements' };
+  | { name: 'statements' }
+  | { name: 'conflicts'; all: boolean };
 
 /** Filters of the reports list, kept in the URL so Back returns to the same search. */
 export type ReportQuery = { q?: string; from?: string; to?: string; status?: 'draft' | 'signed'; intervention?: string };
@@ -32,8 +33,9 @@ export type SettingsTab =
   | 'billing'
   | 'templates'
   | 'documents'
-  | 'backups';
-const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'templates', 'documents', 'backups'];
+  | 'backups'
+  | 'sync';
+const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'templates', 'documents', 'backups', 'sync'];
 
 export const HOME: Route = { name: 'dashboard' };
 
@@ -71,6 +73,7 @@ export function parseHash(hash: string): Route {
     return { name: 'reports', query };
   }
   if (section === 'statements') return { name: 'statements' };
+  if (section === 'conflicts') return { name: 'conflicts', all: params.get('all') === '1' };
   if (section === 'settings') {
     if (id === 'calendars' && action === 'new') return { name: 'calendar-new' };
     if (id === 'calendars' && action) return { name: 'calendar', id: action };
@@ -124,6 +127,8 @@ export function href(route: Route): string {
       return `#/reports/${e(route.id)}`;
     case 'statements':
       return '#/statements';
+    case 'conflicts':
+      return route.all ? '#/conflicts?all=1' : '#/conflicts';
   }
 }
 

@@ -29,7 +29,6 @@ export const enDashboard: Record<keyof typeof itDashboard, string> = {
   'dashboard.incidentsLeft': '{count} tickets left',
   'dashboard.sync': 'Sync',
   'dashboard.syncOff': 'Not configured: the data stays on this computer.',
-  'dashboard.syncHint': 'Linking to the office comes with the sync hub.',
   'dashboard.newTicket': 'New ticket',
 
   'draft.restored': 'Draft restored (saved {when}): carry on where you left off.',

@@ -28,7 +28,6 @@ export const itDashboard = {
   'dashboard.incidentsLeft': '{count} ticket rimasti',
   'dashboard.sync': 'Sincronizzazione',
   'dashboard.syncOff': 'Non configurata: i dati restano su questo computer.',
-  'dashboard.syncHint': 'Il collegamento all’ufficio arriverà con l’hub di sincronizzazione.',
   'dashboard.newTicket': 'Nuovo ticket',
 
   'draft.restored': 'Bozza ripristinata (salvata il {when}): riprendi da dove eri rimasto.',

@@ -8,6 +8,7 @@ import { itReports } from './it-reports';
 import { itWork } from './it-work';
 import { itServices } from './it-services';
 import { itSettings } from './it-settings';
+import { itSync } from './it-sync';
 
 export const it = {
   'app.name': 'Rapportino',
@@ -198,6 +199,7 @@ export const it = {
   ...itSettings,
   ...itQuality,
   ...itWork,
+  ...itSync,
 } as const;
 
 export type MessageKey = keyof typeof it;
@@ -248,6 +250,14 @@ export const itErrors: Record<UiCode, string> = {
   CONFLICT_RESOLVED: 'Questo conflitto è già stato risolto.',
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
+  SYNC_NOT_CONFIGURED: 'La sincronizzazione non è configurata: collega questo computer all’hub in Impostazioni › Sincronizzazione.',
+  HUB_UNREACHABLE: 'Hub non raggiungibile: controlla la rete e l’indirizzo. I dati restano su questo computer e verranno inviati appena possibile.',
+  ENROLMENT_REFUSED: 'L’hub ha rifiutato il codice di collegamento (errato, scaduto o già usato): chiedine uno nuovo in ufficio.',
+  DEVICE_REVOKED: 'Questo computer è stato scollegato dall’hub dall’ufficio: chiedi un nuovo codice di collegamento.',
+  UPGRADE_REQUIRED: 'L’hub richiede una versione più recente di Rapportino: aggiorna l’app. Nessun dato è stato inviato.',
+  HUB_ERROR: 'L’hub ha risposto con un errore. Riprova più tardi; se si ripete avvisa l’ufficio.',
+  SYNC_REQUIRED: 'Dopo il ripristino di un backup serve una sincronizzazione prima di creare nuovi numeri: sincronizza ora.',
+  CONFLICT_RESOLVED: 'Questo conflitto è già stato risolto.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
 };
 
@@ -269,4 +279,5 @@ export const itFieldErrors: Partial<Record<UiCode, string>> = {
   SIGNATURE_INVALID: 'Firma non valida.',
   LOGO_INVALID: 'Non è un’immagine PNG/JPEG.',
   LOGO_TOO_LARGE: 'Immagine troppo grande.',
+  ENROLMENT_REFUSED: 'Codice rifiutato dall’hub.',
 };
