@@ -92,3 +92,69 @@ fn no_conflicts_on_a_new_device_and_a_bad_resolution_is_refused() {
     );
     assert_eq!(e["code"], "NOT_FOUND");
 }
+
+/// A conflict as the hub would have sent it: another device's rename of the client was lost.
+fn lost_rename(h: &common::Harness, client_id: &str, lost: &str) -> String {
+    let id = "0190c0de-0000-7000-8000-000000000001".to_owned();
+    let cid = client_id.to_owned();
+    let lost = serde_json::to_string(lost).unwrap();
+    let row = id.clone();
+    h.with_store(move |s| {
+        let device = s.device_id()?.to_string();
+        s.conn().execute(
+            "INSERT INTO sync_conflicts (id, entity, entity_id, field, reason, winner_value,
+                 winner_device_id, lost_value, lost_device_id, lost_mutation_id, lost_at,
+                 created_at, updated_at)
+             VALUES (?1, 'client', ?2, 'name', 'concurrent_edit', '\"Ottica Bassi\"', NULL, ?3,
+                 ?4, 'm-1', '2026-11-22T09:00:00Z', '2026-11-22T09:05:00Z', '2026-11-22T09:05:00Z')",
+            [row.as_str(), cid.as_str(), lost.as_str(), device.as_str()],
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    id
+}
+
+#[test]
+fn a_lost_value_is_listed_and_restored_once() {
+    let h = harness();
+    h.onboard();
+    let client = h.ok("create_client", json!({"input": {"name": "Ottica Bassi"}}));
+    let client_id = client["id"].as_str().unwrap();
+    let id = lost_rename(&h, client_id, "Ottica Bassi S.r.l.");
+
+    assert_eq!(h.ok("sync_status", json!({}))["open_conflicts"], 1);
+    let listed = h.ok("sync_conflicts", json!({"include_resolved": false}));
+    let c = &listed[0];
+    assert_eq!(c["id"], id.as_str());
+    assert_eq!(c["label"], "Ottica Bassi");
+    assert_eq!(c["field"], "name");
+    assert_eq!(c["current_value"], "Ottica Bassi");
+    assert_eq!(c["lost_value"], "Ottica Bassi S.r.l.");
+    assert_eq!(c["reason"], "concurrent_edit");
+    assert_eq!(c["lost_device_code"], "MR");
+
+    let resolved = h.ok(
+        "sync_resolve_conflict",
+        json!({"id": id, "resolution": "restore_lost"}),
+    );
+    assert_eq!(resolved["resolution"], "restore_lost");
+    assert!(resolved["resolved_at"].is_string());
+    let overview = h.ok("client_overview", json!({"id": client_id}));
+    assert_eq!(overview["client"]["name"], "Ottica Bassi S.r.l.");
+    assert_eq!(h.ok("sync_status", json!({}))["open_conflicts"], 0);
+    assert_eq!(h.ok("sync_conflicts", json!({})), json!([]));
+    assert_eq!(
+        h.ok("sync_conflicts", json!({"include_resolved": true}))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let again = h.err(
+        "sync_resolve_conflict",
+        json!({"id": id, "resolution": "keep_current"}),
+    );
+    assert_eq!(again["code"], "CONFLICT_RESOLVED");
+}

@@ -55,14 +55,6 @@ const KNOWN: Record<Code, true> = {
   CONFLICT_RESOLVED: true,
   DATABASE: true,
   IO: true,
-  SYNC_NOT_CONFIGURED: true,
-  HUB_UNREACHABLE: true,
-  ENROLMENT_REFUSED: true,
-  DEVICE_REVOKED: true,
-  UPGRADE_REQUIRED: true,
-  HUB_ERROR: true,
-  SYNC_REQUIRED: true,
-  CONFLICT_RESOLVED: true,
 };
 
 export const CODES = Object.keys(KNOWN) as Code[];

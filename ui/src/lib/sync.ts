@@ -126,7 +126,8 @@ export function entityLabel(entity: string): Text | string {
 
 /** The name of a field (`Partita IVA`), or the raw column name. */
 export function fieldLabel(field: string): Text | string {
-  const key = `conflicts.field.${field}`;
+  // `*`: the whole record (a delete, a refused insert).
+  const key = `conflicts.field.${field === '*' ? 'row' : field}`;
   return has(key) ? { key } : field;
 }
 
@@ -152,6 +153,13 @@ export function valueText(value: unknown, field: string): Text | string {
     return value;
   }
   return JSON.stringify(value);
+}
+
+/** Whether "Ripristina il valore perso" is offered. Core decides (`conflicts::resolve` refuses
+ * anything else with INCONSISTENT): only a value lost to a concurrent edit of one field can come
+ * back; a value refused by a rule (signed report, ticket status, time entry) cannot. */
+export function canRestore(c: Pick<Conflict, 'reason' | 'field' | 'resolved_at'>): boolean {
+  return c.resolved_at === null && c.reason === 'concurrent_edit' && c.field !== '*';
 }
 
 /** Where a conflict's record is shown, when it has a page of its own. */

@@ -248,14 +248,6 @@ export const enErrors: Record<UiCode, string> = {
   CONFLICT_RESOLVED: 'This conflict was already resolved.',
   DATABASE: 'Database error. Try again; if it happens again, contact support.',
   IO: 'A file could not be read or written.',
-  SYNC_NOT_CONFIGURED: 'Sync is not set up: link this computer to the hub in Settings › Sync.',
-  HUB_UNREACHABLE: 'The hub cannot be reached: check the network and the address. The data stays on this computer and is sent as soon as possible.',
-  ENROLMENT_REFUSED: 'The hub refused the enrolment code (wrong, expired or already used): ask the office for a new one.',
-  DEVICE_REVOKED: 'The office has unlinked this computer from the hub: ask for a new enrolment code.',
-  UPGRADE_REQUIRED: 'The hub needs a newer version of Rapportino: update the app. Nothing was sent.',
-  HUB_ERROR: 'The hub answered with an error. Try again later; if it happens again tell the office.',
-  SYNC_REQUIRED: 'After restoring a backup, sync before creating new numbers: sync now.',
-  CONFLICT_RESOLVED: 'This conflict has already been resolved.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',
 };
 
