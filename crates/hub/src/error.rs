@@ -1,0 +1,146 @@
+//! One error type for the hub. Every variant has a stable wire code (the `code` of
+//! [`ErrorBody`]) and an HTTP status; the CLI prints the same code and exits non-zero.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rapportino_core::sync::protocol::{wire_code, ErrorBody};
+
+/// Codes the hub answers with that are not (yet) in `protocol::wire_code`.
+pub mod hub_code {
+    /// `POST /v1/enrol` for a device id that is already enrolled (a device keeps its identity;
+    /// enrolling it again would let a code take over another device's id).
+    pub const DEVICE_ALREADY_ENROLLED: &str = "DEVICE_ALREADY_ENROLLED";
+    /// `POST /v1/enrol` with a device code (MR...) another enrolled device already uses.
+    pub const DEVICE_CODE_TAKEN: &str = "DEVICE_CODE_TAKEN";
+    pub const NOT_IMPLEMENTED: &str = "NOT_IMPLEMENTED";
+    pub const INTERNAL: &str = "INTERNAL";
+    /// Bad configuration: storage URL, TLS files, listen address (CLI and start-up only).
+    pub const CONFIG: &str = "CONFIG";
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("malformed request: {0}")]
+    MalformedBody(String),
+    #[error("request body too large (limit {limit} bytes)")]
+    BodyTooLarge { limit: usize },
+    #[error("batch of {len} mutations is over the limit of {max}")]
+    BatchTooLarge { len: usize, max: usize },
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("this device has been revoked")]
+    DeviceRevoked,
+    #[error("this endpoint needs the admin role")]
+    Forbidden,
+    #[error("the enrolment code is unknown, used or expired")]
+    EnrolmentCodeInvalid,
+    #[error("device {0} is already enrolled")]
+    DeviceAlreadyEnrolled(String),
+    #[error("device code {0} is used by another device")]
+    DeviceCodeTaken(String),
+    #[error("device schema {client} is older than the oldest this hub accepts ({min}): upgrade Rapportino")]
+    UpgradeRequired { client: i64, min: i64 },
+    #[error("device schema {client} is newer than this hub knows ({hub}): upgrade the hub")]
+    HubTooOld { client: i64, hub: i64 },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("storage error: {0}")]
+    Storage(String),
+    #[error("not implemented: {0}")]
+    NotImplemented(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+impl HubError {
+    /// The stable code (also printed by the CLI).
+    pub fn code(&self) -> &'static str {
+        match self {
+            HubError::MalformedBody(_) => wire_code::MALFORMED_BODY,
+            HubError::BodyTooLarge { .. } => wire_code::BODY_TOO_LARGE,
+            HubError::BatchTooLarge { .. } => wire_code::BATCH_TOO_LARGE,
+            HubError::Unauthenticated(_) => wire_code::UNAUTHENTICATED,
+            HubError::DeviceRevoked => wire_code::DEVICE_REVOKED,
+            HubError::Forbidden => wire_code::FORBIDDEN,
+            HubError::EnrolmentCodeInvalid => wire_code::ENROLMENT_CODE_INVALID,
+            HubError::DeviceAlreadyEnrolled(_) => hub_code::DEVICE_ALREADY_ENROLLED,
+            HubError::DeviceCodeTaken(_) => hub_code::DEVICE_CODE_TAKEN,
+            HubError::UpgradeRequired { .. } => wire_code::UPGRADE_REQUIRED,
+            HubError::HubTooOld { .. } => wire_code::HUB_TOO_OLD,
+            HubError::NotFound(_) => wire_code::NOT_FOUND,
+            HubError::Storage(_) => wire_code::STORAGE,
+            HubError::NotImplemented(_) => hub_code::NOT_IMPLEMENTED,
+            HubError::Internal(_) => hub_code::INTERNAL,
+            HubError::Config(_) => hub_code::CONFIG,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            HubError::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            HubError::BodyTooLarge { .. } | HubError::BatchTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            HubError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            HubError::DeviceRevoked | HubError::Forbidden | HubError::EnrolmentCodeInvalid => {
+                StatusCode::FORBIDDEN
+            }
+            HubError::DeviceAlreadyEnrolled(_) | HubError::DeviceCodeTaken(_) => {
+                StatusCode::CONFLICT
+            }
+            HubError::UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
+            // The device is fine; the hub must be upgraded before it can take this batch.
+            HubError::HubTooOld { .. } => StatusCode::CONFLICT,
+            HubError::NotFound(_) => StatusCode::NOT_FOUND,
+            HubError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
+            HubError::Storage(_) | HubError::Internal(_) | HubError::Config(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        let message = match self {
+            // Details of server-side failures go to the log, not to the device.
+            HubError::Storage(_) => "the hub's storage failed; try again later".to_string(),
+            HubError::Internal(_) => "internal error; try again later".to_string(),
+            other => other.to_string(),
+        };
+        ErrorBody {
+            code: self.code().to_string(),
+            message,
+        }
+    }
+}
+
+impl IntoResponse for HubError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(code = self.code(), error = %self, "request failed");
+        }
+        (status, Json(self.body())).into_response()
+    }
+}
+
+impl From<rusqlite::Error> for HubError {
+    fn from(e: rusqlite::Error) -> Self {
+        HubError::Storage(format!("sqlite: {e}"))
+    }
+}
+
+impl From<postgres::Error> for HubError {
+    fn from(e: postgres::Error) -> Self {
+        HubError::Storage(format!("postgres: {e}"))
+    }
+}
+
+/// JSON columns of the hub's own tables (never request bodies: those map to `MalformedBody`).
+impl From<serde_json::Error> for HubError {
+    fn from(e: serde_json::Error) -> Self {
+        HubError::Storage(format!("stored JSON: {e}"))
+    }
+}

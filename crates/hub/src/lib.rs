@@ -1,0 +1,21 @@
+//! rapportino-hub: the office hub devices sync with (see `rapportino_core::sync::protocol` for
+//! the wire protocol and ../../ARCHITECTURE.md, "Sync").
+//!
+//! - [`storage`]: one SQLite file (default) or PostgreSQL, behind [`storage::Storage`];
+//! - [`auth`]: enrolment codes, device tokens, authentication;
+//! - [`server`]: the HTTPS server (axum + rustls), logs, graceful shutdown;
+//! - [`engine`]: push, pull and snapshot;
+//! - [`cli`]: the `rapportino-hub` command.
+
+pub mod auth;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod routes;
+pub mod server;
+pub mod storage;
+
+pub use auth::AuthedDevice;
+pub use error::HubError;
+pub use server::{serve, start, RunningHub, ServerConfig, TlsFiles};
+pub use storage::Storage;

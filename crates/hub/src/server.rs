@@ -1,0 +1,267 @@
+//! The hub's HTTP server: the router, TLS (rustls with the ring provider, certificate and key
+//! from PEM files), one log line per request, and graceful shutdown.
+//!
+//! Plain HTTP is served only when [`ServerConfig::tls`] is `None`, which the CLI allows only
+//! with `--insecure-http` (tests, or a TLS-terminating proxy on the same machine).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use axum_server::tls_rustls::RustlsConfig;
+use axum_server::Handle;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::task::JoinHandle;
+
+use crate::error::HubError;
+use crate::routes::{self, AppState, LoggedDevice};
+use crate::storage::Storage;
+
+/// Default largest request body: a full batch of large mutations fits well under it.
+pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// Default time in-flight requests get to finish after a shutdown signal.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// PEM files: the certificate chain (leaf first) and its private key (PKCS#8, PKCS#1 or SEC1).
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Address to listen on (`127.0.0.1:0` picks a free port: see [`RunningHub::addr`]).
+    pub listen: SocketAddr,
+    /// `None` serves plain HTTP.
+    pub tls: Option<TlsFiles>,
+    /// Largest request body, in bytes (larger ones get 413 `BODY_TOO_LARGE`).
+    pub body_limit: usize,
+    /// After the shutdown signal, how long in-flight requests may still take.
+    pub shutdown_grace: Duration,
+}
+
+impl ServerConfig {
+    pub fn new(listen: SocketAddr, tls: Option<TlsFiles>) -> ServerConfig {
+        ServerConfig {
+            listen,
+            tls,
+            body_limit: DEFAULT_BODY_LIMIT,
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+        }
+    }
+}
+
+/// A hub running in this process.
+pub struct RunningHub {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// Whether it speaks TLS.
+    pub tls: bool,
+    handle: Handle,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningHub {
+    /// `https://127.0.0.1:PORT` or `http://...`.
+    pub fn url(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// Requests a graceful shutdown now (as the shutdown future does).
+    pub fn shutdown(&self, grace: Duration) {
+        self.handle.graceful_shutdown(Some(grace));
+    }
+
+    /// Waits until the server stopped (after the shutdown future completed and in-flight
+    /// requests finished).
+    pub async fn wait(self) -> Result<(), HubError> {
+        self.task
+            .await
+            .map_err(|e| HubError::Internal(format!("server task: {e}")))?
+            .map_err(|e| HubError::Internal(format!("server: {e}")))
+    }
+}
+
+/// Every route, with the authentication layers and the request log.
+pub fn router(state: AppState) -> Router {
+    let device = Router::new()
+        .route("/v1/push", post(routes::push))
+        .route("/v1/changes", get(routes::changes))
+        .route("/v1/snapshot", get(routes::snapshot));
+    let admin = Router::new()
+        .route("/v1/admin/enrolment-codes", post(routes::create_code))
+        .route("/v1/admin/devices", get(routes::devices))
+        .route("/v1/admin/devices/{id}/revoke", post(routes::revoke))
+        .route_layer(middleware::from_fn(routes::require_admin));
+    let authenticated = device
+        .merge(admin)
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            routes::require_device,
+        ));
+    Router::new()
+        .route("/v1/health", get(routes::health))
+        .route("/v1/enrol", post(routes::enrol))
+        .merge(authenticated)
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.body_limit))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// One line per request: method, route, status, device, latency.
+async fn log_request(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| req.uri().path().to_owned());
+    let response = next.run(req).await;
+    let status = response.status().as_u16();
+    let device = response
+        .extensions()
+        .get::<LoggedDevice>()
+        .map(|d| d.0.clone())
+        .unwrap_or_else(|| "-".into());
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let (method, route) = (method.as_str(), route.as_str());
+    if status >= 500 {
+        tracing::error!(method, route, status, device, latency_ms, "request");
+    } else if status >= 400 {
+        tracing::warn!(method, route, status, device, latency_ms, "request");
+    } else {
+        tracing::info!(method, route, status, device, latency_ms, "request");
+    }
+    response
+}
+
+/// A rustls server configuration from PEM files, with the ring provider.
+pub fn load_tls(files: &TlsFiles) -> Result<rustls::ServerConfig, HubError> {
+    let read_err = |path: &Path, e: rustls_pki_types::pem::Error| {
+        HubError::Config(format!("TLS file {}: {e}", path.display()))
+    };
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
+        .map_err(|e| read_err(&files.cert, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| read_err(&files.cert, e))?;
+    if certs.is_empty() {
+        return Err(HubError::Config(format!(
+            "TLS file {}: no certificate in it",
+            files.cert.display()
+        )));
+    }
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| read_err(&files.key, e))?;
+    // ring, not aws-lc-rs: no cmake/NASM in the build. rustls 0.23.48 deprecated it only for
+    // lacking post-quantum key exchange, which devices on the shop's LAN do not need yet.
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| HubError::Config(format!("TLS: {e}")))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| HubError::Config(format!("TLS certificate and key: {e}")))?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// Binds, starts serving in the background and returns at once with the bound address. When
+/// `shutdown` completes the hub stops accepting connections; in-flight requests get
+/// `config.shutdown_grace` to finish. Must be called inside a tokio runtime.
+pub async fn start(
+    storage: Arc<Storage>,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<RunningHub, HubError> {
+    let tls = config.tls.as_ref().map(load_tls).transpose()?;
+    let listener = std::net::TcpListener::bind(config.listen)
+        .map_err(|e| HubError::Config(format!("cannot listen on {}: {e}", config.listen)))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| HubError::Config(format!("listener: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| HubError::Config(format!("listener: {e}")))?;
+    let app = router(AppState::new(storage.clone(), config.body_limit)).into_make_service();
+    let handle = Handle::new();
+    let is_tls = tls.is_some();
+    let task = match tls {
+        Some(tls) => {
+            let server =
+                axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(Arc::new(tls)))
+                    .handle(handle.clone());
+            tokio::spawn(server.serve(app))
+        }
+        None => tokio::spawn(
+            axum_server::from_tcp(listener)
+                .handle(handle.clone())
+                .serve(app),
+        ),
+    };
+    let grace = config.shutdown_grace;
+    let shutdown_handle = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        shutdown_handle.graceful_shutdown(Some(grace));
+    });
+    tracing::info!(
+        %addr,
+        tls = is_tls,
+        storage = storage.kind(),
+        hub_id = storage.hub_id(),
+        "hub listening"
+    );
+    Ok(RunningHub {
+        addr,
+        tls: is_tls,
+        handle,
+        task,
+    })
+}
+
+/// [`start`], then wait until it stopped.
+pub async fn serve(
+    storage: Arc<Storage>,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), HubError> {
+    start(storage, config, shutdown).await?.wait().await
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

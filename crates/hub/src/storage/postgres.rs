@@ -1,0 +1,656 @@
+//! The PostgreSQL hub, through the synchronous `postgres` client and a small pool of its own
+//! (each pooled connection keeps its prepared statements).
+//!
+//! Writers are serialised by a transaction-scoped advisory lock taken first in every write
+//! transaction: the next writer starts only after the previous one committed, so
+//! `MAX(server_seq) + 1` is gapless and sequences become visible in commit order. Reads are
+//! REPEATABLE READ READ ONLY snapshots and never wait for writers.
+//!
+//! The connection is plain TCP (`NoTls`): the database is expected on the hub's machine or its
+//! LAN. Each `postgres::Client` drives its own small runtime, so this module must be called from
+//! blocking threads (`spawn_blocking`), never from async code.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use postgres::types::ToSql;
+use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
+use rapportino_core::sync::merge::RowState;
+use rapportino_core::sync::protocol::{DeviceInfo, Role, ServerChange};
+
+use super::registry::{check_enrolment, parse_role, CodeRow};
+use super::tables::{Kind, DEVICE_COLUMNS, POSTGRES_SCHEMA, TABLES};
+use super::{
+    decode_row, encode_row, now_text, parse_fields, parse_op, sqlite::SqliteStorage, DeviceAuth,
+    HubRead, HubTx, NewDevice, Registry, Seen, StoredOutcome, HUB_SCHEMA_VERSION,
+};
+use crate::error::HubError;
+
+/// Advisory lock keys ("RPTN" + a number).
+const WRITE_LOCK: i64 = 0x5250_544e_0001;
+const REGISTRY_LOCK: i64 = 0x5250_544e_0002;
+const SCHEMA_LOCK: i64 = 0x5250_544e_0003;
+
+/// Connections open at most at once (PostgreSQL's default limit is 100).
+const MAX_CONNECTIONS: usize = 24;
+const POOL_WAIT: Duration = Duration::from_secs(30);
+
+struct PgConn {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+struct PoolState {
+    idle: Vec<PgConn>,
+    open: usize,
+}
+
+pub struct PgStorage {
+    config: postgres::Config,
+    pool: Mutex<PoolState>,
+    returned: Condvar,
+    hub_id: String,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A connection taken from the pool; back to it when dropped (unless broken).
+struct Lease<'p> {
+    storage: &'p PgStorage,
+    conn: Option<PgConn>,
+}
+
+impl Lease<'_> {
+    fn get(&mut self) -> Result<&mut PgConn, HubError> {
+        self.conn
+            .as_mut()
+            .ok_or_else(|| HubError::Internal("pool lease used after release".into()))
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let mut pool = lock(&self.storage.pool);
+        match self.conn.take() {
+            Some(c) if !c.client.is_closed() => pool.idle.push(c),
+            _ => pool.open = pool.open.saturating_sub(1),
+        }
+        drop(pool);
+        self.storage.returned.notify_one();
+    }
+}
+
+impl PgStorage {
+    pub fn open(url: &str) -> Result<PgStorage, HubError> {
+        let mut config: postgres::Config = url
+            .parse()
+            .map_err(|e| HubError::Config(format!("PostgreSQL URL: {e}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        config.application_name("rapportino-hub");
+        let mut storage = PgStorage {
+            config,
+            pool: Mutex::new(PoolState {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            returned: Condvar::new(),
+            hub_id: String::new(),
+        };
+        storage.hub_id = storage.create_schema()?;
+        Ok(storage)
+    }
+
+    fn create_schema(&self) -> Result<String, HubError> {
+        let mut lease = self.lease()?;
+        let client = &mut lease.get()?.client;
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
+        for sql in POSTGRES_SCHEMA {
+            tx.batch_execute(sql)?;
+        }
+        let version = tx
+            .query_opt(
+                "SELECT value FROM hub_meta WHERE key = 'schema_version'",
+                &[],
+            )?
+            .map(|r| r.get::<_, String>(0));
+        match version.as_deref().map(str::parse::<i64>) {
+            None => {
+                tx.execute(
+                    "INSERT INTO hub_meta (key, value) VALUES ('schema_version', $1)",
+                    &[&HUB_SCHEMA_VERSION.to_string()],
+                )?;
+            }
+            Some(Ok(v)) if v <= HUB_SCHEMA_VERSION => {}
+            Some(_) => {
+                return Err(HubError::Config(format!(
+                    "the database was written by a newer hub (schema {}): upgrade rapportino-hub",
+                    version.unwrap_or_default()
+                )))
+            }
+        }
+        let id = match tx.query_opt("SELECT value FROM hub_meta WHERE key = 'hub_id'", &[])? {
+            Some(r) => r.get(0),
+            None => {
+                let id = uuid::Uuid::now_v7().to_string();
+                tx.execute(
+                    "INSERT INTO hub_meta (key, value) VALUES ('hub_id', $1)",
+                    &[&id],
+                )?;
+                id
+            }
+        };
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn lease(&self) -> Result<Lease<'_>, HubError> {
+        let mut pool = lock(&self.pool);
+        loop {
+            if let Some(conn) = pool.idle.pop() {
+                return Ok(Lease {
+                    storage: self,
+                    conn: Some(conn),
+                });
+            }
+            if pool.open < MAX_CONNECTIONS {
+                pool.open += 1;
+                drop(pool);
+                return match self.config.connect(NoTls) {
+                    Ok(client) => Ok(Lease {
+                        storage: self,
+                        conn: Some(PgConn {
+                            client,
+                            statements: HashMap::new(),
+                        }),
+                    }),
+                    Err(e) => {
+                        lock(&self.pool).open -= 1;
+                        self.returned.notify_one();
+                        Err(e.into())
+                    }
+                };
+            }
+            let (guard, timeout) = self
+                .returned
+                .wait_timeout(pool, POOL_WAIT)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            pool = guard;
+            if timeout.timed_out() && pool.idle.is_empty() && pool.open >= MAX_CONNECTIONS {
+                return Err(HubError::Storage(
+                    "no PostgreSQL connection free for 30 s".into(),
+                ));
+            }
+        }
+    }
+
+    pub fn hub_id(&self) -> &str {
+        &self.hub_id
+    }
+
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn HubTx) -> Result<T, HubError>,
+    ) -> Result<T, HubError> {
+        let mut lease = self.lease()?;
+        let PgConn { client, statements } = lease.get()?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::ReadCommitted)
+            .start()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        let mut htx = PgTx { tx, statements };
+        let value = f(&mut htx)?; // dropping the transaction rolls it back
+        htx.tx.commit()?;
+        Ok(value)
+    }
+
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn HubRead) -> Result<T, HubError>,
+    ) -> Result<T, HubError> {
+        let mut lease = self.lease()?;
+        let PgConn { client, statements } = lease.get()?;
+        let tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let mut htx = PgTx { tx, statements };
+        let value = f(&mut htx)?;
+        htx.tx.commit()?;
+        Ok(value)
+    }
+
+    /// A registry transaction: short, serialised among registry writers.
+    fn registry_tx<T>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, HubError>,
+    ) -> Result<T, HubError> {
+        let mut lease = self.lease()?;
+        let client = &mut lease.get()?.client;
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&REGISTRY_LOCK])?;
+        let value = f(&mut tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Copies every hub table, from one REPEATABLE READ snapshot, into a new SQLite hub file.
+    pub(crate) fn backup_to(&self, out: &Path) -> Result<(), HubError> {
+        let copy = SqliteStorage::open(out)?;
+        let mut lease = self.lease()?;
+        let client = &mut lease.get()?.client;
+        let mut src = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        copy.with_write_tx(|dst| {
+            for (table, columns, key) in TABLES {
+                let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+                let list = names.join(", ");
+                let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+                let mut insert = dst.prepare(&format!(
+                    "INSERT OR REPLACE INTO {table} ({list}) VALUES ({})",
+                    marks.join(", ")
+                ))?;
+                let sql = format!("SELECT {list} FROM {table} ORDER BY {key}");
+                let params: [&(dyn ToSql + Sync); 0] = [];
+                let mut rows = src.query_raw(sql.as_str(), params)?;
+                while let Some(row) = fallible_next(&mut rows)? {
+                    let mut values = Vec::with_capacity(columns.len());
+                    for (i, (_, kind)) in columns.iter().enumerate() {
+                        values.push(match kind {
+                            Kind::Text => match row.try_get::<_, Option<String>>(i)? {
+                                Some(s) => rusqlite::types::Value::Text(s),
+                                None => rusqlite::types::Value::Null,
+                            },
+                            Kind::Int => match row.try_get::<_, Option<i64>>(i)? {
+                                Some(n) => rusqlite::types::Value::Integer(n),
+                                None => rusqlite::types::Value::Null,
+                            },
+                        });
+                    }
+                    insert.execute(rusqlite::params_from_iter(values))?;
+                }
+            }
+            Ok(())
+        })?;
+        src.commit()?;
+        Ok(())
+    }
+}
+
+fn fallible_next(rows: &mut postgres::RowIter<'_>) -> Result<Option<postgres::Row>, HubError> {
+    use postgres::fallible_iterator::FallibleIterator;
+    Ok(rows.next()?)
+}
+
+struct PgTx<'c> {
+    tx: Transaction<'c>,
+    statements: &'c mut HashMap<&'static str, Statement>,
+}
+
+impl PgTx<'_> {
+    /// The prepared statement for `sql`, prepared once per connection.
+    fn stmt(&mut self, sql: &'static str) -> Result<Statement, HubError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.prepare(sql)?;
+        self.statements.insert(sql, s.clone());
+        Ok(s)
+    }
+}
+
+impl HubTx for PgTx<'_> {
+    fn seen(&mut self, mutation_ids: &[String]) -> Result<Vec<(String, Seen)>, HubError> {
+        if mutation_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let stmt = self.stmt(
+            "SELECT c.mutation_id, c.server_seq, NULL::text, NULL::text, NULL::text
+               FROM hub_changes AS c WHERE c.mutation_id = ANY($1)
+             UNION ALL
+             SELECT o.mutation_id, NULL::bigint, o.device_id, o.outcome, o.code
+               FROM hub_outcomes AS o WHERE o.mutation_id = ANY($1)",
+        )?;
+        let rows = self.tx.query(&stmt, &[&mutation_ids])?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: String = r.try_get(0)?;
+            let seen = match r.try_get::<_, Option<i64>>(1)? {
+                Some(server_seq) => Seen::Applied { server_seq },
+                None => Seen::NoChange(StoredOutcome {
+                    mutation_id: id.clone(),
+                    device_id: r.try_get(2)?,
+                    outcome: r.try_get(3)?,
+                    code: r.try_get(4)?,
+                }),
+            };
+            out.push((id, seen));
+        }
+        Ok(out)
+    }
+
+    fn load_row(&mut self, entity: &str, entity_id: &str) -> Result<Option<RowState>, HubError> {
+        let stmt = self.stmt(
+            "SELECT fields, versions, deleted, origin_device FROM hub_rows
+             WHERE entity = $1 AND entity_id = $2",
+        )?;
+        match self.tx.query_opt(&stmt, &[&entity, &entity_id])? {
+            None => Ok(None),
+            Some(r) => {
+                let fields: String = r.try_get(0)?;
+                let versions: String = r.try_get(1)?;
+                let deleted: Option<String> = r.try_get(2)?;
+                decode_row(&fields, &versions, deleted.as_deref(), r.try_get(3)?).map(Some)
+            }
+        }
+    }
+
+    fn save_row(&mut self, entity: &str, entity_id: &str, row: &RowState) -> Result<(), HubError> {
+        let (fields, versions, deleted) = encode_row(row)?;
+        let stmt = self.stmt(
+            "INSERT INTO hub_rows (entity, entity_id, fields, versions, deleted, origin_device)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
+                 versions = excluded.versions, deleted = excluded.deleted,
+                 origin_device = excluded.origin_device",
+        )?;
+        self.tx.execute(
+            &stmt,
+            &[
+                &entity,
+                &entity_id,
+                &fields,
+                &versions,
+                &deleted,
+                &row.origin_device,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn next_seq(&mut self) -> Result<i64, HubError> {
+        let stmt = self.stmt("SELECT COALESCE(MAX(server_seq), 0) + 1 FROM hub_changes")?;
+        Ok(self.tx.query_one(&stmt, &[])?.try_get(0)?)
+    }
+
+    fn append_change(&mut self, c: &ServerChange) -> Result<(), HubError> {
+        let fields = serde_json::to_string(&c.fields)?;
+        let stmt = self.stmt(
+            "INSERT INTO hub_changes (server_seq, mutation_id, entity, entity_id, op, fields, hlc,
+                 device_id, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )?;
+        self.tx.execute(
+            &stmt,
+            &[
+                &c.server_seq,
+                &c.mutation_id,
+                &c.entity,
+                &c.entity_id,
+                &c.op.as_str(),
+                &fields,
+                &c.hlc,
+                &c.device_id,
+                &c.recorded_at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn save_outcome(&mut self, o: &StoredOutcome) -> Result<(), HubError> {
+        let stmt = self.stmt(
+            "INSERT INTO hub_outcomes (mutation_id, device_id, outcome, code)
+             VALUES ($1, $2, $3, $4)",
+        )?;
+        self.tx
+            .execute(&stmt, &[&o.mutation_id, &o.device_id, &o.outcome, &o.code])?;
+        Ok(())
+    }
+
+    fn log_refusal(
+        &mut self,
+        device_id: &str,
+        mutation_id: &str,
+        code: &str,
+        detail: &str,
+    ) -> Result<(), HubError> {
+        tracing::warn!(
+            device = device_id,
+            mutation_id,
+            code,
+            detail,
+            "write refused"
+        );
+        let stmt = self.stmt(
+            "INSERT INTO hub_refusals (at, device_id, mutation_id, code, detail)
+             VALUES ($1, $2, $3, $4, $5)",
+        )?;
+        self.tx.execute(
+            &stmt,
+            &[&now_text(), &device_id, &mutation_id, &code, &detail],
+        )?;
+        Ok(())
+    }
+
+    fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError> {
+        tracing::warn!(
+            device = device_id,
+            skew_ms,
+            "device clock far ahead: clamped"
+        );
+        let stmt =
+            self.stmt("UPDATE hub_devices SET clock_skew_flagged_at = $2 WHERE device_id = $1")?;
+        self.tx.execute(&stmt, &[&device_id, &now_text()])?;
+        Ok(())
+    }
+}
+
+impl HubRead for PgTx<'_> {
+    fn changes_after(&mut self, after: i64, limit: i64) -> Result<Vec<ServerChange>, HubError> {
+        let stmt = self.stmt(
+            "SELECT server_seq, mutation_id, entity, entity_id, op, fields, hlc, device_id,
+                    recorded_at
+             FROM hub_changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2",
+        )?;
+        let rows = self.tx.query(&stmt, &[&after, &limit])?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let op: &str = r.try_get(4)?;
+            let fields: &str = r.try_get(5)?;
+            out.push(ServerChange {
+                server_seq: r.try_get(0)?,
+                mutation_id: r.try_get(1)?,
+                entity: r.try_get(2)?,
+                entity_id: r.try_get(3)?,
+                op: parse_op(op)?,
+                fields: parse_fields(fields)?,
+                hlc: r.try_get(6)?,
+                device_id: r.try_get(7)?,
+                recorded_at: r.try_get(8)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn max_seq(&mut self) -> Result<i64, HubError> {
+        let stmt = self.stmt("SELECT COALESCE(MAX(server_seq), 0) FROM hub_changes")?;
+        Ok(self.tx.query_one(&stmt, &[])?.try_get(0)?)
+    }
+
+    fn rows_page(
+        &mut self,
+        entity: &str,
+        after_id: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, RowState)>, HubError> {
+        let stmt = self.stmt(
+            "SELECT entity_id, fields, versions, origin_device FROM hub_rows
+             WHERE entity = $1 AND entity_id > $2 AND deleted IS NULL
+             ORDER BY entity_id LIMIT $3",
+        )?;
+        let rows = self.tx.query(&stmt, &[&entity, &after_id, &limit])?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let fields: &str = r.try_get(1)?;
+            let versions: &str = r.try_get(2)?;
+            out.push((
+                r.try_get(0)?,
+                decode_row(fields, versions, None, r.try_get(3)?)?,
+            ));
+        }
+        Ok(out)
+    }
+}
+
+fn device_info(r: &postgres::Row) -> Result<DeviceInfo, HubError> {
+    Ok(DeviceInfo {
+        device_id: r.try_get(0)?,
+        device_code: r.try_get(1)?,
+        name: r.try_get(2)?,
+        role: parse_role(r.try_get(3)?)?,
+        enrolled_at: r.try_get(4)?,
+        last_seen_at: r.try_get(5)?,
+        revoked_at: r.try_get(6)?,
+        clock_skew_flagged_at: r.try_get(7)?,
+    })
+}
+
+impl Registry for PgStorage {
+    fn insert_code(
+        &self,
+        code_hash: &str,
+        role: Role,
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<(), HubError> {
+        self.registry_tx(|tx| {
+            tx.execute(
+                "INSERT INTO hub_enrolment_codes (code_hash, role, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4)",
+                &[&code_hash, &role.as_str(), &created_at, &expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn enrol(&self, code_hash: &str, now: &str, device: &NewDevice) -> Result<Role, HubError> {
+        self.registry_tx(|tx| {
+            let code = tx
+                .query_opt(
+                    "SELECT role, expires_at, used_at FROM hub_enrolment_codes
+                     WHERE code_hash = $1 FOR UPDATE",
+                    &[&code_hash],
+                )?
+                .map(|r| -> Result<CodeRow, HubError> {
+                    Ok(CodeRow {
+                        role: r.try_get(0)?,
+                        expires_at: r.try_get(1)?,
+                        used_at: r.try_get(2)?,
+                    })
+                })
+                .transpose()?;
+            let existing: Option<bool> = tx
+                .query_opt(
+                    "SELECT revoked_at IS NOT NULL FROM hub_devices WHERE device_id = $1",
+                    &[&device.device_id],
+                )?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+            let code_taken: bool = tx
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM hub_devices WHERE device_code = $1)",
+                    &[&device.device_code],
+                )?
+                .try_get(0)?;
+            let role = check_enrolment(code, now, existing, code_taken, device)?;
+            tx.execute(
+                "UPDATE hub_enrolment_codes SET used_at = $2, used_by = $3 WHERE code_hash = $1",
+                &[&code_hash, &now, &device.device_id],
+            )?;
+            tx.execute(
+                "INSERT INTO hub_devices (device_id, device_code, name, role, token_hash,
+                     enrolled_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    &device.device_id,
+                    &device.device_code,
+                    &device.name,
+                    &role.as_str(),
+                    &device.token_hash,
+                    &now,
+                ],
+            )?;
+            Ok(role)
+        })
+    }
+
+    fn device_auth(&self, device_id: &str) -> Result<Option<DeviceAuth>, HubError> {
+        let mut lease = self.lease()?;
+        let conn = lease.get()?;
+        let sql = "SELECT device_code, role, token_hash, revoked_at IS NOT NULL FROM hub_devices
+                   WHERE device_id = $1";
+        let stmt = match conn.statements.get(sql) {
+            Some(s) => s.clone(),
+            None => {
+                let s = conn.client.prepare(sql)?;
+                conn.statements.insert(sql, s.clone());
+                s
+            }
+        };
+        let Some(r) = conn.client.query_opt(&stmt, &[&device_id])? else {
+            return Ok(None);
+        };
+        Ok(Some(DeviceAuth {
+            device_id: device_id.to_string(),
+            device_code: r.try_get(0)?,
+            role: parse_role(r.try_get(1)?)?,
+            token_hash: r.try_get(2)?,
+            revoked: r.try_get(3)?,
+        }))
+    }
+
+    fn touch(&self, device_id: &str, now: &str) -> Result<(), HubError> {
+        let mut lease = self.lease()?;
+        lease.get()?.client.execute(
+            "UPDATE hub_devices SET last_seen_at = $2 WHERE device_id = $1",
+            &[&device_id, &now],
+        )?;
+        Ok(())
+    }
+
+    fn devices(&self) -> Result<Vec<DeviceInfo>, HubError> {
+        let mut lease = self.lease()?;
+        let rows = lease.get()?.client.query(
+            &format!("SELECT {DEVICE_COLUMNS} FROM hub_devices ORDER BY enrolled_at, device_id"),
+            &[],
+        )?;
+        rows.iter().map(device_info).collect()
+    }
+
+    fn revoke(&self, device_id: &str, now: &str) -> Result<Option<DeviceInfo>, HubError> {
+        self.registry_tx(|tx| {
+            tx.execute(
+                "UPDATE hub_devices SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL",
+                &[&device_id, &now],
+            )?;
+            tx.query_opt(
+                &format!("SELECT {DEVICE_COLUMNS} FROM hub_devices WHERE device_id = $1"),
+                &[&device_id],
+            )?
+            .as_ref()
+            .map(device_info)
+            .transpose()
+        })
+    }
+}

@@ -1,0 +1,570 @@
+//! The SQLite hub: one file in WAL mode, one writer connection behind a mutex (writers are
+//! serialised, which makes `next_seq` gapless), and a few reader connections that read
+//! snapshots without waiting for the writer.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rapportino_core::sync::merge::RowState;
+use rapportino_core::sync::protocol::{DeviceInfo, Role, ServerChange};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use super::registry::{check_enrolment, parse_role, CodeRow};
+use super::tables::{DEVICE_COLUMNS, SQLITE_SCHEMA};
+use super::{
+    decode_row, encode_row, now_text, parse_fields, parse_op, BackupSummary, DeviceAuth, HubRead,
+    HubTx, NewDevice, Registry, Seen, StoredOutcome, HUB_SCHEMA_VERSION,
+};
+use crate::error::HubError;
+
+/// Reader connections kept open between reads (more are opened under load, then closed).
+const MAX_IDLE_READERS: usize = 4;
+
+pub struct SqliteStorage {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    hub_id: String,
+}
+
+fn open_connection(path: &Path) -> Result<Connection, HubError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    // An acknowledged push must survive a power cut: the device deletes its outbox after it.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic in another request must not take the hub down: the connection is still sound
+    // (its transaction was rolled back when the guard's owner unwound).
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl SqliteStorage {
+    pub fn open(path: &Path) -> Result<SqliteStorage, HubError> {
+        let mut writer = open_connection(path)?;
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(HubError::Storage(format!(
+                "{}: cannot switch to WAL (journal mode {mode})",
+                path.display()
+            )));
+        }
+        let hub_id = {
+            let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for sql in SQLITE_SCHEMA {
+                tx.execute(sql, [])?;
+            }
+            let version: Option<String> = tx
+                .query_row(
+                    "SELECT value FROM hub_meta WHERE key = 'schema_version'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match version.as_deref().map(str::parse::<i64>) {
+                None => {
+                    tx.execute(
+                        "INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?1)",
+                        [HUB_SCHEMA_VERSION.to_string()],
+                    )?;
+                }
+                Some(Ok(v)) if v <= HUB_SCHEMA_VERSION => {}
+                Some(_) => {
+                    return Err(HubError::Config(format!(
+                        "{} was written by a newer hub (schema {}): upgrade rapportino-hub",
+                        path.display(),
+                        version.unwrap_or_default()
+                    )))
+                }
+            }
+            let id: Option<String> = tx
+                .query_row("SELECT value FROM hub_meta WHERE key = 'hub_id'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let id = match id {
+                Some(id) => id,
+                None => {
+                    let id = uuid::Uuid::now_v7().to_string();
+                    tx.execute(
+                        "INSERT INTO hub_meta (key, value) VALUES ('hub_id', ?1)",
+                        [&id],
+                    )?;
+                    id
+                }
+            };
+            tx.commit()?;
+            id
+        };
+        Ok(SqliteStorage {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            hub_id,
+        })
+    }
+
+    pub fn hub_id(&self) -> &str {
+        &self.hub_id
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn HubTx) -> Result<T, HubError>,
+    ) -> Result<T, HubError> {
+        self.with_write_tx(|tx| f(&mut SqliteTx { conn: tx }))
+    }
+
+    /// One IMMEDIATE transaction on the writer connection, committed when `f` succeeds.
+    pub(crate) fn with_write_tx<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, HubError>,
+    ) -> Result<T, HubError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?; // dropping `tx` rolls back
+        tx.commit()?;
+        Ok(value)
+    }
+
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn HubRead) -> Result<T, HubError>,
+    ) -> Result<T, HubError> {
+        self.with_read_tx(|tx| f(&mut SqliteRead { conn: tx }))
+    }
+
+    /// One deferred transaction on a reader connection: its first read fixes the snapshot.
+    fn with_read_tx<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, HubError>,
+    ) -> Result<T, HubError> {
+        let pooled = lock(&self.readers).pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = open_connection(&self.path)?;
+                c.pragma_update(None, "query_only", true)?;
+                c
+            }
+        };
+        let result = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        let mut idle = lock(&self.readers);
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+
+    /// A consistent copy through the online backup API, from a connection of its own (all
+    /// pages in one step: one read snapshot, writers are not blocked in WAL mode).
+    pub(crate) fn backup_to(&self, out: &Path) -> Result<(), HubError> {
+        let src = open_connection(&self.path)?;
+        let mut dst = Connection::open(out)?;
+        let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
+        backup.run_to_completion(-1, Duration::ZERO, None)?;
+        Ok(())
+    }
+
+    /// Counts for a backup report.
+    pub fn summary(&self) -> Result<BackupSummary, HubError> {
+        self.with_read_tx(|tx| {
+            let (max_seq, rows, devices) = tx.query_row(
+                "SELECT (SELECT COALESCE(MAX(server_seq), 0) FROM hub_changes),
+                        (SELECT COUNT(*) FROM hub_rows),
+                        (SELECT COUNT(*) FROM hub_devices)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            Ok(BackupSummary {
+                hub_id: self.hub_id.clone(),
+                max_seq,
+                rows,
+                devices,
+            })
+        })
+    }
+}
+
+struct SqliteTx<'c> {
+    conn: &'c Connection,
+}
+
+impl HubTx for SqliteTx<'_> {
+    fn seen(&mut self, mutation_ids: &[String]) -> Result<Vec<(String, Seen)>, HubError> {
+        if mutation_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One statement for the whole batch: the ids travel as one JSON array.
+        let ids = serde_json::to_string(mutation_ids)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.mutation_id, c.server_seq, NULL, NULL, NULL
+               FROM json_each(?1) AS j JOIN hub_changes AS c ON c.mutation_id = j.value
+             UNION ALL
+             SELECT o.mutation_id, NULL, o.device_id, o.outcome, o.code
+               FROM json_each(?1) AS j JOIN hub_outcomes AS o ON o.mutation_id = j.value",
+        )?;
+        let rows = stmt.query_map([ids], |r| {
+            let id: String = r.get(0)?;
+            let seq: Option<i64> = r.get(1)?;
+            let seen = match seq {
+                Some(server_seq) => Seen::Applied { server_seq },
+                None => Seen::NoChange(StoredOutcome {
+                    mutation_id: id.clone(),
+                    device_id: r.get(2)?,
+                    outcome: r.get(3)?,
+                    code: r.get(4)?,
+                }),
+            };
+            Ok((id, seen))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn load_row(&mut self, entity: &str, entity_id: &str) -> Result<Option<RowState>, HubError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT fields, versions, deleted, origin_device FROM hub_rows
+             WHERE entity = ?1 AND entity_id = ?2",
+        )?;
+        let raw = stmt
+            .query_row(params![entity, entity_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .optional()?;
+        raw.map(|(f, v, d, o)| decode_row(&f, &v, d.as_deref(), o))
+            .transpose()
+    }
+
+    fn save_row(&mut self, entity: &str, entity_id: &str, row: &RowState) -> Result<(), HubError> {
+        let (fields, versions, deleted) = encode_row(row)?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO hub_rows (entity, entity_id, fields, versions, deleted, origin_device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
+                 versions = excluded.versions, deleted = excluded.deleted,
+                 origin_device = excluded.origin_device",
+        )?;
+        stmt.execute(params![
+            entity,
+            entity_id,
+            fields,
+            versions,
+            deleted,
+            row.origin_device
+        ])?;
+        Ok(())
+    }
+
+    fn next_seq(&mut self) -> Result<i64, HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(server_seq), 0) + 1 FROM hub_changes")?;
+        Ok(stmt.query_row([], |r| r.get(0))?)
+    }
+
+    fn append_change(&mut self, c: &ServerChange) -> Result<(), HubError> {
+        let fields = serde_json::to_string(&c.fields)?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO hub_changes (server_seq, mutation_id, entity, entity_id, op, fields, hlc,
+                 device_id, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        stmt.execute(params![
+            c.server_seq,
+            c.mutation_id,
+            c.entity,
+            c.entity_id,
+            c.op.as_str(),
+            fields,
+            c.hlc,
+            c.device_id,
+            c.recorded_at
+        ])?;
+        Ok(())
+    }
+
+    fn save_outcome(&mut self, o: &StoredOutcome) -> Result<(), HubError> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO hub_outcomes (mutation_id, device_id, outcome, code)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        stmt.execute(params![o.mutation_id, o.device_id, o.outcome, o.code])?;
+        Ok(())
+    }
+
+    fn log_refusal(
+        &mut self,
+        device_id: &str,
+        mutation_id: &str,
+        code: &str,
+        detail: &str,
+    ) -> Result<(), HubError> {
+        tracing::warn!(
+            device = device_id,
+            mutation_id,
+            code,
+            detail,
+            "write refused"
+        );
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO hub_refusals (at, device_id, mutation_id, code, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        stmt.execute(params![now_text(), device_id, mutation_id, code, detail])?;
+        Ok(())
+    }
+
+    fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError> {
+        tracing::warn!(
+            device = device_id,
+            skew_ms,
+            "device clock far ahead: clamped"
+        );
+        let mut stmt = self.conn.prepare_cached(
+            "UPDATE hub_devices SET clock_skew_flagged_at = ?2 WHERE device_id = ?1",
+        )?;
+        stmt.execute(params![device_id, now_text()])?;
+        Ok(())
+    }
+}
+
+struct SqliteRead<'c> {
+    conn: &'c Connection,
+}
+
+impl HubRead for SqliteRead<'_> {
+    fn changes_after(&mut self, after: i64, limit: i64) -> Result<Vec<ServerChange>, HubError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT server_seq, mutation_id, entity, entity_id, op, fields, hlc, device_id,
+                    recorded_at
+             FROM hub_changes WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
+        )?;
+        let mut rows = stmt.query(params![after, limit])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let op: String = r.get(4)?;
+            let fields: String = r.get(5)?;
+            out.push(ServerChange {
+                server_seq: r.get(0)?,
+                mutation_id: r.get(1)?,
+                entity: r.get(2)?,
+                entity_id: r.get(3)?,
+                op: parse_op(&op)?,
+                fields: parse_fields(&fields)?,
+                hlc: r.get(6)?,
+                device_id: r.get(7)?,
+                recorded_at: r.get(8)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn max_seq(&mut self) -> Result<i64, HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(server_seq), 0) FROM hub_changes")?;
+        Ok(stmt.query_row([], |r| r.get(0))?)
+    }
+
+    fn rows_page(
+        &mut self,
+        entity: &str,
+        after_id: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, RowState)>, HubError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT entity_id, fields, versions, origin_device FROM hub_rows
+             WHERE entity = ?1 AND entity_id > ?2 AND deleted IS NULL
+             ORDER BY entity_id LIMIT ?3",
+        )?;
+        let mut rows = stmt.query(params![entity, after_id, limit])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let fields: String = r.get(1)?;
+            let versions: String = r.get(2)?;
+            out.push((id, decode_row(&fields, &versions, None, r.get(3)?)?));
+        }
+        Ok(out)
+    }
+}
+
+fn device_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<(DeviceInfo, String)> {
+    let role: String = r.get(3)?;
+    Ok((
+        DeviceInfo {
+            device_id: r.get(0)?,
+            device_code: r.get(1)?,
+            name: r.get(2)?,
+            role: Role::Technician, // replaced below (parse errors are not rusqlite errors)
+            enrolled_at: r.get(4)?,
+            last_seen_at: r.get(5)?,
+            revoked_at: r.get(6)?,
+            clock_skew_flagged_at: r.get(7)?,
+        },
+        role,
+    ))
+}
+
+fn with_role((mut info, role): (DeviceInfo, String)) -> Result<DeviceInfo, HubError> {
+    info.role = parse_role(&role)?;
+    Ok(info)
+}
+
+impl Registry for SqliteStorage {
+    fn insert_code(
+        &self,
+        code_hash: &str,
+        role: Role,
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<(), HubError> {
+        self.with_write_tx(|tx| {
+            tx.execute(
+                "INSERT INTO hub_enrolment_codes (code_hash, role, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![code_hash, role.as_str(), created_at, expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn enrol(&self, code_hash: &str, now: &str, device: &NewDevice) -> Result<Role, HubError> {
+        self.with_write_tx(|tx| {
+            let code = tx
+                .query_row(
+                    "SELECT role, expires_at, used_at FROM hub_enrolment_codes
+                     WHERE code_hash = ?1",
+                    [code_hash],
+                    |r| {
+                        Ok(CodeRow {
+                            role: r.get(0)?,
+                            expires_at: r.get(1)?,
+                            used_at: r.get(2)?,
+                        })
+                    },
+                )
+                .optional()?;
+            let existing: Option<bool> = tx
+                .query_row(
+                    "SELECT revoked_at IS NOT NULL FROM hub_devices WHERE device_id = ?1",
+                    [&device.device_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let code_taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM hub_devices WHERE device_code = ?1)",
+                [&device.device_code],
+                |r| r.get(0),
+            )?;
+            let role = check_enrolment(code, now, existing, code_taken, device)?;
+            tx.execute(
+                "UPDATE hub_enrolment_codes SET used_at = ?2, used_by = ?3 WHERE code_hash = ?1",
+                params![code_hash, now, device.device_id],
+            )?;
+            tx.execute(
+                "INSERT INTO hub_devices (device_id, device_code, name, role, token_hash,
+                     enrolled_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    device.device_id,
+                    device.device_code,
+                    device.name,
+                    role.as_str(),
+                    device.token_hash,
+                    now
+                ],
+            )?;
+            Ok(role)
+        })
+    }
+
+    fn device_auth(&self, device_id: &str) -> Result<Option<DeviceAuth>, HubError> {
+        self.with_read_tx(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT device_code, role, token_hash, revoked_at IS NOT NULL FROM hub_devices
+                 WHERE device_id = ?1",
+            )?;
+            let raw = stmt
+                .query_row([device_id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                })
+                .optional()?;
+            raw.map(|(device_code, role, token_hash, revoked)| {
+                Ok(DeviceAuth {
+                    device_id: device_id.to_string(),
+                    device_code,
+                    role: parse_role(&role)?,
+                    token_hash,
+                    revoked,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn touch(&self, device_id: &str, now: &str) -> Result<(), HubError> {
+        self.with_write_tx(|tx| {
+            tx.prepare_cached("UPDATE hub_devices SET last_seen_at = ?2 WHERE device_id = ?1")?
+                .execute(params![device_id, now])?;
+            Ok(())
+        })
+    }
+
+    fn devices(&self) -> Result<Vec<DeviceInfo>, HubError> {
+        self.with_read_tx(|tx| {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {DEVICE_COLUMNS} FROM hub_devices ORDER BY enrolled_at, device_id"
+            ))?;
+            let raw = stmt
+                .query_map([], device_info)?
+                .collect::<Result<Vec<_>, _>>()?;
+            raw.into_iter().map(with_role).collect()
+        })
+    }
+
+    fn revoke(&self, device_id: &str, now: &str) -> Result<Option<DeviceInfo>, HubError> {
+        self.with_write_tx(|tx| {
+            tx.execute(
+                "UPDATE hub_devices SET revoked_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL",
+                params![device_id, now],
+            )?;
+            tx.query_row(
+                &format!("SELECT {DEVICE_COLUMNS} FROM hub_devices WHERE device_id = ?1"),
+                [device_id],
+                device_info,
+            )
+            .optional()?
+            .map(with_role)
+            .transpose()
+        })
+    }
+}
