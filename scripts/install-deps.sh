@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Rapportino needs on a fresh Debian 12 / Ubuntu 22.04+ machine:
 # system libraries for the Tauri web view, the test tools (Xvfb, WebKitWebDriver, poppler),
-# Node packages for the UI and tauri-driver. Idempotent: a second run is quick.
+# Node packages for the UI and tauri-driver. PostgreSQL: the hub's tests start a throwaway
+# server from Debian's binaries (crates/hub/tests/common). Idempotent: a second run is quick.
 set -euo pipefail
 
 SUDO=""
@@ -11,6 +12,7 @@ APT_PACKAGES=(
   build-essential curl pkg-config file
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
   xvfb webkit2gtk-driver xauth imagemagick poppler-utils x11-utils dbus-daemon
+  postgresql
 )
 
 missing=()

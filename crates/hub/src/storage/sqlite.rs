@@ -180,8 +180,13 @@ impl SqliteStorage {
         let src = open_connection(&self.path)?;
         let mut dst = Connection::open(out)?;
         let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
-        backup.run_to_completion(-1, Duration::ZERO, None)?;
-        Ok(())
+        for _ in 0..100 {
+            match backup.step(-1)? {
+                rusqlite::backup::StepResult::Done => return Ok(()),
+                _ => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+        Err(HubError::Storage("backup: the database stayed busy".into()))
     }
 
     /// Counts for a backup report.
