@@ -82,7 +82,67 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| HubError::Internal(format!("worker thread: {e}")))?
 }
 
-/// A JSON request body with the hub's error answers: `BODY_TOO_LARGE` (413) over the limit,
+/// Reads every request body before routing, up to the limit, so that any answer (a 401 from
+/// authentication included) leaves the connection reusable: a body left unread makes the server
+/// close a keep-alive connection under a client that is about to reuse it.
+///
+/// A body over the limit is read on and discarded up to [`drain_cap`], then answered with 413
+/// `BODY_TOO_LARGE`, so the client gets the answer rather than a broken pipe; past the cap the
+/// connection is closed after the answer.
+pub async fn read_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = state.body_limit;
+    let cap = drain_cap(limit);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = || HubError::BodyTooLarge { limit }.into_response();
+    if declared.is_some_and(|n| n > cap as u64) {
+        return close_after(too_large());
+    }
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                let answer = HubError::MalformedBody(format!("reading the body: {e}"));
+                return close_after(answer.into_response());
+            }
+        };
+        total = total.saturating_add(chunk.len());
+        if total > cap {
+            return close_after(too_large());
+        }
+        if total <= limit {
+            buf.extend_from_slice(&chunk);
+        }
+    }
+    if total > limit {
+        return too_large();
+    }
+    next.run(Request::from_parts(parts, Body::from(buf))).await
+}
+
+/// How much of an oversized body is read (and thrown away) so the client can read the 413.
+pub fn drain_cap(limit: usize) -> usize {
+    limit
+        .saturating_mul(2)
+        .max(limit.saturating_add(8 * 1024 * 1024))
+}
+
+fn close_after(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
+    response
+}
+
+/// A JSON request body (already read by [`read_body`]) with the hub's error answer:
 /// `MALFORMED_BODY` (400) for anything that is not the expected JSON. The content type is not
 /// checked.
 pub struct JsonBody<T>(pub T);

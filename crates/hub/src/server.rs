@@ -116,6 +116,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(state.body_limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            routes::read_body,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
