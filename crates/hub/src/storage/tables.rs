@@ -133,8 +133,11 @@ pub enum Kind {
     Int,
 }
 
-/// Every table with its columns (in order) and its key (for a stable copy order).
-pub const TABLES: &[(&str, &[(&str, Kind)], &str)] = &[
+/// A table's name, its columns in order, and its key (for a stable copy order).
+pub type Table = (&'static str, &'static [(&'static str, Kind)], &'static str);
+
+/// Every table of the hub.
+pub const TABLES: &[Table] = &[
     (
         "hub_meta",
         &[("key", Kind::Text), ("value", Kind::Text)],
