@@ -319,7 +319,7 @@ pub async fn changes(
 
 /// Streams the engine's NDJSON as it is produced (never the whole snapshot in memory). An
 /// error before the first byte is an ordinary error answer; a later one cuts the stream (the
-/// header's row count tells the device it is incomplete).
+/// missing `SnapshotEnd` trailer tells the device it is incomplete).
 pub async fn snapshot(State(state): State<AppState>) -> Result<Response, HubError> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, HubError>>(8);
     let storage = state.storage.clone();

@@ -467,3 +467,72 @@ fn throwaway_postgres_answers() {
     eprintln!("throwaway server: {version}");
     assert!(version.starts_with("PostgreSQL"));
 }
+
+/// The storage half of the ingest path (load, save, sequence, append per mutation, one `seen`
+/// per batch) beside raw batched inserts of the same rows into the same file. Informative:
+/// `cargo test --release -p rapportino-hub --test storage ingest -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn ingest_rate_beside_raw_inserts() {
+    const BATCHES: usize = 20;
+    const BATCH: usize = 1000;
+    for b in common::backends() {
+        let s = &b.storage;
+        let started = std::time::Instant::now();
+        for n in 0..BATCHES {
+            let ids: Vec<String> = (0..BATCH).map(|i| format!("m-{n}-{i}")).collect();
+            s.write(|tx| {
+                assert!(tx.seen(&ids)?.is_empty());
+                for (i, id) in ids.iter().enumerate() {
+                    let entity_id = format!("c-{n}-{i}");
+                    let mut state = tx.load_row("clients", &entity_id)?.unwrap_or_default();
+                    state.fields = fields(json!({"name": "Rossi Impianti", "city": "Milano"}));
+                    tx.save_row("clients", &entity_id, &state)?;
+                    let seq = tx.next_seq()?;
+                    tx.append_change(&change(seq, id, &entity_id))?;
+                }
+                Ok(())
+            })
+            .expect("ingest");
+        }
+        let hub_rate = (BATCHES * BATCH) as f64 / started.elapsed().as_secs_f64();
+        let raw_rate = if b.kind == "sqlite" {
+            let path = b
+                .url
+                .trim_start_matches("sqlite:")
+                .replace("hub.db", "raw.db");
+            let mut conn = rusqlite::Connection::open(path).expect("raw db");
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .expect("wal");
+            conn.pragma_update(None, "synchronous", "FULL")
+                .expect("sync");
+            conn.execute(
+                "CREATE TABLE raw (id TEXT PRIMARY KEY, entity TEXT, fields TEXT, hlc INTEGER)",
+                [],
+            )
+            .expect("table");
+            let started = std::time::Instant::now();
+            for n in 0..BATCHES {
+                let tx = conn.transaction().expect("tx");
+                {
+                    let mut st = tx
+                        .prepare("INSERT INTO raw VALUES (?1, 'clients', ?2, ?3)")
+                        .expect("prepare");
+                    for i in 0..BATCH {
+                        let f = r#"{"name":"Rossi Impianti","city":"Milano"}"#;
+                        st.execute(rusqlite::params![format!("c-{n}-{i}"), f, i as i64])
+                            .expect("insert");
+                    }
+                }
+                tx.commit().expect("commit");
+            }
+            (BATCHES * BATCH) as f64 / started.elapsed().as_secs_f64()
+        } else {
+            f64::NAN
+        };
+        eprintln!(
+            "{}: hub storage ingest {hub_rate:.0}/s, raw batched inserts {raw_rate:.0}/s",
+            b.kind
+        );
+    }
+}

@@ -205,7 +205,11 @@ impl PgStorage {
             .isolation_level(IsolationLevel::ReadCommitted)
             .start()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
-        let mut htx = PgTx { tx, statements };
+        let mut htx = PgTx {
+            tx,
+            statements,
+            last_seq: None,
+        };
         let value = f(&mut htx)?; // dropping the transaction rolls it back
         htx.tx.commit()?;
         Ok(value)
@@ -222,7 +226,11 @@ impl PgStorage {
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?;
-        let mut htx = PgTx { tx, statements };
+        let mut htx = PgTx {
+            tx,
+            statements,
+            last_seq: None,
+        };
         let value = f(&mut htx)?;
         htx.tx.commit()?;
         Ok(value)
@@ -296,6 +304,8 @@ fn fallible_next(rows: &mut postgres::RowIter<'_>) -> Result<Option<postgres::Ro
 struct PgTx<'c> {
     tx: Transaction<'c>,
     statements: &'c mut HashMap<&'static str, Statement>,
+    /// The last sequence appended in this transaction (saves a MAX per mutation).
+    last_seq: Option<i64>,
 }
 
 impl PgTx<'_> {
@@ -380,6 +390,9 @@ impl HubTx for PgTx<'_> {
     }
 
     fn next_seq(&mut self) -> Result<i64, HubError> {
+        if let Some(last) = self.last_seq {
+            return Ok(last + 1);
+        }
         let stmt = self.stmt("SELECT COALESCE(MAX(server_seq), 0) + 1 FROM hub_changes")?;
         Ok(self.tx.query_one(&stmt, &[])?.try_get(0)?)
     }
@@ -405,6 +418,7 @@ impl HubTx for PgTx<'_> {
                 &c.recorded_at,
             ],
         )?;
+        self.last_seq = Some(c.server_seq);
         Ok(())
     }
 

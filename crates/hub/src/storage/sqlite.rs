@@ -125,7 +125,12 @@ impl SqliteStorage {
         &self,
         f: impl FnOnce(&mut dyn HubTx) -> Result<T, HubError>,
     ) -> Result<T, HubError> {
-        self.with_write_tx(|tx| f(&mut SqliteTx { conn: tx }))
+        self.with_write_tx(|tx| {
+            f(&mut SqliteTx {
+                conn: tx,
+                last_seq: None,
+            })
+        })
     }
 
     /// One IMMEDIATE transaction on the writer connection, committed when `f` succeeds.
@@ -211,6 +216,8 @@ impl SqliteStorage {
 
 struct SqliteTx<'c> {
     conn: &'c Connection,
+    /// The last sequence appended in this transaction (saves a MAX per mutation).
+    last_seq: Option<i64>,
 }
 
 impl HubTx for SqliteTx<'_> {
@@ -284,6 +291,9 @@ impl HubTx for SqliteTx<'_> {
     }
 
     fn next_seq(&mut self) -> Result<i64, HubError> {
+        if let Some(last) = self.last_seq {
+            return Ok(last + 1);
+        }
         let mut stmt = self
             .conn
             .prepare_cached("SELECT COALESCE(MAX(server_seq), 0) + 1 FROM hub_changes")?;
@@ -308,6 +318,7 @@ impl HubTx for SqliteTx<'_> {
             c.device_id,
             c.recorded_at
         ])?;
+        self.last_seq = Some(c.server_seq);
         Ok(())
     }
 
