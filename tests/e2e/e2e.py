@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of the real Rapportino binary through tauri-driver (WebDriver).
 
-Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart | day). Started by run.sh, which provides the driver
+Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart | day | sync). Started by run.sh, which provides the driver
 (TAURI_DRIVER_URL), the binary (RAPPORTINO_BIN), a fresh RAPPORTINO_DB and ARTIFACTS_DIR.
 """
 
@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from day import scenario_day, scenario_restart
+from sync_ui import scenario_sync
 from helpers import (
     CLOCK,
     DRIVER_LOST_ERRORS,
@@ -435,6 +436,7 @@ SCENARIOS = {
     "reports": scenario_reports,
     "restart": scenario_restart,
     "day": scenario_day,
+    "sync": scenario_sync,
 }
 
 

@@ -15,7 +15,7 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 BIN="${RAPPORTINO_BIN:-$TARGET_DIR/debug/rapportino}"
 NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/WebKitWebDriver)}"
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day sync}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
 STARTED=() # process-group leaders we started

@@ -11,6 +11,7 @@ import {
   doneText,
   changedData,
   entityLabel,
+  extraError,
   fieldLabel,
   indicator,
   lastAttemptFailed,
@@ -116,6 +117,15 @@ describe('sync indicator', () => {
     expect(changedData(null)).toBe(false);
     expect(changedData({ pulled: 0, snapshot_rows: 0, new_conflicts: 0 })).toBe(false);
     expect(changedData({ pulled: 1, snapshot_rows: 0, new_conflicts: 0 })).toBe(true);
+  });
+
+  it('boxes a sync error only when the status does not show it already', () => {
+    const err = { code: 'HUB_UNREACHABLE' as const, message: '', field: null };
+    const failed = status({ last_attempt_at: '2026-11-22T14:29:00Z', last_error: err });
+    expect(extraError(err, failed)).toBeNull();
+    expect(extraError(err, status())).toBe(err);
+    expect(extraError({ ...err, code: 'SYNC_NOT_CONFIGURED' }, failed)?.code).toBe('SYNC_NOT_CONFIGURED');
+    expect(extraError(null, failed)).toBeNull();
   });
 
   it('ago is null without a date', () => {

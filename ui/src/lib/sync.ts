@@ -53,6 +53,13 @@ export function lastAttemptFailed(s: SyncStatus): boolean {
   return Date.parse(s.last_attempt_at) > Date.parse(s.last_sync_at);
 }
 
+/** The error of a "Sincronizza ora" worth its own box: not when the status already shows it as
+ * the last attempt's error. */
+export function extraError<E extends { code: string }>(error: E | null, s: SyncStatus | null): E | null {
+  if (!error) return null;
+  return s?.last_error?.code === error.code && lastAttemptFailed(s) ? null : error;
+}
+
 /** The short words for a failed sync (`Hub non raggiungibile`). */
 export function errorLabel(code: string): Text {
   const key = `sync.err.${code}`;
