@@ -1,32 +1,451 @@
 //! The sync engine: push (merge and sequence a batch), pull (pages after a cursor) and the
-//! snapshot stream. Placeholder: the server is wired to these signatures; the real engine
-//! replaces this file.
+//! snapshot stream. The merge rules themselves live in `rapportino_core::sync::merge`, shared
+//! with the devices; this module applies them inside one serialised storage transaction.
 
-use rapportino_core::sync::protocol::{PullResponse, PushRequest, PushResponse};
+use std::collections::{HashMap, HashSet};
+
+use rapportino_core::hlc::Hlc;
+use rapportino_core::store::{migrations, Entity};
+use rapportino_core::sync::merge::{
+    clamp_clock, decide, ConflictDraft, FieldVersion, RowState, Verdict,
+};
+use rapportino_core::sync::protocol::{
+    wire_code, Correction, Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest,
+    PushResponse, ServerChange, SnapshotEnd, SnapshotHeader, SnapshotRow, MAX_BATCH, MAX_PULL_PAGE,
+    MIN_CLIENT_SCHEMA,
+};
+use serde_json::{Map, Value};
 
 use crate::auth::AuthedDevice;
 use crate::error::HubError;
-use crate::storage::Storage;
+use crate::storage::{HubTx, Seen, Storage, StoredOutcome};
 
-/// Applies a batch in one write transaction and answers per mutation.
+/// The device id the hub signs its own records with (conflicts).
+pub const HUB_DEVICE: &str = "hub";
+
+/// Rows per snapshot read.
+const SNAPSHOT_PAGE: i64 = 2_000;
+
+/// Checks a batch before anything is applied: the whole batch is refused, or none of it is.
+fn check_batch(device: &AuthedDevice, req: &PushRequest) -> Result<(), HubError> {
+    let hub = migrations::latest_version();
+    if req.schema_version < MIN_CLIENT_SCHEMA {
+        return Err(HubError::UpgradeRequired {
+            client: req.schema_version,
+            min: MIN_CLIENT_SCHEMA,
+        });
+    }
+    if req.schema_version > hub {
+        return Err(HubError::HubTooOld {
+            client: req.schema_version,
+            hub,
+        });
+    }
+    if req.mutations.len() > MAX_BATCH {
+        return Err(HubError::BatchTooLarge {
+            len: req.mutations.len(),
+            max: MAX_BATCH,
+        });
+    }
+    for m in &req.mutations {
+        if m.device_id != device.device_id {
+            return Err(HubError::MalformedBody(format!(
+                "mutation {} claims device {}, but the credential is device {}",
+                m.mutation_id, m.device_id, device.device_id
+            )));
+        }
+        if m.mutation_id.is_empty() || m.mutation_id.len() > 64 || m.entity_id.len() > 64 {
+            return Err(HubError::MalformedBody(format!(
+                "mutation {:?}: ids must be 1 to 64 characters",
+                m.mutation_id
+            )));
+        }
+        if let Some(bad) = m.fields.keys().find(|k| !is_identifier(k)) {
+            return Err(HubError::MalformedBody(format!(
+                "mutation {}: {bad:?} is not a field name",
+                m.mutation_id
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Applies a batch: each mutation once, in order, under the merge rules. A replayed mutation
+/// answers with its stored outcome and the hub's current values of its fields.
 pub fn push(
-    _storage: &Storage,
-    _device: &AuthedDevice,
-    _req: PushRequest,
-    _now_ms: i64,
+    storage: &Storage,
+    device: &AuthedDevice,
+    req: PushRequest,
+    now_ms: i64,
 ) -> Result<PushResponse, HubError> {
-    Err(HubError::NotImplemented("push".into()))
+    check_batch(device, &req)?;
+    storage.write(|tx| {
+        let ids: Vec<String> = req.mutations.iter().map(|m| m.mutation_id.clone()).collect();
+        let mut seen: HashMap<String, Seen> = tx.seen(&ids)?.into_iter().collect();
+        let mut in_batch: HashSet<&str> = HashSet::new();
+        let mut results = Vec::with_capacity(req.mutations.len());
+        let mut hub_hlc = Hlc::from_parts(now_ms, 0).0;
+        let mut skew: Option<i64> = None;
+        for m in &req.mutations {
+            if let Some(before) = seen.get(&m.mutation_id) {
+                results.push(replayed(tx, m, before)?);
+                continue;
+            }
+            if !in_batch.insert(&m.mutation_id) {
+                continue; // the same mutation twice in one batch: the first one counts
+            }
+            let (hlc, ahead) = clamp_clock(m.hlc, now_ms);
+            if let Some(ms) = ahead {
+                if skew.is_none() {
+                    tx.flag_clock_skew(&device.device_id, ms)?;
+                    tracing::warn!(device = %device.device_id, skew_ms = ms, "device clock far ahead: clamped");
+                }
+                skew = Some(skew.map_or(ms, |s: i64| s.max(ms)));
+            }
+            hub_hlc = hub_hlc.max(hlc);
+            let result = apply_one(tx, m, hlc, now_ms)?;
+            if let Some(seq) = result.server_seq {
+                seen.insert(m.mutation_id.clone(), Seen::Applied { server_seq: seq });
+            }
+            results.push(result);
+        }
+        Ok(PushResponse {
+            results,
+            hub_hlc,
+            clock_skew_ms: skew,
+        })
+    })
 }
 
-/// The changes after `after`, at most `limit`.
-pub fn pull(_storage: &Storage, _after: i64, _limit: i64) -> Result<PullResponse, HubError> {
-    Err(HubError::NotImplemented("pull".into()))
+fn apply_one(
+    tx: &mut dyn HubTx,
+    m: &Mutation,
+    hlc: i64,
+    now_ms: i64,
+) -> Result<MutationResult, HubError> {
+    if Entity::from_name(&m.entity).is_none()
+        || m.entity == Entity::SyncConflict.name() && m.op != Op::Update
+    {
+        // Conflicts are created by the hub only; devices may only resolve them.
+        let outcome = StoredOutcome {
+            mutation_id: m.mutation_id.clone(),
+            device_id: m.device_id.clone(),
+            outcome: "rejected".into(),
+            code: Some(wire_code::UNKNOWN_ENTITY.into()),
+        };
+        tx.save_outcome(&outcome)?;
+        return Ok(rejected(m, wire_code::UNKNOWN_ENTITY, Vec::new()));
+    }
+    let current = tx.load_row(&m.entity, &m.entity_id)?;
+    let mut verdict = decide(current.as_ref(), m, hlc);
+    match &mut verdict {
+        Verdict::Reject { code, conflicts } => {
+            let code: &'static str = code;
+            tx.save_outcome(&StoredOutcome {
+                mutation_id: m.mutation_id.clone(),
+                device_id: m.device_id.clone(),
+                outcome: "rejected".into(),
+                code: Some(code.into()),
+            })?;
+            let detail = format!("{} {} {}", m.op.as_str(), m.entity, m.entity_id);
+            tx.log_refusal(&m.device_id, &m.mutation_id, code, &detail)?;
+            tracing::warn!(device = %m.device_id, mutation = %m.mutation_id, code, %detail, "write refused");
+            let conflicts = std::mem::take(conflicts);
+            for c in &conflicts {
+                record_conflict(tx, m, c, now_ms)?;
+            }
+            let corrections = correction_for(m, current.as_ref());
+            Ok(rejected(m, code, corrections))
+        }
+        Verdict::Apply { .. } => {
+            let Verdict::Apply {
+                op,
+                changed,
+                lost,
+                conflicts,
+                ..
+            } = &verdict
+            else {
+                unreachable!("matched above")
+            };
+            let emits = !changed.is_empty() || *op == Op::Delete || current.is_none();
+            let (op, changed, lost, conflicts) =
+                (*op, changed.clone(), lost.clone(), conflicts.clone());
+            let server_seq = if emits {
+                let seq = tx.next_seq()?;
+                verdict.stamp(seq);
+                tx.append_change(&ServerChange {
+                    server_seq: seq,
+                    mutation_id: m.mutation_id.clone(),
+                    entity: m.entity.clone(),
+                    entity_id: m.entity_id.clone(),
+                    op,
+                    fields: changed,
+                    hlc,
+                    device_id: m.device_id.clone(),
+                    recorded_at: m.recorded_at.clone(),
+                })?;
+                Some(seq)
+            } else {
+                tx.save_outcome(&StoredOutcome {
+                    mutation_id: m.mutation_id.clone(),
+                    device_id: m.device_id.clone(),
+                    outcome: "superseded".into(),
+                    code: Some(wire_code::SUPERSEDED.into()),
+                })?;
+                None
+            };
+            let Verdict::Apply { row, .. } = &verdict else {
+                unreachable!("still an Apply")
+            };
+            tx.save_row(&m.entity, &m.entity_id, row)?;
+            for c in &conflicts {
+                record_conflict(tx, m, c, now_ms)?;
+            }
+            let corrections = if lost.is_empty() {
+                Vec::new()
+            } else {
+                vec![Correction {
+                    entity: m.entity.clone(),
+                    entity_id: m.entity_id.clone(),
+                    fields: lost
+                        .iter()
+                        .filter_map(|k| row.fields.get(k).map(|v| (k.clone(), v.clone())))
+                        .collect(),
+                    deleted: false,
+                }]
+            };
+            Ok(MutationResult {
+                mutation_id: m.mutation_id.clone(),
+                outcome: Outcome::Applied,
+                server_seq,
+                code: None,
+                corrections,
+            })
+        }
+    }
 }
 
-/// Writes the snapshot as NDJSON lines (one `SnapshotHeader`, then `SnapshotRow`s) to `out`.
-pub fn snapshot(
-    _storage: &Storage,
-    _out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+fn rejected(m: &Mutation, code: &str, corrections: Vec<Correction>) -> MutationResult {
+    MutationResult {
+        mutation_id: m.mutation_id.clone(),
+        outcome: Outcome::Rejected,
+        server_seq: None,
+        code: Some(code.to_owned()),
+        corrections,
+    }
+}
+
+/// What the device must put back for a mutation of its that did not (fully) take: the hub's
+/// values of the fields it wrote, or the row's absence.
+fn correction_for(m: &Mutation, current: Option<&RowState>) -> Vec<Correction> {
+    match current {
+        Some(row) if row.deleted.is_none() => {
+            let fields: Map<String, Value> = m
+                .fields
+                .keys()
+                .filter_map(|k| {
+                    let hub = row.fields.get(k)?;
+                    (m.fields.get(k) != Some(hub)).then(|| (k.clone(), hub.clone()))
+                })
+                .collect();
+            if fields.is_empty() && m.op != Op::Delete {
+                Vec::new()
+            } else if m.op == Op::Delete {
+                // A refused delete: the device gets the whole row back.
+                vec![Correction {
+                    entity: m.entity.clone(),
+                    entity_id: m.entity_id.clone(),
+                    fields: row.fields.clone(),
+                    deleted: false,
+                }]
+            } else {
+                vec![Correction {
+                    entity: m.entity.clone(),
+                    entity_id: m.entity_id.clone(),
+                    fields,
+                    deleted: false,
+                }]
+            }
+        }
+        _ => vec![Correction {
+            entity: m.entity.clone(),
+            entity_id: m.entity_id.clone(),
+            fields: Map::new(),
+            deleted: true,
+        }],
+    }
+}
+
+/// The answer to a mutation seen before: its stored outcome, with the hub's current values of
+/// its fields so that a device that missed the first answer converges all the same.
+fn replayed(tx: &mut dyn HubTx, m: &Mutation, before: &Seen) -> Result<MutationResult, HubError> {
+    let current = tx.load_row(&m.entity, &m.entity_id)?;
+    let corrections = correction_for(m, current.as_ref());
+    Ok(match before {
+        Seen::Applied { server_seq } => MutationResult {
+            mutation_id: m.mutation_id.clone(),
+            outcome: Outcome::Duplicate,
+            server_seq: Some(*server_seq),
+            code: None,
+            corrections,
+        },
+        Seen::NoChange(o) => MutationResult {
+            mutation_id: m.mutation_id.clone(),
+            outcome: if o.outcome == "rejected" {
+                Outcome::Rejected
+            } else {
+                Outcome::Duplicate
+            },
+            server_seq: None,
+            code: o.code.clone(),
+            corrections,
+        },
+    })
+}
+
+/// Stores a conflict as a synced record (every device gets it to review).
+fn record_conflict(
+    tx: &mut dyn HubTx,
+    m: &Mutation,
+    c: &ConflictDraft,
+    now_ms: i64,
 ) -> Result<(), HubError> {
-    Err(HubError::NotImplemented("snapshot".into()))
+    let id = uuid::Uuid::now_v7().to_string();
+    let now = chrono::DateTime::from_timestamp_millis(now_ms)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let text = |v: &Value| Value::String(v.to_string());
+    let mut fields = Map::new();
+    fields.insert("entity".into(), Value::String(m.entity.clone()));
+    fields.insert("entity_id".into(), Value::String(m.entity_id.clone()));
+    fields.insert("field".into(), Value::String(c.field.clone()));
+    fields.insert("reason".into(), Value::String(c.reason.as_str().into()));
+    fields.insert("winner_value".into(), text(&c.winner_value));
+    fields.insert(
+        "winner_device_id".into(),
+        c.winner
+            .as_ref()
+            .map_or(Value::Null, |w| Value::String(w.device.clone())),
+    );
+    fields.insert("lost_value".into(), text(&c.lost_value));
+    fields.insert(
+        "lost_device_id".into(),
+        Value::String(c.lost_device.clone()),
+    );
+    fields.insert(
+        "lost_mutation_id".into(),
+        Value::String(c.lost_mutation_id.clone()),
+    );
+    fields.insert("lost_at".into(), Value::String(c.lost_at.clone()));
+    fields.insert("resolved_at".into(), Value::Null);
+    fields.insert("resolution".into(), Value::Null);
+    fields.insert("created_at".into(), Value::String(now.clone()));
+    fields.insert("updated_at".into(), Value::String(now.clone()));
+    let hlc = Hlc::from_parts(now_ms, 0).0;
+    let seq = tx.next_seq()?;
+    let version = FieldVersion {
+        hlc,
+        device: HUB_DEVICE.into(),
+        seq,
+    };
+    let row = RowState {
+        versions: fields
+            .keys()
+            .map(|k| (k.clone(), version.clone()))
+            .collect(),
+        fields: fields.clone(),
+        deleted: None,
+        origin_device: HUB_DEVICE.into(),
+    };
+    tx.save_row(Entity::SyncConflict.name(), &id, &row)?;
+    tx.append_change(&ServerChange {
+        server_seq: seq,
+        mutation_id: format!("hub-{id}"),
+        entity: Entity::SyncConflict.name().into(),
+        entity_id: id,
+        op: Op::Insert,
+        fields,
+        hlc,
+        device_id: HUB_DEVICE.into(),
+        recorded_at: now,
+    })
+}
+
+/// A page of changes after `after`.
+pub fn pull(storage: &Storage, after: i64, limit: i64) -> Result<PullResponse, HubError> {
+    if after < 0 {
+        return Err(HubError::MalformedBody("after must be 0 or more".into()));
+    }
+    let limit = limit.clamp(1, MAX_PULL_PAGE);
+    storage.read(|r| {
+        let mut changes = r.changes_after(after, limit + 1)?;
+        let more = changes.len() as i64 > limit;
+        changes.truncate(limit as usize);
+        let next_cursor = changes.last().map_or(after, |c| c.server_seq);
+        Ok(PullResponse {
+            changes,
+            next_cursor,
+            more,
+        })
+    })
+}
+
+/// Streams every live row, parents first, consistent with one server sequence (NDJSON: a
+/// header, the rows, an end line with the count).
+pub fn snapshot(
+    storage: &Storage,
+    out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<(), HubError> {
+    storage.read(|r| {
+        let cursor = r.max_seq()?;
+        let mut line = serde_json::to_vec(&SnapshotHeader {
+            schema_version: migrations::latest_version(),
+            cursor,
+        })?;
+        line.push(b'\n');
+        out(&line).map_err(gone)?;
+        let mut rows = 0u64;
+        let mut buf = Vec::with_capacity(1 << 16);
+        for entity in Entity::ALL {
+            let mut after = String::new();
+            loop {
+                let page = r.rows_page(entity.name(), &after, SNAPSHOT_PAGE)?;
+                let Some((last, _)) = page.last() else { break };
+                after = last.clone();
+                buf.clear();
+                for (id, row) in &page {
+                    serde_json::to_writer(
+                        &mut buf,
+                        &SnapshotRow {
+                            entity: entity.name().into(),
+                            entity_id: id.clone(),
+                            fields: row.fields.clone(),
+                        },
+                    )?;
+                    buf.push(b'\n');
+                }
+                rows += page.len() as u64;
+                out(&buf).map_err(gone)?;
+                if (page.len() as i64) < SNAPSHOT_PAGE {
+                    break;
+                }
+            }
+        }
+        let mut end = serde_json::to_vec(&SnapshotEnd { end_rows: rows })?;
+        end.push(b'\n');
+        out(&end).map_err(gone)
+    })
+}
+
+fn gone(e: std::io::Error) -> HubError {
+    HubError::Internal(format!("snapshot receiver went away: {e}"))
 }

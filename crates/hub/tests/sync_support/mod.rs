@@ -1,0 +1,249 @@
+//! Support for the multi-device sync tests: a real hub on a random loopback port (TLS with a
+//! certificate made at test time), devices as real Rapportino databases on disk, and a dump of
+//! a replica's synced tables to compare devices.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use rapportino_core::clients::{self, Client, ClientInput};
+use rapportino_core::setup::{self, OnboardingInput};
+use rapportino_core::store::Entity;
+use rapportino_core::sync::protocol::Role;
+use rapportino_core::time::ManualClock;
+use rapportino_core::Store;
+use rapportino_hub::{RunningHub, ServerConfig, Storage, TlsFiles};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A hub serving on 127.0.0.1 with its own runtime; stopped on drop.
+pub struct TestHub {
+    pub storage: Arc<Storage>,
+    pub url: String,
+    pub ca_pem: Option<String>,
+    running: Option<RunningHub>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    rt: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+impl TestHub {
+    /// A hub over `storage_url` (`None`: a fresh SQLite file), over TLS when `tls`.
+    pub fn start(storage_url: Option<&str>, tls: bool) -> TestHub {
+        let dir = tempfile::tempdir().unwrap();
+        let url = storage_url.map_or_else(
+            || format!("sqlite:{}", dir.path().join("hub.db").display()),
+            str::to_owned,
+        );
+        let storage = Arc::new(Storage::open(&url).unwrap());
+        let (tls_files, ca_pem) = if tls {
+            let (files, pem) = self_signed(dir.path());
+            (Some(files), Some(pem))
+        } else {
+            (None, None)
+        };
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), tls_files);
+        let running = rt
+            .block_on(rapportino_hub::start(storage.clone(), config, async move {
+                let _ = stopped.await;
+            }))
+            .unwrap();
+        let url = running.url().replace("127.0.0.1", "localhost");
+        TestHub {
+            storage,
+            url,
+            ca_pem,
+            running: Some(running),
+            stop: Some(stop),
+            rt,
+            _dir: dir,
+        }
+    }
+
+    /// A fresh enrolment code.
+    pub fn code(&self, role: Role) -> String {
+        rapportino_hub::auth::create_code(&self.storage, role, None, Utc::now())
+            .unwrap()
+            .code
+    }
+
+    /// A URL that reaches the hub at another port (a proxy in front of it), keeping the TLS name.
+    pub fn port(&self) -> u16 {
+        self.running.as_ref().unwrap().addr.port()
+    }
+}
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(running) = self.running.take() {
+            let _ = self.rt.block_on(running.wait());
+        }
+    }
+}
+
+/// A self-signed certificate for `localhost`, written as PEM files; returns the files and the
+/// certificate's PEM (what a device is given to trust).
+fn self_signed(dir: &Path) -> (TlsFiles, String) {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let cert_pem = cert.cert.pem();
+    let cert_path = dir.join("hub.crt");
+    let key_path = dir.join("hub.key");
+    std::fs::write(&cert_path, &cert_pem).unwrap();
+    std::fs::write(&key_path, cert.key_pair.serialize_pem()).unwrap();
+    (
+        TlsFiles {
+            cert: cert_path,
+            key: key_path,
+        },
+        cert_pem,
+    )
+}
+
+/// A device: a Rapportino database on disk with its own clock.
+pub struct Device {
+    pub store: Store,
+    pub clock: Arc<ManualClock>,
+    pub path: PathBuf,
+    pub code: String,
+}
+
+pub fn rome(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+}
+
+impl Device {
+    /// A new onboarded device with device and technician code `code`, enrolled with `hub`.
+    pub fn enrolled(dir: &Path, hub: &TestHub, code: &str, start: DateTime<Utc>) -> Device {
+        let mut d = Device::onboarded(dir, code, start);
+        rapportino_core::sync::enrol(
+            &mut d.store,
+            &hub.url,
+            &hub.code(Role::Technician),
+            &format!("Portatile {code}"),
+            hub.ca_pem.as_deref(),
+        )
+        .unwrap();
+        d
+    }
+
+    pub fn onboarded(dir: &Path, code: &str, start: DateTime<Utc>) -> Device {
+        let path = dir.join(format!("{code}.db"));
+        let clock = ManualClock::new(start);
+        let mut store = Store::open(&path).unwrap().with_clock(clock.clone());
+        setup::onboard(
+            &mut store,
+            &OnboardingInput {
+                shop_name: "Assistenza Rinaldi".into(),
+                technician_name: format!("Tecnico {code}"),
+                technician_code: code.into(),
+                device_code: Some(code.into()),
+            },
+        )
+        .unwrap();
+        Device {
+            store,
+            clock,
+            path,
+            code: code.to_owned(),
+        }
+    }
+
+    /// Closes and reopens the database (a crash: what was committed is all there is).
+    pub fn crash_and_restart(&mut self) {
+        let placeholder = Store::open_in_memory().unwrap();
+        drop(std::mem::replace(&mut self.store, placeholder));
+        self.store = Store::open(&self.path)
+            .unwrap()
+            .with_clock(self.clock.clone());
+    }
+
+    pub fn sync(&mut self) -> rapportino_core::sync::SyncReport {
+        rapportino_core::sync::sync_now(&mut self.store).unwrap()
+    }
+
+    pub fn client(&mut self, name: &str) -> Client {
+        clients::create(
+            &mut self.store,
+            &ClientInput {
+                name: name.into(),
+                city: Some("Milano".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    }
+}
+
+/// Every synced table of a replica, rows by key, without local storage keys (`rid`).
+pub fn dump(store: &Store) -> BTreeMap<&'static str, Vec<String>> {
+    let conn = store.conn();
+    let mut out = BTreeMap::new();
+    for entity in Entity::ALL {
+        let cols: Vec<String> = conn
+            .prepare(&format!("PRAGMA table_info({})", entity.table()))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(1))
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|c| c != "rid" && c != "number_key")
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY {}",
+            cols.join(", "),
+            entity.table(),
+            entity.key_column()
+        );
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                let vals: Vec<String> = (0..cols.len())
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect();
+                Ok(vals.join(" | "))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        out.insert(entity.table(), rows);
+    }
+    out
+}
+
+/// Asserts that every replica holds the same synced data; shows the first difference.
+pub fn assert_converged(devices: &[&Device]) {
+    let first = dump(&devices[0].store);
+    for d in &devices[1..] {
+        let other = dump(&d.store);
+        for (table, rows) in &first {
+            let theirs = &other[table];
+            if rows != theirs {
+                let only_first: Vec<_> = rows
+                    .iter()
+                    .filter(|r| !theirs.contains(r))
+                    .take(3)
+                    .collect();
+                let only_other: Vec<_> = theirs
+                    .iter()
+                    .filter(|r| !rows.contains(r))
+                    .take(3)
+                    .collect();
+                panic!(
+                    "{table} differs between {} and {}:\n only in {}: {only_first:#?}\n only in {}: {only_other:#?}",
+                    devices[0].code, d.code, devices[0].code, d.code
+                );
+            }
+        }
+    }
+}
+
+pub fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
