@@ -252,8 +252,9 @@ fn correction_for(m: &Mutation, current: Option<&RowState>) -> Vec<Correction> {
                 .fields
                 .keys()
                 .filter_map(|k| {
-                    let hub = row.fields.get(k)?;
-                    (m.fields.get(k) != Some(hub)).then(|| (k.clone(), hub.clone()))
+                    // A field nobody wrote since the insert holds the column's default.
+                    let hub = row.fields.get(k).cloned().unwrap_or(Value::Null);
+                    (m.fields.get(k) != Some(&hub)).then(|| (k.clone(), hub))
                 })
                 .collect();
             if fields.is_empty() && m.op != Op::Delete {

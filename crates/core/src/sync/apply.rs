@@ -196,7 +196,16 @@ fn apply_correction(tx: &Transaction<'_>, columns: &mut Columns, c: &Correction)
     }
 }
 
+fn is_signed(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM reports WHERE id = ?1 AND status = 'signed'")?
+        .exists([id])?)
+}
+
 fn delete_row(tx: &Transaction<'_>, entity: Entity, id: &str) -> Result<()> {
+    if entity == Entity::Report && is_signed(tx, id)? {
+        return Ok(());
+    }
     let sql = format!(
         "DELETE FROM {} WHERE {} = ?1",
         entity.table(),
@@ -208,20 +217,47 @@ fn delete_row(tx: &Transaction<'_>, entity: Entity, id: &str) -> Result<()> {
 
 /// The columns of each table, so that a field this version does not know is ignored rather
 /// than breaking the statement (and nothing but a column name is ever put into SQL).
+/// For each column, the value a NULL from the hub stands for: the column's default when it has
+/// one and cannot be NULL (the hub sends NULL for a field nobody wrote since the insert).
 #[derive(Default)]
-struct Columns(HashMap<Entity, HashSet<String>>);
+struct Columns(HashMap<Entity, HashMap<String, Option<SqlValue>>>);
 
 impl Columns {
-    fn of(&mut self, conn: &Connection, entity: Entity) -> Result<&HashSet<String>> {
+    fn of(
+        &mut self,
+        conn: &Connection,
+        entity: Entity,
+    ) -> Result<&HashMap<String, Option<SqlValue>>> {
         if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(entity) {
             let mut stmt = conn.prepare(&format!("PRAGMA table_info({})", entity.table()))?;
             let names = stmt
-                .query_map([], |r| r.get::<_, String>(1))?
-                .collect::<Result<HashSet<_>, _>>()?;
+                .query_map([], |r| {
+                    let name: String = r.get(1)?;
+                    let not_null: bool = r.get(3)?;
+                    let default: Option<String> = r.get(4)?;
+                    Ok((
+                        name,
+                        default.filter(|_| not_null).map(|d| parse_default(&d)),
+                    ))
+                })?
+                .collect::<Result<HashMap<_, _>, _>>()?;
             slot.insert(names);
         }
         Ok(&self.0[&entity])
     }
+}
+
+/// A column default as SQLite reports it (`0`, `'none'`) as a value.
+fn parse_default(text: &str) -> SqlValue {
+    if let Some(s) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        return SqlValue::Text(s.replace("''", "'"));
+    }
+    text.parse::<i64>()
+        .map(SqlValue::Integer)
+        .unwrap_or_else(|_| {
+            text.parse::<f64>()
+                .map_or_else(|_| SqlValue::Text(text.to_owned()), SqlValue::Real)
+        })
 }
 
 /// Writes the given fields of a row: only those that differ from the stored values (a signed
@@ -236,11 +272,23 @@ fn write_row(
     insert_missing: bool,
 ) -> Result<()> {
     let key = entity.key_column();
+    if entity == Entity::Report && is_signed(tx, id)? {
+        // Signed is final: older states of it (this device's own echoes, replayed in order)
+        // never overwrite it, and the hub refuses any later edit.
+        return Ok(());
+    }
     let known = columns.of(tx, entity)?;
-    let cols: Vec<(&str, &Value)> = fields
+    let cols: Vec<(&str, SqlValue)> = fields
         .iter()
-        .filter(|(k, _)| known.contains(k.as_str()) && k.as_str() != key && k.as_str() != "rid")
-        .map(|(k, v)| (k.as_str(), v))
+        .filter(|(k, _)| k.as_str() != key && k.as_str() != "rid")
+        .filter_map(|(k, v)| {
+            let default = known.get(k.as_str())?;
+            let value = match (to_sql(v), default) {
+                (SqlValue::Null, Some(d)) => d.clone(),
+                (value, _) => value,
+            };
+            Some((k.as_str(), value))
+        })
         .collect();
     let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
     let select = format!(
@@ -257,7 +305,7 @@ fn write_row(
             let changed: Vec<(&str, SqlValue)> = cols
                 .iter()
                 .zip(current)
-                .map(|((c, v), old)| (*c, to_sql(v), old))
+                .map(|((c, v), old)| (*c, v.clone(), old))
                 .filter(|(_, new, old)| new != old)
                 .map(|(c, new, _)| (c, new))
                 .collect();
@@ -288,7 +336,7 @@ fn write_row(
                 names.iter().map(|c| format!(", {c}")).collect::<String>()
             );
             let values = std::iter::once(SqlValue::Text(id.to_owned()))
-                .chain(cols.iter().map(|(_, v)| to_sql(v)));
+                .chain(cols.into_iter().map(|(_, v)| v));
             tx.prepare_cached(&sql)?
                 .execute(params_from_iter(values))
                 .map_err(|e| apply_error(entity, id, e))?;

@@ -268,8 +268,19 @@ fn field_lww(cur: &RowState, m: &Mutation, version: FieldVersion) -> Verdict {
                 }
                 changed.insert(key.clone(), value.clone());
                 row.fields.insert(key.clone(), value.clone());
+                row.versions.insert(key.clone(), version.clone());
+            } else {
+                // The same value again: the newer stamp orders later writes, but the value is
+                // still the one the hub sequenced then (what devices may or may not have seen).
+                let seq = current_version.map_or(0, |cv| cv.seq);
+                row.versions.insert(
+                    key.clone(),
+                    FieldVersion {
+                        seq,
+                        ..version.clone()
+                    },
+                );
             }
-            row.versions.insert(key.clone(), version.clone());
         } else if differs {
             lost.push(key.clone());
             conflicts.push(ConflictDraft {

@@ -247,3 +247,4 @@ pub fn assert_converged(devices: &[&Device]) {
 pub fn count(store: &Store, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
+pub mod faults;
