@@ -368,10 +368,24 @@ fn tokens_authenticate_until_revoked() {
             .revoke("ghost", "2026-11-23T00:00:00Z")
             .expect("ok")
             .is_none());
-        // A revoked device cannot come back with a new code under the same id.
+        // A revoked device comes back only with a new code from the admin, and gets a new
+        // token: the old one stays dead.
+        let code = auth::create_code(s, Role::Technician, None, now).expect("code");
+        let back = auth::enrol(s, &enrol_req(&code.code, "dev-1", "XY"), now).expect("re-enrol");
+        assert!(matches!(
+            auth::authenticate(s, Some(&bearer)),
+            Err(HubError::DeviceRevoked) | Err(HubError::Unauthenticated(_))
+        ));
+        let fresh = format!("Bearer {}", back.token);
+        assert!(auth::authenticate(s, Some(&fresh)).is_ok(), "{}", b.kind);
+        // An active device cannot be taken over by a code.
         let code = auth::create_code(s, Role::Admin, None, now).expect("code");
-        let back = auth::enrol(s, &enrol_req(&code.code, "dev-1", "XY"), now);
-        assert!(matches!(back, Err(HubError::DeviceRevoked)), "{}", b.kind);
+        let again = auth::enrol(s, &enrol_req(&code.code, "dev-1", "XY"), now);
+        assert!(
+            matches!(again, Err(HubError::DeviceAlreadyEnrolled(_))),
+            "{}",
+            b.kind
+        );
     }
 }
 

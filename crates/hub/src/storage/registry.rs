@@ -36,8 +36,9 @@ pub trait Registry: Send + Sync {
     ) -> Result<(), HubError>;
 
     /// In one transaction: checks that the code is known, unused and not expired at `now`,
-    /// that the device id and the device code are new, marks the code used and registers the
-    /// device with the code's role. Nothing changes when it fails.
+    /// that the device id is new or revoked and the device code is not another device's, marks
+    /// the code used and registers the device with the code's role (a revoked device is
+    /// re-enrolled with a new token). Nothing changes when it fails.
     fn enrol(&self, code_hash: &str, now: &str, device: &NewDevice) -> Result<Role, HubError>;
 
     fn device_auth(&self, device_id: &str) -> Result<Option<DeviceAuth>, HubError>;
@@ -74,10 +75,11 @@ pub(crate) fn check_enrolment(
         return Err(HubError::EnrolmentCodeInvalid);
     }
     let role = parse_role(&code.role)?;
-    match existing_device {
-        Some(true) => return Err(HubError::DeviceRevoked),
-        Some(false) => return Err(HubError::DeviceAlreadyEnrolled(device.device_id.clone())),
-        None => {}
+    // A revoked device may come back with a new code from the admin (a laptop found again, a
+    // database restored): it gets a new token, the old one stays dead. An active device keeps
+    // its enrolment: a code must not take over a device that is in use.
+    if existing_device == Some(false) {
+        return Err(HubError::DeviceAlreadyEnrolled(device.device_id.clone()));
     }
     if device_code_taken {
         return Err(HubError::DeviceCodeTaken(device.device_code.clone()));

@@ -492,8 +492,8 @@ impl Registry for SqliteStorage {
                 )
                 .optional()?;
             let code_taken: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM hub_devices WHERE device_code = ?1)",
-                [&device.device_code],
+                "SELECT EXISTS (SELECT 1 FROM hub_devices WHERE device_code = ?1 AND device_id <> ?2)",
+                [&device.device_code, &device.device_id],
                 |r| r.get(0),
             )?;
             let role = check_enrolment(code, now, existing, code_taken, device)?;
@@ -504,7 +504,10 @@ impl Registry for SqliteStorage {
             tx.execute(
                 "INSERT INTO hub_devices (device_id, device_code, name, role, token_hash,
                      enrolled_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (device_id) DO UPDATE SET device_code = excluded.device_code,
+                     name = excluded.name, role = excluded.role, token_hash = excluded.token_hash,
+                     enrolled_at = excluded.enrolled_at, revoked_at = NULL",
                 params![
                     device.device_id,
                     device.device_code,
