@@ -6,6 +6,7 @@
 //! lost or was overwritten unseen is in the conflicts table.
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod sync_support;
 
 use proptest::prelude::*;
@@ -617,5 +618,13 @@ proptest! {
     #[test]
     fn replicas_converge_exactly_once_on_a_sqlite_hub(steps in prop::collection::vec(step(), 10..70)) {
         property(None, &steps);
+    }
+
+    #[test]
+    fn replicas_converge_exactly_once_on_a_postgres_hub(steps in prop::collection::vec(step(), 10..70)) {
+        // A fresh database per case on the shared throwaway server.
+        if let Some(db) = common::PgDatabase::create() {
+            property(Some(&db.url), &steps);
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! of signed reports, time entries and ticket moves hold.
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod sync_support;
 
 use rapportino_core::clients::{self, ClientInput};
@@ -186,4 +187,12 @@ fn three_devices_converge(storage_url: Option<&str>) {
 #[test]
 fn three_devices_converge_on_a_sqlite_hub() {
     three_devices_converge(None);
+}
+
+#[test]
+fn three_devices_converge_on_a_postgres_hub() {
+    let Some(db) = common::PgDatabase::create() else {
+        return; // no PostgreSQL outside CI: skipped loudly by the helper
+    };
+    three_devices_converge(Some(&db.url));
 }
