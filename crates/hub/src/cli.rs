@@ -102,6 +102,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Lists the latest writes the hub refused (signed reports edited, illegal ticket moves,
+    /// time entries changed by another device...), newest first.
+    Refusals {
+        #[command(flatten)]
+        storage: StorageArg,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Writes a consistent copy of the hub into a new SQLite file (from either storage).
     Backup {
         #[command(flatten)]
@@ -238,6 +248,29 @@ fn run(command: Command) -> Result<(), HubError> {
                 eprintln!("no device enrolled");
             }
             devices.iter().for_each(print_device);
+            Ok(())
+        }
+        Command::Refusals {
+            storage,
+            limit,
+            json,
+        } => {
+            init_logs(false, "warn");
+            let refusals = Storage::open(&storage.storage)?
+                .registry()
+                .refusals(limit.clamp(1, 10_000))?;
+            if json {
+                return print_json(&refusals);
+            }
+            if refusals.is_empty() {
+                eprintln!("no refused write");
+            }
+            for r in &refusals {
+                println!(
+                    "{}  {}  {}  (device {}, mutation {})",
+                    r.at, r.code, r.detail, r.device_id, r.mutation_id
+                );
+            }
             Ok(())
         }
         Command::Revoke {

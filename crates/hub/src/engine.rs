@@ -87,7 +87,11 @@ pub fn push(
 ) -> Result<PushResponse, HubError> {
     check_batch(device, &req)?;
     storage.write(|tx| {
-        let ids: Vec<String> = req.mutations.iter().map(|m| m.mutation_id.clone()).collect();
+        let ids: Vec<String> = req
+            .mutations
+            .iter()
+            .map(|m| m.mutation_id.clone())
+            .collect();
         let mut seen: HashMap<String, Seen> = tx.seen(&ids)?.into_iter().collect();
         let mut in_batch: HashSet<&str> = HashSet::new();
         let mut results = Vec::with_capacity(req.mutations.len());
@@ -105,7 +109,6 @@ pub fn push(
             if let Some(ms) = ahead {
                 if skew.is_none() {
                     tx.flag_clock_skew(&device.device_id, ms)?;
-                    tracing::warn!(device = %device.device_id, skew_ms = ms, "device clock far ahead: clamped");
                 }
                 skew = Some(skew.map_or(ms, |s: i64| s.max(ms)));
             }
@@ -156,7 +159,6 @@ fn apply_one(
             })?;
             let detail = format!("{} {} {}", m.op.as_str(), m.entity, m.entity_id);
             tx.log_refusal(&m.device_id, &m.mutation_id, code, &detail)?;
-            tracing::warn!(device = %m.device_id, mutation = %m.mutation_id, code, %detail, "write refused");
             let conflicts = std::mem::take(conflicts);
             for c in &conflicts {
                 record_conflict(tx, m, c, now_ms)?;

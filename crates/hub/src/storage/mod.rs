@@ -74,7 +74,7 @@ use std::path::{Path, PathBuf};
 use rapportino_core::sync::protocol::Op;
 use serde_json::{Map, Value};
 
-pub use registry::{DeviceAuth, NewDevice, Registry};
+pub use registry::{DeviceAuth, NewDevice, Refusal, Registry};
 
 /// The version of the hub's own schema (tables `hub_*`), kept in `hub_meta.schema_version`.
 /// A database written by a newer hub is refused.

@@ -20,7 +20,7 @@ use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
 use rapportino_core::sync::merge::RowState;
 use rapportino_core::sync::protocol::{DeviceInfo, Role, ServerChange};
 
-use super::registry::{check_enrolment, parse_role, CodeRow};
+use super::registry::{check_enrolment, parse_role, CodeRow, Refusal};
 use super::tables::{Kind, DEVICE_COLUMNS, POSTGRES_SCHEMA, TABLES};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, sqlite::SqliteStorage, DeviceAuth,
@@ -653,6 +653,26 @@ impl Registry for PgStorage {
             &[],
         )?;
         rows.iter().map(device_info).collect()
+    }
+
+    fn refusals(&self, limit: i64) -> Result<Vec<Refusal>, HubError> {
+        let mut lease = self.lease()?;
+        let rows = lease.get()?.client.query(
+            "SELECT at, device_id, mutation_id, code, detail FROM hub_refusals
+             ORDER BY id DESC LIMIT $1",
+            &[&limit],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Refusal {
+                    at: r.try_get(0)?,
+                    device_id: r.try_get(1)?,
+                    mutation_id: r.try_get(2)?,
+                    code: r.try_get(3)?,
+                    detail: r.try_get(4)?,
+                })
+            })
+            .collect()
     }
 
     fn revoke(&self, device_id: &str, now: &str) -> Result<Option<DeviceInfo>, HubError> {

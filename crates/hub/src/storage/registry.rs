@@ -16,6 +16,16 @@ pub struct DeviceAuth {
     pub revoked: bool,
 }
 
+/// A write the hub refused (a signed report edited, an illegal ticket move...).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Refusal {
+    pub at: String,
+    pub device_id: String,
+    pub mutation_id: String,
+    pub code: String,
+    pub detail: String,
+}
+
 /// A device being enrolled.
 #[derive(Debug, Clone)]
 pub struct NewDevice {
@@ -52,6 +62,9 @@ pub trait Registry: Send + Sync {
     /// Revokes a device (its token stops working at once). Revoking twice keeps the first
     /// time. `None` when the device is unknown.
     fn revoke(&self, device_id: &str, now: &str) -> Result<Option<DeviceInfo>, HubError>;
+
+    /// The latest refused writes, newest first.
+    fn refusals(&self, limit: i64) -> Result<Vec<Refusal>, HubError>;
 }
 
 /// An enrolment code as stored.

@@ -10,7 +10,7 @@ use rapportino_core::sync::merge::RowState;
 use rapportino_core::sync::protocol::{DeviceInfo, Role, ServerChange};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use super::registry::{check_enrolment, parse_role, CodeRow};
+use super::registry::{check_enrolment, parse_role, CodeRow, Refusal};
 use super::tables::{DEVICE_COLUMNS, SQLITE_SCHEMA};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, BackupSummary, DeviceAuth, HubRead,
@@ -567,6 +567,27 @@ impl Registry for SqliteStorage {
                 .query_map([], device_info)?
                 .collect::<Result<Vec<_>, _>>()?;
             raw.into_iter().map(with_role).collect()
+        })
+    }
+
+    fn refusals(&self, limit: i64) -> Result<Vec<Refusal>, HubError> {
+        self.with_read_tx(|tx| {
+            let mut stmt = tx.prepare(
+                "SELECT at, device_id, mutation_id, code, detail FROM hub_refusals
+                 ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = stmt
+                .query_map([limit], |r| {
+                    Ok(Refusal {
+                        at: r.get(0)?,
+                        device_id: r.get(1)?,
+                        mutation_id: r.get(2)?,
+                        code: r.get(3)?,
+                        detail: r.get(4)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
         })
     }
 
