@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use commands::{
     backup, bench, calendars, classes, clients, contracts, dashboard, demo, interventions, ledger,
-    reports, search, setup, statement, tickets,
+    reports, search, setup, statement, sync, tickets,
 };
 use output::Out;
 use rapportino_core::time::{parse_user_instant, ManualClock};
@@ -52,6 +52,9 @@ enum Command {
     Restore { file: std::path::PathBuf },
     /// List the backups in the folder beside the database, or make today's (`--auto`).
     Backups(backup::BackupsArgs),
+    /// Sync with the office hub: enrol, sync now, status, conflicts.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
     /// Shop data printed on reports.
     #[command(subcommand)]
     Shop(setup::ShopCommand),
@@ -145,6 +148,7 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         Command::Backup { file } => backup::backup_now(s, out, file),
         Command::Restore { file } => backup::restore(s, out, file),
         Command::Backups(a) => backup::backups(s, out, a),
+        Command::Sync(c) => sync::run(s, out, c),
         Command::Shop(c) => setup::shop(s, out, c),
         Command::Technician(c) => setup::technician(s, out, c),
         Command::Client(c) => clients::client(s, out, c),

@@ -18,6 +18,7 @@ pub mod search;
 pub mod setup;
 mod sla;
 pub mod statement;
+pub mod sync;
 pub mod tickets;
 
 use clap::Args;

@@ -1,0 +1,192 @@
+//! `rapportino-cli sync ...` end to end: a real hub over TLS in this process, two devices as
+//! real CLI runs on their own databases.
+#![allow(clippy::unwrap_used)]
+
+use rapportino_core::sync::protocol::Role;
+use rapportino_hub::{ServerConfig, Storage, TlsFiles};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+fn cli(db: &Path, args: &[&str]) -> (bool, Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rapportino-cli"))
+        .arg("--db")
+        .arg(db)
+        .arg("--json")
+        .args(args)
+        .env_remove("RAPPORTINO_DB")
+        .output()
+        .unwrap();
+    let text = if out.status.success() {
+        &out.stdout
+    } else {
+        &out.stderr
+    };
+    let v = serde_json::from_slice(text).unwrap_or(Value::Null);
+    (
+        out.status.success(),
+        v,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok(db: &Path, args: &[&str]) -> Value {
+    let (success, v, err) = cli(db, args);
+    assert!(success, "{args:?}: {err}");
+    v
+}
+
+#[test]
+fn two_devices_sync_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    // The hub: SQLite, TLS with a certificate made now.
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let (crt, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
+    std::fs::write(&crt, cert.cert.pem()).unwrap();
+    std::fs::write(&key, cert.key_pair.serialize_pem()).unwrap();
+    let storage = Arc::new(
+        Storage::open(&format!("sqlite:{}", dir.path().join("hub.db").display())).unwrap(),
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let hub = rt
+        .block_on(rapportino_hub::start(
+            storage.clone(),
+            ServerConfig::new(
+                "127.0.0.1:0".parse().unwrap(),
+                Some(TlsFiles {
+                    cert: crt.clone(),
+                    key,
+                }),
+            ),
+            async move {
+                let _ = stopped.await;
+            },
+        ))
+        .unwrap();
+    let url = format!("https://localhost:{}", hub.addr.port());
+    let code = |role| {
+        rapportino_hub::auth::create_code(&storage, role, None, chrono::Utc::now())
+            .unwrap()
+            .code
+    };
+
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    for (db, c) in [(&a, "AA"), (&b, "BB")] {
+        ok(
+            db,
+            &[
+                "onboard",
+                "--shop",
+                "Rinaldi",
+                "--name",
+                &format!("Tecnico {c}"),
+                "--code",
+                c,
+            ],
+        );
+    }
+    let status = ok(&a, &["sync", "status"]);
+    assert_eq!(status["configured"], false);
+    let (success, err, _) = cli(&a, &["sync", "now"]);
+    assert!(!success);
+    assert_eq!(err["error"]["code"], "SYNC_NOT_CONFIGURED");
+
+    // A wrong code is refused with a clear code, and nothing is configured.
+    let crt_arg = crt.display().to_string();
+    let (success, err, _) = cli(
+        &a,
+        &[
+            "sync",
+            "enrol",
+            "--hub",
+            &url,
+            "--code",
+            "AAAA-BBBB-CCCC-DDDD",
+            "--ca",
+            &crt_arg,
+        ],
+    );
+    assert!(!success);
+    assert_eq!(err["error"]["code"], "ENROLMENT_REFUSED");
+    assert_eq!(ok(&a, &["sync", "status"])["configured"], false);
+    // Without the hub's certificate, TLS is refused: the hub is unreachable.
+    let (success, err, _) = cli(
+        &a,
+        &[
+            "sync",
+            "enrol",
+            "--hub",
+            &url,
+            "--code",
+            &code(Role::Technician),
+        ],
+    );
+    assert!(!success);
+    assert_eq!(err["error"]["code"], "HUB_UNREACHABLE");
+
+    for db in [&a, &b] {
+        let s = ok(
+            db,
+            &[
+                "sync",
+                "enrol",
+                "--hub",
+                &url,
+                "--code",
+                &code(Role::Technician),
+                "--ca",
+                &crt_arg,
+            ],
+        );
+        assert_eq!(s["configured"], true);
+        assert_eq!(s["role"], "technician");
+    }
+    let client = ok(
+        &a,
+        &["client", "add", "--name", "Ottica Bassi", "--city", "Roma"],
+    );
+    let id = client["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ok(&a, &["sync", "status"])["pending_changes"]
+            .as_i64()
+            .unwrap()
+            > 0,
+        true
+    );
+    let pushed = ok(&a, &["sync", "now"]);
+    assert!(pushed["pushed"].as_i64().unwrap() > 0);
+    ok(&b, &["sync", "now"]);
+    assert_eq!(
+        ok(&b, &["client", "show", &id])["client"]["name"],
+        "Ottica Bassi"
+    );
+
+    // Both change the city offline; B's later edit wins, A's value is kept as a conflict.
+    ok(&a, &["client", "edit", &id, "--city", "Bari"]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    ok(&b, &["client", "edit", &id, "--city", "Lecce"]);
+    ok(&a, &["sync", "now"]);
+    ok(&b, &["sync", "now"]);
+    ok(&a, &["sync", "now"]);
+    let conflicts = ok(&a, &["sync", "conflicts"]);
+    let list = conflicts.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{conflicts}");
+    assert_eq!(list[0]["lost_value"], "Bari");
+    assert_eq!(list[0]["current_value"], "Lecce");
+    let conflict_id = list[0]["id"].as_str().unwrap().to_owned();
+    ok(&a, &["sync", "resolve", &conflict_id, "--keep", "lost"]);
+    ok(&a, &["sync", "now"]);
+    ok(&b, &["sync", "now"]);
+    assert_eq!(ok(&b, &["client", "show", &id])["client"]["city"], "Bari");
+    assert_eq!(ok(&b, &["sync", "conflicts"]).as_array().unwrap().len(), 0);
+    let (success, err, _) = cli(&b, &["sync", "resolve", &conflict_id, "--keep", "current"]);
+    assert!(!success);
+    assert_eq!(err["error"]["code"], "CONFLICT_RESOLVED");
+
+    ok(&b, &["sync", "forget"]);
+    assert_eq!(ok(&b, &["sync", "status"])["configured"], false);
+    let _ = stop.send(());
+    rt.block_on(hub.wait()).unwrap();
+}
