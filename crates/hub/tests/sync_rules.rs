@@ -186,9 +186,14 @@ fn rules(storage_url: Option<&str>) {
     assert_eq!(on_c.signer_name.as_deref(), Some("Paola Neri"));
     assert!(reports::verify(&c.store, signed.id).unwrap().matches);
     let kept = conflicts::list(&c.store, false).unwrap();
-    assert!(kept
+    let refused = kept
         .iter()
-        .any(|k| k.reason == ConflictReason::ReportSigned && k.lost_value == json!("Falso")));
+        .find(|k| k.reason == ConflictReason::ReportSigned && k.lost_value == json!("Falso"))
+        .expect("the refused edit is kept for review");
+    assert!(!refused.restorable, "a signed report cannot take the value back");
+    let err = conflicts::resolve(&mut c.store, &refused.id, conflicts::Resolution::RestoreLost)
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Inconsistent);
     assert!(
         max_seq(&hub) > before,
         "only the conflict records were sequenced"

@@ -123,6 +123,7 @@ fn three_devices_converge(storage_url: Option<&str>) {
     assert_eq!(city.lost_value, serde_json::json!("Bari"));
     assert_eq!(city.current_value, serde_json::json!("Lecce"));
     assert_eq!(city.lost_device_code.as_deref(), Some("MR"));
+    assert!(city.restorable);
 
     // The ticket went new → taken (B, first to sync); C's cancel came later but taken →
     // cancelled is legal too, so the state machine accepts it.

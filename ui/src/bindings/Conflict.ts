@@ -5,4 +5,9 @@ export type Conflict = { id: string, entity: string, entity_id: string,
 /**
  * What the record is, in words (client name, ticket number...).
  */
-label: string, field: string, current_value: unknown, lost_value: unknown, reason: ConflictReason, lost_device_code: string | null, winner_device_code: string | null, lost_at: string, created_at: string, resolved_at: string | null, resolution: string | null, };
+label: string, field: string, current_value: unknown, lost_value: unknown, reason: ConflictReason, lost_device_code: string | null, winner_device_code: string | null, lost_at: string, created_at: string, resolved_at: string | null, resolution: string | null, 
+/**
+ * Whether the lost value may be written back ([`Resolution::RestoreLost`]): only a value
+ * lost to a concurrent edit of one field, not one refused by a rule.
+ */
+restorable: boolean, };

@@ -5,7 +5,6 @@ import { translate } from './i18n/translate';
 import type { MessageKey } from './i18n/it';
 import {
   ago,
-  canRestore,
   conflictRoute,
   defaultDeviceName,
   doneText,
@@ -166,13 +165,6 @@ describe('conflict wording', () => {
     expect(it_(valueText('phone', 'origin'))).toBe('Telefono');
     expect(it_(valueText('2026-11-22T09:05:00Z', 'estimated_resolution_at'))).toBe('22/11/2026 10:05');
     expect(it_(valueText({ a: 1 }, 'row'))).toBe('{"a":1}');
-  });
-
-  it('offers the lost value back only after a concurrent edit of one field', () => {
-    expect(canRestore({ reason: 'concurrent_edit', field: 'name', resolved_at: null })).toBe(true);
-    expect(canRestore({ reason: 'concurrent_edit', field: '*', resolved_at: null })).toBe(false);
-    expect(canRestore({ reason: 'report_signed', field: 'work_done', resolved_at: null })).toBe(false);
-    expect(canRestore({ reason: 'concurrent_edit', field: 'name', resolved_at: '2026-11-22T09:05:00Z' })).toBe(false);
   });
 
   it('links the records that have a page', () => {

@@ -162,13 +162,6 @@ export function valueText(value: unknown, field: string): Text | string {
   return JSON.stringify(value);
 }
 
-/** Whether "Ripristina il valore perso" is offered. Core decides (`conflicts::resolve` refuses
- * anything else with INCONSISTENT): only a value lost to a concurrent edit of one field can come
- * back; a value refused by a rule (signed report, ticket status, time entry) cannot. */
-export function canRestore(c: Pick<Conflict, 'reason' | 'field' | 'resolved_at'>): boolean {
-  return c.resolved_at === null && c.reason === 'concurrent_edit' && c.field !== '*';
-}
-
 /** Where a conflict's record is shown, when it has a page of its own. */
 export function conflictRoute(c: Pick<Conflict, 'entity' | 'entity_id'>): Route | null {
   switch (c.entity) {

@@ -47,6 +47,9 @@ pub struct Conflict {
     pub created_at: String,
     pub resolved_at: Option<String>,
     pub resolution: Option<String>,
+    /// Whether the lost value may be written back ([`Resolution::RestoreLost`]): only a value
+    /// lost to a concurrent edit of one field, not one refused by a rule.
+    pub restorable: bool,
 }
 
 const SELECT: &str = "SELECT c.id, c.entity, c.entity_id, c.field, c.reason, c.winner_value,
@@ -92,22 +95,13 @@ pub fn resolve(store: &mut Store, id: &str, resolution: Resolution) -> Result<Co
         ));
     }
     let entity = Entity::from_name(&c.entity);
-    if resolution == Resolution::RestoreLost {
-        if c.reason != ConflictReason::ConcurrentEdit || c.field == "*" {
-            return Err(Error::invalid(
-                Code::Inconsistent,
-                "resolution",
-                "only a value lost to a concurrent edit can be restored: this one was refused \
-                 by a rule (signed report, ticket status, time entry)",
-            ));
-        }
-        if entity.is_none() || is_bookkeeping(&c.field) {
-            return Err(Error::invalid(
-                Code::Inconsistent,
-                "resolution",
-                "this value cannot be restored",
-            ));
-        }
+    if resolution == Resolution::RestoreLost && !c.restorable {
+        return Err(Error::invalid(
+            Code::Inconsistent,
+            "resolution",
+            "only a value lost to a concurrent edit can be restored: this one was refused by a \
+             rule (signed report, ticket status, time entry)",
+        ));
     }
     store.write(|tx| {
         if let (Resolution::RestoreLost, Some(entity)) = (resolution, entity) {
@@ -187,6 +181,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Conflict> {
         created_at: r.get(10)?,
         resolved_at: r.get(11)?,
         resolution: r.get(12)?,
+        restorable: false,
     })
 }
 
@@ -228,6 +223,9 @@ fn complete(conn: &Connection, mut c: Conflict) -> Result<Conflict> {
         {
             c.current_value = sql_to_json(v);
         }
+        c.restorable = c.resolved_at.is_none()
+            && c.reason == ConflictReason::ConcurrentEdit
+            && !is_bookkeeping(&c.field);
     }
     Ok(c)
 }
