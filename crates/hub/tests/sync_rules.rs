@@ -190,9 +190,16 @@ fn rules(storage_url: Option<&str>) {
         .iter()
         .find(|k| k.reason == ConflictReason::ReportSigned && k.lost_value == json!("Falso"))
         .expect("the refused edit is kept for review");
-    assert!(!refused.restorable, "a signed report cannot take the value back");
-    let err = conflicts::resolve(&mut c.store, &refused.id, conflicts::Resolution::RestoreLost)
-        .unwrap_err();
+    assert!(
+        !refused.restorable,
+        "a signed report cannot take the value back"
+    );
+    let err = conflicts::resolve(
+        &mut c.store,
+        &refused.id,
+        conflicts::Resolution::RestoreLost,
+    )
+    .unwrap_err();
     assert_eq!(err.code(), Code::Inconsistent);
     assert!(
         max_seq(&hub) > before,
