@@ -411,6 +411,9 @@ fn normalise(v: &Value) -> Value {
     }
 }
 
+/// One applied value of a field: (server sequence, mutation id, device id, value).
+type AppliedValue<'a> = (i64, &'a str, &'a str, Value);
+
 fn check(world: &mut World) {
     // Final syncs: everyone pushes, then everyone pulls what the others pushed.
     for _ in 0..2 {
@@ -541,7 +544,7 @@ fn check(world: &mut World) {
         })
         .collect();
     // The chain of applied values of every field.
-    let mut chains: HashMap<(String, String), Vec<(i64, &str, &str, Value)>> = HashMap::new();
+    let mut chains: HashMap<(String, String), Vec<AppliedValue<'_>>> = HashMap::new();
     for c in &changes {
         for (f, v) in &c.fields {
             chains
