@@ -1,6 +1,6 @@
-//! Sync commands that need no hub: the state before enrolment, sync now refused, forget, a bad
-//! hub address, the certificate file, the conflicts list and a bad resolution. The sync with a
-//! real hub is tested end to end in the workspace's sync tests.
+//! Sync commands: the state before enrolment, sync now refused, forget, a bad hub address, the
+//! certificate file, the conflicts list and a bad resolution; and enrolment and sync with a real
+//! hub over TLS in this process (the multi-device rules are tested in crates/hub/tests).
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -157,4 +157,78 @@ fn a_lost_value_is_listed_and_restored_once() {
         json!({"id": id, "resolution": "keep_current"}),
     );
     assert_eq!(again["code"], "CONFLICT_RESOLVED");
+}
+
+#[test]
+fn enrols_and_syncs_with_a_real_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let (crt, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
+    std::fs::write(&crt, cert.cert.pem()).unwrap();
+    std::fs::write(&key, cert.key_pair.serialize_pem()).unwrap();
+    let storage = std::sync::Arc::new(
+        rapportino_hub::Storage::open(&format!("sqlite:{}", dir.path().join("hub.db").display()))
+            .unwrap(),
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let hub = rt
+        .block_on(rapportino_hub::start(
+            storage.clone(),
+            rapportino_hub::ServerConfig::new(
+                "127.0.0.1:0".parse().unwrap(),
+                Some(rapportino_hub::TlsFiles {
+                    cert: crt.clone(),
+                    key,
+                }),
+            ),
+            async move {
+                let _ = stopped.await;
+            },
+        ))
+        .unwrap();
+    let url = format!("https://localhost:{}", hub.addr.port());
+    let code = rapportino_hub::auth::create_code(
+        &storage,
+        rapportino_core::sync::protocol::Role::Technician,
+        None,
+        chrono::Utc::now(),
+    )
+    .unwrap()
+    .code;
+
+    let h = harness();
+    h.onboard();
+    let pem = h.ok("sync_read_certificate", json!({"path": crt}));
+    let status = h.ok(
+        "sync_enrol",
+        json!({"hub_url": url, "code": code, "device_name": "Portatile MR", "ca_pem": pem}),
+    );
+    assert_eq!(status["configured"], true);
+    assert_eq!(status["role"], "technician");
+    assert!(
+        status["pending_changes"].as_i64().unwrap() > 0,
+        "onboarding waits to be sent"
+    );
+    // The code is single use.
+    let e = h.err(
+        "sync_enrol",
+        json!({"hub_url": url, "code": code, "device_name": "Portatile MR", "ca_pem": pem}),
+    );
+    assert_eq!(e["code"], "ENROLMENT_REFUSED");
+
+    let done = h.ok("sync_now", json!({}));
+    assert!(done["report"]["pushed"].as_i64().unwrap() > 0, "{done}");
+    assert_eq!(done["status"]["pending_changes"], 0);
+    let status = h.ok("sync_status", json!({}));
+    assert_eq!(status["pending_changes"], 0);
+    assert!(status["last_sync_at"].is_string());
+    assert!(status["last_error"].is_null());
+    assert!(
+        storage.read(|r| r.max_seq()).unwrap() > 0,
+        "the hub has the changes"
+    );
+
+    let _ = stop.send(());
+    rt.block_on(hub.wait()).unwrap();
 }
