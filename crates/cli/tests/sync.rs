@@ -159,6 +159,10 @@ fn two_devices_sync_through_the_cli() {
         ok(&b, &["client", "show", &id])["client"]["name"],
         "Ottica Bassi"
     );
+    let home = ok(&a, &["dashboard"]);
+    assert_eq!(home["sync"]["configured"], true, "{home}");
+    assert_eq!(home["sync"]["pending_changes"], 0);
+    assert!(home["sync"]["last_sync_at"].is_string());
 
     // Both change the city offline; B's later edit wins, A's value is kept as a conflict.
     ok(&a, &["client", "edit", &id, "--city", "Bari"]);

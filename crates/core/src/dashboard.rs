@@ -99,10 +99,13 @@ pub fn overview(store: &Store, technician: Option<TechnicianId>) -> Result<Dashb
         my_tickets_total,
         breached,
         today_interventions,
-        sync: SyncState {
-            configured: false,
-            last_sync_at: None,
-            pending_changes: 0,
+        sync: {
+            let status = crate::sync::status(store)?;
+            SyncState {
+                configured: status.configured,
+                last_sync_at: status.last_sync_at,
+                pending_changes: status.pending_changes,
+            }
         },
     })
 }

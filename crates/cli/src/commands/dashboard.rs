@@ -95,6 +95,15 @@ fn print(both: &Both) -> String {
             }
         );
     }
-    s += "\nSincronizzazione: non configurata\n";
+    let sync = &both.dashboard.sync;
+    s += &if !sync.configured {
+        "\nSincronizzazione: non configurata\n".to_owned()
+    } else {
+        format!(
+            "\nSincronizzazione: ultima {} · {} modifiche in attesa\n",
+            sync.last_sync_at.as_deref().unwrap_or("mai"),
+            sync.pending_changes
+        )
+    };
     s
 }
