@@ -14,7 +14,7 @@ use rapportino_core::ids::{ClientId, InterventionId, MaterialId, TicketId};
 use rapportino_core::interventions::{
     self, InterventionMode, InterventionPatch, MaterialInput, NewIntervention, Outcome,
 };
-use rapportino_core::reports::{self, SignInput, Signature, Stroke, StrokePoint};
+use rapportino_core::reports::{self, SignInput};
 use rapportino_core::sync::conflicts;
 use rapportino_core::sync::http::HttpTransport;
 use rapportino_core::sync::protocol::{Op as WireOp, PushRequest, PushResponse, ServerChange};
@@ -106,24 +106,6 @@ fn pick(store: &Store, sql: &str, n: usize) -> Option<String> {
     (!all.is_empty()).then(|| all[n % all.len()].clone())
 }
 
-fn signature(name: &str) -> Signature {
-    Signature {
-        signer_name: name.into(),
-        width: 400.0,
-        height: 150.0,
-        strokes: vec![Stroke {
-            points: (0..30)
-                .map(|i| StrokePoint {
-                    x: 20.0 + f64::from(i) * 8.0,
-                    y: 75.0 + (f64::from(i) / 3.0).sin() * 40.0,
-                    pressure: 0.5,
-                    t: i64::from(i) * 12,
-                })
-                .collect(),
-        }],
-    }
-}
-
 impl World {
     fn new(storage_url: Option<&str>) -> World {
         let hub = TestHub::start(storage_url, true);
@@ -178,7 +160,8 @@ impl World {
             Step::NewTicket(d, p) => {
                 let dev = &mut self.devices[d];
                 if let Some(c) = pick(&dev.store, "SELECT id FROM clients ORDER BY id", p) {
-                    let _ = tickets::open(&mut dev.store, &new_ticket(c.parse().unwrap()));
+                    let _ =
+                        tickets::open(&mut dev.store, &new_ticket(c.parse().unwrap(), "Guasto"));
                 }
             }
             Step::MoveTicket(d, p, choice) => {
@@ -361,28 +344,6 @@ fn client_input(store: &Store, id: ClientId) -> rapportino_core::clients::Client
         city: c.city,
         notes: c.notes,
         ..Default::default()
-    }
-}
-
-fn new_ticket(client: ClientId) -> tickets::NewTicket {
-    tickets::NewTicket {
-        client_id: client,
-        contact_id: None,
-        site_id: None,
-        origin: tickets::Origin::Phone,
-        severity: tickets::Severity::Degraded,
-        urgent: false,
-        category: None,
-        is_bug: false,
-        title: "Guasto".into(),
-        description: None,
-        reported_at: None,
-        assigned_technician_id: None,
-        contract_id: None,
-        extra_time_pin: None,
-        priority_requested: false,
-        out_of_scope: false,
-        service: None,
     }
 }
 

@@ -11,7 +11,7 @@ use rapportino_core::hlc::Hlc;
 use rapportino_core::interventions::{
     self, InterventionMode, InterventionPatch, NewIntervention, Outcome as WorkOutcome,
 };
-use rapportino_core::reports::{self, SignInput, Signature, Stroke, StrokePoint};
+use rapportino_core::reports::{self, SignInput};
 use rapportino_core::store::Entity;
 use rapportino_core::sync::conflicts::{self, ConflictReason};
 use rapportino_core::sync::http::HttpTransport;
@@ -20,24 +20,6 @@ use rapportino_core::sync::{self, keys, Transport};
 use rapportino_core::tickets;
 use serde_json::json;
 use sync_support::*;
-
-fn signature(name: &str) -> Signature {
-    Signature {
-        signer_name: name.into(),
-        width: 400.0,
-        height: 150.0,
-        strokes: vec![Stroke {
-            points: (0..30)
-                .map(|i| StrokePoint {
-                    x: 20.0 + f64::from(i) * 8.0,
-                    y: 60.0 + f64::from(i % 7) * 9.0,
-                    pressure: 0.5,
-                    t: i64::from(i) * 12,
-                })
-                .collect(),
-        }],
-    }
-}
 
 fn transport(d: &Device, hub: &TestHub) -> HttpTransport {
     let token: String = d
@@ -78,29 +60,7 @@ fn rules(storage_url: Option<&str>) {
 
     // B works and signs a report; everything reaches C.
     let client = b.client("Farmacia Centrale");
-    let ticket = tickets::open(
-        &mut b.store,
-        &tickets::NewTicket {
-            client_id: client.id,
-            contact_id: None,
-            site_id: None,
-            origin: tickets::Origin::Phone,
-            severity: tickets::Severity::Degraded,
-            urgent: false,
-            category: None,
-            is_bug: false,
-            title: "Cassa bloccata".into(),
-            description: None,
-            reported_at: None,
-            assigned_technician_id: None,
-            contract_id: None,
-            extra_time_pin: None,
-            priority_requested: false,
-            out_of_scope: false,
-            service: None,
-        },
-    )
-    .unwrap();
+    let ticket = tickets::open(&mut b.store, &new_ticket(client.id, "Cassa bloccata")).unwrap();
     let work = interventions::create(
         &mut b.store,
         &NewIntervention {

@@ -10,33 +10,11 @@ use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::store::Entity;
 use rapportino_core::sync::conflicts::{self, Resolution};
 use rapportino_core::sync::protocol::Role;
-use rapportino_core::tickets::{self, NewTicket, Origin, Severity, TicketStatus, TransitionInput};
+use rapportino_core::tickets::{self, TicketStatus, TransitionInput};
 use sync_support::*;
 
 fn ticket(d: &mut Device, client: rapportino_core::ids::ClientId, title: &str) -> tickets::Ticket {
-    tickets::open(
-        &mut d.store,
-        &NewTicket {
-            client_id: client,
-            contact_id: None,
-            site_id: None,
-            origin: Origin::Phone,
-            severity: Severity::Degraded,
-            urgent: false,
-            category: None,
-            is_bug: false,
-            title: title.into(),
-            description: None,
-            reported_at: None,
-            assigned_technician_id: None,
-            contract_id: None,
-            extra_time_pin: None,
-            priority_requested: false,
-            out_of_scope: false,
-            service: None,
-        },
-    )
-    .unwrap()
+    tickets::open(&mut d.store, &new_ticket(client, title)).unwrap()
 }
 
 fn set_city(d: &mut Device, id: rapportino_core::ids::ClientId, city: &str) {

@@ -248,3 +248,50 @@ pub fn count(store: &Store, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 pub mod faults;
+
+/// A ticket as a technician opens it on the phone.
+pub fn new_ticket(
+    client: rapportino_core::ids::ClientId,
+    title: &str,
+) -> rapportino_core::tickets::NewTicket {
+    use rapportino_core::tickets::{NewTicket, Origin, Severity};
+    NewTicket {
+        client_id: client,
+        contact_id: None,
+        site_id: None,
+        origin: Origin::Phone,
+        severity: Severity::Degraded,
+        urgent: false,
+        category: None,
+        is_bug: false,
+        title: title.into(),
+        description: None,
+        reported_at: None,
+        assigned_technician_id: None,
+        contract_id: None,
+        extra_time_pin: None,
+        priority_requested: false,
+        out_of_scope: false,
+        service: None,
+    }
+}
+
+/// A plausible signature (one stroke of 30 points).
+pub fn signature(name: &str) -> rapportino_core::reports::Signature {
+    use rapportino_core::reports::{Signature, Stroke, StrokePoint};
+    Signature {
+        signer_name: name.into(),
+        width: 400.0,
+        height: 150.0,
+        strokes: vec![Stroke {
+            points: (0..30)
+                .map(|i| StrokePoint {
+                    x: 20.0 + f64::from(i) * 8.0,
+                    y: 75.0 + (f64::from(i) / 3.0).sin() * 40.0,
+                    pressure: 0.5,
+                    t: i64::from(i) * 12,
+                })
+                .collect(),
+        }],
+    }
+}
