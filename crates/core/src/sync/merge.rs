@@ -39,6 +39,9 @@ use super::protocol::{wire_code, Mutation, Op};
 use crate::hlc::Hlc;
 use crate::tickets::TicketStatus;
 
+/// The fields that closing a running time entry sets (the only change a time entry admits).
+const TIME_ENTRY_CLOSING: [&str; 3] = ["ended_at", "seconds", "needs_review"];
+
 /// How far ahead of the hub a device clock may be before its stamps are clamped.
 pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 
@@ -330,7 +333,19 @@ fn entity_rule(cur: &RowState, m: &Mutation) -> Option<Verdict> {
                     conflicts: refused(m, Some(cur), ConflictReason::NotOwner),
                 })
             }
-            _ => None,
+            _ => {
+                // The opening device may close its entry once; nothing else of it ever changes
+                // (corrections are new entries: adjustments and voids).
+                let closed = cur.fields.get("ended_at").is_some_and(|v| !v.is_null());
+                let edits_other = m.fields.iter().any(|(k, v)| {
+                    cur.fields.get(k) != Some(v)
+                        && (closed || !TIME_ENTRY_CLOSING.contains(&k.as_str()))
+                });
+                edits_other.then(|| Verdict::Reject {
+                    code: wire_code::APPEND_ONLY,
+                    conflicts: refused(m, Some(cur), ConflictReason::AppendOnly),
+                })
+            }
         },
         "ticket" => {
             let to = m.fields.get("status").and_then(Value::as_str)?;
@@ -591,9 +606,30 @@ mod tests {
             "A",
             1,
         );
+        let closed = applied(decide(Some(&row), &own, 20), 2);
+        // Closed is final, and only the closing fields ever change.
+        let again = mutation(
+            "time_entry",
+            Op::Update,
+            json!({"ended_at": "y"}),
+            30,
+            "A",
+            2,
+        );
         assert!(matches!(
-            decide(Some(&row), &own, 20),
-            Verdict::Apply { .. }
+            decide(Some(&closed), &again, 30),
+            Verdict::Reject {
+                code: "APPEND_ONLY",
+                ..
+            }
+        ));
+        let note = mutation("time_entry", Op::Update, json!({"note": "z"}), 30, "A", 1);
+        assert!(matches!(
+            decide(Some(&row), &note, 30),
+            Verdict::Reject {
+                code: "APPEND_ONLY",
+                ..
+            }
         ));
         let del = mutation("time_entry", Op::Delete, json!({}), 20, "A", 1);
         assert!(matches!(
