@@ -519,7 +519,12 @@ fn check(world: &mut World) {
                 ));
         }
     }
+    // Stamps every write sets (updated_at...) merge like any field but are not kept for review.
+    let bookkeeping = |f: &str| matches!(f, "id" | "rid" | "created_at" | "updated_at");
     for ((id, field), chain) in &chains {
+        if bookkeeping(field) {
+            continue;
+        }
         for pair in chain.windows(2) {
             let (seq, _, dev_a, ref old) = pair[0];
             let (_, mid, dev_b, ref new) = pair[1];
@@ -542,7 +547,7 @@ fn check(world: &mut World) {
             continue;
         }
         let m = &world.log.mutations[mid];
-        for (f, v) in &m.fields {
+        for (f, v) in m.fields.iter().filter(|(f, _)| !bookkeeping(f)) {
             let v = normalise(v);
             let kept_here = lost_values.contains(&(m.entity_id.clone(), f.clone(), v.to_string()))
                 || by_mutation.contains(&(m.entity_id.as_str(), "*"));
