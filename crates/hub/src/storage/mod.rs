@@ -1,8 +1,11 @@
 //! Hub storage: one SQLite file (default) or a PostgreSQL database, behind one interface so the
 //! sync engine (`crate::engine`) is written once and the same test suite runs against both.
 
-use rapportino_core::sync::merge::RowState;
+use std::collections::BTreeMap;
+
+use rapportino_core::sync::merge::{FieldVersion, RowState};
 use rapportino_core::sync::protocol::ServerChange;
+use serde_json::json;
 
 use crate::error::HubError;
 
@@ -78,7 +81,7 @@ pub use registry::{DeviceAuth, NewDevice, Refusal, Registry};
 
 /// The version of the hub's own schema (tables `hub_*`), kept in `hub_meta.schema_version`.
 /// A database written by a newer hub is refused.
-pub const HUB_SCHEMA_VERSION: i64 = 1;
+pub const HUB_SCHEMA_VERSION: i64 = 2;
 
 /// Where the hub keeps its data, parsed from `--storage`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,6 +240,8 @@ pub(crate) fn now_text() -> String {
 }
 
 /// The JSON columns of `hub_rows`: fields, versions, deleted (null when live).
+///
+/// Versions are written compactly (see [`encode_versions`]); both forms are read.
 pub(crate) fn encode_row(row: &RowState) -> Result<(String, String, Option<String>), HubError> {
     let deleted = match &row.deleted {
         Some(v) => Some(serde_json::to_string(v)?),
@@ -244,7 +249,7 @@ pub(crate) fn encode_row(row: &RowState) -> Result<(String, String, Option<Strin
     };
     Ok((
         serde_json::to_string(&row.fields)?,
-        serde_json::to_string(&row.versions)?,
+        encode_versions(row),
         deleted,
     ))
 }
@@ -255,9 +260,11 @@ pub(crate) fn decode_row(
     deleted: Option<&str>,
     origin_device: String,
 ) -> Result<RowState, HubError> {
+    let fields: Map<String, Value> = serde_json::from_str(fields)?;
+    let versions = decode_versions(versions, &fields)?;
     Ok(RowState {
-        fields: serde_json::from_str(fields)?,
-        versions: serde_json::from_str(versions)?,
+        fields,
+        versions,
         deleted: match deleted {
             Some(d) => Some(serde_json::from_str(d)?),
             None => None,
@@ -266,10 +273,172 @@ pub(crate) fn decode_row(
     })
 }
 
+/// A row's field versions, grouped: most fields of a row share one version (the insert, or
+/// the update that wrote them together), so the version is written once per group instead of
+/// once per field (a client's versions took 1.3 KB as one object per field).
+///
+/// Form: a JSON array. Element 0 is the base version `[hlc, "device", seq]` — it belongs to
+/// every field of `fields` not named in a later group — or `null` when there is no base (then
+/// every field is named). Each later element is `[hlc, "device", seq, "field", ...]`.
+/// The older form, an object `{"field": {"hlc", "device", "seq"}, ...}`, is still read.
+pub(crate) fn encode_versions(row: &RowState) -> String {
+    let mut groups: Vec<(&FieldVersion, Vec<&str>)> = Vec::new();
+    for (field, v) in &row.versions {
+        match groups.iter_mut().find(|(g, _)| *g == v) {
+            Some((_, names)) => names.push(field),
+            None => groups.push((v, vec![field.as_str()])),
+        }
+    }
+    // The base must cover exactly the fields of `fields` it is not named for: only when every
+    // field has a version and every version's field is in `fields`.
+    let same_keys = row.versions.len() == row.fields.len()
+        && row.versions.keys().all(|k| row.fields.contains_key(k));
+    let base = if same_keys {
+        groups
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, (_, names))| names.len())
+            .map(|(i, _)| i)
+    } else {
+        None
+    };
+    let triple = |v: &FieldVersion| vec![json!(v.hlc), json!(v.device), json!(v.seq)];
+    let mut out: Vec<Value> = Vec::with_capacity(groups.len() + 1);
+    out.push(match base {
+        Some(i) => Value::Array(triple(groups[i].0)),
+        None => Value::Null,
+    });
+    for (i, (v, names)) in groups.iter().enumerate() {
+        if Some(i) == base {
+            continue;
+        }
+        let mut g = triple(v);
+        g.extend(names.iter().map(|n| json!(n)));
+        out.push(Value::Array(g));
+    }
+    Value::Array(out).to_string()
+}
+
+pub(crate) fn decode_versions(
+    text: &str,
+    fields: &Map<String, Value>,
+) -> Result<BTreeMap<String, FieldVersion>, HubError> {
+    if !text.trim_start().starts_with('[') {
+        return Ok(serde_json::from_str(text)?);
+    }
+    let bad = || HubError::Storage(format!("unreadable field versions in hub_rows: {text}"));
+    let groups: Vec<Vec<Value>> = match serde_json::from_str::<Vec<Value>>(text)?.as_slice() {
+        [] => return Err(bad()),
+        all => all
+            .iter()
+            .map(|g| match g {
+                Value::Null => Ok(Vec::new()),
+                Value::Array(a) => Ok(a.clone()),
+                _ => Err(bad()),
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let version = |g: &[Value]| -> Result<FieldVersion, HubError> {
+        match g {
+            [Value::Number(hlc), Value::String(device), Value::Number(seq), ..] => {
+                Ok(FieldVersion {
+                    hlc: hlc.as_i64().ok_or_else(bad)?,
+                    device: device.clone(),
+                    seq: seq.as_i64().ok_or_else(bad)?,
+                })
+            }
+            _ => Err(bad()),
+        }
+    };
+    let mut out = BTreeMap::new();
+    for g in &groups[1..] {
+        let v = version(g)?;
+        for name in &g[3..] {
+            let name = name.as_str().ok_or_else(bad)?;
+            out.insert(name.to_owned(), v.clone());
+        }
+    }
+    if !groups[0].is_empty() {
+        let base = version(&groups[0])?;
+        for key in fields.keys() {
+            if !out.contains_key(key) {
+                out.insert(key.clone(), base.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) fn parse_op(s: &str) -> Result<Op, HubError> {
     Op::parse(s).ok_or_else(|| HubError::Storage(format!("unknown op {s:?} in hub_changes")))
 }
 
 pub(crate) fn parse_fields(s: &str) -> Result<Map<String, Value>, HubError> {
     Ok(serde_json::from_str(s)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(hlc: i64, device: &str, seq: i64) -> FieldVersion {
+        FieldVersion {
+            hlc,
+            device: device.into(),
+            seq,
+        }
+    }
+
+    fn row(fields: Value, versions: &[(&str, FieldVersion)]) -> RowState {
+        RowState {
+            fields: fields.as_object().cloned().unwrap_or_default(),
+            versions: versions
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+            deleted: None,
+            origin_device: "d1".into(),
+        }
+    }
+
+    #[test]
+    fn versions_round_trip_in_the_compact_form() {
+        let a = v(100, "d1", 1);
+        let b = v(200, "d2", 7);
+        let cases = [
+            row(json!({}), &[]),
+            row(
+                json!({"name": "x", "city": "y"}),
+                &[("name", a.clone()), ("city", a.clone())],
+            ),
+            row(
+                json!({"name": "x", "city": "y", "notes": null}),
+                &[
+                    ("name", a.clone()),
+                    ("city", b.clone()),
+                    ("notes", a.clone()),
+                ],
+            ),
+            // A version for a field not in `fields`, and a field without a version.
+            row(
+                json!({"name": "x"}),
+                &[("name", a.clone()), ("gone", b.clone())],
+            ),
+            row(json!({"name": "x", "city": "y"}), &[("name", a.clone())]),
+        ];
+        for r in cases {
+            let (fields, versions, deleted) = encode_row(&r).unwrap();
+            assert!(versions.starts_with('['), "{versions}");
+            let back = decode_row(&fields, &versions, deleted.as_deref(), "d1".into()).unwrap();
+            assert_eq!(back, r, "{versions}");
+        }
+    }
+
+    #[test]
+    fn versions_in_the_older_form_are_read() {
+        let r = row(json!({"name": "x"}), &[("name", v(100, "d1", 1))]);
+        let old = serde_json::to_string(&r.versions).unwrap();
+        let back = decode_row(r#"{"name":"x"}"#, &old, None, "d1".into()).unwrap();
+        assert_eq!(back, r);
+    }
 }

@@ -127,7 +127,14 @@ impl PgStorage {
                     &[&HUB_SCHEMA_VERSION.to_string()],
                 )?;
             }
-            Some(Ok(v)) if v <= HUB_SCHEMA_VERSION => {}
+            Some(Ok(v)) if v < HUB_SCHEMA_VERSION => {
+                // This hub writes field versions in a form an older hub cannot read.
+                tx.execute(
+                    "UPDATE hub_meta SET value = $1 WHERE key = 'schema_version'",
+                    &[&HUB_SCHEMA_VERSION.to_string()],
+                )?;
+            }
+            Some(Ok(_)) => {}
             Some(_) => {
                 return Err(HubError::Config(format!(
                     "the database was written by a newer hub (schema {}): upgrade rapportino-hub",

@@ -51,6 +51,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl SqliteStorage {
     pub fn open(path: &Path) -> Result<SqliteStorage, HubError> {
         let mut writer = open_connection(path)?;
+        // 64 MiB of page cache for the writer (the default is 2 MiB): a push looks up and
+        // rewrites rows all over `hub_rows`, whose upper levels should stay in memory rather
+        // than be read again from the OS for every mutation. Readers keep the default: their
+        // cache is dropped whenever the writer commits.
+        writer.pragma_update(None, "cache_size", -65_536)?;
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(HubError::Storage(format!(
@@ -77,7 +82,14 @@ impl SqliteStorage {
                         [HUB_SCHEMA_VERSION.to_string()],
                     )?;
                 }
-                Some(Ok(v)) if v <= HUB_SCHEMA_VERSION => {}
+                Some(Ok(v)) if v < HUB_SCHEMA_VERSION => {
+                    // This hub writes field versions in a form an older hub cannot read.
+                    tx.execute(
+                        "UPDATE hub_meta SET value = ?1 WHERE key = 'schema_version'",
+                        [HUB_SCHEMA_VERSION.to_string()],
+                    )?;
+                }
+                Some(Ok(_)) => {}
                 Some(_) => {
                     return Err(HubError::Config(format!(
                         "{} was written by a newer hub (schema {}): upgrade rapportino-hub",

@@ -10,6 +10,10 @@ pub const SQLITE_SCHEMA: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     ) WITHOUT ROWID",
+    // A rowid table (with the key as a unique index), not WITHOUT ROWID: its rows (the fields
+    // and versions JSON) are larger than a WITHOUT ROWID leaf keeps in place (about 1 KB on 4 KB
+    // pages), which sent most of each row to overflow pages and left the file half empty.
+    // Hubs created before keep their table; both shapes answer the same statements.
     "CREATE TABLE IF NOT EXISTS hub_rows (
         entity TEXT NOT NULL,
         entity_id TEXT NOT NULL,
@@ -18,7 +22,7 @@ pub const SQLITE_SCHEMA: &[&str] = &[
         deleted TEXT,
         origin_device TEXT NOT NULL,
         PRIMARY KEY (entity, entity_id)
-    ) WITHOUT ROWID",
+    )",
     "CREATE TABLE IF NOT EXISTS hub_changes (
         server_seq INTEGER PRIMARY KEY,
         mutation_id TEXT NOT NULL UNIQUE,
