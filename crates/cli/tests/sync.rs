@@ -191,3 +191,91 @@ fn two_devices_sync_through_the_cli() {
     let _ = stop.send(());
     rt.block_on(hub.wait()).unwrap();
 }
+
+/// A certificate made by `openssl req -x509` (the README's command) is marked `CA:TRUE`, which
+/// webpki refuses for a server: given as the hub's certificate, it is trusted all the same —
+/// that certificate only, and only under its own name.
+#[test]
+fn a_self_signed_certificate_marked_as_a_ca_is_trusted_when_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca_cert = |name: &str| {
+        let mut params = rcgen::CertificateParams::new(vec![name.to_owned()]).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let key = rcgen::KeyPair::generate().unwrap();
+        (params.self_signed(&key).unwrap().pem(), key.serialize_pem())
+    };
+    let (hub_pem, hub_key) = ca_cert("localhost");
+    let (other_pem, _) = ca_cert("localhost");
+    let (crt, key, other) = (
+        dir.path().join("hub.crt"),
+        dir.path().join("hub.key"),
+        dir.path().join("other.crt"),
+    );
+    std::fs::write(&crt, hub_pem).unwrap();
+    std::fs::write(&key, hub_key).unwrap();
+    std::fs::write(&other, other_pem).unwrap();
+    let storage = Arc::new(
+        Storage::open(&format!("sqlite:{}", dir.path().join("hub.db").display())).unwrap(),
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let hub = rt
+        .block_on(rapportino_hub::start(
+            storage.clone(),
+            ServerConfig::new(
+                "127.0.0.1:0".parse().unwrap(),
+                Some(TlsFiles {
+                    cert: crt.clone(),
+                    key,
+                }),
+            ),
+            async move {
+                let _ = stopped.await;
+            },
+        ))
+        .unwrap();
+    let port = hub.addr.port();
+    let code = || {
+        rapportino_hub::auth::create_code(&storage, Role::Technician, None, chrono::Utc::now())
+            .unwrap()
+            .code
+    };
+    let db = dir.path().join("a.db");
+    ok(
+        &db,
+        &[
+            "onboard", "--shop", "Rinaldi", "--name", "Marco", "--code", "MR",
+        ],
+    );
+    let enrol = |url: &str, ca: &Path| {
+        cli(
+            &db,
+            &[
+                "sync",
+                "enrol",
+                "--hub",
+                url,
+                "--code",
+                &code(),
+                "--ca",
+                &ca.display().to_string(),
+            ],
+        )
+    };
+    let url = format!("https://localhost:{port}");
+    // Another certificate marked as a CA, and the hub's own under another name: refused.
+    for (url, ca) in [
+        (url.clone(), &other),
+        (format!("https://127.0.0.1:{port}"), &crt),
+    ] {
+        let (success, err, _) = enrol(&url, ca);
+        assert!(!success, "{url} {ca:?}");
+        assert_eq!(err["error"]["code"], "HUB_UNREACHABLE");
+    }
+    let (success, status, err) = enrol(&url, &crt);
+    assert!(success, "{err}");
+    assert_eq!(status["configured"], true);
+    assert!(ok(&db, &["sync", "now"])["pushed"].as_i64().unwrap() > 0);
+    let _ = stop.send(());
+    rt.block_on(hub.wait()).unwrap();
+}
