@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::merge::is_bookkeeping;
 pub use super::merge::ConflictReason;
 use crate::error::{Code, Error, Result};
 use crate::store::{field, Entity, Store};
@@ -131,10 +132,6 @@ pub(crate) fn open_count(conn: &Connection) -> Result<i64> {
 
 pub(crate) fn total_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM sync_conflicts", [], |r| r.get(0))?)
-}
-
-fn is_bookkeeping(field: &str) -> bool {
-    matches!(field, "id" | "rid" | "created_at" | "updated_at")
 }
 
 /// The column as a static name (the write path takes `&'static str`), checked against the

@@ -151,9 +151,22 @@ pub fn clamp_clock(hlc: i64, hub_now_ms: i64) -> (i64, Option<i64>) {
     }
 }
 
+/// Columns every write stamps by itself (`updated_at`...): merged like any field, but a value of
+/// theirs that lost is nothing to review.
+pub fn is_bookkeeping(field: &str) -> bool {
+    matches!(field, "id" | "rid" | "created_at" | "updated_at")
+}
+
 /// Decides a pushed mutation against the row the hub holds. `hlc` is the (clamped) clock to
 /// order it by. The versions it writes carry seq 0 until [`Verdict::stamp`].
 pub fn decide(current: Option<&RowState>, m: &Mutation, hlc: i64) -> Verdict {
+    let mut verdict = decide_fields(current, m, hlc);
+    let (Verdict::Apply { conflicts, .. } | Verdict::Reject { conflicts, .. }) = &mut verdict;
+    conflicts.retain(|c| !is_bookkeeping(&c.field));
+    verdict
+}
+
+fn decide_fields(current: Option<&RowState>, m: &Mutation, hlc: i64) -> Verdict {
     let version = FieldVersion {
         hlc,
         device: m.device_id.clone(),
@@ -510,6 +523,61 @@ mod tests {
             panic!()
         };
         assert!(conflicts.is_empty());
+    }
+
+    #[test]
+    fn a_lost_or_overwritten_updated_at_is_no_conflict() {
+        let ins = mutation(
+            "client",
+            Op::Insert,
+            json!({"phone": "1", "updated_at": "2026-12-06T10:00:00Z"}),
+            10,
+            "A",
+            0,
+        );
+        let row = applied(decide(None, &ins, 10), 1);
+        let a = mutation(
+            "client",
+            Op::Update,
+            json!({"phone": "2", "updated_at": "2026-12-06T10:00:05Z"}),
+            20,
+            "A",
+            1,
+        );
+        let row = applied(decide(Some(&row), &a, 20), 2);
+        // B had not seen A's edit: A's phone is overwritten unseen, its updated_at just older.
+        let b = mutation(
+            "client",
+            Op::Update,
+            json!({"phone": "3", "updated_at": "2026-12-06T10:00:06Z"}),
+            30,
+            "B",
+            1,
+        );
+        let Verdict::Apply { conflicts, .. } = decide(Some(&row), &b, 30) else {
+            panic!()
+        };
+        let fields: Vec<_> = conflicts.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["phone"]);
+        // And the other way round: B's edit arriving after a later one loses, phone only.
+        let row = applied(decide(Some(&row), &b, 30), 3);
+        let late = mutation(
+            "client",
+            Op::Update,
+            json!({"phone": "4", "updated_at": "2026-12-06T10:00:04Z"}),
+            15,
+            "C",
+            1,
+        );
+        let Verdict::Apply {
+            conflicts, lost, ..
+        } = decide(Some(&row), &late, 15)
+        else {
+            panic!()
+        };
+        assert_eq!(lost, ["phone", "updated_at"]);
+        let fields: Vec<_> = conflicts.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["phone"]);
     }
 
     #[test]
