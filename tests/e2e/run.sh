@@ -6,6 +6,8 @@
 #
 # Environment: SKIP_BUILD=1 reuses the built UI and binary (RAPPORTINO_BIN names another one);
 # E2E_SCRIPT / E2E_TIMEOUT run another driver script (the app benchmark); E2E_SCENARIOS="main bad-db demo services reports" picks scenarios.
+# The sync-hub scenario also runs the office hub and a second device (the CLI): RAPPORTINO_HUB_BIN
+# and RAPPORTINO_CLI_BIN name other binaries; they are built when missing.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,7 +17,9 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 BIN="${RAPPORTINO_BIN:-$TARGET_DIR/debug/rapportino}"
 NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/WebKitWebDriver)}"
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day sync}"
+HUB_BIN="${RAPPORTINO_HUB_BIN:-$TARGET_DIR/debug/rapportino-hub}"
+CLI_BIN="${RAPPORTINO_CLI_BIN:-$TARGET_DIR/debug/rapportino-cli}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day sync sync-hub}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
 STARTED=() # process-group leaders we started
@@ -65,7 +69,12 @@ wait_port() {
   return 1
 }
 
-for tool in python3 "$NATIVE_DRIVER" "$TAURI_DRIVER"; do
+needs_hub=0
+case " $SCENARIOS " in *" sync-hub "*) needs_hub=1 ;; esac
+
+TOOLS=(python3 "$NATIVE_DRIVER" "$TAURI_DRIVER")
+[ "$needs_hub" = 0 ] || TOOLS+=(openssl)
+for tool in "${TOOLS[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing: $tool (see scripts/install-deps.sh)" >&2; exit 2; }
 done
 
@@ -78,7 +87,14 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   cd "$ROOT"
   cargo build -p rapportino-app
 fi
+if [ "$needs_hub" = 1 ] && { [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$HUB_BIN" ] || [ ! -x "$CLI_BIN" ]; }; then
+  log "building the hub and the CLI"
+  (cd "$ROOT" && cargo build -p rapportino-hub -p rapportino-cli)
+fi
 [ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 2; }
+if [ "$needs_hub" = 1 ]; then
+  for b in "$HUB_BIN" "$CLI_BIN"; do [ -x "$b" ] || { echo "no binary at $b" >&2; exit 2; }; done
+fi
 
 if [ -z "${DISPLAY:-}" ]; then
   n=99
@@ -99,10 +115,27 @@ mkdir -p "$ARTIFACTS"
 DBUS=()
 command -v dbus-run-session >/dev/null 2>&1 && DBUS=(dbus-run-session --)
 
+# The office hub for the sync-hub scenario, in $1: a self-signed certificate for 127.0.0.1 (the
+# devices are given it, as a shop's would be), a SQLite storage, a free loopback port over TLS.
+# Exports HUB_URL, HUB_STORAGE, HUB_CERT, HUB_BIN, CLI_BIN for e2e.py; sets HUB_PID.
+start_hub() {
+  local dir="$1" port
+  mkdir -p "$dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$dir/hub.key" -out "$dir/hub.crt" 2>"$dir/openssl.log"
+  port="$(free_port)"
+  export HUB_URL="https://127.0.0.1:$port" HUB_STORAGE="sqlite:$dir/hub.db" HUB_CERT="$dir/hub.crt"
+  export HUB_BIN CLI_BIN
+  HUB_PID="$(spawn "$2" "$HUB_BIN" serve --storage "$HUB_STORAGE" \
+    --listen "127.0.0.1:$port" --tls-cert "$dir/hub.crt" --tls-key "$dir/hub.key" --shutdown-grace-secs 2)"
+  STARTED+=("$HUB_PID")
+}
+
 # One attempt of a scenario with a fresh database, home folders and driver. Returns e2e.py's
 # status (75: the WebDriver connection was lost, worth one retry).
 run_scenario() {
-  local scenario="$1" attempt="$2" dir port native_port pid rc
+  local scenario="$1" attempt="$2" dir port native_port pid rc hub_pid=""
   dir="$WORK/$scenario-$attempt"
   mkdir -p "$dir"
   # The app, WebKit (localStorage: language) and the window-state plugin write under these: a
@@ -118,6 +151,12 @@ run_scenario() {
   export RAPPORTINO_PRINT_COMMAND="cp -t $PRINTED_DIR"
   if [ "$scenario" = bad-db ]; then
     printf 'Appunti del cliente, non un database.\n%.0s' $(seq 1 200) >"$RAPPORTINO_DB"
+  fi
+  if [ "$scenario" = sync-hub ]; then
+    start_hub "$dir/hub" "$ARTIFACTS/hub-$scenario-$attempt.log"
+    hub_pid="$HUB_PID"
+    log "hub at $HUB_URL (storage $HUB_STORAGE)"
+    wait_port "${HUB_URL##*:}" rapportino-hub || { stop_group "$hub_pid"; return 1; }
   fi
   port="$(free_port)"
   native_port="$(free_port)"
@@ -139,6 +178,7 @@ run_scenario() {
     tail -n 40 "$driver_log" >&2 || true
   fi
   stop_group "$pid"
+  [ -z "$hub_pid" ] || stop_group "$hub_pid"
   return "$rc"
 }
 

@@ -2,7 +2,7 @@
 Settings › Sincronizzazione), an enrolment refused because the hub is unreachable, the indicator
 after a failed sync, and the conflicts screen (three conflicts as the hub would have sent them:
 written into the database file beside the running app, as a pulled page would). The sync with a
-real hub is tested in the workspace's sync tests."""
+real hub: sync_hub.py (and the workspace's sync tests)."""
 
 from __future__ import annotations
 
