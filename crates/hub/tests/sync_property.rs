@@ -534,7 +534,14 @@ fn check(world: &mut World) {
             let Some(m) = world.log.mutations.get(mid) else {
                 continue;
             };
-            if m.base_seq < seq {
+            // The overwriting device had written that same value itself (a write that changed
+            // nothing at the hub): it overwrote nothing it had not seen.
+            let wrote_it_too = world.log.mutations.values().any(|x| {
+                x.device_id == dev_b
+                    && x.entity_id == *id
+                    && x.fields.get(field.as_str()).map(normalise).as_ref() == Some(old)
+            });
+            if m.base_seq < seq && !wrote_it_too {
                 assert!(
                     lost_values.contains(&(id.clone(), field.clone(), old.to_string())),
                     "{id}.{field} = {old} was overwritten unseen by {mid} and is not in the conflicts"
