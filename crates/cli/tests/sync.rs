@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use rapportino_core::sync::protocol::Role;
-use rapportino_hub::{ServerConfig, Storage, TlsFiles};
+use rapportino_hub::{RunningHub, ServerConfig, Storage, TlsFiles};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -31,6 +31,49 @@ fn cli(db: &Path, args: &[&str]) -> (bool, Value, String) {
     )
 }
 
+/// A hub over TLS on a random loopback port, SQLite in `dir`; stopped when dropped.
+struct TestHub {
+    storage: Arc<Storage>,
+    port: u16,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    running: Option<RunningHub>,
+    rt: tokio::runtime::Runtime,
+}
+
+impl TestHub {
+    fn start(dir: &Path, cert: std::path::PathBuf, key: std::path::PathBuf) -> TestHub {
+        let storage =
+            Arc::new(Storage::open(&format!("sqlite:{}", dir.join("hub.db").display())).unwrap());
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let config =
+            ServerConfig::new("127.0.0.1:0".parse().unwrap(), Some(TlsFiles { cert, key }));
+        let running = rt
+            .block_on(rapportino_hub::start(storage.clone(), config, async move {
+                let _ = stopped.await;
+            }))
+            .unwrap();
+        TestHub {
+            storage,
+            port: running.addr.port(),
+            stop: Some(stop),
+            running: Some(running),
+            rt,
+        }
+    }
+}
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(running) = self.running.take() {
+            let _ = self.rt.block_on(running.wait());
+        }
+    }
+}
+
 fn ok(db: &Path, args: &[&str]) -> Value {
     let (success, v, err) = cli(db, args);
     assert!(success, "{args:?}: {err}");
@@ -45,29 +88,10 @@ fn two_devices_sync_through_the_cli() {
     let (crt, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
     std::fs::write(&crt, cert.cert.pem()).unwrap();
     std::fs::write(&key, cert.key_pair.serialize_pem()).unwrap();
-    let storage = Arc::new(
-        Storage::open(&format!("sqlite:{}", dir.path().join("hub.db").display())).unwrap(),
-    );
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let hub = rt
-        .block_on(rapportino_hub::start(
-            storage.clone(),
-            ServerConfig::new(
-                "127.0.0.1:0".parse().unwrap(),
-                Some(TlsFiles {
-                    cert: crt.clone(),
-                    key,
-                }),
-            ),
-            async move {
-                let _ = stopped.await;
-            },
-        ))
-        .unwrap();
-    let url = format!("https://localhost:{}", hub.addr.port());
+    let hub = TestHub::start(dir.path(), crt.clone(), key);
+    let url = format!("https://localhost:{}", hub.port);
     let code = |role| {
-        rapportino_hub::auth::create_code(&storage, role, None, chrono::Utc::now())
+        rapportino_hub::auth::create_code(&hub.storage, role, None, chrono::Utc::now())
             .unwrap()
             .code
     };
@@ -188,8 +212,6 @@ fn two_devices_sync_through_the_cli() {
 
     ok(&b, &["sync", "forget"]);
     assert_eq!(ok(&b, &["sync", "status"])["configured"], false);
-    let _ = stop.send(());
-    rt.block_on(hub.wait()).unwrap();
 }
 
 /// A certificate made by `openssl req -x509` (the README's command) is marked `CA:TRUE`, which
@@ -214,29 +236,10 @@ fn a_self_signed_certificate_marked_as_a_ca_is_trusted_when_given() {
     std::fs::write(&crt, hub_pem).unwrap();
     std::fs::write(&key, hub_key).unwrap();
     std::fs::write(&other, other_pem).unwrap();
-    let storage = Arc::new(
-        Storage::open(&format!("sqlite:{}", dir.path().join("hub.db").display())).unwrap(),
-    );
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let hub = rt
-        .block_on(rapportino_hub::start(
-            storage.clone(),
-            ServerConfig::new(
-                "127.0.0.1:0".parse().unwrap(),
-                Some(TlsFiles {
-                    cert: crt.clone(),
-                    key,
-                }),
-            ),
-            async move {
-                let _ = stopped.await;
-            },
-        ))
-        .unwrap();
-    let port = hub.addr.port();
+    let hub = TestHub::start(dir.path(), crt.clone(), key);
+    let port = hub.port;
     let code = || {
-        rapportino_hub::auth::create_code(&storage, Role::Technician, None, chrono::Utc::now())
+        rapportino_hub::auth::create_code(&hub.storage, Role::Technician, None, chrono::Utc::now())
             .unwrap()
             .code
     };
@@ -276,6 +279,4 @@ fn a_self_signed_certificate_marked_as_a_ca_is_trusted_when_given() {
     assert!(success, "{err}");
     assert_eq!(status["configured"], true);
     assert!(ok(&db, &["sync", "now"])["pushed"].as_i64().unwrap() > 0);
-    let _ = stop.send(());
-    rt.block_on(hub.wait()).unwrap();
 }
