@@ -69,6 +69,27 @@ pub struct ClientInput {
     pub patron_day: Option<String>,
 }
 
+impl From<&Client> for ClientInput {
+    /// The form as it stands for an existing client (to edit some fields and keep the rest).
+    fn from(c: &Client) -> Self {
+        ClientInput {
+            name: c.name.clone(),
+            vat_number: c.vat_number.clone(),
+            fiscal_code: c.fiscal_code.clone(),
+            street: c.street.clone(),
+            postcode: c.postcode.clone(),
+            city: c.city.clone(),
+            province: c.province.clone(),
+            email: c.email.clone(),
+            pec: c.pec.clone(),
+            phone: c.phone.clone(),
+            notes: c.notes.clone(),
+            customer_class: Some(c.customer_class.clone()),
+            patron_day: c.patron_day.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct ClientFilter {
     /// Name prefix or substring (case-insensitive). Use search for full text.

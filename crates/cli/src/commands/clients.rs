@@ -67,24 +67,6 @@ impl ClientFields {
     }
 }
 
-fn input_of(c: &Client) -> ClientInput {
-    ClientInput {
-        name: c.name.clone(),
-        vat_number: c.vat_number.clone(),
-        fiscal_code: c.fiscal_code.clone(),
-        street: c.street.clone(),
-        postcode: c.postcode.clone(),
-        city: c.city.clone(),
-        province: c.province.clone(),
-        email: c.email.clone(),
-        pec: c.pec.clone(),
-        phone: c.phone.clone(),
-        notes: c.notes.clone(),
-        customer_class: Some(c.customer_class.clone()),
-        patron_day: c.patron_day.clone(),
-    }
-}
-
 #[derive(Subcommand)]
 pub enum ClientCommand {
     /// Add a client.
@@ -143,7 +125,7 @@ pub fn client(store: &mut Store, out: Out, c: ClientCommand) -> Result<()> {
         }
         ClientCommand::Edit { id, fields } => {
             let current = clients::get(store, id)?;
-            let client = clients::update(store, id, &fields.over(input_of(&current)))?;
+            let client = clients::update(store, id, &fields.over(ClientInput::from(&current)))?;
             out.emit(&client, print_client);
         }
         ClientCommand::Archive { id, undo } => {

@@ -12,8 +12,8 @@ pub mod migrations;
 mod write;
 
 pub use entity::Entity;
-pub(crate) use write::to_sql;
 pub use write::{field, read_change_log, ChangeRecord, Fields, Stamp, WriteTx};
+pub(crate) use write::{to_sql, update_sql};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

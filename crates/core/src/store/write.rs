@@ -173,16 +173,7 @@ impl<'c> WriteTx<'c> {
         if entity.has_updated_at() {
             changed.push(("updated_at", Value::String(self.now_text.clone())));
         }
-        let sets: Vec<String> = changed
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
-            .collect();
-        let sql = format!(
-            "UPDATE {} SET {} WHERE {key} = ?1",
-            entity.table(),
-            sets.join(", ")
-        );
+        let sql = update_sql(entity, changed.iter().map(|(c, _)| *c));
         let values = std::iter::once(SqlValue::Text(id.to_owned()))
             .chain(changed.iter().map(|(_, v)| to_sql(v)));
         self.tx
@@ -304,6 +295,21 @@ impl<'c> WriteTx<'c> {
     pub fn set_local(&mut self, key: &str, value: &str) -> Result<()> {
         local_set(&self.tx, key, value)
     }
+}
+
+/// `UPDATE table SET c1 = ?2, c2 = ?3 … WHERE key = ?1`: the row's key is the first parameter,
+/// then the columns' values in order.
+pub(crate) fn update_sql<'a>(entity: Entity, columns: impl Iterator<Item = &'a str>) -> String {
+    let sets: Vec<String> = columns
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ?{}", i + 2))
+        .collect();
+    format!(
+        "UPDATE {} SET {} WHERE {} = ?1",
+        entity.table(),
+        sets.join(", "),
+        entity.key_column()
+    )
 }
 
 /// JSON field value → SQLite value. Booleans are stored as 0/1.

@@ -15,7 +15,7 @@ use super::merge::beats;
 use super::protocol::{Correction, Mutation, Op, PushResponse, ServerChange, SnapshotRow};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
-use crate::store::{local_get, local_set, to_sql, Entity, Store};
+use crate::store::{local_get, local_set, to_sql, update_sql, Entity, Store};
 
 /// The oldest `limit` entries of the outbox, as mutations.
 pub fn outbox(conn: &Connection, limit: i64) -> Result<Vec<Mutation>> {
@@ -312,16 +312,7 @@ fn write_row(
             if changed.is_empty() {
                 return Ok(());
             }
-            let sets: Vec<String> = changed
-                .iter()
-                .enumerate()
-                .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
-                .collect();
-            let sql = format!(
-                "UPDATE {} SET {} WHERE {key} = ?1",
-                entity.table(),
-                sets.join(", ")
-            );
+            let sql = update_sql(entity, changed.iter().map(|(c, _)| *c));
             let values = std::iter::once(SqlValue::Text(id.to_owned()))
                 .chain(changed.into_iter().map(|(_, v)| v));
             tx.prepare_cached(&sql)?

@@ -129,7 +129,7 @@ pub(super) fn concurrent(
                             } else {
                                 let id = *known.choose(&mut rng).unwrap();
                                 clients::get(store, id).and_then(|c| {
-                                    let mut input = input_of(&c);
+                                    let mut input = ClientInput::from(&c);
                                     input.notes = Some(format!("{} r{round} k{k}", device_code(i)));
                                     clients::update(store, id, &input).map(|_| ())
                                 })

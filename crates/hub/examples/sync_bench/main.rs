@@ -27,7 +27,7 @@ use clap::{Parser, Subcommand};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rapportino_core::clients::{self, Client, ClientInput};
+use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::ids::ClientId;
 use rapportino_core::setup::{self, OnboardingInput};
 use rapportino_core::store::migrations;
@@ -447,24 +447,6 @@ fn ureq_agent(ca_pem: &str) -> ureq::Agent {
 // ---------------------------------------------------------------------------------------------
 // Incremental sync
 
-fn input_of(c: &Client) -> ClientInput {
-    ClientInput {
-        name: c.name.clone(),
-        vat_number: c.vat_number.clone(),
-        fiscal_code: c.fiscal_code.clone(),
-        street: c.street.clone(),
-        postcode: c.postcode.clone(),
-        city: c.city.clone(),
-        province: c.province.clone(),
-        email: c.email.clone(),
-        pec: c.pec.clone(),
-        phone: c.phone.clone(),
-        notes: c.notes.clone(),
-        customer_class: Some(c.customer_class.clone()),
-        patron_day: c.patron_day.clone(),
-    }
-}
-
 fn new_ticket(client: ClientId, title: String) -> NewTicket {
     NewTicket {
         client_id: client,
@@ -506,7 +488,7 @@ fn edits(store: &mut Store, ids: &[ClientId], rng: &mut ChaCha8Rng, n: usize, ta
             tickets::open(store, &new_ticket(id, format!("Verifica {tag}-{i}"))).unwrap();
         } else {
             let c = clients::get(store, id).unwrap();
-            let mut input = input_of(&c);
+            let mut input = ClientInput::from(&c);
             input.notes = Some(format!("Nota {tag}-{i} {}", rng.gen::<u32>()));
             clients::update(store, id, &input).unwrap();
         }
