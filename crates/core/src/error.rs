@@ -276,3 +276,11 @@ mod tests {
         assert_eq!(p.field.as_deref(), Some("name"));
     }
 }
+
+/// A vocabulary text that is not one of its values (the model's parse error) is a format error
+/// on its field.
+impl From<rapportino_model::ParseError> for Error {
+    fn from(e: rapportino_model::ParseError) -> Self {
+        Error::invalid(Code::InvalidFormat, e.field, e.message)
+    }
+}

@@ -29,7 +29,7 @@ pub mod demo;
 pub mod entitlement;
 pub mod error;
 pub mod format;
-pub mod hlc;
+pub use rapportino_model::hlc;
 pub mod ids;
 pub mod interventions;
 pub mod ledger;

@@ -9,8 +9,8 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::OsRng;
 use rand::RngCore;
-use rapportino_core::sync::protocol::{EnrolRequest, EnrolResponse, EnrolmentCode, Role};
-use rapportino_core::time::format_instant;
+use rapportino_model::protocol::{EnrolRequest, EnrolResponse, EnrolmentCode, Role};
+use crate::storage::format_instant;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 

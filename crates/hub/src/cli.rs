@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rapportino_core::sync::protocol::{DeviceInfo, Role};
+use rapportino_model::protocol::{DeviceInfo, Role};
 
 use crate::error::HubError;
 use crate::server::{self, ServerConfig, TlsFiles};

@@ -1,20 +1,25 @@
 //! The sync engine: push (merge and sequence a batch), pull (pages after a cursor) and the
-//! snapshot stream. The merge rules themselves live in `rapportino_core::sync::merge`, shared
+//! snapshot stream. The merge rules themselves live in `rapportino_model::merge`, shared
 //! with the devices; this module applies them inside one serialised storage transaction.
 
 use std::collections::{HashMap, HashSet};
 
-use rapportino_core::hlc::Hlc;
-use rapportino_core::store::{migrations, Entity};
-use rapportino_core::sync::merge::{
+use rapportino_model::hlc::Hlc;
+use rapportino_model::{Entity, SCHEMA_VERSION};
+use rapportino_model::merge::{
     clamp_clock, decide, ConflictDraft, FieldVersion, RowState, Verdict,
 };
-use rapportino_core::sync::protocol::{
+use rapportino_model::protocol::{
     wire_code, Correction, Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest,
     PushResponse, ServerChange, SnapshotEnd, SnapshotHeader, SnapshotRow, MAX_BATCH, MAX_PULL_PAGE,
     MIN_CLIENT_SCHEMA,
 };
 use serde_json::{Map, Value};
+
+use rapportino_model::protocol::Role;
+use rapportino_model::validate::{
+    authorize, check_mutation, check_signed_report, Refusal, Stored, Writer,
+};
 
 use crate::auth::AuthedDevice;
 use crate::error::HubError;
@@ -28,7 +33,7 @@ const SNAPSHOT_PAGE: i64 = 2_000;
 
 /// Checks a batch before anything is applied: the whole batch is refused, or none of it is.
 fn check_batch(device: &AuthedDevice, req: &PushRequest) -> Result<(), HubError> {
-    let hub = migrations::latest_version();
+    let hub = SCHEMA_VERSION;
     if req.schema_version < MIN_CLIENT_SCHEMA {
         return Err(HubError::UpgradeRequired {
             client: req.schema_version,
@@ -113,7 +118,10 @@ pub fn push(
                 skew = Some(skew.map_or(ms, |s: i64| s.max(ms)));
             }
             hub_hlc = hub_hlc.max(hlc);
-            let result = apply_one(tx, m, hlc, now_ms)?;
+            let result = match check_one(tx, device, m)? {
+                Err(refusal) => refuse(tx, m, &refusal)?,
+                Ok(()) => apply_one(tx, m, hlc, now_ms)?,
+            };
             if let Some(seq) = result.server_seq {
                 seen.insert(m.mutation_id.clone(), Seen::Applied { server_seq: seq });
             }
@@ -125,6 +133,74 @@ pub fn push(
             clock_skew_ms: skew,
         })
     })
+}
+
+/// The validator and the role rules (`rapportino_model::validate`) on one mutation, against
+/// what the hub holds.
+fn check_one(
+    tx: &mut dyn HubTx,
+    device: &AuthedDevice,
+    m: &Mutation,
+) -> Result<Result<(), Refusal>, HubError> {
+    let writer = Writer {
+        role: device.role,
+        device_code: &device.device_code,
+        hub_seq: tx.next_seq()? - 1,
+    };
+    let entity = match check_mutation(m, &writer) {
+        Ok(entity) => entity,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    if device.role != Role::Technician {
+        return Ok(Ok(()));
+    }
+    let current = tx.load_row(&m.entity, &m.entity_id)?;
+    let own = tx.load_row(Entity::Device.name(), &device.device_id)?;
+    let writer_technician = own.as_ref().and_then(|d| text_field(&d.fields, "technician_id"));
+    let corrected = match m.fields.get("corrects_id").and_then(Value::as_str) {
+        Some(id) if entity == Entity::TimeEntry => tx.load_row(Entity::TimeEntry.name(), id)?,
+        _ => None,
+    };
+    let stored = Stored {
+        current: current.as_ref().map(|r| &r.fields),
+        writer_technician: writer_technician.as_deref(),
+        corrected_technician: corrected
+            .as_ref()
+            .and_then(|r| r.fields.get("technician_id")?.as_str()),
+    };
+    Ok(authorize(device.role, m, entity, &stored))
+}
+
+fn text_field(fields: &Map<String, Value>, key: &str) -> Option<String> {
+    fields.get(key)?.as_str().map(str::to_owned)
+}
+
+/// Records a refusal (outcome, refusal log) and answers it with the hub's values, so the
+/// device puts back what it had written.
+fn refuse(
+    tx: &mut dyn HubTx,
+    m: &Mutation,
+    refusal: &Refusal,
+) -> Result<MutationResult, HubError> {
+    tx.save_outcome(&StoredOutcome {
+        mutation_id: m.mutation_id.clone(),
+        device_id: m.device_id.clone(),
+        outcome: "rejected".into(),
+        code: Some(refusal.code.into()),
+    })?;
+    let detail = format!(
+        "{} {} {}: {}",
+        m.op.as_str(),
+        m.entity,
+        m.entity_id,
+        refusal.detail
+    );
+    tx.log_refusal(&m.device_id, &m.mutation_id, refusal.code, &detail)?;
+    let current = match Entity::from_name(&m.entity) {
+        Some(_) => tx.load_row(&m.entity, &m.entity_id)?,
+        None => None,
+    };
+    Ok(rejected(m, refusal.code, correction_for(m, current.as_ref())))
 }
 
 fn apply_one(
@@ -172,11 +248,17 @@ fn apply_one(
                 changed,
                 lost,
                 conflicts,
-                ..
+                row,
             } = &verdict
             else {
                 unreachable!("matched above")
             };
+            // A report is signed only with the SHA-256 of its snapshot, whoever signs it.
+            if m.entity == Entity::Report.name() && *op != Op::Delete {
+                if let Err(refusal) = check_signed_report(&row.fields) {
+                    return refuse(tx, m, &refusal);
+                }
+            }
             let emits = !changed.is_empty() || *op == Op::Delete || current.is_none();
             let (op, changed, lost, conflicts) =
                 (*op, changed.clone(), lost.clone(), conflicts.clone());
@@ -411,7 +493,7 @@ pub fn snapshot(
     storage.read(|r| {
         let cursor = r.max_seq()?;
         let mut line = serde_json::to_vec(&SnapshotHeader {
-            schema_version: migrations::latest_version(),
+            schema_version: SCHEMA_VERSION,
             cursor,
         })?;
         line.push(b'\n');

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rapportino_core::sync::protocol::{wire_code, ErrorBody};
+use rapportino_model::protocol::{wire_code, ErrorBody};
 
 /// Codes the hub answers with that are not (yet) in `protocol::wire_code`.
 pub mod hub_code {

@@ -1,4 +1,4 @@
-//! rapportino-hub: the office hub devices sync with (see `rapportino_core::sync::protocol` for
+//! rapportino-hub: the office hub devices sync with (see `rapportino_model::protocol` for
 //! the wire protocol and ../../ARCHITECTURE.md, "Sync").
 //!
 //! - [`storage`]: one SQLite file (default) or PostgreSQL, behind [`storage::Storage`];

@@ -1,4 +1,4 @@
-//! The HTTP endpoints (see `rapportino_core::sync::protocol` for the list), the JSON body
+//! The HTTP endpoints (see `rapportino_model::protocol` for the list), the JSON body
 //! extractor with the hub's own error answers, and the authentication middleware.
 
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use rapportino_core::sync::protocol::{
+use rapportino_model::protocol::{
     DeviceInfo, EnrolRequest, EnrolResponse, EnrolmentCode, Health, NewEnrolmentCode, PullResponse,
     PushRequest, PushResponse, Role, MAX_BATCH, MAX_PULL_PAGE, MIN_CLIENT_SCHEMA, PROTOCOL_VERSION,
 };
@@ -212,7 +212,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, HubEr
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         protocol: PROTOCOL_VERSION,
-        schema_version: rapportino_core::store::migrations::latest_version(),
+        schema_version: rapportino_model::SCHEMA_VERSION,
         storage: state.storage.kind().into(),
     }))
 }

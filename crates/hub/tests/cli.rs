@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use rapportino_core::sync::protocol::{EnrolRequest, Role};
+use rapportino_model::protocol::{EnrolRequest, Role};
 use rapportino_hub::auth;
 use serde_json::Value;
 

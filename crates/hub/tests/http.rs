@@ -8,7 +8,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::{code_of, TestHub};
-use rapportino_core::sync::protocol::{Role, MAX_BATCH, MIN_CLIENT_SCHEMA, PROTOCOL_VERSION};
+use rapportino_model::protocol::{Role, MAX_BATCH, MIN_CLIENT_SCHEMA, PROTOCOL_VERSION};
 use serde_json::{json, Value};
 
 #[test]

@@ -5,8 +5,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rapportino_core::sync::merge::{FieldVersion, RowState};
-use rapportino_core::sync::protocol::{EnrolRequest, Op, Role, ServerChange};
+use rapportino_model::merge::{FieldVersion, RowState};
+use rapportino_model::protocol::{EnrolRequest, Op, Role, ServerChange};
 use rapportino_hub::auth;
 use rapportino_hub::storage::{Seen, Storage, StoredOutcome};
 use rapportino_hub::HubError;

@@ -17,7 +17,7 @@ use rapportino_core::interventions::{
 use rapportino_core::reports::{self, SignInput};
 use rapportino_core::sync::conflicts;
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_core::sync::protocol::{Op as WireOp, PushRequest, PushResponse, ServerChange};
+use rapportino_model::protocol::{Op as WireOp, PushRequest, PushResponse, ServerChange};
 use rapportino_core::sync::{self, keys, Transport};
 use rapportino_core::tickets::{self, TransitionInput};
 use rapportino_core::Store;

@@ -7,7 +7,7 @@ mod common;
 mod sync_support;
 
 use rapportino_core::error::Code;
-use rapportino_core::hlc::Hlc;
+use rapportino_model::hlc::Hlc;
 use rapportino_core::interventions::{
     self, InterventionMode, InterventionPatch, NewIntervention, Outcome as WorkOutcome,
 };
@@ -15,7 +15,7 @@ use rapportino_core::reports::{self, SignInput};
 use rapportino_core::store::Entity;
 use rapportino_core::sync::conflicts::{self, ConflictReason};
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_core::sync::protocol::{Mutation, Op, Outcome, PushRequest};
+use rapportino_model::protocol::{Mutation, Op, Outcome, PushRequest};
 use rapportino_core::sync::{self, keys, Transport};
 use rapportino_core::tickets;
 use serde_json::json;
@@ -220,7 +220,7 @@ fn rules(storage_url: Option<&str>) {
     let before = max_seq(&hub);
     let err = transport(&b, &hub)
         .push(&PushRequest {
-            schema_version: rapportino_core::sync::protocol::MIN_CLIENT_SCHEMA - 1,
+            schema_version: rapportino_model::protocol::MIN_CLIENT_SCHEMA - 1,
             mutations: vec![raw(
                 &b,
                 "client",

@@ -9,7 +9,7 @@ mod sync_support;
 use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::store::Entity;
 use rapportino_core::sync::conflicts::{self, Resolution};
-use rapportino_core::sync::protocol::Role;
+use rapportino_model::protocol::Role;
 use rapportino_core::tickets::{self, TicketStatus, TransitionInput};
 use sync_support::*;
 

@@ -16,39 +16,16 @@ use ts_rs::TS;
 use crate::classes::{self, json_list, json_text};
 use crate::error::{Code, Error, Result};
 use crate::ids::{CalendarId, ClientId, ContractId};
-use crate::macros::string_enum;
 use crate::store::{field, Entity, Fields, Store};
 use crate::tickets::Severity;
 use crate::time::parse_user_date;
 use crate::validate::{self, limits};
 use crate::{calendars, clients};
+pub use rapportino_model::vocab::{ContractKind, PackageMode};
 
 pub use pin::verify_pin;
 
-string_enum! {
-    /// The five service models.
-    ContractKind, field = "kind" {
-        /// Coverage calendar, SLA targets per severity, yearly included hours, extra time.
-        Sla => "sla",
-        /// Prepaid hours (pacchetto ore a scalare), on-site, remote or either.
-        HourPackage => "hour_package",
-        /// N tickets (ticket a consumo), one consumed when a case is closed.
-        IncidentPack => "incident_pack",
-        /// Yearly free hours tied to a customer class.
-        FreeHours => "free_hours",
-        /// Time and materials (a consuntivo): rates, call-out fee, km.
-        TimeMaterials => "time_materials",
-    }
-}
 
-string_enum! {
-    /// Which work an hour package pays for.
-    PackageMode, field = "package_mode" {
-        OnSite => "on_site",
-        Remote => "remote",
-        Any => "any",
-    }
-}
 
 /// Business minutes allowed per clock for one severity (None: no target).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -177,12 +154,6 @@ pub struct ContractInput {
     pub notes: Option<String>,
 }
 
-#[allow(clippy::derivable_impls)] // the variants come from string_enum!, which derives no Default
-impl Default for ContractKind {
-    fn default() -> Self {
-        ContractKind::TimeMaterials
-    }
-}
 
 impl Contract {
     pub fn starts(&self) -> NaiveDate {

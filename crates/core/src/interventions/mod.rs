@@ -19,31 +19,15 @@ use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
 use crate::ids::{ClientId, ContractId, InterventionId, SiteId, TechnicianId, TicketId};
-use crate::macros::string_enum;
 use crate::paging::{Page, PageRequest};
 use crate::setup;
 use crate::sites;
 use crate::store::{field, Entity, Fields, Store, WriteTx};
 use crate::tickets::{self, TicketStatus};
 use crate::validate::{self, limits};
+pub use rapportino_model::vocab::{InterventionMode, Outcome};
 
-string_enum! {
-    InterventionMode, field = "mode" {
-        OnSite => "on_site",
-        Remote => "remote",
-    }
-}
 
-string_enum! {
-    Outcome, field = "outcome" {
-        /// The problem is solved.
-        Resolved => "resolved",
-        /// More work is needed (another intervention, parts to order, escalation).
-        FollowUp => "follow_up",
-        /// The cause lies outside the contract (third party, component not covered): reason required.
-        OutOfContract => "out_of_contract",
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Intervention {

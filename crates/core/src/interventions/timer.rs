@@ -20,19 +20,11 @@ use crate::store::{field, Entity, Store, WriteTx};
 use crate::tickets::{self, TicketStatus};
 use crate::time::{format_instant, parse_instant, parse_user_instant};
 use crate::validate::{self, limits};
+pub use rapportino_model::vocab::TimeEntryKind;
 
 /// A timer segment longer than this is flagged for review instead of being billed.
 pub const REVIEW_THRESHOLD_SECONDS: i64 = 12 * 3600;
 
-string_enum! {
-    TimeEntryKind, field = "kind" {
-        Timer => "timer",
-        Manual => "manual",
-        Adjustment => "adjustment",
-        Void => "void",
-        Approval => "approval",
-    }
-}
 
 string_enum! {
     TimerState, field = "timer_state" {

@@ -25,19 +25,13 @@ use ts_rs::TS;
 use crate::error::{Code, Error, Result};
 use crate::ids::{ClientId, InterventionId, ReportId};
 use crate::interventions::{self, TimerState};
-use crate::macros::string_enum;
 use crate::paging::{Page, PageRequest};
 use crate::setup;
 use crate::store::{field, Entity, Store};
 use crate::tickets::format_number;
 use crate::time::{format_instant, local_date, local_year, parse_instant};
+pub use rapportino_model::vocab::ReportStatus;
 
-string_enum! {
-    ReportStatus, field = "status" {
-        Draft => "draft",
-        Signed => "signed",
-    }
-}
 
 /// A report as stored (the snapshot itself is read by [`document`] and [`verify`]).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

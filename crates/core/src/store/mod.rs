@@ -7,11 +7,10 @@
 //! How to add a table: add a migration file under `migrations/` (never edit a shipped one), list
 //! it in [`migrations::MIGRATIONS`], add its variant to [`Entity`], and write through `WriteTx`.
 
-mod entity;
 pub mod migrations;
 mod write;
 
-pub use entity::Entity;
+pub use rapportino_model::Entity;
 pub use write::{field, read_change_log, ChangeRecord, Fields, Stamp, WriteTx};
 pub(crate) use write::{to_sql, update_sql};
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
-use super::entity::Entity;
+use super::Entity;
 use super::{local_get, local_set};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;

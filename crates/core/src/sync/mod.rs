@@ -9,8 +9,8 @@
 pub mod apply;
 pub mod conflicts;
 pub mod http;
-pub mod merge;
-pub mod protocol;
+/// The merge rules and the wire protocol live in the model crate, shared with the hub.
+pub use rapportino_model::{merge, protocol};
 
 use serde::Serialize;
 use ts_rs::TS;

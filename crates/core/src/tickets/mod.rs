@@ -1,11 +1,10 @@
 //! Tickets (segnalazioni): every request becomes one, with a number issued offline by this device.
 
 mod list;
-mod status;
 mod terms;
 
 pub use list::list;
-pub use status::{StatusStep, TicketStatus};
+pub use rapportino_model::status::{StatusStep, TicketStatus};
 pub use terms::{claim_extra_time, set_terms, TicketTerms};
 
 use rusqlite::{OptionalExtension, Row};
@@ -15,38 +14,15 @@ use ts_rs::TS;
 use crate::error::{Code, Error, Result};
 use crate::ids::{ClientId, ContactId, ContractId, SiteId, TechnicianId, TicketEventId, TicketId};
 use crate::interventions::{self, InterventionFilter, InterventionSummary};
-use crate::macros::string_enum;
 use crate::paging::PageRequest;
 use crate::setup;
 use crate::store::{field, Entity, Fields, Store, WriteTx};
 use crate::time::{format_instant, local_year, parse_user_instant};
 use crate::validate::{self, limits};
 use crate::{clients, contacts, sites};
+pub use rapportino_model::vocab::{Origin, Severity};
 
-string_enum! {
-    /// How the request reached the shop.
-    Origin, field = "origin" {
-        Phone => "phone",
-        Email => "email",
-        WebForm => "web_form",
-        Monitoring => "monitoring",
-        Chat => "chat",
-        OnSite => "on_site",
-        Other => "other",
-    }
-}
 
-string_enum! {
-    /// The three severity classes (labels are configurable, the classes are not).
-    Severity, field = "severity" {
-        /// Whole service down for all users, no workaround.
-        Blocking => "blocking",
-        /// Partial outage or degraded service.
-        Degraded => "degraded",
-        /// No impact: configuration changes, information, questions.
-        Request => "request",
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Ticket {

@@ -32,7 +32,7 @@ use rapportino_core::ids::ClientId;
 use rapportino_core::setup::{self, OnboardingInput};
 use rapportino_core::store::migrations;
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_core::sync::protocol::{
+use rapportino_model::protocol::{
     PullResponse, PushRequest, PushResponse, Role, SnapshotHeader,
 };
 use rapportino_core::sync::{self, keys, SnapshotItem, Transport, PUSH_BATCH};

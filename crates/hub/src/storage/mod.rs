@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use rapportino_core::sync::merge::{FieldVersion, RowState};
-use rapportino_core::sync::protocol::ServerChange;
+use rapportino_model::merge::{FieldVersion, RowState};
+use rapportino_model::protocol::ServerChange;
 use serde_json::json;
 
 use crate::error::HubError;
@@ -74,7 +74,7 @@ mod tables;
 
 use std::path::{Path, PathBuf};
 
-use rapportino_core::sync::protocol::Op;
+use rapportino_model::protocol::Op;
 use serde_json::{Map, Value};
 
 pub use registry::{DeviceAuth, NewDevice, Refusal, Registry};
@@ -137,7 +137,7 @@ impl Storage {
         }
     }
 
-    /// `sqlite` or `postgres` (as in [`rapportino_core::sync::protocol::Health::storage`]).
+    /// `sqlite` or `postgres` (as in [`rapportino_model::protocol::Health::storage`]).
     pub fn kind(&self) -> &'static str {
         match self {
             Storage::Sqlite(_) => "sqlite",
@@ -236,7 +236,7 @@ fn partial_path(out: &Path) -> PathBuf {
 
 /// Now, as stored (`2026-11-22T09:30:00Z`).
 pub(crate) fn now_text() -> String {
-    rapportino_core::time::format_instant(chrono::Utc::now())
+    format_instant(chrono::Utc::now())
 }
 
 /// The JSON columns of `hub_rows`: fields, versions, deleted (null when live).
@@ -441,4 +441,9 @@ mod tests {
         let back = decode_row(r#"{"name":"x"}"#, &old, None, "d1".into()).unwrap();
         assert_eq!(back, r);
     }
+}
+
+/// An instant as the hub writes it: UTC, RFC 3339, whole seconds (as devices do).
+pub fn format_instant(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

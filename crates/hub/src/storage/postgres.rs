@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
-use rapportino_core::sync::merge::RowState;
-use rapportino_core::sync::protocol::{DeviceInfo, Role, ServerChange};
+use rapportino_model::merge::RowState;
+use rapportino_model::protocol::{DeviceInfo, Role, ServerChange};
 
 use super::registry::{check_enrolment, parse_role, CodeRow, Refusal};
 use super::tables::{Kind, DEVICE_COLUMNS, POSTGRES_SCHEMA, TABLES};

@@ -1,7 +1,7 @@
 //! Devices and enrolment codes: each operation is its own short transaction (they are rare next
 //! to pushes and pulls). Secrets never reach storage: codes and tokens are stored as SHA-256.
 
-use rapportino_core::sync::protocol::{DeviceInfo, Role};
+use rapportino_model::protocol::{DeviceInfo, Role};
 
 use crate::error::HubError;
 

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use rapportino_core::sync::merge::RowState;
-use rapportino_core::sync::protocol::{DeviceInfo, Role, ServerChange};
+use rapportino_model::merge::RowState;
+use rapportino_model::protocol::{DeviceInfo, Role, ServerChange};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::registry::{check_enrolment, parse_role, CodeRow, Refusal};

@@ -4,7 +4,7 @@
 
 use rapportino_core::error::{Code, Error, Result};
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_core::sync::protocol::{Mutation, PullResponse, PushRequest, PushResponse};
+use rapportino_model::protocol::{Mutation, PullResponse, PushRequest, PushResponse};
 use rapportino_core::sync::{keys, SnapshotItem, Transport};
 use rapportino_core::Store;
 use std::collections::HashMap;

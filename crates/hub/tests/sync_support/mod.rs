@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use rapportino_core::clients::{self, Client, ClientInput};
 use rapportino_core::setup::{self, OnboardingInput};
 use rapportino_core::store::Entity;
-use rapportino_core::sync::protocol::Role;
+use rapportino_model::protocol::Role;
 use rapportino_core::time::ManualClock;
 use rapportino_core::Store;
 use rapportino_hub::{RunningHub, ServerConfig, Storage, TlsFiles};

@@ -5,8 +5,6 @@
 //! too: it pauses the SLA clocks.
 
 use serde::Serialize;
-use ts_rs::TS;
-
 use crate::macros::string_enum;
 
 string_enum! {
@@ -83,7 +81,8 @@ impl TicketStatus {
 }
 
 /// One move a ticket may make now, and what the user is asked for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusStep {
     pub to: TicketStatus,
     /// Taking in charge: ask for the estimated resolution (optional).

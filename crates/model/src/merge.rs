@@ -35,9 +35,9 @@ pub struct RowState {
     pub origin_device: String,
 }
 
-use super::protocol::{wire_code, Mutation, Op};
 use crate::hlc::Hlc;
-use crate::tickets::TicketStatus;
+use crate::protocol::{wire_code, Mutation, Op};
+use crate::status::TicketStatus;
 
 /// The fields that closing a running time entry sets (the only change a time entry admits).
 const TIME_ENTRY_CLOSING: [&str; 3] = ["ended_at", "seconds", "needs_review"];
@@ -46,7 +46,8 @@ const TIME_ENTRY_CLOSING: [&str; 3] = ["ended_at", "seconds", "needs_review"];
 pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 
 /// Why a value was kept aside for review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ConflictReason {
     /// Two devices changed the same field without seeing each other's change.

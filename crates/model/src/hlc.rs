@@ -3,11 +3,10 @@
 //! field-level last-writer-wins (ties broken by device id).
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "number"))]
 #[serde(transparent)]
-#[ts(type = "number")]
 pub struct Hlc(pub i64);
 
 const COUNTER_BITS: u32 = 16;

@@ -14,7 +14,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use ts_rs::TS;
 
 /// The version of this protocol; bumped only on incompatible changes.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -29,7 +28,8 @@ pub const MAX_BATCH: usize = 2_000;
 /// Largest page of a pull.
 pub const MAX_PULL_PAGE: i64 = 5_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     Insert,
@@ -171,10 +171,15 @@ pub struct SnapshotRow {
     pub fields: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// A technician's laptop: their own time, interventions, tickets, clients' contact data.
     Technician,
+    /// The office: every data write (approvals, deletions, billing terms, shop settings).
+    Office,
+    /// The office plus the hub's administration (enrolment codes, devices, revocation).
     Admin,
 }
 
@@ -182,12 +187,14 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Technician => "technician",
+            Role::Office => "office",
             Role::Admin => "admin",
         }
     }
     pub fn parse(s: &str) -> Option<Role> {
         match s {
             "technician" => Some(Role::Technician),
+            "office" => Some(Role::Office),
             "admin" => Some(Role::Admin),
             _ => None,
         }
@@ -226,7 +233,8 @@ pub struct EnrolmentCode {
     pub expires_at: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceInfo {
     pub device_id: String,
     pub device_code: String,
@@ -276,4 +284,19 @@ pub mod wire_code {
     pub const UNKNOWN_ENTITY: &str = "UNKNOWN_ENTITY";
     pub const DEVICE_MISMATCH: &str = "DEVICE_MISMATCH";
     pub const SUPERSEDED: &str = "SUPERSEDED";
+    // Refused by the validator (`validate::check_mutation`) or the role rules: never applied,
+    // logged under `refusals`.
+    pub const INVALID_ID: &str = "INVALID_ID";
+    pub const INVALID_CLOCK: &str = "INVALID_CLOCK";
+    pub const BASE_SEQ_AHEAD: &str = "BASE_SEQ_AHEAD";
+    pub const TOO_LONG: &str = "TOO_LONG";
+    pub const TOO_MANY_FIELDS: &str = "TOO_MANY_FIELDS";
+    pub const UNKNOWN_FIELD: &str = "UNKNOWN_FIELD";
+    pub const MISSING_FIELD: &str = "MISSING_FIELD";
+    pub const WRONG_TYPE: &str = "WRONG_TYPE";
+    pub const BAD_ENUM: &str = "BAD_ENUM";
+    pub const BAD_NUMBER: &str = "BAD_NUMBER";
+    pub const FOREIGN_NUMBER: &str = "FOREIGN_NUMBER";
+    pub const FORBIDDEN_ROLE: &str = "FORBIDDEN_ROLE";
+    pub const REPORT_HASH_MISMATCH: &str = "REPORT_HASH_MISMATCH";
 }

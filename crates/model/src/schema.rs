@@ -1,0 +1,340 @@
+//! The synced entities' columns, as the hub validates them: type, whether an insert must carry
+//! a value, the vocabulary of an enum column, the size of a text. It mirrors the device's
+//! SQLite tables (core's `schema_matches_the_database` test fails when they differ), so a row
+//! the hub accepts is a row every device of this version can store.
+
+use crate::status::TicketStatus;
+use crate::vocab::{ContractKind, InterventionMode, Origin, Outcome, PackageMode, ReportStatus};
+use crate::vocab::{Severity, TimeEntryKind};
+use crate::Entity;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A record id (UUID text) or a reference to one.
+    Id,
+    /// Text of at most this many characters.
+    Text(usize),
+    /// A UTC instant, RFC 3339 (`2026-11-22T09:30:00Z`).
+    Instant,
+    /// A local date, `YYYY-MM-DD`.
+    Date,
+    Integer,
+    Real,
+    /// 0 or 1 (JSON `true`/`false` accepted).
+    Bool,
+    /// One of these texts.
+    Enum(&'static [&'static str]),
+    /// JSON text (an array or object), at most this many characters.
+    Json(usize),
+    /// A human number (`T-2026-MR-0017`): must carry the writing device's own code.
+    Number,
+}
+
+/// One column of a synced table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// NOT NULL in the table.
+    pub not_null: bool,
+    /// NOT NULL with a default: an insert may leave it out (NULL stands for the default).
+    pub has_default: bool,
+}
+
+impl Column {
+    /// An insert must carry a non-null value.
+    pub fn required(&self) -> bool {
+        self.not_null && !self.has_default
+    }
+}
+
+const fn req(name: &'static str, kind: Kind) -> Column {
+    Column { name, kind, not_null: true, has_default: false }
+}
+const fn opt(name: &'static str, kind: Kind) -> Column {
+    Column { name, kind, not_null: false, has_default: false }
+}
+const fn def(name: &'static str, kind: Kind) -> Column {
+    Column { name, kind, not_null: true, has_default: true }
+}
+
+const NAME: Kind = Kind::Text(200);
+const SHORT: Kind = Kind::Text(120);
+const ADDRESS: Kind = Kind::Text(300);
+const NOTES: Kind = Kind::Text(10_000);
+const DESCRIPTION: Kind = Kind::Text(20_000);
+const EMAIL: Kind = Kind::Text(254);
+const PHONE: Kind = Kind::Text(40);
+const CODE: Kind = Kind::Text(16);
+const LIST: Kind = Kind::Json(10_000);
+/// A conflict keeps a value as JSON text: as large as the largest value it can hold.
+const KEPT_VALUE: Kind = Kind::Text(SNAPSHOT_MAX);
+/// A signed report's canonical snapshot (content and vector signatures).
+pub const SNAPSHOT_MAX: usize = 4 << 20;
+/// A setting's value (the shop logo, base64 PNG, is the largest).
+pub const SETTING_MAX: usize = 3 << 20;
+
+const CONFLICT_REASONS: &[&str] = &[
+    "concurrent_edit",
+    "illegal_transition",
+    "report_signed",
+    "not_owner",
+    "append_only",
+    "row_deleted",
+];
+const RESOLUTIONS: &[&str] = &["keep_current", "restore_lost"];
+
+const CONTRACT_TERMS: [Column; 23] = [
+    opt("calendar_id", Kind::Id),
+    opt("response_blocking_minutes", Kind::Integer),
+    opt("response_degraded_minutes", Kind::Integer),
+    opt("response_request_minutes", Kind::Integer),
+    opt("intervention_blocking_minutes", Kind::Integer),
+    opt("intervention_degraded_minutes", Kind::Integer),
+    opt("intervention_request_minutes", Kind::Integer),
+    opt("included_minutes", Kind::Integer),
+    opt("package_mode", Kind::Enum(PackageMode::TEXTS)),
+    opt("incident_tickets", Kind::Integer),
+    opt("customer_class", CODE),
+    def("channels", LIST),
+    def("services", LIST),
+    def("extra_time_allowed", Kind::Bool),
+    def("extra_time_multiplier_pct", Kind::Integer),
+    opt("overage_rate_cents", Kind::Integer),
+    opt("rate_on_site_cents", Kind::Integer),
+    opt("rate_remote_cents", Kind::Integer),
+    opt("rate_extra_cents", Kind::Integer),
+    opt("callout_fee_cents", Kind::Integer),
+    opt("km_rate_cents", Kind::Integer),
+    def("rounding_minutes", Kind::Integer),
+    def("minimum_minutes", Kind::Integer),
+];
+
+/// The columns of an entity's table (the key column included, `rid` — a local storage key —
+/// not).
+pub fn columns(entity: Entity) -> Vec<Column> {
+    use Kind::*;
+    let stamps = [req("created_at", Instant), req("updated_at", Instant)];
+    let mut cols: Vec<Column> = match entity {
+        Entity::Setting => vec![
+            req("key", Text(64)),
+            req("value", Text(SETTING_MAX)),
+            req("updated_at", Instant),
+        ],
+        Entity::Technician => vec![
+            req("id", Id),
+            req("code", CODE),
+            req("name", NAME),
+            opt("email", EMAIL),
+            opt("phone", PHONE),
+            def("active", Bool),
+        ],
+        Entity::Device => vec![
+            req("id", Id),
+            req("code", CODE),
+            opt("technician_id", Id),
+            opt("name", NAME),
+        ],
+        Entity::Client => vec![
+            req("id", Id),
+            req("name", NAME),
+            opt("vat_number", Text(20)),
+            opt("fiscal_code", Text(20)),
+            opt("street", ADDRESS),
+            opt("postcode", Text(10)),
+            opt("city", SHORT),
+            opt("province", Text(4)),
+            opt("email", EMAIL),
+            opt("pec", EMAIL),
+            opt("phone", PHONE),
+            opt("notes", NOTES),
+            def("customer_class", CODE),
+            def("archived", Bool),
+            opt("patron_day", Text(5)),
+        ],
+        Entity::Site => vec![
+            req("id", Id),
+            req("client_id", Id),
+            req("name", NAME),
+            opt("street", ADDRESS),
+            opt("postcode", Text(10)),
+            opt("city", SHORT),
+            opt("province", Text(4)),
+            opt("notes", NOTES),
+            def("archived", Bool),
+            opt("patron_day", Text(5)),
+        ],
+        Entity::Contact => vec![
+            req("id", Id),
+            req("client_id", Id),
+            req("name", NAME),
+            opt("role", SHORT),
+            opt("email", EMAIL),
+            opt("phone", PHONE),
+            def("authorised", Bool),
+            opt("notes", NOTES),
+            def("archived", Bool),
+        ],
+        Entity::Ticket => vec![
+            req("id", Id),
+            req("number", Number),
+            req("client_id", Id),
+            opt("contact_id", Id),
+            opt("site_id", Id),
+            req("origin", Enum(Origin::TEXTS)),
+            req("severity", Enum(Severity::TEXTS)),
+            def("urgent", Bool),
+            opt("category", SHORT),
+            def("is_bug", Bool),
+            req("title", NAME),
+            opt("description", DESCRIPTION),
+            req("status", Enum(TicketStatus::TEXTS)),
+            req("reported_at", Instant),
+            req("opened_at", Instant),
+            opt("taken_at", Instant),
+            opt("resolved_at", Instant),
+            opt("closed_at", Instant),
+            opt("cancelled_at", Instant),
+            opt("estimated_resolution_at", Instant),
+            opt("assigned_technician_id", Id),
+            opt("contract_id", Id),
+            def("extra_time", Bool),
+            def("priority_requested", Bool),
+            def("out_of_scope", Bool),
+            opt("service", SHORT),
+        ],
+        Entity::TicketEvent => vec![
+            req("id", Id),
+            req("ticket_id", Id),
+            opt("from_status", Enum(TicketStatus::TEXTS)),
+            req("to_status", Enum(TicketStatus::TEXTS)),
+            req("at", Instant),
+            opt("technician_id", Id),
+            opt("note", NOTES),
+        ],
+        Entity::Intervention => vec![
+            req("id", Id),
+            req("ticket_id", Id),
+            req("client_id", Id),
+            opt("site_id", Id),
+            req("mode", Enum(InterventionMode::TEXTS)),
+            req("technician_id", Id),
+            opt("work_done", DESCRIPTION),
+            opt("outcome", Enum(Outcome::TEXTS)),
+            opt("outcome_reason", NOTES),
+            opt("escalated_from_id", Id),
+            def("travel_km", Real),
+            def("travel_minutes", Integer),
+            opt("started_at", Instant),
+            opt("finished_at", Instant),
+            opt("contract_id", Id),
+        ],
+        Entity::Material => vec![
+            req("id", Id),
+            req("intervention_id", Id),
+            req("description", NAME),
+            req("quantity", Real),
+            req("unit_price_cents", Integer),
+            req("created_at", Instant),
+        ],
+        Entity::TimeEntry => vec![
+            req("id", Id),
+            req("intervention_id", Id),
+            req("technician_id", Id),
+            req("kind", Enum(TimeEntryKind::TEXTS)),
+            req("started_at", Instant),
+            opt("ended_at", Instant),
+            opt("seconds", Integer),
+            opt("corrects_id", Id),
+            opt("note", NOTES),
+            def("needs_review", Bool),
+            req("device_id", Id),
+            req("created_at", Instant),
+        ],
+        Entity::Calendar => vec![
+            req("id", Id),
+            req("name", NAME),
+            req("time_zone", Text(64)),
+            req("windows", LIST),
+            def("open_on_holidays", Bool),
+            def("exceptions", LIST),
+            opt("preset", Text(16)),
+            def("archived", Bool),
+        ],
+        Entity::CustomerClass => vec![
+            req("id", Id),
+            req("code", CODE),
+            req("name", NAME),
+            def("channels", LIST),
+            def("services", LIST),
+            def("free_minutes_per_year", Integer),
+            def("priority", Integer),
+            def("archived", Bool),
+        ],
+        Entity::Contract => {
+            let mut c = vec![
+                req("id", Id),
+                req("client_id", Id),
+                req("kind", Enum(ContractKind::TEXTS)),
+                req("name", NAME),
+                req("starts_on", Date),
+                req("ends_on", Date),
+            ];
+            c.extend(CONTRACT_TERMS);
+            c.push(opt("extra_time_pin_hash", Text(200)));
+            c.push(opt("notes", NOTES));
+            c.push(def("archived", Bool));
+            c
+        }
+        Entity::ContractTemplate => {
+            let mut c = vec![
+                req("id", Id),
+                req("name", NAME),
+                req("kind", Enum(ContractKind::TEXTS)),
+                req("duration_months", Integer),
+            ];
+            c.extend(CONTRACT_TERMS);
+            c.push(opt("notes", NOTES));
+            c.push(def("archived", Bool));
+            c
+        }
+        Entity::Report => vec![
+            req("id", Id),
+            req("number", Number),
+            req("intervention_id", Id),
+            req("client_id", Id),
+            opt("supersedes_id", Id),
+            req("work_date", Date),
+            req("status", Enum(ReportStatus::TEXTS)),
+            opt("signer_name", NAME),
+            opt("signed_at", Instant),
+            opt("snapshot", Text(SNAPSHOT_MAX)),
+            opt("snapshot_sha256", Text(64)),
+        ],
+        Entity::SyncConflict => vec![
+            req("id", Id),
+            req("entity", Text(64)),
+            req("entity_id", Text(64)),
+            req("field", Text(64)),
+            req("reason", Enum(CONFLICT_REASONS)),
+            req("winner_value", KEPT_VALUE),
+            opt("winner_device_id", Text(64)),
+            req("lost_value", KEPT_VALUE),
+            req("lost_device_id", Text(64)),
+            req("lost_mutation_id", Text(64)),
+            req("lost_at", Text(40)),
+            opt("resolved_at", Instant),
+            opt("resolution", Enum(RESOLUTIONS)),
+        ],
+    };
+    if entity.has_created_at() && entity.has_updated_at() {
+        cols.extend(stamps);
+    }
+    cols
+}
+
+/// The column `name` of `entity`.
+pub fn column(entity: Entity, name: &str) -> Option<Column> {
+    columns(entity).into_iter().find(|c| c.name == name)
+}

@@ -1,0 +1,97 @@
+//! The stored vocabularies of synced records (besides the ticket status, in [`crate::status`]):
+//! one text per value in SQLite, the change log and JSON. The schema's enum columns name them,
+//! so the hub refuses a value no device could store.
+
+use crate::macros::string_enum;
+
+string_enum! {
+    /// How the request reached the shop.
+    Origin, field = "origin" {
+        Phone => "phone",
+        Email => "email",
+        WebForm => "web_form",
+        Monitoring => "monitoring",
+        Chat => "chat",
+        OnSite => "on_site",
+        Other => "other",
+    }
+}
+
+string_enum! {
+    /// The three severity classes (labels are configurable, the classes are not).
+    Severity, field = "severity" {
+        /// Whole service down for all users, no workaround.
+        Blocking => "blocking",
+        /// Partial outage or degraded service.
+        Degraded => "degraded",
+        /// No impact: configuration changes, information, questions.
+        Request => "request",
+    }
+}
+
+string_enum! {
+    InterventionMode, field = "mode" {
+        OnSite => "on_site",
+        Remote => "remote",
+    }
+}
+
+string_enum! {
+    Outcome, field = "outcome" {
+        /// The problem is solved.
+        Resolved => "resolved",
+        /// More work is needed (another intervention, parts to order, escalation).
+        FollowUp => "follow_up",
+        /// The cause lies outside the contract (third party, component not covered): reason required.
+        OutOfContract => "out_of_contract",
+    }
+}
+
+string_enum! {
+    TimeEntryKind, field = "kind" {
+        Timer => "timer",
+        Manual => "manual",
+        Adjustment => "adjustment",
+        Void => "void",
+        Approval => "approval",
+    }
+}
+
+string_enum! {
+    ReportStatus, field = "status" {
+        Draft => "draft",
+        Signed => "signed",
+    }
+}
+
+string_enum! {
+    /// The five service models.
+    ContractKind, field = "kind" {
+        /// Coverage calendar, SLA targets per severity, yearly included hours, extra time.
+        Sla => "sla",
+        /// Prepaid hours (pacchetto ore a scalare), on-site, remote or either.
+        HourPackage => "hour_package",
+        /// N tickets (ticket a consumo), one consumed when a case is closed.
+        IncidentPack => "incident_pack",
+        /// Yearly free hours tied to a customer class.
+        FreeHours => "free_hours",
+        /// Time and materials (a consuntivo): rates, call-out fee, km.
+        TimeMaterials => "time_materials",
+    }
+}
+
+string_enum! {
+    /// Which work an hour package pays for.
+    PackageMode, field = "package_mode" {
+        OnSite => "on_site",
+        Remote => "remote",
+        Any => "any",
+    }
+}
+
+#[allow(clippy::derivable_impls)] // the variants come from string_enum!, which derives no Default
+impl Default for ContractKind {
+    fn default() -> Self {
+        ContractKind::TimeMaterials
+    }
+}
