@@ -252,6 +252,14 @@ pub struct ErrorPayload {
     pub field: Option<String>,
 }
 
+/// A vocabulary text that is not one of its values (the model's parse error) is a format error
+/// on its field.
+impl From<rapportino_model::ParseError> for Error {
+    fn from(e: rapportino_model::ParseError) -> Self {
+        Error::invalid(Code::InvalidFormat, e.field, e.message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,10 +285,3 @@ mod tests {
     }
 }
 
-/// A vocabulary text that is not one of its values (the model's parse error) is a format error
-/// on its field.
-impl From<rapportino_model::ParseError> for Error {
-    fn from(e: rapportino_model::ParseError) -> Self {
-        Error::invalid(Code::InvalidFormat, e.field, e.message)
-    }
-}

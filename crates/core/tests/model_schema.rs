@@ -13,7 +13,10 @@ use rapportino_model::validate::{check_mutation, Writer};
 
 #[test]
 fn the_schema_version_is_the_migration_count() {
-    assert_eq!(rapportino_model::SCHEMA_VERSION, migrations::latest_version());
+    assert_eq!(
+        rapportino_model::SCHEMA_VERSION,
+        migrations::latest_version()
+    );
 }
 
 #[test]
@@ -38,7 +41,12 @@ fn schema_matches_the_database() {
             .into_iter()
             .map(|c| (c.name.to_owned(), (c.not_null, c.has_default)))
             .collect();
-        assert_eq!(model, table, "{} (name → (not null, default))", entity.name());
+        assert_eq!(
+            model,
+            table,
+            "{} (name → (not null, default))",
+            entity.name()
+        );
     }
 }
 

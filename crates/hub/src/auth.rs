@@ -6,11 +6,11 @@
 //! - A device token is `<device_id>.<64 hex digits>` (32 random bytes). The hub stores only the
 //!   SHA-256 of codes and tokens, and compares digests in constant time.
 
+use crate::storage::format_instant;
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::OsRng;
 use rand::RngCore;
 use rapportino_model::protocol::{EnrolRequest, EnrolResponse, EnrolmentCode, Role};
-use crate::storage::format_instant;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 

@@ -27,7 +27,11 @@ struct Cli {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum RoleArg {
+    /// A technician's laptop: own time and interventions, tickets, clients' contact data.
     Technician,
+    /// The office: every data write (approvals, deletions, contracts, billing terms).
+    Office,
+    /// The office plus the hub's administration over HTTP.
     Admin,
 }
 
@@ -35,6 +39,7 @@ impl From<RoleArg> for Role {
     fn from(r: RoleArg) -> Role {
         match r {
             RoleArg::Technician => Role::Technician,
+            RoleArg::Office => Role::Office,
             RoleArg::Admin => Role::Admin,
         }
     }

@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 
 use rapportino_model::hlc::Hlc;
-use rapportino_model::{Entity, SCHEMA_VERSION};
 use rapportino_model::merge::{
     clamp_clock, decide, ConflictDraft, FieldVersion, RowState, Verdict,
 };
@@ -14,6 +13,7 @@ use rapportino_model::protocol::{
     PushResponse, ServerChange, SnapshotEnd, SnapshotHeader, SnapshotRow, MAX_BATCH, MAX_PULL_PAGE,
     MIN_CLIENT_SCHEMA,
 };
+use rapportino_model::{Entity, SCHEMA_VERSION};
 use serde_json::{Map, Value};
 
 use rapportino_model::protocol::Role;
@@ -156,7 +156,9 @@ fn check_one(
     }
     let current = tx.load_row(&m.entity, &m.entity_id)?;
     let own = tx.load_row(Entity::Device.name(), &device.device_id)?;
-    let writer_technician = own.as_ref().and_then(|d| text_field(&d.fields, "technician_id"));
+    let writer_technician = own
+        .as_ref()
+        .and_then(|d| text_field(&d.fields, "technician_id"));
     let corrected = match m.fields.get("corrects_id").and_then(Value::as_str) {
         Some(id) if entity == Entity::TimeEntry => tx.load_row(Entity::TimeEntry.name(), id)?,
         _ => None,
@@ -177,11 +179,7 @@ fn text_field(fields: &Map<String, Value>, key: &str) -> Option<String> {
 
 /// Records a refusal (outcome, refusal log) and answers it with the hub's values, so the
 /// device puts back what it had written.
-fn refuse(
-    tx: &mut dyn HubTx,
-    m: &Mutation,
-    refusal: &Refusal,
-) -> Result<MutationResult, HubError> {
+fn refuse(tx: &mut dyn HubTx, m: &Mutation, refusal: &Refusal) -> Result<MutationResult, HubError> {
     tx.save_outcome(&StoredOutcome {
         mutation_id: m.mutation_id.clone(),
         device_id: m.device_id.clone(),
@@ -200,7 +198,11 @@ fn refuse(
         Some(_) => tx.load_row(&m.entity, &m.entity_id)?,
         None => None,
     };
-    Ok(rejected(m, refusal.code, correction_for(m, current.as_ref())))
+    Ok(rejected(
+        m,
+        refusal.code,
+        correction_for(m, current.as_ref()),
+    ))
 }
 
 fn apply_one(
@@ -213,14 +215,11 @@ fn apply_one(
         || m.entity == Entity::SyncConflict.name() && m.op != Op::Update
     {
         // Conflicts are created by the hub only; devices may only resolve them.
-        let outcome = StoredOutcome {
-            mutation_id: m.mutation_id.clone(),
-            device_id: m.device_id.clone(),
-            outcome: "rejected".into(),
-            code: Some(wire_code::UNKNOWN_ENTITY.into()),
+        let refusal = Refusal {
+            code: wire_code::UNKNOWN_ENTITY,
+            detail: "conflicts are created by the hub; a device may only resolve them".into(),
         };
-        tx.save_outcome(&outcome)?;
-        return Ok(rejected(m, wire_code::UNKNOWN_ENTITY, Vec::new()));
+        return refuse(tx, m, &refusal);
     }
     let current = tx.load_row(&m.entity, &m.entity_id)?;
     let mut verdict = decide(current.as_ref(), m, hlc);

@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use rapportino_model::protocol::{EnrolRequest, Role};
 use rapportino_hub::auth;
+use rapportino_model::protocol::{EnrolRequest, Role};
 use serde_json::Value;
 
 fn hub(args: &[&str]) -> Output {

@@ -5,11 +5,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rapportino_model::merge::{FieldVersion, RowState};
-use rapportino_model::protocol::{EnrolRequest, Op, Role, ServerChange};
 use rapportino_hub::auth;
 use rapportino_hub::storage::{Seen, Storage, StoredOutcome};
 use rapportino_hub::HubError;
+use rapportino_model::merge::{FieldVersion, RowState};
+use rapportino_model::protocol::{EnrolRequest, Op, Role, ServerChange};
 use serde_json::{json, Map, Value};
 
 fn fields(v: Value) -> Map<String, Value> {

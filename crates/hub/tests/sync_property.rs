@@ -17,10 +17,10 @@ use rapportino_core::interventions::{
 use rapportino_core::reports::{self, SignInput};
 use rapportino_core::sync::conflicts;
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_model::protocol::{Op as WireOp, PushRequest, PushResponse, ServerChange};
 use rapportino_core::sync::{self, keys, Transport};
 use rapportino_core::tickets::{self, TransitionInput};
 use rapportino_core::Store;
+use rapportino_model::protocol::{Op as WireOp, PushRequest, PushResponse, ServerChange};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;

@@ -7,7 +7,6 @@ mod common;
 mod sync_support;
 
 use rapportino_core::error::Code;
-use rapportino_model::hlc::Hlc;
 use rapportino_core::interventions::{
     self, InterventionMode, InterventionPatch, NewIntervention, Outcome as WorkOutcome,
 };
@@ -15,9 +14,10 @@ use rapportino_core::reports::{self, SignInput};
 use rapportino_core::store::Entity;
 use rapportino_core::sync::conflicts::{self, ConflictReason};
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_model::protocol::{Mutation, Op, Outcome, PushRequest};
 use rapportino_core::sync::{self, keys, Transport};
 use rapportino_core::tickets;
+use rapportino_model::hlc::Hlc;
+use rapportino_model::protocol::{Mutation, Op, Outcome, PushRequest};
 use serde_json::json;
 use sync_support::*;
 
@@ -44,7 +44,16 @@ fn raw(d: &Device, entity: &str, id: &str, op: Op, fields: serde_json::Value) ->
         hlc: Hlc::from_parts(chrono::Utc::now().timestamp_millis(), 0).0,
         device_id: d.store.device_id().unwrap().to_string(),
         recorded_at: "2026-12-06T10:00:00Z".into(),
-        base_seq: 1_000_000,
+        // What the device has pulled: it has seen everything the hub had.
+        base_seq: d
+            .store
+            .conn()
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM local_state WHERE key = 'sync.cursor'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or(0),
     }
 }
 
@@ -131,7 +140,8 @@ fn rules(storage_url: Option<&str>) {
     assert!(refusals
         .iter()
         .any(|r| r.code == "REPORT_SIGNED" && r.mutation_id == edit.mutation_id));
-    // A delete is refused the same way.
+    // A delete is refused too: a technician's device deletes nothing but material lines (the
+    // role rule answers before the write-once rule would).
     let delete = raw(&b, "report", &signed.id.to_string(), Op::Delete, json!({}));
     let answer = transport(&b, &hub)
         .push(&PushRequest {
@@ -139,7 +149,7 @@ fn rules(storage_url: Option<&str>) {
             mutations: vec![delete],
         })
         .unwrap();
-    assert_eq!(answer.results[0].code.as_deref(), Some("REPORT_SIGNED"));
+    assert_eq!(answer.results[0].code.as_deref(), Some("FORBIDDEN_ROLE"));
     c.sync();
     let on_c = reports::get(&c.store, signed.id).unwrap();
     assert_eq!(on_c.snapshot_sha256.as_deref(), Some(hash.as_str()));

@@ -9,8 +9,8 @@ mod sync_support;
 use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::store::Entity;
 use rapportino_core::sync::conflicts::{self, Resolution};
-use rapportino_model::protocol::Role;
 use rapportino_core::tickets::{self, TicketStatus, TransitionInput};
+use rapportino_model::protocol::Role;
 use sync_support::*;
 
 fn ticket(d: &mut Device, client: rapportino_core::ids::ClientId, title: &str) -> tickets::Ticket {

@@ -19,11 +19,17 @@ pub struct HumanNumber<'a> {
 /// that is not 1..=[`MAX_SEQUENCE`] in plain digits, a device code that is not a device code).
 pub fn parse(number: &str) -> Option<HumanNumber<'_>> {
     let mut parts = number.split('-');
-    let (prefix, year, device_code, seq) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_uppercase()) {
+    let (prefix, year, device_code, seq) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || prefix.is_empty()
+        || !prefix.bytes().all(|b| b.is_ascii_uppercase())
+    {
         return None;
     }
-    let digits = |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
+    let digits = |s: &str, max: usize| {
+        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
+    };
     if !digits(year, 4) || !digits(seq, 6) || !is_device_code(device_code) {
         return None;
     }
@@ -39,7 +45,10 @@ pub fn parse(number: &str) -> Option<HumanNumber<'_>> {
 
 /// A device code: 1 to 8 upper-case letters or digits (`MR`, `MR2`, `HUB`).
 pub fn is_device_code(code: &str) -> bool {
-    (1..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    (1..=8).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// The prefix an entity's numbers carry.
@@ -59,7 +68,12 @@ mod tests {
     fn numbers_parse_and_insane_ones_do_not() {
         assert_eq!(
             parse("T-2026-MR-0017"),
-            Some(HumanNumber { prefix: "T", year: 2026, device_code: "MR", seq: 17 })
+            Some(HumanNumber {
+                prefix: "T",
+                year: 2026,
+                device_code: "MR",
+                seq: 17
+            })
         );
         assert!(parse("RI-2026-MR2-123456").is_some());
         for bad in [

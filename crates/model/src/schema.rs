@@ -50,13 +50,28 @@ impl Column {
 }
 
 const fn req(name: &'static str, kind: Kind) -> Column {
-    Column { name, kind, not_null: true, has_default: false }
+    Column {
+        name,
+        kind,
+        not_null: true,
+        has_default: false,
+    }
 }
 const fn opt(name: &'static str, kind: Kind) -> Column {
-    Column { name, kind, not_null: false, has_default: false }
+    Column {
+        name,
+        kind,
+        not_null: false,
+        has_default: false,
+    }
 }
 const fn def(name: &'static str, kind: Kind) -> Column {
-    Column { name, kind, not_null: true, has_default: true }
+    Column {
+        name,
+        kind,
+        not_null: true,
+        has_default: true,
+    }
 }
 
 const NAME: Kind = Kind::Text(200);

@@ -4,8 +4,8 @@
 //! client (for information, access, a decision) is possible before the ticket is taken in charge
 //! too: it pauses the SLA clocks.
 
-use serde::Serialize;
 use crate::macros::string_enum;
+use serde::Serialize;
 
 string_enum! {
     /// Where a ticket stands.

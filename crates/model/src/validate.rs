@@ -69,7 +69,10 @@ pub fn check_mutation(m: &Mutation, w: &Writer<'_>) -> Result<Entity, Refusal> {
         ));
     }
     if m.hlc <= 0 {
-        return Err(refuse(wire_code::INVALID_CLOCK, "the clock must be positive"));
+        return Err(refuse(
+            wire_code::INVALID_CLOCK,
+            "the clock must be positive",
+        ));
     }
     if m.base_seq < 0 || m.base_seq > w.hub_seq {
         return Err(refuse(
@@ -102,7 +105,10 @@ pub fn check_mutation(m: &Mutation, w: &Writer<'_>) -> Result<Entity, Refusal> {
             ));
         };
         if name == key && value.as_str() != Some(m.entity_id.as_str()) {
-            return Err(refuse(wire_code::INVALID_ID, "the key field differs from the id"));
+            return Err(refuse(
+                wire_code::INVALID_ID,
+                "the key field differs from the id",
+            ));
         }
         check_value(entity, col, value, w)?;
     }
@@ -209,7 +215,11 @@ fn check_value(entity: Entity, col: &Column, v: &Value, w: &Writer<'_>) -> Resul
             if numbers::prefix_of(entity) != Some(n.prefix) {
                 return Err(refuse(
                     wire_code::BAD_NUMBER,
-                    format!("{} must start with {:?}", field(), numbers::prefix_of(entity)),
+                    format!(
+                        "{} must start with {:?}",
+                        field(),
+                        numbers::prefix_of(entity)
+                    ),
                 ));
             }
             if n.device_code != w.device_code {
@@ -266,7 +276,13 @@ pub fn authorize(role: Role, m: &Mutation, entity: Entity, s: &Stored<'_>) -> Re
     if entity == Entity::Setting && OFFICE_SETTINGS.contains(&m.entity_id.as_str()) {
         return forbidden("billing terms are the office's");
     }
+    if entity == Entity::Device && m.entity_id != m.device_id {
+        return forbidden("a technician's device writes only its own device record");
+    }
     if entity == Entity::TimeEntry {
+        if s.writer_technician.is_none() {
+            return forbidden("time from a device whose technician the hub does not know");
+        }
         let technician = m
             .fields
             .get("technician_id")

@@ -25,8 +25,6 @@ pub use rapportino_model::vocab::{ContractKind, PackageMode};
 
 pub use pin::verify_pin;
 
-
-
 /// Business minutes allowed per clock for one severity (None: no target).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SlaTarget {
@@ -153,7 +151,6 @@ pub struct ContractInput {
     #[ts(optional)]
     pub notes: Option<String>,
 }
-
 
 impl Contract {
     pub fn starts(&self) -> NaiveDate {

@@ -27,8 +27,6 @@ use crate::tickets::{self, TicketStatus};
 use crate::validate::{self, limits};
 pub use rapportino_model::vocab::{InterventionMode, Outcome};
 
-
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Intervention {
     pub id: InterventionId,

@@ -25,7 +25,6 @@ pub use rapportino_model::vocab::TimeEntryKind;
 /// A timer segment longer than this is flagged for review instead of being billed.
 pub const REVIEW_THRESHOLD_SECONDS: i64 = 12 * 3600;
 
-
 string_enum! {
     TimerState, field = "timer_state" {
         NotStarted => "not_started",

@@ -32,7 +32,6 @@ use crate::tickets::format_number;
 use crate::time::{format_instant, local_date, local_year, parse_instant};
 pub use rapportino_model::vocab::ReportStatus;
 
-
 /// A report as stored (the snapshot itself is read by [`document`] and [`verify`]).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Report {

@@ -22,8 +22,6 @@ use crate::validate::{self, limits};
 use crate::{clients, contacts, sites};
 pub use rapportino_model::vocab::{Origin, Severity};
 
-
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Ticket {
     pub id: TicketId,

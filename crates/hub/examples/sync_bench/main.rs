@@ -32,13 +32,11 @@ use rapportino_core::ids::ClientId;
 use rapportino_core::setup::{self, OnboardingInput};
 use rapportino_core::store::migrations;
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_model::protocol::{
-    PullResponse, PushRequest, PushResponse, Role, SnapshotHeader,
-};
 use rapportino_core::sync::{self, keys, SnapshotItem, Transport, PUSH_BATCH};
 use rapportino_core::tickets::{self, NewTicket, Origin, Severity};
 use rapportino_core::Store;
 use rapportino_hub::{RunningHub, ServerConfig, Storage, TlsFiles};
+use rapportino_model::protocol::{PullResponse, PushRequest, PushResponse, Role, SnapshotHeader};
 use serde_json::{json, Value};
 
 mod ingest;

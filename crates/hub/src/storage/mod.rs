@@ -377,6 +377,11 @@ pub(crate) fn parse_fields(s: &str) -> Result<Map<String, Value>, HubError> {
     Ok(serde_json::from_str(s)?)
 }
 
+/// An instant as the hub writes it: UTC, RFC 3339, whole seconds (as devices do).
+pub fn format_instant(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,9 +446,4 @@ mod tests {
         let back = decode_row(r#"{"name":"x"}"#, &old, None, "d1".into()).unwrap();
         assert_eq!(back, r);
     }
-}
-
-/// An instant as the hub writes it: UTC, RFC 3339, whole seconds (as devices do).
-pub fn format_instant(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

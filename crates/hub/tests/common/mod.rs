@@ -21,9 +21,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use rapportino_model::protocol::{EnrolRequest, EnrolResponse, Role};
 use rapportino_hub::storage::Storage;
 use rapportino_hub::{RunningHub, ServerConfig, TlsFiles};
+use rapportino_model::protocol::{EnrolRequest, EnrolResponse, Role};
 use serde_json::Value;
 use tempfile::TempDir;
 

@@ -4,9 +4,9 @@
 
 use rapportino_core::error::{Code, Error, Result};
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_model::protocol::{Mutation, PullResponse, PushRequest, PushResponse};
 use rapportino_core::sync::{keys, SnapshotItem, Transport};
 use rapportino_core::Store;
+use rapportino_model::protocol::{Mutation, PullResponse, PushRequest, PushResponse};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

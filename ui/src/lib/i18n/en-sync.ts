@@ -66,6 +66,7 @@ export const enSync: Record<keyof typeof itSync, string> = {
   'sync.settings.forgetConfirm': 'Unlink this computer from the hub? The data stays here but is no longer synced until you link it again with a new code. The changes waiting ({count}) will not be sent.',
   'sync.settings.forgotten': 'This computer is no longer linked to the hub.',
   'sync.role.technician': 'Technician',
+  'sync.role.office': 'Office',
   'sync.role.admin': 'Administrator',
 
   'conflicts.title': 'Sync conflicts',

@@ -67,6 +67,7 @@ export const itSync = {
   'sync.settings.forgetConfirm': 'Scollegare questo computer dall’hub? I dati restano qui, ma non verranno più sincronizzati finché non lo ricolleghi con un nuovo codice. Le modifiche in attesa ({count}) non verranno inviate.',
   'sync.settings.forgotten': 'Computer scollegato dall’hub.',
   'sync.role.technician': 'Tecnico',
+  'sync.role.office': 'Ufficio',
   'sync.role.admin': 'Amministratore',
 
   // The conflicts screen
