@@ -49,6 +49,8 @@ pub enum Code {
     InvalidPeriod,
     /// The extra-time PIN does not match the contract's.
     WrongPin,
+    /// Too many wrong extra-time PINs for this ticket or client: wait before trying again.
+    PinLocked,
     /// The contract does not allow extra time (or there is no contract to allow it).
     ExtraTimeNotAllowed,
     /// The contract or package had expired (or not yet started) at the date concerned.
@@ -125,6 +127,7 @@ impl Code {
             Code::OutOfRange => "OUT_OF_RANGE",
             Code::InvalidPeriod => "INVALID_PERIOD",
             Code::WrongPin => "WRONG_PIN",
+            Code::PinLocked => "PIN_LOCKED",
             Code::ExtraTimeNotAllowed => "EXTRA_TIME_NOT_ALLOWED",
             Code::ContractExpired => "CONTRACT_EXPIRED",
             Code::ContractNotApplicable => "CONTRACT_NOT_APPLICABLE",
@@ -284,4 +287,3 @@ mod tests {
         assert_eq!(p.field.as_deref(), Some("name"));
     }
 }
-

@@ -311,3 +311,38 @@ fn a_client_class_must_exist() {
         "gold2"
     );
 }
+
+/// Wrong extra-time PINs are limited per ticket: the sixth try within 15 minutes is refused
+/// (`PIN_LOCKED`) even with the right PIN; after the window the right PIN works. The PIN is
+/// stored as argon2id, never in clear.
+#[test]
+fn wrong_pins_are_limited_per_ticket() {
+    let (mut s, clock) = store();
+    let cal = calendar(&mut s, CalendarPreset::FiveByEight);
+    let c = client(&mut s, "Residence Le Vele");
+    let k = sla_contract(&mut s, &c, cal);
+    let hash: String = s
+        .conn()
+        .query_row(
+            "SELECT extra_time_pin_hash FROM contracts WHERE id = ?1",
+            [k.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    clock.set(local("2026-11-22 10:00"));
+    let t = tickets::open(&mut s, &new_ticket(&c, "Allarme"))
+        .unwrap()
+        .id;
+    for _ in 0..5 {
+        let err = tickets::claim_extra_time(&mut s, t, "0000").unwrap_err();
+        assert_eq!(err.code(), Code::WrongPin);
+    }
+    let err = tickets::claim_extra_time(&mut s, t, "4711").unwrap_err();
+    assert_eq!(err.code(), Code::PinLocked);
+    // Another ticket is not locked.
+    let other = tickets::open(&mut s, &new_ticket(&c, "Rete")).unwrap().id;
+    tickets::claim_extra_time(&mut s, other, "4711").unwrap();
+    clock.advance(chrono::Duration::minutes(16));
+    tickets::claim_extra_time(&mut s, t, "4711").unwrap();
+}

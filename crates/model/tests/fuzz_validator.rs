@@ -25,7 +25,8 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         ".{0,40}".prop_map(Value::String),
         prop_oneof![
             Just("2026-11-20T10:00:00Z"),
@@ -81,7 +82,11 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 fn roles() -> impl Strategy<Value = Role> {
-    prop_oneof![Just(Role::Technician), Just(Role::Office), Just(Role::Admin)]
+    prop_oneof![
+        Just(Role::Technician),
+        Just(Role::Office),
+        Just(Role::Admin)
+    ]
 }
 
 proptest! {

@@ -31,6 +31,7 @@ const KNOWN: Record<Code, true> = {
   OUT_OF_RANGE: true,
   INVALID_PERIOD: true,
   WRONG_PIN: true,
+  PIN_LOCKED: true,
   EXTRA_TIME_NOT_ALLOWED: true,
   CONTRACT_EXPIRED: true,
   CONTRACT_NOT_APPLICABLE: true,

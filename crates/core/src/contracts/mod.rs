@@ -5,7 +5,7 @@
 //! - [`templates`]: contract templates (terms without client and dates), validated as contracts.
 
 pub mod governing;
-mod pin;
+pub(crate) mod pin;
 pub mod templates;
 
 use chrono::{Datelike, Months, NaiveDate};

@@ -20,7 +20,6 @@
 //! tickets, moved out of hours, shift the times drawn after them.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
-use sha2::{Digest, Sha256};
 
 use super::people::DemoClient;
 use super::Gen;
@@ -117,6 +116,8 @@ pub(crate) struct Services {
     interventions_per_year: f64,
     calendars: [CalendarId; 4],
     plans: Vec<Plan>,
+    /// Each demo PIN hashed once (argon2id is slow on purpose).
+    pin_hashes: std::collections::HashMap<String, String>,
 }
 
 /// 09:00 local time of a day: when contracts are signed.
@@ -150,6 +151,7 @@ impl Services {
             interventions_per_year: f64::from(interventions) / f64::from(years.max(1)),
             calendars,
             plans: Vec::with_capacity(clients as usize),
+            pin_hashes: std::collections::HashMap::new(),
         }
     }
 
@@ -377,16 +379,17 @@ impl Services {
         Ok(())
     }
 
-    /// `salt$sha256(salt:pin)`, as `contracts::verify_pin` reads it, with a salt from the seed.
+    /// An argon2id hash of `pin`, as `contracts::verify_pin` reads it. A slow hash per contract
+    /// would make a large demo crawl: the demo hashes each PIN once, with a salt from the seed.
     fn pin_hash(&mut self, pin: &str) -> String {
-        let mut bytes = [0u8; 16];
-        rand::Rng::fill(&mut self.gen.rng, &mut bytes);
-        let salt = hex::encode(bytes);
-        let mut h = Sha256::new();
-        h.update(salt.as_bytes());
-        h.update(b":");
-        h.update(pin.as_bytes());
-        format!("{salt}${}", hex::encode(h.finalize()))
+        if let Some(h) = self.pin_hashes.get(pin) {
+            return h.clone();
+        }
+        let mut salt = [0u8; 16];
+        rand::Rng::fill(&mut self.gen.rng, &mut salt);
+        let h = crate::contracts::pin::hash_with_salt(pin, &salt).unwrap_or_default();
+        self.pin_hashes.insert(pin.to_owned(), h.clone());
+        h
     }
 
     /// Writes a contract, stamped at 09:00 on `signed` (never before the demo shop existed).

@@ -270,7 +270,17 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
         }
     };
     let id = TicketId::new();
-    store.write(|tx| {
+    // A PIN given with a new ticket is limited per client (the ticket does not exist yet).
+    let pin_scope = format!("client:{}", input.client_id);
+    let pin_given = input
+        .extra_time_pin
+        .as_deref()
+        .is_some_and(|p| !p.trim().is_empty());
+    let now = store.now();
+    if pin_given {
+        crate::contracts::pin::check_not_locked(store.conn(), &pin_scope, now)?;
+    }
+    let outcome = store.write(|tx| {
         let conn = tx.conn();
         let device_code = setup::device_code(conn)?;
         clients::ensure_exists(conn, input.client_id).map_err(|e| with_field(e, "client_id"))?;
@@ -319,7 +329,11 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
         tx.insert(Entity::Ticket, &id.to_string(), fields)?;
         append_event(tx, id, None, TicketStatus::New, None)?;
         Ok(())
-    })?;
+    });
+    if pin_given {
+        crate::contracts::pin::record(store.conn(), &pin_scope, now, &outcome)?;
+    }
+    outcome?;
     get(store, id)
 }
 

@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use super::{get, Ticket};
 use crate::contracts::governing::{self, applies};
-use crate::contracts::{self, ContractKind};
+use crate::contracts::{self, pin, ContractKind};
 use crate::error::{Code, Error, Result};
 use crate::ids::{ClientId, ContractId, TicketId};
 use crate::store::{field, Entity, Fields, Store, WriteTx};
@@ -120,10 +120,14 @@ pub fn set_terms(store: &mut Store, id: TicketId, terms: &TicketTerms) -> Result
 
 /// Puts a ticket under extra time after checking the caller's PIN: its SLA clocks run at once in
 /// wall-clock time and its work outside the coverage window is surcharged.
+/// Wrong PINs are limited per ticket (`PIN_LOCKED`, see `contracts::pin`).
 pub fn claim_extra_time(store: &mut Store, id: TicketId, pin: &str) -> Result<Ticket> {
     let ticket = get(store, id)?;
     let day = reported_on(&ticket, store.tz())?;
-    store.write(|tx| {
+    let scope = format!("ticket:{id}");
+    let now = store.now();
+    pin::check_not_locked(store.conn(), &scope, now)?;
+    let outcome = store.write(|tx| {
         check_extra_time(tx.conn(), ticket.client_id, ticket.contract_id, day, pin)?;
         tx.update(
             Entity::Ticket,
@@ -131,7 +135,9 @@ pub fn claim_extra_time(store: &mut Store, id: TicketId, pin: &str) -> Result<Ti
             vec![("extra_time", field::flag(true))],
         )?;
         Ok(())
-    })?;
+    });
+    pin::record(store.conn(), &scope, now, &outcome)?;
+    outcome?;
     get(store, id)
 }
 
