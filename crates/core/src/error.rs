@@ -97,6 +97,9 @@ pub enum Code {
     SyncRequired,
     /// The conflict was already resolved.
     ConflictResolved,
+    /// The hub address is not one this device may use (no user name in it, https:// except on
+    /// this computer, no path).
+    HubUrlInvalid,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -150,6 +153,7 @@ impl Code {
             Code::HubError => "HUB_ERROR",
             Code::SyncRequired => "SYNC_REQUIRED",
             Code::ConflictResolved => "CONFLICT_RESOLVED",
+            Code::HubUrlInvalid => "HUB_URL_INVALID",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

@@ -54,6 +54,7 @@ const KNOWN: Record<Code, true> = {
   HUB_ERROR: true,
   SYNC_REQUIRED: true,
   CONFLICT_RESOLVED: true,
+  HUB_URL_INVALID: true,
   DATABASE: true,
   IO: true,
 };

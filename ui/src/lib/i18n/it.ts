@@ -249,6 +249,7 @@ export const itErrors: Record<UiCode, string> = {
   HUB_ERROR: 'L’hub ha risposto in modo inatteso. Riprova; se si ripete contatta l’assistenza.',
   SYNC_REQUIRED: 'Dopo il ripristino di un backup sincronizza una volta con l’hub prima di creare nuovi numeri di ticket o rapportini.',
   CONFLICT_RESOLVED: 'Questo conflitto è già stato risolto.',
+  HUB_URL_INVALID: 'Indirizzo dell’hub non valido: scrivilo come https://hub.esempio.it:8443, senza nome utente né percorso (http:// semplice solo per un hub su questo computer).',
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
