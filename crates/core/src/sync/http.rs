@@ -205,21 +205,37 @@ pub fn normalise_url(url: &str) -> Result<String> {
     Ok(parsed.origin().ascii_serialization())
 }
 
+/// An agent for the hub. With a certificate given at enrolment (`ca_pem`: the hub's own
+/// certificate or its CA), that certificate is the *only* trust anchor for this hub — pinned, not
+/// added to the public roots, so a certificate some public CA issued for the same name is refused.
+/// Without one, the public roots (a hub with a certificate from a public CA).
 fn agent(ca_pem: Option<&str>) -> Result<ureq::Agent> {
-    let mut roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
+    agent_trusting(
+        ca_pem,
+        rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        },
+    )
+}
+
+/// [`agent`] with `public` standing for the public roots (tests put their own "public" CA there).
+fn agent_trusting(ca_pem: Option<&str>, public: rustls::RootCertStore) -> Result<ureq::Agent> {
     let mut given = Vec::new();
-    if let Some(pem) = ca_pem.filter(|p| !p.trim().is_empty()) {
-        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            let cert = cert.map_err(|_| bad_certificate())?;
-            roots.add(cert.clone()).map_err(|_| bad_certificate())?;
-            given.push(cert);
+    let roots = match ca_pem.filter(|p| !p.trim().is_empty()) {
+        Some(pem) => {
+            let mut pinned = rustls::RootCertStore::empty();
+            for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+                let cert = cert.map_err(|_| bad_certificate())?;
+                pinned.add(cert.clone()).map_err(|_| bad_certificate())?;
+                given.push(cert);
+            }
+            if given.is_empty() {
+                return Err(bad_certificate());
+            }
+            pinned
         }
-        if given.is_empty() {
-            return Err(bad_certificate());
-        }
-    }
+        None => public,
+    };
     // ring, as ureq itself uses: no C toolchain beyond gcc (aws-lc wants cmake). Deprecated only
     // for lacking post-quantum key exchange.
     #[allow(deprecated)]
@@ -241,7 +257,7 @@ fn agent(ca_pem: Option<&str>) -> Result<ureq::Agent> {
         .build())
 }
 
-/// The usual checks (webpki, the public roots plus the certificates given), with one exception:
+/// The usual checks (webpki against the trust anchors of [`agent`]), with one exception:
 /// a self-signed certificate made by `openssl req -x509` is marked as a CA (`CA:TRUE`, openssl's
 /// default), which webpki refuses for a server (`CaUsedAsEndEntity`). When the hub presents
 /// exactly a certificate the user gave, that mark is waived; its dates were already checked and
@@ -345,3 +361,7 @@ fn hub_error(e: ureq::Error) -> Error {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "http_tests.rs"]
+mod tests;
