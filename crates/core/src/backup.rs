@@ -144,6 +144,8 @@ fn write_copy(source: &Connection, tmp: &Path) -> Result<()> {
     }
     // One self-contained file (no -wal beside it), checked before it takes the final name.
     dest.pragma_update(None, "journal_mode", "DELETE")?;
+    // A copy never carries the hub token (a database not yet opened by this version may).
+    crate::sync::credential::scrub(&dest, true)?;
     check(&dest, tmp)?;
     drop(dest);
     fs::File::open(tmp)
@@ -202,6 +204,8 @@ pub fn restore_from(store: &mut Store, source: &Path, safety_dir: &Path) -> Resu
     let was_enrolled = crate::sync::is_enrolled(store)?;
     store.restore_database(source)?;
     crate::sync::after_restore(store, was_enrolled)?;
+    // An old backup may still carry a token: the token file, when there is one, is the current one.
+    crate::sync::credential::move_out_of_database(store)?;
     let schema_version = migrations::current_version(store.conn())?;
     Ok(Restored {
         safety_copy: safety,

@@ -17,7 +17,7 @@ use rapportino_core::interventions::{
 use rapportino_core::reports::{self, SignInput};
 use rapportino_core::sync::conflicts;
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_core::sync::{self, keys, Transport};
+use rapportino_core::sync::{self, Transport};
 use rapportino_core::tickets::{self, TransitionInput};
 use rapportino_core::Store;
 use rapportino_model::protocol::{Op as WireOp, PushRequest, PushResponse, ServerChange};
@@ -314,15 +314,7 @@ impl World {
     /// Everything the hub sequenced, in order.
     fn hub_changes(&self) -> Vec<ServerChange> {
         let dev = &self.devices[0];
-        let token: String = dev
-            .store
-            .conn()
-            .query_row(
-                "SELECT value FROM local_state WHERE key = ?1",
-                [keys::TOKEN],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let token = sync::credential::token(&dev.store).unwrap().unwrap();
         let mut t = HttpTransport::new(&self.hub.url, &token, self.hub.ca_pem.as_deref()).unwrap();
         let mut out = Vec::new();
         let mut after = 0;

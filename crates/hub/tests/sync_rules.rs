@@ -14,7 +14,7 @@ use rapportino_core::reports::{self, SignInput};
 use rapportino_core::store::Entity;
 use rapportino_core::sync::conflicts::{self, ConflictReason};
 use rapportino_core::sync::http::HttpTransport;
-use rapportino_core::sync::{self, keys, Transport};
+use rapportino_core::sync::{self, Transport};
 use rapportino_core::tickets;
 use rapportino_model::hlc::Hlc;
 use rapportino_model::protocol::{Mutation, Op, Outcome, PushRequest};
@@ -22,15 +22,7 @@ use serde_json::json;
 use sync_support::*;
 
 fn transport(d: &Device, hub: &TestHub) -> HttpTransport {
-    let token: String = d
-        .store
-        .conn()
-        .query_row(
-            "SELECT value FROM local_state WHERE key = ?1",
-            [keys::TOKEN],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let token = sync::credential::token(&d.store).unwrap().unwrap();
     HttpTransport::new(&hub.url, &token, hub.ca_pem.as_deref()).unwrap()
 }
 

@@ -32,6 +32,9 @@ pub struct Store {
     conn: Connection,
     clock: Arc<dyn Clock>,
     path: Option<PathBuf>,
+    /// The hub token of an in-memory store (a file store keeps it beside its file:
+    /// `sync::credential`).
+    memory_token: Option<String>,
 }
 
 impl std::fmt::Debug for Store {
@@ -87,8 +90,10 @@ impl Store {
             conn,
             clock: Arc::new(SystemClock),
             path,
+            memory_token: None,
         };
         store.ensure_device_identity()?;
+        crate::sync::credential::move_out_of_database(&mut store)?;
         Ok(store)
     }
 
@@ -109,6 +114,14 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    pub(crate) fn memory_token(&self) -> Option<&str> {
+        self.memory_token.as_deref()
+    }
+
+    pub(crate) fn set_memory_token(&mut self, token: Option<String>) {
+        self.memory_token = token;
     }
 
     /// Read access. Writes must use [`Store::write`].

@@ -8,6 +8,7 @@
 
 pub mod apply;
 pub mod conflicts;
+pub mod credential;
 pub mod http;
 /// The merge rules and the wire protocol live in the model crate, shared with the hub.
 pub use rapportino_model::{merge, protocol};
@@ -24,6 +25,8 @@ use protocol::{
 /// Device-local state of sync (`local_state` keys; never synced).
 pub mod keys {
     pub const HUB_URL: &str = "sync.hub_url";
+    /// Where versions before the token file kept the device token; moved out of the database
+    /// when it is opened (see [`super::credential`]).
     pub const TOKEN: &str = "sync.token";
     pub const CA_PEM: &str = "sync.ca_pem";
     pub const ROLE: &str = "sync.role";
@@ -34,6 +37,9 @@ pub mod keys {
     pub const CLOCK_SKEW_MS: &str = "sync.clock_skew_ms";
     /// Set when a backup is restored on an enrolled device: numbers wait for one sync.
     pub const NUMBERING_HOLD: &str = "sync.numbering_hold";
+    /// Set at enrolment until the device has looked whether the hub already holds a shop (done
+    /// at once, or by the next round when the hub did not answer then).
+    pub const JOIN_CHECK: &str = "sync.join_check";
 }
 
 /// Mutations per push.
@@ -90,7 +96,7 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
     let get = |k: &str| local_get(conn, k);
     let hub_url = get(keys::HUB_URL)?;
     Ok(SyncStatus {
-        configured: hub_url.is_some() && get(keys::TOKEN)?.is_some(),
+        configured: hub_url.is_some() && credential::token(store)?.is_some(),
         hub_url,
         role: get(keys::ROLE)?.as_deref().and_then(Role::parse),
         device_code: get("device_code")?,
@@ -129,13 +135,10 @@ pub fn enrol(
         name,
     };
     let resp = http::enrol(&url, ca_pem, &req)?;
-    // A device joining a hub that already holds a shop adopts its settings: the ones typed at
-    // this device's onboarding would otherwise overwrite the office's.
-    let mut probe = http::HttpTransport::new(&url, &resp.token, ca_pem)?;
-    let hub_has_data = !probe.pull(0, 1)?.changes.is_empty();
+    // The token first: whatever fails next, the device keeps the credential the hub issued.
+    credential::save(store, &resp.token)?;
     apply::remote_write(store, |tx| {
         local_set(tx, keys::HUB_URL, &url)?;
-        local_set(tx, keys::TOKEN, &resp.token)?;
         local_set(tx, keys::ROLE, resp.role.as_str())?;
         match ca_pem.filter(|p| !p.trim().is_empty()) {
             Some(pem) => local_set(tx, keys::CA_PEM, pem)?,
@@ -144,12 +147,26 @@ pub fn enrol(
             }
         }
         tx.execute("DELETE FROM local_state WHERE key = ?1", [keys::LAST_ERROR])?;
+        local_set(tx, keys::JOIN_CHECK, "1")
+    })?;
+    // Now if the hub answers; when it does not, the flag stays and the first round does it
+    // before pushing anything (the enrolment itself is done: the hub issued the token).
+    let mut probe = http::HttpTransport::new(&url, &resp.token, ca_pem)?;
+    let _ = join_check(store, &mut probe);
+    status(store)
+}
+
+/// A device joining a hub that already holds a shop adopts its settings: the unsent ones typed
+/// at this device's onboarding would otherwise overwrite the office's.
+fn join_check(store: &mut Store, transport: &mut dyn Transport) -> Result<()> {
+    let hub_has_data = !transport.pull(0, 1)?.changes.is_empty();
+    apply::remote_write(store, |tx| {
         if hub_has_data {
             tx.execute("DELETE FROM change_log WHERE entity = 'setting'", [])?;
         }
+        tx.execute("DELETE FROM local_state WHERE key = ?1", [keys::JOIN_CHECK])?;
         Ok(())
-    })?;
-    status(store)
+    })
 }
 
 /// Disconnects this device from its hub (local data and unsent changes stay).
@@ -162,21 +179,21 @@ pub fn forget_hub(store: &mut Store) -> Result<()> {
             keys::ROLE,
             keys::LAST_ERROR,
             keys::CLOCK_SKEW_MS,
+            keys::JOIN_CHECK,
         ] {
             tx.execute("DELETE FROM local_state WHERE key = ?1", [key])?;
         }
         Ok(())
-    })
+    })?;
+    credential::forget(store)
 }
 
 /// One sync round with the configured hub; the outcome (or the error) is recorded for
 /// [`status`].
 pub fn sync_now(store: &mut Store) -> Result<SyncReport> {
     let conn = store.conn();
-    let (Some(url), Some(token)) = (
-        local_get(conn, keys::HUB_URL)?,
-        local_get(conn, keys::TOKEN)?,
-    ) else {
+    let (Some(url), Some(token)) = (local_get(conn, keys::HUB_URL)?, credential::token(store)?)
+    else {
         return Err(Error::invalid(
             Code::SyncNotConfigured,
             "hub",
@@ -214,6 +231,9 @@ pub fn run(store: &mut Store, transport: &mut dyn Transport) -> Result<SyncRepor
 fn round(store: &mut Store, transport: &mut dyn Transport) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     let conflicts_before = conflicts::total_count(store.conn())?;
+    if local_get(store.conn(), keys::JOIN_CHECK)?.is_some() {
+        join_check(store, transport)?;
+    }
     push_all(store, transport, &mut report)?;
     let cursor = cursor(store)?;
     if cursor == 0 {

@@ -33,14 +33,7 @@ pub(super) fn ingest(
         r
     };
     let hub = Hub::start(hub_url, certs);
-    let enrolled: bool = store
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM local_state WHERE key = ?1",
-            [keys::TOKEN],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let enrolled = sync::credential::token(&store).unwrap().is_some();
     if enrolled {
         // A run cut short goes on: the outbox holds what the hub has not acknowledged.
         hub.repoint(&store);

@@ -324,7 +324,7 @@ fn transport<'h>(store: &Store, origin_of: Option<&'h Hub>) -> Timed<'h> {
     };
     let inner = HttpTransport::new(
         &get(keys::HUB_URL).unwrap(),
-        &get(keys::TOKEN).unwrap(),
+        &sync::credential::token(store).unwrap().unwrap(),
         get(keys::CA_PEM).as_deref(),
     )
     .unwrap();
@@ -387,14 +387,7 @@ fn snapshot(hub_url: &str, certs: &Path, device: &Path, code: &str, no_stream: b
 /// `GET /v1/snapshot` read to the end and counted, nothing applied.
 fn stream_only(hub: &Hub, store: &Store) -> Value {
     use std::io::BufRead;
-    let token: String = store
-        .conn()
-        .query_row(
-            "SELECT value FROM local_state WHERE key = ?1",
-            [keys::TOKEN],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let token = sync::credential::token(store).unwrap().unwrap();
     let agent = ureq_agent(&hub.ca_pem);
     let started = Instant::now();
     let resp = agent

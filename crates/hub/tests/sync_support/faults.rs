@@ -58,7 +58,9 @@ impl<'a> FaultyTransport<'a> {
     ) -> Self {
         let conn = store.conn();
         let url = local_get(conn, keys::HUB_URL).unwrap().unwrap();
-        let token = local_get(conn, keys::TOKEN).unwrap().unwrap();
+        let token = rapportino_core::sync::credential::token(store)
+            .unwrap()
+            .unwrap();
         let ca = local_get(conn, keys::CA_PEM).unwrap();
         FaultyTransport {
             inner: HttpTransport::new(&url, &token, ca.as_deref()).unwrap(),
