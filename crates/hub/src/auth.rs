@@ -2,7 +2,8 @@
 //!
 //! - An enrolment code is 16 characters of a 32-letter alphabet without look-alikes (80 bits),
 //!   shown as `ABCD-EFGH-JKLM-NPQR`, single use, with an expiry. Typing is forgiving: case,
-//!   spaces and dashes do not matter.
+//!   spaces and dashes do not matter. A retry by the same device whose answer was lost (it has
+//!   not used its token yet) is accepted within the expiry, with a new token.
 //! - A device token is `<device_id>.<64 hex digits>` (32 random bytes). The hub stores only the
 //!   SHA-256 of codes and tokens, and compares digests in constant time.
 
@@ -107,7 +108,9 @@ fn check_text(
     Ok(())
 }
 
-/// Registers the device with a valid code and gives it its token (shown once).
+/// Registers the device with a valid code and gives it its token (shown once). A retry of the
+/// same code by the same device that has not used its token yet (the answer was lost) gets a
+/// new token instead of a refusal: see `storage::registry::check_enrolment`.
 pub fn enrol(
     storage: &Storage,
     req: &EnrolRequest,
@@ -175,6 +178,13 @@ pub fn authenticate(storage: &Storage, header: Option<&str>) -> Result<AuthedDev
     }
     if auth.revoked {
         return Err(HubError::DeviceRevoked);
+    }
+    // The first use of a token is recorded at once (later ones at most once a minute, by the
+    // routes): from then on a retry of its enrolment code is refused.
+    if !auth.seen_since_enrolment {
+        storage
+            .registry()
+            .touch(&auth.device_id, &crate::storage::now_text())?;
     }
     Ok(AuthedDevice {
         device_id: auth.device_id,

@@ -1,6 +1,7 @@
 //! The device's side of the transport against a real hub over TLS: the token issued at
 //! enrolment lives in an owner-only file beside the database, never in the database, so no
-//! backup or safety copy carries it.
+//! backup or safety copy carries it; an enrolment whose answer was lost is retried with the same
+//! code.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -9,7 +10,9 @@ mod sync_support;
 use std::path::Path;
 
 use rapportino_core::backup;
+use rapportino_core::sync::protocol::{EnrolRequest, Role};
 use rapportino_core::sync::{self, credential, keys};
+use rapportino_core::Code;
 use rusqlite::OptionalExtension;
 use sync_support::*;
 
@@ -71,4 +74,56 @@ fn the_token_issued_at_enrolment_never_enters_the_database_or_a_backup() {
         sync::status(&d.store).unwrap().last_error.map(|e| e.code),
         None
     );
+}
+
+#[test]
+fn a_device_whose_enrolment_answer_was_lost_enrols_again_with_the_same_code() {
+    let hub = TestHub::start(None, true);
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Device::onboarded(dir.path(), "MR", rome(2026, 11, 16, 9, 0));
+    let code = hub.code(Role::Technician);
+    let req = EnrolRequest {
+        code: code.clone(),
+        device_id: d.store.device_id().unwrap().to_string(),
+        device_code: "MR".into(),
+        name: "Portatile MR".into(),
+    };
+    // The request reaches the hub; the answer is lost on the way back.
+    sync::http::enrol(&hub.url, hub.ca_pem.as_deref(), &req).unwrap();
+    assert!(!sync::status(&d.store).unwrap().configured);
+
+    let status = sync::enrol(
+        &mut d.store,
+        &hub.url,
+        &code,
+        "Portatile MR",
+        hub.ca_pem.as_deref(),
+    )
+    .expect("the retry is accepted");
+    assert!(status.configured);
+    d.client("Cartoleria Esposito");
+    assert!(d.sync().pushed > 0);
+
+    // Used now: the code enrols nothing else, not even this device again.
+    let mut other = Device::onboarded(dir.path(), "LB", rome(2026, 11, 16, 9, 0));
+    let err = sync::enrol(
+        &mut other.store,
+        &hub.url,
+        &code,
+        "Portatile LB",
+        hub.ca_pem.as_deref(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), Code::EnrolmentRefused);
+    let err = sync::enrol(
+        &mut d.store,
+        &hub.url,
+        &code,
+        "Portatile MR",
+        hub.ca_pem.as_deref(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), Code::EnrolmentRefused);
+    // The device's token still works.
+    d.sync();
 }

@@ -20,7 +20,7 @@ use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
 use rapportino_model::merge::RowState;
 use rapportino_model::protocol::{DeviceInfo, Role, ServerChange};
 
-use super::registry::{check_enrolment, parse_role, CodeRow, Refusal};
+use super::registry::{check_enrolment, parse_role, CodeRow, KnownDevice, Refusal};
 use super::tables::{Kind, DEVICE_COLUMNS, POSTGRES_SCHEMA, TABLES};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, sqlite::SqliteStorage, DeviceAuth,
@@ -569,7 +569,7 @@ impl Registry for PgStorage {
         self.registry_tx(|tx| {
             let code = tx
                 .query_opt(
-                    "SELECT role, expires_at, used_at FROM hub_enrolment_codes
+                    "SELECT role, expires_at, used_at, used_by FROM hub_enrolment_codes
                      WHERE code_hash = $1 FOR UPDATE",
                     &[&code_hash],
                 )?
@@ -578,15 +578,24 @@ impl Registry for PgStorage {
                         role: r.try_get(0)?,
                         expires_at: r.try_get(1)?,
                         used_at: r.try_get(2)?,
+                        used_by: r.try_get(3)?,
                     })
                 })
                 .transpose()?;
-            let existing: Option<bool> = tx
+            let existing = tx
                 .query_opt(
-                    "SELECT revoked_at IS NOT NULL FROM hub_devices WHERE device_id = $1",
+                    "SELECT revoked_at IS NOT NULL, enrolled_at,
+                         coalesce(last_seen_at >= enrolled_at COLLATE \"C\", false)
+                     FROM hub_devices WHERE device_id = $1 FOR UPDATE",
                     &[&device.device_id],
                 )?
-                .map(|r| r.try_get(0))
+                .map(|r| -> Result<KnownDevice, HubError> {
+                    Ok(KnownDevice {
+                        revoked: r.try_get(0)?,
+                        enrolled_at: r.try_get(1)?,
+                        seen_since_enrolment: r.try_get(2)?,
+                    })
+                })
                 .transpose()?;
             let code_taken: bool = tx
                 .query_one(
@@ -594,10 +603,11 @@ impl Registry for PgStorage {
                     &[&device.device_code, &device.device_id],
                 )?
                 .try_get(0)?;
-            let role = check_enrolment(code, now, existing, code_taken, device)?;
+            let enrolment = check_enrolment(code, now, existing, code_taken, device)?;
+            let (role, at) = (enrolment.role, enrolment.at.as_str());
             tx.execute(
                 "UPDATE hub_enrolment_codes SET used_at = $2, used_by = $3 WHERE code_hash = $1",
-                &[&code_hash, &now, &device.device_id],
+                &[&code_hash, &at, &device.device_id],
             )?;
             tx.execute(
                 "INSERT INTO hub_devices (device_id, device_code, name, role, token_hash,
@@ -612,7 +622,7 @@ impl Registry for PgStorage {
                     &device.name,
                     &role.as_str(),
                     &device.token_hash,
-                    &now,
+                    &at,
                 ],
             )?;
             Ok(role)
@@ -622,8 +632,9 @@ impl Registry for PgStorage {
     fn device_auth(&self, device_id: &str) -> Result<Option<DeviceAuth>, HubError> {
         let mut lease = self.lease()?;
         let conn = lease.get()?;
-        let sql = "SELECT device_code, role, token_hash, revoked_at IS NOT NULL FROM hub_devices
-                   WHERE device_id = $1";
+        let sql = "SELECT device_code, role, token_hash, revoked_at IS NOT NULL,
+                       coalesce(last_seen_at >= enrolled_at COLLATE \"C\", false)
+                   FROM hub_devices WHERE device_id = $1";
         let stmt = match conn.statements.get(sql) {
             Some(s) => s.clone(),
             None => {
@@ -641,6 +652,7 @@ impl Registry for PgStorage {
             role: parse_role(r.try_get(1)?)?,
             token_hash: r.try_get(2)?,
             revoked: r.try_get(3)?,
+            seen_since_enrolment: r.try_get(4)?,
         }))
     }
 

@@ -14,6 +14,8 @@ pub struct DeviceAuth {
     /// SHA-256 of the device's token, hex.
     pub token_hash: String,
     pub revoked: bool,
+    /// Whether the device made an authenticated request since it was (last) enrolled.
+    pub seen_since_enrolment: bool,
 }
 
 /// A write the hub refused (a signed report edited, an illegal ticket move...).
@@ -45,10 +47,10 @@ pub trait Registry: Send + Sync {
         expires_at: &str,
     ) -> Result<(), HubError>;
 
-    /// In one transaction: checks that the code is known, unused and not expired at `now`,
-    /// that the device id is new or revoked and the device code is not another device's, marks
-    /// the code used and registers the device with the code's role (a revoked device is
-    /// re-enrolled with a new token). Nothing changes when it fails.
+    /// In one transaction: checks the code and the device by [`check_enrolment`], marks the
+    /// code used and registers the device with the code's role and `device.token_hash` (a
+    /// revoked device is re-enrolled with a new token; a retry replaces the token the lost
+    /// answer carried). Nothing changes when it fails.
     fn enrol(&self, code_hash: &str, now: &str, device: &NewDevice) -> Result<Role, HubError>;
 
     fn device_auth(&self, device_id: &str) -> Result<Option<DeviceAuth>, HubError>;
@@ -72,32 +74,74 @@ pub(crate) struct CodeRow {
     pub role: String,
     pub expires_at: String,
     pub used_at: Option<String>,
+    /// The device that used it.
+    pub used_by: Option<String>,
+}
+
+/// The device id of an enrolment, when the hub already knows it.
+pub(crate) struct KnownDevice {
+    pub revoked: bool,
+    pub enrolled_at: String,
+    /// `last_seen_at >= enrolled_at`: an authenticated request since it was enrolled.
+    pub seen_since_enrolment: bool,
+}
+
+/// What the engine writes when [`check_enrolment`] lets an enrolment through.
+#[derive(Debug)]
+pub(crate) struct Enrolment {
+    pub role: Role,
+    /// `used_at` of the code and `enrolled_at` of the device: now, or for a retry the time of
+    /// the first use (so a second retry is still recognised).
+    pub at: String,
 }
 
 /// The rule both engines apply inside their enrolment transaction.
+///
+/// A code is single use, with an expiry. One exception makes enrolment idempotent for a retry:
+/// when the device's request reached the hub but the answer (its token) was lost, the device
+/// sends the same code with the same device id again. That is accepted, within the code's
+/// validity, when the code was used by this very device id, the device's current enrolment is
+/// the one that code made (`enrolled_at` = the code's `used_at`), it is not revoked, and it has
+/// not been seen since (no authenticated request: it cannot have had the token). The device gets
+/// a new token; the lost one stops working.
 pub(crate) fn check_enrolment(
     code: Option<CodeRow>,
     now: &str,
-    existing_device: Option<bool>,
+    existing_device: Option<KnownDevice>,
     device_code_taken: bool,
     device: &NewDevice,
-) -> Result<Role, HubError> {
+) -> Result<Enrolment, HubError> {
     let code = code.ok_or(HubError::EnrolmentCodeInvalid)?;
     // Instants are fixed-width RFC 3339 UTC text: comparing the text compares the instants.
-    if code.used_at.is_some() || code.expires_at.as_str() <= now {
+    if code.expires_at.as_str() <= now {
         return Err(HubError::EnrolmentCodeInvalid);
     }
     let role = parse_role(&code.role)?;
+    if let Some(used_at) = code.used_at {
+        let retry = code.used_by.as_deref() == Some(device.device_id.as_str())
+            && existing_device
+                .is_some_and(|d| !d.revoked && d.enrolled_at == used_at && !d.seen_since_enrolment);
+        if !retry {
+            return Err(HubError::EnrolmentCodeInvalid);
+        }
+        if device_code_taken {
+            return Err(HubError::DeviceCodeTaken(device.device_code.clone()));
+        }
+        return Ok(Enrolment { role, at: used_at });
+    }
     // A revoked device may come back with a new code from the admin (a laptop found again, a
     // database restored): it gets a new token, the old one stays dead. An active device keeps
     // its enrolment: a code must not take over a device that is in use.
-    if existing_device == Some(false) {
+    if existing_device.is_some_and(|d| !d.revoked) {
         return Err(HubError::DeviceAlreadyEnrolled(device.device_id.clone()));
     }
     if device_code_taken {
         return Err(HubError::DeviceCodeTaken(device.device_code.clone()));
     }
-    Ok(role)
+    Ok(Enrolment {
+        role,
+        at: now.to_owned(),
+    })
 }
 
 pub(crate) fn parse_role(s: &str) -> Result<Role, HubError> {

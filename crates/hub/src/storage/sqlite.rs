@@ -10,7 +10,7 @@ use rapportino_model::merge::RowState;
 use rapportino_model::protocol::{DeviceInfo, Role, ServerChange};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use super::registry::{check_enrolment, parse_role, CodeRow, Refusal};
+use super::registry::{check_enrolment, parse_role, CodeRow, KnownDevice, Refusal};
 use super::tables::{DEVICE_COLUMNS, SQLITE_SCHEMA};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, BackupSummary, DeviceAuth, HubRead,
@@ -484,7 +484,7 @@ impl Registry for SqliteStorage {
         self.with_write_tx(|tx| {
             let code = tx
                 .query_row(
-                    "SELECT role, expires_at, used_at FROM hub_enrolment_codes
+                    "SELECT role, expires_at, used_at, used_by FROM hub_enrolment_codes
                      WHERE code_hash = ?1",
                     [code_hash],
                     |r| {
@@ -492,15 +492,24 @@ impl Registry for SqliteStorage {
                             role: r.get(0)?,
                             expires_at: r.get(1)?,
                             used_at: r.get(2)?,
+                            used_by: r.get(3)?,
                         })
                     },
                 )
                 .optional()?;
-            let existing: Option<bool> = tx
+            let existing = tx
                 .query_row(
-                    "SELECT revoked_at IS NOT NULL FROM hub_devices WHERE device_id = ?1",
+                    "SELECT revoked_at IS NOT NULL, enrolled_at,
+                         coalesce(last_seen_at >= enrolled_at, 0)
+                     FROM hub_devices WHERE device_id = ?1",
                     [&device.device_id],
-                    |r| r.get(0),
+                    |r| {
+                        Ok(KnownDevice {
+                            revoked: r.get(0)?,
+                            enrolled_at: r.get(1)?,
+                            seen_since_enrolment: r.get(2)?,
+                        })
+                    },
                 )
                 .optional()?;
             let code_taken: bool = tx.query_row(
@@ -508,10 +517,11 @@ impl Registry for SqliteStorage {
                 [&device.device_code, &device.device_id],
                 |r| r.get(0),
             )?;
-            let role = check_enrolment(code, now, existing, code_taken, device)?;
+            let enrolment = check_enrolment(code, now, existing, code_taken, device)?;
+            let (role, at) = (enrolment.role, enrolment.at.as_str());
             tx.execute(
                 "UPDATE hub_enrolment_codes SET used_at = ?2, used_by = ?3 WHERE code_hash = ?1",
-                params![code_hash, now, device.device_id],
+                params![code_hash, at, device.device_id],
             )?;
             tx.execute(
                 "INSERT INTO hub_devices (device_id, device_code, name, role, token_hash,
@@ -526,7 +536,7 @@ impl Registry for SqliteStorage {
                     device.name,
                     role.as_str(),
                     device.token_hash,
-                    now
+                    at
                 ],
             )?;
             Ok(role)
@@ -536,8 +546,9 @@ impl Registry for SqliteStorage {
     fn device_auth(&self, device_id: &str) -> Result<Option<DeviceAuth>, HubError> {
         self.with_read_tx(|tx| {
             let mut stmt = tx.prepare_cached(
-                "SELECT device_code, role, token_hash, revoked_at IS NOT NULL FROM hub_devices
-                 WHERE device_id = ?1",
+                "SELECT device_code, role, token_hash, revoked_at IS NOT NULL,
+                     coalesce(last_seen_at >= enrolled_at, 0)
+                 FROM hub_devices WHERE device_id = ?1",
             )?;
             let raw = stmt
                 .query_row([device_id], |r| {
@@ -546,16 +557,18 @@ impl Registry for SqliteStorage {
                         r.get::<_, String>(1)?,
                         r.get::<_, String>(2)?,
                         r.get::<_, bool>(3)?,
+                        r.get::<_, bool>(4)?,
                     ))
                 })
                 .optional()?;
-            raw.map(|(device_code, role, token_hash, revoked)| {
+            raw.map(|(device_code, role, token_hash, revoked, seen)| {
                 Ok(DeviceAuth {
                     device_id: device_id.to_string(),
                     device_code,
                     role: parse_role(&role)?,
                     token_hash,
                     revoked,
+                    seen_since_enrolment: seen,
                 })
             })
             .transpose()
