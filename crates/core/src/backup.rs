@@ -187,11 +187,41 @@ pub fn inspect(path: &Path) -> Result<i64> {
     check(&conn, path)
 }
 
+/// How a restore goes.
+#[derive(Debug, Clone)]
+pub struct RestoreOptions {
+    /// How long to wait for a sync round running on this database before giving up with
+    /// `SYNC_RUNNING` (a round is seconds; one stuck on an unanswering hub times out in minutes).
+    pub wait_for_sync: std::time::Duration,
+}
+
+impl Default for RestoreOptions {
+    fn default() -> Self {
+        RestoreOptions {
+            wait_for_sync: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+/// [`restore_with`] with the default options.
+pub fn restore_from(store: &mut Store, source: &Path, safety_dir: &Path) -> Result<Restored> {
+    restore_with(store, source, safety_dir, &RestoreOptions::default())
+}
+
 /// Replaces the store's data with the backup at `source`, after checking it and copying the
 /// current data to `safety_dir` (`prima-del-ripristino-<time>.db`). A backup from an older
-/// version is migrated. On a refused file nothing changes.
-pub fn restore_from(store: &mut Store, source: &Path, safety_dir: &Path) -> Result<Restored> {
+/// version is migrated. Holds the database's sync guard (`sync::guard`) throughout: a sync
+/// round running on the same database (another connection, another process) is waited for, at
+/// most `options.wait_for_sync`, and none starts until the restore is done. On a refused file,
+/// or a sync that does not end in time, nothing changes.
+pub fn restore_with(
+    store: &mut Store,
+    source: &Path,
+    safety_dir: &Path,
+    options: &RestoreOptions,
+) -> Result<Restored> {
     inspect(source)?;
+    let _no_sync = crate::sync::guard::acquire_within(store, options.wait_for_sync)?;
     fs::create_dir_all(safety_dir).map_err(|e| unwritable(safety_dir, e))?;
     let stamp = store
         .now()

@@ -100,6 +100,8 @@ pub enum Code {
     /// The hub address is not one this device may use (no user name in it, https:// except on
     /// this computer, no path).
     HubUrlInvalid,
+    /// A sync with the hub is running on this database (a restore waits for it, then gives up).
+    SyncRunning,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -154,6 +156,7 @@ impl Code {
             Code::SyncRequired => "SYNC_REQUIRED",
             Code::ConflictResolved => "CONFLICT_RESOLVED",
             Code::HubUrlInvalid => "HUB_URL_INVALID",
+            Code::SyncRunning => "SYNC_RUNNING",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

@@ -55,6 +55,7 @@ const KNOWN: Record<Code, true> = {
   SYNC_REQUIRED: true,
   CONFLICT_RESOLVED: true,
   HUB_URL_INVALID: true,
+  SYNC_RUNNING: true,
   DATABASE: true,
   IO: true,
 };

@@ -9,6 +9,7 @@
 pub mod apply;
 pub mod conflicts;
 pub mod credential;
+pub mod guard;
 pub mod http;
 /// The merge rules and the wire protocol live in the model crate, shared with the hub.
 pub use rapportino_model::{merge, protocol};
@@ -123,6 +124,7 @@ pub fn enrol(
     if code.is_empty() {
         return Err(Error::required("code"));
     }
+    let _one = guard::acquire(store)?;
     let device_code = crate::setup::device_code(store.conn())?;
     let name = match device_name.trim() {
         "" => device_code.clone(),
@@ -171,6 +173,7 @@ fn join_check(store: &mut Store, transport: &mut dyn Transport) -> Result<()> {
 
 /// Disconnects this device from its hub (local data and unsent changes stay).
 pub fn forget_hub(store: &mut Store) -> Result<()> {
+    let _one = guard::acquire(store)?;
     apply::remote_write(store, |tx| {
         for key in [
             keys::HUB_URL,
@@ -205,8 +208,10 @@ pub fn sync_now(store: &mut Store) -> Result<SyncReport> {
     run(store, &mut transport)
 }
 
-/// One sync round over `transport`, recording its outcome.
+/// One sync round over `transport`, recording its outcome. Holds the database's sync guard
+/// ([`guard`]) throughout: a second round, or a restore, waits for this one.
 pub fn run(store: &mut Store, transport: &mut dyn Transport) -> Result<SyncReport> {
+    let _one = guard::acquire(store)?;
     let started = crate::time::format_instant(store.now());
     let outcome = round(store, transport);
     let payload = outcome.as_ref().err().map(Error::to_payload);

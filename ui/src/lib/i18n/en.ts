@@ -248,6 +248,7 @@ export const enErrors: Record<UiCode, string> = {
   SYNC_REQUIRED: 'After restoring a backup, sync with the hub once before creating new ticket or report numbers.',
   CONFLICT_RESOLVED: 'This conflict was already resolved.',
   HUB_URL_INVALID: 'The hub address is not valid: write it as https://hub.example.it:8443, with no user name or path (plain http:// only for a hub on this computer).',
+  SYNC_RUNNING: 'A sync with the hub is running: try again when it has finished. Nothing was changed.',
   DATABASE: 'Database error. Try again; if it happens again, contact support.',
   IO: 'A file could not be read or written.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',

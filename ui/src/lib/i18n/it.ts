@@ -250,6 +250,7 @@ export const itErrors: Record<UiCode, string> = {
   SYNC_REQUIRED: 'Dopo il ripristino di un backup sincronizza una volta con l’hub prima di creare nuovi numeri di ticket o rapportini.',
   CONFLICT_RESOLVED: 'Questo conflitto è già stato risolto.',
   HUB_URL_INVALID: 'Indirizzo dell’hub non valido: scrivilo come https://hub.esempio.it:8443, senza nome utente né percorso (http:// semplice solo per un hub su questo computer).',
+  SYNC_RUNNING: 'È in corso una sincronizzazione con l’hub: riprova quando è finita. Non è stato modificato nulla.',
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
