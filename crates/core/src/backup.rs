@@ -4,10 +4,12 @@
 //! Copies are made with SQLite's online backup API, page by page from a consistent snapshot, while
 //! the app keeps working (a file copy of a live WAL database can be torn). A copy is written to a
 //! temporary file, checked (`quick_check`, ours, schema known), synced and only then renamed into
-//! place: a failed backup leaves nothing behind. Restoring checks the file first, keeps a safety
-//! copy of the current data, then copies the backup into the open database, so the app carries on
-//! with the same connection.
+//! place: a failed backup leaves nothing behind. Restoring checks the file first (also its schema
+//! object by object against a fresh database of its version: the signed-report triggers among
+//! them), keeps a safety copy of the current data, then copies the backup into the open database,
+//! so the app carries on with the same connection.
 
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -177,14 +179,94 @@ fn check(conn: &Connection, path: &Path) -> Result<i64> {
     Ok(version)
 }
 
-/// Checks that `path` is a backup this binary can restore (read-only: nothing is changed).
+/// Checks that `path` is a backup this binary can restore (read-only: nothing is changed): ours,
+/// sound, and with exactly the schema of a Rapportino database of its version — every table,
+/// column, index and trigger, among them the ones that keep a signed report from changing.
 pub fn inspect(path: &Path) -> Result<i64> {
     if !path.is_file() {
         return Err(invalid(path, "no such file"));
     }
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| invalid(path, e))?;
-    check(&conn, path)
+    let version = check(&conn, path)?;
+    check_schema(&conn, path, version)?;
+    Ok(version)
+}
+
+/// The schema objects of a database: (type, name) → its table and its SQL with the whitespace
+/// collapsed. The shadow tables of the full-text indexes count by name only: SQLite writes their
+/// SQL itself, and a backup made by another SQLite version may word it differently.
+fn schema_of(conn: &Connection) -> rusqlite::Result<BTreeMap<(String, String), String>> {
+    let shadow = conn
+        .prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<HashSet<String>>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM main.sqlite_schema
+         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (kind, name, table, sql) = row?;
+        let sql = match sql {
+            Some(_) if shadow.contains(&name) => String::new(),
+            Some(sql) => sql.split_whitespace().collect::<Vec<_>>().join(" "),
+            None => String::new(),
+        };
+        out.insert((kind, name), format!("{table}: {sql}"));
+    }
+    Ok(out)
+}
+
+/// Refuses (`BACKUP_SCHEMA_MISMATCH`) a database whose schema differs from the one a fresh
+/// database of `version` has: a dropped trigger would let a signed report be rewritten, a changed
+/// table would break sync and the app in ways `quick_check` cannot see.
+fn check_schema(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+    let reference = Connection::open_in_memory()?;
+    migrations::apply_up_to(&reference, version)?;
+    let want = schema_of(&reference)?;
+    let got = schema_of(conn).map_err(|e| invalid(path, e))?;
+    let mut differences = Vec::new();
+    for ((kind, name), sql) in &want {
+        match got.get(&(kind.clone(), name.clone())) {
+            None => differences.push(format!("{kind} {name} is missing")),
+            Some(theirs) if theirs != sql => differences.push(format!("{kind} {name} differs")),
+            Some(_) => {}
+        }
+    }
+    for (kind, name) in got.keys() {
+        if !want.contains_key(&(kind.clone(), name.clone())) {
+            differences.push(format!("{kind} {name} is not Rapportino's"));
+        }
+    }
+    if differences.is_empty() {
+        return Ok(());
+    }
+    let shown = differences.len().min(5);
+    Err(Error::invalid(
+        Code::BackupSchemaMismatch,
+        "path",
+        format!(
+            "{} does not have the structure of a Rapportino database (version {version}): {}{} \
+             — it may have been altered (the protection of signed reports is part of it); \
+             nothing was changed",
+            path.display(),
+            differences[..shown].join("; "),
+            if differences.len() > shown {
+                format!(" and {} more", differences.len() - shown)
+            } else {
+                String::new()
+            }
+        ),
+    ))
 }
 
 /// How a restore goes.

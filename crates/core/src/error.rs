@@ -102,6 +102,9 @@ pub enum Code {
     HubUrlInvalid,
     /// A sync with the hub is running on this database (a restore waits for it, then gives up).
     SyncRunning,
+    /// A backup whose schema (tables, columns, indexes, triggers) is not the one of a Rapportino
+    /// database of its version: altered, e.g. a signed report's protection dropped.
+    BackupSchemaMismatch,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -157,6 +160,7 @@ impl Code {
             Code::ConflictResolved => "CONFLICT_RESOLVED",
             Code::HubUrlInvalid => "HUB_URL_INVALID",
             Code::SyncRunning => "SYNC_RUNNING",
+            Code::BackupSchemaMismatch => "BACKUP_SCHEMA_MISMATCH",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

@@ -56,6 +56,7 @@ const KNOWN: Record<Code, true> = {
   CONFLICT_RESOLVED: true,
   HUB_URL_INVALID: true,
   SYNC_RUNNING: true,
+  BACKUP_SCHEMA_MISMATCH: true,
   DATABASE: true,
   IO: true,
 };

@@ -40,22 +40,29 @@ pub fn current_version(conn: &Connection) -> Result<i64> {
 }
 
 /// Applies the missing migrations in one transaction.
-#[allow(clippy::disallowed_methods)] // migrations are the one place where raw SQL batches run
 pub fn apply(conn: &Connection) -> Result<()> {
+    apply_up_to(conn, latest_version())
+}
+
+/// Applies the missing migrations up to `version` (not beyond) in one transaction: the schema
+/// a database of that version has (a restored backup's schema is checked against it).
+#[allow(clippy::disallowed_methods)] // migrations are the one place where raw SQL batches run
+pub fn apply_up_to(conn: &Connection, version: i64) -> Result<()> {
     let found = current_version(conn)?;
     let supported = latest_version();
     if found > supported {
         return Err(Error::DatabaseTooNew { found, supported });
     }
-    if found == supported {
+    let target = version.clamp(0, supported);
+    if found >= target {
         return Ok(());
     }
     let tx = conn.unchecked_transaction()?;
-    for (_, sql) in &MIGRATIONS[found as usize..] {
+    for (_, sql) in &MIGRATIONS[found as usize..target as usize] {
         tx.execute_batch(sql)?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-    tx.pragma_update(None, "user_version", supported)?;
+    tx.pragma_update(None, "user_version", target)?;
     tx.commit()?;
     Ok(())
 }
