@@ -49,7 +49,7 @@ enum Command {
     /// Copy the database to FILE (SQLite online backup: safe while the app is open).
     Backup { file: std::path::PathBuf },
     /// Replace the data with the backup FILE (a safety copy of the current data is kept).
-    Restore { file: std::path::PathBuf },
+    Restore(backup::RestoreArgs),
     /// List the backups in the folder beside the database, or make today's (`--auto`).
     Backups(backup::BackupsArgs),
     /// Sync with the office hub: enrol, sync now, status, conflicts.
@@ -146,7 +146,7 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         Command::Status => setup::status(s, out),
         Command::Dashboard => dashboard::run(s, out),
         Command::Backup { file } => backup::backup_now(s, out, file),
-        Command::Restore { file } => backup::restore(s, out, file),
+        Command::Restore(a) => backup::restore(s, out, a),
         Command::Backups(a) => backup::backups(s, out, a),
         Command::Sync(c) => sync::run(s, out, c),
         Command::Shop(c) => setup::shop(s, out, c),

@@ -280,3 +280,132 @@ fn a_self_signed_certificate_marked_as_a_ca_is_trusted_when_given() {
     assert_eq!(status["configured"], true);
     assert!(ok(&db, &["sync", "now"])["pushed"].as_i64().unwrap() > 0);
 }
+
+/// Another device's backup on an enrolled device: refused with FOREIGN_BACKUP; with
+/// `--as-new-device` it is restored as a new device, which is set up and enrolled again and syncs
+/// (its first round is a snapshot; the backup's unsent changes go out as its own).
+#[test]
+fn restoring_another_devices_backup_needs_as_new_device_then_a_new_enrolment() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let (crt, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
+    std::fs::write(&crt, cert.cert.pem()).unwrap();
+    std::fs::write(&key, cert.key_pair.serialize_pem()).unwrap();
+    let hub = TestHub::start(dir.path(), crt.clone(), key);
+    let url = format!("https://localhost:{}", hub.port);
+    let crt_arg = crt.display().to_string();
+    let enrol = |db: &Path| {
+        let code = rapportino_hub::auth::create_code(
+            &hub.storage,
+            Role::Technician,
+            None,
+            chrono::Utc::now(),
+        )
+        .unwrap()
+        .code;
+        cli(
+            db,
+            &[
+                "sync", "enrol", "--hub", &url, "--code", &code, "--ca", &crt_arg,
+            ],
+        )
+    };
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    for (db, c) in [(&a, "AA"), (&b, "BB")] {
+        ok(
+            db,
+            &[
+                "onboard",
+                "--shop",
+                "Rinaldi",
+                "--name",
+                &format!("Tecnico {c}"),
+                "--code",
+                c,
+            ],
+        );
+        assert!(enrol(db).0);
+    }
+    ok(&b, &["client", "add", "--name", "Ottica Bassi"]);
+    ok(&b, &["sync", "now"]);
+    // B's backup holds a change B never sent.
+    ok(&b, &["client", "add", "--name", "Ferramenta Bianchi"]);
+    let b_backup = dir.path().join("backup-b.db");
+    ok(&b, &["backup", b_backup.to_str().unwrap()]);
+
+    let a_id = ok(&a, &["status"])["device_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (success, err, _) = cli(&a, &["restore", b_backup.to_str().unwrap()]);
+    assert!(!success);
+    assert_eq!(err["error"]["code"], "FOREIGN_BACKUP", "{err}");
+    assert_eq!(ok(&a, &["sync", "status"])["configured"], true);
+
+    let done = ok(
+        &a,
+        &["restore", b_backup.to_str().unwrap(), "--as-new-device"],
+    );
+    assert_eq!(done["new_device"], true);
+    let status = ok(&a, &["sync", "status"]);
+    assert_eq!(status["configured"], false);
+    assert!(status["hub_url"].is_null());
+    let (success, err, _) = cli(&a, &["sync", "now"]);
+    assert!(!success);
+    assert_eq!(err["error"]["code"], "SYNC_NOT_CONFIGURED");
+    let setup = ok(&a, &["status"]);
+    assert_eq!(setup["onboarded"], false);
+    let new_id = setup["device_id"].as_str().unwrap().to_owned();
+    let b_id = ok(&b, &["status"])["device_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(new_id != a_id && new_id != b_id);
+
+    ok(
+        &a,
+        &[
+            "onboard",
+            "--shop",
+            "Rinaldi",
+            "--name",
+            "Tecnico AA",
+            "--code",
+            "AA",
+            "--device-code",
+            "AA2",
+        ],
+    );
+    let (success, status, err) = enrol(&a);
+    assert!(success, "{err}");
+    assert_eq!(status["configured"], true);
+    assert!(ok(&a, &["sync", "now"])["pushed"].as_i64().unwrap() > 0);
+    // The change B had not sent reached the hub through the new device: a third device sees it.
+    let c = dir.path().join("c.db");
+    ok(
+        &c,
+        &[
+            "onboard",
+            "--shop",
+            "Rinaldi",
+            "--name",
+            "Tecnico CC",
+            "--code",
+            "CC",
+        ],
+    );
+    assert!(enrol(&c).0);
+    ok(&c, &["sync", "now"]);
+    let page = ok(&c, &["client", "list"]);
+    let mut names: Vec<String> = page["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{page}"))
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Ferramenta Bianchi", "Ottica Bassi"]);
+    // B sends it too, later: the hub knows it already, and B goes on syncing.
+    ok(&b, &["sync", "now"]);
+    assert_eq!(ok(&b, &["sync", "status"])["pending_changes"], 0);
+}

@@ -56,6 +56,8 @@ pub struct Restored {
     /// The copy of the data as it was before the restore.
     pub safety_copy: BackupFile,
     pub schema_version: i64,
+    /// Restored as a new device ([`RestoreOptions::as_new_device`]): set it up and enrol it again.
+    pub new_device: bool,
 }
 
 /// `<folder of the database>/backups`.
@@ -275,12 +277,17 @@ pub struct RestoreOptions {
     /// How long to wait for a sync round running on this database before giving up with
     /// `SYNC_RUNNING` (a round is seconds; one stuck on an unanswering hub times out in minutes).
     pub wait_for_sync: std::time::Duration,
+    /// Make the restored database a new device (`sync::become_new_device`): needed to restore
+    /// another device's backup on a device enrolled with a hub, refused otherwise
+    /// (`FOREIGN_BACKUP`).
+    pub as_new_device: bool,
 }
 
 impl Default for RestoreOptions {
     fn default() -> Self {
         RestoreOptions {
             wait_for_sync: std::time::Duration::from_secs(30),
+            as_new_device: false,
         }
     }
 }
@@ -294,8 +301,15 @@ pub fn restore_from(store: &mut Store, source: &Path, safety_dir: &Path) -> Resu
 /// current data to `safety_dir` (`prima-del-ripristino-<time>.db`). A backup from an older
 /// version is migrated. Holds the database's sync guard (`sync::guard`) throughout: a sync
 /// round running on the same database (another connection, another process) is waited for, at
-/// most `options.wait_for_sync`, and none starts until the restore is done. On a refused file,
-/// or a sync that does not end in time, nothing changes.
+/// most `options.wait_for_sync`, and none starts until the restore is done.
+///
+/// A backup of *another* device (its device id is not this database's) on a device enrolled
+/// with a hub is refused (`FOREIGN_BACKUP`): this computer would pose as that device, and
+/// the hub refuses its changes or mixes up two devices' numbers. With
+/// `options.as_new_device` it is restored and becomes a new device instead (set it up and enrol
+/// it again). Without a hub (a new computer taking over a lost one's data) it is restored as it
+/// is, identity included. On a refused file, or a sync that does not end in time, nothing
+/// changes.
 pub fn restore_with(
     store: &mut Store,
     source: &Path,
@@ -304,6 +318,22 @@ pub fn restore_with(
 ) -> Result<Restored> {
     inspect(source)?;
     let _no_sync = crate::sync::guard::acquire_within(store, options.wait_for_sync)?;
+    let was_enrolled = crate::sync::is_enrolled(store)?;
+    let theirs = device_of(source)?;
+    let foreign = theirs.as_deref() != Some(store.device_id()?.to_string().as_str());
+    if foreign && was_enrolled && !options.as_new_device {
+        return Err(Error::invalid(
+            Code::ForeignBackup,
+            "path",
+            format!(
+                "{} is a backup of another device ({}): restored here, this computer would pose \
+                 as that device to the hub. Restore it as a new device (CLI: --as-new-device): \
+                 it gets a new identity and must be set up and enrolled again; nothing was changed",
+                source.display(),
+                theirs.as_deref().unwrap_or("no device id")
+            ),
+        ));
+    }
     fs::create_dir_all(safety_dir).map_err(|e| unwritable(safety_dir, e))?;
     let stamp = store
         .now()
@@ -313,16 +343,30 @@ pub fn restore_with(
         store,
         &safety_dir.join(format!("{SAFETY_PREFIX}{stamp}.db")),
     )?;
-    let was_enrolled = crate::sync::is_enrolled(store)?;
     store.restore_database(source)?;
-    crate::sync::after_restore(store, was_enrolled)?;
-    // An old backup may still carry a token: the token file, when there is one, is the current one.
-    crate::sync::credential::move_out_of_database(store)?;
+    if options.as_new_device {
+        // Scrubbed first: a token the backup may carry belongs to its device.
+        crate::sync::credential::scrub(store.conn(), store.path().is_some())?;
+        crate::sync::become_new_device(store)?;
+    } else {
+        crate::sync::after_restore(store, was_enrolled)?;
+        // An old backup may still carry a token: the token file, when there is one, is the
+        // current one.
+        crate::sync::credential::move_out_of_database(store)?;
+    }
     let schema_version = migrations::current_version(store.conn())?;
     Ok(Restored {
         safety_copy: safety,
         schema_version,
+        new_device: options.as_new_device,
     })
+}
+
+/// The device id a backup's database belongs to.
+fn device_of(path: &Path) -> Result<Option<String>> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| invalid(path, e))?;
+    crate::store::local_get(&conn, "device_id").map_err(|e| invalid(path, e))
 }
 
 impl Store {

@@ -105,6 +105,9 @@ pub enum Code {
     /// A backup whose schema (tables, columns, indexes, triggers) is not the one of a Rapportino
     /// database of its version: altered, e.g. a signed report's protection dropped.
     BackupSchemaMismatch,
+    /// The backup comes from another device and this one is enrolled with a hub: restoring it
+    /// would make this computer pose as that device. Restore it as a new device instead.
+    ForeignBackup,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -161,6 +164,7 @@ impl Code {
             Code::HubUrlInvalid => "HUB_URL_INVALID",
             Code::SyncRunning => "SYNC_RUNNING",
             Code::BackupSchemaMismatch => "BACKUP_SCHEMA_MISMATCH",
+            Code::ForeignBackup => "FOREIGN_BACKUP",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

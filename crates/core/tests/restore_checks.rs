@@ -1,17 +1,20 @@
 //! What a restore checks besides `quick_check`: the backup's schema, object by object, against a
 //! fresh database of its version (the triggers that keep a signed report from changing among
-//! them). A refused backup changes nothing.
+//! them), and whose device the backup is (another device's, on a device enrolled with a hub, is
+//! restored only as a new device). A refused backup changes nothing.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
-use rapportino_core::backup;
+use rapportino_core::backup::{self, RestoreOptions};
 use rapportino_core::clients::{self, ClientFilter};
+use rapportino_core::setup;
 use rapportino_core::store::migrations;
+use rapportino_core::sync::{self, credential, keys};
 use rapportino_core::{Code, PageRequest, Store};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 fn names(s: &Store) -> Vec<String> {
     let mut v: Vec<String> = clients::list(s, &ClientFilter::default(), &PageRequest::new(100, 0))
@@ -140,4 +143,118 @@ fn a_sound_backup_of_an_older_version_is_checked_against_that_version_and_migrat
         backup::inspect(&tampered).unwrap_err().code(),
         Code::BackupSchemaMismatch
     );
+}
+
+/// Another device's database (its own device id and code) holding one client, as a backup.
+fn foreign_backup(dir: &Path) -> PathBuf {
+    let path = dir.join("altro-portatile.db");
+    let mut other = Store::open(&path).unwrap();
+    common::onboard(&mut other, "LB");
+    common::client(&mut other, "Ferramenta Bianchi");
+    let copy = dir.join("backup-altro.db");
+    backup::backup_to(&other, &copy).unwrap();
+    copy
+}
+
+fn enrol_offline(s: &mut Store) {
+    s.write(|tx| {
+        tx.set_local(keys::HUB_URL, "https://hub.example.it:8443")?;
+        tx.set_local(keys::CURSOR, "42")
+    })
+    .unwrap();
+    let token = credential::path_for(s.path().unwrap());
+    std::fs::write(token, format!("{}.abcdef", s.device_id().unwrap())).unwrap();
+}
+
+#[test]
+fn another_devices_backup_on_an_enrolled_device_is_refused_unless_restored_as_a_new_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _copy) = store_and_backup(dir.path());
+    enrol_offline(&mut s);
+    let mine = s.device_id().unwrap();
+    let theirs = foreign_backup(dir.path());
+    let safety = dir.path().join("backups");
+
+    let err = backup::restore_from(&mut s, &theirs, &safety).unwrap_err();
+    assert_eq!(err.code(), Code::ForeignBackup, "{err}");
+    assert!(err.to_string().contains("--as-new-device"), "{err}");
+    assert_eq!(names(&s), ["Cartoleria Esposito", "Ottica Neri"]);
+    assert_eq!(s.device_id().unwrap(), mine);
+    assert!(sync::status(&s).unwrap().configured);
+    assert!(!safety.exists());
+
+    let as_new = RestoreOptions {
+        as_new_device: true,
+        ..RestoreOptions::default()
+    };
+    let restored = backup::restore_with(&mut s, &theirs, &safety, &as_new).unwrap();
+    assert!(restored.new_device);
+    assert_eq!(names(&s), ["Ferramenta Bianchi"]);
+    // A new identity: neither this device's nor the backup's.
+    let new_id = s.device_id().unwrap();
+    let their_id: String = Connection::open(&theirs)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM local_state WHERE key = 'device_id'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(new_id, mine);
+    assert_ne!(new_id.to_string(), their_id);
+    // No hub: token, address, cursor gone; set up and enrol again.
+    let status = sync::status(&s).unwrap();
+    assert!(!status.configured && status.hub_url.is_none(), "{status:?}");
+    assert_eq!(status.device_code, None);
+    assert!(!status.numbering_hold);
+    assert!(!credential::path_for(s.path().unwrap()).exists());
+    let cursor: Option<String> = s
+        .conn()
+        .query_row(
+            "SELECT value FROM local_state WHERE key = ?1",
+            [keys::CURSOR],
+            |r| r.get(0),
+        )
+        .optional()
+        .unwrap();
+    assert_eq!(cursor, None);
+    assert!(
+        !setup::status(&s).unwrap().onboarded,
+        "onboarding asks for a device code again"
+    );
+    // What the backup's device had not sent goes out as this device's.
+    let other_devices: i64 = s
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM change_log WHERE device_id <> ?1",
+            [new_id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(other_devices, 0);
+    assert!(sync::status(&s).unwrap().pending_changes > 0);
+    // Set up again with a code of its own, it works as before.
+    setup::onboard(
+        &mut s,
+        &setup::OnboardingInput {
+            shop_name: "Assistenza Rinaldi".into(),
+            technician_name: "Marco Rinaldi".into(),
+            technician_code: "MR".into(),
+            device_code: Some("MR2".into()),
+        },
+    )
+    .unwrap();
+    common::client(&mut s, "Ottica Bassi");
+}
+
+#[test]
+fn another_devices_backup_on_a_device_without_hub_takes_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _copy) = store_and_backup(dir.path());
+    let theirs = foreign_backup(dir.path());
+    let restored = backup::restore_from(&mut s, &theirs, &dir.path().join("backups")).unwrap();
+    assert!(!restored.new_device);
+    assert_eq!(names(&s), ["Ferramenta Bianchi"]);
+    // A new computer taking over a lost one's data: the backup's identity, numbering and all.
+    assert_eq!(sync::status(&s).unwrap().device_code.as_deref(), Some("LB"));
 }

@@ -88,6 +88,7 @@ fn a_restore_during_a_sync_round_waits_for_it_or_gives_up_changing_nothing() {
     let mut window = Store::open(&db).unwrap();
     let brief = RestoreOptions {
         wait_for_sync: Duration::from_millis(200),
+        ..RestoreOptions::default()
     };
     let err = backup::restore_with(&mut window, &copy, &safety, &brief).unwrap_err();
     assert_eq!(err.code(), Code::SyncRunning, "{err}");

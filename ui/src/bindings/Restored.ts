@@ -5,4 +5,8 @@ export type Restored = {
 /**
  * The copy of the data as it was before the restore.
  */
-safety_copy: BackupFile, schema_version: number, };
+safety_copy: BackupFile, schema_version: number, 
+/**
+ * Restored as a new device ([`RestoreOptions::as_new_device`]): set it up and enrol it again.
+ */
+new_device: boolean, };

@@ -57,6 +57,7 @@ const KNOWN: Record<Code, true> = {
   HUB_URL_INVALID: true,
   SYNC_RUNNING: true,
   BACKUP_SCHEMA_MISMATCH: true,
+  FOREIGN_BACKUP: true,
   DATABASE: true,
   IO: true,
 };

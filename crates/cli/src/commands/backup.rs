@@ -1,14 +1,23 @@
-//! `backup FILE`, `restore FILE`, `backups [--auto]`: copies of the database (SQLite online
-//! backup), restoring one, and the daily automatic backups kept 14 days.
+//! `backup FILE`, `restore FILE [--as-new-device]`, `backups [--auto]`: copies of the database
+//! (SQLite online backup), restoring one, and the daily automatic backups kept 14 days.
 
 use std::path::PathBuf;
 
 use clap::Args;
-use rapportino_core::backup::{self, BackupFile, KEEP_DAYS};
+use rapportino_core::backup::{self, BackupFile, RestoreOptions, KEEP_DAYS};
 use rapportino_core::time::local_date;
 use rapportino_core::{Result, Store};
 
 use crate::output::Out;
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    file: PathBuf,
+    /// Another device's backup on a device enrolled with a hub: make this database a new device
+    /// (new identity, disconnected from the hub: run `onboard` and `sync enrol` again).
+    #[arg(long)]
+    as_new_device: bool,
+}
 
 #[derive(Args)]
 pub struct BackupsArgs {
@@ -34,15 +43,26 @@ pub fn backup_now(store: &mut Store, out: Out, file: PathBuf) -> Result<()> {
     Ok(())
 }
 
-pub fn restore(store: &mut Store, out: Out, file: PathBuf) -> Result<()> {
+pub fn restore(store: &mut Store, out: Out, args: RestoreArgs) -> Result<()> {
     let dir = backup::folder_of(store)?;
-    let done = backup::restore_from(store, &file, &dir)?;
+    let options = RestoreOptions {
+        as_new_device: args.as_new_device,
+        ..RestoreOptions::default()
+    };
+    let done = backup::restore_with(store, &args.file, &dir, &options)?;
     out.emit(&done, |r| {
-        format!(
+        let mut s = format!(
             "ripristinato da {}\ncopia di sicurezza dei dati precedenti: {}",
-            file.display(),
+            args.file.display(),
             line(&r.safety_copy)
-        )
+        );
+        if r.new_device {
+            s.push_str(
+                "\nora è un nuovo dispositivo, scollegato dall'hub: \
+                 configuralo con `onboard` e collegalo con `sync enrol`",
+            );
+        }
+        s
     });
     Ok(())
 }

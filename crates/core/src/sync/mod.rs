@@ -350,6 +350,39 @@ pub(crate) fn is_enrolled(store: &Store) -> Result<bool> {
     Ok(local_get(store.conn(), keys::HUB_URL)?.is_some())
 }
 
+/// Makes the database just restored from another device's backup a new device: a new device
+/// id; no device code or technician of its own yet (onboarding asks again, and picks a code
+/// no other device uses); no hub (token, address, certificate, role, cursor, sync history: it
+/// enrols again with a new code and starts from a snapshot). The changes the backup's device had
+/// not sent stay in the outbox, now this device's: the hub takes them once (it knows a mutation
+/// it already had by its id) instead of refusing every push as another device's.
+pub(crate) fn become_new_device(store: &mut Store) -> Result<()> {
+    credential::forget(store)?;
+    let id = crate::ids::DeviceId::new().to_string();
+    apply::remote_write(store, |tx| {
+        for key in [
+            keys::HUB_URL,
+            keys::TOKEN,
+            keys::CA_PEM,
+            keys::ROLE,
+            keys::CURSOR,
+            keys::LAST_SYNC_AT,
+            keys::LAST_ATTEMPT_AT,
+            keys::LAST_ERROR,
+            keys::CLOCK_SKEW_MS,
+            keys::NUMBERING_HOLD,
+            keys::JOIN_CHECK,
+            "device_code",
+            "technician_id",
+        ] {
+            tx.execute("DELETE FROM local_state WHERE key = ?1", [key])?;
+        }
+        local_set(tx, "device_id", &id)?;
+        tx.execute("UPDATE change_log SET device_id = ?1", [&id])?;
+        Ok(())
+    })
+}
+
 /// Marks an enrolled device just restored from a backup: its number counters may be behind
 /// numbers it already issued, so new numbers wait for one sync.
 pub(crate) fn after_restore(store: &mut Store, was_enrolled: bool) -> Result<()> {

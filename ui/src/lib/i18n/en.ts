@@ -250,6 +250,7 @@ export const enErrors: Record<UiCode, string> = {
   HUB_URL_INVALID: 'The hub address is not valid: write it as https://hub.example.it:8443, with no user name or path (plain http:// only for a hub on this computer).',
   SYNC_RUNNING: 'A sync with the hub is running: try again when it has finished. Nothing was changed.',
   BACKUP_SCHEMA_MISMATCH: 'The chosen backup does not have the structure of a Rapportino database (it may have been altered, for example the protection of signed reports removed): it was not restored and the current data was not touched.',
+  FOREIGN_BACKUP: 'This backup comes from another device: restored here, this computer would pose as that device to the hub. It can be restored as a new device (then set it up and connect it to the hub again). Nothing was changed.',
   DATABASE: 'Database error. Try again; if it happens again, contact support.',
   IO: 'A file could not be read or written.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',
