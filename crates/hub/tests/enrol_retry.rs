@@ -7,9 +7,9 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use rapportino_core::sync::protocol::{wire_code, EnrolRequest, Role};
 use rapportino_hub::auth;
 use rapportino_hub::HubError;
+use rapportino_model::protocol::{wire_code, EnrolRequest, Role};
 use serde_json::Value;
 
 fn req(code: &str, device_id: &str, device_code: &str) -> EnrolRequest {
