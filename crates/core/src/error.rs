@@ -95,6 +95,8 @@ pub enum Code {
     HubError,
     /// Sync once before this (after restoring a backup, numbers wait for the hub).
     SyncRequired,
+    /// This device issued the last ticket or report number of the year its numbers allow.
+    NumberingExhausted,
     /// The conflict was already resolved.
     ConflictResolved,
     /// The hub address is not one this device may use (no user name in it, https:// except on
@@ -160,6 +162,7 @@ impl Code {
             Code::UpgradeRequired => "UPGRADE_REQUIRED",
             Code::HubError => "HUB_ERROR",
             Code::SyncRequired => "SYNC_REQUIRED",
+            Code::NumberingExhausted => "NUMBERING_EXHAUSTED",
             Code::ConflictResolved => "CONFLICT_RESOLVED",
             Code::HubUrlInvalid => "HUB_URL_INVALID",
             Code::SyncRunning => "SYNC_RUNNING",

@@ -159,3 +159,87 @@ fn after_a_restore_numbers_wait_for_a_sync_and_then_continue_past_the_hubs() {
     assert_ne!(t3.number, t2.number);
     assert!(t3.number > t2.number, "{} after {}", t3.number, t2.number);
 }
+
+/// The changes `a` would push, with the ticket's number replaced by `number`.
+fn ticket_numbered(a: &Store, number: &str) -> Vec<ServerChange> {
+    let mut changes = served(a, 1);
+    for c in &mut changes {
+        if c.entity == "ticket" && c.op == rapportino_core::sync::protocol::Op::Insert {
+            c.fields.insert("number".into(), number.into());
+        }
+    }
+    changes
+}
+
+#[test]
+fn a_pulled_number_with_an_insane_sequence_leaves_this_devices_numbering_alone() {
+    // Another device (or a hostile one) sends a ticket carrying this device's code and a
+    // sequence near i64::MAX: this device's counter must not follow it.
+    let (mut a, _) = store();
+    let c = client(&mut a, "Ottica Bassi");
+    tickets::open(&mut a, &new_ticket(&c, "Stampante")).unwrap();
+    let mut b = second_device("BB");
+    for insane in [
+        "T-2026-BB-9223372036854775806",
+        "T-2026-BB-1000000",
+        "T-2026-BB-+12",
+        "T-2026-BB-0",
+        "T-99999-BB-0005",
+    ] {
+        let changes = ticket_numbered(&a, insane);
+        apply::apply_changes(&mut b, &changes, changes.len() as i64).unwrap();
+    }
+    let t = tickets::open(&mut b, &new_ticket(&c, "Rete")).unwrap();
+    assert_eq!(t.number, "T-2026-BB-0001");
+    // A sane number of this device's moves its counter past it (a restore from a backup).
+    let changes = ticket_numbered(&a, "T-2026-BB-0041");
+    apply::apply_changes(&mut b, &changes, changes.len() as i64).unwrap();
+    let t = tickets::open(&mut b, &new_ticket(&c, "Rete")).unwrap();
+    assert_eq!(t.number, "T-2026-BB-0042");
+}
+
+#[test]
+fn numbers_end_with_a_clear_error_instead_of_overflowing() {
+    let (mut a, _) = store();
+    let c = client(&mut a, "Ottica Bassi");
+    // The largest sane sequence (what the hub accepts) is the last one issued.
+    a.write(|tx| tx.set_sequence("T", 2026, 999_999)).unwrap();
+    let t = tickets::open(&mut a, &new_ticket(&c, "Ultimo")).unwrap();
+    assert_eq!(t.number, "T-2026-MR-999999");
+    let err = tickets::open(&mut a, &new_ticket(&c, "Oltre")).unwrap_err();
+    assert_eq!(err.code(), Code::NumberingExhausted, "{err}");
+    // A counter already pushed to the top by an older version: the same clear error, no
+    // DATABASE error about REAL values.
+    a.write(|tx| tx.set_sequence("T", 2026, i64::MAX)).unwrap();
+    let err = tickets::open(&mut a, &new_ticket(&c, "Oltre")).unwrap_err();
+    assert_eq!(err.code(), Code::NumberingExhausted, "{err}");
+}
+
+#[test]
+fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bb.db");
+    let mut b = Store::open(&path).unwrap();
+    onboard(&mut b, "BB");
+    let c = client(&mut b, "Ottica Bassi");
+    for title in ["Uno", "Due", "Tre"] {
+        tickets::open(&mut b, &new_ticket(&c, title)).unwrap();
+    }
+    // What an older version did with a pulled T-2026-BB-9223372036854775806: the ticket is
+    // stored and the counter follows it.
+    b.write(|tx| tx.set_sequence("T", 2026, i64::MAX)).unwrap();
+    b.conn()
+        .execute(
+            "UPDATE tickets SET number = 'T-2026-BB-9223372036854775806' WHERE title = 'Tre'",
+            [],
+        )
+        .unwrap();
+    b.conn().pragma_update(None, "user_version", 8).unwrap();
+    drop(b);
+    let mut b = Store::open(&path).unwrap();
+    let t = tickets::open(&mut b, &new_ticket(&c, "Quattro")).unwrap();
+    assert_eq!(
+        t.number, "T-2026-BB-0003",
+        "past the highest sane number stored"
+    );
+}

@@ -58,6 +58,7 @@ const KNOWN: Record<Code, true> = {
   SYNC_RUNNING: true,
   BACKUP_SCHEMA_MISMATCH: true,
   FOREIGN_BACKUP: true,
+  NUMBERING_EXHAUSTED: true,
   DATABASE: true,
   IO: true,
 };

@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0007_quality", include_str!("migrations/0007_quality.sql")),
     ("0008_sync", include_str!("migrations/0008_sync.sql")),
+    (
+        "0009_sync_robustness",
+        include_str!("migrations/0009_sync_robustness.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

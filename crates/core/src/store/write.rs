@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::ids::{DeviceId, MutationId};
 use crate::time::format_instant;
+use rapportino_model::numbers::MAX_SEQUENCE;
 
 /// A change as recorded in the local change log (what sync will push).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -259,7 +260,8 @@ impl<'c> WriteTx<'c> {
     }
 
     /// Allocates the next number of a per-device, per-year sequence (`scope` is e.g. `T`). Runs in
-    /// this transaction, so a number is consumed only if the row using it is committed.
+    /// this transaction, so a number is consumed only if the row using it is committed. Past
+    /// [`MAX_SEQUENCE`] (what a number may carry) it fails with `NUMBERING_EXHAUSTED`.
     pub fn next_sequence(&mut self, scope: &str, year: i32) -> Result<i64> {
         if local_get(&self.tx, crate::sync::keys::NUMBERING_HOLD)?.is_some() {
             return Err(Error::invalid(
@@ -271,12 +273,30 @@ impl<'c> WriteTx<'c> {
         }
         let next: i64 = self
             .tx
+            .prepare_cached("SELECT next FROM number_sequences WHERE scope = ?1 AND year = ?2")?
+            .query_row(rusqlite::params![scope, year], |r| r.get(0))
+            .optional()?
+            .unwrap_or(1)
+            .max(1);
+        let after = next
+            .checked_add(1)
+            .filter(|_| next <= MAX_SEQUENCE)
+            .ok_or_else(|| {
+                Error::invalid(
+                    crate::error::Code::NumberingExhausted,
+                    "number",
+                    format!(
+                        "the {scope} numbers of this device for {year} are used up (the last \
+                         one is {MAX_SEQUENCE})"
+                    ),
+                )
+            })?;
+        self.tx
             .prepare_cached(
-                "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, 2)
-             ON CONFLICT (scope, year) DO UPDATE SET next = next + 1
-             RETURNING next - 1",
+                "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (scope, year) DO UPDATE SET next = excluded.next",
             )?
-            .query_row(rusqlite::params![scope, year], |r| r.get(0))?;
+            .execute(rusqlite::params![scope, year, after])?;
         Ok(next)
     }
 

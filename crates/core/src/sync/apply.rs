@@ -372,25 +372,20 @@ impl OwnNumbering {
         ) else {
             return Ok(());
         };
-        let scope = match entity {
-            Entity::Ticket => "T",
-            Entity::Report => "RI",
-            _ => return Ok(()),
-        };
-        // {prefix}-{year}-{device code}-{seq}
-        let mut parts = number.rsplitn(4, '-');
-        let (Some(seq), Some(dev), Some(year)) = (parts.next(), parts.next(), parts.next()) else {
+        let Some(scope) = rapportino_model::numbers::prefix_of(entity) else {
             return Ok(());
         };
-        let (Ok(seq), Ok(year)) = (seq.parse::<i64>(), year.parse::<i32>()) else {
+        // Only a sane number moves the counter: a pulled one near i64::MAX (another device's
+        // bug, or a hostile one) would otherwise end this device's numbering.
+        let Some(n) = rapportino_model::numbers::parse(number) else {
             return Ok(());
         };
-        if dev == code {
+        if n.device_code == code && n.prefix == scope {
             conn.prepare_cached(
                 "INSERT INTO number_sequences (scope, year, next) VALUES (?1, ?2, ?3)
                  ON CONFLICT (scope, year) DO UPDATE SET next = max(next, excluded.next)",
             )?
-            .execute(rusqlite::params![scope, year, seq + 1])?;
+            .execute(rusqlite::params![scope, n.year, n.seq + 1])?;
         }
         Ok(())
     }

@@ -251,6 +251,7 @@ export const enErrors: Record<UiCode, string> = {
   SYNC_RUNNING: 'A sync with the hub is running: try again when it has finished. Nothing was changed.',
   BACKUP_SCHEMA_MISMATCH: 'The chosen backup does not have the structure of a Rapportino database (it may have been altered, for example the protection of signed reports removed): it was not restored and the current data was not touched.',
   FOREIGN_BACKUP: 'This backup comes from another device: restored here, this computer would pose as that device to the hub. It can be restored as a new device (then set it up and connect it to the hub again). Nothing was changed.',
+  NUMBERING_EXHAUSTED: 'This device has issued the last number of the year (999999): contact support.',
   DATABASE: 'Database error. Try again; if it happens again, contact support.',
   IO: 'A file could not be read or written.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',

@@ -253,6 +253,7 @@ export const itErrors: Record<UiCode, string> = {
   SYNC_RUNNING: 'È in corso una sincronizzazione con l’hub: riprova quando è finita. Non è stato modificato nulla.',
   BACKUP_SCHEMA_MISMATCH: 'Il backup scelto non ha la struttura di un database di Rapportino (potrebbe essere stato alterato, per esempio tolta la protezione dei rapportini firmati): non è stato ripristinato e i dati attuali non sono stati toccati.',
   FOREIGN_BACKUP: 'Questo backup viene da un altro dispositivo: ripristinato qui, questo computer si presenterebbe all’hub come quel dispositivo. Si può ripristinare come nuovo dispositivo (poi va configurato e ricollegato all’hub). Non è stato modificato nulla.',
+  NUMBERING_EXHAUSTED: 'Questo dispositivo ha già emesso l’ultimo numero dell’anno (999999): contatta l’assistenza.',
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
