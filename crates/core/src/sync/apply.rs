@@ -4,6 +4,11 @@
 //! Remote data is written straight to the tables, never to the change log (it is not a local
 //! change), with foreign keys off for the transaction: the hub's order is authoritative and a
 //! child may legitimately arrive for a parent that another device deleted.
+//!
+//! Each row is written in a savepoint of its own: a row this device cannot store (a constraint,
+//! a type, a unique index) is rolled back alone and kept in quarantine ([`super::quarantine`]),
+//! the rest applies and the cursor moves on. After every page (and a snapshot) the quarantined
+//! rows are tried again; a later change to a row that is not here is merged into its entry.
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Transaction};
@@ -13,9 +18,11 @@ use std::collections::{HashMap, HashSet};
 use super::keys;
 use super::merge::beats;
 use super::protocol::{Correction, Mutation, Op, PushResponse, ServerChange, SnapshotRow};
+use super::quarantine::{self, Held, Incoming};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::store::{local_get, local_set, to_sql, update_sql, Entity, Store};
+use crate::time::format_instant;
 
 /// The oldest `limit` entries of the outbox, as mutations.
 pub fn outbox(conn: &Connection, limit: i64) -> Result<Vec<Mutation>> {
@@ -69,10 +76,14 @@ pub fn acknowledge(
     pushed: &[Mutation],
     response: &PushResponse,
 ) -> Result<(i64, i64)> {
-    let now_ms = store.now().timestamp_millis();
+    let now = store.now();
+    let now_text = format_instant(now);
     let sent: HashSet<&str> = pushed.iter().map(|m| m.mutation_id.as_str()).collect();
     remote_write(store, |tx| {
-        let mut columns = Columns::default();
+        let mut w = RemoteWriter::new(tx, &now_text)?;
+        let cursor = local_get(tx, keys::CURSOR)?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         let mut acked = 0;
         let mut rejected = 0;
         for result in &response.results {
@@ -80,7 +91,7 @@ pub fn acknowledge(
                 continue;
             }
             for c in &result.corrections {
-                apply_correction(tx, &mut columns, c)?;
+                w.correction(c, cursor, &result.mutation_id, response.hub_hlc)?;
             }
             if result.outcome == super::protocol::Outcome::Rejected {
                 rejected += 1;
@@ -89,7 +100,7 @@ pub fn acknowledge(
                 .prepare_cached("DELETE FROM change_log WHERE mutation_id = ?1")?
                 .execute([&result.mutation_id])? as i64;
         }
-        merge_clock(tx, response.hub_hlc, now_ms)?;
+        merge_clock(tx, response.hub_hlc, now.timestamp_millis())?;
         match response.clock_skew_ms {
             Some(ms) => local_set(tx, keys::CLOCK_SKEW_MS, &ms.to_string())?,
             None => {
@@ -103,64 +114,275 @@ pub fn acknowledge(
     })
 }
 
-/// Applies a page of pulled changes and moves the cursor past them, in one transaction.
+/// Applies a page of pulled changes and moves the cursor past them, in one transaction. A row
+/// this device cannot store is quarantined and the rest applies; then the quarantined rows are
+/// tried again.
 pub fn apply_changes(store: &mut Store, changes: &[ServerChange], next_cursor: i64) -> Result<()> {
-    let now_ms = store.now().timestamp_millis();
+    let now = store.now();
+    let now_text = format_instant(now);
     remote_write(store, |tx| {
-        let own = own_numbering(tx)?;
-        let mut columns = Columns::default();
+        let mut w = RemoteWriter::new(tx, &now_text)?;
         let mut max_hlc = 0;
         for c in changes {
             max_hlc = max_hlc.max(c.hlc);
             let Some(entity) = Entity::from_name(&c.entity) else {
                 continue; // a kind this version does not know: a newer device wrote it
             };
-            let fields = unshadowed(tx, c)?;
-            let Some(fields) = fields else { continue };
-            match c.op {
-                Op::Delete => delete_row(tx, entity, &c.entity_id)?,
-                Op::Insert | Op::Update => {
-                    write_row(tx, &mut columns, entity, &c.entity_id, &fields, true)?;
-                    if c.op == Op::Insert {
-                        own.bump(tx, entity, &fields)?;
-                    }
-                }
-            }
+            let Some(fields) =
+                unshadowed(tx, &c.entity, &c.entity_id, &c.fields, c.hlc, &c.device_id)?
+            else {
+                continue;
+            };
+            w.incoming(
+                entity,
+                &Incoming {
+                    op: c.op,
+                    entity_id: &c.entity_id,
+                    fields,
+                    server_seq: c.server_seq,
+                    mutation_id: &c.mutation_id,
+                    hlc: c.hlc,
+                    device_id: &c.device_id,
+                },
+            )?;
         }
-        merge_clock(tx, max_hlc, now_ms)?;
+        w.retry_quarantined()?;
+        merge_clock(tx, max_hlc, now.timestamp_millis())?;
         local_set(tx, keys::CURSOR, &next_cursor.to_string())?;
         Ok(())
     })
 }
 
-/// Applies rows of a snapshot (upserts). The cursor is set by [`finish_snapshot`].
-pub fn apply_snapshot_rows(store: &mut Store, rows: &[SnapshotRow]) -> Result<()> {
+/// Applies rows of a snapshot consistent with hub sequence `cursor` (upserts; a row this device
+/// cannot store is quarantined). The cursor is set by [`finish_snapshot`].
+pub fn apply_snapshot_rows(store: &mut Store, rows: &[SnapshotRow], cursor: i64) -> Result<()> {
+    let now_text = format_instant(store.now());
     remote_write(store, |tx| {
-        let own = own_numbering(tx)?;
-        let mut columns = Columns::default();
+        let mut w = RemoteWriter::new(tx, &now_text)?;
         for row in rows {
             let Some(entity) = Entity::from_name(&row.entity) else {
                 continue;
             };
-            write_row(tx, &mut columns, entity, &row.entity_id, &row.fields, true)?;
-            own.bump(tx, entity, &row.fields)?;
+            w.incoming(
+                entity,
+                &Incoming {
+                    op: Op::Insert,
+                    entity_id: &row.entity_id,
+                    fields: row.fields.clone(),
+                    server_seq: cursor,
+                    mutation_id: "",
+                    hlc: 0,
+                    device_id: "",
+                },
+            )?;
         }
         Ok(())
     })
 }
 
+/// Ends a snapshot: the quarantined rows are tried again and the cursor is set.
 pub fn finish_snapshot(store: &mut Store, cursor: i64) -> Result<()> {
-    remote_write(store, |tx| local_set(tx, keys::CURSOR, &cursor.to_string()))
+    let now_text = format_instant(store.now());
+    remote_write(store, |tx| {
+        RemoteWriter::new(tx, &now_text)?.retry_quarantined()?;
+        local_set(tx, keys::CURSOR, &cursor.to_string())
+    })
 }
 
-/// The pulled change's fields minus those a newer local change, not yet pushed, will overwrite
+/// Writes remote rows in one transaction, each in a savepoint of its own.
+struct RemoteWriter<'t, 'c> {
+    tx: &'t Transaction<'c>,
+    own: OwnNumbering,
+    columns: Columns,
+    now: &'t str,
+}
+
+impl<'t, 'c> RemoteWriter<'t, 'c> {
+    fn new(tx: &'t Transaction<'c>, now: &'t str) -> Result<Self> {
+        Ok(RemoteWriter {
+            own: own_numbering(tx)?,
+            tx,
+            columns: Columns::default(),
+            now,
+        })
+    }
+
+    /// A pulled change or snapshot row: stored, or quarantined. A change to a row that is not
+    /// here while an earlier change of it is quarantined completes that entry instead.
+    fn incoming(&mut self, entity: Entity, c: &Incoming<'_>) -> Result<()> {
+        let held = quarantine::get(self.tx, entity, c.entity_id)?;
+        if let Some(h) = &held {
+            if c.op != Op::Delete
+                && h.op != Op::Delete
+                && !row_exists(self.tx, entity, c.entity_id)?
+            {
+                return quarantine::merge(self.tx, entity, c, None, self.now);
+            }
+        }
+        match self.attempt(entity, c.op, c.entity_id, &c.fields, true)? {
+            Write::Stored => match held {
+                Some(h) if c.op == Op::Delete => {
+                    quarantine::release(self.tx, &h.entity, &h.entity_id)
+                }
+                Some(h) => quarantine::supersede(self.tx, &h, c.fields.keys()),
+                None => Ok(()),
+            },
+            Write::Refused(error) => quarantine::merge(self.tx, entity, c, Some(&error), self.now),
+        }
+    }
+
+    /// The hub's values for a mutation of this device that lost or was refused.
+    fn correction(
+        &mut self,
+        c: &Correction,
+        cursor: i64,
+        mutation_id: &str,
+        hub_hlc: i64,
+    ) -> Result<()> {
+        let Some(entity) = Entity::from_name(&c.entity) else {
+            return Ok(());
+        };
+        let op = if c.deleted { Op::Delete } else { Op::Update };
+        if let Write::Refused(error) = self.attempt(entity, op, &c.entity_id, &c.fields, false)? {
+            let incoming = Incoming {
+                op,
+                entity_id: &c.entity_id,
+                fields: c.fields.clone(),
+                server_seq: cursor,
+                mutation_id,
+                hlc: hub_hlc,
+                device_id: "hub",
+            };
+            quarantine::merge(self.tx, entity, &incoming, Some(&error), self.now)?;
+        }
+        Ok(())
+    }
+
+    /// Tries every quarantined row again, oldest first; one that stores leaves quarantine.
+    fn retry_quarantined(&mut self) -> Result<()> {
+        if quarantine::is_empty(self.tx)? {
+            return Ok(());
+        }
+        for h in quarantine::all(self.tx)? {
+            self.retry(&h)?;
+        }
+        Ok(())
+    }
+
+    fn retry(&mut self, h: &Held) -> Result<()> {
+        let Some(entity) = Entity::from_name(&h.entity) else {
+            return Ok(());
+        };
+        // An unsent newer local change of the row still wins over the hub's older values.
+        let Some(fields) = unshadowed(
+            self.tx,
+            &h.entity,
+            &h.entity_id,
+            &h.fields,
+            h.hlc,
+            &h.device_id,
+        )?
+        else {
+            return Ok(());
+        };
+        match self.attempt(entity, h.op, &h.entity_id, &fields, true)? {
+            Write::Stored => quarantine::release(self.tx, &h.entity, &h.entity_id),
+            Write::Refused(error) => quarantine::failed_again(self.tx, h, &error, self.now),
+        }
+    }
+
+    /// Writes one row (and, for an insert, moves this device's counters past its number) in a
+    /// savepoint: rolled back alone when the row cannot be stored.
+    fn attempt(
+        &mut self,
+        entity: Entity,
+        op: Op,
+        id: &str,
+        fields: &Map<String, Value>,
+        insert_missing: bool,
+    ) -> Result<Write> {
+        self.tx.execute("SAVEPOINT remote_row", [])?;
+        let outcome = (|| {
+            let w = match op {
+                Op::Delete => delete_row(self.tx, entity, id)?,
+                Op::Insert | Op::Update => write_row(
+                    self.tx,
+                    &mut self.columns,
+                    entity,
+                    id,
+                    fields,
+                    insert_missing,
+                )?,
+            };
+            if w == Write::Stored && op == Op::Insert {
+                self.own.bump(self.tx, entity, fields)?;
+            }
+            Ok(w)
+        })();
+        match &outcome {
+            Ok(Write::Stored) => {}
+            // Refused, or failed for good (the whole transaction is dropped then anyway).
+            _ => {
+                self.tx.execute("ROLLBACK TO remote_row", [])?;
+            }
+        }
+        self.tx.execute("RELEASE remote_row", [])?;
+        outcome
+    }
+}
+
+/// What became of one remote row.
+#[derive(Debug, PartialEq)]
+enum Write {
+    Stored,
+    /// This device cannot store it: why (SQLite's message).
+    Refused(String),
+}
+
+/// A statement's outcome: a constraint, a type or a size this device's schema refuses is the
+/// row's problem (quarantine); anything else (disk full, I/O) is the device's (the round fails
+/// and is run again).
+fn storing(entity: Entity, id: &str, r: rusqlite::Result<usize>) -> Result<Write> {
+    use rusqlite::ErrorCode as E;
+    match r {
+        Ok(_) => Ok(Write::Stored),
+        Err(e) => match e.sqlite_error_code() {
+            Some(E::ConstraintViolation | E::TypeMismatch | E::TooBig) => {
+                Ok(Write::Refused(e.to_string()))
+            }
+            _ => Err(Error::Inconsistent(format!(
+                "the hub's {} {id} could not be written on this device: {e}",
+                entity.name()
+            ))),
+        },
+    }
+}
+
+fn row_exists(conn: &Connection, entity: Entity, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT 1 FROM {} WHERE {} = ?1",
+            entity.table(),
+            entity.key_column()
+        ))?
+        .exists([id])?)
+}
+
+/// A pulled change's fields minus those a newer local change, not yet pushed, will overwrite
 /// (`None`: a pending local delete of the row wins over it).
-fn unshadowed(conn: &Connection, c: &ServerChange) -> Result<Option<Map<String, Value>>> {
+fn unshadowed(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+    fields: &Map<String, Value>,
+    hlc: i64,
+    device_id: &str,
+) -> Result<Option<Map<String, Value>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT op, fields, hlc, device_id FROM change_log WHERE entity = ?1 AND entity_id = ?2",
     )?;
     let pending = stmt
-        .query_map([&c.entity, &c.entity_id], |r| {
+        .query_map([entity, entity_id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -169,9 +391,9 @@ fn unshadowed(conn: &Connection, c: &ServerChange) -> Result<Option<Map<String, 
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut fields = c.fields.clone();
-    for (op, json, hlc, device) in pending {
-        if !beats(hlc, &device, c.hlc, &c.device_id) {
+    let mut fields = fields.clone();
+    for (op, json, local_hlc, device) in pending {
+        if !beats(local_hlc, &device, hlc, device_id) {
             continue;
         }
         if op == "delete" {
@@ -185,34 +407,22 @@ fn unshadowed(conn: &Connection, c: &ServerChange) -> Result<Option<Map<String, 
     Ok(Some(fields))
 }
 
-fn apply_correction(tx: &Transaction<'_>, columns: &mut Columns, c: &Correction) -> Result<()> {
-    let Some(entity) = Entity::from_name(&c.entity) else {
-        return Ok(());
-    };
-    if c.deleted {
-        delete_row(tx, entity, &c.entity_id)
-    } else {
-        write_row(tx, columns, entity, &c.entity_id, &c.fields, false)
-    }
-}
-
 fn is_signed(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM reports WHERE id = ?1 AND status = 'signed'")?
         .exists([id])?)
 }
 
-fn delete_row(tx: &Transaction<'_>, entity: Entity, id: &str) -> Result<()> {
+fn delete_row(tx: &Transaction<'_>, entity: Entity, id: &str) -> Result<Write> {
     if entity == Entity::Report && is_signed(tx, id)? {
-        return Ok(());
+        return Ok(Write::Stored);
     }
     let sql = format!(
         "DELETE FROM {} WHERE {} = ?1",
         entity.table(),
         entity.key_column()
     );
-    tx.prepare_cached(&sql)?.execute([id])?;
-    Ok(())
+    storing(entity, id, tx.prepare_cached(&sql)?.execute([id]))
 }
 
 /// The columns of each table, so that a field this version does not know is ignored rather
@@ -262,7 +472,7 @@ fn parse_default(text: &str) -> SqlValue {
 
 /// Writes the given fields of a row: only those that differ from the stored values (a signed
 /// report is never touched by an echo of itself); inserts the row when it is missing and
-/// `insert_missing`.
+/// `insert_missing` (else there is nothing to write: `Stored`).
 fn write_row(
     tx: &Transaction<'_>,
     columns: &mut Columns,
@@ -270,12 +480,12 @@ fn write_row(
     id: &str,
     fields: &Map<String, Value>,
     insert_missing: bool,
-) -> Result<()> {
+) -> Result<Write> {
     let key = entity.key_column();
     if entity == Entity::Report && is_signed(tx, id)? {
         // Signed is final: older states of it (this device's own echoes, replayed in order)
         // never overwrite it, and the hub refuses any later edit.
-        return Ok(());
+        return Ok(Write::Stored);
     }
     let known = columns.of(tx, entity)?;
     let cols: Vec<(&str, SqlValue)> = fields
@@ -310,14 +520,16 @@ fn write_row(
                 .map(|(c, new, _)| (c, new))
                 .collect();
             if changed.is_empty() {
-                return Ok(());
+                return Ok(Write::Stored);
             }
             let sql = update_sql(entity, changed.iter().map(|(c, _)| *c));
             let values = std::iter::once(SqlValue::Text(id.to_owned()))
                 .chain(changed.into_iter().map(|(_, v)| v));
-            tx.prepare_cached(&sql)?
-                .execute(params_from_iter(values))
-                .map_err(|e| apply_error(entity, id, e))?;
+            storing(
+                entity,
+                id,
+                tx.prepare_cached(&sql)?.execute(params_from_iter(values)),
+            )
         }
         None if insert_missing => {
             let marks: String = (0..names.len()).map(|i| format!(", ?{}", i + 2)).collect();
@@ -328,20 +540,14 @@ fn write_row(
             );
             let values = std::iter::once(SqlValue::Text(id.to_owned()))
                 .chain(cols.into_iter().map(|(_, v)| v));
-            tx.prepare_cached(&sql)?
-                .execute(params_from_iter(values))
-                .map_err(|e| apply_error(entity, id, e))?;
+            storing(
+                entity,
+                id,
+                tx.prepare_cached(&sql)?.execute(params_from_iter(values)),
+            )
         }
-        None => {}
+        None => Ok(Write::Stored),
     }
-    Ok(())
-}
-
-fn apply_error(entity: Entity, id: &str, e: rusqlite::Error) -> Error {
-    Error::Inconsistent(format!(
-        "the hub's {} {id} cannot be stored on this device: {e}",
-        entity.name()
-    ))
 }
 
 /// Moves this device's hybrid clock past a clock seen from the hub.

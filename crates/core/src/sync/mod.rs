@@ -13,6 +13,7 @@ pub mod guard;
 pub mod http;
 /// The merge rules and the wire protocol live in the model crate, shared with the hub.
 pub use rapportino_model::{merge, protocol};
+pub mod quarantine;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -76,6 +77,8 @@ pub struct SyncStatus {
     /// Local changes not yet acknowledged by the hub.
     pub pending_changes: i64,
     pub open_conflicts: i64,
+    /// Rows from the hub this device could not store, kept aside (see [`quarantine`]).
+    pub quarantined: i64,
     /// How far ahead of the hub this device's clock was found (when it was clamped).
     pub clock_skew_ms: Option<i64>,
     /// Restored from a backup: new numbers wait for one sync.
@@ -106,6 +109,7 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
         last_error: get(keys::LAST_ERROR)?.and_then(|s| parse_payload(&s)),
         pending_changes: apply::pending_count(conn)?,
         open_conflicts: conflicts::open_count(conn)?,
+        quarantined: quarantine::count(conn)?,
         clock_skew_ms: get(keys::CLOCK_SKEW_MS)?.and_then(|s| s.parse().ok()),
         numbering_hold: get(keys::NUMBERING_HOLD)?.is_some(),
     })
@@ -313,9 +317,16 @@ fn snapshot(
                 cursor = Some(h.cursor);
             }
             SnapshotItem::Row(row) => {
+                let Some(at) = cursor else {
+                    return Err(Error::invalid(
+                        Code::HubError,
+                        "hub",
+                        "snapshot row before the header",
+                    ));
+                };
                 chunk.push(row);
                 if chunk.len() >= SNAPSHOT_CHUNK {
-                    apply::apply_snapshot_rows(store, &chunk)?;
+                    apply::apply_snapshot_rows(store, &chunk, at)?;
                     report.snapshot_rows += chunk.len() as i64;
                     chunk.clear();
                 }
@@ -323,10 +334,10 @@ fn snapshot(
         }
         Ok(())
     })?;
-    apply::apply_snapshot_rows(store, &chunk)?;
-    report.snapshot_rows += chunk.len() as i64;
     let cursor =
         cursor.ok_or_else(|| Error::invalid(Code::HubError, "hub", "snapshot without header"))?;
+    apply::apply_snapshot_rows(store, &chunk, cursor)?;
+    report.snapshot_rows += chunk.len() as i64;
     apply::finish_snapshot(store, cursor)
 }
 

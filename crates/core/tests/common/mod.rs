@@ -1,6 +1,7 @@
 #![allow(dead_code, clippy::unwrap_used)] // test helpers: a failure is the test failing
 
 pub mod services;
+pub mod sync_helpers;
 
 use chrono::{TimeZone, Utc};
 use rapportino_core::clients::{self, Client, ClientInput};

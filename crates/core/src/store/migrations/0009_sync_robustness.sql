@@ -17,3 +17,29 @@ SET next = 1 + coalesce((
       AND substr(n.number, length(p.prefix) + 1) NOT GLOB '*[^0-9]*'
 ), 0)
 WHERE next > 1000000;
+
+-- Rows pulled from the hub (changes, snapshot rows, corrections) that this device could not
+-- store: a constraint, a type, a unique index. Local, never synced. One entry per row: later
+-- changes to a row that is not here merge into its entry (fields JSON, later values win). Every
+-- pulled page and snapshot tries the entries again, in server_seq order; one that stores leaves.
+CREATE TABLE IF NOT EXISTS sync_quarantine (
+    entity         TEXT NOT NULL,
+    entity_id      TEXT NOT NULL,
+    op             TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    fields         TEXT NOT NULL,
+    -- The hub sequence of the first change kept here (a snapshot row: the snapshot's cursor),
+    -- and of the latest merged in.
+    server_seq     INTEGER NOT NULL,
+    last_seq       INTEGER NOT NULL,
+    -- The latest change merged in: its mutation, clock and device.
+    mutation_id    TEXT NOT NULL,
+    hlc            INTEGER NOT NULL,
+    device_id      TEXT NOT NULL,
+    -- Why it could not be stored, at the last attempt.
+    error          TEXT NOT NULL,
+    quarantined_at TEXT NOT NULL,
+    last_tried_at  TEXT NOT NULL,
+    attempts       INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (entity, entity_id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS sync_quarantine_order ON sync_quarantine (server_seq);
