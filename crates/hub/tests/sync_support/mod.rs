@@ -247,6 +247,61 @@ pub fn assert_converged(devices: &[&Device]) {
 pub fn count(store: &Store, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
+
+/// Writes a change straight into the hub's storage, as an older hub (before pushed mutations
+/// were validated) or a tampered one would have stored it: the row's state and the change in
+/// the log, signed by `device_id`. Returns its server sequence.
+pub fn inject(
+    storage: &Storage,
+    device_id: &str,
+    entity: &str,
+    entity_id: &str,
+    op: rapportino_core::sync::protocol::Op,
+    fields: serde_json::Value,
+) -> i64 {
+    use rapportino_core::hlc::Hlc;
+    use rapportino_core::sync::merge::{FieldVersion, RowState};
+    use rapportino_core::sync::protocol::{Op, ServerChange};
+    use rapportino_hub::storage::HubTx;
+    let fields = fields.as_object().cloned().unwrap_or_default();
+    storage
+        .write(|tx: &mut dyn HubTx| {
+            let seq = tx.next_seq()?;
+            let now = Utc::now();
+            let hlc = Hlc::from_parts(now.timestamp_millis(), 0).0;
+            let version = FieldVersion {
+                hlc,
+                device: device_id.to_owned(),
+                seq,
+            };
+            let mut row = tx.load_row(entity, entity_id)?.unwrap_or_else(|| RowState {
+                origin_device: device_id.to_owned(),
+                ..RowState::default()
+            });
+            if op == Op::Delete {
+                row.deleted = Some(version);
+            } else {
+                for (k, v) in &fields {
+                    row.fields.insert(k.clone(), v.clone());
+                    row.versions.insert(k.clone(), version.clone());
+                }
+            }
+            tx.save_row(entity, entity_id, &row)?;
+            tx.append_change(&ServerChange {
+                server_seq: seq,
+                mutation_id: format!("injected-{}", uuid::Uuid::now_v7()),
+                entity: entity.to_owned(),
+                entity_id: entity_id.to_owned(),
+                op,
+                fields,
+                hlc,
+                device_id: device_id.to_owned(),
+                recorded_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            })?;
+            Ok(seq)
+        })
+        .unwrap()
+}
 pub mod faults;
 
 /// A ticket as a technician opens it on the phone.
