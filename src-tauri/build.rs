@@ -105,6 +105,7 @@ fn main() {
         "sync_conflicts",
         "sync_resolve_conflict",
         "sync_read_certificate",
+        "sync_quarantine",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // The usual cause: the UI has not been built yet (frontendDist = ../ui/dist).

@@ -232,3 +232,35 @@ fn enrols_and_syncs_with_a_real_hub() {
     let _ = stop.send(());
     rt.block_on(hub.wait()).unwrap();
 }
+
+#[test]
+fn a_row_this_device_could_not_store_is_counted_and_listed() {
+    let h = harness();
+    h.onboard();
+    assert_eq!(h.ok("sync_status", json!({}))["quarantined"], 0);
+    assert_eq!(h.ok("sync_quarantine", json!({})), json!([]));
+    // A pulled client insert with no fields: kept aside, the page applies.
+    h.with_store(|s| {
+        let bad = rapportino_core::sync::protocol::ServerChange {
+            server_seq: 7,
+            mutation_id: "m-7".into(),
+            entity: "client".into(),
+            entity_id: "0190c0de-0000-7000-8000-0000000000aa".into(),
+            op: rapportino_core::sync::protocol::Op::Insert,
+            fields: serde_json::Map::new(),
+            hlc: 1,
+            device_id: "0190c0de-0000-7000-8000-0000000000bb".into(),
+            recorded_at: "2026-11-22T09:00:00Z".into(),
+        };
+        rapportino_core::sync::apply::apply_changes(s, &[bad], 7)
+    })
+    .unwrap();
+    assert_eq!(h.ok("sync_status", json!({}))["quarantined"], 1);
+    let listed = h.ok("sync_quarantine", json!({}));
+    let q = &listed[0];
+    assert_eq!(q["entity"], "client");
+    assert_eq!(q["entity_id"], "0190c0de-0000-7000-8000-0000000000aa");
+    assert_eq!(q["op"], "insert");
+    assert_eq!(q["server_seq"], 7);
+    assert!(q["error"].as_str().unwrap().contains("NOT NULL"), "{q}");
+}

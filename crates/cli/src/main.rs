@@ -52,7 +52,7 @@ enum Command {
     Restore(backup::RestoreArgs),
     /// List the backups in the folder beside the database, or make today's (`--auto`).
     Backups(backup::BackupsArgs),
-    /// Sync with the office hub: enrol, sync now, status, conflicts.
+    /// Sync with the office hub: enrol, sync now, status, conflicts, quarantine.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
     /// Shop data printed on reports.

@@ -409,3 +409,104 @@ fn restoring_another_devices_backup_needs_as_new_device_then_a_new_enrolment() {
     ok(&b, &["sync", "now"]);
     assert_eq!(ok(&b, &["sync", "status"])["pending_changes"], 0);
 }
+
+/// A client insert with no fields, written straight into the hub's storage (as an older hub,
+/// before pushed mutations were validated, accepted it from a device).
+fn inject_empty_client(storage: &Storage, id: &str) {
+    use rapportino_core::sync::merge::RowState;
+    use rapportino_core::sync::protocol::{Op, ServerChange};
+    use rapportino_hub::storage::HubTx;
+    storage
+        .write(|tx: &mut dyn HubTx| {
+            let seq = tx.next_seq()?;
+            tx.save_row(
+                "client",
+                id,
+                &RowState {
+                    origin_device: "older-device".into(),
+                    ..RowState::default()
+                },
+            )?;
+            tx.append_change(&ServerChange {
+                server_seq: seq,
+                mutation_id: format!("injected-{seq}"),
+                entity: "client".into(),
+                entity_id: id.into(),
+                op: Op::Insert,
+                fields: serde_json::Map::new(),
+                hlc: 1,
+                device_id: "older-device".into(),
+                recorded_at: "2026-11-22T09:00:00Z".into(),
+            })
+        })
+        .unwrap();
+}
+
+#[test]
+fn sync_status_counts_and_sync_quarantine_lists_the_rows_this_device_could_not_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let (crt, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
+    std::fs::write(&crt, cert.cert.pem()).unwrap();
+    std::fs::write(&key, cert.key_pair.serialize_pem()).unwrap();
+    let hub = TestHub::start(dir.path(), crt.clone(), key);
+    let code =
+        rapportino_hub::auth::create_code(&hub.storage, Role::Technician, None, chrono::Utc::now())
+            .unwrap()
+            .code;
+    let db = dir.path().join("a.db");
+    ok(
+        &db,
+        &[
+            "onboard", "--shop", "Rinaldi", "--name", "Marco", "--code", "MR",
+        ],
+    );
+    let url = format!("https://localhost:{}", hub.port);
+    let crt_arg = crt.display().to_string();
+    ok(
+        &db,
+        &[
+            "sync", "enrol", "--hub", &url, "--code", &code, "--ca", &crt_arg,
+        ],
+    );
+    assert_eq!(ok(&db, &["sync", "quarantine"]), serde_json::json!([]));
+    let bad = "0190c0de-0000-7000-8000-0000000000aa";
+    inject_empty_client(&hub.storage, bad);
+    ok(&db, &["sync", "now"]);
+
+    let status = ok(&db, &["sync", "status"]);
+    assert_eq!(status["quarantined"], 1, "{status}");
+    assert!(status["last_error"].is_null(), "{status}");
+    let listed = ok(&db, &["sync", "quarantine"]);
+    let rows = listed.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{listed}");
+    assert_eq!(rows[0]["entity"], "client");
+    assert_eq!(rows[0]["entity_id"], bad);
+    assert_eq!(rows[0]["op"], "insert");
+    assert!(
+        rows[0]["error"].as_str().unwrap().contains("NOT NULL"),
+        "{listed}"
+    );
+    // The same, for people.
+    let text = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_rapportino-cli"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("RAPPORTINO_DB")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        text(&["sync", "status"]).contains("righe in quarantena: 1"),
+        "{}",
+        text(&["sync", "status"])
+    );
+    let listed = text(&["sync", "quarantine"]);
+    assert!(
+        listed.contains(bad) && listed.contains("NOT NULL"),
+        "{listed}"
+    );
+}

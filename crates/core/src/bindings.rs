@@ -90,6 +90,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::sync::SyncReport>(&cfg)?;
     export::<crate::sync::conflicts::Conflict>(&cfg)?;
     export::<crate::sync::conflicts::Resolution>(&cfg)?;
+    export::<crate::sync::quarantine::QuarantinedRow>(&cfg)?;
     export::<crate::sync::protocol::DeviceInfo>(&cfg)?;
     Ok(())
 }

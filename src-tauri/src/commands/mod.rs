@@ -127,6 +127,7 @@ pub const COMMANDS: &[&str] = &[
     "sync_conflicts",
     "sync_resolve_conflict",
     "sync_read_certificate",
+    "sync_quarantine",
 ];
 
 /// The invoke handler with every command registered.
@@ -234,5 +235,6 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sync::sync_conflicts,
         sync::sync_resolve_conflict,
         sync::sync_read_certificate,
+        sync::sync_quarantine,
     ]
 }

@@ -1,4 +1,5 @@
-//! Sync with the office hub: the state, enrolment, sync now, forget the hub, the conflicts.
+//! Sync with the office hub: the state, enrolment, sync now, forget the hub, the conflicts, the
+//! rows this device could not store (quarantine).
 //!
 //! Anything that talks to the hub (enrol, sync now) runs on a blocking thread with a store of its
 //! own and the process-wide sync guard (see [`crate::sync_worker`]), so the window never waits for
@@ -7,6 +8,7 @@
 use std::path::PathBuf;
 
 use rapportino_core::sync::conflicts::{self, Conflict, Resolution};
+use rapportino_core::sync::quarantine::{self, QuarantinedRow};
 use rapportino_core::sync::{self, SyncStatus};
 use rapportino_core::{Code, Error};
 use tauri::{AppHandle, Runtime, State};
@@ -73,6 +75,13 @@ pub fn sync_conflicts(
     include_resolved: Option<bool>,
 ) -> CmdResult<Vec<Conflict>> {
     state.with(|s| conflicts::list(s, include_resolved.unwrap_or(false)))
+}
+
+/// The rows from the hub this device could not store, kept aside and tried again at every sync
+/// (oldest first).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sync_quarantine(state: State<'_, AppState>) -> CmdResult<Vec<QuarantinedRow>> {
+    state.with(|s| quarantine::list(s))
 }
 
 /// Resolves one conflict: `keep_current` or `restore_lost` (the lost value becomes a new change).

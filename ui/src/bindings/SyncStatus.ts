@@ -11,6 +11,10 @@ export type SyncStatus = { configured: boolean, hub_url: string | null, role: Ro
  */
 pending_changes: number, open_conflicts: number, 
 /**
+ * Rows from the hub this device could not store, kept aside (see [`quarantine`]).
+ */
+quarantined: number, 
+/**
  * How far ahead of the hub this device's clock was found (when it was clamped).
  */
 clock_skew_ms: number | null, 

@@ -12,6 +12,7 @@ import type { CalendarInput } from '../bindings/CalendarInput';
 import type { CalendarPreset } from '../bindings/CalendarPreset';
 import type { Client } from '../bindings/Client';
 import type { Conflict } from '../bindings/Conflict';
+import type { QuarantinedRow } from '../bindings/QuarantinedRow';
 import type { Dashboard } from '../bindings/Dashboard';
 import type { ClientBalances } from '../bindings/ClientBalances';
 import type { ClientFilter } from '../bindings/ClientFilter';
@@ -266,6 +267,8 @@ export const syncNow = () => call<SyncDone>('sync_now');
 export const syncForget = () => call<SyncStatus>('sync_forget');
 export const syncConflicts = (includeResolved = false) =>
   call<Conflict[]>('sync_conflicts', { include_resolved: includeResolved });
+/** Rows from the hub this device could not store, oldest first (tried again at every sync). */
+export const syncQuarantine = () => call<QuarantinedRow[]>('sync_quarantine');
 export const syncResolveConflict = (id: string, resolution: Resolution) =>
   call<Conflict>('sync_resolve_conflict', { id, resolution });
 /** `path` null: the native Open dialog; resolves null when the user cancels. */

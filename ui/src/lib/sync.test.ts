@@ -14,6 +14,8 @@ import {
   fieldLabel,
   indicator,
   lastAttemptFailed,
+  quarantineReason,
+  quarantineRecord,
   reasonLabel,
   resolvedText,
   skewSeconds,
@@ -37,6 +39,7 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
     last_error: null,
     pending_changes: 0,
     open_conflicts: 0,
+    quarantined: 0,
     clock_skew_ms: null,
     numbering_hold: false,
     ...over,
@@ -193,5 +196,33 @@ describe('conflict wording', () => {
     };
     expect(defaultDeviceName(setup)).toBe('Marco Rinaldi (MR2)');
     expect(defaultDeviceName({ ...setup, device_code: null })).toBe('Marco Rinaldi (MR)');
+  });
+});
+
+describe('quarantine', () => {
+  const row = { entity: 'client', entity_id: '0190c0de-aa', label: null, op: 'insert' as const };
+
+  it('names the record by its label, else its id', () => {
+    const r = quarantineRecord(row);
+    expect(it_(r.kind)).toBe('Cliente');
+    expect(r.what).toBe('0190c0de-aa');
+    expect(it_(r.op)).toBe('nuovo');
+    expect(en_(r.op)).toBe('new');
+    expect(quarantineRecord({ ...row, entity: 'technician', label: 'Marco Rinaldi', op: 'update' }).what).toBe(
+      'Marco Rinaldi',
+    );
+    expect(it_(quarantineRecord({ ...row, op: 'delete' }).op)).toBe('eliminazione');
+  });
+
+  it('words SQLite reasons', () => {
+    expect(it_(quarantineReason('NOT NULL constraint failed: clients.name'))).toBe('Manca un dato obbligatorio');
+    expect(en_(quarantineReason('UNIQUE constraint failed: technicians.code'))).toBe(
+      'Another record already has the same code or number',
+    );
+    expect(it_(quarantineReason('cannot store TEXT value in INTEGER column clients.archived'))).toBe(
+      'Un valore è del tipo sbagliato',
+    );
+    expect(it_(quarantineReason('CHECK constraint failed: origin IN (...)'))).toBe('Un valore non è ammesso');
+    expect(it_(quarantineReason('string or blob too big'))).toBe('Non memorizzabile su questo computer');
   });
 });

@@ -3,6 +3,7 @@
 // vitest. The rules themselves (what is pending, what conflicts) are core's.
 
 import type { Conflict } from '../bindings/Conflict';
+import type { QuarantinedRow } from '../bindings/QuarantinedRow';
 import type { SetupStatus } from '../bindings/SetupStatus';
 import type { SyncStatus } from '../bindings/SyncStatus';
 import { formatDateTime, formatNumber } from './format';
@@ -191,4 +192,23 @@ export function resolvedText(c: Pick<Conflict, 'resolved_at' | 'resolution'>): T
 export function skewSeconds(s: SyncStatus): number | null {
   if (s.clock_skew_ms === null || Math.abs(s.clock_skew_ms) < 60_000) return null;
   return Math.round(Math.abs(s.clock_skew_ms) / 1000);
+}
+
+/** A quarantined row in words: its kind, what it is (its label, else its id) and what the hub
+ * sent (a new record, a change, a deletion). */
+export function quarantineRecord(q: Pick<QuarantinedRow, 'entity' | 'entity_id' | 'label' | 'op'>): {
+  kind: Text | string;
+  what: string;
+  op: Text;
+} {
+  return { kind: entityLabel(q.entity), what: q.label ?? q.entity_id, op: { key: `quarantine.op.${q.op}` } };
+}
+
+/** Why a row could not be stored, in words, from SQLite's message (kept beside it for support). */
+export function quarantineReason(error: string): Text {
+  if (error.includes('NOT NULL constraint failed')) return { key: 'quarantine.why.missing' };
+  if (error.includes('UNIQUE constraint failed')) return { key: 'quarantine.why.duplicate' };
+  if (error.includes('cannot store')) return { key: 'quarantine.why.type' };
+  if (error.includes('CHECK constraint failed')) return { key: 'quarantine.why.notAllowed' };
+  return { key: 'quarantine.why.other' };
 }

@@ -1,8 +1,9 @@
 //! `sync ...`: this device and the office hub — enrol with a code, sync now, status, the
-//! conflicts kept for review.
+//! conflicts kept for review, the rows this device could not store (quarantine).
 
 use clap::{Subcommand, ValueEnum};
 use rapportino_core::sync::conflicts::{self, Conflict, Resolution};
+use rapportino_core::sync::quarantine::{self, QuarantinedRow};
 use rapportino_core::sync::{self, SyncStatus};
 use rapportino_core::{Result, Store};
 use std::path::PathBuf;
@@ -38,6 +39,8 @@ pub enum SyncCommand {
         #[arg(long)]
         all: bool,
     },
+    /// Rows from the hub this device could not store, kept aside and tried again at every sync.
+    Quarantine,
     /// Close a conflict: keep the current value, or write the lost one back.
     Resolve {
         id: String,
@@ -106,6 +109,16 @@ pub fn run(store: &mut Store, out: Out, cmd: SyncCommand) -> Result<()> {
             });
             Ok(())
         }
+        SyncCommand::Quarantine => {
+            let list = quarantine::list(store)?;
+            out.emit(&list, |l| {
+                if l.is_empty() {
+                    return "nessuna riga in quarantena".to_owned();
+                }
+                l.iter().map(quarantine_line).collect::<Vec<_>>().join("\n")
+            });
+            Ok(())
+        }
         SyncCommand::Resolve { id, keep } => {
             let resolution = match keep {
                 Keep::Current => Resolution::KeepCurrent,
@@ -130,6 +143,7 @@ fn status_text(s: &SyncStatus) -> String {
         ),
         format!("modifiche in attesa: {}", s.pending_changes),
         format!("conflitti aperti: {}", s.open_conflicts),
+        format!("righe in quarantena: {}", s.quarantined),
     ];
     if let Some(e) = &s.last_error {
         lines.push(format!("ultimo errore: {} {}", e.code.as_str(), e.message));
@@ -156,5 +170,22 @@ fn conflict_line(c: &Conflict) -> String {
         c.current_value,
         c.lost_value,
         c.reason.as_str()
+    )
+}
+
+fn quarantine_line(q: &QuarantinedRow) -> String {
+    format!(
+        "#{}  {} {} {}{} · {} · dal {} ({} tentativi)",
+        q.server_seq,
+        q.op.as_str(),
+        q.entity,
+        q.entity_id,
+        q.label
+            .as_deref()
+            .map(|l| format!(" «{l}»"))
+            .unwrap_or_default(),
+        q.error,
+        q.quarantined_at,
+        q.attempts
     )
 }

@@ -39,6 +39,24 @@ export const itSync = {
   'sync.pending': 'Modifiche in attesa',
   'sync.conflicts': 'Conflitti da rivedere',
   'sync.reviewConflicts': 'Rivedi i conflitti',
+  'sync.quarantined': 'Righe non memorizzabili',
+
+  // Settings › Sincronizzazione: rows from the hub this computer cannot store (quarantine)
+  'quarantine.title': 'Dati ricevuti ma non memorizzabili',
+  'quarantine.intro': 'Questi dati arrivati dall’hub non rispettano le regole dell’archivio di questo computer. Restano da parte e vengono riprovati a ogni sincronizzazione; tutto il resto si sincronizza normalmente. Se restano qui, segnalali all’ufficio.',
+  'quarantine.record': 'Dato',
+  'quarantine.problem': 'Problema',
+  'quarantine.since': 'Da quando',
+  'quarantine.attempts': '{count} tentativi',
+  'quarantine.from': 'da {device}',
+  'quarantine.op.insert': 'nuovo',
+  'quarantine.op.update': 'modifica',
+  'quarantine.op.delete': 'eliminazione',
+  'quarantine.why.missing': 'Manca un dato obbligatorio',
+  'quarantine.why.duplicate': 'Un altro dato ha già lo stesso codice o numero',
+  'quarantine.why.type': 'Un valore è del tipo sbagliato',
+  'quarantine.why.notAllowed': 'Un valore non è ammesso',
+  'quarantine.why.other': 'Non memorizzabile su questo computer',
 
   // Settings › Sincronizzazione
   'sync.settings.title': 'Sincronizzazione con l’hub dell’ufficio',
