@@ -9,9 +9,10 @@ use common::sync_helpers::{second_device, served};
 use common::*;
 use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::error::Code;
+use rapportino_core::store::field;
 use rapportino_core::sync::apply::{self, outbox};
 use rapportino_core::sync::protocol::ServerChange;
-use rapportino_core::sync::{self, keys};
+use rapportino_core::sync::{self, keys, quarantine};
 use rapportino_core::tickets;
 use rapportino_core::Store;
 
@@ -207,4 +208,93 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
         t.number, "T-2026-BB-0003",
         "past the highest sane number stored"
     );
+}
+
+#[test]
+fn one_technicians_timer_running_on_two_laptops_keeps_both_segments() {
+    use rapportino_core::interventions::{self, InterventionMode, NewIntervention};
+    use rapportino_core::setup;
+    // Marco's office PC (A) and his laptop (B), both working on A's ticket offline.
+    let (mut a, _) = store();
+    let c = client(&mut a, "Ottica Bassi");
+    let t = tickets::open(&mut a, &new_ticket(&c, "Stampante")).unwrap();
+    let on_a = intervention(&mut a, t.id, InterventionMode::Remote);
+    let marco = setup::current_technician(a.conn()).unwrap();
+    let mut b = second_device("BB");
+    let first = served(&a, 1);
+    let n = first.len() as i64;
+    apply::apply_changes(&mut b, &first, n).unwrap();
+    let new_on = |s: &mut Store| {
+        interventions::create(
+            s,
+            &NewIntervention {
+                ticket_id: t.id,
+                mode: InterventionMode::OnSite,
+                site_id: None,
+                technician_id: Some(marco),
+            },
+        )
+        .unwrap()
+    };
+    let on_b = new_on(&mut b);
+    interventions::start(&mut b, on_b.id).unwrap();
+    interventions::start(&mut a, on_a.id).unwrap();
+    // A's running segment reaches B: stored beside B's own, nothing set aside.
+    let later: Vec<ServerChange> = served(&a, 1).into_iter().skip(first.len()).collect();
+    let later: Vec<ServerChange> = later
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut ch)| {
+            ch.server_seq = n + 1 + i as i64;
+            ch
+        })
+        .collect();
+    let last = later.last().unwrap().server_seq;
+    apply::apply_changes(&mut b, &later, last).unwrap();
+    assert!(
+        quarantine::list(&b).unwrap().is_empty(),
+        "{:?}",
+        quarantine::list(&b).unwrap()
+    );
+    let running: i64 = b
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM time_entries
+             WHERE technician_id = ?1 AND kind = 'timer' AND ended_at IS NULL",
+            [marco.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(running, 2, "both segments are kept");
+    // B shows and stops its own segment, not A's.
+    let shown = interventions::running_timer(&b, Some(marco))
+        .unwrap()
+        .unwrap();
+    assert_eq!(shown.intervention_id, on_b.id);
+    // Each device still runs one timer of its own at a time.
+    let other = new_on(&mut b);
+    let err = interventions::start(&mut b, other.id).unwrap_err();
+    assert_eq!(err.code(), Code::TimerAlreadyRunning);
+    let dup = b.write(|tx| {
+        let device = tx.device_id().to_string();
+        tx.insert(
+            rapportino_core::store::Entity::TimeEntry,
+            &rapportino_core::ids::TimeEntryId::new().to_string(),
+            vec![
+                ("intervention_id", field::text(other.id.to_string())),
+                ("technician_id", field::text(marco.to_string())),
+                ("kind", field::text("timer")),
+                ("started_at", field::text("2026-11-16T09:30:00Z")),
+                ("needs_review", field::flag(false)),
+                ("device_id", field::text(device)),
+            ],
+        )
+    });
+    assert_eq!(
+        dup.unwrap_err().code(),
+        Code::AlreadyExists,
+        "the index itself holds"
+    );
+    interventions::stop(&mut b, on_b.id).unwrap();
+    interventions::start(&mut b, other.id).unwrap();
 }

@@ -177,15 +177,19 @@ pub(crate) fn entries(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn open_entry(
-    conn: &rusqlite::Connection,
-    intervention_id: InterventionId,
-) -> Result<Option<TimeEntry>> {
-    Ok(conn
+/// The running segment of an intervention: this device's when there is one (the same technician
+/// may have a segment running on another laptop too, which only that laptop closes).
+fn open_entry(tx: &WriteTx<'_>, intervention_id: InterventionId) -> Result<Option<TimeEntry>> {
+    Ok(tx
+        .conn()
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM time_entries WHERE intervention_id = ?1 AND kind = 'timer' AND ended_at IS NULL"
+            "SELECT {COLUMNS} FROM time_entries WHERE intervention_id = ?1 AND kind = 'timer' AND ended_at IS NULL
+             ORDER BY device_id = ?2 DESC, started_at DESC LIMIT 1"
         ))?
-        .query_row([intervention_id], from_row)
+        .query_row(
+            rusqlite::params![intervention_id, tx.device_id().to_string()],
+            from_row,
+        )
         .optional()?)
 }
 
@@ -285,10 +289,19 @@ pub(crate) fn stop_in(tx: &mut WriteTx<'_>, id: InterventionId, lenient: bool) -
 fn open_segment(tx: &mut WriteTx<'_>, id: InterventionId) -> Result<()> {
     let intervention = get_in(tx.conn(), id)?;
     let ticket = tickets::get_in(tx.conn(), intervention.ticket_id)?;
+    // One running timer per technician on this device (the index enforces it too). A segment
+    // of the same technician running on another laptop does not stop this one: both are kept
+    // and the hub flags the overlap for review.
     let running_elsewhere: Option<InterventionId> = tx
         .conn()
-        .prepare_cached("SELECT intervention_id FROM time_entries WHERE technician_id = ?1 AND kind = 'timer' AND ended_at IS NULL")?
-        .query_row([intervention.technician_id], |r| r.get(0))
+        .prepare_cached(
+            "SELECT intervention_id FROM time_entries
+             WHERE technician_id = ?1 AND device_id = ?2 AND kind = 'timer' AND ended_at IS NULL",
+        )?
+        .query_row(
+            rusqlite::params![intervention.technician_id, tx.device_id().to_string()],
+            |r| r.get(0),
+        )
         .optional()?;
     if let Some(other) = running_elsewhere {
         return Err(Error::TimerAlreadyRunning {
@@ -340,8 +353,8 @@ fn open_segment(tx: &mut WriteTx<'_>, id: InterventionId) -> Result<()> {
 }
 
 fn close_segment(tx: &mut WriteTx<'_>, id: InterventionId) -> Result<()> {
-    let entry = open_entry(tx.conn(), id)?
-        .ok_or_else(|| Error::TimerState("the timer is not running".into()))?;
+    let entry =
+        open_entry(tx, id)?.ok_or_else(|| Error::TimerState("the timer is not running".into()))?;
     let started = parse_instant(&entry.started_at)?;
     let raw = (tx.now() - started).num_seconds();
     // A clock that went backwards gives a negative span: keep zero and ask for review.
@@ -573,7 +586,8 @@ fn technician_or_this_device(
     }
 }
 
-/// The running timer of `technician` (default: this device's technician), if any.
+/// The running timer of `technician` (default: this device's technician), if any: the one on
+/// this device first, else one running on another device.
 pub fn running_timer(
     store: &Store,
     technician: Option<TechnicianId>,
@@ -596,18 +610,22 @@ pub fn running_timer(
              JOIN interventions i ON i.id = e.intervention_id
              JOIN tickets t ON t.id = i.ticket_id
              JOIN clients c ON c.id = i.client_id
-             WHERE e.technician_id = ?1 AND e.kind = 'timer' AND e.ended_at IS NULL",
+             WHERE e.technician_id = ?1 AND e.kind = 'timer' AND e.ended_at IS NULL
+             ORDER BY e.device_id = ?2 DESC, e.started_at DESC LIMIT 1",
         )?
-        .query_row([technician], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })
+        .query_row(
+            rusqlite::params![technician, store.device_id()?.to_string()],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
         .optional()?;
     let Some((entry_id, intervention_id, ticket_id, ticket_number, client_name, started)) = row
     else {

@@ -43,3 +43,10 @@ CREATE TABLE IF NOT EXISTS sync_quarantine (
     PRIMARY KEY (entity, entity_id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS sync_quarantine_order ON sync_quarantine (server_seq);
+
+-- One running timer per technician *per device*: one technician's timer running on two laptops
+-- (offline, or before either synced) is two segments, both kept; the hub flags the overlap for
+-- review. Each device still runs one timer of its own at a time.
+DROP INDEX IF EXISTS time_entries_one_running;
+CREATE UNIQUE INDEX IF NOT EXISTS time_entries_one_running_per_device
+    ON time_entries (technician_id, device_id) WHERE kind = 'timer' AND ended_at IS NULL;
