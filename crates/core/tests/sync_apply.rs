@@ -298,3 +298,50 @@ fn one_technicians_timer_running_on_two_laptops_keeps_both_segments() {
     interventions::stop(&mut b, on_b.id).unwrap();
     interventions::start(&mut b, other.id).unwrap();
 }
+
+#[test]
+fn a_timer_overlap_flagged_by_the_hub_is_stored_and_listed_for_review() {
+    use rapportino_core::sync::conflicts::{self, ConflictReason};
+    let (mut a, _) = store();
+    client(&mut a, "Ottica Bassi");
+    let page = served(&a, 1);
+    let n = page.len() as i64;
+    let mut b = second_device("BB");
+    apply::apply_changes(&mut b, &page, n).unwrap();
+    // What the hub sends when a second running segment of one technician arrives.
+    let id = "0190c0de-0000-7000-8000-0000000000cc";
+    let fields = serde_json::json!({
+        "entity": "time_entry", "entity_id": "0190c0de-0000-7000-8000-0000000000dd",
+        "field": "started_at", "reason": "timer_overlap",
+        "winner_value": "\"2026-11-16T09:00:00Z\"", "winner_device_id": null,
+        "lost_value": "\"2026-11-16T09:10:00Z\"", "lost_device_id": "0190c0de-0000-7000-8000-0000000000ee",
+        "lost_mutation_id": "m-1", "lost_at": "2026-11-16T09:10:00Z",
+        "resolved_at": null, "resolution": null,
+        "created_at": "2026-11-16T09:11:00Z", "updated_at": "2026-11-16T09:11:00Z"
+    });
+    let conflict = ServerChange {
+        server_seq: n + 1,
+        mutation_id: format!("hub-{id}"),
+        entity: "sync_conflict".into(),
+        entity_id: id.into(),
+        op: rapportino_core::sync::protocol::Op::Insert,
+        fields: fields.as_object().unwrap().clone(),
+        hlc: 1,
+        device_id: "hub".into(),
+        recorded_at: "2026-11-16T09:11:00Z".into(),
+    };
+    apply::apply_changes(&mut b, &[conflict], n + 1).unwrap();
+    assert!(
+        quarantine::list(&b).unwrap().is_empty(),
+        "{:?}",
+        quarantine::list(&b).unwrap()
+    );
+    let listed = conflicts::list(&b, false).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].reason, ConflictReason::TimerOverlap);
+    assert!(
+        !listed[0].restorable,
+        "reviewed by voiding or adjusting time"
+    );
+    assert_eq!(sync::status(&b).unwrap().open_conflicts, 1);
+}

@@ -62,6 +62,10 @@ pub enum ConflictReason {
     AppendOnly,
     /// An edit of a record already deleted.
     RowDeleted,
+    /// One technician's timer running on two devices at once: both segments are kept; the
+    /// office reviews the overlap (voids or adjusts one). Flagged by the hub on the second
+    /// segment's insert.
+    TimerOverlap,
 }
 
 impl ConflictReason {
@@ -73,6 +77,7 @@ impl ConflictReason {
             ConflictReason::NotOwner => "not_owner",
             ConflictReason::AppendOnly => "append_only",
             ConflictReason::RowDeleted => "row_deleted",
+            ConflictReason::TimerOverlap => "timer_overlap",
         }
     }
 }

@@ -150,7 +150,7 @@ describe('conflict wording', () => {
     expect(it_(fieldLabel('colour'))).toBe('colour');
     expect(it_(fieldLabel('*'))).toBe('Intero dato');
     expect(it_(reasonLabel('report_signed'))).toBe('Il rapporto era già firmato');
-    for (const r of ['concurrent_edit', 'illegal_transition', 'report_signed', 'not_owner', 'append_only', 'row_deleted'] as const) {
+    for (const r of ['concurrent_edit', 'illegal_transition', 'report_signed', 'not_owner', 'append_only', 'row_deleted', 'timer_overlap'] as const) {
       expect(it_(reasonLabel(r))).not.toContain('conflicts.');
       expect(en_(reasonLabel(r))).not.toContain('conflicts.');
     }

@@ -117,6 +117,7 @@ export const enSync: Record<keyof typeof itSync, string> = {
   'conflicts.reason.not_owner': 'Only the device that created it may change it',
   'conflicts.reason.append_only': 'Time entries cannot be changed',
   'conflicts.reason.row_deleted': 'The record had been deleted',
+  'conflicts.reason.timer_overlap': 'The same technician’s timer was running on another device too: both times were kept, void or correct the one too many',
 
   'conflicts.entity.client': 'Client',
   'conflicts.entity.site': 'Site',

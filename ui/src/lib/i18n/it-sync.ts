@@ -120,6 +120,7 @@ export const itSync = {
   'conflicts.reason.not_owner': 'Solo il dispositivo che l’ha creata può modificarla',
   'conflicts.reason.append_only': 'Le registrazioni di tempo non si modificano',
   'conflicts.reason.row_deleted': 'Il dato era stato eliminato',
+  'conflicts.reason.timer_overlap': 'Timer dello stesso tecnico avviato anche su un altro dispositivo: entrambi i tempi sono stati tenuti, annulla o correggi quello di troppo',
 
   'conflicts.entity.client': 'Cliente',
   'conflicts.entity.site': 'Sede',

@@ -50,3 +50,35 @@ CREATE INDEX IF NOT EXISTS sync_quarantine_order ON sync_quarantine (server_seq)
 DROP INDEX IF EXISTS time_entries_one_running;
 CREATE UNIQUE INDEX IF NOT EXISTS time_entries_one_running_per_device
     ON time_entries (technician_id, device_id) WHERE kind = 'timer' AND ended_at IS NULL;
+
+-- A new reason the hub may give a conflict: one technician's timer running on two devices at
+-- once (timer_overlap). SQLite changes a CHECK only by rebuilding the table.
+CREATE TABLE IF NOT EXISTS sync_conflicts_0009 (
+    id               TEXT PRIMARY KEY,
+    entity           TEXT NOT NULL,
+    entity_id        TEXT NOT NULL,
+    field            TEXT NOT NULL,
+    reason           TEXT NOT NULL CHECK (reason IN ('concurrent_edit', 'illegal_transition',
+                         'report_signed', 'not_owner', 'append_only', 'row_deleted',
+                         'timer_overlap')),
+    winner_value     TEXT NOT NULL,
+    winner_device_id TEXT,
+    lost_value       TEXT NOT NULL,
+    lost_device_id   TEXT NOT NULL,
+    lost_mutation_id TEXT NOT NULL,
+    lost_at          TEXT NOT NULL,
+    resolved_at      TEXT,
+    resolution       TEXT CHECK (resolution IN ('keep_current', 'restore_lost')),
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+) STRICT;
+INSERT INTO sync_conflicts_0009 (id, entity, entity_id, field, reason, winner_value,
+    winner_device_id, lost_value, lost_device_id, lost_mutation_id, lost_at, resolved_at,
+    resolution, created_at, updated_at)
+SELECT id, entity, entity_id, field, reason, winner_value, winner_device_id, lost_value,
+    lost_device_id, lost_mutation_id, lost_at, resolved_at, resolution, created_at, updated_at
+FROM sync_conflicts;
+DROP TABLE sync_conflicts;
+ALTER TABLE sync_conflicts_0009 RENAME TO sync_conflicts;
+CREATE INDEX IF NOT EXISTS sync_conflicts_open ON sync_conflicts (resolved_at, created_at);
+CREATE INDEX IF NOT EXISTS sync_conflicts_row ON sync_conflicts (entity, entity_id);
