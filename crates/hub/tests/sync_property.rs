@@ -1,9 +1,12 @@
 //! Property test of sync: random offline work on three devices, partial syncs, lost, repeated
 //! and mixed-up answers, crashes between the hub applying a batch and the device seeing the
-//! acknowledgement, devices restored from old backups. After a final sync every replica (and a
-//! new device starting from a snapshot) is identical, every mutation took effect at most once
-//! and none was lost, numbers are unique, signed reports never changed, and every value that
-//! lost or was overwritten unseen is in the conflicts table.
+//! acknowledgement, devices restored from old backups, and rows no device can store (written
+//! straight into the hub's storage, as an older hub took them before pushed mutations were
+//! validated), some repaired by a later change. After a final sync every replica (and a new
+//! device starting from a snapshot) is identical, every mutation took effect at most once and
+//! none was lost, numbers are unique, signed reports never changed, every value that lost or
+//! was overwritten unseen is in the conflicts table, and each device's quarantine holds exactly
+//! the rows that are still unstorable.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -15,9 +18,9 @@ use rapportino_core::interventions::{
     self, InterventionMode, InterventionPatch, MaterialInput, NewIntervention, Outcome,
 };
 use rapportino_core::reports::{self, SignInput};
-use rapportino_core::sync::conflicts;
 use rapportino_core::sync::http::HttpTransport;
 use rapportino_core::sync::{self, Transport};
+use rapportino_core::sync::{conflicts, quarantine};
 use rapportino_core::tickets::{self, TransitionInput};
 use rapportino_core::Store;
 use rapportino_model::protocol::{Op as WireOp, PushRequest, PushResponse, ServerChange};
@@ -47,6 +50,29 @@ enum Step {
     CrashAfterApply(usize),
     Backup(usize),
     Restore(usize),
+    /// A row no device can store, signed by device `usize`, written into the hub's storage.
+    Unstorable(usize, Bad),
+    /// A later change that makes the n-th still unstorable row storable.
+    Repair(usize),
+}
+
+/// Kinds of rows no device can store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bad {
+    /// A client insert with no fields (NOT NULL).
+    EmptyClient,
+    /// A complete client whose `archived` is a text (a STRICT INTEGER column).
+    WrongType,
+    /// A technician with the code of device n's technician (a unique index).
+    DuplicateCode(usize),
+}
+
+fn bad() -> impl Strategy<Value = Bad> {
+    prop_oneof![
+        Just(Bad::EmptyClient),
+        Just(Bad::WrongType),
+        (0..DEVICES).prop_map(Bad::DuplicateCode),
+    ]
 }
 
 fn fault() -> impl Strategy<Value = Fault> {
@@ -77,7 +103,9 @@ fn step() -> impl Strategy<Value = Step> {
         5 => (d.clone(), fault()).prop_map(|(a, f)| Step::Sync(a, f)),
         1 => d.clone().prop_map(Step::CrashAfterApply),
         1 => d.clone().prop_map(Step::Backup),
-        1 => d.prop_map(Step::Restore),
+        1 => d.clone().prop_map(Step::Restore),
+        1 => (d, bad()).prop_map(|(a, b)| Step::Unstorable(a, b)),
+        1 => p.prop_map(Step::Repair),
     ]
 }
 
@@ -90,8 +118,13 @@ struct World {
     last_answer: Vec<Option<PushResponse>>,
     /// Signed report id → its hash when it was signed.
     signed: HashMap<String, String>,
+    /// Rows written into the hub that no device can store yet: (entity, id) → kind.
+    unstorable: BTreeMap<(String, String), Bad>,
+    injected: usize,
     dir: tempfile::TempDir,
 }
+
+const CODES: [&str; DEVICES] = ["AA", "BB", "CC"];
 
 fn ids(store: &Store, sql: &str) -> Vec<String> {
     let mut stmt = store.conn().prepare(sql).unwrap();
@@ -110,8 +143,7 @@ impl World {
     fn new(storage_url: Option<&str>) -> World {
         let hub = TestHub::start(storage_url, true);
         let dir = tempfile::tempdir().unwrap();
-        let codes = ["AA", "BB", "CC"];
-        let devices = codes
+        let devices = CODES
             .iter()
             .enumerate()
             .map(|(i, code)| {
@@ -127,8 +159,93 @@ impl World {
             last_request: vec![None; DEVICES],
             last_answer: vec![None; DEVICES],
             signed: HashMap::new(),
+            unstorable: BTreeMap::new(),
+            injected: 0,
             dir,
         }
+    }
+
+    /// Writes a row no device can store into the hub, as device `d`'s.
+    fn unstorable(&mut self, d: usize, kind: Bad) {
+        if let Bad::DuplicateCode(n) = kind {
+            // Only after device n's own technician reached the hub: before, the hub's order
+            // puts the duplicate first, and then device n's technician is the row the others
+            // cannot store (the honest case of two devices onboarded offline with one code,
+            // which the device cannot settle by itself: technician codes are checked at
+            // enrolment).
+            let tech = rapportino_core::setup::current_technician(self.devices[n].store.conn())
+                .unwrap()
+                .to_string();
+            let sequenced = self
+                .hub
+                .storage
+                .write(|tx| tx.load_row("technician", &tech))
+                .unwrap()
+                .is_some();
+            if !sequenced {
+                return;
+            }
+        }
+        self.injected += 1;
+        // Ids after every real one: a new device's snapshot (rows by id) then meets the real
+        // technician before the one clashing with its code, as the devices that pulled them
+        // in order did (which of two clashing rows a snapshot keeps follows id order).
+        let id = format!("ffffffff-ffff-7fff-bfff-{:012}", self.injected);
+        let now = "2026-11-16T09:00:00Z";
+        let (entity, fields) = match kind {
+            Bad::EmptyClient => ("client", serde_json::json!({})),
+            Bad::WrongType => (
+                "client",
+                serde_json::json!({"name": format!("Cliente rotto {}", self.injected),
+                    "city": "Bari", "archived": "forse", "created_at": now, "updated_at": now}),
+            ),
+            Bad::DuplicateCode(n) => (
+                "technician",
+                serde_json::json!({"code": CODES[n], "name": "Omonimo", "active": 1,
+                    "created_at": now, "updated_at": now}),
+            ),
+        };
+        let device = self.devices[d].store.device_id().unwrap().to_string();
+        inject(
+            &self.hub.storage,
+            &device,
+            entity,
+            &id,
+            WireOp::Insert,
+            fields,
+        );
+        self.unstorable.insert((entity.to_owned(), id), kind);
+    }
+
+    /// A later change (by the hub's administrator, say) that makes an unstorable row storable.
+    fn repair(&mut self, n: usize) {
+        let Some(((entity, id), kind)) = self
+            .unstorable
+            .iter()
+            .nth(n % self.unstorable.len().max(1))
+            .map(|(k, v)| (k.clone(), *v))
+        else {
+            return;
+        };
+        let now = "2026-11-16T10:00:00Z";
+        let fields = match kind {
+            Bad::EmptyClient | Bad::WrongType => {
+                serde_json::json!({"name": format!("Riparato {n}"),
+                "archived": false, "created_at": now, "updated_at": now})
+            }
+            Bad::DuplicateCode(_) => serde_json::json!({"code": format!("R{}", self.injected),
+                "updated_at": now}),
+        };
+        self.injected += 1;
+        inject(
+            &self.hub.storage,
+            "hub",
+            &entity,
+            &id,
+            WireOp::Update,
+            fields,
+        );
+        self.unstorable.remove(&(entity, id));
     }
 
     fn sync(&mut self, d: usize, fault: Fault) -> bool {
@@ -247,6 +364,8 @@ impl World {
                 rapportino_core::backup::backup_to(&self.devices[d].store, &path).unwrap();
                 self.backups[d] = Some(path);
             }
+            Step::Unstorable(d, kind) => self.unstorable(d, kind),
+            Step::Repair(n) => self.repair(n),
             Step::Restore(d) => {
                 if let Some(path) = self.backups[d].clone() {
                     let safety = self.dir.path().join(format!("safety-{d}"));
@@ -422,6 +541,8 @@ fn check(world: &mut World) {
         }
     }
     for ((entity, id), alive) in &live {
+        // A row no device can store is on no replica: it waits in every device's quarantine.
+        let alive = &(*alive && !world.unstorable.contains_key(&(entity.clone(), id.clone())));
         let e = rapportino_core::store::Entity::from_name(entity).unwrap();
         let n: i64 = replica
             .conn()
@@ -453,6 +574,22 @@ fn check(world: &mut World) {
                 e.name()
             );
         }
+    }
+    // Each device's quarantine holds exactly the rows still unstorable: nothing else was set
+    // aside, and every repaired row left it.
+    let expected: Vec<(String, String)> = world.unstorable.keys().cloned().collect();
+    for d in &all {
+        let mut held: Vec<(String, String)> = quarantine::list(&d.store)
+            .unwrap()
+            .into_iter()
+            .map(|q| (q.entity, q.entity_id))
+            .collect();
+        held.sort();
+        assert_eq!(held, expected, "quarantine of {}", d.code);
+        assert_eq!(
+            sync::status(&d.store).unwrap().quarantined,
+            expected.len() as i64
+        );
     }
     // Numbers unique.
     for table in ["tickets", "reports"] {
