@@ -603,8 +603,12 @@ fn check(world: &mut World) {
             .unwrap();
         assert_eq!(dup, 0, "duplicate {table} numbers");
     }
-    // Signed reports never changed.
+    // Signed reports never changed. One signed and then discarded by restoring an older backup
+    // before it ever reached the hub is gone with the rest of that unsent work.
     for (id, hash) in &world.signed {
+        if live.get(&("report".to_owned(), id.clone())) != Some(&true) {
+            continue;
+        }
         for d in &all {
             let r = reports::get(&d.store, id.parse().unwrap()).unwrap();
             assert_eq!(
