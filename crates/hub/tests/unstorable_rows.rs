@@ -10,9 +10,9 @@ mod common;
 mod sync_support;
 
 use rapportino_core::ids::ClientId;
-use rapportino_core::sync::protocol::Op;
 use rapportino_core::sync::{self, quarantine};
 use rapportino_core::{clients, tickets};
+use rapportino_model::protocol::Op;
 use serde_json::json;
 use sync_support::*;
 

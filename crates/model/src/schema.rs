@@ -97,6 +97,7 @@ const CONFLICT_REASONS: &[&str] = &[
     "not_owner",
     "append_only",
     "row_deleted",
+    "timer_overlap",
 ];
 const RESOLUTIONS: &[&str] = &["keep_current", "restore_lost"];
 

@@ -256,13 +256,13 @@ pub fn inject(
     device_id: &str,
     entity: &str,
     entity_id: &str,
-    op: rapportino_core::sync::protocol::Op,
+    op: rapportino_model::protocol::Op,
     fields: serde_json::Value,
 ) -> i64 {
-    use rapportino_core::hlc::Hlc;
-    use rapportino_core::sync::merge::{FieldVersion, RowState};
-    use rapportino_core::sync::protocol::{Op, ServerChange};
     use rapportino_hub::storage::HubTx;
+    use rapportino_model::hlc::Hlc;
+    use rapportino_model::merge::{FieldVersion, RowState};
+    use rapportino_model::protocol::{Op, ServerChange};
     let fields = fields.as_object().cloned().unwrap_or_default();
     storage
         .write(|tx: &mut dyn HubTx| {
