@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use rapportino_model::hlc::Hlc;
 use rapportino_model::merge::{
-    clamp_clock, decide, ConflictDraft, FieldVersion, RowState, Verdict,
+    clamp_clock, decide, ConflictDraft, ConflictReason, FieldVersion, RowState, Verdict,
 };
 use rapportino_model::protocol::{
     wire_code, Correction, Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest,
@@ -292,6 +292,11 @@ fn apply_one(
             for c in &conflicts {
                 record_conflict(tx, m, c, now_ms)?;
             }
+            if m.entity == Entity::TimeEntry.name() && op == Op::Insert {
+                for c in timer_overlaps(tx, m, hlc)? {
+                    record_conflict(tx, m, &c, now_ms)?;
+                }
+            }
             let corrections = if lost.is_empty() {
                 Vec::new()
             } else {
@@ -314,6 +319,56 @@ fn apply_one(
             })
         }
     }
+}
+
+/// How far back a segment may have started and still overlap a new one (a segment left
+/// running longer is flagged for review on its own).
+const OVERLAP_LOOKBACK_HOURS: i64 = 48;
+
+/// One technician's timer running on two laptops: a new timer segment that overlaps a segment
+/// of the same technician from another device is kept (both are stored) and flagged as a
+/// `timer_overlap` conflict for the office to review (void or adjust one).
+fn timer_overlaps(
+    tx: &mut dyn HubTx,
+    m: &Mutation,
+    hlc: i64,
+) -> Result<Vec<ConflictDraft>, HubError> {
+    let text = |k: &str| m.fields.get(k).and_then(Value::as_str);
+    let (Some("timer"), Some(technician), Some(start)) =
+        (text("kind"), text("technician_id"), text("started_at"))
+    else {
+        return Ok(Vec::new());
+    };
+    let Ok(start_at) = chrono::DateTime::parse_from_rfc3339(start) else {
+        return Ok(Vec::new());
+    };
+    let end = text("ended_at").unwrap_or("9999-12-31T23:59:59Z");
+    let since = (start_at - chrono::Duration::hours(OVERLAP_LOOKBACK_HOURS))
+        .to_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let others = tx.time_entries_started(technician, &since, end)?;
+    Ok(others
+        .into_iter()
+        .filter(|(id, row)| {
+            let field = |k: &str| row.fields.get(k).and_then(Value::as_str);
+            *id != m.entity_id
+                && field("kind") == Some("timer")
+                && field("device_id") != Some(m.device_id.as_str())
+                && field("ended_at").is_none_or(|e| e > start)
+        })
+        .take(5)
+        .map(|(_, row)| ConflictDraft {
+            field: "started_at".into(),
+            reason: ConflictReason::TimerOverlap,
+            winner_value: row.fields.get("started_at").cloned().unwrap_or(Value::Null),
+            winner: row.versions.get("started_at").cloned(),
+            lost_value: Value::String(start.to_owned()),
+            lost_hlc: hlc,
+            lost_device: m.device_id.clone(),
+            lost_mutation_id: m.mutation_id.clone(),
+            lost_at: m.recorded_at.clone(),
+        })
+        .collect())
 }
 
 fn rejected(m: &Mutation, code: &str, corrections: Vec<Correction>) -> MutationResult {

@@ -20,7 +20,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 
 /// The oldest device schema a hub built from this source accepts. A device below it is told to
 /// upgrade (HTTP 426, `UPGRADE_REQUIRED`) and nothing of its batch is applied.
-pub const MIN_CLIENT_SCHEMA: i64 = 8;
+pub const MIN_CLIENT_SCHEMA: i64 = 9;
 
 /// Largest number of mutations in one push; larger batches are refused with `BATCH_TOO_LARGE`.
 pub const MAX_BATCH: usize = 2_000;

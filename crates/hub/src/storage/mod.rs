@@ -47,6 +47,14 @@ pub trait HubTx {
     ) -> Result<(), HubError>;
     /// Marks a device whose clock was found far ahead.
     fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError>;
+    /// Live time entries of `technician_id` that started strictly between the two instants
+    /// (RFC 3339 text), through the `hub_rows_timer_by_technician` index.
+    fn time_entries_started(
+        &mut self,
+        technician_id: &str,
+        after: &str,
+        before: &str,
+    ) -> Result<Vec<(String, RowState)>, HubError>;
 }
 
 /// Read operations (no write lock; pulls and snapshots run concurrently with pushes).

@@ -357,6 +357,34 @@ impl HubTx for PgTx<'_> {
         Ok(out)
     }
 
+    fn time_entries_started(
+        &mut self,
+        technician_id: &str,
+        after: &str,
+        before: &str,
+    ) -> Result<Vec<(String, RowState)>, HubError> {
+        // The expressions are the index's, word for word, so PostgreSQL uses it.
+        let stmt = self.stmt(
+            "SELECT entity_id, fields, versions, deleted, origin_device FROM hub_rows
+             WHERE entity = 'time_entry' AND ((fields::jsonb) ->> 'technician_id') = $1
+               AND ((fields::jsonb) ->> 'started_at') > $2
+               AND ((fields::jsonb) ->> 'started_at') < $3 AND deleted IS NULL
+             LIMIT 100",
+        )?;
+        let rows = self.tx.query(&stmt, &[&technician_id, &after, &before])?;
+        rows.iter()
+            .map(|r| {
+                let fields: String = r.try_get(1)?;
+                let versions: String = r.try_get(2)?;
+                let deleted: Option<String> = r.try_get(3)?;
+                Ok((
+                    r.try_get(0)?,
+                    decode_row(&fields, &versions, deleted.as_deref(), r.try_get(4)?)?,
+                ))
+            })
+            .collect()
+    }
+
     fn load_row(&mut self, entity: &str, entity_id: &str) -> Result<Option<RowState>, HubError> {
         let stmt = self.stmt(
             "SELECT fields, versions, deleted, origin_device FROM hub_rows

@@ -263,6 +263,36 @@ impl HubTx for SqliteTx<'_> {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    fn time_entries_started(
+        &mut self,
+        technician_id: &str,
+        after: &str,
+        before: &str,
+    ) -> Result<Vec<(String, RowState)>, HubError> {
+        // The expressions are the index's, word for word, so SQLite uses it.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT entity_id, fields, versions, deleted, origin_device FROM hub_rows
+             WHERE entity = 'time_entry' AND json_extract(fields, '$.technician_id') = ?1
+               AND json_extract(fields, '$.started_at') > ?2
+               AND json_extract(fields, '$.started_at') < ?3 AND deleted IS NULL
+             LIMIT 100",
+        )?;
+        let raw = stmt
+            .query_map(params![technician_id, after, before], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        raw.into_iter()
+            .map(|(id, f, v, d, o)| Ok((id, decode_row(&f, &v, d.as_deref(), o)?)))
+            .collect()
+    }
+
     fn load_row(&mut self, entity: &str, entity_id: &str) -> Result<Option<RowState>, HubError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT fields, versions, deleted, origin_device FROM hub_rows

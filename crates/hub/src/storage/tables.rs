@@ -67,6 +67,10 @@ pub const SQLITE_SCHEMA: &[&str] = &[
         used_at TEXT,
         used_by TEXT
     ) WITHOUT ROWID",
+    // Timer segments by technician and start (the overlap check of a new timer segment).
+    "CREATE INDEX IF NOT EXISTS hub_rows_timer_by_technician ON hub_rows (
+        json_extract(fields, '$.technician_id'), json_extract(fields, '$.started_at')
+    ) WHERE entity = 'time_entry'",
 ];
 
 /// PostgreSQL, one statement each (run in order inside one transaction).
@@ -128,6 +132,10 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
         used_at TEXT,
         used_by TEXT
     )"#,
+    // Timer segments by technician and start (the overlap check of a new timer segment).
+    r#"CREATE INDEX IF NOT EXISTS hub_rows_timer_by_technician ON hub_rows (
+        ((fields::jsonb) ->> 'technician_id'), ((fields::jsonb) ->> 'started_at')
+    ) WHERE entity = 'time_entry'"#,
 ];
 
 /// A column's type, for copying rows between the two engines.
