@@ -8,6 +8,9 @@
 //! object by object against a fresh database of its version: the signed-report triggers among
 //! them), keeps a safety copy of the current data, then copies the backup into the open database,
 //! so the app carries on with the same connection.
+//!
+//! Every copy (daily, manual, safety copy) is created owner-only (0600 on Unix) and so is the
+//! `backups` folder when this module creates it (0700): see `rapportino_model::owner_only`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -141,6 +144,8 @@ fn copy_from(source: &Connection, target: &Path) -> Result<BackupFile> {
 }
 
 fn write_copy(source: &Connection, tmp: &Path) -> Result<()> {
+    // Owner-only from the first byte (the rename keeps it): a backup holds all the shop's data.
+    crate::owner_only::create_new(tmp).map_err(|e| unwritable(tmp, e))?;
     let mut dest = Connection::open(tmp).map_err(|e| unwritable(tmp, e))?;
     {
         let backup = Backup::new(source, &mut dest).map_err(|e| unwritable(tmp, e))?;
@@ -334,7 +339,7 @@ pub fn restore_with(
             ),
         ));
     }
-    fs::create_dir_all(safety_dir).map_err(|e| unwritable(safety_dir, e))?;
+    crate::owner_only::create_dir_all(safety_dir).map_err(|e| unwritable(safety_dir, e))?;
     let stamp = store
         .now()
         .with_timezone(&store.tz())
@@ -415,7 +420,7 @@ pub fn auto_backup(
     today: NaiveDate,
     keep_days: i64,
 ) -> Result<AutoBackup> {
-    fs::create_dir_all(dir).map_err(|e| unwritable(dir, e))?;
+    crate::owner_only::create_dir_all(dir).map_err(|e| unwritable(dir, e))?;
     let target = dir.join(auto_name(today));
     let made = if target.exists() {
         None

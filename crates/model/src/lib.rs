@@ -8,7 +8,8 @@
 //! - [`vocab`]: the stored vocabularies (ticket status and its state machine, severity, origin,
 //!   intervention mode and outcome, time entry kind, report status, contract kind, package mode);
 //! - [`protocol`]: the wire types; [`merge`]: the merge rules; [`hlc`]: the hybrid logical clock;
-//! - [`numbers`]: human numbers (`T-2026-MR-0017`), parsed and checked.
+//! - [`numbers`]: human numbers (`T-2026-MR-0017`), parsed and checked;
+//! - [`owner_only`]: creating files `0600` and folders `0700` (databases, backups, PDFs).
 //!
 //! Nothing here imports the device core or the hub: both depend on this crate.
 
@@ -18,6 +19,7 @@ pub mod entity;
 pub mod hlc;
 pub mod merge;
 pub mod numbers;
+pub mod owner_only;
 pub mod protocol;
 pub mod schema;
 pub mod status;

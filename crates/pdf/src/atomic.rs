@@ -1,6 +1,6 @@
 //! Writing a finished document to disk without ever leaving half a file behind.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,7 +9,8 @@ use rapportino_core::{Code, Error, Result};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Writes bytes to `path` atomically: a temporary file in the same folder, fsync, then rename. On any
+/// Writes bytes to `path` atomically: a temporary file in the same folder, fsync, then rename; the
+/// file is owner-only (0600 on Unix): reports and statements carry clients' data. On any
 /// failure the temporary file is removed and nothing exists at `path` that was not there before;
 /// error code OUTPUT_UNWRITABLE (field "path") with a sentence naming the path and the OS reason.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -37,11 +38,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .map_err(unwritable)?;
+    // Owner-only (0600 on Unix) from creation; the rename keeps it, whatever mode a file
+    // replaced at `path` had.
+    let file = rapportino_core::owner_only::create_new(&tmp).map_err(unwritable)?;
     let written = fill(file, bytes).and_then(|()| fs::rename(&tmp, path));
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);

@@ -127,7 +127,7 @@ enum Job {
     },
 }
 
-/// Writes every client's statement for a month into `dir` (created if missing), calling
+/// Writes every client's statement for a month into `dir` (created owner-only if missing), calling
 /// `progress` after each client. Stops at the first failure (OUTPUT_UNWRITABLE…); the files
 /// already written are complete.
 pub fn statements_batch(
@@ -140,7 +140,7 @@ pub fn statements_batch(
 ) -> Result<BatchSummary> {
     let started = Instant::now();
     rapportino_core::statements::month_bounds(year, month)?;
-    std::fs::create_dir_all(dir).map_err(|e| {
+    rapportino_core::owner_only::create_dir_all(dir).map_err(|e| {
         Error::invalid(
             Code::OutputUnwritable,
             "path",

@@ -138,3 +138,64 @@ fn write_atomic_removes_its_temporary_file_when_the_rename_fails() {
     assert_eq!(leftovers(dir.path()), vec!["rapporto.pdf".to_owned()]);
     assert!(target.is_dir());
 }
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn written_documents_are_owner_only_even_over_a_readable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("RI-2026-MR-0001.pdf");
+    write_atomic(&path, b"%PDF-1.7 first").unwrap();
+    assert_eq!(mode(&path), 0o600);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    write_atomic(&path, b"%PDF-1.7 second").unwrap();
+    assert_eq!(mode(&path), 0o600, "the new file replaces the readable one");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_statements_batch_creates_an_owner_only_folder_of_owner_only_files() {
+    use rapportino_core::clients::{self, ClientInput};
+    use rapportino_core::setup::{self, OnboardingInput};
+    use rapportino_pdf::export::{statements_batch, BatchOptions};
+
+    let mut s = rapportino_core::Store::open_in_memory().unwrap();
+    setup::onboard(
+        &mut s,
+        &OnboardingInput {
+            shop_name: "Assistenza Rinaldi".into(),
+            technician_name: "Marco Rinaldi".into(),
+            technician_code: "MR".into(),
+            device_code: None,
+        },
+    )
+    .unwrap();
+    clients::create(
+        &mut s,
+        &ClientInput {
+            name: "Cartoleria Esposito".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("rendiconti").join("2026-11");
+    let options = BatchOptions {
+        include_empty: true,
+        html: true,
+        ..Default::default()
+    };
+    let summary = statements_batch(&s, 2026, 11, &out, &options, |_| {}).unwrap();
+    assert_eq!(summary.written, 1);
+    assert_eq!(mode(&tmp.path().join("rendiconti")), 0o700);
+    assert_eq!(mode(&out), 0o700);
+    let files = leftovers(&out);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(mode(&out.join(&files[0])), 0o600);
+}

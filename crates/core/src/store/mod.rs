@@ -48,10 +48,17 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// Refuses a file that is not a Rapportino database, and one written by a newer binary.
+    ///
+    /// A folder it creates is owner-only (0700 on Unix), and so is a new database file (0600,
+    /// created before SQLite opens it: SQLite gives its `-wal` and `-shm` files the database
+    /// file's permissions).
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
+            crate::owner_only::create_dir_all(parent)?;
+        }
+        if path.as_os_str() != ":memory:" {
+            crate::owner_only::precreate(path)?;
         }
         let conn = Connection::open_with_flags(
             path,

@@ -77,7 +77,7 @@ pub(crate) fn save(store: &mut Store, token: &str) -> Result<()> {
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let written = (|| {
-        let mut file = create_owner_only(&tmp)?;
+        let mut file = crate::owner_only::create_new(&tmp)?;
         file.write_all(token.as_bytes())?;
         file.sync_all()?;
         fs::rename(&tmp, &path)?;
@@ -136,24 +136,6 @@ pub(crate) fn scrub(conn: &Connection, on_disk: bool) -> Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn create_owner_only(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn create_owner_only(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
 }
 
 /// A token file readable by others (copied by hand, a lax umask) is made owner-only again.

@@ -9,7 +9,7 @@
 //! (`sync_worker`), which orders its own threads before they reach this one. An in-memory store
 //! needs none: it has one connection, and `&mut Store` already serialises.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -33,14 +33,12 @@ pub fn path_for(database: &Path) -> PathBuf {
 }
 
 fn open(database: &Path) -> Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    Ok(options.open(path_for(database))?)
+    Ok(crate::owner_only::open_options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path_for(database))?)
 }
 
 /// Takes the guard, waiting as long as another holder keeps it (a round or a restore ends).

@@ -202,7 +202,8 @@ impl Storage {
     /// Writes a consistent copy of the whole hub into a new SQLite file at `out` (refused when
     /// `out` exists). From SQLite: the online backup API. From PostgreSQL: the hub's tables
     /// copied, in one repeatable-read snapshot, into a SQLite hub file of the same schema, which
-    /// `rapportino-hub serve --storage sqlite:FILE` can serve as it is.
+    /// `rapportino-hub serve --storage sqlite:FILE` can serve as it is. The file is owner-only
+    /// (0600 on Unix).
     pub fn backup_to(&self, out: &Path) -> Result<BackupSummary, HubError> {
         if out.exists() {
             return Err(HubError::Config(format!(
@@ -212,6 +213,9 @@ impl Storage {
         }
         let partial = partial_path(out);
         let _ = std::fs::remove_file(&partial);
+        // Owner-only (0600 on Unix) before any byte is copied; the rename keeps it.
+        rapportino_model::owner_only::create_new(&partial)
+            .map_err(|e| HubError::Config(format!("cannot write {}: {e}", partial.display())))?;
         let result = match self {
             Storage::Sqlite(s) => s.backup_to(&partial),
             Storage::Postgres(s) => s.backup_to(&partial),

@@ -49,7 +49,12 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl SqliteStorage {
+    /// Opens (creating if needed) the hub file at `path`. A new file is created owner-only
+    /// (0600 on Unix) before SQLite opens it, and SQLite gives its `-wal` and `-shm` files the
+    /// same permissions: the hub holds every device's data and the enrolment records.
     pub fn open(path: &Path) -> Result<SqliteStorage, HubError> {
+        rapportino_model::owner_only::precreate(path)
+            .map_err(|e| HubError::Storage(format!("cannot create {}: {e}", path.display())))?;
         let mut writer = open_connection(path)?;
         // 64 MiB of page cache for the writer (the default is 2 MiB): a push looks up and
         // rewrites rows all over `hub_rows`, whose upper levels should stay in memory rather
