@@ -62,3 +62,47 @@ fn not_an_image_too_big_or_truncated_is_refused() {
     assert_eq!(snapshot(&s), before);
     assert!(logo::get(s.conn()).unwrap().is_none());
 }
+
+#[test]
+fn a_logo_file_one_byte_over_the_limit_is_refused_and_one_at_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let over = dir.path().join("over.png");
+    std::fs::write(&over, vec![7u8; logo::MAX_FILE_BYTES + 1]).unwrap();
+    let err = logo::read_file(&over).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        (Code::LogoTooLarge, Some("logo"))
+    );
+    let at = dir.path().join("at.png");
+    std::fs::write(&at, vec![7u8; logo::MAX_FILE_BYTES]).unwrap();
+    assert_eq!(logo::read_file(&at).unwrap().len(), logo::MAX_FILE_BYTES);
+    let missing = logo::read_file(&dir.path().join("missing.png")).unwrap_err();
+    assert_eq!(missing.code(), Code::LogoInvalid);
+}
+
+#[test]
+fn a_huge_sparse_logo_file_is_refused_without_reading_it() {
+    // 64 GiB of holes: reading it whole would exhaust memory or take minutes.
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.png");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(64 << 30)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = logo::read_file(&huge).unwrap_err();
+    assert_eq!(err.code(), Code::LogoTooLarge);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn an_endless_source_is_read_only_up_to_the_limit() {
+    let err = logo::read_limited(std::io::repeat(0)).unwrap_err();
+    assert_eq!(err.code(), Code::LogoTooLarge);
+    let small = logo::read_limited(&b"\x89PNG"[..]).unwrap();
+    assert_eq!(small, b"\x89PNG");
+}

@@ -305,13 +305,7 @@ pub fn set_shop_logo<R: Runtime>(
             None => return Ok(None),
         },
     };
-    let bytes = std::fs::read(&path).map_err(|e| {
-        CommandError::from(Error::invalid(
-            Code::LogoInvalid,
-            "logo",
-            format!("cannot read {}: {e}", path.display()),
-        ))
-    })?;
+    let bytes = logo::read_file(&path)?;
     state.with(|s| logo::set(s, &bytes).map(|l| Some((l.width, l.height))))
 }
 

@@ -130,13 +130,7 @@ pub fn shop(store: &mut Store, out: Out, c: ShopCommand) -> Result<()> {
         ShopCommand::Logo { file, clear } => {
             let info = match file {
                 Some(path) if !clear => {
-                    let bytes = std::fs::read(&path).map_err(|e| {
-                        rapportino_core::Error::invalid(
-                            rapportino_core::Code::Io,
-                            "logo",
-                            format!("cannot read {}: {e}", path.display()),
-                        )
-                    })?;
+                    let bytes = rapportino_core::reports::logo::read_file(&path)?;
                     let logo = rapportino_core::reports::logo::set(store, &bytes)?;
                     serde_json::json!({ "logo": { "width": logo.width, "height": logo.height, "bytes": logo.png.len() } })
                 }

@@ -1,7 +1,8 @@
 //! The shop's logo printed on reports and statements: a PNG or JPEG, checked, scaled down once and
 //! kept as PNG in the settings (so it syncs like the rest of the shop's data).
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
+use std::path::Path;
 
 use image::{ImageFormat, ImageReader};
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,33 @@ fn invalid(msg: impl Into<String>) -> Error {
 
 fn too_large(msg: impl Into<String>) -> Error {
     Error::invalid(Code::LogoTooLarge, "logo", msg)
+}
+
+/// Reads a logo file, stopping one byte past [`MAX_FILE_BYTES`]: a huge (or endless, or sparse)
+/// file is refused with LOGO_TOO_LARGE after reading at most that much, never loaded whole.
+/// LOGO_INVALID when it cannot be opened or read.
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let cannot = |e: std::io::Error| invalid(format!("cannot read {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    read_limited(file).map_err(|e| match e {
+        Error::Io(e) => cannot(e),
+        other => other,
+    })
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] from `source`; LOGO_TOO_LARGE when there is more.
+pub fn read_limited(source: impl Read) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(format!(
+            "the logo is over the limit of {} MB",
+            MAX_FILE_BYTES / 1_048_576
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Validates, decodes and scales a logo to the stored PNG.
