@@ -110,6 +110,12 @@ pub enum Code {
     /// The backup comes from another device and this one is enrolled with a hub: restoring it
     /// would make this computer pose as that device. Restore it as a new device instead.
     ForeignBackup,
+    /// A report number that is not of the shape `RI-2026-MR-0001` (a damaged or hostile record):
+    /// it is never used as a file name.
+    ReportNumberInvalid,
+    /// A path given to the app that the user did not pick in a dialog in this session and that
+    /// is not in one of the app's own folders.
+    PathNotAllowed,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -168,6 +174,8 @@ impl Code {
             Code::SyncRunning => "SYNC_RUNNING",
             Code::BackupSchemaMismatch => "BACKUP_SCHEMA_MISMATCH",
             Code::ForeignBackup => "FOREIGN_BACKUP",
+            Code::ReportNumberInvalid => "REPORT_NUMBER_INVALID",
+            Code::PathNotAllowed => "PATH_NOT_ALLOWED",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

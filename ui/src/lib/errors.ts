@@ -59,6 +59,8 @@ const KNOWN: Record<Code, true> = {
   BACKUP_SCHEMA_MISMATCH: true,
   FOREIGN_BACKUP: true,
   NUMBERING_EXHAUSTED: true,
+  REPORT_NUMBER_INVALID: true,
+  PATH_NOT_ALLOWED: true,
   DATABASE: true,
   IO: true,
 };

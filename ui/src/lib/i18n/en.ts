@@ -252,6 +252,8 @@ export const enErrors: Record<UiCode, string> = {
   BACKUP_SCHEMA_MISMATCH: 'The chosen backup does not have the structure of a Rapportino database (it may have been altered, for example the protection of signed reports removed): it was not restored and the current data was not touched.',
   FOREIGN_BACKUP: 'This backup comes from another device: restored here, this computer would pose as that device to the hub. It can be restored as a new device (then set it up and connect it to the hub again). Nothing was changed.',
   NUMBERING_EXHAUSTED: 'This device has issued the last number of the year (999999): contact support.',
+  REPORT_NUMBER_INVALID: 'The number of this report is not of the shape RI-2026-MR-0001 (damaged or altered data): it is not used as a file name. Contact support.',
+  PATH_NOT_ALLOWED: "This path was not chosen in the dialog and is not one of Rapportino's folders: choose it with its button.",
   DATABASE: 'Database error. Try again; if it happens again, contact support.',
   IO: 'A file could not be read or written.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',

@@ -254,6 +254,8 @@ export const itErrors: Record<UiCode, string> = {
   BACKUP_SCHEMA_MISMATCH: 'Il backup scelto non ha la struttura di un database di Rapportino (potrebbe essere stato alterato, per esempio tolta la protezione dei rapportini firmati): non è stato ripristinato e i dati attuali non sono stati toccati.',
   FOREIGN_BACKUP: 'Questo backup viene da un altro dispositivo: ripristinato qui, questo computer si presenterebbe all’hub come quel dispositivo. Si può ripristinare come nuovo dispositivo (poi va configurato e ricollegato all’hub). Non è stato modificato nulla.',
   NUMBERING_EXHAUSTED: 'Questo dispositivo ha già emesso l’ultimo numero dell’anno (999999): contatta l’assistenza.',
+  REPORT_NUMBER_INVALID: 'Il numero di questo rapportino non ha la forma RI-2026-MR-0001 (dato danneggiato o alterato): non viene usato come nome di file. Contatta l’assistenza.',
+  PATH_NOT_ALLOWED: 'Questo percorso non è stato scelto nella finestra di dialogo e non è una cartella di Rapportino: sceglilo con il pulsante apposito.',
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
