@@ -446,3 +446,43 @@ fn the_list_searches_by_number_client_and_date() {
         Code::InvalidFormat
     );
 }
+
+#[test]
+fn only_a_canonical_report_number_becomes_a_file_name() {
+    use rapportino_core::reports::pdf_file_name;
+    assert_eq!(
+        pdf_file_name("RI-2026-MR-0001").unwrap(),
+        "RI-2026-MR-0001.pdf"
+    );
+    assert_eq!(
+        pdf_file_name("RI-2999-ABCDEFGH-999999").unwrap(),
+        "RI-2999-ABCDEFGH-999999.pdf"
+    );
+    let long = format!("RI-2026-MR-{}", "0".repeat(5000));
+    for hostile in [
+        "../../etc/x",
+        "RI-2026-MR-0001/../x",
+        "RI-2026-MR-0001/../../x",
+        "RI-2026-MR\0-0001",
+        "RI-2026-MR-0001\0",
+        "RI-2026-MR-0001\\..\\x",
+        "/etc/passwd",
+        "..",
+        "",
+        long.as_str(),
+        "RI-2026-MR-1",        // parses, but not how the app writes it
+        "RI-2026-MR-00001",    // idem
+        "T-2026-MR-0001",      // a ticket's number
+        "RI-2026-mr-0001",     // not a device code
+        "RI-2026-MR-0001.pdf", // would give .pdf.pdf
+        "RI-2026-MR-0001 ",    // trailing space
+    ] {
+        let err = pdf_file_name(hostile).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            (Code::ReportNumberInvalid, Some("number")),
+            "{hostile:?}"
+        );
+        assert!(err.to_string().len() < 300, "the message stays short");
+    }
+}

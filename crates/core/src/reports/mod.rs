@@ -159,6 +159,46 @@ fn ensure_timer_stopped(store: &Store, intervention: InterventionId) -> Result<(
     Ok(())
 }
 
+/// The prefix of report numbers.
+pub const NUMBER_PREFIX: &str = "RI";
+/// The longest report number (`RI-2999-ABCDEFGH-999999`).
+const MAX_NUMBER_LEN: usize = 23;
+
+/// The file name of a report's PDF, `RI-2026-MR-0001.pdf`, from its number — only when the
+/// number has exactly the shape this app issues (`RI-{year}-{device code}-{seq:04}`, checked with
+/// the model's parser and formatted back the same): a number that arrived by sync or from an
+/// altered database could otherwise name a file outside its folder (`../../x`, `a/b`, a NUL,
+/// a name too long for the file system). `REPORT_NUMBER_INVALID` otherwise.
+pub fn pdf_file_name(number: &str) -> Result<String> {
+    let canonical = (number.len() <= MAX_NUMBER_LEN)
+        .then(|| rapportino_model::numbers::parse(number))
+        .flatten()
+        .filter(|n| n.prefix == NUMBER_PREFIX)
+        .is_some_and(|n| format_number(n.prefix, n.year, n.device_code, n.seq) == number);
+    if !canonical {
+        let shown: String = number
+            .chars()
+            .take(40)
+            .collect::<String>()
+            .escape_debug()
+            .to_string();
+        return Err(Error::invalid(
+            Code::ReportNumberInvalid,
+            "number",
+            format!(
+                "the report number {shown}{} is not of the shape RI-2026-MR-0001: it is not used \
+                 as a file name",
+                if number.chars().count() > 40 {
+                    "…"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    Ok(format!("{number}.pdf"))
+}
+
 /// The report of an intervention: its open draft if there is one, else a new draft with the next
 /// number. Refused while the timer runs (TIMER_RUNNING) and when the intervention already has a
 /// signed report still in force (REPORT_SIGNED: amend it instead).
