@@ -35,7 +35,7 @@ fn enrolment_refuses_a_bad_address_and_an_absent_hub() {
         "sync_enrol",
         json!({"hub_url": "non è un indirizzo", "code": "ABCD-1234", "device_name": "Portatile MR"}),
     );
-    assert_eq!(e["code"], "INVALID_FORMAT");
+    assert_eq!(e["code"], "HUB_URL_INVALID");
 
     // Nothing listens on port 9 of loopback: the hub is unreachable, nothing is configured.
     let e = h.err(
