@@ -7,6 +7,8 @@
 //! - [`commands`]: one file per area, each command parses its arguments, calls one core function
 //!   and maps the error;
 //! - [`error`]: [`error::CommandError`], core's `ErrorPayload {code, message, field}` on the wire;
+//! - [`paths`]: which paths a command accepts from the web view (picked in a dialog this session,
+//!   or the app's own folders);
 //! - [`sync_worker`]: sync with the office hub on a connection of its own, one at a time, and the
 //!   background loop (every minute while the hub answers, backing off to 5 min when it does not).
 //!
@@ -14,6 +16,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod paths;
 pub mod state;
 pub mod sync_worker;
 pub mod tray;

@@ -10,19 +10,25 @@ use std::sync::{Mutex, MutexGuard};
 use rapportino_core::{ErrorPayload, Store};
 
 use crate::error::{CmdResult, CommandError};
+use crate::paths::{self, AllowedPaths};
 
 pub struct AppState {
     db: Result<Mutex<Store>, ErrorPayload>,
+    /// The paths commands accept from the web view (see [`crate::paths`]).
+    allowed: AllowedPaths,
 }
 
 impl AppState {
-    /// Opens the database at `path` (or keeps why it could not be found or opened).
+    /// Opens the database at `path` (or keeps why it could not be found or opened). The path is
+    /// made absolute first ([`paths::database_location`]): the app's folders derive from it.
     pub fn open(path: rapportino_core::Result<PathBuf>) -> Self {
+        let path = path.map(|p| paths::database_location(&p));
+        let allowed = AllowedPaths::new(path.as_deref().ok());
         let db = path
             .and_then(Store::open)
             .map(Mutex::new)
             .map_err(|e| e.to_payload());
-        AppState { db }
+        AppState { db, allowed }
     }
 
     /// Opens the database the app and the CLI share: `RAPPORTINO_DB`, else the OS data folder.
@@ -32,8 +38,14 @@ impl AppState {
 
     pub fn from_store(store: Store) -> Self {
         AppState {
+            allowed: AllowedPaths::new(store.path()),
             db: Ok(Mutex::new(store)),
         }
+    }
+
+    /// The paths picked in dialogs this session and the app's folders.
+    pub fn allowed_paths(&self) -> &AllowedPaths {
+        &self.allowed
     }
 
     /// Why the database is unavailable, if it is.

@@ -20,7 +20,12 @@ fn back_up_list_restore_and_refuse() {
     assert!(listed["files"].as_array().unwrap().is_empty());
     let folder = std::path::PathBuf::from(listed["folder"].as_str().unwrap());
 
+    // Beside the database (not one of the app's folders): refused until picked in a dialog.
     let target = folder.parent().unwrap().join("a-mano.db");
+    let e = h.err("backup_now", json!({"path": target}));
+    assert_eq!(e["code"], "PATH_NOT_ALLOWED");
+    assert!(!target.exists());
+    h.pick(&target);
     let made = h.ok("backup_now", json!({"path": target}));
     assert!(made["bytes"].as_u64().unwrap() > 0);
     h.ok(
@@ -49,11 +54,17 @@ fn back_up_list_restore_and_refuse() {
         "the safety copy"
     );
 
-    let junk = folder.parent().unwrap().join("appunti.db");
+    let junk = folder.join("appunti.db");
     std::fs::write(&junk, "non è un database").unwrap();
     let e = h.err("restore_backup", json!({"path": junk}));
     assert_eq!(e["code"], "BACKUP_INVALID");
     assert_eq!(e["field"], "path");
+    // The database itself is beside the backups folder, not in it.
+    let e = h.err(
+        "restore_backup",
+        json!({"path": folder.join("..").join("test.db")}),
+    );
+    assert_eq!(e["code"], "PATH_NOT_ALLOWED");
     let e = h.err(
         "backup_now",
         json!({"path": folder.join("no/such/dir/b.db")}),

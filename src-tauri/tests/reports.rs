@@ -53,15 +53,24 @@ fn a_report_is_created_signed_verified_printed_saved_and_amended() {
 
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("copia.pdf");
+    let e = h.err(
+        "save_report_as",
+        json!({"id": id, "path": target.to_str().unwrap()}),
+    );
+    assert_eq!(e["code"], "PATH_NOT_ALLOWED", "not picked in a dialog");
+    assert!(!target.exists());
+    h.pick(&target);
     let saved = h.ok(
         "save_report_as",
         json!({"id": id, "path": target.to_str().unwrap()}),
     );
     assert_eq!(saved["path"], target.to_str().unwrap());
     assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF"));
+    let unwritable = out.path().join("no/such/dir.pdf");
+    h.pick(&unwritable);
     let e = h.err(
         "save_report_as",
-        json!({"id": id, "path": out.path().join("no/such/dir.pdf").to_str().unwrap()}),
+        json!({"id": id, "path": unwritable.to_str().unwrap()}),
     );
     assert_eq!(e["code"], "OUTPUT_UNWRITABLE");
 
@@ -94,11 +103,23 @@ fn a_report_is_created_signed_verified_printed_saved_and_amended() {
     assert_ne!(amended["number"], number.as_str());
     assert_eq!(amended["supersedes_id"], id);
 
+    let outside = out.path().join("rendiconti");
+    let e = h.err(
+        "statements_batch",
+        json!({"year": 2026, "month": 11, "dir": outside.to_str().unwrap()}),
+    );
+    assert_eq!(
+        (&e["code"], &e["field"]),
+        (&json!("PATH_NOT_ALLOWED"), &json!("dir"))
+    );
+    assert!(!outside.exists());
+    let inside = h.data_folder().join("rendiconti").join("novembre");
     let batch = h.ok(
         "statements_batch",
-        json!({"year": 2026, "month": 11, "dir": out.path().join("rendiconti").to_str().unwrap()}),
+        json!({"year": 2026, "month": 11, "dir": inside.to_str().unwrap()}),
     );
     assert_eq!(batch["total"], 1);
+    assert!(inside.is_dir());
     assert_eq!(
         h.err(
             "statements_batch",

@@ -53,6 +53,9 @@ fn the_certificate_is_read_from_a_pem_file_only() {
     let pem = dir.path().join("hub.pem");
     let text = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
     std::fs::write(&pem, text).unwrap();
+    let e = h.err("sync_read_certificate", json!({"path": pem}));
+    assert_eq!(e["code"], "PATH_NOT_ALLOWED");
+    h.pick(&pem);
     assert_eq!(
         h.ok("sync_read_certificate", json!({"path": pem})),
         json!(text)
@@ -60,14 +63,14 @@ fn the_certificate_is_read_from_a_pem_file_only() {
 
     let not_pem = dir.path().join("note.txt");
     std::fs::write(&not_pem, "una nota").unwrap();
+    h.pick(&not_pem);
     let e = h.err("sync_read_certificate", json!({"path": not_pem}));
     assert_eq!(e["code"], "INVALID_FORMAT");
     assert_eq!(e["field"], "ca_pem");
 
-    let e = h.err(
-        "sync_read_certificate",
-        json!({"path": dir.path().join("missing.pem")}),
-    );
+    let missing = dir.path().join("missing.pem");
+    h.pick(&missing);
+    let e = h.err("sync_read_certificate", json!({"path": missing}));
     assert_eq!(e["field"], "ca_pem");
 }
 
@@ -199,6 +202,7 @@ fn enrols_and_syncs_with_a_real_hub() {
 
     let h = harness();
     h.onboard();
+    h.pick(&crt);
     let pem = h.ok("sync_read_certificate", json!({"path": crt}));
     let status = h.ok(
         "sync_enrol",

@@ -174,7 +174,8 @@ def scenario_day(d: Driver) -> None:
     d.script("window.scrollTo(0, 0)")
     shot(d, "56-day-report-signed")
     report_id = d.script("return location.hash.split('/').pop()")
-    pdf = work / "rapporto.pdf"
+    pdf = work / "rapporti" / "rapporto.pdf"  # a path from the web view must be in the app's folders
+    pdf.parent.mkdir(exist_ok=True)
     saved, err = invoke(d, "save_report_as", {"id": report_id, "path": str(pdf)})
     assert err is None, err
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
@@ -204,7 +205,7 @@ def scenario_day(d: Driver) -> None:
     keys(d, "chord:alt+6")
     d.wait("[data-testid=settings-tab-backups]").click()
     d.wait("[data-testid=backups-last]", text="Ultimo backup automatico")
-    made, err = invoke(d, "backup_now", {"path": str(work / "copia.db")})
+    made, err = invoke(d, "backup_now", {"path": str(work / "backups" / "copia.db")})
     assert err is None and made["bytes"] > 0, (made, err)
     shot(d, "59-day-backups")
     d.script("document.activeElement.blur()")

@@ -393,10 +393,14 @@ def scenario_reports(d: Driver) -> None:
     flat = " ".join(text.split())
     assert "Anna Bellè" in flat and number in flat and short in flat, flat[:2000]
     report_id = d.script("return location.hash.split('/').pop()")
-    target = printed.parent / "salvato.pdf"
+    # A path from the web view: only one picked in a dialog or in the app's folders (rapporti/).
+    _, err = invoke(d, "save_report_as", {"id": report_id, "path": str(printed.parent / "salvato.pdf")})
+    assert err and err["code"] == "PATH_NOT_ALLOWED", err
+    target = printed.parent / "rapporti" / "salvato.pdf"
     saved, err = invoke(d, "save_report_as", {"id": report_id, "path": str(target)})
     assert err is None and saved["path"] == str(target) and target.stat().st_size > 1000, (saved, err)
-    _, err = invoke(d, "save_report_as", {"id": report_id, "path": str(printed.parent / "no" / "such" / "r.pdf")})
+    assert target.stat().st_mode & 0o777 == 0o600, oct(target.stat().st_mode)
+    _, err = invoke(d, "save_report_as", {"id": report_id, "path": str(printed.parent / "rapporti" / "no" / "such" / "r.pdf")})
     assert err and err["code"] == "OUTPUT_UNWRITABLE", err
 
     step("a signed report cannot be signed again; an amendment supersedes it")

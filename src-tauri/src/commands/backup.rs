@@ -11,6 +11,7 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::CmdResult;
+use crate::paths;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,8 +40,8 @@ pub fn list_backups(state: State<'_, AppState>) -> CmdResult<Backups> {
     })
 }
 
-/// Copies the database to `path`, or to the file chosen in the Save dialog when `path` is null
-/// (null back when the user cancels).
+/// Copies the database to the file chosen in the Save dialog, or to `path` (picked in a dialog
+/// before, or in the backups folder: `PATH_NOT_ALLOWED` otherwise); null when the user cancels.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn backup_now<R: Runtime>(
     app: AppHandle<R>,
@@ -49,47 +50,38 @@ pub fn backup_now<R: Runtime>(
 ) -> CmdResult<Option<BackupFile>> {
     let database = database_path(&state)?;
     let today = state.with(|s| Ok(local_date(s.now(), s.tz())))?;
-    let target = match path {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let chosen = app
-                .dialog()
-                .file()
-                .set_title("Salva un backup di Rapportino")
-                .set_file_name(format!("rapportino-backup-{today}.db"))
-                .add_filter("Database Rapportino", &["db"])
-                .blocking_save_file();
-            match chosen.and_then(|f| f.into_path().ok()) {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
-    };
-    Ok(Some(backup::backup_file(&database, &target)?))
+    let target = paths::resolve(state.allowed_paths(), path, "path", || {
+        app.dialog()
+            .file()
+            .set_title("Salva un backup di Rapportino")
+            .set_file_name(format!("rapportino-backup-{today}.db"))
+            .add_filter("Database Rapportino", &["db"])
+            .blocking_save_file()
+    })?;
+    match target {
+        Some(target) => Ok(Some(backup::backup_file(&database, &target)?)),
+        None => Ok(None),
+    }
 }
 
-/// Replaces the data with the backup at `path` (or chosen in the Open dialog; null when
-/// cancelled), keeping a safety copy of the current data in the backups folder.
+/// Replaces the data with the backup chosen in the Open dialog, or at `path` (a listed backup
+/// in the backups folder, or a file picked in a dialog before); null when cancelled. Keeps a
+/// safety copy of the current data in the backups folder.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn restore_backup<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> CmdResult<Option<Restored>> {
-    let source = match path {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let chosen = app
-                .dialog()
-                .file()
-                .set_title("Ripristina un backup di Rapportino")
-                .add_filter("Database Rapportino", &["db"])
-                .blocking_pick_file();
-            match chosen.and_then(|f| f.into_path().ok()) {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
+    let source = paths::resolve(state.allowed_paths(), path, "path", || {
+        app.dialog()
+            .file()
+            .set_title("Ripristina un backup di Rapportino")
+            .add_filter("Database Rapportino", &["db"])
+            .blocking_pick_file()
+    })?;
+    let Some(source) = source else {
+        return Ok(None);
     };
     state
         .with(|s| {

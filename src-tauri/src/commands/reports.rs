@@ -3,7 +3,9 @@
 //! (native dialog), open in the system viewer — plus the monthly batch with progress events.
 //!
 //! Rendered files live in the `rapporti/` and `rendiconti/` folders beside the database, so opening
-//! or printing a report again needs no dialog and tests never touch a real user's folders.
+//! or printing a report again needs no dialog and tests never touch a real user's folders. A path
+//! the web view sends must have been picked in a dialog or lie in those folders
+//! ([`crate::paths`]).
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +22,7 @@ use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::error::{CmdResult, CommandError};
+use crate::paths;
 use crate::state::AppState;
 
 /// The event the statement batch emits after each client.
@@ -99,24 +102,25 @@ fn beside_database(store: &Store, folder: &str) -> rapportino_core::Result<PathB
     Ok(base.join(folder))
 }
 
-/// Renders the report into the `rapporti` folder beside the database; returns the file.
+/// Renders the report into the `rapporti` folder beside the database (created owner-only);
+/// returns the file. The file name is the report's number, checked first
+/// (`REPORT_NUMBER_INVALID`): a number that came by sync names no file outside the folder.
 fn render_to_library(store: &Store, id: ReportId) -> rapportino_core::Result<ExportedFile> {
-    let number = reports::get(store, id)?.number;
-    let path = beside_database(store, "rapporti")?.join(format!("{number}.pdf"));
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            Error::invalid(
-                Code::OutputUnwritable,
-                "path",
-                format!("cannot create {}: {e}", dir.display()),
-            )
-        })?;
-    }
-    export::report_to_file(store, &Renderer::new()?, id, &path)
+    let name = reports::pdf_file_name(&reports::get(store, id)?.number)?;
+    let dir = beside_database(store, paths::REPORTS_FOLDER)?;
+    rapportino_core::owner_only::create_dir_all(&dir).map_err(|e| {
+        Error::invalid(
+            Code::OutputUnwritable,
+            "path",
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
+    export::report_to_file(store, &Renderer::new()?, id, &dir.join(name))
 }
 
-/// Writes the report's PDF to `path`, or to the file chosen in the native Save dialog when `path`
-/// is null. Returns null when the user cancels.
+/// Writes the report's PDF to the file chosen in the native Save dialog, or to `path` when it
+/// was picked in a dialog before or is in the app's folders (`PATH_NOT_ALLOWED` otherwise).
+/// Returns null when the user cancels.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn save_report_as<R: Runtime>(
     app: AppHandle<R>,
@@ -126,21 +130,17 @@ pub fn save_report_as<R: Runtime>(
 ) -> CmdResult<Option<ExportedFile>> {
     let id: ReportId = parse(&id)?;
     let number = state.with(|s| Ok(reports::get(s, id)?.number))?;
-    let target = match path {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let chosen = app
-                .dialog()
-                .file()
-                .set_title(format!("Salva il rapporto {number}"))
-                .set_file_name(format!("{number}.pdf"))
-                .add_filter("PDF", &["pdf"])
-                .blocking_save_file();
-            match chosen.and_then(|f| f.into_path().ok()) {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
+    let file_name = reports::pdf_file_name(&number)?;
+    let target = paths::resolve(state.allowed_paths(), path, "path", || {
+        app.dialog()
+            .file()
+            .set_title(format!("Salva il rapporto {number}"))
+            .set_file_name(file_name)
+            .add_filter("PDF", &["pdf"])
+            .blocking_save_file()
+    })?;
+    let Some(target) = target else {
+        return Ok(None);
     };
     state.with(|s| export::report_to_file(s, &Renderer::new()?, id, &target).map(Some))
 }
@@ -213,7 +213,8 @@ fn print_file(path: &Path) -> rapportino_core::Result<()> {
     Ok(())
 }
 
-/// One client's statement as PDF, saved where the user chooses (or to `path`).
+/// One client's statement as PDF, saved where the user chooses (or to `path`: picked before in
+/// a dialog or in the app's folders).
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn save_statement_as<R: Runtime>(
     app: AppHandle<R>,
@@ -224,26 +225,24 @@ pub fn save_statement_as<R: Runtime>(
     path: Option<String>,
 ) -> CmdResult<Option<ExportedFile>> {
     let client: ClientId = parse(&client_id)?;
-    let target = match path {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let name = state.with(|s| Ok(rapportino_core::clients::get(s, client)?.name))?;
-            let chosen = app
-                .dialog()
-                .file()
-                .set_file_name(export::file_name(
-                    "Rendiconto",
-                    &format!("{year}-{month:02}"),
-                    &name,
-                    "pdf",
-                ))
-                .add_filter("PDF", &["pdf"])
-                .blocking_save_file();
-            match chosen.and_then(|f| f.into_path().ok()) {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
+    let name = match path {
+        Some(_) => String::new(),
+        None => state.with(|s| Ok(rapportino_core::clients::get(s, client)?.name))?,
+    };
+    let target = paths::resolve(state.allowed_paths(), path, "path", || {
+        app.dialog()
+            .file()
+            .set_file_name(export::file_name(
+                "Rendiconto",
+                &format!("{year}-{month:02}"),
+                &name,
+                "pdf",
+            ))
+            .add_filter("PDF", &["pdf"])
+            .blocking_save_file()
+    })?;
+    let Some(target) = target else {
+        return Ok(None);
     };
     state.with(|s| {
         export::statement_to_file(s, &Renderer::new()?, client, year, month, &target).map(Some)
@@ -251,7 +250,8 @@ pub fn save_statement_as<R: Runtime>(
 }
 
 /// Every client's statement for a month into `dir` (default: `rendiconti/YYYY-MM` beside the
-/// database), emitting [`BATCH_PROGRESS_EVENT`] with a [`BatchProgress`] after each client.
+/// database; a given `dir` must be in the app's folders or picked in a dialog), emitting
+/// [`BATCH_PROGRESS_EVENT`] with a [`BatchProgress`] after each client.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn statements_batch<R: Runtime>(
     app: AppHandle<R>,
@@ -260,11 +260,17 @@ pub fn statements_batch<R: Runtime>(
     month: u32,
     dir: Option<String>,
 ) -> CmdResult<BatchSummary> {
+    let dir = match dir {
+        Some(d) => Some(state.allowed_paths().check(&d, "dir")?),
+        None => None,
+    };
     state.with(|s| {
         statements::month_bounds(year, month)?;
         let dir = match dir {
-            Some(d) => PathBuf::from(d),
-            None => beside_database(s, "rendiconti")?.join(format!("{year}-{month:02}")),
+            Some(d) => d,
+            None => {
+                beside_database(s, paths::STATEMENTS_FOLDER)?.join(format!("{year}-{month:02}"))
+            }
         };
         export::statements_batch(s, year, month, &dir, &BatchOptions::default(), |p| {
             let _ = app.emit(BATCH_PROGRESS_EVENT, p.clone());
@@ -272,38 +278,49 @@ pub fn statements_batch<R: Runtime>(
     })
 }
 
-/// Opens a folder (the batch's output) in the file manager.
+/// Opens a folder (the batch's output) in the file manager: one of the app's folders or a path
+/// picked in a dialog (`PATH_NOT_ALLOWED` otherwise).
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn open_folder<R: Runtime>(app: AppHandle<R>, path: String) -> CmdResult<()> {
-    app.opener().open_path(&path, None::<&str>).map_err(|e| {
-        CommandError::from(Error::invalid(
+pub fn open_folder<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+) -> CmdResult<()> {
+    let folder = state.allowed_paths().check(&path, "path")?;
+    if !folder.is_dir() {
+        return Err(CommandError::from(Error::invalid(
             Code::Io,
             "path",
-            format!("cannot open {path}: {e}"),
-        ))
-    })
+            format!("{} is not a folder", folder.display()),
+        )));
+    }
+    app.opener()
+        .open_path(folder.to_string_lossy(), None::<&str>)
+        .map_err(|e| {
+            CommandError::from(Error::invalid(
+                Code::Io,
+                "path",
+                format!("cannot open {}: {e}", folder.display()),
+            ))
+        })
 }
 
-/// Sets the shop logo from `path`, or from the file chosen in the native Open dialog; null when
-/// cancelled. Returns the stored size.
+/// Sets the shop logo from the file chosen in the native Open dialog, or from `path` (picked
+/// before or in the app's folders); null when cancelled. Returns the stored size.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn set_shop_logo<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> CmdResult<Option<(u32, u32)>> {
-    let path = match path {
-        Some(p) => PathBuf::from(p),
-        None => match app
-            .dialog()
+    let path = paths::resolve(state.allowed_paths(), path, "path", || {
+        app.dialog()
             .file()
             .add_filter("Immagini", &["png", "jpg", "jpeg"])
             .blocking_pick_file()
-            .and_then(|f| f.into_path().ok())
-        {
-            Some(p) => p,
-            None => return Ok(None),
-        },
+    })?;
+    let Some(path) = path else {
+        return Ok(None);
     };
     let bytes = logo::read_file(&path)?;
     state.with(|s| logo::set(s, &bytes).map(|l| Some((l.width, l.height))))

@@ -5,8 +5,6 @@
 //! own and the process-wide sync guard (see [`crate::sync_worker`]), so the window never waits for
 //! the network; the rest is one core call on the app's store.
 
-use std::path::PathBuf;
-
 use rapportino_core::sync::conflicts::{self, Conflict, Resolution};
 use rapportino_core::sync::quarantine::{self, QuarantinedRow};
 use rapportino_core::sync::{self, SyncStatus};
@@ -15,6 +13,7 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{CmdResult, CommandError};
+use crate::paths;
 use crate::state::AppState;
 use crate::sync_worker::{self, SyncDone};
 
@@ -110,28 +109,23 @@ fn parse_resolution(value: &str) -> CmdResult<Resolution> {
     }
 }
 
-/// The text of the hub's certificate (PEM) from `path`, or from the file chosen in the Open
-/// dialog when `path` is null (null back when the user cancels).
+/// The text of the hub's certificate (PEM) from the file chosen in the Open dialog, or from
+/// `path` (picked in a dialog before, or in the app's folders: `PATH_NOT_ALLOWED` otherwise);
+/// null when the user cancels.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn sync_read_certificate<R: Runtime>(
     app: AppHandle<R>,
+    state: State<'_, AppState>,
     path: Option<String>,
 ) -> CmdResult<Option<String>> {
-    let path = match path {
-        Some(p) => PathBuf::from(p),
-        None => match app
-            .dialog()
+    let path = paths::resolve(state.allowed_paths(), path, "path", || {
+        app.dialog()
             .file()
             .set_title("Certificato dell’hub")
             .add_filter("Certificato PEM", &["pem", "crt", "cer"])
             .blocking_pick_file()
-            .and_then(|f| f.into_path().ok())
-        {
-            Some(p) => p,
-            None => return Ok(None),
-        },
-    };
-    read_certificate(&path).map(Some)
+    })?;
+    path.map(|p| read_certificate(&p)).transpose()
 }
 
 fn read_certificate(path: &std::path::Path) -> CmdResult<String> {

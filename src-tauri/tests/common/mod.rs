@@ -71,6 +71,20 @@ impl Harness {
         self.window.state::<AppState>().with(f).map_err(|e| e.0)
     }
 
+    /// As if the user had picked `path` in a native dialog (the dialogs cannot run here).
+    pub fn pick(&self, path: impl AsRef<std::path::Path>) {
+        self.window
+            .state::<AppState>()
+            .allowed_paths()
+            .remember_picked(path.as_ref());
+    }
+
+    /// The folder the database is in.
+    pub fn data_folder(&self) -> std::path::PathBuf {
+        self.with_store(|s| Ok(s.path().unwrap().parent().unwrap().to_path_buf()))
+            .unwrap()
+    }
+
     pub fn onboard(&self) {
         self.ok(
             "onboard",
