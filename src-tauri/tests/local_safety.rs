@@ -1,10 +1,12 @@
 //! Local safety through the commands: path arguments only when picked in a dialog or in the app's
-//! folders, report numbers checked before they name a file.
+//! folders, report numbers checked before they name a file, printing without a shell, rendered
+//! reports owner-only.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
-use common::{harness, Harness};
+use common::{harness, harness_with, Harness};
+use rapportino_app::state::AppState;
 use serde_json::{json, Value};
 
 /// An onboarded app with one draft report; returns its id and number.
@@ -73,6 +75,47 @@ fn a_hostile_report_number_names_no_file() {
     assert_eq!(files_under(&data), before, "no file written anywhere");
     assert!(!data.join("fuori.pdf").exists());
     assert!(!data.parent().unwrap().join("fuori-2.pdf").exists());
+}
+
+#[test]
+fn printing_passes_the_file_as_one_argument_without_a_shell() {
+    // The database's folder holds what a shell would run or split; the print command names a
+    // folder with a blank in it, in quotes.
+    let h = harness_with(
+        |dir| {
+            AppState::open(Ok(dir
+                .join("dati $(touch pwned); 'x' \"y\"")
+                .join("test.db")))
+        },
+        "main",
+    );
+    let (id, number) = with_report(&h);
+    let data = h.data_folder();
+    let printed = data.parent().unwrap().join("stampati ufficio");
+    std::fs::create_dir(&printed).unwrap();
+    std::env::set_var(
+        "RAPPORTINO_PRINT_COMMAND",
+        format!("cp -t '{}'", printed.display()),
+    );
+    let file = h.call("print_report", json!({"id": id}));
+    std::env::remove_var("RAPPORTINO_PRINT_COMMAND");
+    let file = file.unwrap();
+    let rendered = std::path::PathBuf::from(file["path"].as_str().unwrap());
+    assert_eq!(
+        rendered,
+        data.join("rapporti").join(format!("{number}.pdf"))
+    );
+    assert!(printed.join(format!("{number}.pdf")).is_file());
+    assert!(!data.parent().unwrap().join("pwned").exists());
+    assert!(!std::path::Path::new("pwned").exists());
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data.join("rapporti")), 0o700, "the rapporti folder");
+        assert_eq!(mode(&rendered), 0o600, "the rendered report");
+    }
 }
 
 #[test]
