@@ -376,6 +376,15 @@ fn restoring_another_devices_backup_needs_as_new_device_then_a_new_enrolment() {
             "AA2",
         ],
     );
+    // A's old identity enrolled for technician AA and never pushed it: the hub keeps the code
+    // for that device until the admin revokes it (the computer now has another identity).
+    let (success, err, _) = enrol(&a);
+    assert!(!success);
+    assert_eq!(err["error"]["code"], "TECHNICIAN_CODE_TAKEN", "{err}");
+    hub.storage
+        .registry()
+        .revoke(&a_id, "2026-11-16T10:00:00Z")
+        .unwrap();
     let (success, status, err) = enrol(&a);
     assert!(success, "{err}");
     assert_eq!(status["configured"], true);

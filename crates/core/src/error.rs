@@ -87,6 +87,12 @@ pub enum Code {
     HubUnreachable,
     /// The hub refused the enrolment code (unknown, used, expired) or the device.
     EnrolmentRefused,
+    /// The hub refused the enrolment: another device of the shop already uses this device code
+    /// (joining from the hub tries MR2, MR3… by itself).
+    DeviceCodeTaken,
+    /// The hub refused the enrolment: another technician of the shop already has this
+    /// technician code. Join the shop from the hub instead and pick that technician.
+    TechnicianCodeTaken,
     /// The hub revoked this device's credential: enrol it again.
     DeviceRevoked,
     /// The hub needs a newer Rapportino on this device.
@@ -164,6 +170,8 @@ impl Code {
             Code::SyncNotConfigured => "SYNC_NOT_CONFIGURED",
             Code::HubUnreachable => "HUB_UNREACHABLE",
             Code::EnrolmentRefused => "ENROLMENT_REFUSED",
+            Code::DeviceCodeTaken => "DEVICE_CODE_TAKEN",
+            Code::TechnicianCodeTaken => "TECHNICIAN_CODE_TAKEN",
             Code::DeviceRevoked => "DEVICE_REVOKED",
             Code::UpgradeRequired => "UPGRADE_REQUIRED",
             Code::HubError => "HUB_ERROR",

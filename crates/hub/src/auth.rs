@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::HubError;
-use crate::storage::{NewDevice, Storage};
+use crate::storage::{NewDevice, Storage, TechnicianClaim};
 
 /// A device the request was authenticated as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,9 @@ fn check_text(
 
 /// Registers the device with a valid code and gives it its token (shown once). A retry of the
 /// same code by the same device that has not used its token yet (the answer was lost) gets a
-/// new token instead of a refusal: see `storage::registry::check_enrolment`.
+/// new token instead of a refusal: see `storage::registry::check_enrolment`. A device set up
+/// for a technician whose code another technician of the shop has is refused
+/// (`TECHNICIAN_CODE_TAKEN`): it should join the shop from the hub instead.
 pub fn enrol(
     storage: &Storage,
     req: &EnrolRequest,
@@ -124,6 +126,25 @@ pub fn enrol(
     })?;
     let name = req.name.trim();
     check_text("name", name, 100, |c| !c.is_control())?;
+    let technician = match (&req.technician_id, &req.technician_code) {
+        (None, None) => None,
+        (Some(id), Some(code)) => {
+            check_text("technician_id", id, 64, |c| {
+                c.is_ascii_alphanumeric() || c == '-' || c == '_'
+            })?;
+            let code = code.trim().to_ascii_uppercase();
+            check_text("technician_code", &code, 16, |c| c.is_ascii_uppercase())?;
+            Some(TechnicianClaim {
+                id: id.clone(),
+                code,
+            })
+        }
+        _ => {
+            return Err(HubError::MalformedBody(
+                "technician_id and technician_code go together".into(),
+            ))
+        }
+    };
     let code = normalise_code(&req.code).ok_or(HubError::EnrolmentCodeInvalid)?;
 
     let mut secret = [0u8; 32];
@@ -134,6 +155,7 @@ pub fn enrol(
         device_code: req.device_code.clone(),
         name: name.to_string(),
         token_hash: hash_secret(&token),
+        technician,
     };
     let role = storage
         .registry()
@@ -141,6 +163,7 @@ pub fn enrol(
     tracing::info!(
         device = %req.device_id,
         device_code = %req.device_code,
+        technician_code = req.technician_code.as_deref().unwrap_or(""),
         role = role.as_str(),
         "device enrolled"
     );

@@ -11,8 +11,9 @@ pub mod hub_code {
     /// `POST /v1/enrol` for a device id that is already enrolled (a device keeps its identity;
     /// enrolling it again would let a code take over another device's id).
     pub const DEVICE_ALREADY_ENROLLED: &str = "DEVICE_ALREADY_ENROLLED";
-    /// `POST /v1/enrol` with a device code (MR...) another enrolled device already uses.
-    pub const DEVICE_CODE_TAKEN: &str = "DEVICE_CODE_TAKEN";
+    /// `POST /v1/enrol` with a device code (MR...) another enrolled device already uses (the
+    /// same text as `wire_code::DEVICE_CODE_TAKEN`, which devices match on).
+    pub const DEVICE_CODE_TAKEN: &str = super::wire_code::DEVICE_CODE_TAKEN;
     pub const NOT_IMPLEMENTED: &str = "NOT_IMPLEMENTED";
     pub const INTERNAL: &str = "INTERNAL";
     /// Bad configuration: storage URL, TLS files, listen address (CLI and start-up only).
@@ -39,6 +40,11 @@ pub enum HubError {
     DeviceAlreadyEnrolled(String),
     #[error("device code {0} is used by another device")]
     DeviceCodeTaken(String),
+    #[error(
+        "technician code {code} is {holder}: set this computer up from the hub instead (join \
+         the existing shop and pick that technician)"
+    )]
+    TechnicianCodeTaken { code: String, holder: String },
     #[error("device schema {client} is older than the oldest this hub accepts ({min}): upgrade Rapportino")]
     UpgradeRequired { client: i64, min: i64 },
     #[error("device schema {client} is newer than this hub knows ({hub}): upgrade the hub")]
@@ -68,6 +74,7 @@ impl HubError {
             HubError::EnrolmentCodeInvalid => wire_code::ENROLMENT_CODE_INVALID,
             HubError::DeviceAlreadyEnrolled(_) => hub_code::DEVICE_ALREADY_ENROLLED,
             HubError::DeviceCodeTaken(_) => hub_code::DEVICE_CODE_TAKEN,
+            HubError::TechnicianCodeTaken { .. } => wire_code::TECHNICIAN_CODE_TAKEN,
             HubError::UpgradeRequired { .. } => wire_code::UPGRADE_REQUIRED,
             HubError::HubTooOld { .. } => wire_code::HUB_TOO_OLD,
             HubError::NotFound(_) => wire_code::NOT_FOUND,
@@ -88,9 +95,9 @@ impl HubError {
             HubError::DeviceRevoked | HubError::Forbidden | HubError::EnrolmentCodeInvalid => {
                 StatusCode::FORBIDDEN
             }
-            HubError::DeviceAlreadyEnrolled(_) | HubError::DeviceCodeTaken(_) => {
-                StatusCode::CONFLICT
-            }
+            HubError::DeviceAlreadyEnrolled(_)
+            | HubError::DeviceCodeTaken(_)
+            | HubError::TechnicianCodeTaken { .. } => StatusCode::CONFLICT,
             HubError::UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
             // The device is fine; the hub must be upgraded before it can take this batch.
             HubError::HubTooOld { .. } => StatusCode::CONFLICT,

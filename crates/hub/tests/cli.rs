@@ -58,6 +58,8 @@ fn admin_commands_on_both_storages() {
             device_id: "dev-1".into(),
             device_code: "MR".into(),
             name: "Laptop di Mario".into(),
+            technician_id: None,
+            technician_code: None,
         };
         let enrolled = auth::enrol(&b.storage, &req, chrono::Utc::now()).expect("enrol");
         assert_eq!(enrolled.role, Role::Technician);

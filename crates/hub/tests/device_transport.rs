@@ -87,6 +87,8 @@ fn a_device_whose_enrolment_answer_was_lost_enrols_again_with_the_same_code() {
         device_id: d.store.device_id().unwrap().to_string(),
         device_code: "MR".into(),
         name: "Portatile MR".into(),
+        technician_id: None,
+        technician_code: None,
     };
     // The request reaches the hub; the answer is lost on the way back.
     sync::http::enrol(&hub.url, hub.ca_pem.as_deref(), &req).unwrap();

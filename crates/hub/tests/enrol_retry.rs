@@ -18,6 +18,8 @@ fn req(code: &str, device_id: &str, device_code: &str) -> EnrolRequest {
         device_id: device_id.to_string(),
         device_code: device_code.to_string(),
         name: "Portatile".into(),
+        technician_id: None,
+        technician_code: None,
     }
 }
 

@@ -261,6 +261,8 @@ fn enrol_req(code: &str, device_id: &str, device_code: &str) -> EnrolRequest {
         device_id: device_id.to_string(),
         device_code: device_code.to_string(),
         name: "Laptop".into(),
+        technician_id: None,
+        technician_code: None,
     }
 }
 

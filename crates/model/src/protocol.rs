@@ -208,6 +208,15 @@ pub struct EnrolRequest {
     /// The device's short code (MR), for the admin's list.
     pub device_code: String,
     pub name: String,
+    /// The technician this device is set up for (its id and code), when it has one: the hub
+    /// refuses the enrolment with `TECHNICIAN_CODE_TAKEN` when another technician of the shop
+    /// already has that code (or another enrolled device claimed it for another technician).
+    /// Absent for a device joining from the hub (it picks its technician after the snapshot)
+    /// and from older devices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician_code: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -271,6 +280,13 @@ pub mod wire_code {
     pub const DEVICE_REVOKED: &str = "DEVICE_REVOKED";
     pub const FORBIDDEN: &str = "FORBIDDEN";
     pub const ENROLMENT_CODE_INVALID: &str = "ENROLMENT_CODE_INVALID";
+    /// `POST /v1/enrol` with a device code (MR...) another enrolled device already uses: the
+    /// device tries MR2, MR3...
+    pub const DEVICE_CODE_TAKEN: &str = "DEVICE_CODE_TAKEN";
+    /// `POST /v1/enrol` for a device set up with a technician code that another technician of
+    /// the shop already has: the device should join the shop from the hub and pick that
+    /// technician instead of bringing a second one.
+    pub const TECHNICIAN_CODE_TAKEN: &str = "TECHNICIAN_CODE_TAKEN";
     pub const UPGRADE_REQUIRED: &str = "UPGRADE_REQUIRED";
     pub const HUB_TOO_OLD: &str = "HUB_TOO_OLD";
     pub const NOT_FOUND: &str = "NOT_FOUND";

@@ -122,9 +122,16 @@ pub fn enrol(hub_url: &str, ca_pem: Option<&str>, req: &EnrolRequest) -> Result<
         .map_err(|e| match e {
             ureq::Error::Status(400..=499, r) => {
                 let body = r.into_json::<ErrorBody>().ok();
+                let (code, field) = match body.as_ref().map(|b| b.code.as_str()) {
+                    Some(wire_code::DEVICE_CODE_TAKEN) => (Code::DeviceCodeTaken, "device_code"),
+                    Some(wire_code::TECHNICIAN_CODE_TAKEN) => {
+                        (Code::TechnicianCodeTaken, "technician_code")
+                    }
+                    _ => (Code::EnrolmentRefused, "code"),
+                };
                 Error::invalid(
-                    Code::EnrolmentRefused,
-                    "code",
+                    code,
+                    field,
                     body.map_or_else(|| "the hub refused the code".to_owned(), |b| b.message),
                 )
             }

@@ -115,7 +115,10 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
     })
 }
 
-/// Connects this device to a hub with an enrolment code from the hub's administrator.
+/// Connects this device to a hub with an enrolment code from the hub's administrator. The hub
+/// is told this device's technician (id and code) and refuses the enrolment
+/// (`TECHNICIAN_CODE_TAKEN`) when another technician of the shop already has that code: such a
+/// device should join the shop from the hub instead ([`join::join_hub`]).
 pub fn enrol(
     store: &mut Store,
     hub_url: &str,
@@ -123,22 +126,61 @@ pub fn enrol(
     device_name: &str,
     ca_pem: Option<&str>,
 ) -> Result<SyncStatus> {
+    let device_code = crate::setup::device_code(store.conn())?;
+    let technician = crate::setup::current_technician(store.conn())?;
+    let technician = crate::technicians::get(store, technician)?;
+    enrol_as(
+        store,
+        hub_url,
+        code,
+        device_name,
+        ca_pem,
+        &EnrolAs {
+            device_code: &device_code,
+            technician: Some((technician.id.to_string(), technician.code)),
+            joining: false,
+        },
+    )?;
+    status(store)
+}
+
+/// Who a device enrols as.
+pub(crate) struct EnrolAs<'a> {
+    pub device_code: &'a str,
+    /// The technician's id and code, when the device has one (not yet when joining).
+    pub technician: Option<(String, String)>,
+    /// Joining from the hub: the device code becomes this device's once the hub took it.
+    pub joining: bool,
+}
+
+/// Enrols with the hub at `hub_url` as `who`; the hub's refusals come back as
+/// `ENROLMENT_REFUSED`, `DEVICE_CODE_TAKEN` or `TECHNICIAN_CODE_TAKEN`.
+pub(crate) fn enrol_as(
+    store: &mut Store,
+    hub_url: &str,
+    code: &str,
+    device_name: &str,
+    ca_pem: Option<&str>,
+    who: &EnrolAs<'_>,
+) -> Result<()> {
     let url = http::normalise_url(hub_url)?;
     let code = code.trim();
     if code.is_empty() {
         return Err(Error::required("code"));
     }
     let _one = guard::acquire(store)?;
-    let device_code = crate::setup::device_code(store.conn())?;
     let name = match device_name.trim() {
-        "" => device_code.clone(),
+        "" => who.device_code.to_owned(),
         n => n.to_owned(),
     };
+    let (technician_id, technician_code) = who.technician.clone().unzip();
     let req = EnrolRequest {
         code: code.to_owned(),
         device_id: store.device_id()?.to_string(),
-        device_code,
+        device_code: who.device_code.to_owned(),
         name,
+        technician_id,
+        technician_code,
     };
     let resp = http::enrol(&url, ca_pem, &req)?;
     // The token first: whatever fails next, the device keeps the credential the hub issued.
@@ -153,13 +195,16 @@ pub fn enrol(
             }
         }
         tx.execute("DELETE FROM local_state WHERE key = ?1", [keys::LAST_ERROR])?;
+        if who.joining {
+            local_set(tx, "device_code", who.device_code)?;
+        }
         local_set(tx, keys::JOIN_CHECK, "1")
     })?;
     // Now if the hub answers; when it does not, the flag stays and the first round does it
     // before pushing anything (the enrolment itself is done: the hub issued the token).
     let mut probe = http::HttpTransport::new(&url, &resp.token, ca_pem)?;
     let _ = join_check(store, &mut probe);
-    status(store)
+    Ok(())
 }
 
 /// A device joining a hub that already holds a shop adopts its settings: the unsent ones typed

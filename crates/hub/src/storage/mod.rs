@@ -85,7 +85,7 @@ use std::path::{Path, PathBuf};
 use rapportino_model::protocol::Op;
 use serde_json::{Map, Value};
 
-pub use registry::{DeviceAuth, NewDevice, Refusal, Registry};
+pub use registry::{DeviceAuth, NewDevice, Refusal, Registry, TechnicianClaim};
 
 /// The version of the hub's own schema (tables `hub_*`), kept in `hub_meta.schema_version`.
 /// A database written by a newer hub is refused.

@@ -20,7 +20,9 @@ use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
 use rapportino_model::merge::RowState;
 use rapportino_model::protocol::{DeviceInfo, Role, ServerChange};
 
-use super::registry::{check_enrolment, parse_role, CodeRow, KnownDevice, Refusal};
+use super::registry::{
+    check_enrolment, parse_role, technician_code_holder, CodeRow, KnownDevice, Refusal,
+};
 use super::tables::{Kind, DEVICE_COLUMNS, POSTGRES_SCHEMA, TABLES};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, sqlite::SqliteStorage, DeviceAuth,
@@ -631,12 +633,51 @@ impl Registry for PgStorage {
                     &[&device.device_code, &device.device_id],
                 )?
                 .try_get(0)?;
-            let enrolment = check_enrolment(code, now, existing, code_taken, device)?;
+            let holder = match &device.technician {
+                None => None,
+                Some(claim) => {
+                    let rows = tx
+                        .query(
+                            "SELECT entity_id, fields FROM hub_rows
+                             WHERE entity = 'technician' AND deleted IS NULL",
+                            &[],
+                        )?
+                        .iter()
+                        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                        .collect::<Result<Vec<(String, String)>, HubError>>()?;
+                    let claims = tx
+                        .query(
+                            "SELECT c.technician_id, c.technician_code, d.device_code
+                             FROM hub_technician_claims AS c
+                             JOIN hub_devices AS d ON d.device_id = c.device_id
+                             WHERE d.revoked_at IS NULL AND c.device_id <> $1",
+                            &[&device.device_id],
+                        )?
+                        .iter()
+                        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                        .collect::<Result<Vec<(String, String, String)>, HubError>>()?;
+                    technician_code_holder(Some(claim), rows, claims)?
+                }
+            };
+            let enrolment = check_enrolment(code, now, existing, code_taken, holder, device)?;
             let (role, at) = (enrolment.role, enrolment.at.as_str());
             tx.execute(
                 "UPDATE hub_enrolment_codes SET used_at = $2, used_by = $3 WHERE code_hash = $1",
                 &[&code_hash, &at, &device.device_id],
             )?;
+            match &device.technician {
+                Some(claim) => tx.execute(
+                    "INSERT INTO hub_technician_claims (device_id, technician_id, technician_code)
+                     VALUES ($1, $2, $3)
+                     ON CONFLICT (device_id) DO UPDATE SET technician_id = excluded.technician_id,
+                         technician_code = excluded.technician_code",
+                    &[&device.device_id, &claim.id, &claim.code],
+                )?,
+                None => tx.execute(
+                    "DELETE FROM hub_technician_claims WHERE device_id = $1",
+                    &[&device.device_id],
+                )?,
+            };
             tx.execute(
                 "INSERT INTO hub_devices (device_id, device_code, name, role, token_hash,
                      enrolled_at)

@@ -35,6 +35,15 @@ pub struct NewDevice {
     pub device_code: String,
     pub name: String,
     pub token_hash: String,
+    /// The technician the device is set up for, when it says (see [`technician_code_holder`]).
+    pub technician: Option<TechnicianClaim>,
+}
+
+/// A technician a device is set up for, as it enrols: its id and its code (upper case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TechnicianClaim {
+    pub id: String,
+    pub code: String,
 }
 
 pub trait Registry: Send + Sync {
@@ -47,10 +56,12 @@ pub trait Registry: Send + Sync {
         expires_at: &str,
     ) -> Result<(), HubError>;
 
-    /// In one transaction: checks the code and the device by [`check_enrolment`], marks the
-    /// code used and registers the device with the code's role and `device.token_hash` (a
-    /// revoked device is re-enrolled with a new token; a retry replaces the token the lost
-    /// answer carried). Nothing changes when it fails.
+    /// In one transaction: checks the code and the device by [`check_enrolment`] (the
+    /// technician's code by [`technician_code_holder`], against the shop's technician rows and
+    /// the claims of the other enrolled devices), marks the code used, registers the device with
+    /// the code's role and `device.token_hash` (a revoked device is re-enrolled with a new token;
+    /// a retry replaces the token the lost answer carried) and records its technician claim.
+    /// Nothing changes when it fails.
     fn enrol(&self, code_hash: &str, now: &str, device: &NewDevice) -> Result<Role, HubError>;
 
     fn device_auth(&self, device_id: &str) -> Result<Option<DeviceAuth>, HubError>;
@@ -104,11 +115,35 @@ pub(crate) struct Enrolment {
 /// the one that code made (`enrolled_at` = the code's `used_at`), it is not revoked, and it has
 /// not been seen since (no authenticated request: it cannot have had the token). The device gets
 /// a new token; the lost one stops working.
+///
+/// Then the codes the device brings: its device code must be free (`DEVICE_CODE_TAKEN`), and
+/// its technician's code must not be another technician's (`technician_holder`, from
+/// [`technician_code_holder`]: `TECHNICIAN_CODE_TAKEN`).
 pub(crate) fn check_enrolment(
     code: Option<CodeRow>,
     now: &str,
     existing_device: Option<KnownDevice>,
     device_code_taken: bool,
+    technician_holder: Option<String>,
+    device: &NewDevice,
+) -> Result<Enrolment, HubError> {
+    let enrolment = check_code_and_device(code, now, existing_device, device)?;
+    if device_code_taken {
+        return Err(HubError::DeviceCodeTaken(device.device_code.clone()));
+    }
+    if let (Some(holder), Some(claim)) = (technician_holder, &device.technician) {
+        return Err(HubError::TechnicianCodeTaken {
+            code: claim.code.clone(),
+            holder,
+        });
+    }
+    Ok(enrolment)
+}
+
+fn check_code_and_device(
+    code: Option<CodeRow>,
+    now: &str,
+    existing_device: Option<KnownDevice>,
     device: &NewDevice,
 ) -> Result<Enrolment, HubError> {
     let code = code.ok_or(HubError::EnrolmentCodeInvalid)?;
@@ -124,9 +159,6 @@ pub(crate) fn check_enrolment(
         if !retry {
             return Err(HubError::EnrolmentCodeInvalid);
         }
-        if device_code_taken {
-            return Err(HubError::DeviceCodeTaken(device.device_code.clone()));
-        }
         return Ok(Enrolment { role, at: used_at });
     }
     // A revoked device may come back with a new code from the admin (a laptop found again, a
@@ -135,13 +167,55 @@ pub(crate) fn check_enrolment(
     if existing_device.is_some_and(|d| !d.revoked) {
         return Err(HubError::DeviceAlreadyEnrolled(device.device_id.clone()));
     }
-    if device_code_taken {
-        return Err(HubError::DeviceCodeTaken(device.device_code.clone()));
-    }
     Ok(Enrolment {
         role,
         at: now.to_owned(),
     })
+}
+
+/// Technician codes are unique across the shop (each device's database has a unique index on
+/// them): who else holds the code of the technician a device enrols for, if anyone — a
+/// technician row of the shop with that code and another id (`rows`: the live `technician`
+/// rows, id and fields JSON), or another enrolled, not revoked device that enrolled for another
+/// technician with that code and may not have pushed it yet (`claims`: their technician id,
+/// technician code and device code). `None` when the device names no technician (a device
+/// joining from the hub, an older device) or nobody else has the code. The answer says who, for
+/// the refusal's message.
+pub(crate) fn technician_code_holder(
+    claim: Option<&TechnicianClaim>,
+    rows: impl IntoIterator<Item = (String, String)>,
+    claims: impl IntoIterator<Item = (String, String, String)>,
+) -> Result<Option<String>, HubError> {
+    let Some(claim) = claim else {
+        return Ok(None);
+    };
+    let same = |code: &str| code.trim().eq_ignore_ascii_case(&claim.code);
+    for (id, fields) in rows {
+        if id == claim.id {
+            continue;
+        }
+        let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&fields)?;
+        if fields
+            .get("code")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(same)
+        {
+            let name = fields.get("name").and_then(serde_json::Value::as_str);
+            return Ok(Some(match name.map(str::trim).filter(|n| !n.is_empty()) {
+                Some(n) => format!("the code of {n:?}, another technician of this shop"),
+                None => "the code of another technician of this shop".to_owned(),
+            }));
+        }
+    }
+    for (technician_id, code, device_code) in claims {
+        if technician_id != claim.id && same(&code) {
+            return Ok(Some(format!(
+                "taken by device {device_code:?}, enrolled with this hub for another technician \
+                 (if that device is gone, revoke it first)"
+            )));
+        }
+    }
+    Ok(None)
 }
 
 pub(crate) fn parse_role(s: &str) -> Result<Role, HubError> {

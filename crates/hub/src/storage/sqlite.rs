@@ -10,7 +10,9 @@ use rapportino_model::merge::RowState;
 use rapportino_model::protocol::{DeviceInfo, Role, ServerChange};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use super::registry::{check_enrolment, parse_role, CodeRow, KnownDevice, Refusal};
+use super::registry::{
+    check_enrolment, parse_role, technician_code_holder, CodeRow, KnownDevice, Refusal,
+};
 use super::tables::{DEVICE_COLUMNS, SQLITE_SCHEMA};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, BackupSummary, DeviceAuth, HubRead,
@@ -552,12 +554,49 @@ impl Registry for SqliteStorage {
                 [&device.device_code, &device.device_id],
                 |r| r.get(0),
             )?;
-            let enrolment = check_enrolment(code, now, existing, code_taken, device)?;
+            let holder = match &device.technician {
+                None => None,
+                Some(claim) => {
+                    let rows = tx
+                        .prepare_cached(
+                            "SELECT entity_id, fields FROM hub_rows
+                             WHERE entity = 'technician' AND deleted IS NULL",
+                        )?
+                        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<Result<Vec<(String, String)>, _>>()?;
+                    let claims = tx
+                        .prepare_cached(
+                            "SELECT c.technician_id, c.technician_code, d.device_code
+                             FROM hub_technician_claims AS c
+                             JOIN hub_devices AS d ON d.device_id = c.device_id
+                             WHERE d.revoked_at IS NULL AND c.device_id <> ?1",
+                        )?
+                        .query_map([&device.device_id], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                        })?
+                        .collect::<Result<Vec<(String, String, String)>, _>>()?;
+                    technician_code_holder(Some(claim), rows, claims)?
+                }
+            };
+            let enrolment = check_enrolment(code, now, existing, code_taken, holder, device)?;
             let (role, at) = (enrolment.role, enrolment.at.as_str());
             tx.execute(
                 "UPDATE hub_enrolment_codes SET used_at = ?2, used_by = ?3 WHERE code_hash = ?1",
                 params![code_hash, at, device.device_id],
             )?;
+            match &device.technician {
+                Some(claim) => tx.execute(
+                    "INSERT INTO hub_technician_claims (device_id, technician_id, technician_code)
+                     VALUES (?1, ?2, ?3)
+                     ON CONFLICT (device_id) DO UPDATE SET technician_id = excluded.technician_id,
+                         technician_code = excluded.technician_code",
+                    params![device.device_id, claim.id, claim.code],
+                )?,
+                None => tx.execute(
+                    "DELETE FROM hub_technician_claims WHERE device_id = ?1",
+                    [&device.device_id],
+                )?,
+            };
             tx.execute(
                 "INSERT INTO hub_devices (device_id, device_code, name, role, token_hash,
                      enrolled_at)

@@ -71,6 +71,14 @@ pub const SQLITE_SCHEMA: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS hub_rows_timer_by_technician ON hub_rows (
         json_extract(fields, '$.technician_id'), json_extract(fields, '$.started_at')
     ) WHERE entity = 'time_entry'",
+    // The technician each device enrolled for (until it pushes the technician's row, the only
+    // trace of it): technician codes stay unique across the shop. Added by a later hub: older
+    // hubs ignore the table.
+    "CREATE TABLE IF NOT EXISTS hub_technician_claims (
+        device_id TEXT PRIMARY KEY,
+        technician_id TEXT NOT NULL,
+        technician_code TEXT NOT NULL
+    ) WITHOUT ROWID",
 ];
 
 /// PostgreSQL, one statement each (run in order inside one transaction).
@@ -136,6 +144,11 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
     r#"CREATE INDEX IF NOT EXISTS hub_rows_timer_by_technician ON hub_rows (
         ((fields::jsonb) ->> 'technician_id'), ((fields::jsonb) ->> 'started_at')
     ) WHERE entity = 'time_entry'"#,
+    r#"CREATE TABLE IF NOT EXISTS hub_technician_claims (
+        device_id TEXT COLLATE "C" PRIMARY KEY,
+        technician_id TEXT NOT NULL,
+        technician_code TEXT NOT NULL
+    )"#,
 ];
 
 /// A column's type, for copying rows between the two engines.
@@ -230,6 +243,15 @@ pub const TABLES: &[Table] = &[
             ("used_by", Kind::Text),
         ],
         "code_hash",
+    ),
+    (
+        "hub_technician_claims",
+        &[
+            ("device_id", Kind::Text),
+            ("technician_id", Kind::Text),
+            ("technician_code", Kind::Text),
+        ],
+        "device_id",
     ),
 ];
 

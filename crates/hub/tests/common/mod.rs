@@ -454,6 +454,8 @@ impl TestHub {
             device_id: device_id.to_string(),
             device_code: device_code.to_string(),
             name: format!("Device {device_code}"),
+            technician_id: None,
+            technician_code: None,
         };
         let (status, body) = self.call(
             "POST",
