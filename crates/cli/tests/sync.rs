@@ -519,3 +519,186 @@ fn sync_status_counts_and_sync_quarantine_lists_the_rows_this_device_could_not_s
         "{listed}"
     );
 }
+
+/// `sync join`: a new computer is set up from the hub — no shop setup, one of the shop's
+/// technicians, its own device code — while one set up offline with a technician code the shop
+/// already has is refused at `sync enrol` (TECHNICIAN_CODE_TAKEN).
+#[test]
+fn a_new_computer_joins_the_shop_from_the_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let (crt, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
+    std::fs::write(&crt, cert.cert.pem()).unwrap();
+    std::fs::write(&key, cert.key_pair.serialize_pem()).unwrap();
+    let hub = TestHub::start(dir.path(), crt.clone(), key);
+    let url = format!("https://localhost:{}", hub.port);
+    let crt_arg = crt.display().to_string();
+    let code = || {
+        rapportino_hub::auth::create_code(&hub.storage, Role::Technician, None, chrono::Utc::now())
+            .unwrap()
+            .code
+    };
+
+    let a = dir.path().join("a.db");
+    ok(
+        &a,
+        &[
+            "onboard",
+            "--shop",
+            "Rinaldi",
+            "--name",
+            "Marco Rinaldi",
+            "--code",
+            "MR",
+        ],
+    );
+    ok(
+        &a,
+        &[
+            "sync",
+            "enrol",
+            "--hub",
+            &url,
+            "--code",
+            &code(),
+            "--ca",
+            &crt_arg,
+        ],
+    );
+    let client = ok(&a, &["client", "add", "--name", "Ottica Bassi"]);
+    let client_id = client["id"].as_str().unwrap().to_owned();
+    ok(&a, &["sync", "now"]);
+
+    // Set up offline as a second shop with the same technician code: refused, nothing linked.
+    let twin = dir.path().join("twin.db");
+    ok(
+        &twin,
+        &[
+            "onboard",
+            "--shop",
+            "Rinaldi",
+            "--name",
+            "Marco",
+            "--code",
+            "MR",
+            "--device-code",
+            "MR2",
+        ],
+    );
+    let (success, err, _) = cli(
+        &twin,
+        &[
+            "sync",
+            "enrol",
+            "--hub",
+            &url,
+            "--code",
+            &code(),
+            "--ca",
+            &crt_arg,
+        ],
+    );
+    assert!(!success);
+    assert_eq!(err["error"]["code"], "TECHNICIAN_CODE_TAKEN", "{err}");
+    assert_eq!(err["error"]["field"], "technician_code");
+    assert_eq!(ok(&twin, &["sync", "status"])["configured"], false);
+
+    // The same laptop from a fresh start joins the shop as Marco.
+    let new = dir.path().join("nuovo.db");
+    let joined = ok(
+        &new,
+        &[
+            "sync",
+            "join",
+            "--hub",
+            &url,
+            "--code",
+            &code(),
+            "--ca",
+            &crt_arg,
+            "--name",
+            "Portatile 2",
+            "--technician",
+            "mr",
+        ],
+    );
+    assert_eq!(joined["setup"]["onboarded"], true, "{joined}");
+    assert_eq!(joined["setup"]["device_code"], "MR2");
+    assert_eq!(joined["setup"]["technician"]["name"], "Marco Rinaldi");
+    assert_eq!(joined["setup"]["shop"]["name"], "Rinaldi");
+    assert_eq!(joined["technicians"].as_array().unwrap().len(), 1);
+    let ticket = ok(
+        &new,
+        &[
+            "ticket",
+            "open",
+            "--client",
+            &client_id,
+            "--title",
+            "Stampante",
+            "--origin",
+            "phone",
+            "--severity",
+            "request",
+        ],
+    );
+    let number = ticket["number"].as_str().unwrap();
+    assert!(
+        number.starts_with("T-") && number.contains("-MR2-"),
+        "{number}"
+    );
+    ok(&new, &["sync", "now"]);
+    ok(&a, &["sync", "now"]);
+    let status = ok(&a, &["sync", "status"]);
+    assert_eq!(status["open_conflicts"], 0);
+    assert!(status["last_error"].is_null(), "{status}");
+
+    // A code the shop does not have: linked, the shop's technicians listed; run again to pick.
+    let other = dir.path().join("altro.db");
+    let text = cli_text(
+        &other,
+        &[
+            "sync",
+            "join",
+            "--hub",
+            &url,
+            "--code",
+            &code(),
+            "--ca",
+            &crt_arg,
+            "--technician",
+            "ZZ",
+        ],
+    );
+    assert!(
+        text.contains("nessun tecnico attivo con codice ZZ"),
+        "{text}"
+    );
+    assert!(text.contains("MR  Marco Rinaldi"), "{text}");
+    assert_eq!(ok(&other, &["status"])["onboarded"], false);
+    let text = cli_text(
+        &other,
+        &["sync", "join", "--hub", &url, "--technician", "MR"],
+    );
+    assert!(
+        text.contains("Marco Rinaldi (MR), dispositivo ZZ"),
+        "{text}"
+    );
+    assert_eq!(ok(&other, &["status"])["onboarded"], true);
+}
+
+fn cli_text(db: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_rapportino-cli"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RAPPORTINO_DB")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -88,6 +88,8 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<paging::Page<crate::reports::ReportSummary>>(&cfg)?;
     export::<crate::sync::SyncStatus>(&cfg)?;
     export::<crate::sync::SyncReport>(&cfg)?;
+    export::<crate::sync::join::JoinHubInput>(&cfg)?;
+    export::<crate::sync::join::Joined>(&cfg)?;
     export::<crate::sync::conflicts::Conflict>(&cfg)?;
     export::<crate::sync::conflicts::Resolution>(&cfg)?;
     export::<crate::sync::quarantine::QuarantinedRow>(&cfg)?;

@@ -11,7 +11,7 @@ use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
 use crate::ids::TechnicianId;
-use crate::store::{field, local_get, Entity, Store};
+use crate::store::{field, local_get, Entity, Store, WriteTx};
 use crate::technicians::{self, Technician, TechnicianInput};
 use crate::validate::{self, limits};
 
@@ -168,20 +168,65 @@ pub fn onboard(store: &mut Store, input: &OnboardingInput) -> Result<SetupStatus
             "shop",
             vec![("value", to_json_text(&shop)?)],
         )?;
-        let device_id = tx.device_id();
-        tx.insert(
-            Entity::Device,
-            &device_id.to_string(),
-            vec![
-                ("code", field::text(&device_code)),
-                ("technician_id", field::text(tech.id.to_string())),
-                ("name", field::opt_text(hostname())),
-            ],
-        )?;
-        tx.set_local("device_code", &device_code)?;
-        tx.set_local("technician_id", &tech.id.to_string())?;
-        Ok(())
+        bind_device(tx, &device_code, tech.id)
     })?;
+    status(store)
+}
+
+/// This device's own `device` record (its code, its technician), written through the normal
+/// write path so it reaches the hub, and the local keys that make it onboarded.
+fn bind_device(tx: &mut WriteTx<'_>, device_code: &str, technician: TechnicianId) -> Result<()> {
+    let device_id = tx.device_id();
+    tx.insert(
+        Entity::Device,
+        &device_id.to_string(),
+        vec![
+            ("code", field::text(device_code)),
+            ("technician_id", field::text(technician.to_string())),
+            ("name", field::opt_text(hostname())),
+        ],
+    )?;
+    tx.set_local("device_code", device_code)?;
+    tx.set_local("technician_id", &technician.to_string())?;
+    Ok(())
+}
+
+/// The last step of joining a shop from its hub (`sync::join::join_hub`): binds this device —
+/// enrolled, holding the shop's data, with the device code the hub accepted — to one of the
+/// shop's active technicians. No shop setup: the shop's data came with the snapshot.
+///
+/// Refused: on a device already set up (`ALREADY_EXISTS`), on one that has not joined a hub
+/// (`SYNC_NOT_CONFIGURED`), for an unknown (`NOT_FOUND`) or inactive (`INCONSISTENT`)
+/// technician.
+pub fn choose_technician(store: &mut Store, technician: TechnicianId) -> Result<SetupStatus> {
+    if local_get(store.conn(), "technician_id")?.is_some() {
+        return Err(Error::invalid(
+            Code::AlreadyExists,
+            "technician_id",
+            "this device is already set up",
+        ));
+    }
+    let Some(device_code) = local_get(store.conn(), "device_code")?
+        .filter(|_| crate::sync::status(store).is_ok_and(|s| s.configured))
+    else {
+        return Err(Error::invalid(
+            Code::SyncNotConfigured,
+            "hub",
+            "this device has not joined a hub: join it first (hub address and enrolment code)",
+        ));
+    };
+    let chosen = technicians::get(store, technician)?;
+    if !chosen.active {
+        return Err(Error::invalid(
+            Code::Inconsistent,
+            "technician_id",
+            format!(
+                "{} ({}) is no longer active in the shop: pick another technician",
+                chosen.name, chosen.code
+            ),
+        ));
+    }
+    store.write(|tx| bind_device(tx, &device_code, chosen.id))?;
     status(store)
 }
 

@@ -1,8 +1,10 @@
-//! `sync ...`: this device and the office hub — enrol with a code, sync now, status, the
-//! conflicts kept for review, the rows this device could not store (quarantine).
+//! `sync ...`: this device and the office hub — enrol with a code (or join the shop from the
+//! hub), sync now, status, the conflicts kept for review, the rows this device could not store
+//! (quarantine).
 
 use clap::{Subcommand, ValueEnum};
 use rapportino_core::sync::conflicts::{self, Conflict, Resolution};
+use rapportino_core::sync::join::{self, JoinHubInput, Joined};
 use rapportino_core::sync::quarantine::{self, QuarantinedRow};
 use rapportino_core::sync::{self, SyncStatus};
 use rapportino_core::{Result, Store};
@@ -26,6 +28,27 @@ pub enum SyncCommand {
         /// The hub's certificate (PEM), when it is self-signed.
         #[arg(long)]
         ca: Option<PathBuf>,
+    },
+    /// Set this computer up from the hub, with no shop setup: enrol, take the shop's data and
+    /// work as one of its technicians (the device code is the technician's, or MR2, MR3… when
+    /// taken). Run it again with another --technician to pick one when the shop has none with
+    /// the code given (the device keeps its device code).
+    Join {
+        /// The hub's address, e.g. https://hub.example.it:8443
+        #[arg(long)]
+        hub: String,
+        /// The enrolment code (XXXX-XXXX-XXXX-XXXX); not needed to resume a join.
+        #[arg(long, default_value = "")]
+        code: String,
+        /// A name for this device in the hub's list (default: the device code).
+        #[arg(long, default_value = "")]
+        name: String,
+        /// The hub's certificate (PEM), when it is self-signed.
+        #[arg(long)]
+        ca: Option<PathBuf>,
+        /// The code of the technician using this computer (e.g. MR).
+        #[arg(long)]
+        technician: String,
     },
     /// Push local changes and pull everyone else's now.
     Now,
@@ -68,6 +91,27 @@ pub fn run(store: &mut Store, out: Out, cmd: SyncCommand) -> Result<()> {
             out.emit(&status, |s| {
                 format!("collegato a {}\n{}", hub, status_text(s))
             });
+            Ok(())
+        }
+        SyncCommand::Join {
+            hub,
+            code,
+            name,
+            ca,
+            technician,
+        } => {
+            let pem = ca.map(std::fs::read_to_string).transpose()?;
+            let joined = join::join_hub(
+                store,
+                &JoinHubInput {
+                    hub_url: hub.clone(),
+                    code,
+                    ca_pem: pem,
+                    device_name: name,
+                    technician_code: technician.clone(),
+                },
+            )?;
+            out.emit(&joined, |j| joined_text(&hub, &technician, j));
             Ok(())
         }
         SyncCommand::Now => {
@@ -127,6 +171,31 @@ pub fn run(store: &mut Store, out: Out, cmd: SyncCommand) -> Result<()> {
             let done = conflicts::resolve(store, &id, resolution)?;
             out.emit(&done, |c| format!("risolto: {}", conflict_line(c)));
             Ok(())
+        }
+    }
+}
+
+fn joined_text(hub: &str, asked: &str, j: &Joined) -> String {
+    let device = j.setup.device_code.as_deref().unwrap_or("");
+    let received = j.report.snapshot_rows + j.report.pulled;
+    match &j.setup.technician {
+        Some(t) => format!(
+            "collegato a {hub}: {} ({}), dispositivo {device}; ricevuti {received} record",
+            t.name, t.code
+        ),
+        None => {
+            let list = j
+                .technicians
+                .iter()
+                .map(|t| format!("  {}  {}", t.code, t.name))
+                .collect::<Vec<_>>()
+                .join("\n");
+            format!(
+                "collegato a {hub}, dispositivo {device}: nessun tecnico attivo con codice {} \
+                 nell'officina. Scegli chi usa questo computer con \
+                 `sync join --hub {hub} --technician CODICE`:\n{list}",
+                asked.trim().to_uppercase()
+            )
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod conflicts;
 pub mod credential;
 pub mod guard;
 pub mod http;
+pub mod join;
 /// The merge rules and the wire protocol live in the model crate, shared with the hub.
 pub use rapportino_model::{merge, protocol};
 pub mod quarantine;
@@ -220,10 +221,17 @@ fn join_check(store: &mut Store, transport: &mut dyn Transport) -> Result<()> {
     })
 }
 
-/// Disconnects this device from its hub (local data and unsent changes stay).
+/// Disconnects this device from its hub (local data and unsent changes stay). A device that
+/// joined from the hub but has not picked its technician yet also drops the device code the hub
+/// gave it: it is back to a first start (set up a shop, or join again).
 pub fn forget_hub(store: &mut Store) -> Result<()> {
     let _one = guard::acquire(store)?;
     apply::remote_write(store, |tx| {
+        tx.execute(
+            "DELETE FROM local_state WHERE key = 'device_code'
+             AND NOT EXISTS (SELECT 1 FROM local_state WHERE key = 'technician_id')",
+            [],
+        )?;
         for key in [
             keys::HUB_URL,
             keys::TOKEN,
