@@ -116,9 +116,9 @@ pub(crate) struct Enrolment {
 /// not been seen since (no authenticated request: it cannot have had the token). The device gets
 /// a new token; the lost one stops working.
 ///
-/// Then the codes the device brings: its device code must be free (`DEVICE_CODE_TAKEN`), and
-/// its technician's code must not be another technician's (`technician_holder`, from
-/// [`technician_code_holder`]: `TECHNICIAN_CODE_TAKEN`).
+/// Then the codes the device brings: its technician's code must not be another technician's
+/// (`technician_holder`, from [`technician_code_holder`]: `TECHNICIAN_CODE_TAKEN`), and its
+/// device code must be free (`DEVICE_CODE_TAKEN`).
 pub(crate) fn check_enrolment(
     code: Option<CodeRow>,
     now: &str,
@@ -128,14 +128,16 @@ pub(crate) fn check_enrolment(
     device: &NewDevice,
 ) -> Result<Enrolment, HubError> {
     let enrolment = check_code_and_device(code, now, existing_device, device)?;
-    if device_code_taken {
-        return Err(HubError::DeviceCodeTaken(device.device_code.clone()));
-    }
+    // The technician first: a device set up as a second copy of a technician usually took the
+    // technician's device code too, and joining from the hub is the answer to both.
     if let (Some(holder), Some(claim)) = (technician_holder, &device.technician) {
         return Err(HubError::TechnicianCodeTaken {
             code: claim.code.clone(),
             holder,
         });
+    }
+    if device_code_taken {
+        return Err(HubError::DeviceCodeTaken(device.device_code.clone()));
     }
     Ok(enrolment)
 }
