@@ -106,6 +106,8 @@ fn main() {
         "sync_resolve_conflict",
         "sync_read_certificate",
         "sync_quarantine",
+        "sync_join",
+        "choose_technician",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // The usual cause: the UI has not been built yet (frontendDist = ../ui/dist).

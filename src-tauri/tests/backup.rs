@@ -83,3 +83,57 @@ fn the_daily_backup_runs_once_a_day() {
     let second = rapportino_app::commands::backup::run_daily(&state).unwrap();
     assert!(second.made.is_none());
 }
+
+/// Another device's backup on a device linked to a hub: refused (FOREIGN_BACKUP), then — the
+/// user confirmed "Ripristina come nuovo dispositivo" — restored as a new device from the same
+/// file without asking for it again: a new identity, not set up, not linked.
+#[test]
+fn a_foreign_backup_is_restored_as_a_new_device_after_the_refusal() {
+    let h = harness();
+    h.onboard();
+    h.ok("create_client", json!({"input": {"name": "Ottica Bassi"}}));
+    // Linked to a hub (as enrolment leaves it; no hub is contacted here).
+    h.with_store(|s| {
+        s.conn().execute(
+            "INSERT INTO local_state (key, value) VALUES ('sync.hub_url', 'https://hub.example.it')",
+            [],
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    let before = h.ok("setup_status", json!({}));
+
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("altro.db");
+    {
+        let mut s = rapportino_core::Store::open(&other).unwrap();
+        rapportino_core::setup::onboard(
+            &mut s,
+            &rapportino_core::setup::OnboardingInput {
+                shop_name: "Assistenza Rossi".into(),
+                technician_name: "Luca Bianchi".into(),
+                technician_code: "LB".into(),
+                device_code: None,
+            },
+        )
+        .unwrap();
+    }
+    h.pick(&other); // as if chosen in "Ripristina da file…"
+    let e = h.err("restore_backup", json!({"path": other}));
+    assert_eq!(e["code"], "FOREIGN_BACKUP");
+    assert_eq!(h.ok("setup_status", json!({})), before, "nothing changed");
+
+    // No path: the file just refused, not a dialog.
+    let done = h.ok(
+        "restore_backup",
+        json!({"path": null, "as_new_device": true}),
+    );
+    assert_eq!(done["new_device"], true);
+    let after = h.ok("setup_status", json!({}));
+    assert_eq!(after["onboarded"], false);
+    assert_ne!(after["device_id"], before["device_id"]);
+    assert_ne!(after["device_id"], json!(null));
+    assert_eq!(h.ok("sync_status", json!({}))["configured"], false);
+    let technicians = h.ok("list_technicians", json!({}));
+    assert_eq!(technicians[0]["code"], "LB", "the backup's data");
+}

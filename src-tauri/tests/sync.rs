@@ -268,3 +268,134 @@ fn a_row_this_device_could_not_store_is_counted_and_listed() {
     assert_eq!(q["server_seq"], 7);
     assert!(q["error"].as_str().unwrap().contains("NOT NULL"), "{q}");
 }
+
+/// A hub over TLS in this process (SQLite); stopped when the returned guard is dropped.
+struct Hub {
+    storage: std::sync::Arc<rapportino_hub::Storage>,
+    url: String,
+    pem: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    running: Option<rapportino_hub::RunningHub>,
+    rt: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+impl Hub {
+    fn start() -> Hub {
+        let dir = tempfile::tempdir().unwrap();
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+        let (crt, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
+        std::fs::write(&crt, cert.cert.pem()).unwrap();
+        std::fs::write(&key, cert.key_pair.serialize_pem()).unwrap();
+        let storage = std::sync::Arc::new(
+            rapportino_hub::Storage::open(&format!(
+                "sqlite:{}",
+                dir.path().join("hub.db").display()
+            ))
+            .unwrap(),
+        );
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = rt
+            .block_on(rapportino_hub::start(
+                storage.clone(),
+                rapportino_hub::ServerConfig::new(
+                    "127.0.0.1:0".parse().unwrap(),
+                    Some(rapportino_hub::TlsFiles { cert: crt, key }),
+                ),
+                async move {
+                    let _ = stopped.await;
+                },
+            ))
+            .unwrap();
+        Hub {
+            url: format!("https://localhost:{}", running.addr.port()),
+            pem: cert.cert.pem(),
+            storage,
+            stop: Some(stop),
+            running: Some(running),
+            rt,
+            _dir: dir,
+        }
+    }
+
+    fn code(&self) -> String {
+        rapportino_hub::auth::create_code(
+            &self.storage,
+            rapportino_core::sync::protocol::Role::Technician,
+            None,
+            chrono::Utc::now(),
+        )
+        .unwrap()
+        .code
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(running) = self.running.take() {
+            let _ = self.rt.block_on(running.wait());
+        }
+    }
+}
+
+/// First start from the hub: `sync_join` enrols, takes the shop and binds the technician with
+/// the code given, or lists the shop's technicians for `choose_technician`; a computer set up
+/// offline with a technician code the shop has is refused at `sync_enrol`.
+#[test]
+fn joins_a_shop_from_a_real_hub_and_picks_a_technician() {
+    let hub = Hub::start();
+    let office = harness();
+    office.onboard(); // Mario Rossi, MR
+    office.ok(
+        "sync_enrol",
+        json!({"hub_url": hub.url, "code": hub.code(), "device_name": "Ufficio", "ca_pem": hub.pem}),
+    );
+    office.ok("create_client", json!({"input": {"name": "Ottica Bassi"}}));
+    office.ok("sync_now", json!({}));
+
+    // Mario's new laptop: his code, no shop setup.
+    let laptop = harness();
+    let joined = laptop.ok(
+        "sync_join",
+        json!({"input": {"hub_url": hub.url, "code": hub.code(), "ca_pem": hub.pem,
+            "device_name": "Portatile MR", "technician_code": "mr"}}),
+    );
+    assert_eq!(joined["setup"]["onboarded"], true, "{joined}");
+    assert_eq!(joined["setup"]["device_code"], "MR2");
+    assert_eq!(joined["setup"]["technician"]["name"], "Mario Rossi");
+    assert_eq!(laptop.ok("setup_status", json!({}))["onboarded"], true);
+    assert_eq!(laptop.ok("sync_status", json!({}))["configured"], true);
+
+    // A code the shop does not have: linked, then the technician is picked from the list.
+    let other = harness();
+    let joined = other.ok(
+        "sync_join",
+        json!({"input": {"hub_url": hub.url, "code": hub.code(), "ca_pem": hub.pem,
+            "device_name": "", "technician_code": "XY"}}),
+    );
+    assert_eq!(joined["setup"]["onboarded"], false);
+    assert_eq!(joined["setup"]["device_code"], "XY");
+    let list = joined["technicians"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    let e = other.err("choose_technician", json!({"id": "not-an-id"}));
+    assert_eq!(e["code"], "INVALID_FORMAT");
+    let status = other.ok("choose_technician", json!({"id": list[0]["id"]}));
+    assert_eq!(status["onboarded"], true);
+    assert_eq!(status["technician"]["code"], "MR");
+    let done = other.ok("sync_now", json!({}));
+    assert_eq!(done["status"]["pending_changes"], 0, "{done}");
+
+    // Set up offline as Mario a second time: refused, with the field to show it beside.
+    let twin = harness();
+    twin.onboard();
+    let e = twin.err(
+        "sync_enrol",
+        json!({"hub_url": hub.url, "code": hub.code(), "device_name": "", "ca_pem": hub.pem}),
+    );
+    assert_eq!(e["code"], "TECHNICIAN_CODE_TAKEN");
+    assert_eq!(e["field"], "technician_code");
+}

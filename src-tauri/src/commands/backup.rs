@@ -1,10 +1,13 @@
-//! Backups: now (native Save dialog), restore (native Open dialog), the automatic daily ones.
+//! Backups: now (native Save dialog), restore (native Open dialog; another device's backup as a
+//! new device after asking), the automatic daily ones.
 //! Copies read the database file through a connection of their own, so the app stays usable while
 //! a large database is copied; restoring holds the store's lock (it rewrites the open database).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use rapportino_core::backup::{self, BackupFile, Restored};
+use rapportino_core::backup::{self, BackupFile, RestoreOptions, Restored};
+use rapportino_core::Code;
 use rapportino_core::time::local_date;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
@@ -64,31 +67,64 @@ pub fn backup_now<R: Runtime>(
     }
 }
 
+/// The file the last restore refused as another device's backup (`FOREIGN_BACKUP`): "Ripristina
+/// come nuovo dispositivo" restores that very file without asking for it again (it was allowed
+/// when it was refused: picked in the dialog, or a path the allow-list took).
+static REFUSED_FOREIGN: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn refused_foreign() -> std::sync::MutexGuard<'static, Option<PathBuf>> {
+    REFUSED_FOREIGN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Replaces the data with the backup chosen in the Open dialog, or at `path` (a listed backup
 /// in the backups folder, or a file picked in a dialog before); null when cancelled. Keeps a
 /// safety copy of the current data in the backups folder.
+///
+/// Another device's backup on a device linked to a hub is refused (`FOREIGN_BACKUP`); with
+/// `as_new_device` it is restored and this computer becomes a new device (set it up and link it
+/// to the hub again). `as_new_device` with a null `path` takes the file just refused, when there
+/// is one, rather than the dialog.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn restore_backup<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     path: Option<String>,
+    as_new_device: Option<bool>,
 ) -> CmdResult<Option<Restored>> {
-    let source = paths::resolve(state.allowed_paths(), path, "path", || {
-        app.dialog()
-            .file()
-            .set_title("Ripristina un backup di Rapportino")
-            .add_filter("Database Rapportino", &["db"])
-            .blocking_pick_file()
-    })?;
+    let as_new_device = as_new_device.unwrap_or(false);
+    let refused = if as_new_device && path.is_none() {
+        refused_foreign().take()
+    } else {
+        None
+    };
+    let source = match refused {
+        Some(p) => Some(p),
+        None => paths::resolve(state.allowed_paths(), path, "path", || {
+            app.dialog()
+                .file()
+                .set_title("Ripristina un backup di Rapportino")
+                .add_filter("Database Rapportino", &["db"])
+                .blocking_pick_file()
+        })?,
+    };
     let Some(source) = source else {
         return Ok(None);
     };
-    state
-        .with(|s| {
-            let folder = backup::folder_of(s)?;
-            backup::restore_from(s, &source, &folder)
-        })
-        .map(Some)
+    let options = RestoreOptions {
+        as_new_device,
+        ..RestoreOptions::default()
+    };
+    let result = state.with(|s| {
+        let folder = backup::folder_of(s)?;
+        backup::restore_with(s, &source, &folder, &options)
+    });
+    *refused_foreign() = match &result {
+        Err(e) if e.0.code == Code::ForeignBackup => Some(source),
+        _ => None,
+    };
+    result.map(Some)
 }
 
 /// Today's automatic backup (if missing) and the 14-day retention; run at start and every hour.

@@ -128,6 +128,8 @@ pub const COMMANDS: &[&str] = &[
     "sync_resolve_conflict",
     "sync_read_certificate",
     "sync_quarantine",
+    "sync_join",
+    "choose_technician",
 ];
 
 /// The invoke handler with every command registered.
@@ -236,5 +238,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sync::sync_resolve_conflict,
         sync::sync_read_certificate,
         sync::sync_quarantine,
+        sync::sync_join,
+        setup::choose_technician,
     ]
 }

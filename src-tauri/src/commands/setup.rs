@@ -1,4 +1,5 @@
-//! First start: setup status, onboarding, demo data; the shop's data and its technicians.
+//! First start: setup status, onboarding (or the technician of a device that joined from the
+//! hub), demo data; the shop's data and its technicians.
 
 use rapportino_core::demo::{self, DemoOptions, DemoReport};
 use rapportino_core::ids::TechnicianId;
@@ -19,6 +20,14 @@ pub fn setup_status(state: State<'_, AppState>) -> CmdResult<SetupStatus> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn onboard(state: State<'_, AppState>, input: OnboardingInput) -> CmdResult<SetupStatus> {
     state.with(|s| setup::onboard(s, &input))
+}
+
+/// The last step of joining a shop from its hub: this device works as technician `id` (one of
+/// the shop's active technicians, from the snapshot).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn choose_technician(state: State<'_, AppState>, id: String) -> CmdResult<SetupStatus> {
+    let id: TechnicianId = id.parse()?;
+    state.with(|s| setup::choose_technician(s, id))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -1,11 +1,13 @@
-//! Sync with the office hub: the state, enrolment, sync now, forget the hub, the conflicts, the
-//! rows this device could not store (quarantine).
+//! Sync with the office hub: the state, enrolment (or joining the shop from the hub at first
+//! start), sync now, forget the hub, the conflicts, the rows this device could not store
+//! (quarantine).
 //!
-//! Anything that talks to the hub (enrol, sync now) runs on a blocking thread with a store of its
+//! Anything that talks to the hub (enrol, join, sync now) runs on a blocking thread with a store of its
 //! own and the process-wide sync guard (see [`crate::sync_worker`]), so the window never waits for
 //! the network; the rest is one core call on the app's store.
 
 use rapportino_core::sync::conflicts::{self, Conflict, Resolution};
+use rapportino_core::sync::join::{self, JoinHubInput, Joined};
 use rapportino_core::sync::quarantine::{self, QuarantinedRow};
 use rapportino_core::sync::{self, SyncStatus};
 use rapportino_core::{Code, Error};
@@ -42,6 +44,29 @@ pub async fn sync_enrol<R: Runtime>(
             sync_worker::with_own_store(state, |s| {
                 sync::enrol(s, hub_url.trim(), code.trim(), device_name.trim(), ca)
             })
+        })
+    })
+    .await
+}
+
+/// Sets this computer up from the hub (first start, no shop setup): enrols it with a device code
+/// derived from `input.technician_code`, takes the shop's data and binds it to that technician
+/// when the shop has one; otherwise `Joined.technicians` lists whom to pick with
+/// `choose_technician`. Called again on a device that joined but is not set up, it resumes.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_join<R: Runtime>(app: AppHandle<R>, input: JoinHubInput) -> CmdResult<Joined> {
+    sync_worker::blocking(move || {
+        sync_worker::with_guard(&app, |state| {
+            let input = JoinHubInput {
+                ca_pem: input
+                    .ca_pem
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned),
+                ..input
+            };
+            sync_worker::with_own_store(state, |s| join::join_hub(s, &input))
         })
     })
     .await
