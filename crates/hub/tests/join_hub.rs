@@ -49,13 +49,15 @@ fn join(d: &mut Device, hub: &TestHub, technician: &str) -> Joined {
     join::join_hub(&mut d.store, &join_input(hub, &code, technician)).unwrap()
 }
 
-/// Every device synced cleanly: no error, nothing waiting, no conflict; the hub refused nothing.
+/// Every device synced cleanly: no error, nothing waiting, no conflict, nothing quarantined; the
+/// hub refused nothing.
 fn assert_clean(hub: &TestHub, devices: &[&Device]) {
     for d in devices {
         let s = sync::status(&d.store).unwrap();
         assert_eq!(s.last_error.map(|e| e.code), None, "{}", d.code);
         assert_eq!(s.pending_changes, 0, "{}", d.code);
         assert_eq!(s.open_conflicts, 0, "{}", d.code);
+        assert_eq!(s.quarantined, 0, "{}: nothing kept aside", d.code);
         assert!(
             conflicts::list(&d.store, true).unwrap().is_empty(),
             "{}",
