@@ -272,13 +272,29 @@ fn choosing_a_technician_needs_a_joined_device_and_an_active_technician() {
     let err = setup::choose_technician(&mut new.store, gone.id).unwrap_err();
     assert_eq!(err.code(), Code::Inconsistent);
 
-    // Disconnecting a join that picked nobody is a first start again.
+    // Disconnecting a join that picked nobody is a first start again, under a new identity (the
+    // hub still has the old one enrolled): it joins again with a new code.
+    let first_id = new.store.device_id().unwrap();
     sync::forget_hub(&mut new.store).unwrap();
     let status = setup::status(&new.store).unwrap();
     assert_eq!(status.device_code, None);
+    assert_ne!(new.store.device_id().unwrap(), first_id);
     assert!(!sync::status(&new.store).unwrap().configured);
+    let again = join(&mut new, &hub, "LB");
+    assert!(again.setup.onboarded);
+    assert_eq!(again.setup.device_code.as_deref(), Some("LB2"));
+    sync::forget_hub(&mut new.store).unwrap();
+    assert!(
+        setup::status(&new.store).unwrap().onboarded,
+        "a device set up keeps its setup when it leaves the hub"
+    );
+
+    let mut fresh_again = fresh(dir.path(), "di-nuovo");
+    let joined = join(&mut fresh_again, &hub, "GV");
+    assert!(!joined.setup.onboarded);
+    sync::forget_hub(&mut fresh_again.store).unwrap();
     setup::onboard(
-        &mut new.store,
+        &mut fresh_again.store,
         &setup::OnboardingInput {
             shop_name: "Prova".into(),
             technician_name: "Nuovo".into(),

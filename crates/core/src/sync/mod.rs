@@ -221,17 +221,21 @@ fn join_check(store: &mut Store, transport: &mut dyn Transport) -> Result<()> {
     })
 }
 
-/// Disconnects this device from its hub (local data and unsent changes stay). A device that
-/// joined from the hub but has not picked its technician yet also drops the device code the hub
-/// gave it: it is back to a first start (set up a shop, or join again).
+/// Disconnects this device from its hub (local data and unsent changes stay).
+///
+/// A device that joined from the hub but has not picked its technician yet (it has the device
+/// code the hub gave it and no technician) goes back to a first start instead: a new device id
+/// (the hub keeps the old one enrolled, with its device code, until the admin revokes it: the
+/// same id could not enrol again), no device code, no hub, no cursor; the shop's data it
+/// received stays. It can join again with a new code, or set a shop up.
 pub fn forget_hub(store: &mut Store) -> Result<()> {
     let _one = guard::acquire(store)?;
+    let half_joined = local_get(store.conn(), "technician_id")?.is_none()
+        && local_get(store.conn(), "device_code")?.is_some();
+    if half_joined {
+        return become_new_device(store);
+    }
     apply::remote_write(store, |tx| {
-        tx.execute(
-            "DELETE FROM local_state WHERE key = 'device_code'
-             AND NOT EXISTS (SELECT 1 FROM local_state WHERE key = 'technician_id')",
-            [],
-        )?;
         for key in [
             keys::HUB_URL,
             keys::TOKEN,
