@@ -6,7 +6,7 @@
 #
 # Environment: SKIP_BUILD=1 reuses the built UI and binary (RAPPORTINO_BIN names another one);
 # E2E_SCRIPT / E2E_TIMEOUT run another driver script (the app benchmark); E2E_SCENARIOS="main bad-db demo services reports" picks scenarios.
-# The sync-hub scenario also runs the office hub and a second device (the CLI): RAPPORTINO_HUB_BIN
+# The sync-hub and join-hub scenarios also run the office hub and a second device (the CLI): RAPPORTINO_HUB_BIN
 # and RAPPORTINO_CLI_BIN name other binaries; they are built when missing.
 set -euo pipefail
 
@@ -19,7 +19,7 @@ NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/We
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
 HUB_BIN="${RAPPORTINO_HUB_BIN:-$TARGET_DIR/debug/rapportino-hub}"
 CLI_BIN="${RAPPORTINO_CLI_BIN:-$TARGET_DIR/debug/rapportino-cli}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day sync sync-hub}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day sync sync-hub join-hub}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
 STARTED=() # process-group leaders we started
@@ -70,7 +70,7 @@ wait_port() {
 }
 
 needs_hub=0
-case " $SCENARIOS " in *" sync-hub "*) needs_hub=1 ;; esac
+case " $SCENARIOS " in *" sync-hub "* | *" join-hub "*) needs_hub=1 ;; esac
 
 TOOLS=(python3 "$NATIVE_DRIVER" "$TAURI_DRIVER")
 [ "$needs_hub" = 0 ] || TOOLS+=(openssl)
@@ -152,7 +152,7 @@ run_scenario() {
   if [ "$scenario" = bad-db ]; then
     printf 'Appunti del cliente, non un database.\n%.0s' $(seq 1 200) >"$RAPPORTINO_DB"
   fi
-  if [ "$scenario" = sync-hub ]; then
+  if [ "$scenario" = sync-hub ] || [ "$scenario" = join-hub ]; then
     start_hub "$dir/hub" "$ARTIFACTS/hub-$scenario-$attempt.log"
     hub_pid="$HUB_PID"
     log "hub at $HUB_URL (storage $HUB_STORAGE)"

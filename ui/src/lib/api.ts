@@ -56,6 +56,8 @@ import type { SiteInput } from '../bindings/SiteInput';
 import type { StatementData } from '../bindings/StatementData';
 import type { ErrorPayload } from '../bindings/ErrorPayload';
 import type { Resolution } from '../bindings/Resolution';
+import type { JoinHubInput } from '../bindings/JoinHubInput';
+import type { Joined } from '../bindings/Joined';
 import type { SyncReport } from '../bindings/SyncReport';
 import type { SyncStatus } from '../bindings/SyncStatus';
 import type { Technician } from '../bindings/Technician';
@@ -93,7 +95,10 @@ export const dashboard = () => call<Dashboard>('dashboard');
 export const dashboardBalances = () => call<BalanceAlert[]>('dashboard_balances');
 export const listBackups = () => call<Backups>('list_backups');
 export const backupNow = (path: string | null = null) => call<BackupFile | null>('backup_now', { path });
-export const restoreBackup = (path: string | null = null) => call<Restored | null>('restore_backup', { path });
+/** Restores the backup at `path` (null: the Open dialog). `asNewDevice` after a FOREIGN_BACKUP
+ * refusal: with a null path it restores the file just refused. */
+export const restoreBackup = (path: string | null = null, asNewDevice = false) =>
+  call<Restored | null>('restore_backup', { path, as_new_device: asNewDevice });
 export const escalateIntervention = (id: string) => call<Intervention>('escalate_intervention', { id });
 export const addMaterial = (id: string, input: MaterialInput) => call<Material>('add_material', { id, input });
 export const removeMaterial = (id: string) => call<void>('remove_material', { id });
@@ -264,6 +269,10 @@ export const syncStatus = () => call<SyncStatus>('sync_status');
 export const syncEnrol = (hubUrl: string, code: string, deviceName: string, caPem: string | null) =>
   call<SyncStatus>('sync_enrol', { hub_url: hubUrl, code, device_name: deviceName, ca_pem: caPem });
 export const syncNow = () => call<SyncDone>('sync_now');
+/** First start from the hub: enrol, take the shop's data, bind the technician when the shop has
+ * one with the code given (else pick one with `chooseTechnician`). */
+export const syncJoin = (input: JoinHubInput) => call<Joined>('sync_join', { input });
+export const chooseTechnician = (id: string) => call<SetupStatus>('choose_technician', { id });
 export const syncForget = () => call<SyncStatus>('sync_forget');
 export const syncConflicts = (includeResolved = false) =>
   call<Conflict[]>('sync_conflicts', { include_resolved: includeResolved });

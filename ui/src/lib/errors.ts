@@ -49,6 +49,8 @@ const KNOWN: Record<Code, true> = {
   SYNC_NOT_CONFIGURED: true,
   HUB_UNREACHABLE: true,
   ENROLMENT_REFUSED: true,
+  DEVICE_CODE_TAKEN: true,
+  TECHNICIAN_CODE_TAKEN: true,
   DEVICE_REVOKED: true,
   UPGRADE_REQUIRED: true,
   HUB_ERROR: true,

@@ -8,6 +8,7 @@ import { enReports } from './en-reports';
 import { enWork } from './en-work';
 import { enServices } from './en-services';
 import { enSettings } from './en-settings';
+import { enJoin } from './en-join';
 import { enSync } from './en-sync';
 import type { MessageKey } from './it';
 
@@ -201,6 +202,7 @@ export const en: Record<MessageKey, string> = {
   ...enQuality,
   ...enWork,
   ...enSync,
+  ...enJoin,
 };
 
 export const enErrors: Record<UiCode, string> = {
@@ -242,6 +244,8 @@ export const enErrors: Record<UiCode, string> = {
   SYNC_NOT_CONFIGURED: 'This device is not connected to a hub: connect it in Settings › Sync.',
   HUB_UNREACHABLE: 'The hub cannot be reached: check the network and the address. Changes stay saved here and go out with the next sync.',
   ENROLMENT_REFUSED: 'The hub refused the enrolment code (wrong, already used or expired): ask the administrator for a new one.',
+  DEVICE_CODE_TAKEN: 'Another device of the shop already uses this computer’s device code: the hub does not connect it under the same code.',
+  TECHNICIAN_CODE_TAKEN: 'Another technician of the hub’s shop already has this computer’s technician code: a shop cannot have two technicians with one code. To work as that technician, set this computer up with “Join an existing hub” instead of a new shop.',
   DEVICE_REVOKED: "The hub revoked this device's access: ask the administrator for a new enrolment code.",
   UPGRADE_REQUIRED: 'The hub needs a newer Rapportino: update the app to sync.',
   HUB_ERROR: 'The hub answered unexpectedly. Try again; if it happens again, contact support.',
@@ -278,4 +282,6 @@ export const enFieldErrors: Partial<Record<UiCode, string>> = {
   LOGO_INVALID: 'Not a PNG/JPEG image.',
   LOGO_TOO_LARGE: 'Image too large.',
   ENROLMENT_REFUSED: 'Code refused by the hub.',
+  DEVICE_CODE_TAKEN: 'Code already used by another device.',
+  TECHNICIAN_CODE_TAKEN: 'Code already belongs to another technician of the shop.',
 };

@@ -8,6 +8,7 @@ import { itReports } from './it-reports';
 import { itWork } from './it-work';
 import { itServices } from './it-services';
 import { itSettings } from './it-settings';
+import { itJoin } from './it-join';
 import { itSync } from './it-sync';
 
 export const it = {
@@ -200,6 +201,7 @@ export const it = {
   ...itQuality,
   ...itWork,
   ...itSync,
+  ...itJoin,
 } as const;
 
 export type MessageKey = keyof typeof it;
@@ -244,6 +246,8 @@ export const itErrors: Record<UiCode, string> = {
   SYNC_NOT_CONFIGURED: 'Questo dispositivo non è collegato a un hub: collegalo in Impostazioni › Sincronizzazione.',
   HUB_UNREACHABLE: 'Hub non raggiungibile: controlla la rete e l’indirizzo. Le modifiche restano salvate qui e partiranno alla prossima sincronizzazione.',
   ENROLMENT_REFUSED: 'L’hub ha rifiutato il codice di collegamento (errato, già usato o scaduto): chiedine uno nuovo all’amministratore.',
+  DEVICE_CODE_TAKEN: 'Un altro dispositivo dell’officina usa già la sigla di questo computer: l’hub non lo collega con la stessa sigla.',
+  TECHNICIAN_CODE_TAKEN: 'Nell’officina dell’hub un altro tecnico ha già la sigla di questo computer: non si possono avere due tecnici con la stessa sigla. Per lavorare come quel tecnico, configura il computer con «Collega a un hub esistente» invece di una nuova officina.',
   DEVICE_REVOKED: 'L’hub ha revocato l’accesso di questo dispositivo: chiedi un nuovo codice di collegamento all’amministratore.',
   UPGRADE_REQUIRED: 'L’hub richiede una versione più recente di Rapportino: aggiorna l’app per sincronizzare.',
   HUB_ERROR: 'L’hub ha risposto in modo inatteso. Riprova; se si ripete contatta l’assistenza.',
@@ -281,4 +285,6 @@ export const itFieldErrors: Partial<Record<UiCode, string>> = {
   LOGO_INVALID: 'Non è un’immagine PNG/JPEG.',
   LOGO_TOO_LARGE: 'Immagine troppo grande.',
   ENROLMENT_REFUSED: 'Codice rifiutato dall’hub.',
+  DEVICE_CODE_TAKEN: 'Sigla già usata da un altro dispositivo.',
+  TECHNICIAN_CODE_TAKEN: 'Sigla già di un altro tecnico dell’officina.',
 };
