@@ -408,8 +408,9 @@ def scenario_reports(d: Driver) -> None:
     blank = {"signer_name": "X", "width": 400, "height": 150, "strokes": []}
     _, err = invoke(d, "sign_report", {"id": report_id, "input": {"customer": blank, "technician": blank}})
     assert err and err["code"] == "REPORT_ALREADY_SIGNED", err
-    d.script("window.confirm = () => true")
     d.wait("[data-testid=report-amend]").click()
+    d.wait("[data-testid=confirm-dialog]", text="rettifica")
+    d.wait("[data-testid=confirm-ok]").click()
     d.wait("[data-testid=report-number]", text="-0002")
     d.wait("main", text="Sostituisce il rapporto " + number)
 

@@ -156,8 +156,8 @@ def scenario_sync_hub(d: Driver) -> None:
     shot(d, "sync-hub-conflict")
 
     step("Ripristina il valore perso: it leaves the open list and syncs to the other device")
-    d.script("window.confirm = () => true")
     d.wait(f"{row} [data-testid=conflict-restore]").click()
+    d.wait("[data-testid=confirm-ok]").click()  # the app's question: restore the lost value?
     d.wait("[data-testid=conflicts-empty]")
     d.wait_gone("[data-testid=sync-indicator-conflicts]")
     _sync_now(d)

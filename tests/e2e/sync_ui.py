@@ -112,8 +112,8 @@ def scenario_sync(d: Driver) -> None:
     shot(d, "sync-conflicts")
 
     step("restore the lost name; keep the current phone")
-    d.script("window.confirm = () => true")
     d.wait("[data-testid=conflict-row][data-field=name] [data-testid=conflict-restore]").click()
+    d.wait("[data-testid=confirm-ok]").click()  # the app's question: restore the lost value?
     d.wait_gone("[data-testid=conflict-row][data-field=name]")
     d.wait("[data-testid=conflict-row][data-field=phone] [data-testid=conflict-keep]").click()
     d.wait_gone("[data-testid=conflict-row][data-field=phone]")
