@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rapportino_core::backup::{self, BackupFile, RestoreOptions, Restored};
-use rapportino_core::Code;
 use rapportino_core::time::local_date;
+use rapportino_core::Code;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
