@@ -192,8 +192,21 @@ impl From<postgres::Error> for HubError {
         if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
             return HubError::StorageBusy(format!("postgres: {e}"));
         }
-        HubError::Storage(format!("postgres: {e}"))
+        // The causes too: "error performing TLS handshake" alone does not say the certificate
+        // was for another name.
+        HubError::Storage(format!("postgres: {}", with_causes(&e)))
     }
+}
+
+/// An error's text followed by its causes' (`a: b: c`).
+pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    text
 }
 
 /// JSON columns of the hub's own tables (never request bodies: those map to `MalformedBody`).
