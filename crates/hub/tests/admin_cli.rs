@@ -259,3 +259,49 @@ fn a_password_on_the_command_line_is_refused() {
     ));
     assert_eq!(code, "STORAGE", "{message}");
 }
+
+/// Without `--listen`, `serve` listens on this machine only (127.0.0.1:8443).
+#[test]
+fn serve_listens_on_loopback_by_default() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite:{}", dir.path().join("hub.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapportino-hub"))
+        .args(["serve", "--storage", &db, "--insecure-http", "--log-json"])
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the hub");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut listening = None;
+    let mut lines = Vec::new();
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        if let Ok(v) = serde_json::from_str::<Value>(&line) {
+            if v["message"] == "hub listening" {
+                listening = v["addr"].as_str().map(str::to_owned);
+                break;
+            }
+        }
+        lines.push(line);
+    }
+    match listening {
+        Some(addr) => {
+            assert_eq!(addr, "127.0.0.1:8443");
+            let killed = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .expect("kill");
+            assert!(killed.success());
+            assert!(child.wait().expect("wait").success());
+        }
+        // The port is taken on this machine: the address it tried says the same.
+        None => {
+            let _ = child.wait();
+            let text = lines.join("\n");
+            assert!(
+                text.contains("cannot listen on 127.0.0.1:8443"),
+                "neither listening nor refused: {text}"
+            );
+        }
+    }
+}
