@@ -24,9 +24,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rapportino_core::sync::merge::{FieldVersion, RowState};
-use rapportino_core::sync::protocol::{EnrolRequest, Role};
 use rapportino_hub::Storage;
+use rapportino_model::hlc::Hlc;
+use rapportino_model::merge::{FieldVersion, RowState};
+use rapportino_model::protocol::{EnrolRequest, Role};
+use rapportino_model::SCHEMA_VERSION;
 use serde_json::{json, Map, Value};
 
 struct Args {
@@ -263,7 +265,7 @@ fn honest(
         let now = chrono::Utc::now();
         let stamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         let batch = json!({
-            "schema_version": rapportino_core::store::migrations::latest_version(),
+            "schema_version": SCHEMA_VERSION,
             "mutations": [{
                 "mutation_id": uuid::Uuid::now_v7().to_string(),
                 "entity": "client",
@@ -271,7 +273,7 @@ fn honest(
                 "op": "insert",
                 "fields": {"name": format!("Cliente {n}"), "customer_class": "none",
                     "archived": 0, "created_at": stamp, "updated_at": stamp},
-                "hlc": rapportino_core::hlc::Hlc::from_parts(now.timestamp_millis(), 0).0,
+                "hlc": Hlc::from_parts(now.timestamp_millis(), 0).0,
                 "device_id": device,
                 "recorded_at": stamp,
                 "base_seq": cursor,
