@@ -7,8 +7,8 @@ mod common;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use rapportino_model::protocol::Role;
 use rapportino_hub::storage::NewDevice;
+use rapportino_model::protocol::Role;
 use serde_json::Value;
 
 fn hub(args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -72,9 +72,8 @@ impl SqliteStorage {
         if existing_only {
             check_existing_hub(path, busy_timeout)?;
         } else {
-            rapportino_model::owner_only::precreate(path).map_err(|e| {
-                HubError::Storage(format!("cannot create {}: {e}", path.display()))
-            })?;
+            rapportino_model::owner_only::precreate(path)
+                .map_err(|e| HubError::Storage(format!("cannot create {}: {e}", path.display())))?;
         }
         let mut writer = open_connection(path, busy_timeout)?;
         // 64 MiB of page cache for the writer (the default is 2 MiB): a push looks up and
