@@ -1,18 +1,26 @@
 //! `rapportino-hub`: serve, and the admin commands that work on the storage directly (on the
 //! hub's own machine; a remote admin uses the HTTP admin endpoints from an admin device).
 //! Errors print `error: CODE: message` on stderr and exit with status 1.
+//!
+//! The admin commands never create a hub (a mistyped path is an error, not a new empty hub),
+//! wait at most `--lock-timeout-secs` for a lock another process holds (then `STORAGE_BUSY`,
+//! nothing changed), and print what devices wrote (names, refused writes) with control
+//! characters, terminal escapes and bidirectional overrides escaped.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use rapportino_model::protocol::{DeviceInfo, Role};
 
 use crate::error::HubError;
 use crate::server::{self, ServerConfig, TlsFiles};
-use crate::storage::{now_text, Storage};
+use crate::storage::{now_text, OpenOptions, PgConnect, Storage, StorageUrl};
 
 #[derive(Parser)]
 #[command(
@@ -47,9 +55,28 @@ impl From<RoleArg> for Role {
 
 #[derive(clap::Args)]
 struct StorageArg {
-    /// `sqlite:/path/hub.db` (or a plain path) or `postgres://user@host/db`
+    /// `sqlite:/path/hub.db` (or a plain path) or `postgres://user@host/db[?sslmode=verify-full]`
+    /// (no password in a URL given here: see --pg-password-file)
     #[arg(long, env = "RAPPORTINO_HUB_STORAGE")]
     storage: String,
+    /// PostgreSQL: a file whose first line is the password (else `RAPPORTINO_PG_PASSWORD`, else
+    /// `PGPASSWORD`, from the environment).
+    #[arg(long)]
+    pg_password_file: Option<PathBuf>,
+    /// PostgreSQL: the CA certificate(s), PEM, that signed the database server's certificate
+    /// (needed with sslmode=require, verify-ca or verify-full).
+    #[arg(long, env = "RAPPORTINO_PG_CA_FILE")]
+    pg_ca_file: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct AdminArg {
+    #[command(flatten)]
+    storage: StorageArg,
+    /// Seconds to wait for a lock another process holds on the storage before giving up
+    /// (STORAGE_BUSY, nothing changed).
+    #[arg(long, default_value_t = 5)]
+    lock_timeout_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -58,8 +85,9 @@ enum Command {
     Serve {
         #[command(flatten)]
         storage: StorageArg,
-        /// Address and port to listen on.
-        #[arg(long, default_value = "0.0.0.0:8443")]
+        /// Address and port to listen on: this machine only by default; `0.0.0.0:8443` (or the
+        /// LAN address) to serve the shop's devices.
+        #[arg(long, default_value = "127.0.0.1:8443")]
         listen: SocketAddr,
         /// The certificate chain, PEM.
         #[arg(long, requires = "tls_key")]
@@ -73,17 +101,43 @@ enum Command {
         /// Logs as JSON lines (default: human-readable text). `RUST_LOG` sets the level.
         #[arg(long)]
         log_json: bool,
-        /// Largest request body, in MiB.
+        /// Largest request body of an authenticated device, in MiB.
         #[arg(long, default_value_t = 32)]
         body_limit_mib: usize,
+        /// Largest request body without a valid device token (enrolment), in KiB.
+        #[arg(long, default_value_t = 16)]
+        unauth_body_limit_kib: usize,
         /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
         #[arg(long, default_value_t = 30)]
         shutdown_grace_secs: u64,
+        /// Seconds for the TLS handshake and then for each request head (also how long an idle
+        /// keep-alive connection stays open).
+        #[arg(long, default_value_t = 10)]
+        header_read_timeout_secs: u64,
+        /// Seconds for a whole request body (else 408 REQUEST_TIMEOUT).
+        #[arg(long, default_value_t = 60)]
+        body_read_timeout_secs: u64,
+        /// Seconds from a request's head to the start of its answer (else 503 HUB_BUSY).
+        #[arg(long, default_value_t = 120)]
+        request_timeout_secs: u64,
+        /// Seconds a response may make no write progress (a client that stopped reading)
+        /// before its connection is closed.
+        #[arg(long, default_value_t = 60)]
+        write_timeout_secs: u64,
+        /// Connections open at once (more wait); each is a file descriptor.
+        #[arg(long, default_value_t = server::DEFAULT_MAX_CONNECTIONS)]
+        max_connections: usize,
+        /// Snapshots streamed at once (more get 503 HUB_BUSY with Retry-After).
+        #[arg(long, default_value_t = server::DEFAULT_MAX_SNAPSHOT_STREAMS)]
+        max_snapshot_streams: usize,
+        /// Seconds to send one snapshot (a slower reader's stream is cut).
+        #[arg(long, default_value_t = 600)]
+        snapshot_timeout_secs: u64,
     },
     /// Creates a single-use enrolment code and prints it.
     EnrolCode {
         #[command(flatten)]
-        storage: StorageArg,
+        admin: AdminArg,
         #[arg(long, value_enum)]
         role: RoleArg,
         /// Minutes before the code expires.
@@ -95,14 +149,14 @@ enum Command {
     /// Lists the enrolled devices (revoked ones too).
     Devices {
         #[command(flatten)]
-        storage: StorageArg,
+        admin: AdminArg,
         #[arg(long)]
         json: bool,
     },
     /// Revokes a device: its token stops working at once.
     Revoke {
         #[command(flatten)]
-        storage: StorageArg,
+        admin: AdminArg,
         device_id: String,
         #[arg(long)]
         json: bool,
@@ -111,7 +165,7 @@ enum Command {
     /// time entries changed by another device...), newest first.
     Refusals {
         #[command(flatten)]
-        storage: StorageArg,
+        admin: AdminArg,
         #[arg(long, default_value_t = 50)]
         limit: i64,
         #[arg(long)]
@@ -120,7 +174,7 @@ enum Command {
     /// Writes a consistent copy of the hub into a new SQLite file (from either storage).
     Backup {
         #[command(flatten)]
-        storage: StorageArg,
+        admin: AdminArg,
         /// The new file (refused if it exists).
         #[arg(long)]
         out: PathBuf,
@@ -130,14 +184,133 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli.command) {
+    let matches = Cli::command().get_matches();
+    // Where `--storage` came from: a password in a URL on the command line is refused.
+    let storage_on_argv = matches
+        .subcommand()
+        .and_then(|(_, m)| m.value_source("storage"))
+        == Some(ValueSource::CommandLine);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    match run(cli.command, storage_on_argv) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}: {e}", e.code());
+            eprintln!("error: {}: {}", e.code(), escape_text(&e.to_string()));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Text that came from devices (or from a storage they wrote), made safe for a terminal:
+/// control characters (C0, DEL, C1: escape sequences, carriage returns, bells), bidirectional
+/// overrides and isolates, and the backslash itself become `\u{..}` / `\\` escapes.
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if needs_escape(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c == '\\' || c.is_control() || is_bidi_control(c)
+}
+
+/// Characters that reorder the text around them on screen (Trojan Source).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// JSON for the terminal: serde_json escapes C0 controls already; DEL, C1 controls and
+/// bidirectional controls are escaped as `\uXXXX` too (they occur only inside strings, so the
+/// document means the same).
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), HubError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| HubError::Internal(format!("JSON output: {e}")))?;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\\' && needs_escape(c) && !matches!(c, '\n' | '\t') {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    println!("{out}");
+    Ok(())
+}
+
+/// The storage URL and how to open it, for a command: the password from a file or the
+/// environment (one inside a URL given on the command line is refused: every user of the
+/// machine can read a command line), the CA file, and for admin commands the lock timeout and
+/// "never create a hub".
+fn open_options(
+    arg: &StorageArg,
+    storage_on_argv: bool,
+    admin: Option<Duration>,
+) -> Result<OpenOptions, HubError> {
+    let url = StorageUrl::parse(&arg.storage)?;
+    if storage_on_argv && url.has_password() {
+        return Err(HubError::Config(
+            "a password in the --storage URL is visible to every user of this machine \
+             (ps, /proc): put it in a file for --pg-password-file, or in RAPPORTINO_PG_PASSWORD \
+             or PGPASSWORD, or give the whole URL in RAPPORTINO_HUB_STORAGE"
+                .into(),
+        ));
+    }
+    let password = match &arg.pg_password_file {
+        Some(file) => Some(read_password_file(file)?),
+        None => ["RAPPORTINO_PG_PASSWORD", "PGPASSWORD"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty())),
+    };
+    Ok(OpenOptions {
+        existing_only: admin.is_some(),
+        lock_timeout: admin,
+        pg: PgConnect {
+            password,
+            ca_file: arg.pg_ca_file.clone(),
+            ..PgConnect::default()
+        },
+    })
+}
+
+fn read_password_file(file: &std::path::Path) -> Result<String, HubError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| HubError::Config(format!("--pg-password-file {}: {e}", file.display())))?;
+    let password = text.lines().next().unwrap_or("").trim_end_matches('\r');
+    if password.is_empty() {
+        return Err(HubError::Config(format!(
+            "--pg-password-file {}: the first line is empty",
+            file.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(file) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                tracing::warn!(
+                    file = %file.display(),
+                    "the PostgreSQL password file can be read by other users: chmod 600 it"
+                );
+            }
+        }
+    }
+    Ok(password.to_string())
+}
+
+fn open_admin(admin: &AdminArg, storage_on_argv: bool) -> Result<Storage, HubError> {
+    let wait = Duration::from_secs(admin.lock_timeout_secs);
+    let options = open_options(&admin.storage, storage_on_argv, Some(wait))?;
+    Storage::open_with(&admin.storage.storage, &options)
 }
 
 fn init_logs(json: bool, default_level: &str) {
@@ -153,13 +326,6 @@ fn init_logs(json: bool, default_level: &str) {
     };
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), HubError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| HubError::Internal(format!("JSON output: {e}")))?;
-    println!("{text}");
-    Ok(())
-}
-
 fn print_device(d: &DeviceInfo) {
     let state = match (&d.revoked_at, &d.last_seen_at) {
         (Some(at), _) => format!("revoked {at}"),
@@ -171,16 +337,18 @@ fn print_device(d: &DeviceInfo) {
         None => String::new(),
     };
     println!(
-        "{}  {:<6} {:<10} {}  enrolled {}  {state}{skew}",
-        d.device_id,
-        d.device_code,
+        "{}  {:<6} {:<10} {}  enrolled {}  {}{}",
+        escape_text(&d.device_id),
+        escape_text(&d.device_code),
         d.role.as_str(),
-        d.name,
-        d.enrolled_at
+        escape_text(&d.name),
+        escape_text(&d.enrolled_at),
+        escape_text(&state),
+        escape_text(&skew),
     );
 }
 
-fn run(command: Command) -> Result<(), HubError> {
+fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
     match command {
         Command::Serve {
             storage,
@@ -190,7 +358,15 @@ fn run(command: Command) -> Result<(), HubError> {
             insecure_http,
             log_json,
             body_limit_mib,
+            unauth_body_limit_kib,
             shutdown_grace_secs,
+            header_read_timeout_secs,
+            body_read_timeout_secs,
+            request_timeout_secs,
+            write_timeout_secs,
+            max_connections,
+            max_snapshot_streams,
+            snapshot_timeout_secs,
         } => {
             init_logs(log_json, "info");
             let tls = match (tls_cert, tls_key, insecure_http) {
@@ -205,10 +381,20 @@ fn run(command: Command) -> Result<(), HubError> {
             if tls.is_none() {
                 tracing::warn!("serving plain HTTP (--insecure-http): tokens travel in clear");
             }
-            let storage = Arc::new(Storage::open(&storage.storage)?);
+            let options = open_options(&storage, storage_on_argv, None)?;
+            let storage = Arc::new(Storage::open_with(&storage.storage, &options)?);
+            let secs = |n: u64| Duration::from_secs(n.max(1));
             let mut config = ServerConfig::new(listen, tls);
-            config.body_limit = body_limit_mib.saturating_mul(1024 * 1024);
-            config.shutdown_grace = std::time::Duration::from_secs(shutdown_grace_secs);
+            config.body_limit = body_limit_mib.max(1).saturating_mul(1024 * 1024);
+            config.unauth_body_limit = unauth_body_limit_kib.max(1).saturating_mul(1024);
+            config.shutdown_grace = Duration::from_secs(shutdown_grace_secs);
+            config.header_read_timeout = secs(header_read_timeout_secs);
+            config.body_read_timeout = secs(body_read_timeout_secs);
+            config.request_timeout = secs(request_timeout_secs);
+            config.write_timeout = secs(write_timeout_secs);
+            config.max_connections = max_connections.max(1);
+            config.max_snapshot_streams = max_snapshot_streams.max(1);
+            config.snapshot_timeout = secs(snapshot_timeout_secs);
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
@@ -218,13 +404,13 @@ fn run(command: Command) -> Result<(), HubError> {
             Ok(())
         }
         Command::EnrolCode {
-            storage,
+            admin,
             role,
             valid_minutes,
             json,
         } => {
             init_logs(false, "warn");
-            let storage = Storage::open(&storage.storage)?;
+            let storage = open_admin(&admin, storage_on_argv)?;
             let code = crate::auth::create_code(
                 &storage,
                 role.into(),
@@ -243,9 +429,9 @@ fn run(command: Command) -> Result<(), HubError> {
                 Ok(())
             }
         }
-        Command::Devices { storage, json } => {
+        Command::Devices { admin, json } => {
             init_logs(false, "warn");
-            let devices = Storage::open(&storage.storage)?.registry().devices()?;
+            let devices = open_admin(&admin, storage_on_argv)?.registry().devices()?;
             if json {
                 return print_json(&devices);
             }
@@ -255,13 +441,9 @@ fn run(command: Command) -> Result<(), HubError> {
             devices.iter().for_each(print_device);
             Ok(())
         }
-        Command::Refusals {
-            storage,
-            limit,
-            json,
-        } => {
+        Command::Refusals { admin, limit, json } => {
             init_logs(false, "warn");
-            let refusals = Storage::open(&storage.storage)?
+            let refusals = open_admin(&admin, storage_on_argv)?
                 .registry()
                 .refusals(limit.clamp(1, 10_000))?;
             if json {
@@ -273,18 +455,22 @@ fn run(command: Command) -> Result<(), HubError> {
             for r in &refusals {
                 println!(
                     "{}  {}  {}  (device {}, mutation {})",
-                    r.at, r.code, r.detail, r.device_id, r.mutation_id
+                    escape_text(&r.at),
+                    escape_text(&r.code),
+                    escape_text(&r.detail),
+                    escape_text(&r.device_id),
+                    escape_text(&r.mutation_id)
                 );
             }
             Ok(())
         }
         Command::Revoke {
-            storage,
+            admin,
             device_id,
             json,
         } => {
             init_logs(false, "warn");
-            let storage = Storage::open(&storage.storage)?;
+            let storage = open_admin(&admin, storage_on_argv)?;
             let info = storage
                 .registry()
                 .revoke(&device_id, &now_text())?
@@ -296,9 +482,9 @@ fn run(command: Command) -> Result<(), HubError> {
                 Ok(())
             }
         }
-        Command::Backup { storage, out, json } => {
+        Command::Backup { admin, out, json } => {
             init_logs(false, "warn");
-            let summary = Storage::open(&storage.storage)?.backup_to(&out)?;
+            let summary = open_admin(&admin, storage_on_argv)?.backup_to(&out)?;
             if json {
                 print_json(&summary)
             } else {

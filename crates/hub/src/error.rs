@@ -1,7 +1,7 @@
 //! One error type for the hub. Every variant has a stable wire code (the `code` of
 //! [`ErrorBody`]) and an HTTP status; the CLI prints the same code and exits non-zero.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapportino_model::protocol::{wire_code, ErrorBody};
@@ -18,6 +18,14 @@ pub mod hub_code {
     pub const INTERNAL: &str = "INTERNAL";
     /// Bad configuration: storage URL, TLS files, listen address (CLI and start-up only).
     pub const CONFIG: &str = "CONFIG";
+    /// 503 with `Retry-After`: every snapshot stream (or the request's time) is taken; the
+    /// device tries again later.
+    pub const HUB_BUSY: &str = "HUB_BUSY";
+    /// 408: the request (its body) did not arrive in time; the connection is closed.
+    pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
+    /// The storage is locked by another process (or transaction) for longer than the hub
+    /// waits: the admin commands refuse to run; a request gets 503 with `Retry-After`.
+    pub const STORAGE_BUSY: &str = "STORAGE_BUSY";
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +67,12 @@ pub enum HubError {
     Internal(String),
     #[error("configuration: {0}")]
     Config(String),
+    #[error("the hub is busy ({what}): try again in {retry_after_secs} s")]
+    Busy { what: String, retry_after_secs: u64 },
+    #[error("request timed out: {0}")]
+    Timeout(String),
+    #[error("the storage is locked by another process or transaction: {0}")]
+    StorageBusy(String),
 }
 
 impl HubError {
@@ -82,6 +96,9 @@ impl HubError {
             HubError::NotImplemented(_) => hub_code::NOT_IMPLEMENTED,
             HubError::Internal(_) => hub_code::INTERNAL,
             HubError::Config(_) => hub_code::CONFIG,
+            HubError::Busy { .. } => hub_code::HUB_BUSY,
+            HubError::Timeout(_) => hub_code::REQUEST_TIMEOUT,
+            HubError::StorageBusy(_) => hub_code::STORAGE_BUSY,
         }
     }
 
@@ -106,6 +123,19 @@ impl HubError {
             HubError::Storage(_) | HubError::Internal(_) | HubError::Config(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            HubError::Busy { .. } | HubError::StorageBusy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            HubError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+        }
+    }
+
+    /// Seconds a device should wait before trying again (sent as `Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            HubError::Busy {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            HubError::StorageBusy(_) => Some(STORAGE_RETRY_AFTER_SECS),
+            _ => None,
         }
     }
 
@@ -114,6 +144,7 @@ impl HubError {
             // Details of server-side failures go to the log, not to the device.
             HubError::Storage(_) => "the hub's storage failed; try again later".to_string(),
             HubError::Internal(_) => "internal error; try again later".to_string(),
+            HubError::StorageBusy(_) => "the hub's storage is busy; try again shortly".to_string(),
             other => other.to_string(),
         };
         ErrorBody {
@@ -123,26 +154,66 @@ impl HubError {
     }
 }
 
-impl IntoResponse for HubError {
-    fn into_response(self) -> Response {
+/// `Retry-After` of a [`HubError::StorageBusy`] answer.
+const STORAGE_RETRY_AFTER_SECS: u64 = 5;
+
+impl HubError {
+    /// The answer for this error, without consuming it.
+    pub fn to_response(&self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(code = self.code(), error = %self, "request refused: busy");
+        } else if status.is_server_error() {
             tracing::error!(code = self.code(), error = %self, "request failed");
         }
-        (status, Json(self.body())).into_response()
+        let mut response = (status, Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+impl IntoResponse for HubError {
+    fn into_response(self) -> Response {
+        self.to_response()
     }
 }
 
 impl From<rusqlite::Error> for HubError {
     fn from(e: rusqlite::Error) -> Self {
-        HubError::Storage(format!("sqlite: {e}"))
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match e.sqlite_error_code() {
+            // The busy timeout ran out: another process holds the lock.
+            Some(DatabaseBusy | DatabaseLocked) => HubError::StorageBusy(format!("sqlite: {e}")),
+            _ => HubError::Storage(format!("sqlite: {e}")),
+        }
     }
 }
 
 impl From<postgres::Error> for HubError {
     fn from(e: postgres::Error) -> Self {
-        HubError::Storage(format!("postgres: {e}"))
+        // `lock_timeout` ran out (the admin commands set one).
+        if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+            return HubError::StorageBusy(format!("postgres: {e}"));
+        }
+        // The causes too: "error performing TLS handshake" alone does not say the certificate
+        // was for another name.
+        HubError::Storage(format!("postgres: {}", with_causes(&e)))
     }
+}
+
+/// An error's text followed by its causes' (`a: b: c`).
+pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    text
 }
 
 /// JSON columns of the hub's own tables (never request bodies: those map to `MalformedBody`).

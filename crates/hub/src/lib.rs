@@ -3,7 +3,8 @@
 //!
 //! - [`storage`]: one SQLite file (default) or PostgreSQL, behind [`storage::Storage`];
 //! - [`auth`]: enrolment codes, device tokens, authentication;
-//! - [`server`]: the HTTPS server (axum + rustls), logs, graceful shutdown;
+//! - [`server`]: the HTTPS server (axum + rustls), logs, graceful shutdown, request limits;
+//! - [`transport`]: connection limits (slots, silent and stalled connections);
 //! - [`engine`]: push, pull and snapshot;
 //! - [`cli`]: the `rapportino-hub` command.
 
@@ -14,6 +15,7 @@ pub mod error;
 pub mod routes;
 pub mod server;
 pub mod storage;
+pub mod transport;
 
 pub use auth::AuthedDevice;
 pub use error::HubError;

@@ -2,6 +2,7 @@
 //! extractor with the hub's own error answers, and the authentication middleware.
 
 use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,31 +19,53 @@ use rapportino_model::protocol::{
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use tokio::sync::Semaphore;
 
 use crate::auth::{self, AuthedDevice};
 use crate::engine;
 use crate::error::HubError;
+use crate::server::ServerConfig;
 use crate::storage::{now_text, Storage};
 
 /// How often at most `last_seen_at` is written for one device.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
-/// Snapshot bytes gathered before a chunk goes to the client.
+/// Snapshot bytes read from the spool per chunk sent to the client.
 const SNAPSHOT_CHUNK: usize = 64 * 1024;
+/// Snapshot bytes kept in memory before the spool moves to a temporary file.
+const SNAPSHOT_SPOOL_MEMORY: usize = 1024 * 1024;
+/// How long a device refused for lack of a snapshot slot should wait.
+const SNAPSHOT_RETRY_AFTER_SECS: u64 = 10;
+/// How much of an oversized body is read (and thrown away) without a valid token, so that a
+/// client that writes its whole body before reading can still read the answer. Past it the
+/// connection is closed at once.
+const UNAUTH_DRAIN_CAP: usize = 1024 * 1024;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub storage: Arc<Storage>,
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted with a valid device token, in bytes.
     pub body_limit: usize,
+    /// Largest request body accepted without one.
+    pub unauth_body_limit: usize,
+    pub body_read_timeout: Duration,
+    pub request_timeout: Duration,
+    pub snapshot_timeout: Duration,
+    /// One permit per snapshot being spooled or streamed.
+    snapshot_slots: Arc<Semaphore>,
     touched: Arc<Mutex<HashMap<String, Instant>>>,
 }
 
 impl AppState {
-    pub fn new(storage: Arc<Storage>, body_limit: usize) -> AppState {
+    pub fn new(storage: Arc<Storage>, config: &ServerConfig) -> AppState {
         AppState {
             storage,
-            body_limit,
+            body_limit: config.body_limit,
+            unauth_body_limit: config.unauth_body_limit.min(config.body_limit),
+            body_read_timeout: config.body_read_timeout,
+            request_timeout: config.request_timeout,
+            snapshot_timeout: config.snapshot_timeout,
+            snapshot_slots: Arc::new(Semaphore::new(config.max_snapshot_streams.max(1))),
             touched: Arc::new(Mutex::new(HashMap::new())),
         }
     }
@@ -82,22 +105,59 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| HubError::Internal(format!("worker thread: {e}")))?
 }
 
-/// Reads every request body before routing, up to the limit, so that any answer (a 401 from
-/// authentication included) leaves the connection reusable: a body left unread makes the server
-/// close a keep-alive connection under a client that is about to reuse it.
+/// Why a request that carried a credential was not authenticated (for [`require_device`]).
+#[derive(Clone)]
+struct AuthFailure(Arc<HubError>);
+
+/// Authenticates the request's bearer token, when it has one, from the headers alone; then
+/// reads the whole body before routing — up to the device limit with a valid token, up to the
+/// small unauthenticated limit without — within the body timeout. Reading it all keeps any
+/// answer (a 401 included) from leaving the connection unusable: a body left unread makes the
+/// server close a keep-alive connection under a client that is about to reuse it.
 ///
-/// A body over the limit is read on and discarded up to [`drain_cap`], then answered with 413
-/// `BODY_TOO_LARGE`, so the client gets the answer rather than a broken pipe; past the cap the
-/// connection is closed after the answer.
-pub async fn read_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = state.body_limit;
-    let cap = drain_cap(limit);
+/// A body over its limit is read on and discarded up to a cap ([`drain_cap`] with a valid
+/// token, [`UNAUTH_DRAIN_CAP`] without), then answered with 413 `BODY_TOO_LARGE`, so a client
+/// that writes its whole body before reading gets the answer rather than a broken pipe. A body
+/// that declares more than the cap is answered at once, nothing of it read, and the connection
+/// closed; so is one that streams past the cap. Without a valid token, a refused credential's
+/// own answer (401, 403) goes before 413.
+pub async fn read_body(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let credential = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+    let mut device_id = None;
+    let mut failure: Option<Arc<HubError>> = None;
+    if let Some(credential) = credential {
+        let storage = state.storage.clone();
+        match blocking(move || auth::authenticate(&storage, Some(&credential))).await {
+            Ok(device) => {
+                state.touch(&device.device_id).await;
+                device_id = Some(device.device_id.clone());
+                req.extensions_mut().insert(device);
+            }
+            Err(e) => {
+                let e = Arc::new(e);
+                req.extensions_mut().insert(AuthFailure(e.clone()));
+                failure = Some(e);
+            }
+        }
+    }
+    let (limit, cap) = if device_id.is_some() {
+        (state.body_limit, drain_cap(state.body_limit))
+    } else {
+        let limit = state.unauth_body_limit;
+        (limit, UNAUTH_DRAIN_CAP.max(limit))
+    };
+    let too_large = || match &failure {
+        Some(e) => e.to_response(),
+        None => HubError::BodyTooLarge { limit }.into_response(),
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let too_large = || HubError::BodyTooLarge { limit }.into_response();
     if declared.is_some_and(|n| n > cap as u64) {
         return close_after(too_large());
     }
@@ -105,14 +165,26 @@ pub async fn read_body(State(state): State<AppState>, req: Request, next: Next) 
     let mut stream = body.into_data_stream();
     let mut buf: Vec<u8> = Vec::new();
     let mut total = 0usize;
-    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
-        let chunk = match chunk {
-            Ok(c) => c,
-            Err(e) => {
-                let answer = HubError::MalformedBody(format!("reading the body: {e}"));
-                return close_after(answer.into_response());
-            }
-        };
+    let deadline = tokio::time::Instant::now() + state.body_read_timeout;
+    loop {
+        let chunk =
+            match tokio::time::timeout_at(deadline, futures_util::StreamExt::next(&mut stream))
+                .await
+            {
+                Err(_) => {
+                    let answer = HubError::Timeout(format!(
+                        "the request body did not arrive within {} s",
+                        state.body_read_timeout.as_secs()
+                    ));
+                    return close_after(answer.into_response());
+                }
+                Ok(None) => break,
+                Ok(Some(Ok(chunk))) => chunk,
+                Ok(Some(Err(e))) => {
+                    let answer = HubError::MalformedBody(format!("reading the body: {e}"));
+                    return close_after(answer.into_response());
+                }
+            };
         total = total.saturating_add(chunk.len());
         if total > cap {
             return close_after(too_large());
@@ -124,7 +196,11 @@ pub async fn read_body(State(state): State<AppState>, req: Request, next: Next) 
     if total > limit {
         return too_large();
     }
-    next.run(Request::from_parts(parts, Body::from(buf))).await
+    let mut response = next.run(Request::from_parts(parts, Body::from(buf))).await;
+    if let Some(id) = device_id {
+        response.extensions_mut().insert(LoggedDevice(id));
+    }
+    response
 }
 
 /// How much of an oversized body is read (and thrown away) so the client can read the 413.
@@ -134,7 +210,8 @@ pub fn drain_cap(limit: usize) -> usize {
         .max(limit.saturating_add(8 * 1024 * 1024))
 }
 
-fn close_after(mut response: Response) -> Response {
+/// Marks an answer as the connection's last.
+pub fn close_after(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::CONNECTION,
         header::HeaderValue::from_static("close"),
@@ -170,29 +247,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
 #[derive(Clone)]
 pub struct LoggedDevice(pub String);
 
-/// Authenticates every request of the routes it wraps; the handlers get an
+/// Lets through only requests that [`read_body`] authenticated; the handlers get an
 /// `Extension<AuthedDevice>`.
-pub async fn require_device(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let header = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let storage = state.storage.clone();
-    match blocking(move || auth::authenticate(&storage, header.as_deref())).await {
-        Ok(device) => {
-            state.touch(&device.device_id).await;
-            let id = device.device_id.clone();
-            req.extensions_mut().insert(device);
-            let mut response = next.run(req).await;
-            response.extensions_mut().insert(LoggedDevice(id));
-            response
-        }
-        Err(e) => e.into_response(),
+pub async fn require_device(req: Request, next: Next) -> Response {
+    if req.extensions().get::<AuthedDevice>().is_some() {
+        return next.run(req).await;
+    }
+    match req.extensions().get::<AuthFailure>() {
+        Some(AuthFailure(e)) => e.to_response(),
+        None => HubError::Unauthenticated("no credential".into()).into_response(),
     }
 }
 
@@ -317,54 +380,80 @@ pub async fn changes(
     Ok(Json(answer))
 }
 
-/// Streams the engine's NDJSON as it is produced (never the whole snapshot in memory). An
-/// error before the first byte is an ordinary error answer; a later one cuts the stream (the
-/// missing `SnapshotEnd` trailer tells the device it is incomplete).
+/// The snapshot (NDJSON: header, rows, end line). The engine writes it from one read
+/// transaction into a spool (memory up to [`SNAPSHOT_SPOOL_MEMORY`], then a temporary file that
+/// is deleted with it); the transaction and its pool connection are released before the first
+/// byte goes out, so a slow reader holds only its spool. At most `max_snapshot_streams` at once:
+/// past that, 503 `HUB_BUSY` with `Retry-After`. A stream that is not done within the snapshot
+/// timeout is cut (the missing `SnapshotEnd` trailer tells the device it is incomplete).
 pub async fn snapshot(State(state): State<AppState>) -> Result<Response, HubError> {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, HubError>>(8);
+    let slot = state
+        .snapshot_slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| HubError::Busy {
+            what: "every snapshot stream is taken".into(),
+            retry_after_secs: SNAPSHOT_RETRY_AFTER_SECS,
+        })?;
     let storage = state.storage.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut buf: Vec<u8> = Vec::with_capacity(SNAPSHOT_CHUNK);
-        let result = {
-            let mut sink = |bytes: &[u8]| -> std::io::Result<()> {
-                buf.extend_from_slice(bytes);
-                if buf.len() >= SNAPSHOT_CHUNK {
-                    let chunk = Bytes::from(std::mem::replace(
-                        &mut buf,
-                        Vec::with_capacity(SNAPSHOT_CHUNK),
-                    ));
-                    tx.blocking_send(Ok(chunk)).map_err(|_| {
-                        std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away")
-                    })?;
-                }
-                Ok(())
-            };
-            engine::snapshot(&storage, &mut sink)
-        };
-        let last = match result {
-            Ok(()) if buf.is_empty() => return,
-            Ok(()) => Ok(Bytes::from(buf)),
-            Err(e) => Err(e),
-        };
-        let _ = tx.blocking_send(last);
+    let spool = blocking(move || {
+        let mut spool = tempfile::SpooledTempFile::new(SNAPSHOT_SPOOL_MEMORY);
+        engine::snapshot(&storage, &mut |bytes| spool.write_all(bytes))?;
+        spool
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| HubError::Internal(format!("snapshot spool: {e}")))?;
+        Ok(spool)
+    })
+    .await?;
+    let deadline = tokio::time::Instant::now() + state.snapshot_timeout;
+    let timeout = state.snapshot_timeout;
+    let chunks = futures_util::stream::try_unfold((spool, slot), move |(spool, slot)| async move {
+        if tokio::time::Instant::now() >= deadline {
+            tracing::warn!(
+                timeout_s = timeout.as_secs(),
+                "snapshot stream cut: too slow"
+            );
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "snapshot not read in time",
+            ));
+        }
+        let (spool, chunk) = read_chunk(spool).await?;
+        if chunk.is_empty() {
+            return Ok(None); // the slot and the spool go with the state
+        }
+        Ok(Some((chunk, (spool, slot))))
     });
-    let first = match rx.recv().await {
-        None => Bytes::new(),
-        Some(Err(e)) => return Err(e),
-        Some(Ok(bytes)) => bytes,
-    };
-    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
-        match rx.recv().await? {
-            Ok(bytes) => Some((Ok(bytes), rx)),
-            Err(e) => {
-                tracing::error!(error = %e, "snapshot stream cut");
-                Some((Err(std::io::Error::other(e.to_string())), rx))
+    let body = Body::from_stream(chunks);
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], body).into_response())
+}
+
+/// The next chunk of a spool (from memory at once, from its file on a blocking thread).
+async fn read_chunk(
+    mut spool: tempfile::SpooledTempFile,
+) -> std::io::Result<(tempfile::SpooledTempFile, Bytes)> {
+    fn read(spool: &mut tempfile::SpooledTempFile) -> std::io::Result<Bytes> {
+        let mut buf = vec![0u8; SNAPSHOT_CHUNK];
+        let mut filled = 0;
+        while filled < buf.len() {
+            match spool.read(&mut buf[filled..])? {
+                0 => break,
+                n => filled += n,
             }
         }
-    });
-    let first = futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) });
-    let body = Body::from_stream(futures_util::StreamExt::chain(first, rest));
-    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], body).into_response())
+        buf.truncate(filled);
+        Ok(Bytes::from(buf))
+    }
+    if !spool.is_rolled() {
+        let chunk = read(&mut spool)?;
+        return Ok((spool, chunk));
+    }
+    tokio::task::spawn_blocking(move || {
+        let chunk = read(&mut spool)?;
+        Ok((spool, chunk))
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 pub async fn not_found() -> HubError {

@@ -1,8 +1,22 @@
 //! The hub's HTTP server: the router, TLS (rustls with the ring provider, certificate and key
-//! from PEM files), one log line per request, and graceful shutdown.
+//! from PEM files), one log line per request, graceful shutdown, and the limits that keep one
+//! client from wedging the hub for the others.
 //!
 //! Plain HTTP is served only when [`ServerConfig::tls`] is `None`, which the CLI allows only
 //! with `--insecure-http` (tests, or a TLS-terminating proxy on the same machine).
+//!
+//! Limits (each a field of [`ServerConfig`] and a flag of `serve`):
+//! - at most `max_connections` connections at once (more wait in the kernel's backlog);
+//! - a new connection must finish its TLS handshake and start a request within
+//!   `header_read_timeout`, and each request's head must arrive within it (hyper's timer; this
+//!   also closes keep-alive connections idle for that long);
+//! - a request body: at most `unauth_body_limit` bytes unless the request carries a valid
+//!   device token (checked before any of the body is read), `body_limit` with one; all of it
+//!   within `body_read_timeout` (else 408 `REQUEST_TIMEOUT`);
+//! - the whole request until its answer starts: `request_timeout` (else 503 `HUB_BUSY`);
+//! - a response that makes no write progress for `write_timeout` closes the connection;
+//! - at most `max_snapshot_streams` snapshots at once (else 503 `HUB_BUSY` with
+//!   `Retry-After`), each sent within `snapshot_timeout`.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -10,14 +24,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_server::accept::NoDelayAcceptor;
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use axum_server::Handle;
+use hyper_util::rt::TokioTimer;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::task::JoinHandle;
@@ -25,11 +40,30 @@ use tokio::task::JoinHandle;
 use crate::error::HubError;
 use crate::routes::{self, AppState, LoggedDevice};
 use crate::storage::Storage;
+use crate::transport::{ConnLimits, ConnectionSlots, GuardAcceptor};
 
-/// Default largest request body: a full batch of large mutations fits well under it.
+/// Default largest request body of an authenticated device: a full batch of large mutations
+/// fits well under it.
 pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// Default largest request body without a valid device token (an enrolment is < 1 KiB).
+pub const DEFAULT_UNAUTH_BODY_LIMIT: usize = 16 * 1024;
 /// Default time in-flight requests get to finish after a shutdown signal.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+/// Default time for the TLS handshake, then for each request's head (and keep-alive idle time).
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for a whole request body (32 MiB at 1 MB/s is 32 s).
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time from a request's head to the start of its answer.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default time a response write may make no progress.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default number of connections open at once. Each is one file descriptor: with the usual
+/// limit of 1024 this leaves room for the storage and the snapshot spools.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Default number of snapshots streamed at once.
+pub const DEFAULT_MAX_SNAPSHOT_STREAMS: usize = 8;
+/// Default time to send one snapshot.
+pub const DEFAULT_SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// PEM files: the certificate chain (leaf first) and its private key (PKCS#8, PKCS#1 or SEC1).
 #[derive(Debug, Clone)]
@@ -44,10 +78,27 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// `None` serves plain HTTP.
     pub tls: Option<TlsFiles>,
-    /// Largest request body, in bytes (larger ones get 413 `BODY_TOO_LARGE`).
+    /// Largest request body with a valid device token, in bytes (larger ones get 413
+    /// `BODY_TOO_LARGE`).
     pub body_limit: usize,
+    /// Largest request body without a valid device token (enrolment, or a refused token).
+    pub unauth_body_limit: usize,
     /// After the shutdown signal, how long in-flight requests may still take.
     pub shutdown_grace: Duration,
+    /// TLS handshake, the start of the first request, then each request head.
+    pub header_read_timeout: Duration,
+    /// A whole request body.
+    pub body_read_timeout: Duration,
+    /// A whole request, until its answer starts.
+    pub request_timeout: Duration,
+    /// A response write without progress.
+    pub write_timeout: Duration,
+    /// Connections open at once.
+    pub max_connections: usize,
+    /// Snapshots streamed at once.
+    pub max_snapshot_streams: usize,
+    /// One snapshot stream, from its first byte to its last.
+    pub snapshot_timeout: Duration,
 }
 
 impl ServerConfig {
@@ -56,7 +107,15 @@ impl ServerConfig {
             listen,
             tls,
             body_limit: DEFAULT_BODY_LIMIT,
+            unauth_body_limit: DEFAULT_UNAUTH_BODY_LIMIT,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_snapshot_streams: DEFAULT_MAX_SNAPSHOT_STREAMS,
+            snapshot_timeout: DEFAULT_SNAPSHOT_TIMEOUT,
         }
     }
 }
@@ -106,10 +165,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(routes::require_admin));
     let authenticated = device
         .merge(admin)
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            routes::require_device,
-        ));
+        .route_layer(middleware::from_fn(routes::require_device));
     Router::new()
         .route("/v1/health", get(routes::health))
         .route("/v1/enrol", post(routes::enrol))
@@ -117,12 +173,36 @@ pub fn router(state: AppState) -> Router {
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(state.body_limit))
+        // Authentication (from the headers), then the body with the limit that follows.
         .layer(middleware::from_fn_with_state(
             state.clone(),
             routes::read_body,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request_deadline,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// The whole-request timeout: from the request head to the start of the answer (a snapshot's
+/// body is bounded by its own timeout). Work already handed to a blocking thread (a push in its
+/// transaction) still finishes; the device's retry of it is answered as a duplicate.
+async fn request_deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.request_timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let busy = HubError::Busy {
+                what: format!(
+                    "the request took more than {} s",
+                    state.request_timeout.as_secs()
+                ),
+                retry_after_secs: 5,
+            };
+            routes::close_after(busy.into_response())
+        }
+    }
 }
 
 /// One line per request: method, route, status, device, latency.
@@ -179,7 +259,9 @@ pub fn load_tls(files: &TlsFiles) -> Result<rustls::ServerConfig, HubError> {
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .map_err(|e| HubError::Config(format!("TLS certificate and key: {e}")))?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    // HTTP/1.1 only: the devices speak it, and HTTP/2 has no header-read timeout (a connection
+    // that opens with the HTTP/2 preface anyway is closed: see `transport`).
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
 }
 
@@ -200,27 +282,35 @@ pub async fn start(
     let addr = listener
         .local_addr()
         .map_err(|e| HubError::Config(format!("listener: {e}")))?;
-    let app = router(AppState::new(storage.clone(), config.body_limit)).into_make_service();
+    let app = router(AppState::new(storage.clone(), &config)).into_make_service();
+    let app = ConnectionSlots::new(app, config.max_connections);
+    let limits = ConnLimits {
+        first_bytes: config.header_read_timeout,
+        write_stall: config.write_timeout,
+    };
     let handle = Handle::new();
     let is_tls = tls.is_some();
+    let mut server = axum_server::from_tcp(listener).handle(handle.clone());
+    server
+        .http_builder()
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout);
     // TCP_NODELAY on every connection: a response goes out in several small writes (TLS
     // records), and with Nagle's algorithm the last one waited for the client's delayed ACK —
     // about 40 ms added to half of the small pushes in the benchmark.
     let task = match tls {
         Some(tls) => {
-            let acceptor = RustlsAcceptor::new(RustlsConfig::from_config(Arc::new(tls)))
+            let tls = RustlsAcceptor::new(RustlsConfig::from_config(Arc::new(tls)))
+                .handshake_timeout(config.header_read_timeout)
                 .acceptor(NoDelayAcceptor::new());
-            let server = axum_server::from_tcp(listener)
-                .acceptor(acceptor)
-                .handle(handle.clone());
+            let server = server.acceptor(GuardAcceptor::new(tls, limits));
             tokio::spawn(server.serve(app))
         }
-        None => tokio::spawn(
-            axum_server::from_tcp(listener)
-                .acceptor(NoDelayAcceptor::new())
-                .handle(handle.clone())
-                .serve(app),
-        ),
+        None => {
+            let server = server.acceptor(GuardAcceptor::new(NoDelayAcceptor::new(), limits));
+            tokio::spawn(server.serve(app))
+        }
     };
     let grace = config.shutdown_grace;
     let shutdown_handle = handle.clone();
@@ -234,6 +324,8 @@ pub async fn start(
         tls = is_tls,
         storage = storage.kind(),
         hub_id = storage.hub_id(),
+        max_connections = config.max_connections,
+        max_snapshot_streams = config.max_snapshot_streams,
         "hub listening"
     );
     Ok(RunningHub {

@@ -191,10 +191,24 @@ fn bad_input_gets_a_clear_4xx_and_the_hub_keeps_serving() {
         );
         assert_eq!((status, code_of(&answer)), (400, "MALFORMED_BODY"));
 
-        // Over the body limit: 413, whatever the JSON.
-        let big = format!(r#"{{"code": "{}"}}"#, "A".repeat(2 * 1024 * 1024));
+        // Over the body limit: 413, whatever the JSON. Without a device token the limit is the
+        // small one (16 KiB); a body up to 1 MiB is still read so the client sees the answer.
+        let big = format!(r#"{{"code": "{}"}}"#, "A".repeat(512 * 1024));
         let (status, answer) = send("/v1/enrol", None, &big);
         assert_eq!((status, code_of(&answer)), (413, "BODY_TOO_LARGE"));
+        // With a valid token the limit is the configured one (1 MiB here).
+        let big = format!(
+            r#"{{"schema_version": 8, "x": "{}"}}"#,
+            "A".repeat(2 * 1024 * 1024)
+        );
+        let (status, answer) = send("/v1/push", token, &big);
+        assert_eq!((status, code_of(&answer)), (413, "BODY_TOO_LARGE"));
+        let fits = format!(
+            r#"{{"schema_version": 8, "x": "{}"}}"#,
+            "A".repeat(512 * 1024)
+        );
+        let (status, answer) = send("/v1/push", token, &fits);
+        assert_eq!((status, code_of(&answer)), (400, "MALFORMED_BODY"));
 
         // A batch over MAX_BATCH, or from a device too old: refused before the engine.
         let mutation = json!({"mutation_id": "m", "entity": "clients", "entity_id": "c",

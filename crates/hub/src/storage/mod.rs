@@ -75,6 +75,7 @@ pub trait HubRead {
 // ---------------------------------------------------------------------------------------------
 // The storage handle the server and the CLI open, and the device registry.
 
+mod pg_connect;
 pub mod postgres;
 mod registry;
 pub mod sqlite;
@@ -85,6 +86,7 @@ use std::path::{Path, PathBuf};
 use rapportino_model::protocol::Op;
 use serde_json::{Map, Value};
 
+pub use pg_connect::PgConnect;
 pub use registry::{DeviceAuth, NewDevice, Refusal, Registry, TechnicianClaim};
 
 /// The version of the hub's own schema (tables `hub_*`), kept in `hub_meta.schema_version`.
@@ -127,6 +129,30 @@ impl StorageUrl {
         }
         Ok(StorageUrl::Sqlite(PathBuf::from(url)))
     }
+
+    /// Whether the URL carries a password (`postgres://user:secret@...`, `password=...`).
+    pub fn has_password(&self) -> bool {
+        match self {
+            StorageUrl::Sqlite(_) => false,
+            StorageUrl::Postgres(url) => {
+                match pg_connect::split_tls_params(url)
+                    .ok()
+                    .and_then(|split| split.rest.parse::<::postgres::Config>().ok())
+                {
+                    Some(config) => config.get_password().is_some(),
+                    // Unparsable: look for the password's place in either form.
+                    None => match url.split_once("://") {
+                        Some((_, rest)) => rest
+                            .split(['/', '?'])
+                            .next()
+                            .and_then(|authority| authority.rsplit_once('@'))
+                            .is_some_and(|(userinfo, _)| userinfo.contains(':')),
+                        None => url.contains("password"),
+                    },
+                }
+            }
+        }
+    }
 }
 
 /// The hub's storage: one SQLite file or one PostgreSQL database. Blocking: async code calls it
@@ -136,12 +162,44 @@ pub enum Storage {
     Postgres(postgres::PgStorage),
 }
 
+/// How to open a storage (see [`Storage::open_with`]).
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// Refuse a storage that holds no hub yet instead of creating one (a missing SQLite file, a
+    /// PostgreSQL database without the hub's tables): the admin commands.
+    pub existing_only: bool,
+    /// How long to wait for a lock held by another process (SQLite's busy timeout, PostgreSQL's
+    /// `lock_timeout`) before failing with `STORAGE_BUSY`. `None`: 10 s on SQLite, no limit on
+    /// PostgreSQL.
+    pub lock_timeout: Option<std::time::Duration>,
+    /// PostgreSQL only: password and CA file.
+    pub pg: PgConnect,
+}
+
 impl Storage {
     /// Opens (and creates or checks the schema of) the storage named by `url`.
     pub fn open(url: &str) -> Result<Storage, HubError> {
+        Storage::open_with(url, &OpenOptions::default())
+    }
+
+    /// [`Storage::open`] with options.
+    pub fn open_with(url: &str, options: &OpenOptions) -> Result<Storage, HubError> {
         match StorageUrl::parse(url)? {
-            StorageUrl::Sqlite(path) => Ok(Storage::Sqlite(sqlite::SqliteStorage::open(&path)?)),
-            StorageUrl::Postgres(url) => Ok(Storage::Postgres(postgres::PgStorage::open(&url)?)),
+            StorageUrl::Sqlite(path) => Ok(Storage::Sqlite(sqlite::SqliteStorage::open_with(
+                &path,
+                options.existing_only,
+                options.lock_timeout,
+            )?)),
+            StorageUrl::Postgres(url) => {
+                let pg = PgConnect {
+                    existing_only: options.existing_only,
+                    lock_timeout: options.lock_timeout,
+                    ..options.pg.clone()
+                };
+                Ok(Storage::Postgres(postgres::PgStorage::open_with(
+                    &url, &pg,
+                )?))
+            }
         }
     }
 

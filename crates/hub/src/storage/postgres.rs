@@ -6,9 +6,12 @@
 //! `MAX(server_seq) + 1` is gapless and sequences become visible in commit order. Reads are
 //! REPEATABLE READ READ ONLY snapshots and never wait for writers.
 //!
-//! The connection is plain TCP (`NoTls`): the database is expected on the hub's machine or its
-//! LAN. Each `postgres::Client` drives its own small runtime, so this module must be called from
-//! blocking threads (`spawn_blocking`), never from async code.
+//! The connection is plain TCP unless the URL asks for TLS (`sslmode=require`, `verify-ca` or
+//! `verify-full`: rustls with the ring provider, the server's certificate always checked against
+//! the CA file given; see [`super::pg_connect`]). The password comes from [`PgConnect::password`] (the
+//! CLI reads it from a file or the environment), or from the URL. Each `postgres::Client`
+//! drives its own small runtime, so this module must be called from blocking threads
+//! (`spawn_blocking`), never from async code.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,7 +22,9 @@ use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, NoTls, Statement, Transaction};
 use rapportino_model::merge::RowState;
 use rapportino_model::protocol::{DeviceInfo, Role, ServerChange};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::pg_connect::{connect_config, PgConnect};
 use super::registry::{
     check_enrolment, parse_role, technician_code_holder, CodeRow, KnownDevice, Refusal,
 };
@@ -51,6 +56,7 @@ struct PoolState {
 
 pub struct PgStorage {
     config: postgres::Config,
+    tls: Option<MakeRustlsConnect>,
     pool: Mutex<PoolState>,
     returned: Condvar,
     hub_id: String,
@@ -88,15 +94,14 @@ impl Drop for Lease<'_> {
 
 impl PgStorage {
     pub fn open(url: &str) -> Result<PgStorage, HubError> {
-        let mut config: postgres::Config = url
-            .parse()
-            .map_err(|e| HubError::Config(format!("PostgreSQL URL: {e}")))?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
-        }
-        config.application_name("rapportino-hub");
+        PgStorage::open_with(url, &PgConnect::default())
+    }
+
+    pub fn open_with(url: &str, options: &PgConnect) -> Result<PgStorage, HubError> {
+        let (config, tls) = connect_config(url, options)?;
         let mut storage = PgStorage {
             config,
+            tls,
             pool: Mutex::new(PoolState {
                 idle: Vec::new(),
                 open: 0,
@@ -104,15 +109,26 @@ impl PgStorage {
             returned: Condvar::new(),
             hub_id: String::new(),
         };
-        storage.hub_id = storage.create_schema()?;
+        storage.hub_id = storage.create_schema(options.existing_only)?;
         Ok(storage)
     }
 
-    fn create_schema(&self) -> Result<String, HubError> {
+    fn create_schema(&self, existing_only: bool) -> Result<String, HubError> {
         let mut lease = self.lease()?;
         let client = &mut lease.get()?.client;
         let mut tx = client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])?;
+        if existing_only {
+            let hub: bool = tx
+                .query_one("SELECT to_regclass('hub_meta') IS NOT NULL", &[])?
+                .try_get(0)?;
+            if !hub {
+                return Err(HubError::Config(
+                    "no hub in this PostgreSQL database (`rapportino-hub serve` creates one)"
+                        .into(),
+                ));
+            }
+        }
         for sql in POSTGRES_SCHEMA {
             tx.batch_execute(sql)?;
         }
@@ -171,7 +187,11 @@ impl PgStorage {
             if pool.open < MAX_CONNECTIONS {
                 pool.open += 1;
                 drop(pool);
-                return match self.config.connect(NoTls) {
+                let connected = match &self.tls {
+                    Some(tls) => self.config.connect(tls.clone()),
+                    None => self.config.connect(NoTls),
+                };
+                return match connected {
                     Ok(client) => Ok(Lease {
                         storage: self,
                         conn: Some(PgConn {

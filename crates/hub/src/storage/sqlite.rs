@@ -22,22 +22,26 @@ use crate::error::HubError;
 
 /// Reader connections kept open between reads (more are opened under load, then closed).
 const MAX_IDLE_READERS: usize = 4;
+/// How long a statement waits for another connection's lock by default.
+const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct SqliteStorage {
     path: PathBuf,
+    /// How long a statement waits for another connection's (or process's) lock.
+    busy_timeout: Duration,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     hub_id: String,
 }
 
-fn open_connection(path: &Path) -> Result<Connection, HubError> {
+fn open_connection(path: &Path, busy_timeout: Duration) -> Result<Connection, HubError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.busy_timeout(busy_timeout)?;
     // An acknowledged push must survive a power cut: the device deletes its outbox after it.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.set_prepared_statement_cache_capacity(64);
@@ -55,9 +59,25 @@ impl SqliteStorage {
     /// (0600 on Unix) before SQLite opens it, and SQLite gives its `-wal` and `-shm` files the
     /// same permissions: the hub holds every device's data and the enrolment records.
     pub fn open(path: &Path) -> Result<SqliteStorage, HubError> {
-        rapportino_model::owner_only::precreate(path)
-            .map_err(|e| HubError::Storage(format!("cannot create {}: {e}", path.display())))?;
-        let mut writer = open_connection(path)?;
+        SqliteStorage::open_with(path, false, None)
+    }
+
+    /// With `existing_only`, a missing file, a file that is not a SQLite database or a database
+    /// without a hub in it is refused (nothing is created). `busy_timeout`: how long to wait for
+    /// another process's lock (default 10 s) before failing with `STORAGE_BUSY`.
+    pub fn open_with(
+        path: &Path,
+        existing_only: bool,
+        busy_timeout: Option<Duration>,
+    ) -> Result<SqliteStorage, HubError> {
+        let busy_timeout = busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT);
+        if existing_only {
+            check_existing_hub(path, busy_timeout)?;
+        } else {
+            rapportino_model::owner_only::precreate(path)
+                .map_err(|e| HubError::Storage(format!("cannot create {}: {e}", path.display())))?;
+        }
+        let mut writer = open_connection(path, busy_timeout)?;
         // 64 MiB of page cache for the writer (the default is 2 MiB): a push looks up and
         // rewrites rows all over `hub_rows`, whose upper levels should stay in memory rather
         // than be read again from the OS for every mutation. Readers keep the default: their
@@ -126,6 +146,7 @@ impl SqliteStorage {
         };
         Ok(SqliteStorage {
             path: path.to_path_buf(),
+            busy_timeout,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             hub_id,
@@ -180,7 +201,7 @@ impl SqliteStorage {
         let mut conn = match pooled {
             Some(c) => c,
             None => {
-                let c = open_connection(&self.path)?;
+                let c = open_connection(&self.path, self.busy_timeout)?;
                 c.pragma_update(None, "query_only", true)?;
                 c
             }
@@ -201,7 +222,7 @@ impl SqliteStorage {
     /// A consistent copy through the online backup API, from a connection of its own (all
     /// pages in one step: one read snapshot, writers are not blocked in WAL mode).
     pub(crate) fn backup_to(&self, out: &Path) -> Result<(), HubError> {
-        let src = open_connection(&self.path)?;
+        let src = open_connection(&self.path, self.busy_timeout)?;
         let mut dst = Connection::open(out)?;
         let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
         for _ in 0..100 {
@@ -231,6 +252,43 @@ impl SqliteStorage {
             })
         })
     }
+}
+
+/// Refuses anything but an existing hub file: read-only, nothing created.
+fn check_existing_hub(path: &Path, busy_timeout: Duration) -> Result<(), HubError> {
+    if !path.is_file() {
+        return Err(HubError::Config(format!(
+            "no hub at {} (`rapportino-hub serve` creates one; is the path right?)",
+            path.display()
+        )));
+    }
+    let unreadable = |e: rusqlite::Error| {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => HubError::from(e),
+            _ => HubError::Config(format!("{} is not a readable hub: {e}", path.display())),
+        }
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(unreadable)?;
+    conn.busy_timeout(busy_timeout).map_err(unreadable)?;
+    let hub: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hub_meta')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(unreadable)?;
+    if !hub {
+        return Err(HubError::Config(format!(
+            "{} is a SQLite database but not a hub",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 struct SqliteTx<'c> {

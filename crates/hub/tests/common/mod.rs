@@ -348,6 +348,8 @@ pub struct TestHub {
     pub addr: std::net::SocketAddr,
     pub agent: ureq::Agent,
     pub storage: Arc<Storage>,
+    /// The hub's self-signed certificate (DER), when over TLS.
+    pub cert_der: Option<Vec<u8>>,
     runtime: Option<tokio::runtime::Runtime>,
     running: Option<RunningHub>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -399,6 +401,7 @@ impl TestHub {
             addr: running.addr,
             agent,
             storage,
+            cert_der: cert.map(|c| c.der),
             runtime: Some(runtime),
             running: Some(running),
             stop: Some(stop),
