@@ -246,6 +246,13 @@ fn hostile_suite(storage_url: Option<&str>) {
     let id = tech.device.device_id.clone();
     let m = tech.mutation(Entity::Device, &id, Op::Insert, device_row);
     assert_eq!(tech.push(&hub, m).results[0].outcome, Outcome::Applied);
+    // ...and cannot move itself to another technician, whose time it could then write.
+    let mut moved = tech.mutation(Entity::Device, &id, Op::Update, Map::new());
+    moved.fields.insert(
+        "technician_id".into(),
+        json!(uuid::Uuid::now_v7().to_string()),
+    );
+    tech.refused(&hub, moved, "FORBIDDEN_ROLE");
     let entry = valid_insert(&tech, Entity::TimeEntry);
     let others = with(
         &entry,

@@ -279,6 +279,17 @@ pub fn authorize(role: Role, m: &Mutation, entity: Entity, s: &Stored<'_>) -> Re
     if entity == Entity::Device && m.entity_id != m.device_id {
         return forbidden("a technician's device writes only its own device record");
     }
+    if entity == Entity::Device {
+        // Bound once (onboarding, or joining from the hub); moving a laptop to another
+        // technician is the office's (it would let the laptop write that technician's time).
+        let bound = s.current.and_then(|c| c.get("technician_id")?.as_str());
+        let asked = m.fields.get("technician_id");
+        if let (Some(bound), Some(asked)) = (bound, asked) {
+            if asked.as_str() != Some(bound) {
+                return forbidden("moving a device to another technician is the office's");
+            }
+        }
+    }
     if entity == Entity::TimeEntry {
         if s.writer_technician.is_none() {
             return forbidden("time from a device whose technician the hub does not know");
