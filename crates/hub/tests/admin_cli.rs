@@ -273,10 +273,20 @@ fn serve_listens_on_loopback_by_default() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start the hub");
+    // The log is read to its end on a thread of its own: closing the pipe early would leave the
+    // hub writing into a closed stderr while it shuts down.
     let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
     let mut listening = None;
     let mut lines = Vec::new();
-    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(30)) {
         if let Ok(v) = serde_json::from_str::<Value>(&line) {
             if v["message"] == "hub listening" {
                 listening = v["addr"].as_str().map(str::to_owned);
@@ -293,10 +303,23 @@ fn serve_listens_on_loopback_by_default() {
                 .status()
                 .expect("kill");
             assert!(killed.success());
-            assert!(child.wait().expect("wait").success());
+            // Never hang the test run: a hub that does not stop within its grace is a failure.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(45);
+            let status = loop {
+                if let Some(status) = child.try_wait().expect("wait") {
+                    break status;
+                }
+                if std::time::Instant::now() > deadline {
+                    let _ = child.kill();
+                    panic!("the hub did not stop within 45 s of SIGTERM");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            };
+            assert!(status.success(), "exit after SIGTERM: {status}");
         }
         // The port is taken on this machine: the address it tried says the same.
         None => {
+            let _ = child.kill();
             let _ = child.wait();
             let text = lines.join("\n");
             assert!(
