@@ -13,8 +13,9 @@ use rapportino_core::search::{self, SearchRequest};
 use rapportino_core::sla;
 use rapportino_core::store::Store;
 use rapportino_core::tickets::{self, TicketFilter};
+use rapportino_core::views;
 use rapportino_core::{
-    calendars, classes, contracts, dashboard, ledger, setup, technicians, PageRequest,
+    calendars, classes, contracts, ledger, setup, technicians, views::dashboard, PageRequest,
 };
 
 const ROUNDS: usize = 5;
@@ -96,10 +97,10 @@ fn main() -> rapportino_core::Result<()> {
         tickets::list(s, &all, &page(25, 25_000))
     })?;
     time("urgency_list p1", || {
-        sla::urgency_list(s, &open, &page(25, 0))
+        views::urgency_list(s, &open, &page(25, 0))
     })?;
     time("urgency_list p11", || {
-        sla::urgency_list(s, &open, &page(25, 250))
+        views::urgency_list(s, &open, &page(25, 250))
     })?;
 
     // Clients: first page, page 41, a name filter.
@@ -146,7 +147,7 @@ fn main() -> rapportino_core::Result<()> {
     // Opening things: the busiest client of the first page, a ticket, an intervention.
     if let Some(client) = clients_p1.items.first() {
         let id = client.id;
-        time("client_overview", || clients::overview(s, id))?;
+        time("client_overview", || views::client_overview(s, id))?;
         time("client_contracts", || contracts::for_client(s, id))?;
         time("client_balances", || ledger::client_balances(s, id, None))?;
         let of_client = TicketFilter {
@@ -159,7 +160,7 @@ fn main() -> rapportino_core::Result<()> {
     }
     if let Some(ticket) = first.items.first() {
         let id = ticket.id;
-        time("ticket_detail", || tickets::detail(s, id))?;
+        time("ticket_detail", || views::ticket_detail(s, id))?;
         time("ticket_sla", || sla::for_ticket(s, id))?;
     }
     let recent = time("interventions list p1", || {

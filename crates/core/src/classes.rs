@@ -9,8 +9,8 @@ use ts_rs::TS;
 use crate::error::{Code, Error, Result};
 use crate::ids::CustomerClassId;
 use crate::store::{field, Entity, Fields, Store};
-use crate::tickets::Origin;
 use crate::validate::{self, limits};
+use rapportino_model::vocab::Origin;
 
 /// A channel that is not a ticket origin but that classes may be limited to (self-help forum).
 pub const FORUM: &str = "forum";

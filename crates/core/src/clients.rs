@@ -4,14 +4,10 @@ use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::contacts::{self, Contact};
 use crate::error::{Code, Error, Result};
 use crate::ids::ClientId;
-use crate::interventions::{self, InterventionFilter, InterventionSummary};
 use crate::paging::{Page, PageRequest};
-use crate::sites::{self, Site};
 use crate::store::{field, Entity, Fields, Store};
-use crate::tickets::{self, TicketFilter, TicketSummary};
 use crate::validate::{self, limits};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -98,16 +94,6 @@ pub struct ClientFilter {
     #[serde(default)]
     #[ts(optional)]
     pub include_archived: Option<bool>,
-}
-
-/// Everything the client page shows on opening.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ClientOverview {
-    pub client: Client,
-    pub sites: Vec<Site>,
-    pub contacts: Vec<Contact>,
-    pub open_tickets: Vec<TicketSummary>,
-    pub recent_interventions: Vec<InterventionSummary>,
 }
 
 const COLUMNS: &str = "id, name, vat_number, fiscal_code, street, postcode, city, province, email, pec, phone, notes, \
@@ -384,35 +370,4 @@ pub(crate) fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
-}
-
-/// The client page: the client, its sites and contacts, open tickets, the last 20 interventions.
-pub fn overview(store: &Store, id: ClientId) -> Result<ClientOverview> {
-    let client = get(store, id)?;
-    let open_tickets = tickets::list(
-        store,
-        &TicketFilter {
-            client_id: Some(id),
-            open_only: Some(true),
-            ..Default::default()
-        },
-        &PageRequest::new(100, 0),
-    )?
-    .items;
-    let recent_interventions = interventions::list(
-        store,
-        &InterventionFilter {
-            client_id: Some(id),
-            ..Default::default()
-        },
-        &PageRequest::new(20, 0),
-    )?
-    .items;
-    Ok(ClientOverview {
-        client,
-        sites: sites::list_for_client(store, id)?,
-        contacts: contacts::list_for_client(store, id)?,
-        open_tickets,
-        recent_interventions,
-    })
 }

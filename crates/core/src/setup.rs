@@ -11,6 +11,8 @@ use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
 use crate::ids::TechnicianId;
+use crate::store::settings::{self, get_setting_conn, to_json_text};
+pub use crate::store::settings::{current_technician, device_code};
 use crate::store::{field, local_get, Entity, Store, WriteTx};
 use crate::technicians::{self, Technician, TechnicianInput};
 use crate::validate::{self, limits};
@@ -93,18 +95,6 @@ pub fn status(store: &Store) -> Result<SetupStatus> {
         shop: get_setting(store, "shop")?,
         severity_labels: get_setting(store, "severity_labels")?.unwrap_or_default(),
     })
-}
-
-/// The technician using this device; `NOT_ONBOARDED` before onboarding.
-pub fn current_technician(conn: &rusqlite::Connection) -> Result<TechnicianId> {
-    local_get(conn, "technician_id")?
-        .ok_or(Error::NotOnboarded)?
-        .parse()
-}
-
-/// This device's code; `NOT_ONBOARDED` before onboarding.
-pub fn device_code(conn: &rusqlite::Connection) -> Result<String> {
-    local_get(conn, "device_code")?.ok_or(Error::NotOnboarded)
 }
 
 /// Sets the shop up on this device: shop name, the technician (created, or found by code when the
@@ -207,7 +197,7 @@ pub fn choose_technician(store: &mut Store, technician: TechnicianId) -> Result<
         ));
     }
     let Some(device_code) = local_get(store.conn(), "device_code")?
-        .filter(|_| crate::sync::status(store).is_ok_and(|s| s.configured))
+        .filter(|_| settings::hub_configured(store).unwrap_or(false))
     else {
         return Err(Error::invalid(
             Code::SyncNotConfigured,
@@ -304,24 +294,6 @@ pub fn set_severity_labels(store: &mut Store, labels: &SeverityLabels) -> Result
 
 fn get_setting<T: serde::de::DeserializeOwned>(store: &Store, key: &str) -> Result<Option<T>> {
     get_setting_conn(store.conn(), key)
-}
-
-pub(crate) fn get_setting_conn<T: serde::de::DeserializeOwned>(
-    conn: &rusqlite::Connection,
-    key: &str,
-) -> Result<Option<T>> {
-    let raw: Option<String> = conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
-}
-
-pub(crate) fn to_json_text<T: Serialize>(v: &T) -> Result<serde_json::Value> {
-    serde_json::to_string(v)
-        .map(serde_json::Value::String)
-        .map_err(|e| Error::Inconsistent(e.to_string()))
 }
 
 fn hostname() -> Option<String> {

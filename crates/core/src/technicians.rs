@@ -164,7 +164,7 @@ pub fn update(store: &mut Store, id: TechnicianId, input: &TechnicianInput) -> R
 /// Activates or deactivates a technician. The technician using this device cannot be deactivated.
 pub fn set_active(store: &mut Store, id: TechnicianId, active: bool) -> Result<Technician> {
     get(store, id)?;
-    if !active && crate::setup::current_technician(store.conn()).ok() == Some(id) {
+    if !active && crate::store::settings::current_technician(store.conn()).ok() == Some(id) {
         return Err(Error::invalid(
             Code::Inconsistent,
             "active",

@@ -132,6 +132,41 @@ impl Clock for ManualClock {
     }
 }
 
+/// First and last day of a month; INVALID_FORMAT for a month outside 1–12.
+pub fn month_bounds(year: i32, month: u32) -> Result<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let first = chrono::NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
+        Error::invalid(
+            Code::InvalidFormat,
+            "month",
+            format!("{year}-{month:02} is not a month"),
+        )
+    })?;
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(|| Error::invalid(Code::InvalidFormat, "month", "out of range"))?;
+    Ok((first, next - chrono::Duration::days(1)))
+}
+
+/// Parses `YYYY-MM` or `MM/YYYY`.
+pub fn parse_month(s: &str) -> Result<(i32, u32)> {
+    let s = s.trim();
+    let parsed = if let Some((y, m)) = s.split_once('-') {
+        y.parse().ok().zip(m.parse().ok())
+    } else if let Some((m, y)) = s.split_once('/') {
+        y.parse().ok().zip(m.parse().ok())
+    } else {
+        None
+    };
+    match parsed {
+        Some((y, m)) if (1..=12).contains(&m) && (2000..=2200).contains(&y) => Ok((y, m)),
+        _ => Err(Error::invalid(
+            Code::InvalidFormat,
+            "month",
+            format!("{s:?} is not a month (use YYYY-MM or MM/YYYY)"),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +194,20 @@ mod tests {
         // 23:30 UTC on 31 December is already the new year in Rome.
         let t = Utc.with_ymd_and_hms(2025, 12, 31, 23, 30, 0).unwrap();
         assert_eq!(local_year(t, DEFAULT_TZ), 2026);
+    }
+
+    #[test]
+    fn months() {
+        assert_eq!(parse_month("2026-02").unwrap(), (2026, 2));
+        assert_eq!(parse_month("03/2026").unwrap(), (2026, 3));
+        assert_eq!(
+            parse_month("2026-13").unwrap_err().code(),
+            Code::InvalidFormat
+        );
+        let (a, b) = month_bounds(2028, 2).unwrap();
+        assert_eq!(
+            (chrono::Datelike::day(&a), chrono::Datelike::day(&b)),
+            (1, 29)
+        );
     }
 }

@@ -10,6 +10,7 @@ use rapportino_core::ids::ClientId;
 use rapportino_core::interventions::{self, InterventionFilter};
 use rapportino_core::reports::{self, ReportFilter};
 use rapportino_core::tickets::{self, TicketFilter};
+use rapportino_core::views;
 use rapportino_core::{ledger, PageRequest, Store};
 
 fn ms<T>(f: impl FnOnce() -> T) -> (T, f64) {
@@ -91,7 +92,7 @@ fn client_list_and_page_on_a_big_database() {
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     let page = PageRequest::new(10, 0);
     for &id in &ids {
-        ov.push(ms(|| clients::overview(&s, id).unwrap()).1);
+        ov.push(ms(|| views::client_overview(&s, id).unwrap()).1);
         hours.push(ms(|| ledger::client_monthly_hours(&s, id, None).unwrap()).1);
         let f = |open_only, closed_only| TicketFilter {
             client_id: Some(id),

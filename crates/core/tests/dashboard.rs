@@ -8,10 +8,10 @@ use chrono::{Duration, NaiveDate};
 use common::*;
 use rapportino_core::clients::Client;
 use rapportino_core::contracts::{self, ContractInput, ContractKind, PackageMode};
-use rapportino_core::dashboard;
 use rapportino_core::interventions::{self, InterventionMode};
 use rapportino_core::technicians::{self, TechnicianInput};
 use rapportino_core::tickets;
+use rapportino_core::views::dashboard;
 use rapportino_core::Store;
 
 fn package(s: &mut Store, c: &Client, hours: i64, ends_on: Option<&str>) {

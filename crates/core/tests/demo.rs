@@ -7,9 +7,9 @@ use rapportino_core::contracts::{self, ContractKind};
 use rapportino_core::demo::{generate, DemoOptions};
 use rapportino_core::ids::ClientId;
 use rapportino_core::ledger::{self, BalanceStatus};
-use rapportino_core::sla;
 use rapportino_core::tickets::TicketFilter;
 use rapportino_core::validate::{validate_fiscal_code, validate_vat_number};
+use rapportino_core::views;
 use rapportino_core::{Code, Store};
 
 fn opts(seed: u64) -> DemoOptions {
@@ -456,7 +456,7 @@ fn open_tickets_are_added_for_the_sla_benchmark() {
         statuses.iter().any(|s| s == "waiting_client"),
         "{statuses:?}"
     );
-    let all = sla::open_tickets_with_sla(&more, &TicketFilter::default()).unwrap();
+    let all = views::open_tickets_with_sla(&more, &TicketFilter::default()).unwrap();
     assert_eq!(all.len() as i64, count(&more, open));
     assert!(all.iter().any(|u| u.sla.response.is_some()));
     assert!(all

@@ -13,8 +13,8 @@ use rapportino_core::contracts::{self, ContractInput, ContractKind, PackageMode}
 use rapportino_core::ids::InterventionId;
 use rapportino_core::interventions::{self, InterventionMode};
 use rapportino_core::ledger::{self, checkpoints};
-use rapportino_core::statements;
 use rapportino_core::tickets::{self, TicketStatus, TransitionInput};
+use rapportino_core::views::statements;
 use rapportino_core::Store;
 
 fn package(s: &mut Store, c: &Client, starts: NaiveDate, hours: i64, mode: PackageMode) {

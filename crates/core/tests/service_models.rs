@@ -15,8 +15,8 @@ use rapportino_core::ids::ContractId;
 use rapportino_core::interventions::{self, InterventionMode};
 use rapportino_core::ledger::{self, AllocationReason, BalanceStatus, Source};
 use rapportino_core::sla::{self, SlaState};
-use rapportino_core::statements;
 use rapportino_core::tickets::{self, Origin, Severity, TicketStatus};
+use rapportino_core::views::{self, statements};
 use rapportino_core::Code;
 
 /// Model 1. A blocking ticket reported on Friday 20/11/2026 at 17:50 on a 5x8 contract (intervention
@@ -137,7 +137,7 @@ fn request_emailed_thursday_to_a_narrow_desk() {
 
     // The urgency list puts the running clock first.
     clock.set(local("2026-11-20 16:00"));
-    let list = sla::urgency_list(&s, &Default::default(), &Default::default()).unwrap();
+    let list = views::urgency_list(&s, &Default::default(), &Default::default()).unwrap();
     assert_eq!(list.items[0].ticket.id, late);
 }
 
@@ -334,7 +334,7 @@ fn licence_holder_free_hours_then_a_bug_at_zero() {
     .unwrap()
     .id;
     let t1 = open_ticket(&mut s, &c, Severity::Request, None);
-    assert!(tickets::detail(&s, t1).unwrap().entitlement.ok);
+    assert!(views::ticket_detail(&s, t1).unwrap().entitlement.ok);
     let i1 = work(
         &mut s,
         &clock,
@@ -386,7 +386,7 @@ fn licence_holder_free_hours_then_a_bug_at_zero() {
     let mut phone = new_ticket(&c, "Telefonata");
     phone.origin = Origin::Phone;
     let t4 = tickets::open(&mut s, &phone).unwrap().id;
-    let e = tickets::detail(&s, t4).unwrap().entitlement;
+    let e = views::ticket_detail(&s, t4).unwrap().entitlement;
     assert_eq!(e.issues, vec![EntitlementIssue::ChannelNotEntitled]);
 }
 
@@ -507,7 +507,7 @@ fn time_and_materials_without_contract() {
     let (mut s, clock) = store();
     let c = client(&mut s, "Bar Centrale");
     let t = open_ticket(&mut s, &c, Severity::Degraded, None);
-    let e = tickets::detail(&s, t).unwrap().entitlement;
+    let e = views::ticket_detail(&s, t).unwrap().entitlement;
     assert!(e.issues.contains(&EntitlementIssue::NoValidContract));
     let i = work(
         &mut s,

@@ -13,8 +13,8 @@ use rapportino_core::contracts::{self, ContractInput, ContractKind, PackageMode,
 use rapportino_core::interventions::{self, InterventionMode};
 use rapportino_core::ledger::{self, AllocationReason, Source};
 use rapportino_core::sla::{self};
-use rapportino_core::statements;
 use rapportino_core::tickets::{self, Severity};
+use rapportino_core::views::{self, statements};
 use rapportino_core::{Code, Store};
 
 /// The governing contract: the SLA over a package, unless chosen by hand; a contract that is not
@@ -40,7 +40,7 @@ fn governing_contract_and_entitlement_flags() {
         service: None,
     };
     tickets::set_terms(&mut s, t, &terms).unwrap();
-    let d = tickets::detail(&s, t).unwrap();
+    let d = views::ticket_detail(&s, t).unwrap();
     assert_eq!(
         (d.sla.contract_id, d.sla.governing_reason.as_str()),
         (Some(p), "manual")

@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use rapportino_core::interventions::{self, InterventionMode};
 use rapportino_core::tickets::{self, TicketStatus, TransitionInput};
+use rapportino_core::views;
 use rapportino_core::Code;
 
 fn to(s: TicketStatus) -> TransitionInput {
@@ -51,7 +52,7 @@ fn the_whole_life_of_a_ticket() {
     clock.advance(chrono::Duration::minutes(5));
     let t = tickets::transition(&mut s, id, &to(TicketStatus::Closed)).unwrap();
     assert!(t.closed_at.is_some());
-    let d = tickets::detail(&s, id).unwrap();
+    let d = views::ticket_detail(&s, id).unwrap();
     let path: Vec<TicketStatus> = d.events.iter().map(|e| e.to_status).collect();
     assert_eq!(
         path,

@@ -139,7 +139,7 @@ pub fn statements_batch(
     mut progress: impl FnMut(&BatchProgress),
 ) -> Result<BatchSummary> {
     let started = Instant::now();
-    rapportino_core::statements::month_bounds(year, month)?;
+    rapportino_core::time::month_bounds(year, month)?;
     rapportino_core::owner_only::create_dir_all(dir).map_err(|e| {
         Error::invalid(
             Code::OutputUnwritable,

@@ -1,9 +1,10 @@
 //! Clients: list, create, edit, the client page; their sites and contacts; fields checked as typed.
 
-use rapportino_core::clients::{self, Client, ClientFilter, ClientInput, ClientOverview};
+use rapportino_core::clients::{self, Client, ClientFilter, ClientInput};
 use rapportino_core::contacts::{self, Contact, ContactInput};
 use rapportino_core::ids::{ClientId, ContactId, SiteId};
 use rapportino_core::sites::{self, Site, SiteInput};
+use rapportino_core::views::{self, ClientOverview};
 use rapportino_core::{Page, PageRequest};
 use tauri::State;
 
@@ -37,7 +38,7 @@ pub fn update_client(
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn client_overview(state: State<'_, AppState>, id: String) -> CmdResult<ClientOverview> {
     let id: ClientId = id.parse()?;
-    state.with(|s| clients::overview(s, id))
+    state.with(|s| views::client_overview(s, id))
 }
 
 /// Checks one client field as it is typed (P.IVA, codice fiscale, postcode…) with core's rule.

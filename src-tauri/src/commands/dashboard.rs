@@ -1,6 +1,6 @@
 //! The home screen.
 
-use rapportino_core::dashboard::{self, BalanceAlert, Dashboard};
+use rapportino_core::views::dashboard::{self, BalanceAlert, Dashboard};
 use tauri::State;
 
 use crate::error::CmdResult;

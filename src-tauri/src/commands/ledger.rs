@@ -5,7 +5,7 @@ use rapportino_core::ids::{ClientId, ContractId, InterventionId};
 use rapportino_core::ledger::{
     self, BillingDefaults, ClientBalances, ClientHours, InterventionAllocation,
 };
-use rapportino_core::statements::{self, StatementData};
+use rapportino_core::views::statements::{self, StatementData};
 use tauri::State;
 
 use crate::error::CmdResult;

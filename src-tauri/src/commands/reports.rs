@@ -14,7 +14,8 @@ use rapportino_core::ids::{ClientId, InterventionId, ReportId};
 use rapportino_core::reports::{
     self, logo, Report, ReportDocument, ReportFilter, ReportSummary, SignInput, Verification,
 };
-use rapportino_core::{statements, Code, Error, Page, PageRequest, Store};
+use rapportino_core::views::statements;
+use rapportino_core::{Code, Error, Page, PageRequest, Store};
 use rapportino_pdf::export::{self, BatchOptions, BatchSummary, ExportedFile};
 use rapportino_pdf::{html, Renderer};
 use serde::Serialize;

@@ -1,11 +1,11 @@
 //! Tickets: list, open, the ticket page, status changes, commercial terms, SLA and urgency.
 
 use rapportino_core::ids::TicketId;
-use rapportino_core::sla::{self, TicketSla, UrgentTicket};
+use rapportino_core::sla::{self, TicketSla};
 use rapportino_core::tickets::{
-    self, NewTicket, Ticket, TicketDetail, TicketFilter, TicketSummary, TicketTerms,
-    TransitionInput,
+    self, NewTicket, Ticket, TicketFilter, TicketSummary, TicketTerms, TransitionInput,
 };
+use rapportino_core::views::{self, TicketDetail, UrgentTicket};
 use rapportino_core::{Page, PageRequest};
 use tauri::State;
 
@@ -24,7 +24,7 @@ pub fn list_tickets(
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn ticket_detail(state: State<'_, AppState>, id: String) -> CmdResult<TicketDetail> {
     let id: TicketId = id.parse()?;
-    state.with(|s| tickets::detail(s, id))
+    state.with(|s| views::ticket_detail(s, id))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -74,5 +74,5 @@ pub fn urgency_list(
     filter: TicketFilter,
     page: PageRequest,
 ) -> CmdResult<Page<UrgentTicket>> {
-    state.with(|s| sla::urgency_list(s, &filter, &page))
+    state.with(|s| views::urgency_list(s, &filter, &page))
 }

@@ -6,11 +6,13 @@ use chrono::{Datelike, Duration, NaiveDate};
 use clap::{Args, Subcommand};
 use rapportino_core::contracts::{self, Contract, ContractKind};
 use rapportino_core::ids::ClientId;
+use rapportino_core::ledger;
 use rapportino_core::ledger::BalanceStatus;
 use rapportino_core::search::{self, SearchRequest};
 use rapportino_core::tickets::TicketFilter;
 use rapportino_core::time::{format_instant, local_date, parse_instant, start_of_day, ManualClock};
-use rapportino_core::{clients, ledger, sla, statements};
+use rapportino_core::views;
+use rapportino_core::views::statements;
 use rapportino_core::{PageRequest, Result, Store};
 use serde::Serialize;
 use std::time::Instant;
@@ -201,7 +203,7 @@ fn search_bench(store: &mut Store, out: Out, a: SearchBenchArgs) -> Result<()> {
     };
     let mut open = Vec::new();
     for id in ids {
-        open.push(time_ms(|| clients::overview(store, id).map(|_| ()))?);
+        open.push(time_ms(|| views::client_overview(store, id).map(|_| ()))?);
     }
     let (fts, like, like_first_20) = (stats(fts), stats(like), stats(like20));
     let report = BenchReport {
@@ -435,7 +437,7 @@ fn service_models(store: &mut Store, out: Out, a: ServiceModelsArgs) -> Result<(
     };
     let sla_store = clocked.as_ref().unwrap_or(store);
     let filter = TicketFilter::default();
-    let warm = sla::open_tickets_with_sla(sla_store, &filter)?;
+    let warm = views::open_tickets_with_sla(sla_store, &filter)?;
     let open = warm.len();
     let with_clocks = warm
         .iter()
@@ -445,7 +447,7 @@ fn service_models(store: &mut Store, out: Out, a: ServiceModelsArgs) -> Result<(
     let mut rounds = Vec::new();
     for _ in 0..a.rounds.max(1) {
         rounds.push(time_ms(|| {
-            sla::open_tickets_with_sla(sla_store, &filter).map(|_| ())
+            views::open_tickets_with_sla(sla_store, &filter).map(|_| ())
         })?);
     }
     let sla_median = median(rounds.clone());

@@ -4,6 +4,7 @@ use rapportino_core::contacts::{self, Contact, ContactInput};
 use rapportino_core::format::{hours_minutes, local_datetime};
 use rapportino_core::ids::{ClientId, ContactId, SiteId};
 use rapportino_core::sites::{self, Site, SiteInput};
+use rapportino_core::views;
 use rapportino_core::{Result, Store};
 
 use super::Paging;
@@ -134,7 +135,7 @@ pub fn client(store: &mut Store, out: Out, c: ClientCommand) -> Result<()> {
         }
         ClientCommand::Show { id } => {
             let tz = store.tz();
-            let o = clients::overview(store, id)?;
+            let o = views::client_overview(store, id)?;
             out.emit(&o, |o| {
                 let mut s = print_client(&o.client);
                 s.push_str("\n\nSedi:");

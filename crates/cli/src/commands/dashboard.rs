@@ -1,8 +1,8 @@
 //! `dashboard`: the app's home screen as text — timer, my open tickets by urgency, today's work,
 //! balances to watch.
 
-use rapportino_core::dashboard::{self, BalanceAlert, Dashboard};
 use rapportino_core::format::hours_minutes;
+use rapportino_core::views::dashboard::{self, BalanceAlert, Dashboard};
 use rapportino_core::{Result, Store};
 use serde::Serialize;
 

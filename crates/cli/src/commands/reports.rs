@@ -11,7 +11,8 @@ use rapportino_core::ids::{ClientId, InterventionId};
 use rapportino_core::reports::{
     self, logo, ReportDocument, ReportFilter, ReportStatus, ReportSummary, SignInput, Signature,
 };
-use rapportino_core::{statements, Code, Error, Result, Store};
+use rapportino_core::views::statements;
+use rapportino_core::{Code, Error, Result, Store};
 use rapportino_pdf::{export, html, Renderer};
 
 use super::labels::hm;

@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use rapportino_core::entitlement::Entitlement;
-use rapportino_core::sla::{self, SlaClock, SlaState, TicketSla, UrgentTicket};
+use rapportino_core::sla::{SlaClock, SlaState, TicketSla};
 use rapportino_core::tickets::TicketFilter;
 use rapportino_core::time::{parse_instant, Tz};
+use rapportino_core::views::{self, UrgentTicket};
 use rapportino_core::{Page, PageRequest, Result, Store};
 
 use super::calendars::local_with_weekday;
@@ -159,7 +160,7 @@ fn urgent_row(u: &UrgentTicket, now: DateTime<Utc>, tz: Tz) -> String {
 /// `ticket urgent`: open tickets by SLA urgency.
 pub fn urgent(store: &Store, out: Out, filter: &TicketFilter, page: &PageRequest) -> Result<()> {
     let (now, tz) = (store.now(), store.tz());
-    let p: Page<UrgentTicket> = sla::urgency_list(store, filter, page)?;
+    let p: Page<UrgentTicket> = views::urgency_list(store, filter, page)?;
     out.emit(&p, |p| {
         if p.items.is_empty() {
             return "nessun ticket aperto".into();

@@ -6,7 +6,7 @@ use clap::Args;
 use rapportino_core::contracts::ContractKind;
 use rapportino_core::format::euro;
 use rapportino_core::ids::ClientId;
-use rapportino_core::statements::{self, StatementData, EXPIRING_WITHIN_DAYS};
+use rapportino_core::views::statements::{self, StatementData, EXPIRING_WITHIN_DAYS};
 use rapportino_core::{Result, Store};
 
 use super::contracts::balance_line;

@@ -3,9 +3,10 @@ use clap::Subcommand;
 use rapportino_core::format::{hours_minutes, local_datetime};
 use rapportino_core::ids::{ClientId, ContactId, ContractId, SiteId, TechnicianId, TicketId};
 use rapportino_core::tickets::{
-    self, NewTicket, Origin, Severity, Ticket, TicketDetail, TicketFilter, TicketPatch,
-    TicketStatus, TicketTerms, TransitionInput,
+    self, NewTicket, Origin, Severity, Ticket, TicketFilter, TicketPatch, TicketStatus,
+    TicketTerms, TransitionInput,
 };
+use rapportino_core::views::{self, TicketDetail};
 use rapportino_core::{Result, Store};
 
 use super::parse::{flag_value, is_none_word};
@@ -248,7 +249,9 @@ fn print_detail(d: &TicketDetail, now: DateTime<Utc>, tz: rapportino_core::time:
 /// Prints a ticket's detail (SLA block included).
 fn show(store: &Store, out: Out, id: TicketId) -> Result<()> {
     let (now, tz) = (store.now(), store.tz());
-    out.emit(&tickets::detail(store, id)?, |d| print_detail(d, now, tz));
+    out.emit(&views::ticket_detail(store, id)?, |d| {
+        print_detail(d, now, tz)
+    });
     Ok(())
 }
 

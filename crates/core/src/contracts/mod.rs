@@ -17,10 +17,10 @@ use crate::classes::{self, json_list, json_text};
 use crate::error::{Code, Error, Result};
 use crate::ids::{CalendarId, ClientId, ContractId};
 use crate::store::{field, Entity, Fields, Store};
-use crate::tickets::Severity;
 use crate::time::parse_user_date;
 use crate::validate::{self, limits};
 use crate::{calendars, clients};
+use rapportino_model::vocab::Severity;
 pub use rapportino_model::vocab::{ContractKind, PackageMode};
 
 pub use pin::verify_pin;

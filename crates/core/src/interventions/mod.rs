@@ -6,7 +6,6 @@ mod materials;
 pub(crate) mod timer;
 
 pub use materials::{add_material, remove_material, Material, MaterialInput};
-pub(crate) use timer::ticket_has_running_timer;
 pub use timer::{
     add_manual, adjust, approve, entries_needing_review, pause, paused_timer, resume,
     running_timer, start, stop, void_entry, ManualTimeInput, PausedTimer, RunningTimer, TimeEntry,

@@ -193,18 +193,6 @@ fn open_entry(tx: &WriteTx<'_>, intervention_id: InterventionId) -> Result<Optio
         .optional()?)
 }
 
-pub(crate) fn ticket_has_running_timer(
-    conn: &rusqlite::Connection,
-    ticket: TicketId,
-) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT 1 FROM time_entries e JOIN interventions i ON i.id = e.intervention_id
-             WHERE i.ticket_id = ?1 AND e.kind = 'timer' AND e.ended_at IS NULL",
-        )?
-        .exists([ticket])?)
-}
-
 fn state_in(tx: &WriteTx<'_>, id: InterventionId) -> Result<(super::Intervention, TimerState)> {
     let intervention = get_in(tx.conn(), id)?;
     let state = TimerState::derive(&entries(tx.conn(), id)?, intervention.finished_at.is_some());

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
-use crate::setup::{get_setting_conn, to_json_text};
+use crate::store::settings::{get_setting_conn, to_json_text};
 use crate::store::{Entity, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Code, Error, Result};
 use crate::reports::document::Logo;
-use crate::setup::{get_setting_conn, to_json_text};
+use crate::store::settings::{get_setting_conn, to_json_text};
 use crate::store::{Entity, Store};
 
 /// Largest file accepted.

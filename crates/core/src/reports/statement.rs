@@ -11,9 +11,9 @@ use crate::reports::document::{
 };
 use crate::reports::labels;
 use crate::setup;
-use crate::statements::{self, StatementData};
 use crate::store::Store;
 use crate::time::format_instant;
+use crate::views::statements::{self, StatementData};
 
 /// The statement of one client for a month.
 pub fn for_client(

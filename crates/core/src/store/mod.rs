@@ -7,7 +7,10 @@
 //! How to add a table: add a migration file under `migrations/` (never edit a shipped one), list
 //! it in [`migrations::MIGRATIONS`], add its variant to [`Entity`], and write through `WriteTx`.
 
+pub mod credential;
+pub mod keys;
 pub mod migrations;
+pub mod settings;
 mod write;
 
 pub use rapportino_model::Entity;
@@ -100,7 +103,7 @@ impl Store {
             memory_token: None,
         };
         store.ensure_device_identity()?;
-        crate::sync::credential::move_out_of_database(&mut store)?;
+        credential::move_out_of_database(&mut store)?;
         Ok(store)
     }
 

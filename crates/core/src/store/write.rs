@@ -60,7 +60,7 @@ impl<'c> WriteTx<'c> {
         let hlc = Hlc(local_get(&tx, "hlc")?
             .and_then(|s| s.parse().ok())
             .unwrap_or(0));
-        let base_seq = local_get(&tx, crate::sync::keys::CURSOR)?
+        let base_seq = local_get(&tx, super::keys::CURSOR)?
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
         Ok(WriteTx {
@@ -263,7 +263,7 @@ impl<'c> WriteTx<'c> {
     /// this transaction, so a number is consumed only if the row using it is committed. Past
     /// [`MAX_SEQUENCE`] (what a number may carry) it fails with `NUMBERING_EXHAUSTED`.
     pub fn next_sequence(&mut self, scope: &str, year: i32) -> Result<i64> {
-        if local_get(&self.tx, crate::sync::keys::NUMBERING_HOLD)?.is_some() {
+        if local_get(&self.tx, super::keys::NUMBERING_HOLD)?.is_some() {
             return Err(Error::invalid(
                 crate::error::Code::SyncRequired,
                 "number",

@@ -8,7 +8,6 @@
 
 pub mod apply;
 pub mod conflicts;
-pub mod credential;
 pub mod guard;
 pub mod http;
 pub mod join;
@@ -25,25 +24,9 @@ use protocol::{
     EnrolRequest, PullResponse, PushRequest, PushResponse, Role, SnapshotHeader, SnapshotRow,
 };
 
-/// Device-local state of sync (`local_state` keys; never synced).
-pub mod keys {
-    pub const HUB_URL: &str = "sync.hub_url";
-    /// Where versions before the token file kept the device token; moved out of the database
-    /// when it is opened (see [`super::credential`]).
-    pub const TOKEN: &str = "sync.token";
-    pub const CA_PEM: &str = "sync.ca_pem";
-    pub const ROLE: &str = "sync.role";
-    pub const CURSOR: &str = "sync.cursor";
-    pub const LAST_SYNC_AT: &str = "sync.last_sync_at";
-    pub const LAST_ATTEMPT_AT: &str = "sync.last_attempt_at";
-    pub const LAST_ERROR: &str = "sync.last_error";
-    pub const CLOCK_SKEW_MS: &str = "sync.clock_skew_ms";
-    /// Set when a backup is restored on an enrolled device: numbers wait for one sync.
-    pub const NUMBERING_HOLD: &str = "sync.numbering_hold";
-    /// Set at enrolment until the device has looked whether the hub already holds a shop (done
-    /// at once, or by the next round when the hub did not answer then).
-    pub const JOIN_CHECK: &str = "sync.join_check";
-}
+pub use crate::store::credential;
+/// Device-local state of sync (kept with the store, which reads them while writing).
+pub use crate::store::keys;
 
 /// Mutations per push.
 pub const PUSH_BATCH: i64 = 500;

@@ -13,8 +13,6 @@ use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
 use crate::ids::{ClientId, ContactId, ContractId, SiteId, TechnicianId, TicketEventId, TicketId};
-use crate::interventions::{self, InterventionFilter, InterventionSummary};
-use crate::paging::PageRequest;
 use crate::setup;
 use crate::store::{field, Entity, Fields, Store, WriteTx};
 use crate::time::{format_instant, local_year, parse_user_instant};
@@ -138,22 +136,6 @@ pub struct TicketEvent {
     pub at: String,
     pub technician_id: Option<TechnicianId>,
     pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct TicketDetail {
-    pub ticket: Ticket,
-    pub client_name: String,
-    pub contact_name: Option<String>,
-    pub assigned_technician_name: Option<String>,
-    pub events: Vec<TicketEvent>,
-    pub interventions: Vec<InterventionSummary>,
-    /// The statuses this ticket may move to now.
-    pub next_statuses: Vec<TicketStatus>,
-    /// The same moves with what each asks of the user (estimate, note), for the ticket page.
-    pub next_steps: Vec<StatusStep>,
-    pub sla: crate::sla::TicketSla,
-    pub entitlement: crate::entitlement::Entitlement,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -457,7 +439,7 @@ pub(crate) fn transition_in(
         });
     }
     if matches!(to, TicketStatus::Resolved | TicketStatus::Cancelled)
-        && interventions::ticket_has_running_timer(tx.conn(), id)?
+        && has_running_timer(tx.conn(), id)?
     {
         return Err(Error::TimerState(
             "a timer is running on this ticket: stop it first".into(),
@@ -581,29 +563,8 @@ pub fn get_by_number(store: &Store, number: &str) -> Result<Ticket> {
         .ok_or_else(|| Error::not_found("ticket", number))
 }
 
-/// The ticket page: the ticket, names to show, its history and its interventions.
-pub fn detail(store: &Store, id: TicketId) -> Result<TicketDetail> {
-    let ticket = get(store, id)?;
-    let conn = store.conn();
-    let client_name: String = conn.query_row(
-        "SELECT name FROM clients WHERE id = ?1",
-        [ticket.client_id],
-        |r| r.get(0),
-    )?;
-    let contact_name: Option<String> = match ticket.contact_id {
-        Some(c) => conn
-            .query_row("SELECT name FROM contacts WHERE id = ?1", [c], |r| r.get(0))
-            .optional()?,
-        None => None,
-    };
-    let assigned_technician_name: Option<String> = match ticket.assigned_technician_id {
-        Some(t) => conn
-            .query_row("SELECT name FROM technicians WHERE id = ?1", [t], |r| {
-                r.get(0)
-            })
-            .optional()?,
-        None => None,
-    };
+/// A ticket's status history, oldest first.
+pub fn events(conn: &rusqlite::Connection, id: TicketId) -> Result<Vec<TicketEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, from_status, to_status, at, technician_id, note FROM ticket_events WHERE ticket_id = ?1 ORDER BY at, id",
     )?;
@@ -619,25 +580,15 @@ pub fn detail(store: &Store, id: TicketId) -> Result<TicketDetail> {
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let interventions = interventions::list(
-        store,
-        &InterventionFilter {
-            ticket_id: Some(id),
-            ..Default::default()
-        },
-        &PageRequest::new(crate::paging::MAX_LIMIT, 0),
-    )?
-    .items;
-    Ok(TicketDetail {
-        next_statuses: ticket.status.next_states().to_vec(),
-        next_steps: ticket.status.steps(),
-        sla: crate::sla::for_ticket(store, id)?,
-        entitlement: crate::entitlement::for_ticket(store, &ticket)?,
-        ticket,
-        client_name,
-        contact_name,
-        assigned_technician_name,
-        events,
-        interventions,
-    })
+    Ok(events)
+}
+
+/// Whether a timer runs on one of the ticket's interventions (it cannot be closed then).
+pub(crate) fn has_running_timer(conn: &rusqlite::Connection, ticket: TicketId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM time_entries e JOIN interventions i ON i.id = e.intervention_id
+             WHERE i.ticket_id = ?1 AND e.kind = 'timer' AND e.ended_at IS NULL",
+        )?
+        .exists([ticket])?)
 }

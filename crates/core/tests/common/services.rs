@@ -14,9 +14,9 @@ use rapportino_core::ids::{ContractId, InterventionId, TicketId};
 use rapportino_core::interventions::{self, InterventionMode};
 use rapportino_core::ledger::{self, AllocationReason, BalanceStatus, Source};
 use rapportino_core::sla::{self, SlaState};
-use rapportino_core::statements;
 use rapportino_core::tickets::{self, Origin, Severity, TicketStatus, TransitionInput};
 use rapportino_core::time::ManualClock;
+use rapportino_core::views::statements;
 use rapportino_core::{Code, Store};
 
 pub fn local(s: &str) -> DateTime<Utc> {

@@ -26,8 +26,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rusqlite::Connection;
 
 use super::keys;
+use super::{local_get, Store};
 use crate::error::Result;
-use crate::store::{local_get, Store};
 
 /// What follows the database file name.
 pub const SUFFIX: &str = ".sync-token";

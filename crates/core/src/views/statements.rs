@@ -2,12 +2,12 @@
 //! for them, minutes per contract or package, what is left, incident tickets used and left, what
 //! expires in the next 60 days. The PDF is rendered from this by the reports module.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::contracts::ContractKind;
-use crate::error::{Code, Error, Result};
+use crate::error::Result;
 use crate::ids::{ClientId, ContractId};
 use crate::ledger::{self, BalanceStatus, ContractBalance, InterventionAllocation, Source};
 use crate::sla::Context;
@@ -46,40 +46,7 @@ pub struct StatementData {
     pub charges_cents: i64,
 }
 
-/// First and last day of a month; INVALID_FORMAT for a month outside 1–12.
-pub fn month_bounds(year: i32, month: u32) -> Result<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
-        Error::invalid(
-            Code::InvalidFormat,
-            "month",
-            format!("{year}-{month:02} is not a month"),
-        )
-    })?;
-    let next = first
-        .checked_add_months(chrono::Months::new(1))
-        .ok_or_else(|| Error::invalid(Code::InvalidFormat, "month", "out of range"))?;
-    Ok((first, next - Duration::days(1)))
-}
-
-/// Parses `YYYY-MM` or `MM/YYYY`.
-pub fn parse_month(s: &str) -> Result<(i32, u32)> {
-    let s = s.trim();
-    let parsed = if let Some((y, m)) = s.split_once('-') {
-        y.parse().ok().zip(m.parse().ok())
-    } else if let Some((m, y)) = s.split_once('/') {
-        y.parse().ok().zip(m.parse().ok())
-    } else {
-        None
-    };
-    match parsed {
-        Some((y, m)) if (1..=12).contains(&m) && (2000..=2200).contains(&y) => Ok((y, m)),
-        _ => Err(Error::invalid(
-            Code::InvalidFormat,
-            "month",
-            format!("{s:?} is not a month (use YYYY-MM or MM/YYYY)"),
-        )),
-    }
-}
+pub use crate::time::{month_bounds, parse_month};
 
 pub fn monthly(store: &Store, client: ClientId, year: i32, month: u32) -> Result<StatementData> {
     let c = crate::clients::get(store, client)?;
@@ -213,22 +180,4 @@ fn build(
         incident_tickets_left,
         expiring,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::Datelike;
-
-    #[test]
-    fn months() {
-        assert_eq!(parse_month("2026-02").unwrap(), (2026, 2));
-        assert_eq!(parse_month("03/2026").unwrap(), (2026, 3));
-        assert_eq!(
-            parse_month("2026-13").unwrap_err().code(),
-            Code::InvalidFormat
-        );
-        let (a, b) = month_bounds(2028, 2).unwrap();
-        assert_eq!((a.day(), b.day()), (1, 29));
-    }
 }

@@ -18,10 +18,10 @@ use crate::ids::{ClientId, TechnicianId};
 use crate::interventions::{self, InterventionSummary, PausedTimer, RunningTimer};
 use crate::ledger::{self, ContractBalance};
 use crate::setup;
-use crate::sla::{self, UrgentTicket};
 use crate::store::Store;
 use crate::tickets::TicketFilter;
 use crate::time::{format_instant, local_date, start_of_day};
+use crate::views::urgency::{self, UrgentTicket};
 
 /// At most this many rows per list (the rest is counted, and one click away).
 pub const LIST_LIMIT: usize = 50;
@@ -85,7 +85,7 @@ pub fn overview(store: &Store, technician: Option<TechnicianId>) -> Result<Dashb
         open_only: Some(true),
         ..TicketFilter::default()
     };
-    let mut my_tickets = sla::open_tickets_with_sla(store, &filter)?;
+    let mut my_tickets = urgency::open_tickets_with_sla(store, &filter)?;
     let my_tickets_total = my_tickets.len() as i64;
     let breached = my_tickets.iter().filter(|u| u.sla.is_breached()).count() as i64;
     my_tickets.truncate(LIST_LIMIT);

@@ -1,0 +1,15 @@
+//! Read models for screens, at the top of core's layers: each assembles what one screen (or
+//! document) shows from the entities and rules below it, and owns no rule of its own.
+//!
+//! - [`client`]: the client page; [`ticket`]: the ticket page; [`urgency`]: the urgency list;
+//! - [`dashboard`]: the home screen; [`statements`]: the monthly statement's data.
+
+pub mod client;
+pub mod dashboard;
+pub mod statements;
+pub mod ticket;
+pub mod urgency;
+
+pub use client::{client_overview, ClientOverview};
+pub use ticket::{ticket_detail, TicketDetail};
+pub use urgency::{open_tickets_with_sla, urgency_list, UrgentTicket};
