@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
 use crate::ids::CustomerClassId;
+use crate::store::archive::{self, Archivable};
 use crate::store::{field, Entity, Fields, Store};
 use crate::validate::{self, limits};
 use rapportino_model::vocab::Origin;
@@ -260,15 +261,15 @@ pub fn set_archived(
     id: CustomerClassId,
     archived: bool,
 ) -> Result<CustomerClass> {
-    get(store, id)?;
-    store.write(|tx| {
-        tx.update(
-            Entity::CustomerClass,
-            &id.to_string(),
-            vec![("archived", field::flag(archived))],
-        )
-    })?;
-    get(store, id)
+    archive::set_archived(store, id, archived)
+}
+
+impl Archivable for CustomerClass {
+    const ENTITY: Entity = Entity::CustomerClass;
+    type Id = CustomerClassId;
+    fn get(store: &Store, id: CustomerClassId) -> Result<Self> {
+        get(store, id)
+    }
 }
 
 /// Creates the preset classes that do not exist yet; returns every class.

@@ -7,6 +7,7 @@ use ts_rs::TS;
 use crate::error::{Code, Error, Result};
 use crate::ids::ClientId;
 use crate::paging::{Page, PageRequest};
+use crate::store::archive::{self, Archivable};
 use crate::store::{field, Entity, Fields, Store};
 use crate::validate::{self, limits};
 
@@ -293,14 +294,15 @@ pub fn update(store: &mut Store, id: ClientId, input: &ClientInput) -> Result<Cl
 
 /// Archived clients disappear from pickers but keep their history.
 pub fn set_archived(store: &mut Store, id: ClientId, archived: bool) -> Result<Client> {
-    store.write(|tx| {
-        tx.update(
-            Entity::Client,
-            &id.to_string(),
-            vec![("archived", field::flag(archived))],
-        )
-    })?;
-    get(store, id)
+    archive::set_archived(store, id, archived)
+}
+
+impl Archivable for Client {
+    const ENTITY: Entity = Entity::Client;
+    type Id = ClientId;
+    fn get(store: &Store, id: ClientId) -> Result<Self> {
+        get(store, id)
+    }
 }
 
 pub fn get(store: &Store, id: ClientId) -> Result<Client> {

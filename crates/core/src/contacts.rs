@@ -7,6 +7,7 @@ use ts_rs::TS;
 use crate::clients;
 use crate::error::{Error, Result};
 use crate::ids::{ClientId, ContactId};
+use crate::store::archive::{self, Archivable};
 use crate::store::{field, Entity, Fields, Store};
 use crate::validate::{self, limits};
 
@@ -112,14 +113,15 @@ pub fn update(store: &mut Store, id: ContactId, input: &ContactInput) -> Result<
 /// Archived contacts leave pickers and the client page's active list but keep their history (tickets
 /// and interventions still point at them), so they are never deleted.
 pub fn set_archived(store: &mut Store, id: ContactId, archived: bool) -> Result<Contact> {
-    store.write(|tx| {
-        tx.update(
-            Entity::Contact,
-            &id.to_string(),
-            vec![("archived", field::flag(archived))],
-        )
-    })?;
-    get(store, id)
+    archive::set_archived(store, id, archived)
+}
+
+impl Archivable for Contact {
+    const ENTITY: Entity = Entity::Contact;
+    type Id = ContactId;
+    fn get(store: &Store, id: ContactId) -> Result<Self> {
+        get(store, id)
+    }
 }
 
 pub fn get(store: &Store, id: ContactId) -> Result<Contact> {

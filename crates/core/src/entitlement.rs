@@ -65,8 +65,8 @@ pub fn for_ticket(store: &Store, ticket: &Ticket) -> Result<Entitlement> {
         .map(|c| c.services.clone())
         .unwrap_or_default();
     for c in &valid {
-        channels.extend(c.channels.iter().cloned());
-        services.extend(c.services.iter().cloned());
+        channels.extend(c.terms.channels.iter().cloned());
+        services.extend(c.terms.services.iter().cloned());
     }
     channels.sort();
     channels.dedup();

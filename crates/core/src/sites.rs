@@ -7,6 +7,7 @@ use ts_rs::TS;
 use crate::clients;
 use crate::error::{Error, Result};
 use crate::ids::{ClientId, SiteId};
+use crate::store::archive::{self, Archivable};
 use crate::store::{field, Entity, Fields, Store};
 use crate::validate::{self, limits};
 
@@ -132,14 +133,15 @@ pub fn update(store: &mut Store, id: SiteId, input: &SiteInput) -> Result<Site> 
 /// Archived sites leave pickers and the client page's active list but keep their history (tickets
 /// and interventions still point at them), so they are never deleted.
 pub fn set_archived(store: &mut Store, id: SiteId, archived: bool) -> Result<Site> {
-    store.write(|tx| {
-        tx.update(
-            Entity::Site,
-            &id.to_string(),
-            vec![("archived", field::flag(archived))],
-        )
-    })?;
-    get(store, id)
+    archive::set_archived(store, id, archived)
+}
+
+impl Archivable for Site {
+    const ENTITY: Entity = Entity::Site;
+    type Id = SiteId;
+    fn get(store: &Store, id: SiteId) -> Result<Self> {
+        get(store, id)
+    }
 }
 
 pub fn get(store: &Store, id: SiteId) -> Result<Site> {

@@ -317,20 +317,19 @@ fn demo_has_the_five_service_models() {
         assert!(!list.is_empty(), "every client has contracts");
         all.extend(list);
     }
-    let pinned: Vec<_> = all.iter().filter(|c| c.extra_time_allowed).collect();
+    let pinned: Vec<_> = all.iter().filter(|c| c.terms.extra_time_allowed).collect();
     assert!(!pinned.is_empty());
     assert!(pinned
         .iter()
-        .all(|c| c.has_extra_time_pin && c.extra_time_multiplier_pct == 150));
+        .all(|c| c.has_extra_time_pin && c.terms.extra_time_multiplier_pct == 150));
     let hashes = strings(
         &s,
         "SELECT extra_time_pin_hash FROM contracts WHERE extra_time_pin_hash IS NOT NULL",
     );
     // The stored form is `salt$sha256`, and one of the 10,000 PINs matches it.
     assert!((0..10_000).any(|p| contracts::verify_pin(&format!("{p:04}"), &hashes[0])));
-    assert!(all.iter().any(
-        |c| c.kind == ContractKind::FreeHours && c.customer_class.as_deref() == Some("licence")
-    ));
+    assert!(all.iter().any(|c| c.terms.kind == ContractKind::FreeHours
+        && c.terms.customer_class.as_deref() == Some("licence")));
 
     // Every ticket has a contract valid on the day it was reported (the ledger's governing rule).
     assert_eq!(
@@ -392,7 +391,7 @@ fn demo_has_the_five_service_models() {
     // …and packages that expired with hours left, forfeited.
     let expired_packages: Vec<_> = all
         .iter()
-        .filter(|c| c.kind == ContractKind::HourPackage && c.ends() < until)
+        .filter(|c| c.terms.kind == ContractKind::HourPackage && c.ends() < until)
         .collect();
     assert!(!expired_packages.is_empty());
     let forfeited: i64 = expired_packages

@@ -165,9 +165,9 @@ fn templates_are_created_listed_edited_and_archived() {
     assert_eq!(log_len(&s), before + 1);
     assert_eq!(t.name, "SLA Oro 5x8");
     assert_eq!(t.duration_months, 24);
-    assert_eq!(t.targets.blocking.response_minutes, Some(60));
-    assert_eq!(t.rates.overage_rate_cents, Some(5500));
-    assert_eq!(t.rounding_minutes, 15);
+    assert_eq!(t.terms.targets.blocking.response_minutes, Some(60));
+    assert_eq!(t.terms.rates.overage_rate_cents, Some(5500));
+    assert_eq!(t.terms.rounding_minutes, 15);
     let pkg = templates::create(
         &mut s,
         &ContractTemplateInput {
@@ -180,15 +180,15 @@ fn templates_are_created_listed_edited_and_archived() {
     )
     .unwrap();
     // The contract rules' defaults apply.
-    assert_eq!(pkg.package_mode, Some(PackageMode::Any));
-    assert_eq!(pkg.rounding_minutes, 1);
+    assert_eq!(pkg.terms.package_mode, Some(PackageMode::Any));
+    assert_eq!(pkg.terms.rounding_minutes, 1);
 
     let mut edit: ContractTemplateInput = (&t).into();
     edit.duration_months = 12;
     edit.rates.overage_rate_cents = Some(6000);
     let e = templates::update(&mut s, t.id, &edit).unwrap();
     assert_eq!(e.duration_months, 12);
-    assert_eq!(e.rates.overage_rate_cents, Some(6000));
+    assert_eq!(e.terms.rates.overage_rate_cents, Some(6000));
 
     templates::set_archived(&mut s, pkg.id, true).unwrap();
     let names = |all| -> Vec<String> {
@@ -213,10 +213,10 @@ fn a_contract_made_from_a_template_has_its_terms_and_duration() {
     assert_eq!(k.name, "SLA Oro 5x8");
     assert_eq!(k.starts_on, "2026-11-16");
     assert_eq!(k.ends_on, "2028-11-15");
-    assert_eq!(k.calendar_id, Some(cal));
-    assert_eq!(k.targets, t.targets);
-    assert_eq!(k.rates, t.rates);
-    assert_eq!(k.included_minutes, Some(1200));
+    assert_eq!(k.terms.calendar_id, Some(cal));
+    assert_eq!(k.terms.targets, t.terms.targets);
+    assert_eq!(k.terms.rates, t.terms.rates);
+    assert_eq!(k.terms.included_minutes, Some(1200));
 }
 
 #[test]

@@ -7,7 +7,7 @@ import type { PackageMode } from "./PackageMode";
 import type { Rates } from "./Rates";
 import type { SlaTargets } from "./SlaTargets";
 
-export type Contract = { id: ContractId, client_id: ClientId, kind: ContractKind, name: string, 
+export type Contract = { id: ContractId, client_id: ClientId, name: string, 
 /**
  * First day of validity (`YYYY-MM-DD`, local).
  */
@@ -15,7 +15,7 @@ starts_on: string,
 /**
  * Last day of validity, included.
  */
-ends_on: string, calendar_id: CalendarId | null, targets: SlaTargets, 
+ends_on: string, has_extra_time_pin: boolean, archived: boolean, created_at: string, updated_at: string, kind: ContractKind, calendar_id: CalendarId | null, targets: SlaTargets, 
 /**
  * SLA and free hours: per contract year; hour package: in total.
  */
@@ -27,7 +27,7 @@ customer_class: string | null,
 /**
  * Channels and services this contract entitles to (on top of the client's class).
  */
-channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, has_extra_time_pin: boolean, 
+channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, 
 /**
  * 150 = time outside the coverage window billed at 1.5×.
  */
@@ -39,4 +39,4 @@ rounding_minutes: number,
 /**
  * …and never less than this (for an intervention with any time at all).
  */
-minimum_minutes: number, notes: string | null, archived: boolean, created_at: string, updated_at: string, };
+minimum_minutes: number, notes: string | null, };

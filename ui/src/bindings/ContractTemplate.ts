@@ -6,8 +6,32 @@ import type { PackageMode } from "./PackageMode";
 import type { Rates } from "./Rates";
 import type { SlaTargets } from "./SlaTargets";
 
-export type ContractTemplate = { id: ContractTemplateId, name: string, kind: ContractKind, 
+export type ContractTemplate = { id: ContractTemplateId, name: string, 
 /**
  * Months of validity of a contract made from it (12: one year).
  */
-duration_months: number, calendar_id: CalendarId | null, targets: SlaTargets, included_minutes: number | null, package_mode: PackageMode | null, incident_tickets: number | null, customer_class: string | null, channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, extra_time_multiplier_pct: number, rates: Rates, rounding_minutes: number, minimum_minutes: number, notes: string | null, archived: boolean, created_at: string, updated_at: string, };
+duration_months: number, archived: boolean, created_at: string, updated_at: string, kind: ContractKind, calendar_id: CalendarId | null, targets: SlaTargets, 
+/**
+ * SLA and free hours: per contract year; hour package: in total.
+ */
+included_minutes: number | null, package_mode: PackageMode | null, incident_tickets: number | null, 
+/**
+ * Free hours: the class the client must belong to.
+ */
+customer_class: string | null, 
+/**
+ * Channels and services this contract entitles to (on top of the client's class).
+ */
+channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, 
+/**
+ * 150 = time outside the coverage window billed at 1.5×.
+ */
+extra_time_multiplier_pct: number, rates: Rates, 
+/**
+ * Billed time is rounded up to a multiple of this many minutes…
+ */
+rounding_minutes: number, 
+/**
+ * …and never less than this (for an intervention with any time at all).
+ */
+minimum_minutes: number, notes: string | null, };

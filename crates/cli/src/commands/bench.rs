@@ -367,8 +367,8 @@ fn replay_start(contracts: &[Contract], from: NaiveDate) -> (NaiveDate, Option<C
     loop {
         let earliest = contracts
             .iter()
-            .filter(|c| !c.archived && c.kind != ContractKind::TimeMaterials)
-            .filter_map(|c| c.period_containing(start).map(|p| (p.0, c.kind)))
+            .filter(|c| !c.archived && c.terms.kind != ContractKind::TimeMaterials)
+            .filter_map(|c| c.period_containing(start).map(|p| (p.0, c.terms.kind)))
             .min_by_key(|p| p.0);
         match earliest {
             Some((p, k)) if p < start => {

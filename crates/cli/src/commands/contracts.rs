@@ -265,26 +265,26 @@ pub enum ContractCommand {
 fn input_of(c: &Contract) -> ContractInput {
     ContractInput {
         client_id: c.client_id,
-        kind: c.kind,
+        kind: c.terms.kind,
         name: Some(c.name.clone()),
         starts_on: c.starts_on.clone(),
         ends_on: Some(c.ends_on.clone()),
-        calendar_id: c.calendar_id,
-        targets: c.targets,
-        included_minutes: c.included_minutes,
-        package_mode: c.package_mode,
-        incident_tickets: c.incident_tickets,
-        customer_class: c.customer_class.clone(),
-        channels: c.channels.clone(),
-        services: c.services.clone(),
-        extra_time_allowed: c.extra_time_allowed,
+        calendar_id: c.terms.calendar_id,
+        targets: c.terms.targets,
+        included_minutes: c.terms.included_minutes,
+        package_mode: c.terms.package_mode,
+        incident_tickets: c.terms.incident_tickets,
+        customer_class: c.terms.customer_class.clone(),
+        channels: c.terms.channels.clone(),
+        services: c.terms.services.clone(),
+        extra_time_allowed: c.terms.extra_time_allowed,
         // Absent keeps the stored PIN.
         extra_time_pin: None,
-        extra_time_multiplier_pct: Some(c.extra_time_multiplier_pct),
-        rates: c.rates,
-        rounding_minutes: Some(c.rounding_minutes),
-        minimum_minutes: Some(c.minimum_minutes),
-        notes: c.notes.clone(),
+        extra_time_multiplier_pct: Some(c.terms.extra_time_multiplier_pct),
+        rates: c.terms.rates,
+        rounding_minutes: Some(c.terms.rounding_minutes),
+        minimum_minutes: Some(c.terms.minimum_minutes),
+        notes: c.terms.notes.clone(),
     }
 }
 
@@ -342,7 +342,7 @@ fn print_contract(
     let mut s = format!(
         "{}  [{}]{}\n  cliente {}\n  valido dal {} al {}",
         c.name,
-        labels::kind(c.kind),
+        labels::kind(c.terms.kind),
         if c.archived { "  [archiviato]" } else { "" },
         client,
         labels::date(&c.starts_on),
@@ -351,12 +351,12 @@ fn print_contract(
     if let Some(cal) = calendar {
         s.push_str(&format!("\n  calendario {cal}"));
     }
-    if c.kind == ContractKind::Sla {
+    if c.terms.kind == ContractKind::Sla {
         s.push_str("\n  tempi SLA (lavorativi)   risposta      intervento");
         for (label, t) in [
-            ("blocking", c.targets.blocking),
-            ("degraded", c.targets.degraded),
-            ("request", c.targets.request),
+            ("blocking", c.terms.targets.blocking),
+            ("degraded", c.terms.targets.degraded),
+            ("request", c.terms.targets.request),
         ] {
             s.push_str(&format!(
                 "\n    {label:<22} {:<13} {}",
@@ -365,26 +365,26 @@ fn print_contract(
             ));
         }
     }
-    if let Some(m) = c.included_minutes {
-        let per = match c.kind {
+    if let Some(m) = c.terms.included_minutes {
+        let per = match c.terms.kind {
             ContractKind::Sla | ContractKind::FreeHours => " all'anno",
             _ => "",
         };
         s.push_str(&format!("\n  ore incluse {}{per}", hm(m)));
     }
-    if let Some(m) = c.package_mode {
+    if let Some(m) = c.terms.package_mode {
         s.push_str(&format!("\n  vale per lavoro {}", labels::package_mode(m)));
     }
-    if let Some(n) = c.incident_tickets {
+    if let Some(n) = c.terms.incident_tickets {
         s.push_str(&format!("\n  ticket inclusi {n}"));
     }
-    if let Some(cl) = &c.customer_class {
+    if let Some(cl) = &c.terms.customer_class {
         s.push_str(&format!("\n  per i clienti di classe {cl}"));
     }
-    if c.kind == ContractKind::Sla {
+    if c.terms.kind == ContractKind::Sla {
         s.push_str(&format!(
             "\n  extra orario: {}",
-            if c.extra_time_allowed {
+            if c.terms.extra_time_allowed {
                 format!(
                     "ammesso con PIN{}, maggiorazione {}%",
                     if c.has_extra_time_pin {
@@ -392,14 +392,14 @@ fn print_contract(
                     } else {
                         " (PIN mancante)"
                     },
-                    c.extra_time_multiplier_pct
+                    c.terms.extra_time_multiplier_pct
                 )
             } else {
                 "non ammesso".to_owned()
             }
         ));
     }
-    let r: &Rates = &c.rates;
+    let r: &Rates = &c.terms.rates;
     s.push_str(&format!(
         "\n  tariffe: oltre franchigia {} · on-site {} · remoto {} · extra {} · chiamata {} · km {}",
         per_hour(r.overage_rate_cents),
@@ -411,17 +411,17 @@ fn print_contract(
     ));
     s.push_str(&format!(
         "\n  arrotondamento {}, minimo {}",
-        hm(c.rounding_minutes),
-        hm(c.minimum_minutes)
+        hm(c.terms.rounding_minutes),
+        hm(c.terms.minimum_minutes)
     ));
-    if !c.channels.is_empty() || !c.services.is_empty() {
+    if !c.terms.channels.is_empty() || !c.terms.services.is_empty() {
         s.push_str(&format!(
             "\n  canali: {}  servizi: {}",
-            list(&c.channels),
-            list(&c.services)
+            list(&c.terms.channels),
+            list(&c.terms.services)
         ));
     }
-    if let Some(n) = &c.notes {
+    if let Some(n) = &c.terms.notes {
         s.push_str(&format!("\n  note: {n}"));
     }
     if let Some(b) = balance {
@@ -434,6 +434,7 @@ fn print_contract(
 fn show(store: &Store, out: Out, c: &Contract) -> Result<()> {
     let client = clients::get(store, c.client_id)?.name;
     let calendar = c
+        .terms
         .calendar_id
         .and_then(|id| calendars::get(store, id).ok())
         .map(|cal| cal.name);
@@ -464,7 +465,7 @@ pub fn run(store: &mut Store, out: Out, c: ContractCommand) -> Result<()> {
                         format!(
                             "{:<32} {:<16} {} – {}{}  {}",
                             c.name,
-                            labels::kind(c.kind),
+                            labels::kind(c.terms.kind),
                             labels::date(&c.starts_on),
                             labels::date(&c.ends_on),
                             if c.archived { " [archiviato]" } else { "" },

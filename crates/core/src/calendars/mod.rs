@@ -18,6 +18,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::ids::CalendarId;
 use crate::macros::string_enum;
+use crate::store::archive::{self, Archivable};
 use crate::store::{field, Entity, Fields, Store};
 use crate::validate::{self, limits};
 
@@ -189,14 +190,15 @@ pub fn update(store: &mut Store, id: CalendarId, input: &CalendarInput) -> Resul
 
 /// Archived calendars disappear from pickers; contracts that use one keep working.
 pub fn set_archived(store: &mut Store, id: CalendarId, archived: bool) -> Result<Calendar> {
-    store.write(|tx| {
-        tx.update(
-            Entity::Calendar,
-            &id.to_string(),
-            vec![("archived", field::flag(archived))],
-        )?;
-        get_in(tx.conn(), id)
-    })
+    archive::set_archived(store, id, archived)
+}
+
+impl Archivable for Calendar {
+    const ENTITY: Entity = Entity::Calendar;
+    type Id = CalendarId;
+    fn get(store: &Store, id: CalendarId) -> Result<Self> {
+        get(store, id)
+    }
 }
 
 pub fn get(store: &Store, id: CalendarId) -> Result<Calendar> {

@@ -49,7 +49,8 @@ fn kind_rank(k: ContractKind) -> u8 {
 /// Whether a contract applies to a client on a date (validity, archive, class for free hours).
 pub fn applies(c: &Contract, client_class: &str, date: NaiveDate) -> bool {
     c.is_valid_on(date)
-        && (c.kind != ContractKind::FreeHours || c.customer_class.as_deref() == Some(client_class))
+        && (c.terms.kind != ContractKind::FreeHours
+            || c.terms.customer_class.as_deref() == Some(client_class))
 }
 
 /// Applies the rule to a client's contracts.
@@ -71,9 +72,9 @@ pub fn choose(
         .iter()
         .filter(|c| applies(c, client_class, reported_on))
         .min_by(|a, b| {
-            kind_rank(a.kind)
-                .cmp(&kind_rank(b.kind))
-                .then_with(|| match a.kind {
+            kind_rank(a.terms.kind)
+                .cmp(&kind_rank(b.terms.kind))
+                .then_with(|| match a.terms.kind {
                     ContractKind::Sla | ContractKind::TimeMaterials => b.starts().cmp(&a.starts()),
                     _ => a.ends().cmp(&b.ends()).then(a.starts().cmp(&b.starts())),
                 })

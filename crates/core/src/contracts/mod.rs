@@ -16,6 +16,7 @@ use ts_rs::TS;
 use crate::classes::{self, json_list, json_text};
 use crate::error::{Code, Error, Result};
 use crate::ids::{CalendarId, ClientId, ContractId};
+use crate::store::archive::{self, Archivable};
 use crate::store::{field, Entity, Fields, Store};
 use crate::time::parse_user_date;
 use crate::validate::{self, limits};
@@ -73,16 +74,12 @@ pub struct Rates {
     pub km_rate_cents: Option<i64>,
 }
 
+/// The terms a contract and a contract template share: a template is terms and a duration, a
+/// contract is terms for one client between two dates. Read from the same columns, in
+/// [`TERMS_COLUMNS`] order, by [`ContractTerms::from_row`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct Contract {
-    pub id: ContractId,
-    pub client_id: ClientId,
+pub struct ContractTerms {
     pub kind: ContractKind,
-    pub name: String,
-    /// First day of validity (`YYYY-MM-DD`, local).
-    pub starts_on: String,
-    /// Last day of validity, included.
-    pub ends_on: String,
     pub calendar_id: Option<CalendarId>,
     pub targets: SlaTargets,
     /// SLA and free hours: per contract year; hour package: in total.
@@ -95,7 +92,6 @@ pub struct Contract {
     pub channels: Vec<String>,
     pub services: Vec<String>,
     pub extra_time_allowed: bool,
-    pub has_extra_time_pin: bool,
     /// 150 = time outside the coverage window billed at 1.5×.
     pub extra_time_multiplier_pct: i64,
     pub rates: Rates,
@@ -104,6 +100,20 @@ pub struct Contract {
     /// …and never less than this (for an intervention with any time at all).
     pub minimum_minutes: i64,
     pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Contract {
+    pub id: ContractId,
+    pub client_id: ClientId,
+    pub name: String,
+    /// First day of validity (`YYYY-MM-DD`, local).
+    pub starts_on: String,
+    /// Last day of validity, included.
+    pub ends_on: String,
+    #[serde(flatten)]
+    pub terms: ContractTerms,
+    pub has_extra_time_pin: bool,
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
@@ -171,7 +181,7 @@ impl Contract {
         if d < self.starts() || d > self.ends() {
             return None;
         }
-        if !matches!(self.kind, ContractKind::Sla | ContractKind::FreeHours) {
+        if !matches!(self.terms.kind, ContractKind::Sla | ContractKind::FreeHours) {
             return Some((self.starts(), self.ends()));
         }
         let mut years = d.year() - self.starts().year();
@@ -210,57 +220,78 @@ pub fn default_end(starts: NaiveDate) -> NaiveDate {
         .unwrap_or(starts)
 }
 
-const COLUMNS: &str = "id, client_id, kind, name, starts_on, ends_on, calendar_id, \
+/// The terms' columns, in the order [`ContractTerms::from_row`] reads them.
+pub(crate) const TERMS_COLUMNS: &str = "kind, calendar_id, \
     response_blocking_minutes, response_degraded_minutes, response_request_minutes, \
     intervention_blocking_minutes, intervention_degraded_minutes, intervention_request_minutes, \
     included_minutes, package_mode, incident_tickets, customer_class, channels, services, \
-    extra_time_allowed, extra_time_pin_hash IS NOT NULL, extra_time_multiplier_pct, \
+    extra_time_allowed, extra_time_multiplier_pct, \
     overage_rate_cents, rate_on_site_cents, rate_remote_cents, rate_extra_cents, callout_fee_cents, \
-    km_rate_cents, rounding_minutes, minimum_minutes, notes, archived, created_at, updated_at";
+    km_rate_cents, rounding_minutes, minimum_minutes, notes";
+/// How many columns [`TERMS_COLUMNS`] names.
+pub(crate) const TERMS_COLUMN_COUNT: usize = 25;
+
+impl ContractTerms {
+    /// Reads the terms from `at`, where a query selected [`TERMS_COLUMNS`].
+    pub(crate) fn from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<ContractTerms> {
+        let target = |response: usize| -> rusqlite::Result<SlaTarget> {
+            Ok(SlaTarget {
+                response_minutes: r.get(at + response)?,
+                intervention_minutes: r.get(at + response + 3)?,
+            })
+        };
+        Ok(ContractTerms {
+            kind: r.get(at)?,
+            calendar_id: r.get(at + 1)?,
+            targets: SlaTargets {
+                blocking: target(2)?,
+                degraded: target(3)?,
+                request: target(4)?,
+            },
+            included_minutes: r.get(at + 8)?,
+            package_mode: r.get(at + 9)?,
+            incident_tickets: r.get(at + 10)?,
+            customer_class: r.get(at + 11)?,
+            channels: json_list(r, at + 12)?,
+            services: json_list(r, at + 13)?,
+            extra_time_allowed: r.get(at + 14)?,
+            extra_time_multiplier_pct: r.get(at + 15)?,
+            rates: Rates {
+                overage_rate_cents: r.get(at + 16)?,
+                on_site_rate_cents: r.get(at + 17)?,
+                remote_rate_cents: r.get(at + 18)?,
+                extra_rate_cents: r.get(at + 19)?,
+                callout_fee_cents: r.get(at + 20)?,
+                km_rate_cents: r.get(at + 21)?,
+            },
+            rounding_minutes: r.get(at + 22)?,
+            minimum_minutes: r.get(at + 23)?,
+            notes: r.get(at + 24)?,
+        })
+    }
+}
+
+/// `id, client_id, name, starts_on, ends_on`, the terms, then the rest.
+fn columns() -> String {
+    format!(
+        "id, client_id, name, starts_on, ends_on, {TERMS_COLUMNS}, \
+         extra_time_pin_hash IS NOT NULL, archived, created_at, updated_at"
+    )
+}
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Contract> {
-    let target = |a: usize, b: usize| -> rusqlite::Result<SlaTarget> {
-        Ok(SlaTarget {
-            response_minutes: r.get(a)?,
-            intervention_minutes: r.get(b)?,
-        })
-    };
+    let rest = 5 + TERMS_COLUMN_COUNT;
     Ok(Contract {
         id: r.get(0)?,
         client_id: r.get(1)?,
-        kind: r.get(2)?,
-        name: r.get(3)?,
-        starts_on: r.get(4)?,
-        ends_on: r.get(5)?,
-        calendar_id: r.get(6)?,
-        targets: SlaTargets {
-            blocking: target(7, 10)?,
-            degraded: target(8, 11)?,
-            request: target(9, 12)?,
-        },
-        included_minutes: r.get(13)?,
-        package_mode: r.get(14)?,
-        incident_tickets: r.get(15)?,
-        customer_class: r.get(16)?,
-        channels: json_list(r, 17)?,
-        services: json_list(r, 18)?,
-        extra_time_allowed: r.get(19)?,
-        has_extra_time_pin: r.get(20)?,
-        extra_time_multiplier_pct: r.get(21)?,
-        rates: Rates {
-            overage_rate_cents: r.get(22)?,
-            on_site_rate_cents: r.get(23)?,
-            remote_rate_cents: r.get(24)?,
-            extra_rate_cents: r.get(25)?,
-            callout_fee_cents: r.get(26)?,
-            km_rate_cents: r.get(27)?,
-        },
-        rounding_minutes: r.get(28)?,
-        minimum_minutes: r.get(29)?,
-        notes: r.get(30)?,
-        archived: r.get(31)?,
-        created_at: r.get(32)?,
-        updated_at: r.get(33)?,
+        name: r.get(2)?,
+        starts_on: r.get(3)?,
+        ends_on: r.get(4)?,
+        terms: ContractTerms::from_row(r, 5)?,
+        has_extra_time_pin: r.get(rest)?,
+        archived: r.get(rest + 1)?,
+        created_at: r.get(rest + 2)?,
+        updated_at: r.get(rest + 3)?,
     })
 }
 
@@ -549,7 +580,7 @@ pub fn create(store: &mut Store, input: &ContractInput) -> Result<Contract> {
 /// recorded. Allocations are derived, so past interventions are re-allocated on the next read.
 pub fn update(store: &mut Store, id: ContractId, input: &ContractInput) -> Result<Contract> {
     let current = get(store, id)?;
-    if current.client_id != input.client_id || current.kind != input.kind {
+    if current.client_id != input.client_id || current.terms.kind != input.kind {
         return Err(Error::invalid(
             Code::Inconsistent,
             "kind",
@@ -569,15 +600,15 @@ pub fn update(store: &mut Store, id: ContractId, input: &ContractInput) -> Resul
 }
 
 pub fn set_archived(store: &mut Store, id: ContractId, archived: bool) -> Result<Contract> {
-    get(store, id)?;
-    store.write(|tx| {
-        tx.update(
-            Entity::Contract,
-            &id.to_string(),
-            vec![("archived", field::flag(archived))],
-        )
-    })?;
-    get(store, id)
+    archive::set_archived(store, id, archived)
+}
+
+impl Archivable for Contract {
+    const ENTITY: Entity = Entity::Contract;
+    type Id = ContractId;
+    fn get(store: &Store, id: ContractId) -> Result<Self> {
+        get(store, id)
+    }
 }
 
 pub fn get(store: &Store, id: ContractId) -> Result<Contract> {
@@ -585,10 +616,13 @@ pub fn get(store: &Store, id: ContractId) -> Result<Contract> {
 }
 
 pub(crate) fn get_in(conn: &rusqlite::Connection, id: ContractId) -> Result<Contract> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM contracts WHERE id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?
-        .ok_or_else(|| Error::not_found("contract", id))
+    conn.prepare_cached(&format!(
+        "SELECT {} FROM contracts WHERE id = ?1",
+        columns()
+    ))?
+    .query_row([id], from_row)
+    .optional()?
+    .ok_or_else(|| Error::not_found("contract", id))
 }
 
 /// Every contract of a client (archived included), newest first.
@@ -601,7 +635,8 @@ pub(crate) fn for_client_in(
     client_id: ClientId,
 ) -> Result<Vec<Contract>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM contracts WHERE client_id = ?1 ORDER BY starts_on DESC, id DESC"
+        "SELECT {} FROM contracts WHERE client_id = ?1 ORDER BY starts_on DESC, id DESC",
+        columns()
     ))?;
     let rows = stmt.query_map([client_id], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -614,8 +649,9 @@ pub(crate) fn all_in(
 ) -> Result<Vec<Contract>> {
     let since = since.map_or_else(String::new, |d| d.to_string());
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM contracts WHERE archived = 0 AND ends_on >= ?1
-         ORDER BY client_id, starts_on DESC, id DESC"
+        "SELECT {} FROM contracts WHERE archived = 0 AND ends_on >= ?1
+         ORDER BY client_id, starts_on DESC, id DESC",
+        columns()
     ))?;
     let rows = stmt.query_map([since], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

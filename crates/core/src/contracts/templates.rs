@@ -11,11 +11,15 @@ use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{ContractInput, ContractKind, PackageMode, Rates, SlaTarget, SlaTargets};
+use super::{
+    ContractInput, ContractKind, ContractTerms, PackageMode, Rates, SlaTargets, TERMS_COLUMNS,
+    TERMS_COLUMN_COUNT,
+};
 use crate::calendars;
 use crate::classes::json_list;
 use crate::error::{Code, Error, Result};
 use crate::ids::{CalendarId, ClientId, ContractTemplateId};
+use crate::store::archive::{self, Archivable};
 use crate::store::{field, Entity, Fields, Store};
 use crate::validate::{self, limits};
 
@@ -23,23 +27,10 @@ use crate::validate::{self, limits};
 pub struct ContractTemplate {
     pub id: ContractTemplateId,
     pub name: String,
-    pub kind: ContractKind,
     /// Months of validity of a contract made from it (12: one year).
     pub duration_months: i64,
-    pub calendar_id: Option<CalendarId>,
-    pub targets: SlaTargets,
-    pub included_minutes: Option<i64>,
-    pub package_mode: Option<PackageMode>,
-    pub incident_tickets: Option<i64>,
-    pub customer_class: Option<String>,
-    pub channels: Vec<String>,
-    pub services: Vec<String>,
-    pub extra_time_allowed: bool,
-    pub extra_time_multiplier_pct: i64,
-    pub rates: Rates,
-    pub rounding_minutes: i64,
-    pub minimum_minutes: i64,
-    pub notes: Option<String>,
+    #[serde(flatten)]
+    pub terms: ContractTerms,
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
@@ -162,54 +153,21 @@ fn check_calendar(conn: &rusqlite::Connection, input: &ContractTemplateInput) ->
     Ok(())
 }
 
-const COLUMNS: &str = "id, name, kind, duration_months, calendar_id, \
-    response_blocking_minutes, response_degraded_minutes, response_request_minutes, \
-    intervention_blocking_minutes, intervention_degraded_minutes, intervention_request_minutes, \
-    included_minutes, package_mode, incident_tickets, customer_class, channels, services, \
-    extra_time_allowed, extra_time_multiplier_pct, \
-    overage_rate_cents, rate_on_site_cents, rate_remote_cents, rate_extra_cents, callout_fee_cents, \
-    km_rate_cents, rounding_minutes, minimum_minutes, notes, archived, created_at, updated_at";
+/// `id, name, duration_months`, the terms, then the rest.
+fn columns() -> String {
+    format!("id, name, duration_months, {TERMS_COLUMNS}, archived, created_at, updated_at")
+}
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ContractTemplate> {
-    let target = |a: usize, b: usize| -> rusqlite::Result<SlaTarget> {
-        Ok(SlaTarget {
-            response_minutes: r.get(a)?,
-            intervention_minutes: r.get(b)?,
-        })
-    };
+    let rest = 3 + TERMS_COLUMN_COUNT;
     Ok(ContractTemplate {
         id: r.get(0)?,
         name: r.get(1)?,
-        kind: r.get(2)?,
-        duration_months: r.get(3)?,
-        calendar_id: r.get(4)?,
-        targets: SlaTargets {
-            blocking: target(5, 8)?,
-            degraded: target(6, 9)?,
-            request: target(7, 10)?,
-        },
-        included_minutes: r.get(11)?,
-        package_mode: r.get(12)?,
-        incident_tickets: r.get(13)?,
-        customer_class: r.get(14)?,
-        channels: json_list(r, 15)?,
-        services: json_list(r, 16)?,
-        extra_time_allowed: r.get(17)?,
-        extra_time_multiplier_pct: r.get(18)?,
-        rates: Rates {
-            overage_rate_cents: r.get(19)?,
-            on_site_rate_cents: r.get(20)?,
-            remote_rate_cents: r.get(21)?,
-            extra_rate_cents: r.get(22)?,
-            callout_fee_cents: r.get(23)?,
-            km_rate_cents: r.get(24)?,
-        },
-        rounding_minutes: r.get(25)?,
-        minimum_minutes: r.get(26)?,
-        notes: r.get(27)?,
-        archived: r.get(28)?,
-        created_at: r.get(29)?,
-        updated_at: r.get(30)?,
+        duration_months: r.get(2)?,
+        terms: ContractTerms::from_row(r, 3)?,
+        archived: r.get(rest)?,
+        created_at: r.get(rest + 1)?,
+        updated_at: r.get(rest + 2)?,
     })
 }
 
@@ -245,23 +203,23 @@ pub fn set_archived(
     id: ContractTemplateId,
     archived: bool,
 ) -> Result<ContractTemplate> {
-    get(store, id)?;
-    store.write(|tx| {
-        tx.update(
-            Entity::ContractTemplate,
-            &id.to_string(),
-            vec![("archived", field::flag(archived))],
-        )?;
-        Ok(())
-    })?;
-    get(store, id)
+    archive::set_archived(store, id, archived)
+}
+
+impl Archivable for ContractTemplate {
+    const ENTITY: Entity = Entity::ContractTemplate;
+    type Id = ContractTemplateId;
+    fn get(store: &Store, id: ContractTemplateId) -> Result<Self> {
+        get(store, id)
+    }
 }
 
 pub fn get(store: &Store, id: ContractTemplateId) -> Result<ContractTemplate> {
     store
         .conn()
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM contract_templates WHERE id = ?1"
+            "SELECT {} FROM contract_templates WHERE id = ?1",
+            columns()
         ))?
         .query_row([id], from_row)
         .optional()?
@@ -271,8 +229,9 @@ pub fn get(store: &Store, id: ContractTemplateId) -> Result<ContractTemplate> {
 /// Every template by name; archived ones only when asked (the contract form hides them).
 pub fn list(store: &Store, include_archived: bool) -> Result<Vec<ContractTemplate>> {
     let mut stmt = store.conn().prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM contract_templates WHERE archived = 0 OR ?1
-         ORDER BY archived, name COLLATE NOCASE, id"
+        "SELECT {} FROM contract_templates WHERE archived = 0 OR ?1
+         ORDER BY archived, name COLLATE NOCASE, id",
+        columns()
     ))?;
     let rows = stmt.query_map([include_archived], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -282,22 +241,22 @@ impl From<&ContractTemplate> for ContractTemplateInput {
     fn from(t: &ContractTemplate) -> Self {
         ContractTemplateInput {
             name: t.name.clone(),
-            kind: t.kind,
+            kind: t.terms.kind,
             duration_months: t.duration_months,
-            calendar_id: t.calendar_id,
-            targets: t.targets,
-            included_minutes: t.included_minutes,
-            package_mode: t.package_mode,
-            incident_tickets: t.incident_tickets,
-            customer_class: t.customer_class.clone(),
-            channels: t.channels.clone(),
-            services: t.services.clone(),
-            extra_time_allowed: t.extra_time_allowed,
-            extra_time_multiplier_pct: Some(t.extra_time_multiplier_pct),
-            rates: t.rates,
-            rounding_minutes: Some(t.rounding_minutes),
-            minimum_minutes: Some(t.minimum_minutes),
-            notes: t.notes.clone(),
+            calendar_id: t.terms.calendar_id,
+            targets: t.terms.targets,
+            included_minutes: t.terms.included_minutes,
+            package_mode: t.terms.package_mode,
+            incident_tickets: t.terms.incident_tickets,
+            customer_class: t.terms.customer_class.clone(),
+            channels: t.terms.channels.clone(),
+            services: t.terms.services.clone(),
+            extra_time_allowed: t.terms.extra_time_allowed,
+            extra_time_multiplier_pct: Some(t.terms.extra_time_multiplier_pct),
+            rates: t.terms.rates,
+            rounding_minutes: Some(t.terms.rounding_minutes),
+            minimum_minutes: Some(t.terms.minimum_minutes),
+            notes: t.terms.notes.clone(),
         }
     }
 }

@@ -106,7 +106,7 @@ pub(crate) fn billed_minutes(seconds: i64, rounding: i64, minimum: i64) -> (i64,
 }
 
 fn package_matches(c: &Contract, mode: InterventionMode) -> bool {
-    match c.package_mode.unwrap_or(PackageMode::Any) {
+    match c.terms.package_mode.unwrap_or(PackageMode::Any) {
         PackageMode::Any => true,
         PackageMode::OnSite => mode == InterventionMode::OnSite,
         PackageMode::Remote => mode == InterventionMode::Remote,
@@ -128,7 +128,7 @@ pub(crate) fn run(mut input: Input<'_>) -> Ledger {
     for c in &closures {
         let mut packs: Vec<&Contract> = contracts
             .iter()
-            .filter(|k| k.kind == ContractKind::IncidentPack && k.is_valid_on(c.date))
+            .filter(|k| k.terms.kind == ContractKind::IncidentPack && k.is_valid_on(c.date))
             .collect();
         packs.sort_by(|a, b| {
             let chosen = |k: &Contract| u8::from(Some(k.id) != c.chosen);
@@ -139,7 +139,8 @@ pub(crate) fn run(mut input: Input<'_>) -> Ledger {
                 .then(a.id.cmp(&b.id))
         });
         let pack = packs.into_iter().find(|k| {
-            ledger.tickets_used.get(&k.id).copied().unwrap_or(0) < k.incident_tickets.unwrap_or(0)
+            ledger.tickets_used.get(&k.id).copied().unwrap_or(0)
+                < k.terms.incident_tickets.unwrap_or(0)
         });
         match pack {
             Some(k) => *ledger.tickets_used.entry(k.id).or_default() += 1,
@@ -159,7 +160,7 @@ pub(crate) fn run(mut input: Input<'_>) -> Ledger {
     for w in work {
         let governing = find(contracts, w.governing);
         let (rounding, minimum) = match governing {
-            Some(g) => (g.rounding_minutes, g.minimum_minutes),
+            Some(g) => (g.terms.rounding_minutes, g.terms.minimum_minutes),
             None => (
                 input.defaults.rounding_minutes,
                 input.defaults.minimum_minutes,
@@ -277,7 +278,7 @@ fn allocate(
     // Allowances in order; each takes what it can.
     let mut candidates: Vec<(&Contract, Source, AllocationReason)> = Vec::new();
     if let Some(c) = find(contracts, w.chosen) {
-        let source = match c.kind {
+        let source = match c.terms.kind {
             ContractKind::FreeHours => Source::FreeHours,
             ContractKind::Sla => Source::SlaIncluded,
             _ => Source::Package,
@@ -287,7 +288,7 @@ fn allocate(
     let valid = |k: ContractKind| {
         let mut v: Vec<&Contract> = contracts
             .iter()
-            .filter(|c| c.kind == k && applies(c, input.client_class, w.date))
+            .filter(|c| c.terms.kind == k && applies(c, input.client_class, w.date))
             .collect();
         v.sort_by(|a, b| {
             a.ends()
@@ -317,7 +318,7 @@ fn allocate(
             continue;
         }
         seen.push(c.id);
-        let Some(included) = c.included_minutes.filter(|m| *m > 0) else {
+        let Some(included) = c.terms.included_minutes.filter(|m| *m > 0) else {
             continue;
         };
         let Some((period_start, _)) = c.period_containing(w.date) else {
@@ -400,42 +401,46 @@ impl<'a> Rates<'a> {
         // The governing contract's rates, else a valid time-and-materials contract's, else the shop's.
         let tm = contracts
             .iter()
-            .filter(|c| c.kind == ContractKind::TimeMaterials && applies(c, class, w.date))
+            .filter(|c| c.terms.kind == ContractKind::TimeMaterials && applies(c, class, w.date))
             .max_by(|a, b| a.starts().cmp(&b.starts()).then(a.id.cmp(&b.id)));
         let priced = governing
-            .filter(|g| g.kind == ContractKind::Sla || g.kind == ContractKind::TimeMaterials)
+            .filter(|g| {
+                g.terms.kind == ContractKind::Sla || g.terms.kind == ContractKind::TimeMaterials
+            })
             .or(tm);
         let mode_rate = |c: Option<&Contract>| match w.mode {
-            InterventionMode::OnSite => c.and_then(|c| c.rates.on_site_rate_cents),
-            InterventionMode::Remote => c.and_then(|c| c.rates.remote_rate_cents),
+            InterventionMode::OnSite => c.and_then(|c| c.terms.rates.on_site_rate_cents),
+            InterventionMode::Remote => c.and_then(|c| c.terms.rates.remote_rate_cents),
         };
         let default_mode = match w.mode {
             InterventionMode::OnSite => d.on_site_rate_cents,
             InterventionMode::Remote => d.remote_rate_cents,
         };
         let hourly = priced
-            .and_then(|c| c.rates.overage_rate_cents)
+            .and_then(|c| c.terms.rates.overage_rate_cents)
             .or_else(|| mode_rate(priced))
             .or_else(|| mode_rate(tm))
             .unwrap_or(default_mode);
-        let multiplier = governing.map_or(d.extra_multiplier_pct, |g| g.extra_time_multiplier_pct);
+        let multiplier = governing.map_or(d.extra_multiplier_pct, |g| {
+            g.terms.extra_time_multiplier_pct
+        });
         let extra = governing
-            .and_then(|g| g.rates.extra_rate_cents)
+            .and_then(|g| g.terms.rates.extra_rate_cents)
             .unwrap_or((hourly * multiplier + 50) / 100);
         let tm_terms = matches!(
-            governing.map(|g| g.kind),
+            governing.map(|g| g.terms.kind),
             None | Some(ContractKind::TimeMaterials)
         );
-        let terms = priced.filter(|c| c.kind == ContractKind::TimeMaterials);
+        let terms = priced.filter(|c| c.terms.kind == ContractKind::TimeMaterials);
         Rates {
             contract: priced,
             hourly,
             extra,
             callout: terms
-                .and_then(|c| c.rates.callout_fee_cents)
+                .and_then(|c| c.terms.rates.callout_fee_cents)
                 .unwrap_or(d.callout_fee_cents),
             km: terms
-                .and_then(|c| c.rates.km_rate_cents)
+                .and_then(|c| c.terms.rates.km_rate_cents)
                 .unwrap_or(d.km_rate_cents),
             time_and_materials: tm_terms,
         }

@@ -23,7 +23,7 @@ pub(crate) fn replay_start(contracts: &[Contract], from: NaiveDate) -> NaiveDate
     loop {
         let earliest = contracts
             .iter()
-            .filter(|c| !c.archived && c.kind != ContractKind::TimeMaterials)
+            .filter(|c| !c.archived && c.terms.kind != ContractKind::TimeMaterials)
             .filter_map(|c| c.period_containing(start).map(|p| p.0))
             .min();
         match earliest {
@@ -38,7 +38,9 @@ pub(crate) fn replay_start(contracts: &[Contract], from: NaiveDate) -> NaiveDate
 fn display_start(contracts: &[Contract], need_from: NaiveDate) -> NaiveDate {
     contracts
         .iter()
-        .filter(|c| !c.archived && c.kind != ContractKind::TimeMaterials && c.ends() >= need_from)
+        .filter(|c| {
+            !c.archived && c.terms.kind != ContractKind::TimeMaterials && c.ends() >= need_from
+        })
         .filter_map(|c| c.period_containing(need_from.max(c.starts())).map(|p| p.0))
         .fold(need_from, NaiveDate::min)
 }
@@ -80,7 +82,7 @@ pub(crate) fn replay(
             let reported: String = r.get(1)?;
             let chosen: Option<ContractId> = r.get(2)?;
             let g = governing_of(&reported, chosen);
-            if g.contract.as_ref().map(|c| c.kind) != Some(ContractKind::IncidentPack) {
+            if g.contract.as_ref().map(|c| c.terms.kind) != Some(ContractKind::IncidentPack) {
                 continue;
             }
             let at = parse_instant(&r.get::<_, String>(3)?)?;
@@ -123,7 +125,7 @@ pub(crate) fn replay(
         if let Some(pack) = g
             .contract
             .as_ref()
-            .filter(|c| c.kind == ContractKind::IncidentPack)
+            .filter(|c| c.terms.kind == ContractKind::IncidentPack)
         {
             if status != "closed" && status != "cancelled" {
                 pending.insert(ticket_id, pack.id);
@@ -190,7 +192,7 @@ fn outside_coverage(
     governing: Option<&Contract>,
     id: InterventionId,
 ) -> Result<i64> {
-    let Some(cal_id) = governing.and_then(|c| c.calendar_id) else {
+    let Some(cal_id) = governing.and_then(|c| c.terms.calendar_id) else {
         return Ok(0);
     };
     let Some((cal, _)) = ctx.business(cal_id, client, site)? else {

@@ -255,13 +255,16 @@ pub fn allocation_with_balances_after(
         else {
             continue;
         };
-        if c.kind == ContractKind::TimeMaterials {
+        if c.terms.kind == ContractKind::TimeMaterials {
             continue;
         }
         let mut b = balance_of(c, &ledger, day);
         let later = later_draw(contract_id, &b.period_start);
         b.used_minutes -= later;
-        b.remaining_minutes = c.included_minutes.map(|m| (m - b.used_minutes).max(0));
+        b.remaining_minutes = c
+            .terms
+            .included_minutes
+            .map(|m| (m - b.used_minutes).max(0));
         balances.push(b);
     }
     Ok((allocation, balances))
@@ -299,7 +302,7 @@ pub(crate) fn balances_on(
         .contracts_of(client)
         .iter()
         .filter(|c| !c.archived && c.ends() >= show_expired_since)
-        .filter(|c| c.kind != ContractKind::TimeMaterials)
+        .filter(|c| c.terms.kind != ContractKind::TimeMaterials)
         .map(|c| balance_of(c, ledger, day))
         .collect();
     balances.sort_by(|a, b| {
@@ -326,9 +329,9 @@ pub(crate) fn balance_of(c: &Contract, ledger: &engine::Ledger, day: NaiveDate) 
     let probe = day.clamp(c.starts(), c.ends());
     let (p_start, p_end) = c.period_containing(probe).unwrap_or((c.starts(), c.ends()));
     let used = ledger.used.get(&(c.id, p_start)).copied().unwrap_or(0);
-    let remaining = c.included_minutes.map(|m| (m - used).max(0));
+    let remaining = c.terms.included_minutes.map(|m| (m - used).max(0));
     let incident_used = ledger.tickets_used.get(&c.id).copied().unwrap_or(0);
-    let incident_left = c.incident_tickets.map(|n| (n - incident_used).max(0));
+    let incident_left = c.terms.incident_tickets.map(|n| (n - incident_used).max(0));
     let status = if day < c.starts() {
         BalanceStatus::NotStarted
     } else if day > c.ends() {
@@ -341,13 +344,13 @@ pub(crate) fn balance_of(c: &Contract, ledger: &engine::Ledger, day: NaiveDate) 
     ContractBalance {
         contract_id: c.id,
         name: c.name.clone(),
-        kind: c.kind,
+        kind: c.terms.kind,
         starts_on: c.starts_on.clone(),
         ends_on: c.ends_on.clone(),
         period_start: p_start.to_string(),
         period_end: p_end.to_string(),
         status,
-        included_minutes: c.included_minutes,
+        included_minutes: c.terms.included_minutes,
         used_minutes: used,
         remaining_minutes: remaining,
         forfeited_minutes: if status == BalanceStatus::Expired {
@@ -355,7 +358,7 @@ pub(crate) fn balance_of(c: &Contract, ledger: &engine::Ledger, day: NaiveDate) 
         } else {
             0
         },
-        incident_tickets: c.incident_tickets,
+        incident_tickets: c.terms.incident_tickets,
         incident_used,
         incident_left,
         days_to_expiry: (c.ends() - day).num_days(),
@@ -398,13 +401,13 @@ pub fn pay_from(
             return Err(not_applicable("the contract belongs to another client"));
         }
         if !matches!(
-            c.kind,
+            c.terms.kind,
             ContractKind::HourPackage | ContractKind::Sla | ContractKind::FreeHours
-        ) || c.included_minutes.unwrap_or(0) <= 0
+        ) || c.terms.included_minutes.unwrap_or(0) <= 0
         {
             return Err(not_applicable("this contract has no hours to draw from"));
         }
-        let mode_ok = match c.package_mode {
+        let mode_ok = match c.terms.package_mode {
             Some(crate::contracts::PackageMode::OnSite) => i.mode == InterventionMode::OnSite,
             Some(crate::contracts::PackageMode::Remote) => i.mode == InterventionMode::Remote,
             _ => true,

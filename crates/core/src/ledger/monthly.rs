@@ -122,10 +122,10 @@ fn contract_hours(
     ContractHours {
         contract_id: c.id,
         name: c.name.clone(),
-        kind: c.kind,
+        kind: c.terms.kind,
         starts_on: c.starts_on.clone(),
         ends_on: c.ends_on.clone(),
-        included_minutes: c.included_minutes.filter(|m| *m > 0),
+        included_minutes: c.terms.included_minutes.filter(|m| *m > 0),
         months,
     }
 }
@@ -138,8 +138,8 @@ fn available_at(
     first: NaiveDate,
     last: NaiveDate,
 ) -> Option<i64> {
-    let included = c.included_minutes.filter(|m| *m > 0)?;
-    if c.kind == ContractKind::TimeMaterials || c.ends() < first || c.starts() > last {
+    let included = c.terms.included_minutes.filter(|m| *m > 0)?;
+    if c.terms.kind == ContractKind::TimeMaterials || c.ends() < first || c.starts() > last {
         return None;
     }
     let probe = last.min(c.ends());

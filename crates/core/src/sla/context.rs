@@ -98,7 +98,7 @@ impl Context {
         let wanted: Vec<CalendarId> = contracts
             .values()
             .flatten()
-            .filter_map(|c| c.calendar_id)
+            .filter_map(|c| c.terms.calendar_id)
             .collect();
         for id in wanted {
             if let std::collections::hash_map::Entry::Vacant(e) = calendars_by_id.entry(id) {
@@ -187,7 +187,11 @@ impl Context {
         tz: Tz,
     ) -> Result<TicketSla> {
         let governing = self.governing(ticket, tz);
-        let cal = match governing.contract.as_ref().and_then(|c| c.calendar_id) {
+        let cal = match governing
+            .contract
+            .as_ref()
+            .and_then(|c| c.terms.calendar_id)
+        {
             Some(id) => self.business(id, ticket.client_id, ticket.site_id)?,
             None => None,
         };

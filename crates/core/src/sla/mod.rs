@@ -89,7 +89,7 @@ pub(crate) fn compute(
         ticket_id: ticket.id,
         contract_id: contract.map(|c| c.id),
         contract_name: contract.map(|c| c.name.clone()),
-        contract_kind: contract.map(|c| c.kind),
+        contract_kind: contract.map(|c| c.terms.kind),
         governing_reason: governing.reason,
         calendar_name: None,
         wall_clock: false,
@@ -99,14 +99,14 @@ pub(crate) fn compute(
     let (Some(contract), Some((business, calendar_name))) = (contract, calendar) else {
         return Ok(sla);
     };
-    if contract.kind != ContractKind::Sla {
+    if contract.terms.kind != ContractKind::Sla {
         return Ok(sla);
     }
     let always = crate::calendars::BusinessCalendar::always_open();
     let cal = if ticket.extra_time { &always } else { business };
     sla.calendar_name = Some(calendar_name);
     sla.wall_clock = ticket.extra_time;
-    let target = contract.targets.for_severity(ticket.severity);
+    let target = contract.terms.targets.for_severity(ticket.severity);
     let reported = parse_instant(&ticket.reported_at)?;
     let opened = parse_instant(&ticket.opened_at)?;
     if let Some(minutes) = target.response_minutes {

@@ -7,6 +7,7 @@
 //! How to add a table: add a migration file under `migrations/` (never edit a shipped one), list
 //! it in [`migrations::MIGRATIONS`], add its variant to [`Entity`], and write through `WriteTx`.
 
+pub mod archive;
 pub mod credential;
 pub mod keys;
 pub mod migrations;

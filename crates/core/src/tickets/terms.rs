@@ -77,7 +77,9 @@ pub(crate) fn check_extra_time(
     let all = contracts::for_client_in(conn, client)?;
     let g = governing::choose(&all, &client_class(conn, client)?, reported_on, chosen);
     match g.contract {
-        Some(c) if c.kind == ContractKind::Sla => contracts::check_extra_time(conn, c.id, pin),
+        Some(c) if c.terms.kind == ContractKind::Sla => {
+            contracts::check_extra_time(conn, c.id, pin)
+        }
         _ => Err(Error::invalid(
             Code::ExtraTimeNotAllowed,
             "extra_time_pin",
