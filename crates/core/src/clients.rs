@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::address::Address;
 use crate::error::{Code, Error, Result};
 use crate::ids::ClientId;
 use crate::paging::{Page, PageRequest};
@@ -17,10 +18,6 @@ pub struct Client {
     pub name: String,
     pub vat_number: Option<String>,
     pub fiscal_code: Option<String>,
-    pub street: Option<String>,
-    pub postcode: Option<String>,
-    pub city: Option<String>,
-    pub province: Option<String>,
     pub email: Option<String>,
     pub pec: Option<String>,
     pub phone: Option<String>,
@@ -31,6 +28,8 @@ pub struct Client {
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
+    #[serde(flatten)]
+    pub address: Address,
 }
 
 /// What a form sends to create or edit a client. Empty strings count as absent.
@@ -41,14 +40,6 @@ pub struct ClientInput {
     pub vat_number: Option<String>,
     #[ts(optional)]
     pub fiscal_code: Option<String>,
-    #[ts(optional)]
-    pub street: Option<String>,
-    #[ts(optional)]
-    pub postcode: Option<String>,
-    #[ts(optional)]
-    pub city: Option<String>,
-    #[ts(optional)]
-    pub province: Option<String>,
     #[ts(optional)]
     pub email: Option<String>,
     #[ts(optional)]
@@ -64,6 +55,8 @@ pub struct ClientInput {
     /// `MM-DD` or `DD/MM` (Sant'Ambrogio: `12-07`).
     #[ts(optional)]
     pub patron_day: Option<String>,
+    #[serde(flatten)]
+    pub address: Address,
 }
 
 impl From<&Client> for ClientInput {
@@ -73,10 +66,7 @@ impl From<&Client> for ClientInput {
             name: c.name.clone(),
             vat_number: c.vat_number.clone(),
             fiscal_code: c.fiscal_code.clone(),
-            street: c.street.clone(),
-            postcode: c.postcode.clone(),
-            city: c.city.clone(),
-            province: c.province.clone(),
+            address: c.address.clone(),
             email: c.email.clone(),
             pec: c.pec.clone(),
             phone: c.phone.clone(),
@@ -106,10 +96,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
         name: r.get(1)?,
         vat_number: r.get(2)?,
         fiscal_code: r.get(3)?,
-        street: r.get(4)?,
-        postcode: r.get(5)?,
-        city: r.get(6)?,
-        province: r.get(7)?,
+        address: Address::from_row(r, 4)?,
         email: r.get(8)?,
         pec: r.get(9)?,
         phone: r.get(10)?,
@@ -149,40 +136,10 @@ pub(crate) fn validated_fields(input: &ClientInput) -> Result<Fields> {
             c
         }
     };
-    Ok(vec![
+    let mut fields = vec![
         ("name", field::text(name)),
         ("vat_number", field::opt_text(vat)),
         ("fiscal_code", field::opt_text(cf)),
-        (
-            "street",
-            field::opt_text(validate::optional_text(
-                "street",
-                input.street.as_deref(),
-                limits::ADDRESS,
-            )?),
-        ),
-        (
-            "postcode",
-            field::opt_text(validate::optional_postcode(
-                "postcode",
-                input.postcode.as_deref(),
-            )?),
-        ),
-        (
-            "city",
-            field::opt_text(validate::optional_text(
-                "city",
-                input.city.as_deref(),
-                limits::SHORT,
-            )?),
-        ),
-        (
-            "province",
-            field::opt_text(validate::optional_province(
-                "province",
-                input.province.as_deref(),
-            )?),
-        ),
         (
             "email",
             field::opt_text(validate::optional_email("email", input.email.as_deref())?),
@@ -211,7 +168,15 @@ pub(crate) fn validated_fields(input: &ClientInput) -> Result<Fields> {
                 input.patron_day.as_deref(),
             )?),
         ),
-    ])
+    ];
+    fields.extend(
+        input
+            .address
+            .validated()?
+            .columns()
+            .map(|(column, value)| (column, field::opt_text(value))),
+    );
+    Ok(fields)
 }
 
 /// Checks one field of the client form as it is typed, with the same rule `create`/`update` apply

@@ -17,6 +17,7 @@
 //! in the noun's module; validate first, then do every write inside one `store.write(|tx| …)`.
 //! Then expose it as a Tauri command (`src-tauri/src/commands/`) and a CLI subcommand.
 
+pub mod address;
 pub mod backup;
 pub mod bindings;
 pub mod calendars;

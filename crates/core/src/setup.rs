@@ -9,6 +9,7 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::address::Address;
 use crate::error::{Code, Error, Result};
 use crate::ids::TechnicianId;
 use crate::store::settings::{self, get_setting_conn, to_json_text};
@@ -22,14 +23,6 @@ use crate::validate::{self, limits};
 pub struct ShopProfile {
     pub name: String,
     #[serde(default)]
-    pub street: Option<String>,
-    #[serde(default)]
-    pub postcode: Option<String>,
-    #[serde(default)]
-    pub city: Option<String>,
-    #[serde(default)]
-    pub province: Option<String>,
-    #[serde(default)]
     pub vat_number: Option<String>,
     /// Codice Fiscale (a company's is usually its P.IVA's 11 digits; a sole trader's, 16 characters).
     #[serde(default)]
@@ -41,6 +34,8 @@ pub struct ShopProfile {
     pub pec: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
+    #[serde(flatten)]
+    pub address: Address,
 }
 
 /// Labels of the three severity classes. The classes are fixed; what a shop calls them is not.
@@ -246,10 +241,7 @@ pub fn suggest_device_code(conn: &rusqlite::Connection, technician_code: &str) -
 pub fn update_shop(store: &mut Store, profile: &ShopProfile) -> Result<ShopProfile> {
     let clean = ShopProfile {
         name: validate::required_text("name", &profile.name, limits::NAME)?,
-        street: validate::optional_text("street", profile.street.as_deref(), limits::ADDRESS)?,
-        postcode: validate::optional_postcode("postcode", profile.postcode.as_deref())?,
-        city: validate::optional_text("city", profile.city.as_deref(), limits::SHORT)?,
-        province: validate::optional_province("province", profile.province.as_deref())?,
+        address: profile.address.validated()?,
         vat_number: profile
             .vat_number
             .as_deref()

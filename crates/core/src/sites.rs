@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::address::Address;
 use crate::clients;
 use crate::error::{Error, Result};
 use crate::ids::{ClientId, SiteId};
@@ -16,31 +17,23 @@ pub struct Site {
     pub id: SiteId,
     pub client_id: ClientId,
     pub name: String,
-    pub street: Option<String>,
-    pub postcode: Option<String>,
-    pub city: Option<String>,
-    pub province: Option<String>,
     pub notes: Option<String>,
     pub archived: bool,
     /// The local patron saint's day (`MM-DD`), overriding the client's for this site.
     pub patron_day: Option<String>,
+    #[serde(flatten)]
+    pub address: Address,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct SiteInput {
     pub name: String,
     #[ts(optional)]
-    pub street: Option<String>,
-    #[ts(optional)]
-    pub postcode: Option<String>,
-    #[ts(optional)]
-    pub city: Option<String>,
-    #[ts(optional)]
-    pub province: Option<String>,
-    #[ts(optional)]
     pub notes: Option<String>,
     #[ts(optional)]
     pub patron_day: Option<String>,
+    #[serde(flatten)]
+    pub address: Address,
 }
 
 const COLUMNS: &str =
@@ -51,10 +44,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
         id: r.get(0)?,
         client_id: r.get(1)?,
         name: r.get(2)?,
-        street: r.get(3)?,
-        postcode: r.get(4)?,
-        city: r.get(5)?,
-        province: r.get(6)?,
+        address: Address::from_row(r, 3)?,
         notes: r.get(7)?,
         archived: r.get(8)?,
         patron_day: r.get(9)?,
@@ -62,40 +52,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
 }
 
 pub(crate) fn validated_fields(input: &SiteInput) -> Result<Fields> {
-    Ok(vec![
+    let mut fields = vec![
         (
             "name",
             field::text(validate::required_text("name", &input.name, limits::NAME)?),
-        ),
-        (
-            "street",
-            field::opt_text(validate::optional_text(
-                "street",
-                input.street.as_deref(),
-                limits::ADDRESS,
-            )?),
-        ),
-        (
-            "postcode",
-            field::opt_text(validate::optional_postcode(
-                "postcode",
-                input.postcode.as_deref(),
-            )?),
-        ),
-        (
-            "city",
-            field::opt_text(validate::optional_text(
-                "city",
-                input.city.as_deref(),
-                limits::SHORT,
-            )?),
-        ),
-        (
-            "province",
-            field::opt_text(validate::optional_province(
-                "province",
-                input.province.as_deref(),
-            )?),
         ),
         (
             "notes",
@@ -112,7 +72,15 @@ pub(crate) fn validated_fields(input: &SiteInput) -> Result<Fields> {
                 input.patron_day.as_deref(),
             )?),
         ),
-    ])
+    ];
+    fields.extend(
+        input
+            .address
+            .validated()?
+            .columns()
+            .map(|(column, value)| (column, field::opt_text(value))),
+    );
+    Ok(fields)
 }
 
 pub fn create(store: &mut Store, client_id: ClientId, input: &SiteInput) -> Result<Site> {

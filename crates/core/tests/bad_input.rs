@@ -63,7 +63,10 @@ fn invalid_clients_are_refused_with_their_field() {
         (
             ClientInput {
                 name: "A".into(),
-                postcode: Some("123".into()),
+                address: rapportino_core::address::Address {
+                    postcode: Some("123".into()),
+                    ..Default::default()
+                },
                 ..Default::default()
             },
             Code::InvalidFormat,

@@ -95,7 +95,10 @@ fn sites_and_contacts_are_archived_not_deleted() {
         c.id,
         &SiteInput {
             name: "Magazzino".into(),
-            city: Some("Monza".into()),
+            address: rapportino_core::address::Address {
+                city: Some("Monza".into()),
+                ..Default::default()
+            },
             ..Default::default()
         },
     )

@@ -12,7 +12,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "error", "ids", "time", "paging", "validate", "format", "paths", "macros",
+            "error", "ids", "time", "paging", "validate", "format", "paths", "macros", "address",
         ],
     ),
     ("store", &["store"]),

@@ -28,7 +28,10 @@ fn finds_clients_tickets_and_interventions() {
         &mut s,
         &ClientInput {
             name: "Officine Meccaniche Città di Castello".into(),
-            city: Some("Perugia".into()),
+            address: rapportino_core::address::Address {
+                city: Some("Perugia".into()),
+                ..Default::default()
+            },
             ..Default::default()
         },
     )

@@ -129,7 +129,7 @@ fn an_unstorable_row_is_quarantined_the_rest_applies_and_the_cursor_moves() {
     );
     apply::apply_changes(&mut b, &[later], last + 1).unwrap();
     assert_eq!(
-        clients::get(&b, c.id).unwrap().city.as_deref(),
+        clients::get(&b, c.id).unwrap().address.city.as_deref(),
         Some("Lecce")
     );
     assert_eq!(clients::get(&b, mine.id).unwrap().name, "Cliente di BB");
@@ -183,7 +183,7 @@ fn later_changes_to_a_row_that_is_not_here_complete_its_entry_until_it_stores() 
     assert!(held(&b).is_empty());
     let got = clients::get(&b, c.id).unwrap();
     assert_eq!(got.name, "Bassi");
-    assert_eq!(got.city.as_deref(), Some("Bari"));
+    assert_eq!(got.address.city.as_deref(), Some("Bari"));
     assert_eq!(got.vat_number.as_deref(), Some("00743110157"));
     assert_eq!(sync::status(&b).unwrap().quarantined, 0);
 }

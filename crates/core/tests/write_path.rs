@@ -26,7 +26,10 @@ fn every_insert_and_update_is_in_the_change_log() {
     let mut input = ClientInput {
         name: c.name.clone(),
         vat_number: c.vat_number.clone(),
-        city: Some("Monza".into()),
+        address: rapportino_core::address::Address {
+            city: Some("Monza".into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     clients::update(&mut s, c.id, &input).unwrap();

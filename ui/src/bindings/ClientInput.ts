@@ -3,7 +3,7 @@
 /**
  * What a form sends to create or edit a client. Empty strings count as absent.
  */
-export type ClientInput = { name: string, vat_number?: string, fiscal_code?: string, street?: string, postcode?: string, city?: string, province?: string, email?: string, pec?: string, phone?: string, notes?: string, 
+export type ClientInput = { name: string, vat_number?: string, fiscal_code?: string, email?: string, pec?: string, phone?: string, notes?: string, 
 /**
  * Customer class code (`none`, `no_licence`, `licence`, `agreement`, `pay_per_incident`, or a
  * shop-defined one). Defaults to `none`.
@@ -12,4 +12,12 @@ customer_class?: string,
 /**
  * `MM-DD` or `DD/MM` (Sant'Ambrogio: `12-07`).
  */
-patron_day?: string, };
+patron_day?: string, street?: string | null, 
+/**
+ * CAP: five digits.
+ */
+postcode?: string | null, city?: string | null, 
+/**
+ * Sigla: two letters.
+ */
+province?: string | null, };

@@ -3,7 +3,7 @@
 /**
  * What the shop prints on reports and statements.
  */
-export type ShopProfile = { name: string, street: string | null, postcode: string | null, city: string | null, province: string | null, vat_number: string | null, 
+export type ShopProfile = { name: string, vat_number: string | null, 
 /**
  * Codice Fiscale (a company's is usually its P.IVA's 11 digits; a sole trader's, 16 characters).
  */
@@ -11,4 +11,12 @@ fiscal_code: string | null, email: string | null,
 /**
  * Posta elettronica certificata.
  */
-pec: string | null, phone: string | null, };
+pec: string | null, phone: string | null, street?: string | null, 
+/**
+ * CAP: five digits.
+ */
+postcode?: string | null, city?: string | null, 
+/**
+ * Sigla: two letters.
+ */
+province?: string | null, };

@@ -2,8 +2,16 @@
 import type { ClientId } from "./ClientId";
 import type { SiteId } from "./SiteId";
 
-export type Site = { id: SiteId, client_id: ClientId, name: string, street: string | null, postcode: string | null, city: string | null, province: string | null, notes: string | null, archived: boolean, 
+export type Site = { id: SiteId, client_id: ClientId, name: string, notes: string | null, archived: boolean, 
 /**
  * The local patron saint's day (`MM-DD`), overriding the client's for this site.
  */
-patron_day: string | null, };
+patron_day: string | null, street?: string | null, 
+/**
+ * CAP: five digits.
+ */
+postcode?: string | null, city?: string | null, 
+/**
+ * Sigla: two letters.
+ */
+province?: string | null, };

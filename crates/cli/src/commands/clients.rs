@@ -54,10 +54,12 @@ impl ClientFields {
             name: self.name.unwrap_or(base.name),
             vat_number: self.vat_number.or(base.vat_number),
             fiscal_code: self.fiscal_code.or(base.fiscal_code),
-            street: self.street.or(base.street),
-            postcode: self.postcode.or(base.postcode),
-            city: self.city.or(base.city),
-            province: self.province.or(base.province),
+            address: rapportino_core::address::Address {
+                street: self.street.or(base.address.street),
+                postcode: self.postcode.or(base.address.postcode),
+                city: self.city.or(base.address.city),
+                province: self.province.or(base.address.province),
+            },
             email: self.email.or(base.email),
             pec: self.pec.or(base.pec),
             phone: self.phone.or(base.phone),
@@ -106,10 +108,10 @@ fn print_client(c: &Client) -> String {
         if c.archived { "  [archiviato]" } else { "" },
         or_dash(&c.vat_number),
         or_dash(&c.fiscal_code),
-        or_dash(&c.street),
-        or_dash(&c.postcode),
-        or_dash(&c.city),
-        or_dash(&c.province),
+        or_dash(&c.address.street),
+        or_dash(&c.address.postcode),
+        or_dash(&c.address.city),
+        or_dash(&c.address.province),
         or_dash(&c.email),
         or_dash(&c.pec),
         or_dash(&c.phone),
@@ -143,8 +145,8 @@ pub fn client(store: &mut Store, out: Out, c: ClientCommand) -> Result<()> {
                     s.push_str(&format!(
                         "\n  {} — {} {}",
                         site.name,
-                        or_dash(&site.street),
-                        or_dash(&site.city)
+                        or_dash(&site.address.street),
+                        or_dash(&site.address.city)
                     ));
                 }
                 s.push_str("\nReferenti:");
@@ -203,7 +205,7 @@ pub fn client(store: &mut Store, out: Out, c: ClientCommand) -> Result<()> {
                             "{} {} {} {}",
                             cell(&c.name, 44),
                             cell(or_dash(&c.vat_number), 11),
-                            cell(or_dash(&c.city), 16),
+                            cell(or_dash(&c.address.city), 16),
                             c.id
                         )
                     })
@@ -239,10 +241,12 @@ impl From<SiteFields> for SiteInput {
     fn from(f: SiteFields) -> Self {
         SiteInput {
             name: f.name,
-            street: f.street,
-            postcode: f.postcode,
-            city: f.city,
-            province: f.province,
+            address: rapportino_core::address::Address {
+                street: f.street,
+                postcode: f.postcode,
+                city: f.city,
+                province: f.province,
+            },
             notes: f.notes,
             patron_day: f.patron_day,
         }
@@ -271,10 +275,10 @@ fn print_site(s: &Site) -> String {
     format!(
         "{} — {} {} {} ({})  {}",
         s.name,
-        or_dash(&s.street),
-        or_dash(&s.postcode),
-        or_dash(&s.city),
-        or_dash(&s.province),
+        or_dash(&s.address.street),
+        or_dash(&s.address.postcode),
+        or_dash(&s.address.city),
+        or_dash(&s.address.province),
         s.id
     )
 }

@@ -178,10 +178,12 @@ pub fn shop(store: &mut Store, out: Out, c: ShopCommand) -> Result<()> {
             store,
             &ShopProfile {
                 name,
-                street,
-                postcode,
-                city,
-                province,
+                address: rapportino_core::address::Address {
+                    street,
+                    postcode,
+                    city,
+                    province,
+                },
                 vat_number: vat,
                 fiscal_code,
                 email,
@@ -194,10 +196,10 @@ pub fn shop(store: &mut Store, out: Out, c: ShopCommand) -> Result<()> {
         format!(
             "{}\n{} {} {} {}\nP.IVA {}  {}  {}",
             p.name,
-            or_dash(&p.street),
-            or_dash(&p.postcode),
-            or_dash(&p.city),
-            or_dash(&p.province),
+            or_dash(&p.address.street),
+            or_dash(&p.address.postcode),
+            or_dash(&p.address.city),
+            or_dash(&p.address.province),
             or_dash(&p.vat_number),
             or_dash(&p.email),
             or_dash(&p.phone)

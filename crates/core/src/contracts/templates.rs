@@ -16,7 +16,6 @@ use super::{
     TERMS_COLUMN_COUNT,
 };
 use crate::calendars;
-use crate::classes::json_list;
 use crate::error::{Code, Error, Result};
 use crate::ids::{CalendarId, ClientId, ContractTemplateId};
 use crate::store::archive::{self, Archivable};

@@ -35,10 +35,12 @@ pub(crate) fn write_shop_and_technicians(
     store.write(|tx| {
         let shop = ShopProfile {
             name: "InfoService Lombarda S.r.l.".into(),
-            street: Some("Via dell'Innovazione 12".into()),
-            postcode: Some("20126".into()),
-            city: Some("Milano".into()),
-            province: Some("MI".into()),
+            address: crate::address::Address {
+                street: Some("Via dell'Innovazione 12".into()),
+                postcode: Some("20126".into()),
+                city: Some("Milano".into()),
+                province: Some("MI".into()),
+            },
             vat_number: Some("12345670017".into()),
             email: Some("assistenza@infoservice-demo.it".into()),
             phone: Some("+39 02 1234567".into()),

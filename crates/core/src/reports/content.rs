@@ -188,44 +188,13 @@ pub(crate) fn italian_date(iso: &str) -> String {
         .unwrap_or_else(|_| iso.to_owned())
 }
 
-fn address_lines(
-    street: Option<&str>,
-    postcode: Option<&str>,
-    city: Option<&str>,
-    province: Option<&str>,
-) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(s) = street.filter(|s| !s.trim().is_empty()) {
-        lines.push(s.trim().to_owned());
-    }
-    let mut town = [postcode, city]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    if let Some(p) = province.filter(|p| !p.trim().is_empty()) {
-        town = format!("{town} ({})", p.trim()).trim().to_owned();
-    }
-    if !town.is_empty() {
-        lines.push(town);
-    }
-    lines
-}
-
 pub(crate) fn shop_party(shop: Option<&ShopProfile>) -> Party {
     let Some(s) = shop else {
         return Party::default();
     };
     Party {
         name: s.name.clone(),
-        address_lines: address_lines(
-            s.street.as_deref(),
-            s.postcode.as_deref(),
-            s.city.as_deref(),
-            s.province.as_deref(),
-        ),
+        address_lines: s.address.lines(),
         vat_number: s.vat_number.clone(),
         fiscal_code: None,
         contact_lines: [
@@ -241,12 +210,7 @@ pub(crate) fn shop_party(shop: Option<&ShopProfile>) -> Party {
 pub(crate) fn client_party(c: &Client) -> Party {
     Party {
         name: c.name.clone(),
-        address_lines: address_lines(
-            c.street.as_deref(),
-            c.postcode.as_deref(),
-            c.city.as_deref(),
-            c.province.as_deref(),
-        ),
+        address_lines: c.address.lines(),
         vat_number: c.vat_number.clone(),
         fiscal_code: c.fiscal_code.clone(),
         contact_lines: Vec::new(),
@@ -256,12 +220,7 @@ pub(crate) fn client_party(c: &Client) -> Party {
 fn site_party(s: &Site) -> Party {
     Party {
         name: s.name.clone(),
-        address_lines: address_lines(
-            s.street.as_deref(),
-            s.postcode.as_deref(),
-            s.city.as_deref(),
-            s.province.as_deref(),
-        ),
+        address_lines: s.address.lines(),
         ..Party::default()
     }
 }

@@ -40,7 +40,10 @@ pub fn client(s: &mut Store, name: &str) -> Client {
         &ClientInput {
             name: name.into(),
             vat_number: Some("00743110157".into()),
-            city: Some("Milano".into()),
+            address: rapportino_core::address::Address {
+                city: Some("Milano".into()),
+                ..Default::default()
+            },
             ..Default::default()
         },
     )
