@@ -22,8 +22,9 @@ use crate::paging::{Page, PageRequest};
 use crate::setup;
 use crate::sites;
 use crate::store::{field, Entity, Fields, Store, WriteTx};
-use crate::tickets::{self, TicketStatus};
+use crate::tickets;
 use crate::validate::{self, limits};
+use rapportino_model::status::TicketStatus;
 pub use rapportino_model::vocab::{InterventionMode, Outcome};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

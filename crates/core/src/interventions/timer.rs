@@ -17,9 +17,10 @@ use crate::ids::{InterventionId, TechnicianId, TicketId, TimeEntryId};
 use crate::macros::string_enum;
 use crate::setup;
 use crate::store::{field, Entity, Store, WriteTx};
-use crate::tickets::{self, TicketStatus};
+use crate::tickets;
 use crate::time::{format_instant, parse_instant, parse_user_instant};
 use crate::validate::{self, limits};
+use rapportino_model::status::TicketStatus;
 pub use rapportino_model::vocab::TimeEntryKind;
 
 /// A timer segment longer than this is flagged for review instead of being billed.

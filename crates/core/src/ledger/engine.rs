@@ -14,9 +14,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{AllocationLine, AllocationReason, BillingDefaults, InterventionAllocation, Source};
 use crate::contracts::governing::applies;
-use crate::contracts::{Contract, ContractKind, PackageMode};
+use crate::contracts::Contract;
 use crate::ids::{ContractId, InterventionId, TicketId};
-use crate::interventions::InterventionMode;
+use rapportino_model::vocab::{ContractKind, InterventionMode, PackageMode};
 
 /// One intervention's facts.
 #[derive(Debug, Clone)]

@@ -7,14 +7,14 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use super::checkpoints;
 use super::engine::{self, Closure, Input, Ledger, PendingPacks, State, Work};
 use crate::contracts::governing::{self, Governing};
-use crate::contracts::{Contract, ContractKind};
+use crate::contracts::Contract;
 use crate::error::Result;
 use crate::ids::{ClientId, ContractId, InterventionId, SiteId, TicketId};
 use crate::interventions::timer::BILLABLE_SECONDS_SQL;
-use crate::interventions::InterventionMode;
 use crate::sla::Context;
 use crate::store::Store;
 use crate::time::{format_instant, local_date, parse_instant, start_of_day};
+use rapportino_model::vocab::{ContractKind, InterventionMode};
 
 /// The first day whose facts can change balances on `[from, until]`: the start of every accounting
 /// period open on the replay's first day, repeated until no open period starts earlier.
@@ -201,13 +201,12 @@ fn outside_coverage(
     let entries = crate::interventions::timer::entries(conn, id)?;
     let voided = |e: &crate::interventions::timer::TimeEntry| {
         entries.iter().any(|v| {
-            v.corrects_id == Some(e.id)
-                && v.kind == crate::interventions::timer::TimeEntryKind::Void
+            v.corrects_id == Some(e.id) && v.kind == rapportino_model::vocab::TimeEntryKind::Void
         })
     };
     let mut outside = 0;
     for e in &entries {
-        use crate::interventions::timer::TimeEntryKind::{Manual, Timer};
+        use rapportino_model::vocab::TimeEntryKind::{Manual, Timer};
         if !matches!(e.kind, Timer | Manual) || voided(e) {
             continue;
         }

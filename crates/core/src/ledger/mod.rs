@@ -20,14 +20,14 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::contracts::{Contract, ContractKind};
+use crate::contracts::Contract;
 use crate::error::Result;
 use crate::ids::{ClientId, ContractId, InterventionId, TicketId};
-use crate::interventions::InterventionMode;
 use crate::macros::string_enum;
 use crate::sla::Context;
 use crate::store::Store;
 use crate::time::local_date;
+use rapportino_model::vocab::{ContractKind, InterventionMode};
 
 string_enum! {
     /// Who pays for a line.
@@ -408,8 +408,12 @@ pub fn pay_from(
             return Err(not_applicable("this contract has no hours to draw from"));
         }
         let mode_ok = match c.terms.package_mode {
-            Some(crate::contracts::PackageMode::OnSite) => i.mode == InterventionMode::OnSite,
-            Some(crate::contracts::PackageMode::Remote) => i.mode == InterventionMode::Remote,
+            Some(rapportino_model::vocab::PackageMode::OnSite) => {
+                i.mode == InterventionMode::OnSite
+            }
+            Some(rapportino_model::vocab::PackageMode::Remote) => {
+                i.mode == InterventionMode::Remote
+            }
             _ => true,
         };
         if !mode_ok {

@@ -9,12 +9,13 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{engine, facts, Source};
-use crate::contracts::{Contract, ContractKind};
+use crate::contracts::Contract;
 use crate::error::Result;
 use crate::ids::{ClientId, ContractId};
 use crate::sla::Context;
 use crate::store::Store;
 use crate::time::local_date;
+use rapportino_model::vocab::ContractKind;
 
 /// How many months the chart covers (the month of `as_of` included).
 pub const CHART_MONTHS: u32 = 12;

@@ -6,7 +6,7 @@ use crate::clients::{self, Client};
 use crate::error::Result;
 use crate::format::local_datetime;
 use crate::ids::InterventionId;
-use crate::interventions::{self, TimeEntry, TimeEntryKind};
+use crate::interventions::{self, TimeEntry};
 use crate::ledger;
 use crate::reports::document::{
     BalanceAfter, BillingBlock, BillingLine, MaterialLine, Party, ReportContent, TicketBlock,
@@ -19,6 +19,7 @@ use crate::store::Store;
 use crate::technicians;
 use crate::tickets;
 use crate::time::parse_instant;
+use rapportino_model::vocab::TimeEntryKind;
 
 /// The content of report `number` for `intervention` (`supersedes`: the amended report's number).
 pub(crate) fn build(

@@ -1,12 +1,10 @@
 //! The Italian words printed on reports and statements for each stable code. Documents go to the
 //! shop's Italian clients, so they are printed in Italian whatever language the app speaks.
 
-use crate::contracts::ContractKind;
-use crate::interventions::{InterventionMode, Outcome};
 use crate::ledger::{AllocationReason, BalanceStatus, Source};
 use crate::reports::document::Labelled;
 use crate::setup::SeverityLabels;
-use crate::tickets::{Origin, Severity};
+use rapportino_model::vocab::{ContractKind, InterventionMode, Origin, Outcome, Severity};
 
 fn labelled(code: &str, label: &str) -> Labelled {
     Labelled {

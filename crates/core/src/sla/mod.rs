@@ -17,12 +17,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::contracts::governing::{Governing, GoverningReason};
-use crate::contracts::ContractKind;
 use crate::error::Result;
 use crate::ids::{ContractId, TicketId};
 use crate::store::Store;
 use crate::tickets::Ticket;
 use crate::time::{local_date, parse_instant};
+use rapportino_model::vocab::ContractKind;
 
 /// A ticket's SLA, as the ticket page and the urgency list show it.
 #[derive(Debug, Clone, Serialize, TS)]

@@ -6,11 +6,12 @@ use ts_rs::TS;
 
 use super::{get, Ticket};
 use crate::contracts::governing::{self, applies};
-use crate::contracts::{self, pin, ContractKind};
+use crate::contracts::{self, pin};
 use crate::error::{Code, Error, Result};
 use crate::ids::{ClientId, ContractId, TicketId};
 use crate::store::{field, Entity, Fields, Store, WriteTx};
 use crate::time::{local_date, parse_instant};
+use rapportino_model::vocab::ContractKind;
 
 /// The editable terms of a ticket (replaced as a whole).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]

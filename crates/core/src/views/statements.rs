@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::contracts::ContractKind;
 use crate::error::Result;
 use crate::ids::{ClientId, ContractId};
 use crate::ledger::{self, BalanceStatus, ContractBalance, InterventionAllocation, Source};
 use crate::sla::Context;
 use crate::store::Store;
+use rapportino_model::vocab::ContractKind;
 
 /// Packages and contracts ending within this many days after the month are listed as expiring.
 pub const EXPIRING_WITHIN_DAYS: i64 = 60;

@@ -12,7 +12,8 @@ use crate::interventions::{self, InterventionFilter, InterventionSummary};
 use crate::paging::{PageRequest, MAX_LIMIT};
 use crate::sla::{self, TicketSla};
 use crate::store::Store;
-use crate::tickets::{self, StatusStep, Ticket, TicketEvent, TicketStatus};
+use crate::tickets::{self, Ticket, TicketEvent};
+use rapportino_model::status::{StatusStep, TicketStatus};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct TicketDetail {

@@ -8,7 +8,8 @@ use crate::ids::TicketId;
 use crate::paging::{Page, PageRequest};
 use crate::sla::{self, Context, TicketSla};
 use crate::store::Store;
-use crate::tickets::{Severity, TicketFilter, TicketSummary};
+use crate::tickets::{TicketFilter, TicketSummary};
+use rapportino_model::vocab::Severity;
 
 /// A row of the urgency list.
 #[derive(Debug, Clone, Serialize, TS)]
