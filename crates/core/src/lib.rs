@@ -3,15 +3,18 @@
 //! The whole domain of Rapportino as a plain library: no Tauri, no HTTP. The desktop app, the CLI
 //! and (later) the sync hub are thin front ends over these functions.
 //!
-//! Layout — nouns and their verbs, one module each:
-//! - [`store`]: the SQLite database, migrations, and the one write path ([`store::WriteTx`]) that
-//!   appends every change to the change log in the same transaction;
-//! - [`setup`] (onboarding, device code, shop settings), [`technicians`], [`clients`], [`sites`],
-//!   [`contacts`], [`tickets`] (numbering, status machine), [`interventions`] (timer, time entries,
-//!   materials, escalation), [`search`] (FTS5);
-//! - [`validate`]: text limits, e-mail, Partita IVA and Codice Fiscale;
-//! - [`demo`]: deterministic Italian demo data, up to millions of interventions;
-//! - [`error`]: the one error type, with stable codes.
+//! Layout — in layers, bottom to top; a module imports only from its layer or below, and no
+//! import circle exists (`tests/layers.rs` checks both; the table is in ARCHITECTURE.md):
+//! - foundation: [`error`] (one error type, stable codes), [`ids`], [`time`], [`paging`],
+//!   [`validate`] (text limits, e-mail, Partita IVA, Codice Fiscale), [`address`], [`format`];
+//! - [`store`]: the SQLite database, migrations, the one write path ([`store::WriteTx`]) that
+//!   appends every change to the change log in the same transaction, settings, archiving;
+//! - entities, one noun each: [`technicians`], [`setup`], [`clients`], [`sites`], [`contacts`],
+//!   [`classes`], [`calendars`], [`contracts`], [`tickets`], [`interventions`];
+//! - rules derived on read: [`sla`], [`ledger`], [`entitlement`];
+//! - services: [`sync`] (with the hub), [`backup`];
+//! - read models and documents: [`views`] (client page, ticket page, urgency list, dashboard,
+//!   statements), [`search`] (FTS5), [`reports`].
 //!
 //! How to add a use case: write a function `verb(store: &mut Store, input: &Input) -> Result<Out>`
 //! in the noun's module; validate first, then do every write inside one `store.write(|tx| …)`.
