@@ -76,7 +76,7 @@ pub struct Rates {
 
 /// The terms a contract and a contract template share: a template is terms and a duration, a
 /// contract is terms for one client between two dates. Read from the same columns, in
-/// [`TERMS_COLUMNS`] order, by [`ContractTerms::from_row`].
+/// `TERMS_COLUMNS` order, by one reader.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ContractTerms {
     pub kind: ContractKind,
