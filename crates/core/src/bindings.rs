@@ -52,8 +52,6 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<search::SearchRequest>(&cfg)?;
     export::<search::SearchHit>(&cfg)?;
     export::<store::ChangeRecord>(&cfg)?;
-    export::<crate::demo::DemoOptions>(&cfg)?;
-    export::<crate::demo::DemoReport>(&cfg)?;
     export::<crate::calendars::Calendar>(&cfg)?;
     export::<crate::calendars::CalendarInput>(&cfg)?;
     export::<crate::classes::CustomerClass>(&cfg)?;

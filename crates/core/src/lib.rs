@@ -28,7 +28,6 @@ pub mod classes;
 pub mod clients;
 pub mod contacts;
 pub mod contracts;
-pub mod demo;
 pub mod entitlement;
 pub mod error;
 pub mod format;

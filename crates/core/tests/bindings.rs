@@ -25,6 +25,8 @@ fn typescript_bindings_are_fresh() {
     let committed_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
     let tmp = tempfile::tempdir().unwrap();
     rapportino_core::bindings::export_typescript(tmp.path()).unwrap();
+    // The demo crate's two types sit in the same folder.
+    rapportino_demo::export_typescript(tmp.path()).unwrap();
     let generated = read_dir(tmp.path());
     assert!(
         generated.len() > 20,

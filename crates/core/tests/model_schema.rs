@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use rapportino_core::demo::{generate, DemoOptions};
 use rapportino_core::store::{migrations, Entity};
 use rapportino_core::sync::apply::outbox;
 use rapportino_core::Store;
+use rapportino_demo::{generate, DemoOptions};
 use rapportino_model::protocol::Role;
 use rapportino_model::schema;
 use rapportino_model::validate::{check_mutation, Writer};

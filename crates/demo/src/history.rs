@@ -9,12 +9,12 @@ use super::data::*;
 use super::people::{DemoClient, DemoTechnician};
 use super::services::{self, Services, TicketTerms};
 use super::{DemoReport, Gen, Progress};
-use crate::error::Result;
-use crate::ids::{InterventionId, MaterialId, TicketEventId, TicketId, TimeEntryId};
-use crate::interventions::InterventionMode;
-use crate::store::{field, Entity, Store, WriteTx};
-use crate::tickets::{format_number, Severity, TicketStatus};
-use crate::time::{format_instant, local_year};
+use rapportino_core::error::Result;
+use rapportino_core::ids::{InterventionId, MaterialId, TicketEventId, TicketId, TimeEntryId};
+use rapportino_core::interventions::InterventionMode;
+use rapportino_core::store::{field, Entity, Store, WriteTx};
+use rapportino_core::tickets::{format_number, Severity, TicketStatus};
+use rapportino_core::time::{format_instant, local_year};
 
 const TICKETS_PER_TRANSACTION: u64 = 5_000;
 
@@ -107,7 +107,7 @@ pub(crate) fn write_history(
 
 /// Moves an instant into working hours (Mon–Fri 08:30–18:00 Rome time, roughly).
 pub(super) fn business_hours(t: DateTime<Utc>, gen: &mut Gen) -> DateTime<Utc> {
-    let local = t.with_timezone(&crate::time::DEFAULT_TZ);
+    let local = t.with_timezone(&rapportino_core::time::DEFAULT_TZ);
     let mut t = t;
     match local.weekday() {
         Weekday::Sat => t += Duration::days(2),
@@ -496,7 +496,7 @@ pub(super) struct TicketRow<'a> {
     pub(super) id: TicketId,
     pub(super) number: String,
     pub(super) client: &'a DemoClient,
-    pub(super) contact: crate::ids::ContactId,
+    pub(super) contact: rapportino_core::ids::ContactId,
     pub(super) origin: &'static str,
     pub(super) severity: Severity,
     pub(super) urgent: bool,

@@ -6,6 +6,9 @@
 //!
 //! Rows go through the one write path (`WriteTx::insert_stamped`): each lands in the change log,
 //! stamped with the instant it "happened", in chunks of a few thousand tickets per transaction.
+//!
+//! The generator uses only `rapportino_core`'s public API; the CLI (`demo`), the benchmarks and
+//! the app's "Prova con dati dimostrativi" call [`generate`].
 
 mod data;
 mod history;
@@ -20,9 +23,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::error::{Code, Error, Result};
-use crate::store::{Stamp, Store};
-use crate::time::format_instant;
+use rapportino_core::error::{Code, Error, Result};
+use rapportino_core::store::{Stamp, Store};
+use rapportino_core::time::format_instant;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct DemoOptions {
@@ -68,6 +71,17 @@ pub struct DemoReport {
     pub seconds: f64,
 }
 
+/// Writes the TypeScript bindings of [`DemoOptions`] and [`DemoReport`] into `dir`, with the same
+/// settings as `rapportino_core::bindings::export_typescript` (core's `tests/bindings.rs` checks
+/// both against `ui/src/bindings/`).
+pub fn export_typescript(dir: &std::path::Path) -> std::result::Result<(), ts_rs::ExportError> {
+    let cfg = ts_rs::Config::new()
+        .with_out_dir(dir)
+        .with_large_int("number");
+    DemoOptions::export_all(&cfg)?;
+    DemoReport::export_all(&cfg)
+}
+
 /// Progress callback: (interventions written so far, total).
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
@@ -87,7 +101,7 @@ pub fn generate_with_progress(
         .conn()
         .prepare("SELECT 1 FROM clients UNION ALL SELECT 1 FROM technicians LIMIT 1")?
         .exists([])?;
-    if has_data || crate::setup::device_code(store.conn()).is_ok() {
+    if has_data || rapportino_core::setup::device_code(store.conn()).is_ok() {
         return Err(Error::invalid(
             Code::AlreadyExists,
             "database",
@@ -142,7 +156,7 @@ fn generate_rows(
     store: &mut Store,
     opts: &DemoOptions,
     gen: &mut Gen,
-    device_id: crate::ids::DeviceId,
+    device_id: rapportino_core::ids::DeviceId,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     report: &mut DemoReport,
@@ -246,7 +260,7 @@ impl Gen {
         Stamp {
             at,
             at_text: format_instant(at),
-            mutation_id: crate::ids::MutationId(self.uuid_at(at)),
+            mutation_id: rapportino_core::ids::MutationId(self.uuid_at(at)),
         }
     }
 }

@@ -4,12 +4,12 @@ use super::data::*;
 use super::history::*;
 use super::services;
 use super::Gen;
-use crate::error::Result;
-use crate::ids::TicketId;
-use crate::store::WriteTx;
-use crate::tickets::TicketStatus;
-use crate::time::local_year;
 use chrono::Duration;
+use rapportino_core::error::Result;
+use rapportino_core::ids::TicketId;
+use rapportino_core::store::WriteTx;
+use rapportino_core::tickets::TicketStatus;
+use rapportino_core::time::local_year;
 
 /// One more open ticket without work, opened in the last ten days of the history: new, taken, or
 /// waiting for the client (from new or after taking it in charge).

@@ -6,11 +6,11 @@ use serde_json::Value;
 use super::data::*;
 use super::services::Services;
 use super::{DemoReport, Gen};
-use crate::error::Result;
-use crate::ids::{ClientId, ContactId, DeviceId, SiteId, TechnicianId};
-use crate::setup::{SeverityLabels, ShopProfile};
-use crate::store::{field, Entity, Store};
-use crate::validate::{fiscal_code_check_char, vat_check_digit};
+use rapportino_core::error::Result;
+use rapportino_core::ids::{ClientId, ContactId, DeviceId, SiteId, TechnicianId};
+use rapportino_core::setup::{SeverityLabels, ShopProfile};
+use rapportino_core::store::{field, Entity, Store};
+use rapportino_core::validate::{fiscal_code_check_char, vat_check_digit};
 
 pub(crate) struct DemoTechnician {
     pub id: TechnicianId,
@@ -35,7 +35,7 @@ pub(crate) fn write_shop_and_technicians(
     store.write(|tx| {
         let shop = ShopProfile {
             name: "InfoService Lombarda S.r.l.".into(),
-            address: crate::address::Address {
+            address: rapportino_core::address::Address {
                 street: Some("Via dell'Innovazione 12".into()),
                 postcode: Some("20126".into()),
                 city: Some("Milano".into()),
@@ -371,8 +371,8 @@ pub(crate) fn write_clients(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::{validate_fiscal_code, validate_vat_number};
     use rand::SeedableRng;
+    use rapportino_core::validate::{validate_fiscal_code, validate_vat_number};
 
     #[test]
     fn generated_tax_ids_are_valid() {

@@ -23,15 +23,15 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 
 use super::people::DemoClient;
 use super::Gen;
-use crate::calendars::{self, CalendarPreset};
-use crate::classes;
-use crate::contracts::{ContractInput, PackageMode};
-use crate::error::Result;
-use crate::ids::{CalendarId, ContractId, CustomerClassId};
-use crate::interventions::InterventionMode;
-use crate::store::{field, Entity, Store, WriteTx};
-use crate::tickets::{Severity, TicketStatus};
-use crate::time::{local_date, Tz};
+use rapportino_core::calendars::{self, CalendarPreset};
+use rapportino_core::classes;
+use rapportino_core::contracts::{ContractInput, PackageMode};
+use rapportino_core::error::Result;
+use rapportino_core::ids::{CalendarId, ContractId, CustomerClassId};
+use rapportino_core::interventions::InterventionMode;
+use rapportino_core::store::{field, Entity, Store, WriteTx};
+use rapportino_core::tickets::{Severity, TicketStatus};
+use rapportino_core::time::{local_date, Tz};
 
 /// Patron saints' days of the towns that close for one (`MM-DD`).
 mod purchases;
@@ -221,7 +221,7 @@ impl Services {
                 let input = calendars::preset_input(*preset);
                 calendars::validate(&input)?;
                 let windows = serde_json::to_string(&input.windows)
-                    .map_err(|e| crate::error::Error::Inconsistent(e.to_string()))?;
+                    .map_err(|e| rapportino_core::error::Error::Inconsistent(e.to_string()))?;
                 tx.insert_stamped(
                     Entity::Calendar,
                     &id.to_string(),
@@ -245,8 +245,8 @@ impl Services {
                     vec![
                         ("code", field::text(class.code)),
                         ("name", field::text(class.name)),
-                        ("channels", classes::json_text(&class.channels)),
-                        ("services", classes::json_text(&class.services)),
+                        ("channels", json_list(&class.channels)),
+                        ("services", json_list(&class.services)),
                         (
                             "free_minutes_per_year",
                             field::int(class.free_minutes_per_year),
@@ -387,7 +387,7 @@ impl Services {
         }
         let mut salt = [0u8; 16];
         rand::Rng::fill(&mut self.gen.rng, &mut salt);
-        let h = crate::contracts::pin::hash_with_salt(pin, &salt).unwrap_or_default();
+        let h = rapportino_core::contracts::hash_pin_with_salt(pin, &salt).unwrap_or_default();
         self.pin_hashes.insert(pin.to_owned(), h.clone());
         h
     }
@@ -403,7 +403,7 @@ impl Services {
         let at = morning(signed, self.tz);
         let id = ContractId(self.gen.uuid_at(at));
         // The same columns as `contracts::create`; the PIN hash is the demo's deterministic one.
-        let mut fields = crate::contracts::validated_fields(input)?;
+        let mut fields = rapportino_core::contracts::validated_fields(input)?;
         if let Some(h) = pin_hash {
             fields.push(("extra_time_pin_hash", field::text(h)));
         }
@@ -415,6 +415,11 @@ impl Services {
         )?;
         Ok(id)
     }
+}
+
+/// A list column as `classes` writes it: a JSON array in a text value.
+fn json_list(v: &[String]) -> serde_json::Value {
+    field::text(serde_json::Value::from(v.to_vec()).to_string())
 }
 
 /// Tickets and work come roughly, not exactly, in date order (weekends, follow-ups days later):

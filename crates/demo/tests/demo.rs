@@ -4,13 +4,13 @@ use chrono::{Duration, NaiveDate};
 use rapportino_core::calendars::{self, CalendarPreset};
 use rapportino_core::classes;
 use rapportino_core::contracts::{self, ContractKind};
-use rapportino_core::demo::{generate, DemoOptions};
 use rapportino_core::ids::ClientId;
 use rapportino_core::ledger::{self, BalanceStatus};
 use rapportino_core::tickets::TicketFilter;
 use rapportino_core::validate::{validate_fiscal_code, validate_vat_number};
 use rapportino_core::views;
 use rapportino_core::{Code, Store};
+use rapportino_demo::{generate, DemoOptions};
 
 fn opts(seed: u64) -> DemoOptions {
     DemoOptions {

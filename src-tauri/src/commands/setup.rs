@@ -1,10 +1,10 @@
 //! First start: setup status, onboarding (or the technician of a device that joined from the
 //! hub), demo data; the shop's data and its technicians.
 
-use rapportino_core::demo::{self, DemoOptions, DemoReport};
 use rapportino_core::ids::TechnicianId;
 use rapportino_core::setup::{self, OnboardingInput, SetupStatus, SeverityLabels, ShopProfile};
 use rapportino_core::technicians::{self, Technician, TechnicianInput};
+use rapportino_demo::{DemoOptions, DemoReport};
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -32,7 +32,7 @@ pub fn choose_technician(state: State<'_, AppState>, id: String) -> CmdResult<Se
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn load_demo_data(state: State<'_, AppState>) -> CmdResult<DemoReport> {
-    state.with(|s| demo::generate(s, &DemoOptions::default()))
+    state.with(|s| rapportino_demo::generate(s, &DemoOptions::default()))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -1,6 +1,6 @@
 use clap::Args;
-use rapportino_core::demo::{self, DemoOptions, DemoReport};
 use rapportino_core::{Result, Store};
+use rapportino_demo::{DemoOptions, DemoReport};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -54,7 +54,7 @@ pub fn run(store: &mut Store, out: Out, a: DemoArgs) -> Result<()> {
         open_tickets: a.open_tickets,
     };
     let json = out.json;
-    let report = demo::generate_with_progress(store, &opts, &mut |done, total| {
+    let report = rapportino_demo::generate_with_progress(store, &opts, &mut |done, total| {
         if !json {
             eprint!("\rinterventi {done}/{total}");
             let _ = std::io::stderr().flush();

@@ -24,7 +24,7 @@ use crate::{calendars, clients};
 use rapportino_model::vocab::Severity;
 pub use rapportino_model::vocab::{ContractKind, PackageMode};
 
-pub use pin::verify_pin;
+pub use pin::{hash_with_salt as hash_pin_with_salt, verify_pin};
 
 /// Business minutes allowed per clock for one severity (None: no target).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -339,8 +339,9 @@ fn positive(field: &'static str, v: Option<i64>) -> Result<i64> {
 }
 
 /// Validates the form into the columns to write (client and calendar existence are checked by
-/// the caller inside the transaction).
-pub(crate) fn validated_fields(input: &ContractInput) -> Result<Fields> {
+/// the caller inside the transaction). Public for the demo crate, which writes contracts with
+/// `WriteTx::insert_stamped` at the instant they were signed.
+pub fn validated_fields(input: &ContractInput) -> Result<Fields> {
     let kind = input.kind;
     let name = match input
         .name

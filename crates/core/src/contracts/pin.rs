@@ -44,8 +44,10 @@ fn check_format(pin: &str) -> Result<()> {
     Ok(())
 }
 
-/// The argon2id PHC string of `pin` with a salt of the given bytes.
-pub(crate) fn hash_with_salt(pin: &str, salt: &[u8; 16]) -> Result<String> {
+/// The argon2id PHC string of `pin` with a salt of the given bytes. Public (as
+/// `contracts::hash_pin_with_salt`) for the demo crate, which hashes each PIN once with a salt
+/// from its seed so that its output is deterministic.
+pub fn hash_with_salt(pin: &str, salt: &[u8; 16]) -> Result<String> {
     check_format(pin)?;
     let salt =
         SaltString::encode_b64(salt).map_err(|e| Error::Inconsistent(format!("PIN salt: {e}")))?;

@@ -5,12 +5,12 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::super::people::DemoClient;
 use super::*;
-use crate::contracts::{
+use rapportino_core::contracts::{
     default_end, ContractInput, ContractKind, PackageMode, Rates, SlaTarget, SlaTargets,
 };
-use crate::error::Result;
-use crate::ids::ClientId;
-use crate::store::WriteTx;
+use rapportino_core::error::Result;
+use rapportino_core::ids::ClientId;
+use rapportino_core::store::WriteTx;
 
 impl Services {
     pub(super) fn first_contracts(
