@@ -34,7 +34,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("rules", &["sla", "ledger", "entitlement"]),
     ("services", &["sync", "backup"]),
     ("read models and documents", &["views", "search", "reports"]),
-    ("tooling", &["bindings", "demo"]),
+    ("tooling", &["bindings"]),
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
