@@ -560,3 +560,62 @@ fn statements_render_one_by_one_and_in_a_batch() {
         "OUTPUT_UNWRITABLE"
     );
 }
+
+/// The signature format the README documents, taken from the README itself (its `…` filled
+/// with more points): no `signer_name` in the file; the technician's name comes from the record.
+#[test]
+fn the_readme_signature_format_signs_a_report() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let example = readme
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix('`')
+                .filter(|l| l.starts_with("{\"width\""))
+        })
+        .and_then(|l| l.rsplit_once('`').map(|(json, _)| json))
+        .expect("the README shows a signature file");
+    let filled = example.replace(
+        ", …",
+        r#", {"x":40,"y":60,"pressure":0.6,"t":20}, {"x":90,"y":95,"pressure":0.5,"t":45}"#,
+    );
+    let case = finished_intervention();
+    let db = &case.shop.db;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("firma.json");
+    std::fs::write(&file, &filled).unwrap();
+    let file = file.to_str().unwrap();
+    let r = json(
+        db,
+        &[
+            "--now",
+            "2026-03-02 11:30",
+            "report",
+            "create",
+            &case.intervention,
+        ],
+    );
+    let number = r["number"].as_str().unwrap().to_owned();
+    let signed = json(
+        db,
+        &[
+            "--now",
+            "2026-03-02 11:40",
+            "report",
+            "sign",
+            &number,
+            "--customer-name",
+            "Anna Bianchi",
+            "--customer-signature",
+            file,
+            "--technician-signature",
+            file,
+        ],
+    );
+    assert_eq!(signed["status"], "signed");
+    let shown = text(db, &["report", "show", &number]);
+    assert!(shown.contains("da Anna Bianchi"), "{shown}");
+    // The signed snapshot verifies (exit 0).
+    text_ok(db, &number);
+}

@@ -10,6 +10,7 @@ use rapportino_core::format::euro;
 use rapportino_core::ids::{ClientId, InterventionId};
 use rapportino_core::reports::{
     self, logo, ReportDocument, ReportFilter, ReportStatus, ReportSummary, SignInput, Signature,
+    Stroke,
 };
 use rapportino_core::views::statements;
 use rapportino_core::{Code, Error, Result, Store};
@@ -94,6 +95,18 @@ pub struct StatementsArgs {
     jobs: Option<usize>,
 }
 
+/// A signature file as the app's pad writes it (README): `{"width", "height", "strokes"}`; a
+/// `signer_name` in the file is kept, otherwise the name comes from `--customer-name` or, for the
+/// technician, from the technician record when the report is signed.
+#[derive(serde::Deserialize)]
+struct SignatureFile {
+    #[serde(default)]
+    signer_name: String,
+    width: f64,
+    height: f64,
+    strokes: Vec<Stroke>,
+}
+
 fn signature_file(path: &Path, field: &'static str) -> Result<Signature> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::invalid(
@@ -102,12 +115,18 @@ fn signature_file(path: &Path, field: &'static str) -> Result<Signature> {
             format!("cannot read {}: {e}", path.display()),
         )
     })?;
-    serde_json::from_str(&text).map_err(|e| {
+    let file: SignatureFile = serde_json::from_str(&text).map_err(|e| {
         Error::invalid(
             Code::SignatureInvalid,
             field,
             format!("{} is not a signature: {e}", path.display()),
         )
+    })?;
+    Ok(Signature {
+        signer_name: file.signer_name,
+        width: file.width,
+        height: file.height,
+        strokes: file.strokes,
     })
 }
 
