@@ -118,6 +118,30 @@ describe('contract → form', () => {
     });
     expect(r.input.targets.blocking).toEqual({ response_minutes: 30, intervention_minutes: 120 });
   });
+  it('an edit keeps the channels and services (saving used to empty them)', () => {
+    const c = {
+      ...({} as Contract),
+      id: 'c2',
+      client_id: CLIENT,
+      kind: 'free_hours',
+      name: 'Ore gratuite',
+      starts_on: '2026-01-01',
+      ends_on: '2026-12-31',
+      targets: { blocking: {}, degraded: {}, request: {} },
+      included_minutes: 600,
+      channels: ['email'],
+      services: ['helpdesk', 'custom_backup'],
+      extra_time_allowed: false,
+      extra_time_multiplier_pct: 150,
+      rates: {},
+      rounding_minutes: 0,
+      minimum_minutes: 0,
+    } as Contract;
+    const r = toInput(formFromContract(c), CLIENT);
+    if (!('input' in r)) throw new Error('expected an input');
+    expect(r.input.channels).toEqual(['email']);
+    expect(r.input.services).toEqual(['helpdesk', 'custom_backup']);
+  });
   it('a package of unusual size shows as "other"', () => {
     const base = formFromContract({
       ...({} as Contract),

@@ -53,6 +53,9 @@ export type ContractForm = {
   package_mode: PackageMode;
   incident_tickets: string;
   customer_class: string;
+  /** Channels and services the contract entitles to, kept as they are unless edited. */
+  channels: string[];
+  services: string[];
   extra_time_allowed: boolean;
   extra_time_pin: string;
   extra_time_multiplier_pct: string;
@@ -85,6 +88,8 @@ export function emptyForm(kind: ContractKind, startsOn: string): ContractForm {
     package_mode: 'any',
     incident_tickets: '10',
     customer_class: '',
+    channels: [],
+    services: [],
     extra_time_allowed: false,
     extra_time_pin: '',
     extra_time_multiplier_pct: '150',
@@ -119,6 +124,8 @@ export function formFromContract(c: Contract): ContractForm {
     package_mode: c.package_mode ?? 'any',
     incident_tickets: num(c.incident_tickets),
     customer_class: c.customer_class ?? '',
+    channels: [...(c.channels ?? [])],
+    services: [...(c.services ?? [])],
     extra_time_allowed: c.extra_time_allowed,
     extra_time_pin: '',
     extra_time_multiplier_pct: String(c.extra_time_multiplier_pct),
@@ -184,8 +191,8 @@ function build(form: ContractForm, clientId: string): ContractInput {
     starts_on: form.starts_on.trim(),
     ends_on: form.ends_on.trim() || undefined,
     targets: { blocking: {}, degraded: {}, request: {} },
-    channels: [],
-    services: [],
+    channels: [...form.channels],
+    services: [...form.services],
     extra_time_allowed: false,
     rates,
     rounding_minutes: integer('rounding_minutes', form.rounding_minutes),
