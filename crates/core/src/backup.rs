@@ -63,6 +63,24 @@ pub struct Restored {
     pub new_device: bool,
 }
 
+/// What the backups tab shows: the folder, how many days automatic backups are kept, the files.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Backups {
+    pub folder: String,
+    pub keep_days: i64,
+    pub files: Vec<BackupFile>,
+}
+
+/// The backups of the database at `database`, newest first, with their folder.
+pub fn overview(database: &Path) -> Result<Backups> {
+    let folder = folder_for(database);
+    Ok(Backups {
+        files: list(&folder)?,
+        folder: folder.display().to_string(),
+        keep_days: KEEP_DAYS,
+    })
+}
+
 /// `<folder of the database>/backups`.
 pub fn folder_for(database: &Path) -> PathBuf {
     database

@@ -70,6 +70,12 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::backup::BackupFile>(&cfg)?;
     export::<crate::backup::Restored>(&cfg)?;
     export::<crate::backup::AutoBackup>(&cfg)?;
+    export::<crate::backup::Backups>(&cfg)?;
+    export::<crate::calendars::holidays::Holiday>(&cfg)?;
+    export::<crate::documents::ExportedFile>(&cfg)?;
+    export::<crate::documents::BatchProgress>(&cfg)?;
+    export::<crate::documents::BatchSummary>(&cfg)?;
+    export::<crate::documents::ReportPreview>(&cfg)?;
     export::<crate::entitlement::Entitlement>(&cfg)?;
     export::<crate::ledger::InterventionAllocation>(&cfg)?;
     export::<crate::ledger::ClientBalances>(&cfg)?;
@@ -86,6 +92,8 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<paging::Page<crate::reports::ReportSummary>>(&cfg)?;
     export::<crate::sync::SyncStatus>(&cfg)?;
     export::<crate::sync::SyncReport>(&cfg)?;
+    export::<crate::sync::schedule::SyncDone>(&cfg)?;
+    export::<crate::sync::schedule::SyncEvent>(&cfg)?;
     export::<crate::sync::join::JoinHubInput>(&cfg)?;
     export::<crate::sync::join::Joined>(&cfg)?;
     export::<crate::sync::conflicts::Conflict>(&cfg)?;

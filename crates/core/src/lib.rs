@@ -14,7 +14,7 @@
 //! - rules derived on read: [`sla`], [`ledger`], [`entitlement`];
 //! - services: [`sync`] (with the hub), [`backup`];
 //! - read models and documents: [`views`] (client page, ticket page, urgency list, dashboard,
-//!   statements), [`search`] (FTS5), [`reports`].
+//!   statements), [`search`] (FTS5), [`reports`], [`documents`] (where the written files go).
 //!
 //! How to add a use case: write a function `verb(store: &mut Store, input: &Input) -> Result<Out>`
 //! in the noun's module; validate first, then do every write inside one `store.write(|tx| …)`.
@@ -28,6 +28,7 @@ pub mod classes;
 pub mod clients;
 pub mod contacts;
 pub mod contracts;
+pub mod documents;
 pub mod entitlement;
 pub mod error;
 pub mod format;

@@ -206,3 +206,23 @@ fn daily_backups_are_kept_for_fourteen_days_and_nothing_else_is_touched() {
     assert_eq!(listed[0].name, "rapportino-2026-11-22.db");
     assert_eq!(listed.len(), 15);
 }
+
+#[test]
+fn the_backups_tab_lists_the_folder_beside_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = file_store(dir.path());
+    let db = dir.path().join("rapportino.db");
+    let empty = backup::overview(&db).unwrap();
+    assert_eq!(
+        empty.folder,
+        dir.path().join("backups").display().to_string()
+    );
+    assert_eq!(empty.keep_days, KEEP_DAYS);
+    assert!(empty.files.is_empty(), "no folder yet: nothing to list");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    backup::auto_backup(&db, &backup::folder_for(&db), today, KEEP_DAYS).unwrap();
+    let listed = backup::overview(&db).unwrap();
+    let names: Vec<&str> = listed.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["rapportino-2026-11-22.db"]);
+    drop(s);
+}

@@ -33,7 +33,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("rules", &["sla", "ledger", "entitlement"]),
     ("services", &["sync", "backup"]),
-    ("read models and documents", &["views", "search", "reports"]),
+    (
+        "read models and documents",
+        &["views", "search", "reports", "documents"],
+    ),
     ("tooling", &["bindings"]),
 ];
 

@@ -251,3 +251,67 @@ fn the_paused_timer_is_the_latest_pause_of_an_unfinished_intervention() {
     interventions::stop(&mut s, first.id).unwrap();
     assert!(interventions::paused_timer(&s, None).unwrap().is_none());
 }
+
+#[test]
+fn the_current_timer_is_the_running_one_else_the_last_paused() {
+    use interventions::{act_on_current_timer, current_timer, TimerAction};
+    let (mut s, clock) = store();
+    let c = client(&mut s, "Ottica Bianchi");
+    let t = ticket(&mut s, &c, "Scanner");
+    let a = intervention(&mut s, t, InterventionMode::Remote);
+    let b = intervention(&mut s, t, InterventionMode::Remote);
+
+    let idle = current_timer(&s).unwrap();
+    assert!(idle.running.is_none() && idle.paused.is_none());
+    for action in [TimerAction::Pause, TimerAction::Resume, TimerAction::Stop] {
+        assert_eq!(
+            act_on_current_timer(&mut s, action).unwrap_err().code(),
+            Code::TimerState,
+            "{action:?} with no timer"
+        );
+    }
+
+    interventions::start(&mut s, a.id).unwrap();
+    clock.advance(Duration::minutes(5));
+    interventions::pause(&mut s, a.id).unwrap();
+    clock.advance(Duration::minutes(1));
+    interventions::start(&mut s, b.id).unwrap();
+    let now = current_timer(&s).unwrap();
+    assert_eq!(now.running.unwrap().intervention_id, b.id);
+    assert!(now.paused.is_none(), "a running timer hides the paused one");
+    assert_eq!(
+        act_on_current_timer(&mut s, TimerAction::Resume)
+            .unwrap_err()
+            .code(),
+        Code::TimerState,
+        "nothing to resume while one runs"
+    );
+
+    act_on_current_timer(&mut s, TimerAction::Pause).unwrap();
+    clock.advance(Duration::minutes(1));
+    let paused = current_timer(&s).unwrap();
+    assert!(paused.running.is_none());
+    assert_eq!(
+        paused.paused.unwrap().intervention_id,
+        b.id,
+        "the last paused"
+    );
+
+    act_on_current_timer(&mut s, TimerAction::Resume).unwrap();
+    assert_eq!(
+        current_timer(&s).unwrap().running.unwrap().intervention_id,
+        b.id
+    );
+    act_on_current_timer(&mut s, TimerAction::Stop).unwrap();
+    assert_eq!(
+        interventions::detail(&s, b.id).unwrap().timer_state,
+        TimerState::Stopped
+    );
+    let left = current_timer(&s).unwrap();
+    assert_eq!(left.paused.unwrap().intervention_id, a.id);
+    act_on_current_timer(&mut s, TimerAction::Stop).unwrap();
+    assert_eq!(
+        interventions::detail(&s, a.id).unwrap().timer_state,
+        TimerState::Stopped
+    );
+}

@@ -11,17 +11,10 @@ use chrono::Utc;
 use rapportino_core::ids::{ClientId, ReportId};
 use rapportino_core::reports::{self, logo, Logo, StatementDocument};
 use rapportino_core::{Code, Error, Result, Store};
-use serde::Serialize;
-use ts_rs::TS;
 
 use crate::{html, write_atomic, Renderer};
 
-/// A file written.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ExportedFile {
-    pub path: String,
-    pub bytes: u64,
-}
+pub use rapportino_core::documents::{BatchProgress, BatchSummary, ExportedFile};
 
 /// When a report's PDF says it was made: the signing instant for a signed report (so the same
 /// report always gives the same file), now for a draft.
@@ -48,6 +41,23 @@ pub fn report_to_file(
         path: path.display().to_string(),
         bytes: bytes.len() as u64,
     })
+}
+
+/// Renders the report into the reports folder beside the database
+/// ([`rapportino_core::documents::reports_folder`], created owner-only), to open or print it
+/// again without a dialog. The file name is the report's number, checked first
+/// (`REPORT_NUMBER_INVALID`): a number that came by sync names no file outside the folder.
+pub fn report_to_library(store: &Store, renderer: &Renderer, id: ReportId) -> Result<ExportedFile> {
+    let name = reports::pdf_file_name(&reports::get(store, id)?.number)?;
+    let dir = rapportino_core::documents::reports_folder(store);
+    rapportino_core::owner_only::create_dir_all(&dir).map_err(|e| {
+        Error::invalid(
+            Code::OutputUnwritable,
+            "path",
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
+    report_to_file(store, renderer, id, &dir.join(name))
 }
 
 /// Renders one client's statement for a month and writes it to `path`.
@@ -79,28 +89,6 @@ pub struct BatchOptions {
     pub html: bool,
     /// Rendering threads (default: one per core, at most 8).
     pub workers: Option<usize>,
-}
-
-/// Where a batch stands (sent after every client).
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct BatchProgress {
-    /// Clients handled so far (written or skipped).
-    pub done: usize,
-    pub total: usize,
-    pub written: usize,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct BatchSummary {
-    pub dir: String,
-    /// `YYYY-MM`
-    pub month: String,
-    pub total: usize,
-    pub written: usize,
-    /// Clients with nothing to report (no work in the month, no contract).
-    pub skipped: usize,
-    pub bytes: u64,
-    pub elapsed_ms: u64,
 }
 
 /// A file name from a client's name: readable, accents kept, nothing a file system refuses.

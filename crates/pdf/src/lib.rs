@@ -22,6 +22,7 @@ pub mod export;
 mod fonts;
 pub mod html;
 mod logo;
+pub mod print;
 mod report;
 mod signature;
 mod statement;

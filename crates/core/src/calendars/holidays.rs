@@ -5,6 +5,8 @@
 //! arithmetic can ask it for every day it walks.
 
 use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use ts_rs::TS;
 
 /// Fixed-date national holidays: (month, day, name, first year it applies).
 const FIXED: [(u32, u32, &str, i32); 11] = [
@@ -60,6 +62,25 @@ pub fn italian_holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {
     }
     out.sort_by_key(|(date, _)| *date);
     out
+}
+
+/// One national holiday, as the calendar editor lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Holiday {
+    /// `YYYY-MM-DD`
+    pub date: String,
+    pub name: String,
+}
+
+/// [`italian_holidays`] as [`Holiday`]s, in date order.
+pub fn holidays_of(year: i32) -> Vec<Holiday> {
+    italian_holidays(year)
+        .into_iter()
+        .map(|(d, name)| Holiday {
+            date: d.format("%Y-%m-%d").to_string(),
+            name: name.to_owned(),
+        })
+        .collect()
 }
 
 pub fn is_italian_holiday(date: NaiveDate) -> bool {
@@ -157,5 +178,21 @@ mod tests {
     fn easter_monday_on_liberation_day_is_listed_twice() {
         let h = italian_holidays(2011);
         assert_eq!(h.iter().filter(|(d, _)| *d == date(2011, 4, 25)).count(), 2);
+    }
+
+    #[test]
+    fn holidays_as_the_editor_lists_them() {
+        let list = holidays_of(2026);
+        assert_eq!(list.len(), italian_holidays(2026).len());
+        assert_eq!(
+            list[0],
+            Holiday {
+                date: "2026-01-01".into(),
+                name: "Capodanno".into()
+            }
+        );
+        assert!(list
+            .iter()
+            .any(|h| h.date == "2026-04-05" && h.name == "Pasqua"));
     }
 }

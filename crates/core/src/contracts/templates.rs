@@ -84,6 +84,14 @@ pub fn end_after(starts: NaiveDate, months: i64) -> NaiveDate {
         .unwrap_or(starts)
 }
 
+/// The end date (`YYYY-MM-DD`) a template of `months` months gives a contract starting on
+/// `starts_on` (`YYYY-MM-DD` or dd/mm/yyyy; else `INVALID_FORMAT` on `starts_on`): what the
+/// contract form shows when a template fills it ([`end_after`]).
+pub fn end_date(starts_on: &str, months: i64) -> Result<String> {
+    let starts = crate::time::parse_user_date("starts_on", starts_on)?;
+    Ok(end_after(starts, months).to_string())
+}
+
 impl ContractTemplateInput {
     /// The contract form this template fills for `client_id` from `starts` (end = start + duration).
     pub fn to_contract_input(&self, client_id: ClientId, starts: NaiveDate) -> ContractInput {
@@ -270,5 +278,17 @@ mod tests {
         assert_eq!(end_after(d("2026-03-15"), 12), d("2027-03-14"));
         assert_eq!(end_after(d("2026-01-31"), 1), d("2026-02-27"));
         assert_eq!(end_after(d("2026-01-01"), 6), d("2026-06-30"));
+    }
+
+    #[test]
+    fn the_end_date_of_a_template_from_a_typed_start() {
+        assert_eq!(end_date("2026-03-15", 12).unwrap(), "2027-03-14");
+        assert_eq!(end_date("22/11/2026", 24).unwrap(), "2028-11-21");
+        assert_eq!(end_date("2026-01-31", 1).unwrap(), "2026-02-27");
+        let e = end_date("15 marzo", 12).unwrap_err();
+        assert_eq!(
+            (e.code(), e.field()),
+            (Code::InvalidFormat, Some("starts_on"))
+        );
     }
 }

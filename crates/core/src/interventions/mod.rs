@@ -2,9 +2,11 @@
 //! materials and travel. A remote intervention that cannot solve the problem is escalated to an
 //! on-site one in one action.
 
+mod current;
 mod materials;
 pub(crate) mod timer;
 
+pub use current::{act_on_current_timer, current_timer, CurrentTimer, TimerAction};
 pub use materials::{add_material, remove_material, Material, MaterialInput};
 pub use timer::{
     add_manual, adjust, approve, entries_needing_review, pause, paused_timer, resume,

@@ -7,6 +7,7 @@
 //! round cut anywhere is simply run again.
 
 pub mod apply;
+pub mod certificate;
 pub mod conflicts;
 pub mod guard;
 pub mod http;
@@ -14,6 +15,7 @@ pub mod join;
 /// The merge rules and the wire protocol live in the model crate, shared with the hub.
 pub use rapportino_model::{merge, protocol};
 pub mod quarantine;
+pub mod schedule;
 
 use serde::Serialize;
 use ts_rs::TS;

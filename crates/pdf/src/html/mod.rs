@@ -11,7 +11,10 @@
 
 use std::fmt::Write as _;
 
-use rapportino_core::reports::{Logo, Party};
+use rapportino_core::documents::ReportPreview;
+use rapportino_core::ids::ReportId;
+use rapportino_core::reports::{self as core_reports, logo, Logo, Party};
+use rapportino_core::{Result, Store};
 
 use crate::common::{joined, tax_line};
 
@@ -20,6 +23,17 @@ mod statement;
 
 pub use report::report;
 pub use statement::statement;
+
+/// What the report screen shows: the report, its document and [`report`]'s page of it.
+pub fn report_preview(store: &Store, id: ReportId) -> Result<ReportPreview> {
+    let document = core_reports::document(store, id)?;
+    let html = report(&document, logo::get(store.conn())?.as_ref());
+    Ok(ReportPreview {
+        report: core_reports::get(store, id)?,
+        document,
+        html,
+    })
+}
 
 pub(super) const CSS: &str = r#"
 @page { size: A4; margin: 15mm 18mm 18mm 18mm;

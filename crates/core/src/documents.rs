@@ -1,0 +1,146 @@
+//! The files the app writes for the user, and where: rendered reports in `rapporti/` and the
+//! statement batches in `rendiconti/YYYY-MM/`, beside the database (with `backups/`, see
+//! [`crate::backup`]); and what a written file and a batch are (the UI's types; the PDF crate
+//! writes them).
+//!
+//! The layout is one rule shared by whoever writes a file there and by the app's check of the
+//! paths the web view sends ([`AppFolders`]): a file is opened or printed again without a dialog,
+//! and tests never touch a real user's folders.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::reports::{Report, ReportDocument};
+use crate::store::Store;
+
+/// The folder of rendered reports, beside the database.
+pub const REPORTS_FOLDER: &str = "rapporti";
+/// The folder of the statement batches, beside the database.
+pub const STATEMENTS_FOLDER: &str = "rendiconti";
+
+/// A file written.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportedFile {
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// Where a statement batch stands (sent after every client).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BatchProgress {
+    /// Clients handled so far (written or skipped).
+    pub done: usize,
+    pub total: usize,
+    pub written: usize,
+}
+
+/// What a statement batch did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BatchSummary {
+    pub dir: String,
+    /// `YYYY-MM`
+    pub month: String,
+    pub total: usize,
+    pub written: usize,
+    /// Clients with nothing to report (no work in the month, no contract).
+    pub skipped: usize,
+    pub bytes: u64,
+    pub elapsed_ms: u64,
+}
+
+/// What the report screen shows: the report, its document and the document as an HTML page
+/// (the PDF's twin, drawn by the PDF crate).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReportPreview {
+    pub report: Report,
+    pub document: ReportDocument,
+    pub html: String,
+}
+
+/// The folder `folder` beside the database at `database`; beside nothing (the temporary folder)
+/// for an in-memory store.
+fn beside(database: Option<&Path>, folder: &str) -> PathBuf {
+    database
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir)
+        .join(folder)
+}
+
+/// Where this store's reports are rendered to open or print them: `rapporti/` beside it.
+pub fn reports_folder(store: &Store) -> PathBuf {
+    beside(store.path(), REPORTS_FOLDER)
+}
+
+/// Where a month's statements go by default: `rendiconti/YYYY-MM` beside the database.
+pub fn statements_folder(store: &Store, year: i32, month: u32) -> PathBuf {
+    beside(store.path(), STATEMENTS_FOLDER).join(format!("{year}-{month:02}"))
+}
+
+/// The app's own folders for one database file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppFolders {
+    /// The folder of the database: the folder itself, not what is in it (the database).
+    pub data: PathBuf,
+    /// `backups/`, `rapporti/`, `rendiconti/`: with everything under them.
+    pub trees: Vec<PathBuf>,
+}
+
+impl AppFolders {
+    /// The folders of the database at `database` (an absolute, clean path).
+    pub fn for_database(database: &Path) -> AppFolders {
+        let data = database.parent().map(Path::to_path_buf).unwrap_or_default();
+        AppFolders {
+            trees: vec![
+                crate::backup::folder_for(database),
+                data.join(REPORTS_FOLDER),
+                data.join(STATEMENTS_FOLDER),
+            ],
+            data,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn reports_and_statements_live_beside_the_database() {
+        let dir = std::env::temp_dir().join(format!("rapportino-docs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open(dir.join("rapportino.db")).unwrap();
+        assert_eq!(reports_folder(&store), dir.join("rapporti"));
+        assert_eq!(
+            statements_folder(&store, 2026, 3),
+            dir.join("rendiconti").join("2026-03")
+        );
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        let memory = Store::open_in_memory().unwrap();
+        assert_eq!(
+            reports_folder(&memory),
+            std::env::temp_dir().join("rapporti")
+        );
+    }
+
+    #[test]
+    fn the_app_folders_of_a_database() {
+        let data = std::env::temp_dir().join("shop");
+        let f = AppFolders::for_database(&data.join("rapportino.db"));
+        assert_eq!(f.data, data);
+        assert_eq!(
+            f.trees,
+            [
+                data.join("backups"),
+                data.join("rapporti"),
+                data.join("rendiconti")
+            ]
+        );
+    }
+}
