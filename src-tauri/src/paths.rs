@@ -24,34 +24,9 @@ use tauri_plugin_dialog::FilePath;
 
 use crate::error::{CmdResult, CommandError};
 
-/// The folder of rendered reports, beside the database.
-pub const REPORTS_FOLDER: &str = "rapporti";
-/// The folder of the statement batches, beside the database.
-pub const STATEMENTS_FOLDER: &str = "rendiconti";
-
-/// The app's own folders for one database file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppFolders {
-    /// The folder of the database: allowed itself, not what is in it.
-    pub data: PathBuf,
-    /// `backups/`, `rapporti/`, `rendiconti/`: allowed with everything under them.
-    pub trees: Vec<PathBuf>,
-}
-
-impl AppFolders {
-    /// The folders of the database at `database` (an absolute, clean path).
-    pub fn for_database(database: &Path) -> AppFolders {
-        let data = database.parent().map(Path::to_path_buf).unwrap_or_default();
-        AppFolders {
-            trees: vec![
-                rapportino_core::backup::folder_for(database),
-                data.join(REPORTS_FOLDER),
-                data.join(STATEMENTS_FOLDER),
-            ],
-            data,
-        }
-    }
-}
+/// The app's own folders for one database file: the data folder (allowed itself, not what is in
+/// it) and the trees allowed with everything under them (core's layout).
+pub use rapportino_core::documents::AppFolders;
 
 /// `path` absolute with its `.` components dropped; `None` when it is relative or holds a `..`
 /// (never resolved: `..` after a symbolic link is not the lexical parent).

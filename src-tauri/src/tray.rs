@@ -1,7 +1,8 @@
 //! The tray icon: the running timer always visible, even with the window minimised, and
 //! pause / resume / stop without opening the app.
 //!
-//! [`model`] and [`apply`] are plain functions over the core (tested without a tray); [`install`]
+//! Which timer the tray acts on is core's rule (`interventions::current_timer`,
+//! `act_on_current_timer`). [`model`] and [`apply`] are plain functions (tested without a tray); [`install`]
 //! builds the icon and a 1-second ticker that re-reads the timer from the database — the tray never
 //! counts time on its own, so it always shows what the database holds. Every tray action emits
 //! [`TIMER_CHANGED_EVENT`] so the window reloads what it shows.
@@ -9,8 +10,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use rapportino_core::interventions::{self, PausedTimer, RunningTimer};
-use rapportino_core::{Error, ErrorPayload, Result, Store};
+use rapportino_core::interventions::{self, PausedTimer, RunningTimer, TimerAction};
+use rapportino_core::{ErrorPayload, Result, Store};
 use serde::Serialize;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
@@ -124,29 +125,23 @@ pub fn model(
     }
 }
 
-/// Reads the timer state the tray shows.
+/// Reads the timer state the tray shows (core's current timer).
 pub fn read(store: &Store) -> Result<(Option<RunningTimer>, Option<PausedTimer>)> {
-    let running = interventions::running_timer(store, None)?;
-    let paused = match running {
-        Some(_) => None,
-        None => interventions::paused_timer(store, None)?,
-    };
-    Ok((running, paused))
+    let current = interventions::current_timer(store)?;
+    Ok((current.running, current.paused))
 }
 
-/// Applies a timer action from the tray to this device's technician's timer: pause the running
-/// one, resume the last paused one, stop whichever there is. Nothing to act on → TIMER_STATE.
+/// Applies a tray action to this device's technician's current timer (core's
+/// `act_on_current_timer`: pause the running one, resume the last paused one, stop whichever
+/// there is; nothing to act on → TIMER_STATE).
 pub fn apply(store: &mut Store, action: TrayAction) -> Result<()> {
-    let (running, paused) = read(store)?;
-    let running = running.map(|r| r.intervention_id);
-    let paused = paused.map(|p| p.intervention_id);
-    let nothing = || Error::TimerState("no timer to act on from the tray".into());
-    match action {
-        TrayAction::Open => Ok(()),
-        TrayAction::Pause => interventions::pause(store, running.ok_or_else(nothing)?),
-        TrayAction::Resume => interventions::resume(store, paused.ok_or_else(nothing)?),
-        TrayAction::Stop => interventions::stop(store, running.or(paused).ok_or_else(nothing)?),
-    }
+    let action = match action {
+        TrayAction::Open => return Ok(()),
+        TrayAction::Pause => TimerAction::Pause,
+        TrayAction::Resume => TimerAction::Resume,
+        TrayAction::Stop => TimerAction::Stop,
+    };
+    interventions::act_on_current_timer(store, action)
 }
 
 /// The payload of [`TIMER_CHANGED_EVENT`]: the error of a refused tray action, if any.

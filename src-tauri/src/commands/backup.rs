@@ -6,23 +6,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rapportino_core::backup::{self, BackupFile, RestoreOptions, Restored};
+use rapportino_core::backup::{self, BackupFile, Backups, RestoreOptions, Restored};
 use rapportino_core::time::local_date;
 use rapportino_core::Code;
-use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::CmdResult;
 use crate::paths;
 use crate::state::AppState;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Backups {
-    pub folder: String,
-    pub keep_days: i64,
-    pub files: Vec<BackupFile>,
-}
 
 fn database_path(state: &AppState) -> CmdResult<PathBuf> {
     state.with(|s| {
@@ -35,12 +27,7 @@ fn database_path(state: &AppState) -> CmdResult<PathBuf> {
 /// The backups folder and what it holds, newest first.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn list_backups(state: State<'_, AppState>) -> CmdResult<Backups> {
-    let folder = backup::folder_for(&database_path(&state)?);
-    Ok(Backups {
-        files: backup::list(&folder)?,
-        folder: folder.display().to_string(),
-        keep_days: backup::KEEP_DAYS,
-    })
+    Ok(backup::overview(&database_path(&state)?)?)
 }
 
 /// Copies the database to the file chosen in the Save dialog, or to `path` (picked in a dialog

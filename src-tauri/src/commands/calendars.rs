@@ -1,8 +1,8 @@
 //! Coverage calendars (settings): list, presets, create, edit, archive; Italian holidays.
 
-use rapportino_core::calendars::{self, holidays, Calendar, CalendarInput, CalendarPreset};
+use rapportino_core::calendars::holidays::{self, Holiday};
+use rapportino_core::calendars::{self, Calendar, CalendarInput, CalendarPreset};
 use rapportino_core::ids::CalendarId;
-use serde::Serialize;
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -65,21 +65,8 @@ pub fn archive_calendar(
     state.with(|s| calendars::set_archived(s, id, archived))
 }
 
-/// One national holiday (`date` is `YYYY-MM-DD`).
-#[derive(Debug, Clone, Serialize)]
-pub struct Holiday {
-    pub date: String,
-    pub name: String,
-}
-
 /// The Italian national holidays of a year, in date order (shown beside the calendar editor).
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn italian_holidays(year: i32) -> CmdResult<Vec<Holiday>> {
-    Ok(holidays::italian_holidays(year)
-        .into_iter()
-        .map(|(d, name)| Holiday {
-            date: d.format("%Y-%m-%d").to_string(),
-            name: name.to_owned(),
-        })
-        .collect())
+    Ok(holidays::holidays_of(year))
 }

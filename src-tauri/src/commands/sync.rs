@@ -6,9 +6,11 @@
 //! own and the process-wide sync guard (see [`crate::sync_worker`]), so the window never waits for
 //! the network; the rest is one core call on the app's store.
 
+use rapportino_core::sync::certificate;
 use rapportino_core::sync::conflicts::{self, Conflict, Resolution};
 use rapportino_core::sync::join::{self, JoinHubInput, Joined};
 use rapportino_core::sync::quarantine::{self, QuarantinedRow};
+use rapportino_core::sync::schedule::SyncDone;
 use rapportino_core::sync::{self, SyncStatus};
 use rapportino_core::{Code, Error};
 use tauri::{AppHandle, Runtime, State};
@@ -17,10 +19,7 @@ use tauri_plugin_dialog::DialogExt;
 use crate::error::{CmdResult, CommandError};
 use crate::paths;
 use crate::state::AppState;
-use crate::sync_worker::{self, SyncDone};
-
-/// The largest certificate file read (a PEM certificate is a few kB).
-const MAX_CERTIFICATE_BYTES: u64 = 64 * 1024;
+use crate::sync_worker;
 
 /// Configured or not, the hub, the last sync, changes waiting, open conflicts.
 #[tauri::command(async, rename_all = "snake_case")]
@@ -150,29 +149,5 @@ pub fn sync_read_certificate<R: Runtime>(
             .add_filter("Certificato PEM", &["pem", "crt", "cer"])
             .blocking_pick_file()
     })?;
-    path.map(|p| read_certificate(&p)).transpose()
-}
-
-fn read_certificate(path: &std::path::Path) -> CmdResult<String> {
-    let invalid = |message: String| {
-        CommandError::from(Error::invalid(Code::InvalidFormat, "ca_pem", message))
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?
-        .len();
-    if size > MAX_CERTIFICATE_BYTES {
-        return Err(invalid(format!(
-            "{} is {size} bytes: not a certificate",
-            path.display()
-        )));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| invalid(format!("cannot read {}: {e}", path.display())))?;
-    if !text.contains("-----BEGIN CERTIFICATE-----") {
-        return Err(invalid(format!(
-            "{} is not a PEM certificate (no BEGIN CERTIFICATE line)",
-            path.display()
-        )));
-    }
-    Ok(text)
+    Ok(path.map(|p| certificate::read_pem_file(&p)).transpose()?)
 }
