@@ -1,117 +1,51 @@
-//! Generates the Tauri context and one `allow-<command>` permission per app command, so the
-//! capability file (capabilities/default.json) grants each command explicitly. The list must match
-//! `commands::handler()`; the test `every_command_is_granted` checks they agree.
+//! Generates, from the `#[tauri::command]` functions in src/commands/ (the one declaration of
+//! each command, read by `rapportino-commandgen`): `COMMANDS` and the invoke handler (included by
+//! src/commands/mod.rs), and one `allow-<command>` permission per command (tauri-build's app
+//! manifest). Then the Tauri context: the config, the capability (capabilities/default.json,
+//! itself generated from the same commands and committed), the embedded UI.
+
+use std::path::{Path, PathBuf};
+
+use rapportino_commandgen as commandgen;
 
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "setup_status",
-        "onboard",
-        "load_demo_data",
-        "list_technicians",
-        "set_ui_locale",
-        "dashboard",
-        "dashboard_balances",
-        "list_backups",
-        "backup_now",
-        "restore_backup",
-        "escalate_intervention",
-        "add_material",
-        "remove_material",
-        "list_clients",
-        "create_client",
-        "update_client",
-        "client_overview",
-        "search",
-        "list_tickets",
-        "ticket_detail",
-        "open_ticket",
-        "transition_ticket",
-        "create_intervention",
-        "intervention_detail",
-        "update_intervention",
-        "timer_start",
-        "timer_pause",
-        "timer_resume",
-        "timer_stop",
-        "running_timer",
-        "set_ticket_terms",
-        "claim_extra_time",
-        "ticket_sla",
-        "urgency_list",
-        "list_calendars",
-        "get_calendar",
-        "calendar_preset_input",
-        "create_calendar",
-        "create_calendar_from_preset",
-        "update_calendar",
-        "archive_calendar",
-        "italian_holidays",
-        "list_customer_classes",
-        "create_customer_class",
-        "update_customer_class",
-        "install_class_presets",
-        "client_contracts",
-        "get_contract",
-        "create_contract",
-        "update_contract",
-        "archive_contract",
-        "client_balances",
-        "intervention_allocation",
-        "billing_defaults",
-        "set_billing_defaults",
-        "monthly_statement",
-        "archive_customer_class",
-        "pay_intervention_from",
-        "create_report",
-        "report_preview",
-        "sign_report",
-        "verify_report",
-        "amend_report",
-        "list_reports",
-        "save_report_as",
-        "open_report",
-        "print_report",
-        "save_statement_as",
-        "statements_batch",
-        "open_folder",
-        "set_shop_logo",
-        "clear_shop_logo",
-        "check_client_field",
-        "create_site",
-        "update_site",
-        "archive_site",
-        "create_contact",
-        "update_contact",
-        "archive_contact",
-        "client_monthly_hours",
-        "list_interventions",
-        "update_shop",
-        "set_severity_labels",
-        "create_technician",
-        "update_technician",
-        "set_technician_active",
-        "list_contract_templates",
-        "create_contract_template",
-        "update_contract_template",
-        "archive_contract_template",
-        "add_manual_time",
-        "adjust_time",
-        "void_time_entry",
-        "approve_time_entry",
-        "sync_status",
-        "sync_enrol",
-        "sync_now",
-        "sync_forget",
-        "sync_conflicts",
-        "sync_resolve_conflict",
-        "sync_read_certificate",
-        "sync_quarantine",
-        "sync_join",
-        "choose_technician",
-    ]);
+    println!("cargo:rerun-if-changed=src/commands");
+    let commands = match commandgen::scan(Path::new("src/commands")) {
+        Ok(c) => c,
+        Err(e) => fail(&format!("cannot read the app's commands: {e}")),
+    };
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    if let Err(e) = std::fs::write(out.join("commands.rs"), commandgen::handler_rs(&commands)) {
+        fail(&format!("cannot write the command list: {e}"));
+    }
+    // The committed capability must grant what is declared (the test in rapportino-commandgen
+    // fails otherwise): say so here too, where a stale grant would first show.
+    let capability = Path::new("capabilities/default.json");
+    println!("cargo:rerun-if-changed={}", capability.display());
+    if std::fs::read_to_string(capability).ok() != Some(commandgen::capability_json(&commands)) {
+        println!(
+            "cargo:warning=capabilities/default.json is stale: run \
+             UPDATE_COMMANDS=1 cargo test -p rapportino-commandgen"
+        );
+    }
+    // tauri-build keeps the names for the whole build.
+    let names: &'static [&'static str] = Box::leak(
+        commands
+            .into_iter()
+            .map(|c| &*Box::leak(c.name.into_boxed_str()))
+            .collect::<Vec<&'static str>>()
+            .into_boxed_slice(),
+    );
+    let manifest = tauri_build::AppManifest::new().commands(names);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         // The usual cause: the UI has not been built yet (frontendDist = ../ui/dist).
-        eprintln!("tauri-build failed: {e:#}\nIf ../ui/dist is missing, run `npm ci && npm run build` in ui/ first.");
-        std::process::exit(1);
+        fail(&format!(
+            "tauri-build failed: {e:#}\nIf ../ui/dist is missing, run `npm ci && npm run build` in ui/ first."
+        ));
     }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("{message}");
+    std::process::exit(1);
 }

@@ -122,4 +122,18 @@ fn contract_templates_are_created_edited_archived_and_validated() {
     let all = h.ok("list_contract_templates", json!({"include_archived": true}));
     assert_eq!(all[0]["duration_months"], 24);
     assert_eq!(all[0]["archived"], true);
+    // "Da modello": the end date is core's.
+    let end = h.ok(
+        "contract_template_end",
+        json!({"starts_on": "2026-03-15", "duration_months": 12}),
+    );
+    assert_eq!(end, "2027-03-14");
+    let e = h.err(
+        "contract_template_end",
+        json!({"starts_on": "domani", "duration_months": 12}),
+    );
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("INVALID_FORMAT"), Some("starts_on"))
+    );
 }

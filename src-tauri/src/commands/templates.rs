@@ -43,3 +43,10 @@ pub fn archive_contract_template(
     let id: ContractTemplateId = id.parse()?;
     state.with(|s| templates::set_archived(s, id, archived))
 }
+
+/// The end date (`YYYY-MM-DD`) of a contract of `duration_months` months from a template,
+/// starting on `starts_on`: what "Da modello" puts in the contract form.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn contract_template_end(starts_on: String, duration_months: i64) -> CmdResult<String> {
+    Ok(templates::end_date(&starts_on, duration_months)?)
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { ContractTemplate } from '../bindings/ContractTemplate';
 import { toInput } from './contractForm';
-import { emptyTemplateForm, endAfter, formFromTemplate, templateFormFrom, templateInput } from './contractTemplates';
+import { emptyTemplateForm, formFromTemplate, isoDay, templateFormFrom, templateInput } from './contractTemplates';
 
 const TEMPLATE: ContractTemplate = {
   id: 't1',
@@ -32,20 +32,16 @@ const TEMPLATE: ContractTemplate = {
   updated_at: '',
 };
 
-describe('endAfter', () => {
-  it('ends the day before the same date months later', () => {
-    expect(endAfter('2026-03-15', 12)).toBe('2027-03-14');
-    expect(endAfter('2026-01-01', 6)).toBe('2026-06-30');
-    expect(endAfter('2026-11-22', 24)).toBe('2028-11-21');
-  });
-  it('clamps to the end of a shorter month, as core does', () => {
-    expect(endAfter('2026-01-31', 1)).toBe('2026-02-27');
+describe('isoDay', () => {
+  it('is the local date as YYYY-MM-DD (the start core computes the end from)', () => {
+    expect(isoDay(new Date(2026, 10, 2))).toBe('2026-11-02');
+    expect(isoDay(new Date(2026, 0, 31))).toBe('2026-01-31');
   });
 });
 
 describe('template → contract form', () => {
-  it('fills the terms, starts today and ends after the duration', () => {
-    const f = formFromTemplate(TEMPLATE, new Date(2026, 10, 22));
+  it('fills the terms, from the start to the end core gives', () => {
+    const f = formFromTemplate(TEMPLATE, '2026-11-22', '2028-11-21');
     expect(f.kind).toBe('sla');
     expect(f.name).toBe('SLA Oro 5x8');
     expect(f.starts_on).toBe('22/11/2026');

@@ -1,6 +1,7 @@
 // Contract templates in the UI: a template is edited with the contract form's state (dates replaced
 // by a duration in months) and fills a new contract's form. Only the mapping lives here: every rule
-// is the contract's, checked by core.
+// is the contract's, checked by core, and the end date a template gives is core's too
+// (api.contractTemplateEnd).
 
 import type { Contract } from '../bindings/Contract';
 import type { ContractTemplate } from '../bindings/ContractTemplate';
@@ -9,37 +10,27 @@ import { emptyForm, formFromContract, toInput, type ContractForm } from './contr
 import type { AppError } from './errors';
 
 /** `YYYY-MM-DD` of a local date. */
-function iso(d: Date): string {
+export function isoDay(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** The last day of `months` months from `startIso` (12 from 2026-03-15: 2027-03-14), as core does:
- *  the same day `months` later (clamped to the month's end), minus one day. */
-export function endAfter(startIso: string, months: number): string {
-  const [y, m, d] = startIso.split('-').map(Number) as [number, number, number];
-  const target = new Date(y, m - 1 + months, 1);
-  const last = new Date(target.getFullYear(), target.getMonth() + 1, 0).getDate();
-  target.setDate(Math.min(d, last));
-  target.setDate(target.getDate() - 1);
-  return iso(target);
-}
-
-/** The template as a contract (no client) starting on `startIso`: what the contract form reads. */
-function asContract(t: ContractTemplate, startIso: string): Contract {
+/** The template as a contract (no client) from `startIso` to `endIso`: what the contract form reads. */
+function asContract(t: ContractTemplate, startIso: string, endIso: string): Contract {
   return {
     ...t,
     id: '',
     client_id: '',
     starts_on: startIso,
-    ends_on: endAfter(startIso, t.duration_months),
+    ends_on: endIso,
     has_extra_time_pin: false,
   } as Contract;
 }
 
-/** A new contract's form filled from a template: starting `today`, ending after its duration. */
-export function formFromTemplate(t: ContractTemplate, today: Date = new Date()): ContractForm {
-  return formFromContract(asContract(t, iso(today)));
+/** A new contract's form filled from a template: from `startIso` (today) to `endIso`, the end core
+ *  gives for the template's duration (api.contractTemplateEnd). */
+export function formFromTemplate(t: ContractTemplate, startIso: string, endIso: string): ContractForm {
+  return formFromContract(asContract(t, startIso, endIso));
 }
 
 export type TemplateForm = { form: ContractForm; duration: string };
@@ -50,7 +41,7 @@ export function emptyTemplateForm(): TemplateForm {
 
 /** An existing template in the template editor (its dates are not shown). */
 export function templateFormFrom(t: ContractTemplate): TemplateForm {
-  const form = formFromContract(asContract(t, '2026-01-01'));
+  const form = formFromContract(asContract(t, '2026-01-01', '2026-12-31'));
   form.starts_on = '';
   form.ends_on = '';
   return { form, duration: String(t.duration_months) };
