@@ -169,13 +169,7 @@ pub(crate) fn validated_fields(input: &ClientInput) -> Result<Fields> {
             )?),
         ),
     ];
-    fields.extend(
-        input
-            .address
-            .validated()?
-            .columns()
-            .map(|(column, value)| (column, field::opt_text(value))),
-    );
+    fields.extend(field::address(input.address.validated()?));
     Ok(fields)
 }
 

@@ -73,13 +73,7 @@ pub(crate) fn validated_fields(input: &SiteInput) -> Result<Fields> {
             )?),
         ),
     ];
-    fields.extend(
-        input
-            .address
-            .validated()?
-            .columns()
-            .map(|(column, value)| (column, field::opt_text(value))),
-    );
+    fields.extend(field::address(input.address.validated()?));
     Ok(fields)
 }
 

@@ -387,6 +387,10 @@ pub mod field {
     pub fn opt_text(v: Option<impl Into<String>>) -> Value {
         v.map_or(Value::Null, |s| Value::String(s.into()))
     }
+    /// An address's four columns (check it first: [`crate::address::Address::validated`]).
+    pub fn address(a: crate::address::Address) -> [(&'static str, Value); 4] {
+        a.columns().map(|(column, value)| (column, opt_text(value)))
+    }
     pub fn int(v: i64) -> Value {
         Value::from(v)
     }
