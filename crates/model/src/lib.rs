@@ -7,6 +7,8 @@
 //!   enters its log; core's tests check the schema against the SQLite tables);
 //! - [`vocab`]: the stored vocabularies (ticket status and its state machine, severity, origin,
 //!   intervention mode and outcome, time entry kind, report status, contract kind, package mode);
+//! - [`labels`]: the words for those vocabularies and the month names, once per language (the
+//!   reports, the CLI, the tray and the UI's generated table read them);
 //! - [`protocol`]: the wire types; [`merge`]: the merge rules; [`hlc`]: the hybrid logical clock;
 //! - [`numbers`]: human numbers (`T-2026-MR-0017`), parsed and checked;
 //! - [`owner_only`]: creating files `0600` and folders `0700` (databases, backups, PDFs).
@@ -17,6 +19,7 @@ mod macros;
 
 pub mod entity;
 pub mod hlc;
+pub mod labels;
 pub mod merge;
 pub mod numbers;
 pub mod owner_only;
