@@ -327,7 +327,7 @@ fn a_report_is_signed_rendered_verified_and_amended() {
         &case.ticket_number,
         "Server non parte",
         "Telefono",
-        "Presso il cliente",
+        "In sede",
         "Marco Rinaldi",
         "02/03/2026",
         "09:30",

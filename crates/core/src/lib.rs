@@ -33,6 +33,7 @@ pub mod entitlement;
 pub mod error;
 pub mod format;
 pub use rapportino_model::hlc;
+pub use rapportino_model::labels;
 pub use rapportino_model::owner_only;
 pub mod ids;
 pub mod interventions;

@@ -5,6 +5,8 @@
 //! gets `MR2`, `MR3`… Codes are checked against every device this database knows; the sync hub
 //! re-checks them at enrolment across the whole shop.
 
+use rapportino_model::labels::Locale;
+use rapportino_model::vocab::Severity;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -46,12 +48,14 @@ pub struct SeverityLabels {
     pub request: String,
 }
 
+/// A shop that never named them gets the model's Italian labels.
 impl Default for SeverityLabels {
     fn default() -> Self {
+        let label = |s: Severity| s.label(Locale::It).to_owned();
         SeverityLabels {
-            blocking: "Bloccante".into(),
-            degraded: "Disservizio".into(),
-            request: "Richiesta".into(),
+            blocking: label(Severity::Blocking),
+            degraded: label(Severity::Degraded),
+            request: label(Severity::Request),
         }
     }
 }

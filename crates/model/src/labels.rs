@@ -132,14 +132,14 @@ labels! {
     }
 
     InterventionMode as "mode", title ("Modalità", "Mode") {
-        OnSite => ("Presso il cliente", "On site"),
+        OnSite => ("In sede", "On site"),
         Remote => ("Da remoto", "Remote"),
     }
 
     Outcome as "outcome", title ("Esito", "Outcome") {
         Resolved => ("Risolto", "Resolved"),
         FollowUp => ("Serve un seguito", "Needs follow-up"),
-        OutOfContract => ("Fuori contratto", "Outside the contract"),
+        OutOfContract => ("Causa esterna al contratto", "Cause outside the contract"),
     }
 }
 
@@ -253,10 +253,8 @@ mod tests {
     #[test]
     fn italian_first_english_on_request() {
         assert_eq!(Locale::default(), Locale::It);
-        assert_eq!(
-            InterventionMode::OnSite.label(Locale::It),
-            "Presso il cliente"
-        );
+        assert_eq!(InterventionMode::OnSite.label(Locale::It), "In sede");
+        assert_eq!(Origin::OnSite.label(Locale::It), "Di persona");
         assert_eq!(InterventionMode::OnSite.label(Locale::En), "On site");
         assert_eq!(TicketStatus::InProgress.label(Locale::It), "In lavorazione");
         assert_eq!(Severity::title(Locale::It), "Gravità");

@@ -2,7 +2,10 @@
 
 use printpdf::{LinePoint, Op, Point, Pt};
 use rapportino_core::format::euro;
+use rapportino_core::interventions::{InterventionMode, Outcome};
+use rapportino_core::labels::Locale::It;
 use rapportino_core::reports::{BillingLine, ReportDocument, Signature};
+use rapportino_core::tickets::{Origin, Severity};
 
 use crate::canvas::{
     baseline, columns, Align, Canvas, Cell, Row, Style, Table, CONTENT_W, INK, LEADING, LEFT, MM,
@@ -59,11 +62,11 @@ pub(crate) fn intervention_pairs(doc: &ReportDocument) -> Vec<(&'static str, Str
     vec![
         ("Ticket", r.ticket.number.clone()),
         ("Oggetto", r.ticket.title.clone()),
-        ("Priorità", severity(doc)),
-        ("Origine", r.ticket.origin.label.clone()),
+        (Severity::title(It), severity(doc)),
+        (Origin::title(It), r.ticket.origin.label.clone()),
         ("Segnalato il", r.ticket.reported_at.clone()),
         ("Data intervento", r.date.clone()),
-        ("Modalità", r.mode.label.clone()),
+        (InterventionMode::title(It), r.mode.label.clone()),
         ("Tecnico", technician(doc)),
     ]
 }
@@ -157,7 +160,7 @@ pub(crate) fn draw(c: &mut Canvas, doc: &ReportDocument, logo: Option<&LogoRef>)
     if r.outcome.is_some() || reason.is_some() {
         c.gap(5.0);
         if let Some(o) = &r.outcome {
-            c.labelled("Esito:", &o.label);
+            c.labelled(&format!("{}:", Outcome::title(It)), &o.label);
         }
         if let Some(reason) = reason {
             c.labelled("Motivo:", reason);

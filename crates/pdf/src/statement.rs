@@ -1,6 +1,8 @@
 //! The monthly statement (rendiconto mensile), laid out on A4 pages.
 
 use rapportino_core::format::euro;
+use rapportino_core::interventions::InterventionMode;
+use rapportino_core::labels::Locale::It;
 use rapportino_core::reports::{ChartBar, StatementDocument};
 
 use crate::canvas::{
@@ -134,7 +136,7 @@ fn interventions(c: &mut Canvas, doc: &StatementDocument) {
         &[
             ("Data", Some(19.0 * MM), Align::Left),
             ("Ticket", Some(29.0 * MM), Align::Left),
-            ("Modalità", Some(27.0 * MM), Align::Left),
+            (InterventionMode::title(It), Some(27.0 * MM), Align::Left),
             ("Lavorate", Some(21.0 * MM), Align::Right),
             ("Fatturate", Some(21.0 * MM), Align::Right),
             ("Pagato da", None, Align::Left),

@@ -8,6 +8,7 @@
 
 use rapportino_core::calendars::{CalendarException, TimeWindow};
 use rapportino_core::format::parse_euro;
+use rapportino_core::labels::Locale;
 use rapportino_core::tickets::Severity;
 use rapportino_core::{Code, Error, Result};
 
@@ -262,10 +263,19 @@ pub fn open(s: &str) -> Result<Vec<CalendarException>> {
         .collect()
 }
 
-/// A severity in English (blocking, degraded, request) or Italian (bloccante, degradato,
-/// richiesta).
+/// A severity in English (blocking, degraded, request), by its label in either language
+/// (Bloccante, Disservizio, Richiesta; Degraded…) or an Italian alias (degradato, parziale…).
 pub fn severity(field: &'static str, s: &str) -> Result<Severity> {
-    match s.trim().to_lowercase().as_str() {
+    let typed = s.trim().to_lowercase();
+    let by_label = Severity::ALL.iter().copied().find(|sev| {
+        Locale::ALL
+            .iter()
+            .any(|&l| sev.label(l).to_lowercase() == typed)
+    });
+    if let Some(sev) = by_label {
+        return Ok(sev);
+    }
+    match typed.as_str() {
         "bloccante" | "blocco" => Ok(Severity::Blocking),
         "degradato" | "degradata" | "parziale" => Ok(Severity::Degraded),
         "richiesta" | "richieste" => Ok(Severity::Request),
@@ -382,6 +392,10 @@ mod tests {
         assert_eq!(
             target("t", "request=none").unwrap(),
             (Severity::Request, None)
+        );
+        assert_eq!(
+            target("t", "Disservizio=4h").unwrap(),
+            (Severity::Degraded, Some(240))
         );
         assert!(target("t", "blocking").is_err());
         assert!(target("t", "urgent=30").is_err());

@@ -6,6 +6,7 @@ use clap::Args;
 use rapportino_core::contracts::ContractKind;
 use rapportino_core::format::euro;
 use rapportino_core::ids::ClientId;
+use rapportino_core::labels::{month_year, Locale};
 use rapportino_core::views::statements::{self, StatementData, EXPIRING_WITHIN_DAYS};
 use rapportino_core::{Result, Store};
 
@@ -26,29 +27,10 @@ pub struct StatementArgs {
     html: Option<std::path::PathBuf>,
 }
 
-const MONTHS: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
 fn print_statement(s: &StatementData) -> String {
-    let month = MONTHS
-        .get((s.month as usize).wrapping_sub(1))
-        .copied()
-        .unwrap_or("?");
     let mut t = format!(
-        "Rendiconto di {month} {} — {}  ({} – {})",
-        s.year,
+        "Rendiconto di {} — {}  ({} – {})",
+        month_year(s.year, s.month, Locale::It),
         s.client_name,
         labels::date(&s.period_start),
         labels::date(&s.period_end)

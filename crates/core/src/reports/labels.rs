@@ -1,10 +1,16 @@
 //! The Italian words printed on reports and statements for each stable code. Documents go to the
 //! shop's Italian clients, so they are printed in Italian whatever language the app speaks.
+//! Severity, origin, mode, outcome and the months come from [`rapportino_model::labels`] (shared
+//! with the CLI and the UI); the service models' words are the documents' own.
 
 use crate::ledger::{AllocationReason, BalanceStatus, Source};
 use crate::reports::document::Labelled;
 use crate::setup::SeverityLabels;
+use rapportino_model::labels::{month_year, Locale};
 use rapportino_model::vocab::{ContractKind, InterventionMode, Origin, Outcome, Severity};
+
+/// Documents are printed in Italian.
+const DOCUMENTS: Locale = Locale::It;
 
 fn labelled(code: &str, label: &str) -> Labelled {
     Labelled {
@@ -14,31 +20,15 @@ fn labelled(code: &str, label: &str) -> Labelled {
 }
 
 pub fn mode(m: InterventionMode) -> Labelled {
-    labelled(
-        m.as_str(),
-        match m {
-            InterventionMode::OnSite => "Presso il cliente",
-            InterventionMode::Remote => "Da remoto",
-        },
-    )
+    labelled(m.as_str(), m.label(DOCUMENTS))
 }
 
 pub fn origin(o: Origin) -> Labelled {
-    labelled(
-        o.as_str(),
-        match o {
-            Origin::Phone => "Telefono",
-            Origin::Email => "E-mail",
-            Origin::WebForm => "Modulo web",
-            Origin::Monitoring => "Monitoraggio",
-            Origin::Chat => "Chat",
-            Origin::OnSite => "Di persona",
-            Origin::Other => "Altro",
-        },
-    )
+    labelled(o.as_str(), o.label(DOCUMENTS))
 }
 
-/// Severity with the shop's own names for the three classes.
+/// Severity with the shop's own names for the three classes (their defaults are the model's
+/// Italian labels).
 pub fn severity(s: Severity, names: &SeverityLabels) -> Labelled {
     labelled(
         s.as_str(),
@@ -51,14 +41,7 @@ pub fn severity(s: Severity, names: &SeverityLabels) -> Labelled {
 }
 
 pub fn outcome(o: Outcome) -> Labelled {
-    labelled(
-        o.as_str(),
-        match o {
-            Outcome::Resolved => "Risolto",
-            Outcome::FollowUp => "Da proseguire",
-            Outcome::OutOfContract => "Causa esterna al contratto",
-        },
-    )
+    labelled(o.as_str(), o.label(DOCUMENTS))
 }
 
 pub fn source(s: Source) -> Labelled {
@@ -123,26 +106,7 @@ pub fn balance_status(s: BalanceStatus) -> Labelled {
     )
 }
 
-const MONTHS: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
 /// `(2026, 11)` → `novembre 2026`
 pub fn month(year: i32, month: u32) -> String {
-    let name = MONTHS
-        .get(month.saturating_sub(1) as usize)
-        .copied()
-        .unwrap_or("?");
-    format!("{name} {year}")
+    month_year(year, month, DOCUMENTS)
 }

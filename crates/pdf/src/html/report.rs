@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 
 use rapportino_core::format::euro;
+use rapportino_core::interventions::Outcome;
+use rapportino_core::labels::Locale::It;
 use rapportino_core::reports::{Logo, ReportDocument, Signature};
 
 use super::{esc, fmt, page_end, page_start, pairs, party, section, shop_header, table};
@@ -144,7 +146,8 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
     if let Some(o) = &r.outcome {
         let _ = write!(
             out,
-            "<p class=\"labelled\"><b>Esito:</b>{}</p>",
+            "<p class=\"labelled\"><b>{}:</b>{}</p>",
+            Outcome::title(It),
             esc(&o.label)
         );
     }

@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 
 use rapportino_core::format::euro;
+use rapportino_core::interventions::InterventionMode;
+use rapportino_core::labels::Locale::It;
 use rapportino_core::reports::{Logo, StatementDocument};
 
 use super::{esc, fmt, page_end, page_start, pairs, party, section, shop_header, table};
@@ -66,7 +68,7 @@ pub fn statement(doc: &StatementDocument, logo: Option<&Logo>) -> String {
             &[
                 "Data",
                 "Ticket",
-                "Modalità",
+                InterventionMode::title(It),
                 "Lavorate",
                 "Fatturate",
                 "Pagato da",
