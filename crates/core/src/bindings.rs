@@ -1,4 +1,5 @@
-//! TypeScript bindings for the UI, generated from the Rust types (ts-rs). The files live in
+//! TypeScript bindings for the UI, generated from the Rust types (ts-rs), and `labels.ts`, the
+//! words for the vocabularies and the months (`rapportino_model::labels`). The files live in
 //! `ui/src/bindings/`; the test `tests/bindings.rs` fails when they are stale, and
 //! `UPDATE_BINDINGS=1 cargo test -p rapportino-core --test bindings` rewrites them.
 
@@ -100,5 +101,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::sync::conflicts::Resolution>(&cfg)?;
     export::<crate::sync::quarantine::QuarantinedRow>(&cfg)?;
     export::<crate::sync::protocol::DeviceInfo>(&cfg)?;
+    // Not a type: the words for the vocabularies and the months (rapportino_model::labels).
+    std::fs::write(dir.join("labels.ts"), crate::labels::typescript())?;
     Ok(())
 }

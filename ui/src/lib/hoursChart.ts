@@ -3,14 +3,12 @@
 // allocated here.
 
 import type { ContractHours } from '../bindings/ContractHours';
-
-const MONTHS_IT = ['gen', 'feb', 'mar', 'apr', 'mag', 'giu', 'lug', 'ago', 'set', 'ott', 'nov', 'dic'];
-const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+import { MONTHS_SHORT } from '../bindings/labels';
 
 /** `2026-03` → `mar 26` (Italian) or `Mar 26`; the full year only when `long`. */
 export function monthLabel(month: string, lang: 'it' | 'en' = 'it', long = false): string {
   const [y, m] = month.split('-');
-  const names = lang === 'it' ? MONTHS_IT : MONTHS_EN;
+  const names: readonly string[] = MONTHS_SHORT[lang];
   const name = names[Number(m) - 1] ?? month;
   return long ? `${name} ${y}` : `${name} ${y?.slice(2) ?? ''}`;
 }

@@ -6,11 +6,9 @@ import { formatDay } from './format';
 import { t } from './i18n/index.svelte';
 import { session } from './session.svelte';
 
-const FALLBACK: Record<Severity, string> = { blocking: 'Bloccante', degraded: 'Disservizio', request: 'Richiesta' };
-
-/** The shop's name for a severity class (configurable; the classes are not). */
+/** The shop's name for a severity class (configurable; the classes are not), else the model's. */
 export function severityLabel(severity: Severity): string {
-  return session.status?.severity_labels[severity] ?? FALLBACK[severity];
+  return session.status?.severity_labels[severity] ?? t(`severity.${severity}`);
 }
 
 export const SEVERITIES: readonly Severity[] = ['blocking', 'degraded', 'request'];

@@ -147,6 +147,9 @@ describe('conflict wording', () => {
     expect(it_(entityLabel('gizmo'))).toBe('gizmo');
     expect(it_(fieldLabel('vat_number'))).toBe('Partita IVA');
     expect(en_(fieldLabel('vat_number'))).toBe('VAT number');
+    expect(it_(fieldLabel('severity'))).toBe('Gravità');
+    expect(en_(fieldLabel('status'))).toBe('Status');
+    expect(it_(fieldLabel('mode'))).toBe('Modalità');
     expect(it_(fieldLabel('colour'))).toBe('colour');
     expect(it_(fieldLabel('*'))).toBe('Intero dato');
     expect(it_(reasonLabel('report_signed'))).toBe('Il rapporto era già firmato');

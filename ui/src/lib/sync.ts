@@ -136,7 +136,10 @@ export function entityLabel(entity: string): Text | string {
 export function fieldLabel(field: string): Text | string {
   // `*`: the whole record (a delete, a refused insert).
   const key = `conflicts.field.${field === '*' ? 'row' : field}`;
-  return has(key) ? { key } : field;
+  if (has(key)) return { key };
+  // The vocabularies' fields (severity, origin, status, mode, outcome): named by the model.
+  const vocabulary = `field.${field}`;
+  return has(vocabulary) ? { key: vocabulary } : field;
 }
 
 export function reasonLabel(reason: Conflict['reason']): Text {

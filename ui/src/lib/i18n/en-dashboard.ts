@@ -58,7 +58,7 @@ export const enDashboard: Record<keyof typeof itDashboard, string> = {
   'intervention.travelMinutes': 'Travel (minutes)',
   'intervention.travelInvalid': 'Type a number: km may have decimals (12.5), minutes are whole.',
   'intervention.escalate': 'Go on site',
-  'intervention.escalateHint': 'Cannot be solved remotely: stops the timer, marks it “follow-up” and opens an on-site intervention on the same ticket.',
+  'intervention.escalateHint': 'Cannot be solved remotely: stops the timer, marks it “needs follow-up” and opens an on-site intervention on the same ticket.',
   'intervention.escalatedTo': 'Continued on site: open',
   'intervention.escalatedFrom': 'Continues the remote intervention',
   'materials.title': 'Materials',

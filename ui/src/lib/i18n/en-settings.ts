@@ -14,9 +14,6 @@ export const enSettings: Record<keyof typeof itSettings, string> = {
   'shop.save': 'Save company details',
   'shop.severityTitle': 'Severity names',
   'shop.severityHint': 'The three severity classes are fixed; what you call them is not.',
-  'shop.severity.blocking': 'Blocking',
-  'shop.severity.degraded': 'Degraded',
-  'shop.severity.request': 'Request',
   'shop.severitySave': 'Save names',
 
   'tech.title': 'Technicians',

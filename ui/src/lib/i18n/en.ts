@@ -1,5 +1,6 @@
 // English: same keys as the Italian dictionary (tsc fails if one is missing).
 
+import { LABELS } from '../../bindings/labels';
 import type { UiCode } from '../errors';
 import { enClients } from './en-clients';
 import { enDashboard } from './en-dashboard';
@@ -109,9 +110,6 @@ export const en: Record<MessageKey, string> = {
   'tickets.number': 'Number',
   'tickets.client': 'Client',
   'tickets.subject': 'Subject',
-  'tickets.status': 'Status',
-  'tickets.severity': 'Severity',
-  'tickets.origin': 'Origin',
   'tickets.urgent': 'Urgent',
   'tickets.opened': 'Opened',
   'tickets.reported': 'Reported',
@@ -135,14 +133,6 @@ export const en: Record<MessageKey, string> = {
   'tickets.form.description': 'Description',
   'tickets.form.submit': 'Open ticket',
 
-  'status.new': 'New',
-  'status.taken': 'Taken in charge',
-  'status.in_progress': 'In progress',
-  'status.waiting_client': 'Waiting for client',
-  'status.resolved': 'Resolved',
-  'status.closed': 'Closed',
-  'status.cancelled': 'Cancelled',
-
   'action.new': 'Back to new',
   'action.taken': 'Take in charge',
   'action.in_progress': 'Work on it',
@@ -151,32 +141,16 @@ export const en: Record<MessageKey, string> = {
   'action.closed': 'Close',
   'action.cancelled': 'Cancel ticket',
 
-  'origin.phone': 'Phone',
-  'origin.email': 'E-mail',
-  'origin.web_form': 'Web form',
-  'origin.monitoring': 'Monitoring',
-  'origin.chat': 'Chat',
-  'origin.on_site': 'On site',
-  'origin.other': 'Other',
-
-  'mode.on_site': 'On site',
-  'mode.remote': 'Remote',
-
   'outcome.none': 'Not set',
-  'outcome.resolved': 'Resolved',
-  'outcome.follow_up': 'Needs follow-up',
-  'outcome.out_of_contract': 'Outside the contract',
 
   'intervention.title': 'Intervention',
   'intervention.ticket': 'Ticket',
   'intervention.client': 'Client',
-  'intervention.mode': 'Mode',
   'intervention.technician': 'Technician',
   'intervention.started': 'Started',
   'intervention.finished': 'Finished',
   'intervention.workDone': 'Work done',
   'intervention.workDonePlaceholder': 'What you found, what you did…',
-  'intervention.outcome': 'Outcome',
   'intervention.outcomeReason': 'Reason (outside the contract)',
   'intervention.entries': 'Time entries',
   'intervention.noEntries': 'No entries.',
@@ -203,6 +177,8 @@ export const en: Record<MessageKey, string> = {
   ...enWork,
   ...enSync,
   ...enJoin,
+  // Severity, origin, status, mode, outcome and their field names: generated from the model.
+  ...LABELS.en,
 };
 
 export const enErrors: Record<UiCode, string> = {

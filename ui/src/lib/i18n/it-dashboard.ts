@@ -57,7 +57,7 @@ export const itDashboard = {
   'intervention.travelMinutes': 'Viaggio (minuti)',
   'intervention.travelInvalid': 'Scrivi un numero: km anche con decimali (12,5), minuti interi.',
   'intervention.escalate': 'Passa a intervento on-site',
-  'intervention.escalateHint': 'Da remoto non si risolve: ferma il timer, segna «da proseguire» e apre un intervento on-site sullo stesso ticket.',
+  'intervention.escalateHint': 'Da remoto non si risolve: ferma il timer, segna «serve un seguito» e apre un intervento on-site sullo stesso ticket.',
   'intervention.escalatedTo': 'Proseguito on-site: apri',
   'intervention.escalatedFrom': 'Proseguimento dell’intervento remoto',
   'materials.title': 'Materiali',

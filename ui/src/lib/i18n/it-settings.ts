@@ -13,9 +13,6 @@ export const itSettings = {
   'shop.save': 'Salva dati azienda',
   'shop.severityTitle': 'Nomi delle gravità',
   'shop.severityHint': 'Le tre classi di gravità sono fisse; il nome con cui le chiamate no.',
-  'shop.severity.blocking': 'Bloccante',
-  'shop.severity.degraded': 'Disservizio',
-  'shop.severity.request': 'Richiesta',
   'shop.severitySave': 'Salva nomi',
 
   'tech.title': 'Tecnici',

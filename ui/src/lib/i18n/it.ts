@@ -1,5 +1,6 @@
 // Italian: the reference dictionary. Every other language must have the same keys (checked by tsc).
 
+import { LABELS } from '../../bindings/labels';
 import type { UiCode } from '../errors';
 import { itClients } from './it-clients';
 import { itDashboard } from './it-dashboard';
@@ -108,9 +109,6 @@ export const it = {
   'tickets.number': 'Numero',
   'tickets.client': 'Cliente',
   'tickets.subject': 'Oggetto',
-  'tickets.status': 'Stato',
-  'tickets.severity': 'Gravità',
-  'tickets.origin': 'Origine',
   'tickets.urgent': 'Urgente',
   'tickets.opened': 'Aperto il',
   'tickets.reported': 'Segnalato il',
@@ -134,14 +132,6 @@ export const it = {
   'tickets.form.description': 'Descrizione',
   'tickets.form.submit': 'Apri ticket',
 
-  'status.new': 'Nuovo',
-  'status.taken': 'Preso in carico',
-  'status.in_progress': 'In lavorazione',
-  'status.waiting_client': 'In attesa del cliente',
-  'status.resolved': 'Risolto',
-  'status.closed': 'Chiuso',
-  'status.cancelled': 'Annullato',
-
   'action.new': 'Riporta a nuovo',
   'action.taken': 'Prendi in carico',
   'action.in_progress': 'Metti in lavorazione',
@@ -150,32 +140,16 @@ export const it = {
   'action.closed': 'Chiudi',
   'action.cancelled': 'Annulla il ticket',
 
-  'origin.phone': 'Telefono',
-  'origin.email': 'E-mail',
-  'origin.web_form': 'Modulo web',
-  'origin.monitoring': 'Monitoraggio',
-  'origin.chat': 'Chat',
-  'origin.on_site': 'In sede',
-  'origin.other': 'Altro',
-
-  'mode.on_site': 'In sede',
-  'mode.remote': 'Da remoto',
-
   'outcome.none': 'Da definire',
-  'outcome.resolved': 'Risolto',
-  'outcome.follow_up': 'Serve un seguito',
-  'outcome.out_of_contract': 'Fuori contratto',
 
   'intervention.title': 'Intervento',
   'intervention.ticket': 'Ticket',
   'intervention.client': 'Cliente',
-  'intervention.mode': 'Modalità',
   'intervention.technician': 'Tecnico',
   'intervention.started': 'Iniziato il',
   'intervention.finished': 'Terminato il',
   'intervention.workDone': 'Lavoro svolto',
   'intervention.workDonePlaceholder': 'Cosa hai trovato, cosa hai fatto…',
-  'intervention.outcome': 'Esito',
   'intervention.outcomeReason': 'Motivo (fuori contratto)',
   'intervention.entries': 'Registrazioni di tempo',
   'intervention.noEntries': 'Nessuna registrazione.',
@@ -202,6 +176,8 @@ export const it = {
   ...itWork,
   ...itSync,
   ...itJoin,
+  // Severity, origin, status, mode, outcome and their field names: generated from the model.
+  ...LABELS.it,
 } as const;
 
 export type MessageKey = keyof typeof it;

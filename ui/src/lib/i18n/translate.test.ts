@@ -1,5 +1,6 @@
 import { describe, expect, it as test } from 'vitest';
 
+import { LABELS } from '../../bindings/labels';
 import { CODES, toAppError, fieldError } from '../errors';
 import { en, enErrors } from './en';
 import { it, itErrors } from './it';
@@ -9,6 +10,16 @@ describe('dictionaries', () => {
   test('English has exactly the Italian keys, none empty', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(it).sort());
     for (const [k, v] of Object.entries(en)) expect(v, k).not.toBe('');
+  });
+  test('the vocabularies speak with the model’s words (bindings/labels.ts)', () => {
+    for (const locale of ['it', 'en'] as const) {
+      for (const [key, label] of Object.entries(LABELS[locale])) {
+        expect(translate(locale, key as keyof typeof LABELS.it), key).toBe(label);
+      }
+    }
+    expect(translate('it', 'origin.on_site')).toBe('Di persona');
+    expect(translate('it', 'mode.on_site')).toBe('In sede');
+    expect(translate('it', 'field.severity')).toBe('Gravità');
   });
   test('every core error code has a sentence in both languages', () => {
     for (const code of CODES) {
