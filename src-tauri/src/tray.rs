@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rapportino_core::interventions::{self, PausedTimer, RunningTimer, TimerAction};
+use rapportino_core::labels::Locale;
 use rapportino_core::{ErrorPayload, Result, Store};
 use serde::Serialize;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
@@ -26,8 +27,16 @@ pub const TIMER_CHANGED_EVENT: &str = "timer-changed";
 /// The UI's language for the tray's texts: Italian unless the UI said English.
 static ENGLISH: AtomicBool = AtomicBool::new(false);
 
-pub fn set_english(english: bool) {
-    ENGLISH.store(english, Ordering::Relaxed);
+pub fn set_locale(locale: Locale) {
+    ENGLISH.store(locale == Locale::En, Ordering::Relaxed);
+}
+
+fn locale() -> Locale {
+    if ENGLISH.load(Ordering::Relaxed) {
+        Locale::En
+    } else {
+        Locale::It
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,9 +90,15 @@ pub fn clock(seconds: i64) -> String {
 pub fn model(
     running: Option<&RunningTimer>,
     paused: Option<&PausedTimer>,
-    english: bool,
+    locale: Locale,
 ) -> TrayModel {
-    let tr = |it: &str, en: &str| if english { en } else { it }.to_string();
+    let tr = |it: &str, en: &str| {
+        match locale {
+            Locale::It => it,
+            Locale::En => en,
+        }
+        .to_string()
+    };
     let (label, tooltip) = match (running, paused) {
         (Some(r), _) => (
             format!("⏱ {} · {}", clock(r.total_seconds), r.ticket_number),
@@ -203,7 +218,7 @@ fn on_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
 /// Builds the tray icon and starts its ticker. A desktop without a tray (no status-notifier host)
 /// is not an error: the timer stays in the window title.
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let initial = model(None, None, ENGLISH.load(Ordering::Relaxed));
+    let initial = model(None, None, locale());
     let items = Items {
         open: MenuItem::with_id(
             app,
@@ -261,10 +276,10 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     std::thread::spawn(move || {
         let mut shown: Option<TrayModel> = None;
         loop {
-            let english = ENGLISH.load(Ordering::Relaxed);
+            let locale = locale();
             // A failed read (database unavailable) leaves the tray as it was.
             if let Ok((running, paused)) = app.state::<AppState>().with(|s| read(s)) {
-                let next = model(running.as_ref(), paused.as_ref(), english);
+                let next = model(running.as_ref(), paused.as_ref(), locale);
                 if shown.as_ref() != Some(&next) && items.show(&tray, &next).is_ok() {
                     shown = Some(next);
                 }

@@ -6,6 +6,7 @@ mod common;
 
 use common::harness;
 use rapportino_app::tray::{self, TrayAction};
+use rapportino_core::labels::Locale;
 use serde_json::{json, Value};
 
 fn intervention(h: &common::Harness, title: &str) -> Value {
@@ -24,16 +25,16 @@ fn intervention(h: &common::Harness, title: &str) -> Value {
     )
 }
 
-fn shown(h: &common::Harness, english: bool) -> tray::TrayModel {
+fn shown(h: &common::Harness, locale: Locale) -> tray::TrayModel {
     let (running, paused) = h.with_store(|s| tray::read(s)).unwrap();
-    tray::model(running.as_ref(), paused.as_ref(), english)
+    tray::model(running.as_ref(), paused.as_ref(), locale)
 }
 
 #[test]
 fn the_tray_pauses_resumes_and_stops_the_timer() {
     let h = harness();
     h.onboard();
-    let idle = shown(&h, false);
+    let idle = shown(&h, Locale::It);
     assert_eq!(idle.label, "");
     assert!(!(idle.pause.1 || idle.resume.1 || idle.stop.1));
     // Nothing to act on: a clear code, nothing written.
@@ -51,7 +52,7 @@ fn the_tray_pauses_resumes_and_stops_the_timer() {
 
     let i = intervention(&h, "Scanner");
     h.ok("timer_start", json!({"id": i["id"]}));
-    let running = shown(&h, false);
+    let running = shown(&h, Locale::It);
     assert!(running.label.starts_with("⏱ 0:00:0"), "{}", running.label);
     assert!(
         running.label.contains("-MR-"),
@@ -65,7 +66,7 @@ fn the_tray_pauses_resumes_and_stops_the_timer() {
     );
 
     h.with_store(|s| tray::apply(s, TrayAction::Pause)).unwrap();
-    let paused = shown(&h, true);
+    let paused = shown(&h, Locale::En);
     assert!(paused.label.starts_with("⏸ "));
     assert!(paused.resume.0.starts_with("Resume "));
     assert_eq!(
@@ -86,7 +87,7 @@ fn the_tray_pauses_resumes_and_stops_the_timer() {
         h.ok("intervention_detail", json!({"id": i["id"]}))["timer_state"],
         "stopped"
     );
-    assert_eq!(shown(&h, false), idle);
+    assert_eq!(shown(&h, Locale::It), idle);
 }
 
 #[test]
@@ -95,8 +96,8 @@ fn the_tray_speaks_the_ui_language_and_formats_a_stopwatch() {
     assert_eq!(tray::clock(3_909), "1:05:09");
     assert_eq!(tray::clock(-5), "0:00:00");
     assert_eq!(tray::clock(36 * 3600 + 1), "36:00:01");
-    let it = tray::model(None, None, false);
-    let en = tray::model(None, None, true);
+    let it = tray::model(None, None, Locale::It);
+    let en = tray::model(None, None, Locale::En);
     assert_eq!(it.open, "Apri Rapportino");
     assert_eq!(en.open, "Open Rapportino");
     let h = harness();
