@@ -151,7 +151,7 @@ export const en: Record<MessageKey, string> = {
   'intervention.finished': 'Finished',
   'intervention.workDone': 'Work done',
   'intervention.workDonePlaceholder': 'What you found, what you did…',
-  'intervention.outcomeReason': 'Reason (outside the contract)',
+  'intervention.outcomeReason': 'Reason (cause outside the contract)',
   'intervention.entries': 'Time entries',
   'intervention.noEntries': 'No entries.',
   'intervention.save': 'Save report',

@@ -150,7 +150,7 @@ export const it = {
   'intervention.finished': 'Terminato il',
   'intervention.workDone': 'Lavoro svolto',
   'intervention.workDonePlaceholder': 'Cosa hai trovato, cosa hai fatto…',
-  'intervention.outcomeReason': 'Motivo (fuori contratto)',
+  'intervention.outcomeReason': 'Motivo (causa esterna al contratto)',
   'intervention.entries': 'Registrazioni di tempo',
   'intervention.noEntries': 'Nessuna registrazione.',
   'intervention.save': 'Salva resoconto',
