@@ -137,9 +137,10 @@ export function fieldLabel(field: string): Text | string {
   // `*`: the whole record (a delete, a refused insert).
   const key = `conflicts.field.${field === '*' ? 'row' : field}`;
   if (has(key)) return { key };
-  // The vocabularies' fields (severity, origin, status, mode, outcome): named by the model.
-  const vocabulary = `field.${field}`;
-  return has(vocabulary) ? { key: vocabulary } : field;
+  // Else the forms' name for the column (`field.*`: severity, origin, status, mode and outcome
+  // are named there by the model's generated labels).
+  const form = `field.${field}`;
+  return has(form) ? { key: form } : field;
 }
 
 export function reasonLabel(reason: Conflict['reason']): Text {
