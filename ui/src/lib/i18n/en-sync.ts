@@ -46,7 +46,7 @@ export const enSync: Record<keyof typeof itSync, string> = {
   'quarantine.record': 'Record',
   'quarantine.problem': 'Problem',
   'quarantine.since': 'Since',
-  'quarantine.attempts': '{count} attempts',
+  'quarantine.attempts': '{count, plural, one {# attempt} other {# attempts}}',
   'quarantine.from': 'from {device}',
   'quarantine.op.insert': 'new',
   'quarantine.op.update': 'change',

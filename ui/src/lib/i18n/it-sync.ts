@@ -47,7 +47,7 @@ export const itSync = {
   'quarantine.record': 'Dato',
   'quarantine.problem': 'Problema',
   'quarantine.since': 'Da quando',
-  'quarantine.attempts': '{count} tentativi',
+  'quarantine.attempts': '{count, plural, one {# tentativo} other {# tentativi}}',
   'quarantine.from': 'da {device}',
   'quarantine.op.insert': 'nuovo',
   'quarantine.op.update': 'modifica',

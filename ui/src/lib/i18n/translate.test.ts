@@ -4,7 +4,7 @@ import { LABELS } from '../../bindings/labels';
 import { CODES, toAppError, fieldError } from '../errors';
 import { en, enErrors } from './en';
 import { it, itErrors } from './it';
-import { errorSentence, fieldErrorSentence, initialLocale, translate } from './translate';
+import { errorSentence, fieldErrorSentence, fill, initialLocale, translate } from './translate';
 
 describe('dictionaries', () => {
   test('English has exactly the Italian keys, none empty', () => {
@@ -69,5 +69,22 @@ describe('error mapping', () => {
     expect(fieldErrorSentence('it', { code: 'INVALID_FISCAL_CODE', message: '', field: 'fiscal_code' })).toBe(
       itErrors.INVALID_FISCAL_CODE,
     );
+  });
+});
+
+describe('plurals (Intl.PluralRules, ICU syntax)', () => {
+  test('one and other in Italian and English', () => {
+    expect(translate('it', 'dashboard.myTicketsCount', { count: 1 })).toBe('1 aperto');
+    expect(translate('it', 'dashboard.myTicketsCount', { count: 0 })).toBe('0 aperti');
+    expect(translate('it', 'dashboard.myTicketsCount', { count: 3 })).toBe('3 aperti');
+    expect(translate('it', 'dashboard.expiring', { days: 1 })).toBe('Scade tra 1 giorno');
+    expect(translate('en', 'dashboard.expiring', { days: 1 })).toBe('Expires in 1 day');
+    expect(translate('en', 'dashboard.expiring', { days: 12 })).toBe('Expires in 12 days');
+    expect(translate('it', 'quarantine.attempts', { count: 1 })).toBe('1 tentativo');
+  });
+  test('an exact case wins, text around and inside is kept, unknown names stay as written', () => {
+    expect(fill('it', '{n, plural, =0 {nessuno} one {uno} other {# ({who})}} qui', { n: 0, who: 'x' })).toBe('nessuno qui');
+    expect(fill('it', '{n, plural, =0 {nessuno} one {uno} other {# ({who})}} qui', { n: 5, who: 'x' })).toBe('5 (x) qui');
+    expect(fill('it', '{missing} e {n}', { n: 2 })).toBe('{missing} e 2');
   });
 });

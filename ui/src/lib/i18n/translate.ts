@@ -13,13 +13,68 @@ const fieldErrors: Record<Locale, Partial<Record<UiCode, string>>> = { it: itFie
 
 export type Params = Record<string, string | number>;
 
-/** The message for `key` in `locale`, with `{name}` placeholders filled from `params`. */
+/** The message for `key` in `locale`, with `{name}` placeholders filled from `params` and
+ * plurals chosen by the language's rules (`{count, plural, one {# aperto} other {# aperti}}`,
+ * ICU's syntax; `#` is the number). */
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
   const template = messages[locale][key] ?? it[key] ?? key;
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fill(locale, template, params);
+}
+
+const pluralRules: Partial<Record<Locale, Intl.PluralRules>> = {};
+
+function plural(locale: Locale, n: number): Intl.LDMLPluralRule {
+  pluralRules[locale] ??= new Intl.PluralRules(locale);
+  return pluralRules[locale].select(n);
+}
+
+/** Fills `{name}` and `{name, plural, …}` placeholders; unknown names are left as written. */
+export function fill(locale: Locale, template: string, params: Params): string {
+  let out = '';
+  let i = 0;
+  while (i < template.length) {
+    const open = template.indexOf('{', i);
+    if (open < 0) break;
+    const close = matchingBrace(template, open);
+    if (close < 0) break;
+    out += template.slice(i, open);
+    out += placeholder(locale, template.slice(open + 1, close), params) ?? template.slice(open, close + 1);
+    i = close + 1;
+  }
+  return out + template.slice(i);
+}
+
+function matchingBrace(s: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < s.length; j++) {
+    if (s[j] === '{') depth++;
+    else if (s[j] === '}' && --depth === 0) return j;
+  }
+  return -1;
+}
+
+function placeholder(locale: Locale, body: string, params: Params): string | null {
+  const simple = /^(\w+)$/.exec(body)?.[1];
+  if (simple !== undefined) return simple in params ? String(params[simple]) : null;
+  const head = /^(\w+),\s*plural,\s*/.exec(body);
+  const name = head?.[1];
+  if (!head || name === undefined || !(name in params)) return null;
+  const n = Number(params[name]);
+  const cases = new Map<string, string>();
+  const rest = body.slice(head[0].length);
+  const selector = /\s*(=\d+|zero|one|two|few|many|other)\s*\{/g;
+  let m: RegExpExecArray | null;
+  while ((m = selector.exec(rest))) {
+    const start = m.index + m[0].length - 1;
+    const end = matchingBrace(rest, start);
+    if (end < 0) return null;
+    cases.set(m[1] ?? 'other', rest.slice(start + 1, end));
+    selector.lastIndex = end + 1;
+  }
+  const chosen = cases.get(`=${n}`) ?? cases.get(plural(locale, n)) ?? cases.get('other');
+  if (chosen === undefined) return null;
+  return fill(locale, chosen.replace(/#/g, String(n)), params);
 }
 
 /** The sentence for an error code (unknown codes get the "unexpected" sentence). */
