@@ -25,6 +25,25 @@ $s = New-Object System.Diagnostics.ProcessStartInfo; \
 $s.FileName = $env:RAPPORTINO_PRINT_FILE; $s.Verb = 'print'; $s.UseShellExecute = $true; \
 [void][System.Diagnostics.Process]::Start($s)";
 
+/// Where the file goes in [`PRINT_COMMAND_ENV`] (`cp {file} /srv/stampe/`); without it, the file
+/// is the last argument.
+pub const FILE_PLACEHOLDER: &str = "{file}";
+
+/// `word` with each [`FILE_PLACEHOLDER`] replaced by the file's path, kept as one argument
+/// (spaces and any byte of the path included: no shell ever splits it).
+fn with_file(word: &str, file: &Path) -> OsString {
+    let mut out = OsString::new();
+    let mut pieces = word.split(FILE_PLACEHOLDER);
+    if let Some(first) = pieces.next() {
+        out.push(first);
+    }
+    for piece in pieces {
+        out.push(file.as_os_str());
+        out.push(piece);
+    }
+    out
+}
+
 /// A program and its arguments, run directly (no shell), with extra environment variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
@@ -35,7 +54,7 @@ pub struct Invocation {
 
 /// How to print `file` (an absolute path, so it never reads as an option):
 /// - `custom` ([`PRINT_COMMAND_ENV`], when set): its words ([`split_command`]: quotes group,
-///   nothing is expanded) followed by the file as one more argument;
+///   nothing is expanded) with the file where [`FILE_PLACEHOLDER`] stands, else after them;
 /// - on Windows: PowerShell (from `system_root`, else the `PATH`) running
 ///   [`WINDOWS_PRINT_SCRIPT`], the file in [`PRINT_FILE_ENV`];
 /// - elsewhere: CUPS `lp FILE`.
@@ -54,8 +73,11 @@ pub fn print_invocation(
             )
         })?;
         let program = words.remove(0);
-        let mut args: Vec<OsString> = words.into_iter().map(OsString::from).collect();
-        args.push(file.into());
+        let placed = words.iter().any(|w| w.contains(FILE_PLACEHOLDER));
+        let mut args: Vec<OsString> = words.iter().map(|w| with_file(w, file)).collect();
+        if !placed {
+            args.push(file.into());
+        }
         return Ok(Invocation {
             program: program.into(),
             args,
@@ -260,6 +282,28 @@ mod tests {
         );
         let no_root = print_invocation(None, &file, true, None).unwrap();
         assert_eq!(no_root.program, "powershell.exe");
+    }
+
+    #[test]
+    fn the_file_goes_where_the_setting_puts_it_as_one_argument() {
+        let file = PathBuf::from("/home/anna/Rapporti d'intervento/RI 2026 MR 0001.pdf");
+        let how = print_invocation(
+            Some("cp {file} '/srv/stampe ufficio/'"),
+            &file,
+            false,
+            None,
+        )
+        .unwrap();
+        assert_eq!(how.program, "cp");
+        assert_eq!(
+            how.args,
+            [file.as_os_str(), "/srv/stampe ufficio/".as_ref()],
+            "the path with its spaces is one argument, not appended again"
+        );
+        let inline = print_invocation(Some("stampa --in={file} -n 2"), &file, false, None).unwrap();
+        let first = inline.args[0].to_str().unwrap();
+        assert_eq!(first, format!("--in={}", file.display()));
+        assert_eq!(inline.args.len(), 3);
     }
 
     #[test]
