@@ -385,7 +385,7 @@ impl World {
         if let Some(c) = pick(&dev.store, "SELECT id FROM clients ORDER BY id", p) {
             let id: ClientId = c.parse().unwrap();
             let mut input = client_input(&dev.store, id);
-            input.city = Some(city.into());
+            input.address.city = Some(city.into());
             let _ = rapportino_core::clients::update(&mut dev.store, id, &input);
         }
     }
@@ -452,7 +452,7 @@ fn client_input(store: &Store, id: ClientId) -> rapportino_core::clients::Client
     let c = rapportino_core::clients::get(store, id).unwrap();
     rapportino_core::clients::ClientInput {
         name: c.name,
-        city: c.city,
+        address: c.address,
         notes: c.notes,
         ..Default::default()
     }

@@ -196,7 +196,7 @@ fn rules(storage_url: Option<&str>) {
         name: "Farmacia Centrale Snc".into(),
         ..Default::default()
     };
-    input.city = Some("Pavia".into());
+    input.address.city = Some("Pavia".into());
     rapportino_core::clients::update(&mut c.store, client.id, &input).unwrap();
     c.sync();
     let status = sync::status(&c.store).unwrap();

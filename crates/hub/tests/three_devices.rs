@@ -24,7 +24,10 @@ fn set_city(d: &mut Device, id: rapportino_core::ids::ClientId, city: &str) {
         id,
         &ClientInput {
             name: c.name,
-            city: Some(city.into()),
+            address: rapportino_core::address::Address {
+                city: Some(city.into()),
+                ..Default::default()
+            },
             ..Default::default()
         },
     )
@@ -76,7 +79,10 @@ fn three_devices_converge(storage_url: Option<&str>) {
     office.clock.set(rome(2026, 11, 16, 12, 0));
     let mut input = ClientInput {
         name: "Ottica Bassi Srl".into(),
-        city: Some("Milano".into()),
+        address: rapportino_core::address::Address {
+            city: Some("Milano".into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     input.notes = None;
@@ -91,7 +97,7 @@ fn three_devices_converge(storage_url: Option<&str>) {
 
     // The latest clock won the city; B's value is kept as a conflict on every device.
     let final_client = clients::get(&office.store, client.id).unwrap();
-    assert_eq!(final_client.city.as_deref(), Some("Lecce"));
+    assert_eq!(final_client.address.city.as_deref(), Some("Lecce"));
     assert_eq!(final_client.name, "Ottica Bassi Srl");
     let open = conflicts::list(&office.store, false).unwrap();
     let city = open
@@ -133,7 +139,11 @@ fn three_devices_converge(storage_url: Option<&str>) {
     b.sync();
     c.sync();
     assert_eq!(
-        clients::get(&c.store, client.id).unwrap().city.as_deref(),
+        clients::get(&c.store, client.id)
+            .unwrap()
+            .address
+            .city
+            .as_deref(),
         Some("Bari")
     );
     assert!(conflicts::list(&c.store, false)

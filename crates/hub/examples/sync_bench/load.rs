@@ -117,7 +117,10 @@ pub(super) fn concurrent(
                                     store,
                                     &ClientInput {
                                         name: format!("Cliente {} {k}", device_code(i)),
-                                        city: Some("Milano".into()),
+                                        address: rapportino_core::address::Address {
+                                            city: Some("Milano".into()),
+                                            ..Default::default()
+                                        },
                                         ..Default::default()
                                     },
                                 )

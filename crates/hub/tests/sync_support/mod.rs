@@ -174,7 +174,10 @@ impl Device {
             &mut self.store,
             &ClientInput {
                 name: name.into(),
-                city: Some("Milano".into()),
+                address: rapportino_core::address::Address {
+                    city: Some("Milano".into()),
+                    ..Default::default()
+                },
                 ..Default::default()
             },
         )
