@@ -25,11 +25,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rapportino_hub::Storage;
-use rapportino_model::hlc::Hlc;
-use rapportino_model::merge::{FieldVersion, RowState};
 use rapportino_model::protocol::{EnrolRequest, Role};
-use rapportino_model::SCHEMA_VERSION;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
+
+/// Raw clients and data shared with the transport tests.
+#[allow(dead_code)]
+#[path = "../tests/common/attack.rs"]
+mod attack;
+use attack::{
+    held_enrol_head, is_timeout, new_client_batch, seed_rows, tls_config, try_tls_connect,
+    wait_closed, Tls,
+};
+
+/// A TLS connection (reads time out after 30 s), `None` when the hub refused it.
+fn tls_connect(addr: SocketAddr, config: &Arc<rustls::ClientConfig>) -> Option<Tls> {
+    try_tls_connect(addr, config, Duration::from_secs(30)).ok()
+}
 
 struct Args {
     seconds: u64,
@@ -264,23 +275,7 @@ fn honest(
     let mut n = 0u64;
     while started.elapsed() < length {
         n += 1;
-        let now = chrono::Utc::now();
-        let stamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        let batch = json!({
-            "schema_version": SCHEMA_VERSION,
-            "mutations": [{
-                "mutation_id": uuid::Uuid::now_v7().to_string(),
-                "entity": "client",
-                "entity_id": uuid::Uuid::now_v7().to_string(),
-                "op": "insert",
-                "fields": {"name": format!("Cliente {n}"), "customer_class": "none",
-                    "archived": 0, "created_at": stamp, "updated_at": stamp},
-                "hlc": Hlc::from_parts(now.timestamp_millis(), 0).0,
-                "device_id": device,
-                "recorded_at": stamp,
-                "base_seq": cursor,
-            }],
-        });
+        let batch = new_client_batch(device, &n.to_string(), cursor);
         let t = Instant::now();
         match agent
             .post(&format!("{base}/v1/push"))
@@ -406,54 +401,6 @@ impl Scenario {
     }
 }
 
-type Tls = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
-
-fn tls_config(der: &[u8]) -> Arc<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(rustls_pki_types::CertificateDer::from(der.to_vec()))
-        .expect("root");
-    #[allow(deprecated)]
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Arc::new(
-        rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth(),
-    )
-}
-
-fn tls_connect(addr: SocketAddr, config: &Arc<rustls::ClientConfig>) -> Option<Tls> {
-    let tcp = TcpStream::connect(addr).ok()?;
-    tcp.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    let name = rustls_pki_types::ServerName::try_from("127.0.0.1").ok()?;
-    let conn = rustls::ClientConnection::new(config.clone(), name).ok()?;
-    let mut tls = rustls::StreamOwned::new(conn, tcp);
-    while tls.conn.is_handshaking() {
-        tls.conn.complete_io(&mut tls.sock).ok()?;
-    }
-    Some(tls)
-}
-
-/// Reads until the hub closes or `stop`; whether the hub closed it.
-fn wait_closed<S: Read>(s: &mut S, stop: &AtomicBool) -> bool {
-    let mut buf = [0u8; 4096];
-    while !stop.load(Ordering::SeqCst) {
-        match s.read(&mut buf) {
-            Ok(0) => return true,
-            Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
-            Err(_) => return true,
-        }
-    }
-    false
-}
-
 fn slowloris(addr: SocketAddr, tls: &Arc<rustls::ClientConfig>, stop: &AtomicBool) -> bool {
     let Some(mut s) = tls_connect(addr, tls) else {
         std::thread::sleep(Duration::from_millis(200));
@@ -471,11 +418,7 @@ fn slowloris(addr: SocketAddr, tls: &Arc<rustls::ClientConfig>, stop: &AtomicBoo
         }
         match s.read(&mut buf) {
             Ok(_) => return true,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
+            Err(e) if is_timeout(&e) => {}
             Err(_) => return true,
         }
     }
@@ -487,16 +430,11 @@ fn held_body(addr: SocketAddr, tls: &Arc<rustls::ClientConfig>, stop: &AtomicBoo
         std::thread::sleep(Duration::from_millis(200));
         return true;
     };
-    let head = format!(
-        "POST /v1/enrol HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\n\r\n",
-        32 * 1024 * 1024
-    );
-    let _ = s.write_all(head.as_bytes());
+    let _ = s.write_all(held_enrol_head().as_bytes());
     let _ = s.write_all(&[b' '; 16 * 1024]);
     let _ = s.flush();
     let _ = s.sock.set_read_timeout(Some(Duration::from_millis(500)));
-    let cut = wait_closed(&mut s, stop);
+    let cut = wait_closed(&mut s, || !stop.load(Ordering::SeqCst));
     std::thread::sleep(Duration::from_secs(1));
     cut
 }
@@ -507,7 +445,7 @@ fn idle_tcp(addr: SocketAddr, stop: &AtomicBool) -> bool {
         return true;
     };
     let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
-    wait_closed(&mut s, stop)
+    wait_closed(&mut s, || !stop.load(Ordering::SeqCst))
 }
 
 fn idle_tls(addr: SocketAddr, tls: &Arc<rustls::ClientConfig>, stop: &AtomicBool) -> bool {
@@ -516,7 +454,7 @@ fn idle_tls(addr: SocketAddr, tls: &Arc<rustls::ClientConfig>, stop: &AtomicBool
         return true;
     };
     let _ = s.sock.set_read_timeout(Some(Duration::from_millis(500)));
-    wait_closed(&mut s, stop)
+    wait_closed(&mut s, || !stop.load(Ordering::SeqCst))
 }
 
 /// A snapshot read at 64 KiB/s; on 503, waits a second and asks again. Whether the hub
@@ -558,49 +496,9 @@ fn slow_snapshot(
                 // 16 KiB per 250 ms.
                 std::thread::sleep(Duration::from_millis(250));
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
+            Err(e) if is_timeout(&e) => {}
             Err(_) => return true,
         }
     }
     false
-}
-
-// ---------------------------------------------------------------------------------------------
-// Data
-
-/// `n` clients of about 2 KB each, straight into the hub's rows (a 13 MB snapshot for 6000).
-fn seed_rows(storage: &Storage, n: usize) {
-    let version = FieldVersion {
-        hlc: 1 << 16,
-        device: "dev-seed".into(),
-        seq: 1,
-    };
-    storage
-        .write(|tx| {
-            for i in 0..n {
-                let mut fields = Map::new();
-                fields.insert("name".into(), json!(format!("Cliente {i:05}")));
-                fields.insert("notes".into(), json!("n".repeat(2000)));
-                fields.insert("customer_class".into(), json!("none"));
-                fields.insert("archived".into(), json!(0));
-                fields.insert("created_at".into(), json!("2026-01-01T00:00:00Z"));
-                fields.insert("updated_at".into(), json!("2026-01-01T00:00:00Z"));
-                let row = RowState {
-                    versions: fields
-                        .keys()
-                        .map(|k| (k.clone(), version.clone()))
-                        .collect(),
-                    fields,
-                    deleted: None,
-                    origin_device: "dev-seed".into(),
-                };
-                tx.save_row("client", &format!("seed-{i:05}"), &row)?;
-            }
-            Ok(())
-        })
-        .expect("seed rows");
 }

@@ -8,6 +8,7 @@
 //! characters, terminal escapes and bidirectional overrides escaped.
 
 use std::borrow::Cow;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -194,7 +195,13 @@ pub fn main() -> ExitCode {
     match run(cli.command, storage_on_argv) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}: {}", e.code(), escape_text(&e.to_string()));
+            // Not `eprintln!`: it panics when stderr is closed.
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {}: {}",
+                e.code(),
+                escape_text(&e.to_string())
+            );
             ExitCode::FAILURE
         }
     }
@@ -313,12 +320,17 @@ fn open_admin(admin: &AdminArg, storage_on_argv: bool) -> Result<Storage, HubErr
     Storage::open_with(&admin.storage.storage, &options)
 }
 
+/// Logs go to stderr. A log line that cannot be written (stderr closed: the pipe's reader is
+/// gone, so the write fails with EPIPE) is dropped: tracing-subscriber would otherwise report
+/// the failure with `eprintln!`, which panics when stderr is closed — inside whatever task
+/// logged, e.g. the one that starts the shutdown.
 fn init_logs(json: bool, default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .log_internal_errors(false);
     let _ = if json {
         builder.json().flatten_event(true).try_init()
     } else {

@@ -316,8 +316,10 @@ pub async fn start(
     let shutdown_handle = handle.clone();
     tokio::spawn(async move {
         shutdown.await;
-        tracing::info!("shutting down: finishing in-flight requests");
+        // The shutdown first, the log line after: whatever happens to the log (stderr closed or
+        // stuck), the hub stops.
         shutdown_handle.graceful_shutdown(Some(grace));
+        tracing::info!("shutting down: finishing in-flight requests");
     });
     tracing::info!(
         %addr,

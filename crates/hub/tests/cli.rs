@@ -244,3 +244,80 @@ fn serve_logs_json_and_stops_on_sigterm() {
     let status = child.wait().expect("wait");
     assert!(status.success(), "exit after SIGTERM: {status}");
 }
+
+/// A hub whose stderr was closed (the pipe's reader is gone, so every log write fails with
+/// EPIPE) still answers requests and stops on SIGTERM within a few seconds.
+#[test]
+fn serve_stops_on_sigterm_after_its_stderr_is_closed() {
+    /// Kills the hub when the test fails before it stopped.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite:{}", dir.path().join("hub.db").display());
+    let mut hub = Running(
+        Command::new(env!("CARGO_BIN_EXE_rapportino-hub"))
+            .args([
+                "serve",
+                "--storage",
+                &db,
+                "--listen",
+                "127.0.0.1:0",
+                "--insecure-http",
+                "--log-json",
+            ])
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the hub"),
+    );
+    // Read up to the address, then close the pipe (the reader is dropped with the thread).
+    let stderr = hub.0.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let Ok(v) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if v["message"] == "hub listening" {
+                let _ = tx.send(v["addr"].as_str().unwrap_or_default().to_string());
+                return;
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the hub says where it listens");
+    std::thread::sleep(Duration::from_millis(200)); // the pipe is closed by now
+
+    // Its request log line goes nowhere; the request is answered all the same.
+    let health = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .get(&format!("http://{addr}/v1/health"))
+        .call()
+        .map(|r| r.status())
+        .map_err(|e| e.to_string());
+    let killed = Command::new("kill")
+        .args(["-TERM", &hub.0.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let exit = loop {
+        if let Some(exit) = hub.0.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the hub did not stop within 5 s of SIGTERM with its stderr closed (health: {health:?})"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(health, Ok(200), "a request with the log closed");
+    assert!(exit.success(), "exit after SIGTERM: {exit}");
+}

@@ -78,6 +78,7 @@ pub trait HubRead {
 mod pg_connect;
 pub mod postgres;
 mod registry;
+mod sql;
 pub mod sqlite;
 mod tables;
 

@@ -254,7 +254,3 @@ pub const TABLES: &[Table] = &[
         "device_id",
     ),
 ];
-
-/// The columns of a device for `DeviceInfo` (both engines select them in this order).
-pub const DEVICE_COLUMNS: &str = "device_id, device_code, name, role, enrolled_at, last_seen_at, \
-     revoked_at, clock_skew_flagged_at";

@@ -5,7 +5,10 @@
 //! - [`TestHub`]: a hub running in this process on `127.0.0.1:<random port>`, over real TLS
 //!   (self-signed certificate made by rcgen at test time) or plain HTTP, with a `ureq` agent
 //!   that trusts it;
-//! - [`call`] and friends: one HTTP request → (status, JSON body).
+//! - [`call`] and friends: one HTTP request → (status, JSON body);
+//! - [`attack`]: raw TLS clients and seeded rows for attacking a hub (shared with
+//!   `examples/hostile_transport.rs`), and [`under_attack`]: the honest device that measures a
+//!   hub under attack (the `transport_*.rs` tests).
 //!
 //! PostgreSQL: Debian's binaries (`/usr/lib/postgresql/*/bin`, or `RAPPORTINO_PG_BIN`). One
 //! server per test binary is started on first use (initdb into a temporary folder, as user
@@ -13,6 +16,9 @@
 //! using it drops its database. Missing binaries skip the PostgreSQL half loudly, except with
 //! `CI=true`, where they fail the test.
 #![allow(dead_code)]
+
+pub mod attack;
+pub mod under_attack;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

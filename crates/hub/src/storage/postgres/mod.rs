@@ -25,6 +25,7 @@ use rapportino_model::protocol::ServerChange;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::pg_connect::{connect_config, PgConnect};
+use super::sql::{Dialect, Statements};
 use super::tables::{Kind, POSTGRES_SCHEMA, TABLES};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, sqlite::SqliteStorage, HubRead,
@@ -33,6 +34,11 @@ use super::{
 use crate::error::HubError;
 
 mod registry;
+
+/// The shared statements, in PostgreSQL's spelling.
+fn sql() -> &'static Statements {
+    Dialect::Postgres.statements()
+}
 
 /// Advisory lock keys ("RPTN" + a number).
 const WRITE_LOCK: i64 = 0x5250_544e_0001;
@@ -132,23 +138,20 @@ impl PgStorage {
             tx.batch_execute(sql)?;
         }
         let version = tx
-            .query_opt(
-                "SELECT value FROM hub_meta WHERE key = 'schema_version'",
-                &[],
-            )?
+            .query_opt(&sql().meta_get, &[&"schema_version"])?
             .map(|r| r.get::<_, String>(0));
         match version.as_deref().map(str::parse::<i64>) {
             None => {
                 tx.execute(
-                    "INSERT INTO hub_meta (key, value) VALUES ('schema_version', $1)",
-                    &[&HUB_SCHEMA_VERSION.to_string()],
+                    &sql().meta_insert,
+                    &[&"schema_version", &HUB_SCHEMA_VERSION.to_string()],
                 )?;
             }
             Some(Ok(v)) if v < HUB_SCHEMA_VERSION => {
                 // This hub writes field versions in a form an older hub cannot read.
                 tx.execute(
-                    "UPDATE hub_meta SET value = $1 WHERE key = 'schema_version'",
-                    &[&HUB_SCHEMA_VERSION.to_string()],
+                    &sql().meta_update,
+                    &[&"schema_version", &HUB_SCHEMA_VERSION.to_string()],
                 )?;
             }
             Some(Ok(_)) => {}
@@ -159,14 +162,11 @@ impl PgStorage {
                 )))
             }
         }
-        let id = match tx.query_opt("SELECT value FROM hub_meta WHERE key = 'hub_id'", &[])? {
+        let id = match tx.query_opt(&sql().meta_get, &[&"hub_id"])? {
             Some(r) => r.get(0),
             None => {
                 let id = uuid::Uuid::now_v7().to_string();
-                tx.execute(
-                    "INSERT INTO hub_meta (key, value) VALUES ('hub_id', $1)",
-                    &[&id],
-                )?;
+                tx.execute(&sql().meta_insert, &[&"hub_id", &id])?;
                 id
             }
         };
@@ -297,9 +297,9 @@ impl PgStorage {
                     "INSERT OR REPLACE INTO {table} ({list}) VALUES ({})",
                     marks.join(", ")
                 ))?;
-                let sql = format!("SELECT {list} FROM {table} ORDER BY {key}");
+                let select = format!("SELECT {list} FROM {table} ORDER BY {key}");
                 let params: [&(dyn ToSql + Sync); 0] = [];
-                let mut rows = src.query_raw(sql.as_str(), params)?;
+                let mut rows = src.query_raw(select.as_str(), params)?;
                 while let Some(row) = fallible_next(&mut rows)? {
                     let mut values = Vec::with_capacity(columns.len());
                     for (i, (_, kind)) in columns.iter().enumerate() {
@@ -338,12 +338,12 @@ struct PgTx<'c> {
 
 impl PgTx<'_> {
     /// The prepared statement for `sql`, prepared once per connection.
-    fn stmt(&mut self, sql: &'static str) -> Result<Statement, HubError> {
-        if let Some(s) = self.statements.get(sql) {
+    fn stmt(&mut self, text: &'static str) -> Result<Statement, HubError> {
+        if let Some(s) = self.statements.get(text) {
             return Ok(s.clone());
         }
-        let s = self.tx.prepare(sql)?;
-        self.statements.insert(sql, s.clone());
+        let s = self.tx.prepare(text)?;
+        self.statements.insert(text, s.clone());
         Ok(s)
     }
 }
@@ -353,13 +353,7 @@ impl HubTx for PgTx<'_> {
         if mutation_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let stmt = self.stmt(
-            "SELECT c.mutation_id, c.server_seq, NULL::text, NULL::text, NULL::text
-               FROM hub_changes AS c WHERE c.mutation_id = ANY($1)
-             UNION ALL
-             SELECT o.mutation_id, NULL::bigint, o.device_id, o.outcome, o.code
-               FROM hub_outcomes AS o WHERE o.mutation_id = ANY($1)",
-        )?;
+        let stmt = self.stmt(&sql().seen)?;
         let rows = self.tx.query(&stmt, &[&mutation_ids])?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
@@ -385,13 +379,7 @@ impl HubTx for PgTx<'_> {
         before: &str,
     ) -> Result<Vec<(String, RowState)>, HubError> {
         // The expressions are the index's, word for word, so PostgreSQL uses it.
-        let stmt = self.stmt(
-            "SELECT entity_id, fields, versions, deleted, origin_device FROM hub_rows
-             WHERE entity = 'time_entry' AND ((fields::jsonb) ->> 'technician_id') = $1
-               AND ((fields::jsonb) ->> 'started_at') > $2
-               AND ((fields::jsonb) ->> 'started_at') < $3 AND deleted IS NULL
-             LIMIT 100",
-        )?;
+        let stmt = self.stmt(&sql().time_entries_started)?;
         let rows = self.tx.query(&stmt, &[&technician_id, &after, &before])?;
         rows.iter()
             .map(|r| {
@@ -407,10 +395,7 @@ impl HubTx for PgTx<'_> {
     }
 
     fn load_row(&mut self, entity: &str, entity_id: &str) -> Result<Option<RowState>, HubError> {
-        let stmt = self.stmt(
-            "SELECT fields, versions, deleted, origin_device FROM hub_rows
-             WHERE entity = $1 AND entity_id = $2",
-        )?;
+        let stmt = self.stmt(&sql().load_row)?;
         match self.tx.query_opt(&stmt, &[&entity, &entity_id])? {
             None => Ok(None),
             Some(r) => {
@@ -424,13 +409,7 @@ impl HubTx for PgTx<'_> {
 
     fn save_row(&mut self, entity: &str, entity_id: &str, row: &RowState) -> Result<(), HubError> {
         let (fields, versions, deleted) = encode_row(row)?;
-        let stmt = self.stmt(
-            "INSERT INTO hub_rows (entity, entity_id, fields, versions, deleted, origin_device)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
-                 versions = excluded.versions, deleted = excluded.deleted,
-                 origin_device = excluded.origin_device",
-        )?;
+        let stmt = self.stmt(&sql().save_row)?;
         self.tx.execute(
             &stmt,
             &[
@@ -449,17 +428,13 @@ impl HubTx for PgTx<'_> {
         if let Some(last) = self.last_seq {
             return Ok(last + 1);
         }
-        let stmt = self.stmt("SELECT COALESCE(MAX(server_seq), 0) + 1 FROM hub_changes")?;
+        let stmt = self.stmt(&sql().next_seq)?;
         Ok(self.tx.query_one(&stmt, &[])?.try_get(0)?)
     }
 
     fn append_change(&mut self, c: &ServerChange) -> Result<(), HubError> {
         let fields = serde_json::to_string(&c.fields)?;
-        let stmt = self.stmt(
-            "INSERT INTO hub_changes (server_seq, mutation_id, entity, entity_id, op, fields, hlc,
-                 device_id, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )?;
+        let stmt = self.stmt(&sql().append_change)?;
         self.tx.execute(
             &stmt,
             &[
@@ -479,10 +454,7 @@ impl HubTx for PgTx<'_> {
     }
 
     fn save_outcome(&mut self, o: &StoredOutcome) -> Result<(), HubError> {
-        let stmt = self.stmt(
-            "INSERT INTO hub_outcomes (mutation_id, device_id, outcome, code)
-             VALUES ($1, $2, $3, $4)",
-        )?;
+        let stmt = self.stmt(&sql().save_outcome)?;
         self.tx
             .execute(&stmt, &[&o.mutation_id, &o.device_id, &o.outcome, &o.code])?;
         Ok(())
@@ -502,10 +474,7 @@ impl HubTx for PgTx<'_> {
             detail,
             "write refused"
         );
-        let stmt = self.stmt(
-            "INSERT INTO hub_refusals (at, device_id, mutation_id, code, detail)
-             VALUES ($1, $2, $3, $4, $5)",
-        )?;
+        let stmt = self.stmt(&sql().log_refusal)?;
         self.tx.execute(
             &stmt,
             &[&now_text(), &device_id, &mutation_id, &code, &detail],
@@ -519,8 +488,7 @@ impl HubTx for PgTx<'_> {
             skew_ms,
             "device clock far ahead: clamped"
         );
-        let stmt =
-            self.stmt("UPDATE hub_devices SET clock_skew_flagged_at = $2 WHERE device_id = $1")?;
+        let stmt = self.stmt(&sql().flag_clock_skew)?;
         self.tx.execute(&stmt, &[&device_id, &now_text()])?;
         Ok(())
     }
@@ -528,11 +496,7 @@ impl HubTx for PgTx<'_> {
 
 impl HubRead for PgTx<'_> {
     fn changes_after(&mut self, after: i64, limit: i64) -> Result<Vec<ServerChange>, HubError> {
-        let stmt = self.stmt(
-            "SELECT server_seq, mutation_id, entity, entity_id, op, fields, hlc, device_id,
-                    recorded_at
-             FROM hub_changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2",
-        )?;
+        let stmt = self.stmt(&sql().changes_after)?;
         let rows = self.tx.query(&stmt, &[&after, &limit])?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
@@ -554,7 +518,7 @@ impl HubRead for PgTx<'_> {
     }
 
     fn max_seq(&mut self) -> Result<i64, HubError> {
-        let stmt = self.stmt("SELECT COALESCE(MAX(server_seq), 0) FROM hub_changes")?;
+        let stmt = self.stmt(&sql().max_seq)?;
         Ok(self.tx.query_one(&stmt, &[])?.try_get(0)?)
     }
 
@@ -564,11 +528,7 @@ impl HubRead for PgTx<'_> {
         after_id: &str,
         limit: i64,
     ) -> Result<Vec<(String, RowState)>, HubError> {
-        let stmt = self.stmt(
-            "SELECT entity_id, fields, versions, origin_device FROM hub_rows
-             WHERE entity = $1 AND entity_id > $2 AND deleted IS NULL
-             ORDER BY entity_id LIMIT $3",
-        )?;
+        let stmt = self.stmt(&sql().rows_page)?;
         let rows = self.tx.query(&stmt, &[&entity, &after_id, &limit])?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {

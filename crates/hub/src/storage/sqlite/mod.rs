@@ -10,6 +10,7 @@ use rapportino_model::merge::RowState;
 use rapportino_model::protocol::ServerChange;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+use super::sql::{Dialect, Statements};
 use super::tables::SQLITE_SCHEMA;
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, BackupSummary, HubRead, HubTx, Seen,
@@ -18,6 +19,11 @@ use super::{
 use crate::error::HubError;
 
 mod registry;
+
+/// The shared statements, in SQLite's spelling.
+fn sql() -> &'static Statements {
+    Dialect::Sqlite.statements()
+}
 
 /// Reader connections kept open between reads (more are opened under load, then closed).
 const MAX_IDLE_READERS: usize = 4;
@@ -95,24 +101,20 @@ impl SqliteStorage {
                 tx.execute(sql, [])?;
             }
             let version: Option<String> = tx
-                .query_row(
-                    "SELECT value FROM hub_meta WHERE key = 'schema_version'",
-                    [],
-                    |r| r.get(0),
-                )
+                .query_row(&sql().meta_get, ["schema_version"], |r| r.get(0))
                 .optional()?;
             match version.as_deref().map(str::parse::<i64>) {
                 None => {
                     tx.execute(
-                        "INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?1)",
-                        [HUB_SCHEMA_VERSION.to_string()],
+                        &sql().meta_insert,
+                        params!["schema_version", HUB_SCHEMA_VERSION.to_string()],
                     )?;
                 }
                 Some(Ok(v)) if v < HUB_SCHEMA_VERSION => {
                     // This hub writes field versions in a form an older hub cannot read.
                     tx.execute(
-                        "UPDATE hub_meta SET value = ?1 WHERE key = 'schema_version'",
-                        [HUB_SCHEMA_VERSION.to_string()],
+                        &sql().meta_update,
+                        params!["schema_version", HUB_SCHEMA_VERSION.to_string()],
                     )?;
                 }
                 Some(Ok(_)) => {}
@@ -125,18 +127,13 @@ impl SqliteStorage {
                 }
             }
             let id: Option<String> = tx
-                .query_row("SELECT value FROM hub_meta WHERE key = 'hub_id'", [], |r| {
-                    r.get(0)
-                })
+                .query_row(&sql().meta_get, ["hub_id"], |r| r.get(0))
                 .optional()?;
             let id = match id {
                 Some(id) => id,
                 None => {
                     let id = uuid::Uuid::now_v7().to_string();
-                    tx.execute(
-                        "INSERT INTO hub_meta (key, value) VALUES ('hub_id', ?1)",
-                        [&id],
-                    )?;
+                    tx.execute(&sql().meta_insert, ["hub_id", id.as_str()])?;
                     id
                 }
             };
@@ -303,13 +300,7 @@ impl HubTx for SqliteTx<'_> {
         }
         // One statement for the whole batch: the ids travel as one JSON array.
         let ids = serde_json::to_string(mutation_ids)?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.mutation_id, c.server_seq, NULL, NULL, NULL
-               FROM json_each(?1) AS j JOIN hub_changes AS c ON c.mutation_id = j.value
-             UNION ALL
-             SELECT o.mutation_id, NULL, o.device_id, o.outcome, o.code
-               FROM json_each(?1) AS j JOIN hub_outcomes AS o ON o.mutation_id = j.value",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().seen)?;
         let rows = stmt.query_map([ids], |r| {
             let id: String = r.get(0)?;
             let seq: Option<i64> = r.get(1)?;
@@ -334,13 +325,7 @@ impl HubTx for SqliteTx<'_> {
         before: &str,
     ) -> Result<Vec<(String, RowState)>, HubError> {
         // The expressions are the index's, word for word, so SQLite uses it.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT entity_id, fields, versions, deleted, origin_device FROM hub_rows
-             WHERE entity = 'time_entry' AND json_extract(fields, '$.technician_id') = ?1
-               AND json_extract(fields, '$.started_at') > ?2
-               AND json_extract(fields, '$.started_at') < ?3 AND deleted IS NULL
-             LIMIT 100",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().time_entries_started)?;
         let raw = stmt
             .query_map(params![technician_id, after, before], |r| {
                 Ok((
@@ -358,10 +343,7 @@ impl HubTx for SqliteTx<'_> {
     }
 
     fn load_row(&mut self, entity: &str, entity_id: &str) -> Result<Option<RowState>, HubError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT fields, versions, deleted, origin_device FROM hub_rows
-             WHERE entity = ?1 AND entity_id = ?2",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().load_row)?;
         let raw = stmt
             .query_row(params![entity, entity_id], |r| {
                 Ok((
@@ -378,13 +360,7 @@ impl HubTx for SqliteTx<'_> {
 
     fn save_row(&mut self, entity: &str, entity_id: &str, row: &RowState) -> Result<(), HubError> {
         let (fields, versions, deleted) = encode_row(row)?;
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO hub_rows (entity, entity_id, fields, versions, deleted, origin_device)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
-                 versions = excluded.versions, deleted = excluded.deleted,
-                 origin_device = excluded.origin_device",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().save_row)?;
         stmt.execute(params![
             entity,
             entity_id,
@@ -400,19 +376,13 @@ impl HubTx for SqliteTx<'_> {
         if let Some(last) = self.last_seq {
             return Ok(last + 1);
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT COALESCE(MAX(server_seq), 0) + 1 FROM hub_changes")?;
+        let mut stmt = self.conn.prepare_cached(&sql().next_seq)?;
         Ok(stmt.query_row([], |r| r.get(0))?)
     }
 
     fn append_change(&mut self, c: &ServerChange) -> Result<(), HubError> {
         let fields = serde_json::to_string(&c.fields)?;
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO hub_changes (server_seq, mutation_id, entity, entity_id, op, fields, hlc,
-                 device_id, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().append_change)?;
         stmt.execute(params![
             c.server_seq,
             c.mutation_id,
@@ -429,10 +399,7 @@ impl HubTx for SqliteTx<'_> {
     }
 
     fn save_outcome(&mut self, o: &StoredOutcome) -> Result<(), HubError> {
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO hub_outcomes (mutation_id, device_id, outcome, code)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().save_outcome)?;
         stmt.execute(params![o.mutation_id, o.device_id, o.outcome, o.code])?;
         Ok(())
     }
@@ -451,10 +418,7 @@ impl HubTx for SqliteTx<'_> {
             detail,
             "write refused"
         );
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO hub_refusals (at, device_id, mutation_id, code, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().log_refusal)?;
         stmt.execute(params![now_text(), device_id, mutation_id, code, detail])?;
         Ok(())
     }
@@ -465,9 +429,7 @@ impl HubTx for SqliteTx<'_> {
             skew_ms,
             "device clock far ahead: clamped"
         );
-        let mut stmt = self.conn.prepare_cached(
-            "UPDATE hub_devices SET clock_skew_flagged_at = ?2 WHERE device_id = ?1",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().flag_clock_skew)?;
         stmt.execute(params![device_id, now_text()])?;
         Ok(())
     }
@@ -479,11 +441,7 @@ struct SqliteRead<'c> {
 
 impl HubRead for SqliteRead<'_> {
     fn changes_after(&mut self, after: i64, limit: i64) -> Result<Vec<ServerChange>, HubError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT server_seq, mutation_id, entity, entity_id, op, fields, hlc, device_id,
-                    recorded_at
-             FROM hub_changes WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().changes_after)?;
         let mut rows = stmt.query(params![after, limit])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -505,9 +463,7 @@ impl HubRead for SqliteRead<'_> {
     }
 
     fn max_seq(&mut self) -> Result<i64, HubError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT COALESCE(MAX(server_seq), 0) FROM hub_changes")?;
+        let mut stmt = self.conn.prepare_cached(&sql().max_seq)?;
         Ok(stmt.query_row([], |r| r.get(0))?)
     }
 
@@ -517,11 +473,7 @@ impl HubRead for SqliteRead<'_> {
         after_id: &str,
         limit: i64,
     ) -> Result<Vec<(String, RowState)>, HubError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT entity_id, fields, versions, origin_device FROM hub_rows
-             WHERE entity = ?1 AND entity_id > ?2 AND deleted IS NULL
-             ORDER BY entity_id LIMIT ?3",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&sql().rows_page)?;
         let mut rows = stmt.query(params![entity, after_id, limit])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
