@@ -16,6 +16,9 @@ pub struct AppState {
     db: Result<Mutex<Store>, ErrorPayload>,
     /// The paths commands accept from the web view (see [`crate::paths`]).
     allowed: AllowedPaths,
+    /// The backup file last refused as another device's (FOREIGN_BACKUP), which "restore as a
+    /// new device" takes without asking again; this app's, never another window's or test's.
+    refused_foreign: Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
@@ -28,7 +31,11 @@ impl AppState {
             .and_then(Store::open)
             .map(Mutex::new)
             .map_err(|e| e.to_payload());
-        AppState { db, allowed }
+        AppState {
+            db,
+            allowed,
+            refused_foreign: Mutex::new(None),
+        }
     }
 
     /// Opens the database the app and the CLI share: `RAPPORTINO_DB`, else the OS data folder.
@@ -40,12 +47,20 @@ impl AppState {
         AppState {
             allowed: AllowedPaths::new(store.path()),
             db: Ok(Mutex::new(store)),
+            refused_foreign: Mutex::new(None),
         }
     }
 
     /// The paths picked in dialogs this session and the app's folders.
     pub fn allowed_paths(&self) -> &AllowedPaths {
         &self.allowed
+    }
+
+    /// The backup last refused as another device's (see the field).
+    pub fn refused_foreign(&self) -> MutexGuard<'_, Option<PathBuf>> {
+        self.refused_foreign
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Why the database is unavailable, if it is.

@@ -287,13 +287,8 @@ mod tests {
     #[test]
     fn the_file_goes_where_the_setting_puts_it_as_one_argument() {
         let file = PathBuf::from("/home/anna/Rapporti d'intervento/RI 2026 MR 0001.pdf");
-        let how = print_invocation(
-            Some("cp {file} '/srv/stampe ufficio/'"),
-            &file,
-            false,
-            None,
-        )
-        .unwrap();
+        let how =
+            print_invocation(Some("cp {file} '/srv/stampe ufficio/'"), &file, false, None).unwrap();
         assert_eq!(how.program, "cp");
         assert_eq!(
             how.args,

@@ -4,7 +4,6 @@
 //! a large database is copied; restoring holds the store's lock (it rewrites the open database).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use rapportino_core::backup::{self, BackupFile, Backups, RestoreOptions, Restored};
 use rapportino_core::time::local_date;
@@ -54,17 +53,6 @@ pub fn backup_now<R: Runtime>(
     }
 }
 
-/// The file the last restore refused as another device's backup (`FOREIGN_BACKUP`): "Ripristina
-/// come nuovo dispositivo" restores that very file without asking for it again (it was allowed
-/// when it was refused: picked in the dialog, or a path the allow-list took).
-static REFUSED_FOREIGN: Mutex<Option<PathBuf>> = Mutex::new(None);
-
-fn refused_foreign() -> std::sync::MutexGuard<'static, Option<PathBuf>> {
-    REFUSED_FOREIGN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// Replaces the data with the backup chosen in the Open dialog, or at `path` (a listed backup
 /// in the backups folder, or a file picked in a dialog before); null when cancelled. Keeps a
 /// safety copy of the current data in the backups folder.
@@ -82,7 +70,7 @@ pub fn restore_backup<R: Runtime>(
 ) -> CmdResult<Option<Restored>> {
     let as_new_device = as_new_device.unwrap_or(false);
     let refused = if as_new_device && path.is_none() {
-        refused_foreign().take()
+        state.refused_foreign().take()
     } else {
         None
     };
@@ -107,7 +95,7 @@ pub fn restore_backup<R: Runtime>(
         let folder = backup::folder_of(s)?;
         backup::restore_with(s, &source, &folder, &options)
     });
-    *refused_foreign() = match &result {
+    *state.refused_foreign() = match &result {
         Err(e) if e.0.code == Code::ForeignBackup => Some(source),
         _ => None,
     };
