@@ -152,3 +152,30 @@ fn lists_are_paginated_and_filtered() {
     assert!(!p3.has_more);
     assert!(p1.items.iter().all(|t| t.client_id == c.id));
 }
+
+#[test]
+fn a_ticket_opened_here_is_this_technicians_unless_another_is_chosen() {
+    let (mut s, _clock) = store();
+    let me = rapportino_core::setup::current_technician(s.conn()).unwrap();
+    let c = client(&mut s, "Ottica Bassi");
+    let mine = tickets::open(&mut s, &new_ticket(&c, "Scanner fermo")).unwrap();
+    assert_eq!(mine.assigned_technician_id, Some(me));
+    let other = rapportino_core::technicians::create(
+        &mut s,
+        &rapportino_core::technicians::TechnicianInput {
+            code: "GV".into(),
+            name: "Giulia Verdi".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let theirs = tickets::open(
+        &mut s,
+        &tickets::NewTicket {
+            assigned_technician_id: Some(other.id),
+            ..new_ticket(&c, "Rete lenta")
+        },
+    )
+    .unwrap();
+    assert_eq!(theirs.assigned_technician_id, Some(other.id));
+}

@@ -274,9 +274,15 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
             sites::ensure_belongs(conn, s, input.client_id)
                 .map_err(|e| with_field(e, "site_id"))?;
         }
-        if let Some(t) = input.assigned_technician_id {
-            ensure_technician(conn, t)?;
-        }
+        // Unless another is chosen, this device's technician takes it: it shows at once under
+        // "I miei ticket aperti" on the laptop that opened it.
+        let assignee = match input.assigned_technician_id {
+            Some(t) => {
+                ensure_technician(conn, t)?;
+                Some(t)
+            }
+            None => crate::store::settings::current_technician(conn).ok(),
+        };
         let terms = terms::new_ticket_fields(
             tx,
             input.client_id,
@@ -303,10 +309,7 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
             ("status", TicketStatus::New.into()),
             ("reported_at", field::text(format_instant(reported_at))),
             ("opened_at", field::text(&now_text)),
-            (
-                "assigned_technician_id",
-                field::opt_id(input.assigned_technician_id),
-            ),
+            ("assigned_technician_id", field::opt_id(assignee)),
         ]);
         tx.insert(Entity::Ticket, &id.to_string(), fields)?;
         append_event(tx, id, None, TicketStatus::New, None)?;
