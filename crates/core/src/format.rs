@@ -67,10 +67,10 @@ pub fn parse_euro(field: &'static str, s: &str) -> Result<i64> {
         .ok_or_else(bad)
 }
 
-/// `3900` seconds → `1 h 05 min`
+/// `3900` seconds → `1 h 05 min` (a started minute counts: [`crate::time::worked_minutes`])
 pub fn hours_minutes(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
-    let m = seconds.abs() / 60;
+    let m = crate::time::worked_minutes(seconds.abs());
     if m < 60 {
         format!("{sign}{m} min")
     } else {
@@ -119,6 +119,7 @@ mod tests {
     fn durations_and_dates() {
         assert_eq!(hours_minutes(3_900), "1 h 05 min");
         assert_eq!(hours_minutes(600), "10 min");
+        assert_eq!(hours_minutes(30), "1 min", "a started minute counts");
         assert_eq!(clock(3_725), "01:02:05");
         assert_eq!(
             local_datetime("2026-07-15T08:00:00Z", crate::time::DEFAULT_TZ),

@@ -132,6 +132,13 @@ impl Clock for ManualClock {
     }
 }
 
+/// Worked seconds as minutes, rounded up to the minute (away from zero for a negative
+/// correction): the one rounding of work durations, used by the charges (ledger), the report's
+/// time table and totals, and the screens, so none says "0 min" beside "fatturato 1 min".
+pub fn worked_minutes(seconds: i64) -> i64 {
+    seconds.signum() * ((seconds.abs() + 59) / 60)
+}
+
 /// First and last day of a month; INVALID_FORMAT for a month outside 1–12.
 pub fn month_bounds(year: i32, month: u32) -> Result<(chrono::NaiveDate, chrono::NaiveDate)> {
     let first = chrono::NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
@@ -209,5 +216,15 @@ mod tests {
             (chrono::Datelike::day(&a), chrono::Datelike::day(&b)),
             (1, 29)
         );
+    }
+
+    #[test]
+    fn worked_minutes_round_up_to_the_minute() {
+        assert_eq!(worked_minutes(0), 0);
+        assert_eq!(worked_minutes(1), 1);
+        assert_eq!(worked_minutes(59), 1);
+        assert_eq!(worked_minutes(60), 1);
+        assert_eq!(worked_minutes(61), 2);
+        assert_eq!(worked_minutes(-30), -1);
     }
 }

@@ -486,3 +486,23 @@ fn only_a_canonical_report_number_becomes_a_file_name() {
         assert!(err.to_string().len() < 300, "the message stays short");
     }
 }
+
+/// Half a minute of work: the time table, the total and the charge all say one minute (the
+/// report used to print "Totale 0 min" beside "fatturato 1 min").
+#[test]
+fn the_time_table_and_the_charge_round_alike() {
+    let (mut s, clock) = store();
+    let c = client(&mut s, "Ottica Bassi");
+    let t = ticket(&mut s, &c, "Scanner fermo");
+    let i = intervention(&mut s, t, InterventionMode::Remote).id;
+    interventions::start(&mut s, i).unwrap();
+    clock.advance(chrono::Duration::seconds(30));
+    interventions::stop(&mut s, i).unwrap();
+    let r = reports::create(&mut s, i).unwrap();
+    let doc = reports::document(&s, r.id).unwrap();
+    let c = &doc.content;
+    assert_eq!(c.periods[0].minutes, 1);
+    assert_eq!(c.total_minutes, 1);
+    assert!(c.billing.billed_minutes >= c.total_minutes);
+    assert_eq!(c.billing.worked_minutes, c.total_minutes);
+}

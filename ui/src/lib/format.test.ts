@@ -53,8 +53,10 @@ describe('durations', () => {
     expect(formatClock(90_061)).toBe('25:01:01');
     expect(formatClock(-5)).toBe('00:00:00');
   });
-  it('formatHours', () => {
-    expect(formatHours(59)).toBe('0 min');
+  it('formatHours: a started minute counts, as in the charges', () => {
+    expect(formatHours(0)).toBe('0 min');
+    expect(formatHours(59)).toBe('1 min');
+    expect(formatHours(61)).toBe('2 min');
     expect(formatHours(45 * 60)).toBe('45 min');
     expect(formatHours(2 * 3600 + 5 * 60)).toBe('2 h 05 min');
   });

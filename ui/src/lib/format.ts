@@ -72,7 +72,8 @@ export function formatClock(totalSeconds: number): string {
 
 /** Seconds → `2 h 05 min` / `45 min` / `0 min`, for totals. */
 export function formatHours(totalSeconds: number): string {
-  const minutes = Math.floor(Math.max(0, totalSeconds) / 60);
+  // A started minute counts, as in core (time::worked_minutes): the charges never show more.
+  const minutes = Math.ceil(Math.max(0, totalSeconds) / 60);
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return h > 0 ? `${h} h ${pad(m)} min` : `${m} min`;

@@ -99,7 +99,7 @@ pub(crate) fn billed_minutes(seconds: i64, rounding: i64, minimum: i64) -> (i64,
     if seconds <= 0 {
         return (0, 0);
     }
-    let worked = (seconds + 59) / 60;
+    let worked = crate::time::worked_minutes(seconds);
     let unit = rounding.max(1);
     let rounded = (worked + unit - 1) / unit * unit;
     (worked, rounded.max(minimum))

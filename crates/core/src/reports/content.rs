@@ -19,6 +19,7 @@ use crate::store::Store;
 use crate::technicians;
 use crate::tickets;
 use crate::time::parse_instant;
+use crate::time::worked_minutes;
 use rapportino_model::vocab::TimeEntryKind;
 
 /// The content of report `number` for `intervention` (`supersedes`: the amended report's number).
@@ -62,7 +63,7 @@ pub(crate) fn build(
         technician_code: technician.code.clone(),
         technician_name: technician.name.clone(),
         date: date.get(..10).unwrap_or(&date).to_owned(),
-        total_minutes: detail.totals.billable_seconds / 60,
+        total_minutes: worked_minutes(detail.totals.billable_seconds),
         periods,
         work_done: i.work_done.clone().unwrap_or_default(),
         outcome: i.outcome.map(labels::outcome),
@@ -172,7 +173,7 @@ fn work_periods(entries: &[TimeEntry], tz: Tz) -> Vec<WorkPeriod> {
                 } else {
                     fmt(end, "%H:%M")
                 },
-                minutes: seconds / 60,
+                minutes: worked_minutes(seconds),
                 note: (!notes.is_empty()).then(|| notes.join("; ")),
             };
             (e.started_at.as_str(), row)
