@@ -544,3 +544,40 @@ fn time_and_materials_without_contract() {
     );
     assert_eq!(a.charges_cents, 10_250);
 }
+
+/// On-site work under a remote-only package is not "beyond the hours": it is not covered, and
+/// the line says why (issue 14 #8).
+#[test]
+fn on_site_work_under_a_remote_only_package_is_not_covered_and_says_so() {
+    let (mut s, clock) = store();
+    let c = client(&mut s, "Cartoleria Esposito");
+    let p = package(&mut s, &c, "2026-01-01", 10, PackageMode::Remote);
+    let name = contracts::get(&s, p).unwrap().name;
+    clock.set(local("2026-11-16 10:00"));
+    let t = open_ticket(&mut s, &c, Severity::Degraded, None);
+    let on_site = work(
+        &mut s,
+        &clock,
+        t,
+        InterventionMode::OnSite,
+        "2026-11-16 10:00",
+        60,
+    );
+    let got = lines(&s, on_site);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, Source::Overage);
+    assert_eq!(got[0].1, AllocationReason::PackageRemoteOnly);
+    // The same work done remotely draws from the package.
+    let t2 = open_ticket(&mut s, &c, Severity::Degraded, None);
+    let remote = work(
+        &mut s,
+        &clock,
+        t2,
+        InterventionMode::Remote,
+        "2026-11-16 12:00",
+        60,
+    );
+    let got = lines(&s, remote);
+    assert_eq!(got[0].1, AllocationReason::PackageEarliestExpiry);
+    assert_eq!(got[0].2, Some(name));
+}

@@ -132,6 +132,12 @@ pub fn reason(r: AllocationReason) -> &'static str {
         AllocationReason::Overage => {
             "oltre le ore incluse e i pacchetti: si fattura alla tariffa del contratto"
         }
+        AllocationReason::PackageRemoteOnly => {
+            "non coperto: il pacchetto copre solo interventi da remoto, si fattura a tariffa"
+        }
+        AllocationReason::PackageOnSiteOnly => {
+            "non coperto: il pacchetto copre solo interventi in sede, si fattura a tariffa"
+        }
         AllocationReason::NoContract => "nessun contratto: si fattura alle tariffe del negozio",
         AllocationReason::Callout => "diritto di chiamata dell'intervento on-site (a consuntivo)",
         AllocationReason::Travel => "chilometri percorsi (a consuntivo)",

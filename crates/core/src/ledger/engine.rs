@@ -304,9 +304,14 @@ fn allocate(
     for c in valid(ContractKind::Sla) {
         candidates.push((c, Source::SlaIncluded, AllocationReason::SlaIncluded));
     }
+    // A package valid today that this intervention's mode may not draw from: what is left is
+    // "not covered" (the package's own limit), not "beyond the hours".
+    let mut mode_excluded = None;
     for c in valid(ContractKind::HourPackage) {
         if package_matches(c, w.mode) {
             candidates.push((c, Source::Package, AllocationReason::PackageEarliestExpiry));
+        } else {
+            mode_excluded = mode_excluded.or(c.terms.package_mode);
         }
     }
     let mut seen: Vec<ContractId> = Vec::new();
@@ -339,10 +344,11 @@ fn allocate(
         remaining -= take;
     }
     if remaining > 0 {
-        let reason = if governing.is_none() {
-            AllocationReason::NoContract
-        } else {
-            AllocationReason::Overage
+        let reason = match (governing.is_none(), mode_excluded) {
+            (true, _) => AllocationReason::NoContract,
+            (false, Some(PackageMode::Remote)) => AllocationReason::PackageRemoteOnly,
+            (false, Some(PackageMode::OnSite)) => AllocationReason::PackageOnSiteOnly,
+            (false, _) => AllocationReason::Overage,
         };
         a.lines.push(line(
             Source::Overage,

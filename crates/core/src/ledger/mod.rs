@@ -65,6 +65,10 @@ string_enum! {
         PackageEarliestExpiry => "package_earliest_expiry",
         /// Beyond every allowance: billed at the contract's rate.
         Overage => "overage",
+        /// Not covered: the client's package covers remote interventions only (billed at the rate).
+        PackageRemoteOnly => "package_remote_only",
+        /// Not covered: the client's package covers on-site interventions only (billed at the rate).
+        PackageOnSiteOnly => "package_on_site_only",
         /// No contract: billed at the shop's rates.
         NoContract => "no_contract",
         /// Call-out fee of an on-site visit (time and materials).

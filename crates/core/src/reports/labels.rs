@@ -74,6 +74,12 @@ pub fn reason(r: AllocationReason) -> Labelled {
             AllocationReason::SlaIncluded => "ore incluse nel contratto",
             AllocationReason::PackageEarliestExpiry => "pacchetto con la scadenza più vicina",
             AllocationReason::Overage => "a tariffa, oltre le ore disponibili",
+            AllocationReason::PackageRemoteOnly => {
+                "non coperto: il pacchetto copre solo interventi da remoto"
+            }
+            AllocationReason::PackageOnSiteOnly => {
+                "non coperto: il pacchetto copre solo interventi in sede"
+            }
             AllocationReason::NoContract => "a consuntivo, senza contratto",
             AllocationReason::Callout => "uscita presso il cliente",
             AllocationReason::Travel => "chilometri percorsi",

@@ -277,6 +277,8 @@ export const enServices: Record<keyof typeof itServices, string> = {
   'reason.free_hours': 'The class’s yearly free hours (“{contract}”), used first.',
   'reason.sla_included': 'Hours included in “{contract}” (year from {period}).',
   'reason.package_earliest_expiry': 'Drawn from “{contract}”, the package expiring first.',
+  'reason.package_remote_only': 'Not covered: the package covers remote interventions only; billed at the rate.',
+  'reason.package_on_site_only': 'Not covered: the package covers on-site interventions only; billed at the rate.',
   'reason.overage': 'Beyond the hours available: billed at the rate.',
   'reason.no_contract': 'No contract: billed at the default rates.',
   'reason.callout': 'Call-out fee of the on-site visit.',

@@ -276,6 +276,8 @@ export const itServices = {
   'reason.free_hours': 'Ore gratuite annue della classe («{contract}»), usate per prime.',
   'reason.sla_included': 'Ore incluse in «{contract}» (anno dal {period}).',
   'reason.package_earliest_expiry': 'Scalato da «{contract}», il pacchetto che scade per primo.',
+  'reason.package_remote_only': 'Non coperto: il pacchetto copre solo interventi da remoto; fatturato a tariffa.',
+  'reason.package_on_site_only': 'Non coperto: il pacchetto copre solo interventi in sede; fatturato a tariffa.',
   'reason.overage': 'Oltre le ore disponibili: fatturato a tariffa.',
   'reason.no_contract': 'Nessun contratto: fatturato alle tariffe predefinite.',
   'reason.callout': 'Diritto di chiamata dell’intervento in sede.',
