@@ -112,7 +112,11 @@ fn devices_enrol_authenticate_and_are_authorised_by_role() {
         assert!(status != 401 && status != 403, "{status} {body}");
 
         // Missing or wrong credentials: 401, on every authenticated endpoint.
-        let wrong = format!("{}0", &tech_token[..tech_token.len() - 1]);
+        // The token with its last character changed (to one it is not: a token ending in "0"
+        // made this "wrong" token the right one, one run in sixteen).
+        let last = if tech_token.ends_with('0') { '1' } else { '0' };
+        let wrong = format!("{}{last}", &tech_token[..tech_token.len() - 1]);
+        assert_ne!(wrong, tech_token);
         for (method, path) in [
             ("POST", "/v1/push"),
             ("GET", "/v1/changes"),
