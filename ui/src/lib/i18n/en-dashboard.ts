@@ -7,7 +7,7 @@ export const enDashboard: Record<keyof typeof itDashboard, string> = {
 
   'dashboard.title': 'Today',
   'dashboard.timer': 'Timer',
-  'dashboard.timerNone': 'No timer running.',
+  'dashboard.timerNone': 'Ready for the next intervention.',
   'dashboard.timerNoneHint': 'Open a ticket and start an intervention to begin.',
   'dashboard.paused': 'Paused: {ticket} · {client}',
   'dashboard.resume': 'Resume',

@@ -6,7 +6,7 @@ export const itDashboard = {
 
   'dashboard.title': 'Oggi',
   'dashboard.timer': 'Timer',
-  'dashboard.timerNone': 'Nessun timer in corso.',
+  'dashboard.timerNone': 'Pronto per il prossimo intervento.',
   'dashboard.timerNoneHint': 'Apri un ticket e avvia un intervento per cominciare.',
   'dashboard.paused': 'In pausa: {ticket} · {client}',
   'dashboard.resume': 'Riprendi',
