@@ -146,7 +146,7 @@ def scenario_main(d: Driver) -> None:
 def scenario_bad_db(d: Driver) -> None:
     step("a file that is not ours: the UI loads and says so")
     box = d.wait("[data-testid=fatal-error]", timeout=60)
-    code = d.wait("[data-testid=error-box]").attribute("data-code")
+    code = d.wait("[data-testid=error-code]").text
     assert code == "DATABASE_NOT_OURS", code
     assert "non è un archivio di Rapportino" in box.text, box.text
     shot(d, "10-database-not-ours")

@@ -47,10 +47,6 @@ class Element:
     def attr(self, name: str) -> str | None:
         return self.driver.cmd("GET", self._path(f"/property/{name}"))
 
-    def attribute(self, name: str) -> str | None:
-        """The HTML attribute as written (data-*), not the DOM property."""
-        return self.driver.cmd("GET", self._path(f"/attribute/{name}"))
-
 
 class Driver:
     def __init__(self, url: str, capabilities: dict, timeout: float = 120):

@@ -26,6 +26,7 @@ export const en: Record<MessageKey, string> = {
   'app.none': '—',
   'app.yes': 'Yes',
   'app.no': 'No',
+  'app.errorCode': 'Error code',
   'app.details': 'Details for support',
   'app.saved': 'Saved',
 

@@ -25,6 +25,7 @@ export const it = {
   'app.none': '—',
   'app.yes': 'Sì',
   'app.no': 'No',
+  'app.errorCode': 'Codice errore',
   'app.details': 'Dettagli per l’assistenza',
   'app.saved': 'Salvato',
 
