@@ -619,3 +619,67 @@ fn the_readme_signature_format_signs_a_report() {
     // The signed snapshot verifies (exit 0).
     text_ok(db, &number);
 }
+
+#[test]
+fn a_technician_signs_alone_when_the_customer_is_absent() {
+    let case = finished_intervention();
+    let db = &case.shop.db;
+    let dir = tempfile::tempdir().unwrap();
+    let good = write_signature(dir.path(), "good.json", scribble());
+    let r = json(db, &["report", "create", &case.intervention]);
+    let number = r["number"].as_str().unwrap().to_owned();
+    // A name and a signature with an absence is a contradiction clap refuses before core.
+    let refused = cli(
+        db,
+        &[
+            "report",
+            "sign",
+            &number,
+            "--customer-absent",
+            "absent",
+            "--customer-name",
+            "Anna",
+            "--technician-signature",
+            &good,
+        ],
+    );
+    assert!(!refused.status.success());
+    let neither = cli(
+        db,
+        &["report", "sign", &number, "--technician-signature", &good],
+    );
+    assert_eq!(
+        neither.status.code(),
+        Some(2),
+        "neither the customer's signature nor a reason: a usage error"
+    );
+    let signed = json(
+        db,
+        &[
+            "report",
+            "sign",
+            &number,
+            "--customer-absent",
+            "absent",
+            "--absence-note",
+            "ufficio chiuso",
+            "--technician-signature",
+            &good,
+        ],
+    );
+    assert_eq!(signed["status"], "signed");
+    let shown = text(db, &["report", "show", &number]);
+    assert!(
+        shown.contains("dal solo tecnico (Cliente assente: ufficio chiuso)"),
+        "{shown}"
+    );
+    let pdf = dir.path().join("alone.pdf");
+    json(db, &["report", "pdf", &number, "-o", pdf.to_str().unwrap()]);
+    let printed = squash(&pdf_text(&pdf));
+    assert!(
+        printed.contains("Cliente assente: ufficio chiuso"),
+        "{printed}"
+    );
+    assert!(printed.contains("Firmato dal solo tecnico"), "{printed}");
+    text_ok(db, &number);
+}

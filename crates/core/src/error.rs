@@ -122,6 +122,8 @@ pub enum Code {
     /// A path given to the app that the user did not pick in a dialog in this session and that
     /// is not in one of the app's own folders.
     PathNotAllowed,
+    /// Something personal (a technician's own signature) is kept only with explicit consent.
+    ConsentRequired,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -184,6 +186,7 @@ impl Code {
             Code::ForeignBackup => "FOREIGN_BACKUP",
             Code::ReportNumberInvalid => "REPORT_NUMBER_INVALID",
             Code::PathNotAllowed => "PATH_NOT_ALLOWED",
+            Code::ConsentRequired => "CONSENT_REQUIRED",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

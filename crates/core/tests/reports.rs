@@ -12,7 +12,8 @@ use rapportino_core::interventions::{
     self, InterventionMode, InterventionPatch, MaterialInput, Outcome,
 };
 use rapportino_core::reports::{
-    self, ReportFilter, ReportStatus, SignInput, Signature, Stroke, StrokePoint,
+    self, CustomerAbsence, ReportFilter, ReportStatus, SignInput, Signature, SignatureAbsence,
+    Stroke, StrokePoint,
 };
 use rapportino_core::store::{field, Entity};
 use rapportino_core::tickets::Severity;
@@ -38,8 +39,9 @@ fn signature(name: &str) -> Signature {
 
 fn sign_input() -> SignInput {
     SignInput {
-        customer: signature("Anna Bianchi"),
+        customer: Some(signature("Anna Bianchi")),
         technician: signature(""),
+        customer_absence: None,
     }
 }
 
@@ -205,7 +207,8 @@ fn signing_freezes_the_snapshot_and_verify_matches() {
         block.technician.signer_name, "Marco Rinaldi",
         "defaults to the technician"
     );
-    assert_eq!(block.customer.strokes[0].points.len(), 40);
+    assert_eq!(block.customer.as_ref().unwrap().strokes[0].points.len(), 40);
+    assert_eq!(block.customer_absence, None);
 
     let v = reports::verify(&s, r.id).unwrap();
     assert!(v.matches && v.canonical);
@@ -233,9 +236,9 @@ fn bad_signatures_write_nothing() {
     let r = reports::create(&mut s, i).unwrap();
     let before = snapshot(&s);
     let mut no_name = sign_input();
-    no_name.customer.signer_name = " ".into();
+    no_name.customer.as_mut().unwrap().signer_name = " ".into();
     let mut empty = sign_input();
-    empty.customer.strokes.clear();
+    empty.customer.as_mut().unwrap().strokes.clear();
     let mut tech_empty = sign_input();
     tech_empty.technician.strokes = vec![Stroke {
         points: vec![StrokePoint::default()],
@@ -250,6 +253,50 @@ fn bad_signatures_write_nothing() {
     }
     assert_eq!(snapshot(&s), before);
     assert_eq!(reports::get(&s, r.id).unwrap().status, ReportStatus::Draft);
+}
+
+#[test]
+fn a_report_signed_by_the_technician_alone_says_why() {
+    let (mut s, clock) = store();
+    let i = finished_work(&mut s, &clock);
+    let r = reports::create(&mut s, i).unwrap();
+    let before = snapshot(&s);
+    // Neither a signature nor a reason: refused, nothing written.
+    let mut neither = sign_input();
+    neither.customer = None;
+    let err = reports::sign(&mut s, r.id, &neither).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        (Code::Required, Some("customer_signature"))
+    );
+    assert_eq!(snapshot(&s), before);
+
+    clock.set(local("2026-11-17 10:05"));
+    let alone = SignInput {
+        customer: None,
+        technician: signature(""),
+        customer_absence: Some(CustomerAbsence {
+            reason: SignatureAbsence::Absent,
+            note: " ufficio chiuso alla fine del lavoro ".into(),
+        }),
+    };
+    let signed = reports::sign(&mut s, r.id, &alone).unwrap();
+    assert_eq!(signed.status, ReportStatus::Signed);
+    assert_eq!(
+        signed.signer_name.as_deref(),
+        Some("Marco Rinaldi"),
+        "the technician signed alone"
+    );
+    let doc = reports::document(&s, r.id).unwrap();
+    let block = doc.signed.unwrap();
+    assert!(block.customer.is_none());
+    let why = block.customer_absence.unwrap();
+    assert_eq!(why.reason, SignatureAbsence::Absent);
+    assert_eq!(
+        why.sentence(),
+        "Cliente assente: ufficio chiuso alla fine del lavoro"
+    );
+    assert!(reports::verify(&s, r.id).unwrap().matches);
 }
 
 #[test]

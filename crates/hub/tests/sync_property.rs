@@ -421,7 +421,8 @@ impl World {
             return;
         };
         let input = SignInput {
-            customer: signature("Anna Bianchi"),
+            customer: Some(signature("Anna Bianchi")),
+            customer_absence: None,
             technician: signature(""),
         };
         if let Ok(r) = reports::sign(&mut dev.store, draft.id, &input) {

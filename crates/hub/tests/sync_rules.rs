@@ -90,8 +90,9 @@ fn rules(storage_url: Option<&str>) {
         &mut b.store,
         draft.id,
         &SignInput {
-            customer: signature("Paola Neri"),
+            customer: Some(signature("Paola Neri")),
             technician: signature(""),
+            customer_absence: None,
         },
     )
     .unwrap();

@@ -14,7 +14,7 @@
 //! compiler lists the matches to fill), and the UI's dictionary of the same name.
 
 use crate::status::TicketStatus;
-use crate::vocab::{InterventionMode, Origin, Outcome, Severity};
+use crate::vocab::{InterventionMode, Origin, Outcome, Severity, SignatureAbsence};
 
 /// A language the labels are written in. Italian is the default: the app speaks Italian first
 /// and documents go to Italian clients.
@@ -140,6 +140,11 @@ labels! {
         Resolved => ("Risolto", "Resolved"),
         FollowUp => ("Serve un seguito", "Needs follow-up"),
         OutOfContract => ("Causa esterna al contratto", "Cause outside the contract"),
+    }
+
+    SignatureAbsence as "absence", title ("Firma del cliente", "Customer's signature") {
+        Absent => ("Cliente assente", "Customer absent"),
+        Refused => ("Il cliente rifiuta di firmare", "The customer refuses to sign"),
     }
 }
 

@@ -48,6 +48,16 @@ string_enum! {
 }
 
 string_enum! {
+    /// Why a rapporto carries the technician's signature alone.
+    SignatureAbsence, field = "customer_absence" {
+        /// The customer was not there to sign (work done in their absence).
+        Absent => "absent",
+        /// The customer was there and refused to sign.
+        Refused => "refused",
+    }
+}
+
+string_enum! {
     TimeEntryKind, field = "kind" {
         Timer => "timer",
         Manual => "manual",

@@ -110,7 +110,15 @@ pub(crate) fn paid_by(line: &BillingLine) -> String {
 /// Under the signatures: the signing date and the full hash, or the draft notice.
 pub(crate) fn signature_footnote(doc: &ReportDocument) -> String {
     match &doc.signed {
-        Some(s) => format!("Firmato il {} · SHA-256 {}", s.signed_at, s.sha256),
+        Some(s) => match &s.customer_absence {
+            Some(a) => format!(
+                "Firmato dal solo tecnico il {} ({}) · SHA-256 {}",
+                s.signed_at,
+                a.sentence(),
+                s.sha256
+            ),
+            None => format!("Firmato il {} · SHA-256 {}", s.signed_at, s.sha256),
+        },
         None => "Bozza non firmata: il rapporto diventa definitivo con la firma del cliente e del tecnico.".to_owned(),
     }
 }
@@ -120,7 +128,10 @@ pub(crate) fn signer_names(doc: &ReportDocument) -> [String; 2] {
     let customer = doc
         .signed
         .as_ref()
-        .map(|s| s.customer.signer_name.clone())
+        .map(|s| match &s.customer {
+            Some(c) => c.signer_name.clone(),
+            None => ABSENT_NAME.to_owned(),
+        })
         .unwrap_or_default();
     let technician = doc
         .signed
@@ -129,6 +140,27 @@ pub(crate) fn signer_names(doc: &ReportDocument) -> [String; 2] {
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| doc.content.technician_name.clone());
     [customer, technician]
+}
+
+/// Under the customer's box when the technician signed alone.
+pub(crate) const ABSENT_NAME: &str = "Firmato dal solo tecnico";
+
+/// What the customer's box holds: the strokes, the reason they are missing, or a line to sign on.
+pub(crate) enum CustomerMark<'a> {
+    Signed(&'a Signature),
+    Absent(String),
+    Blank,
+}
+
+pub(crate) fn customer_mark(doc: &ReportDocument) -> CustomerMark<'_> {
+    match &doc.signed {
+        Some(s) => match (&s.customer, &s.customer_absence) {
+            (Some(sig), _) => CustomerMark::Signed(sig),
+            (None, Some(a)) => CustomerMark::Absent(a.sentence()),
+            (None, None) => CustomerMark::Absent(ABSENT_NAME.to_owned()),
+        },
+        None => CustomerMark::Blank,
+    }
 }
 
 pub(crate) const SUPERSEDED_NOTE: &str =
@@ -476,17 +508,13 @@ fn signatures(c: &mut Canvas, doc: &ReportDocument) {
     let top = c.y;
     let name_st = Style::new(Face::Regular, 9.0, INK);
     let [customer, technician] = signer_names(doc);
-    let boxes: [(&str, Option<&Signature>, String); 2] = [
-        (
-            "Firma del cliente",
-            doc.signed.as_ref().map(|s| &s.customer),
-            customer,
-        ),
-        (
-            "Firma del tecnico",
-            doc.signed.as_ref().map(|s| &s.technician),
-            technician,
-        ),
+    let technician_mark = match &doc.signed {
+        Some(s) => CustomerMark::Signed(&s.technician),
+        None => CustomerMark::Blank,
+    };
+    let boxes: [(&str, CustomerMark<'_>, String); 2] = [
+        ("Firma del cliente", customer_mark(doc), customer),
+        ("Firma del tecnico", technician_mark, technician),
     ];
     for (i, (label, sig, name)) in boxes.iter().enumerate() {
         let x = LEFT + i as f32 * (box_w + SIG_GAP);
@@ -496,7 +524,7 @@ fn signatures(c: &mut Canvas, doc: &ReportDocument) {
         let box_bottom = box_top - SIG_BOX_H;
         c.stroke_rect(x, box_bottom, box_w, SIG_BOX_H, 0.5, RULE);
         match sig {
-            Some(sig) => ink(
+            CustomerMark::Signed(sig) => ink(
                 c,
                 sig,
                 x + 5.0,
@@ -504,7 +532,17 @@ fn signatures(c: &mut Canvas, doc: &ReportDocument) {
                 box_w - 10.0,
                 SIG_BOX_H - 8.0,
             ),
-            None => {
+            CustomerMark::Absent(why) => {
+                // The reason, in the box where the signature would be.
+                let st = Style::new(Face::Bold, 9.0, INK);
+                let lines = c.wrap(st, box_w - 10.0, why);
+                let mut y = box_top - 6.0;
+                for l in lines.iter().take(3) {
+                    y -= 11.0;
+                    c.text(x + 5.0, y, st, l);
+                }
+            }
+            CustomerMark::Blank => {
                 // The line to sign on.
                 let line_y = box_bottom + 7.0 * MM;
                 c.hline(x + 8.0, x + box_w - 8.0, line_y, 0.6, MUTED);

@@ -7,7 +7,7 @@ mod fixtures;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rapportino_core::reports::short_hash;
+use rapportino_core::reports::{short_hash, CustomerAbsence, SignatureAbsence};
 use rapportino_core::Code;
 use rapportino_pdf::Renderer;
 
@@ -307,6 +307,43 @@ fn a_draft_says_so_and_names_the_report_it_replaces() {
     );
     assert!(!t.contains("SHA-256"));
     assert!(!t.contains("impronta"));
+}
+
+#[test]
+fn a_report_signed_by_the_technician_alone_says_why_on_paper_and_in_html() {
+    let mut doc = fixtures::signed_report();
+    let block = doc.signed.as_mut().unwrap();
+    block.customer = None;
+    block.customer_absence = Some(CustomerAbsence {
+        reason: SignatureAbsence::Refused,
+        note: "contesta le ore di viaggio".into(),
+    });
+    let (_dir, file) = to_file(
+        &renderer()
+            .report(&doc, None, fixtures::created_at())
+            .unwrap(),
+    );
+    let t = words(&text(&file));
+    assert_contains(
+        &t,
+        &[
+            "Il cliente rifiuta di firmare: contesta le ore di viaggio",
+            "Firmato dal solo tecnico il 21/11/2026 12:03",
+            "Mario Rossi",
+        ],
+    );
+    assert!(
+        !t.contains("Luca Ferraù") && !t.contains("Nome e cognome"),
+        "{t}"
+    );
+    let page = rapportino_pdf::html::report(&doc, None);
+    assert!(page.contains("Il cliente rifiuta di firmare: contesta le ore di viaggio"));
+    assert!(page.contains("Firmato dal solo tecnico"));
+    assert_eq!(
+        page.matches("<svg").count(),
+        1,
+        "the technician's signature only"
+    );
 }
 
 #[test]

@@ -31,6 +31,9 @@ export const LABELS = {
     "outcome.resolved": "Risolto",
     "outcome.follow_up": "Serve un seguito",
     "outcome.out_of_contract": "Causa esterna al contratto",
+    "field.absence": "Firma del cliente",
+    "absence.absent": "Cliente assente",
+    "absence.refused": "Il cliente rifiuta di firmare",
   },
   en: {
     "field.severity": "Severity",
@@ -60,6 +63,9 @@ export const LABELS = {
     "outcome.resolved": "Resolved",
     "outcome.follow_up": "Needs follow-up",
     "outcome.out_of_contract": "Cause outside the contract",
+    "field.absence": "Customer's signature",
+    "absence.absent": "Customer absent",
+    "absence.refused": "The customer refuses to sign",
   },
 } as const;
 

@@ -63,6 +63,7 @@ const KNOWN: Record<Code, true> = {
   NUMBERING_EXHAUSTED: true,
   REPORT_NUMBER_INVALID: true,
   PATH_NOT_ALLOWED: true,
+  CONSENT_REQUIRED: true,
   DATABASE: true,
   IO: true,
 };

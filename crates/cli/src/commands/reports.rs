@@ -9,8 +9,8 @@ use clap::{Args, Subcommand};
 use rapportino_core::format::euro;
 use rapportino_core::ids::{ClientId, InterventionId};
 use rapportino_core::reports::{
-    self, logo, ReportDocument, ReportFilter, ReportStatus, ReportSummary, SignInput, Signature,
-    Stroke,
+    self, logo, CustomerAbsence, ReportDocument, ReportFilter, ReportStatus, ReportSummary,
+    SignInput, Signature, SignatureAbsence, Stroke,
 };
 use rapportino_core::views::statements;
 use rapportino_core::{Code, Error, Result, Store};
@@ -28,15 +28,22 @@ pub enum ReportCommand {
     Show { number: String },
     /// Sign a draft with the customer's and the technician's signatures (JSON files of strokes:
     /// `{"width":400,"height":150,"strokes":[{"points":[{"x":..,"y":..,"pressure":0.5,"t":0}]}]}`).
+    /// With `--customer-absent absent|refused` the technician signs alone and the report says why.
     Sign {
         number: String,
         /// The customer's name as typed under the signature.
-        #[arg(long)]
-        customer_name: String,
-        #[arg(long, value_name = "FILE")]
-        customer_signature: PathBuf,
+        #[arg(long, required_unless_present = "customer_absent")]
+        customer_name: Option<String>,
+        #[arg(long, value_name = "FILE", required_unless_present = "customer_absent")]
+        customer_signature: Option<PathBuf>,
         #[arg(long, value_name = "FILE")]
         technician_signature: PathBuf,
+        /// The customer did not sign: `absent` (cliente assente) or `refused` (rifiuta di firmare).
+        #[arg(long, value_name = "REASON", conflicts_with_all = ["customer_name", "customer_signature"])]
+        customer_absent: Option<SignatureAbsence>,
+        /// What happened, printed beside the reason.
+        #[arg(long, value_name = "TEXT", requires = "customer_absent")]
+        absence_note: Option<String>,
     },
     /// Write the report as PDF (atomically: nothing is left behind on error).
     Pdf {
@@ -136,7 +143,14 @@ fn print_document(d: &ReportDocument) -> String {
         "{} — {}{}\n{} · ticket {} {} · {} · {} ({})\nCliente: {}",
         c.number,
         match &d.signed {
-            Some(s) => format!("firmato il {} da {}", s.signed_at, s.customer.signer_name),
+            Some(s) => match (&s.customer, &s.customer_absence) {
+                (Some(c), _) => format!("firmato il {} da {}", s.signed_at, c.signer_name),
+                (None, why) => format!(
+                    "firmato il {} dal solo tecnico ({})",
+                    s.signed_at,
+                    why.as_ref().map_or_else(String::new, |a| a.sentence())
+                ),
+            },
             None => "BOZZA, non firmato".to_owned(),
         },
         d.superseded_by
@@ -253,17 +267,30 @@ pub fn run(store: &mut Store, out: Out, c: ReportCommand) -> Result<()> {
             customer_name,
             customer_signature,
             technician_signature,
+            customer_absent,
+            absence_note,
         } => {
             let r = reports::get_by_number(store, &number)?;
-            let mut customer = signature_file(&customer_signature, "customer_signature")?;
-            customer.signer_name = customer_name;
+            let customer = match customer_signature {
+                Some(path) => {
+                    let mut customer = signature_file(&path, "customer_signature")?;
+                    customer.signer_name = customer_name.unwrap_or_default();
+                    Some(customer)
+                }
+                None => None,
+            };
             let technician = signature_file(&technician_signature, "technician_signature")?;
+            let customer_absence = customer_absent.map(|reason| CustomerAbsence {
+                reason,
+                note: absence_note.unwrap_or_default(),
+            });
             let signed = reports::sign(
                 store,
                 r.id,
                 &SignInput {
                     customer,
                     technician,
+                    customer_absence,
                 },
             )?;
             out.emit(&signed, |r| {

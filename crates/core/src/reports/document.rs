@@ -5,6 +5,8 @@
 //! [`ReportContent`] is also what signing freezes: its canonical JSON (field order as declared
 //! here) goes into the signed snapshot, so fields are only ever added, with `#[serde(default)]`.
 
+use rapportino_model::labels::Locale;
+pub use rapportino_model::vocab::SignatureAbsence;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -163,10 +165,33 @@ pub struct Signature {
     pub strokes: Vec<Stroke>,
 }
 
+/// Why a report is signed by the technician alone, as recorded at signing and printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CustomerAbsence {
+    pub reason: SignatureAbsence,
+    /// What happened, in the technician's words (may be empty).
+    #[serde(default)]
+    pub note: String,
+}
+
+impl CustomerAbsence {
+    /// The sentence printed in the customer's box: "Cliente assente" (+ the note).
+    pub fn sentence(&self) -> String {
+        let label = self.reason.label(Locale::It);
+        match self.note.trim() {
+            "" => label.to_owned(),
+            note => format!("{label}: {note}"),
+        }
+    }
+}
+
 /// Draft or signed, as the renderers need to know it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct SignedBlock {
-    pub customer: Signature,
+    /// None when the customer was absent or refused to sign (see `customer_absence`).
+    pub customer: Option<Signature>,
+    #[serde(default)]
+    pub customer_absence: Option<CustomerAbsence>,
     pub technician: Signature,
     /// Local date and time of signing (`dd/mm/yyyy HH:MM`).
     pub signed_at: String,

@@ -12,6 +12,7 @@ mod content;
 pub mod document;
 pub mod labels;
 pub mod logo;
+pub mod own_signature;
 pub mod signing;
 pub mod statement;
 
@@ -95,12 +96,17 @@ pub struct Verification {
     pub signer_name: String,
 }
 
-/// Both signatures, as captured by the app's pad or given to the CLI as JSON.
+/// Both signatures, as captured by the app's pad or given to the CLI as JSON — or the
+/// technician's alone with the reason the customer did not sign.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct SignInput {
-    pub customer: Signature,
+    /// Required unless `customer_absence` is given (exactly one of the two).
+    #[serde(default)]
+    pub customer: Option<Signature>,
     /// The technician's name may be left empty: the intervention's technician is used.
     pub technician: Signature,
+    #[serde(default)]
+    pub customer_absence: Option<CustomerAbsence>,
 }
 
 const COLUMNS: &str =
@@ -352,6 +358,7 @@ pub fn document(store: &Store, id: ReportId) -> Result<ReportDocument> {
                 signed: Some(SignedBlock {
                     signed_at: crate::format::local_datetime(&snap.signed_at, store.tz()),
                     customer: snap.customer,
+                    customer_absence: snap.customer_absence,
                     technician: snap.technician,
                     sha256,
                 }),
@@ -375,7 +382,7 @@ pub fn sign(store: &mut Store, id: ReportId, input: &SignInput) -> Result<Report
         ));
     }
     ensure_timer_stopped(store, report.intervention_id)?;
-    let customer = signing::clean_signature("customer", &input.customer)?;
+    let (customer, customer_absence) = signing::customer_side(input)?;
     let content = content::build(
         store,
         report.intervention_id,
@@ -394,6 +401,7 @@ pub fn sign(store: &mut Store, id: ReportId, input: &SignInput) -> Result<Report
         customer,
         technician,
         signed_at: signed_at.clone(),
+        customer_absence,
     };
     let json = snapshot.canonical_json()?;
     let sha256 = signing::sha256_hex(json.as_bytes());
@@ -411,7 +419,16 @@ pub fn sign(store: &mut Store, id: ReportId, input: &SignInput) -> Result<Report
             &id.to_string(),
             vec![
                 ("status", field::text(ReportStatus::Signed.as_str())),
-                ("signer_name", field::text(&snapshot.customer.signer_name)),
+                // Who signed: the customer, or the technician alone.
+                (
+                    "signer_name",
+                    field::text(
+                        snapshot
+                            .customer
+                            .as_ref()
+                            .map_or(&snapshot.technician.signer_name, |c| &c.signer_name),
+                    ),
+                ),
                 ("signed_at", field::text(&signed_at)),
                 ("snapshot", field::text(&json)),
                 ("snapshot_sha256", field::text(&sha256)),

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Code, Error, Result};
-use crate::reports::document::{ReportContent, Signature, Stroke, StrokePoint};
+use crate::reports::document::{CustomerAbsence, ReportContent, Signature, Stroke, StrokePoint};
+use crate::reports::SignInput;
 use crate::validate::{self, limits};
 
 /// Version of the snapshot layout; bumped only if the canonical form ever changes.
@@ -27,10 +28,15 @@ const MIN_INK: f64 = 15.0;
 pub struct SignedSnapshot {
     pub format: u32,
     pub content: ReportContent,
-    pub customer: Signature,
+    /// None when the technician signed alone (`customer_absence` says why). `Some` serialises as
+    /// the signature itself, so snapshots signed before absences existed keep their bytes.
+    pub customer: Option<Signature>,
     pub technician: Signature,
     /// UTC instant of signing (RFC 3339).
     pub signed_at: String,
+    /// Left out of the JSON when absent, for the same reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_absence: Option<CustomerAbsence>,
 }
 
 impl SignedSnapshot {
@@ -43,6 +49,35 @@ impl SignedSnapshot {
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
+}
+
+/// The customer's side of a signing: their signature, or the reason the technician signs alone —
+/// exactly one of the two (REQUIRED when neither, SIGNATURE_INVALID when both).
+pub fn customer_side(input: &SignInput) -> Result<(Option<Signature>, Option<CustomerAbsence>)> {
+    match (&input.customer, &input.customer_absence) {
+        (Some(_), Some(_)) => Err(Error::invalid(
+            Code::SignatureInvalid,
+            "customer_signature",
+            "either the customer signs or the report says why they did not, not both",
+        )),
+        (None, None) => Err(Error::invalid(
+            Code::Required,
+            "customer_signature",
+            "the customer's signature is required (or say that the customer is absent or refuses)",
+        )),
+        (Some(sig), None) => Ok((Some(clean_signature("customer", sig)?), None)),
+        (None, Some(a)) => {
+            let note =
+                validate::optional_text("customer_absence_note", Some(&a.note), limits::SHORT * 4)?;
+            Ok((
+                None,
+                Some(CustomerAbsence {
+                    reason: a.reason,
+                    note: note.unwrap_or_default(),
+                }),
+            ))
+        }
+    }
 }
 
 /// Checks a captured signature and returns it cleaned (name trimmed, coordinates rounded).
@@ -124,6 +159,7 @@ pub fn clean_signature(who: &'static str, s: &Signature) -> Result<Signature> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::reports::SignatureAbsence;
 
     fn sig(points: &[(f64, f64)]) -> Signature {
         Signature {
@@ -196,13 +232,72 @@ mod tests {
                 travel_km: 12.3,
                 ..Default::default()
             },
-            customer: clean_signature("customer", &sig(&[(1.0 / 3.0, 2.0), (90.0, 70.7)])).unwrap(),
+            customer: Some(
+                clean_signature("customer", &sig(&[(1.0 / 3.0, 2.0), (90.0, 70.7)])).unwrap(),
+            ),
             technician: clean_signature("technician", &sig(&[(5.0, 5.0), (50.0, 50.0)])).unwrap(),
             signed_at: "2026-11-20T10:00:00Z".into(),
+            customer_absence: None,
         };
         let a = snap.canonical_json().unwrap();
         let back: SignedSnapshot = serde_json::from_str(&a).unwrap();
         assert_eq!(back.canonical_json().unwrap(), a);
         assert_eq!(sha256_hex(a.as_bytes()).len(), 64);
+        // Signed before absences existed: same keys, same order, so old hashes still verify.
+        assert!(!a.contains("customer_absence"), "{a}");
+        assert!(a.contains(r#""customer":{"signer_name":"#), "{a}");
+
+        let alone = SignedSnapshot {
+            customer: None,
+            customer_absence: Some(CustomerAbsence {
+                reason: SignatureAbsence::Refused,
+                note: "non concorda sulle ore".into(),
+            }),
+            ..snap
+        };
+        let b = alone.canonical_json().unwrap();
+        assert!(b.contains(r#""customer":null"#), "{b}");
+        assert!(
+            b.ends_with(
+                r#""customer_absence":{"reason":"refused","note":"non concorda sulle ore"}}"#
+            ),
+            "{b}"
+        );
+        let back: SignedSnapshot = serde_json::from_str(&b).unwrap();
+        assert_eq!(back, alone);
+        assert_eq!(back.canonical_json().unwrap(), b);
+    }
+
+    #[test]
+    fn the_customer_signs_or_the_report_says_why_not_never_both() {
+        let customer = Some(sig(&[(10.0, 10.0), (200.0, 80.0)]));
+        let technician = sig(&[(5.0, 5.0), (50.0, 50.0)]);
+        let absent = Some(CustomerAbsence {
+            reason: SignatureAbsence::Absent,
+            note: "  ".into(),
+        });
+        let input = |customer, customer_absence| SignInput {
+            customer,
+            technician: technician.clone(),
+            customer_absence,
+        };
+        let err = customer_side(&input(None, None)).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            (Code::Required, Some("customer_signature"))
+        );
+        let err = customer_side(&input(customer.clone(), absent.clone())).unwrap_err();
+        assert_eq!(err.code(), Code::SignatureInvalid);
+        let (sig_only, none) = customer_side(&input(customer, None)).unwrap();
+        assert!(sig_only.is_some() && none.is_none());
+        let (none, why) = customer_side(&input(None, absent)).unwrap();
+        assert!(none.is_none());
+        assert_eq!(why.unwrap().note, "", "a blank note is trimmed away");
+        let long = Some(CustomerAbsence {
+            reason: SignatureAbsence::Refused,
+            note: "x".repeat(481),
+        });
+        let err = customer_side(&input(None, long)).unwrap_err();
+        assert_eq!(err.field(), Some("customer_absence_note"));
     }
 }

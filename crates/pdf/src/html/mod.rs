@@ -98,6 +98,7 @@ table.balances, table.billing { margin-top: 6pt; }
 .sig .label { font-weight: bold; font-size: 9pt; color: #1c4d8c; margin-bottom: 2pt; }
 .sig .box { height: 19mm; border: 0.5pt solid #b8bdc4; padding: 1.5mm; position: relative; }
 .sig .box svg { width: 100%; height: 100%; display: block; }
+.sig .absent { padding: 3mm 5mm; font-weight: 700; }
 .sig .line { position: absolute; left: 3mm; right: 3mm; bottom: 7mm; border-bottom: 0.6pt solid #61666f;
   color: #61666f; font-size: 9pt; line-height: 1; }
 .sig .signer { font-size: 9pt; margin-top: 2pt; }

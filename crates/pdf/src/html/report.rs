@@ -280,17 +280,13 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
     // Signatures: two boxes kept together, the names under them, then date and hash.
     out.push_str("<section class=\"signatures\"><div class=\"row\">");
     let [customer, technician] = rep::signer_names(doc);
-    let sigs: [(&str, Option<&Signature>, String); 2] = [
-        (
-            "Firma del cliente",
-            doc.signed.as_ref().map(|s| &s.customer),
-            customer,
-        ),
-        (
-            "Firma del tecnico",
-            doc.signed.as_ref().map(|s| &s.technician),
-            technician,
-        ),
+    let technician_mark = match &doc.signed {
+        Some(s) => rep::CustomerMark::Signed(&s.technician),
+        None => rep::CustomerMark::Blank,
+    };
+    let sigs: [(&str, rep::CustomerMark<'_>, String); 2] = [
+        ("Firma del cliente", rep::customer_mark(doc), customer),
+        ("Firma del tecnico", technician_mark, technician),
     ];
     for (label, sig, name) in sigs {
         let _ = write!(
@@ -299,8 +295,11 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
             esc(label)
         );
         match sig {
-            Some(s) => out.push_str(&signature_svg(s)),
-            None => out.push_str("<div class=\"line\">×</div>"),
+            rep::CustomerMark::Signed(s) => out.push_str(&signature_svg(s)),
+            rep::CustomerMark::Absent(why) => {
+                let _ = write!(out, "<div class=\"absent\">{}</div>", esc(&why));
+            }
+            rep::CustomerMark::Blank => out.push_str("<div class=\"line\">×</div>"),
         }
         let name = if name.trim().is_empty() {
             "<span class=\"muted\">Nome e cognome</span> ____________________________".to_owned()

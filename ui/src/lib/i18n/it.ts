@@ -236,6 +236,7 @@ export const itErrors: Record<UiCode, string> = {
   NUMBERING_EXHAUSTED: 'Questo dispositivo ha già emesso l’ultimo numero dell’anno (999999): contatta l’assistenza.',
   REPORT_NUMBER_INVALID: 'Il numero di questo rapportino non ha la forma RI-2026-MR-0001 (dato danneggiato o alterato): non viene usato come nome di file. Contatta l’assistenza.',
   PATH_NOT_ALLOWED: 'Questo percorso non è stato scelto nella finestra di dialogo e non è una cartella di Rapportino: sceglilo con il pulsante apposito.',
+  CONSENT_REQUIRED: 'La firma si conserva solo con il consenso del tecnico: spunta la casella del consenso.',
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
