@@ -88,6 +88,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::reports::ReportFilter>(&cfg)?;
     export::<crate::reports::Verification>(&cfg)?;
     export::<crate::reports::SignInput>(&cfg)?;
+    export::<crate::reports::own_signature::OwnSignature>(&cfg)?;
     export::<crate::reports::ReportDocument>(&cfg)?;
     export::<crate::reports::StatementDocument>(&cfg)?;
     export::<paging::Page<crate::reports::ReportSummary>>(&cfg)?;

@@ -9,7 +9,7 @@ use common::*;
 use rapportino_core::contracts::PackageMode;
 use rapportino_core::ids::{InterventionId, ReportId};
 use rapportino_core::interventions::{
-    self, InterventionMode, InterventionPatch, MaterialInput, Outcome,
+    self, InterventionMode, InterventionPatch, MaterialInput, Outcome, TimerState,
 };
 use rapportino_core::reports::{
     self, CustomerAbsence, ReportFilter, ReportStatus, SignInput, Signature, SignatureAbsence,
@@ -297,6 +297,49 @@ fn a_report_signed_by_the_technician_alone_says_why() {
         "Cliente assente: ufficio chiuso alla fine del lavoro"
     );
     assert!(reports::verify(&s, r.id).unwrap().matches);
+}
+
+#[test]
+fn finishing_saves_what_was_typed_stops_the_timer_and_opens_the_report() {
+    let (mut s, clock) = store();
+    let i = finished_work(&mut s, &clock);
+    // Back at work: the timer runs again, and new text is typed but not saved.
+    interventions::resume(&mut s, i).unwrap();
+    clock.advance(chrono::Duration::minutes(7));
+    let typed = InterventionPatch {
+        work_done: Some("Sostituito il disco; backup verificato".into()),
+        travel_km: Some(12.5),
+        ..Default::default()
+    };
+    // A draft cannot be opened while the timer runs; a wrong field refuses it all.
+    assert_eq!(
+        reports::create(&mut s, i).unwrap_err().code(),
+        Code::TimerRunning
+    );
+    let before = snapshot(&s);
+    let bad = InterventionPatch {
+        travel_km: Some(-1.0),
+        ..typed.clone()
+    };
+    let err = reports::finish_and_open(&mut s, i, &bad).unwrap_err();
+    assert_eq!(err.field(), Some("travel_km"));
+    assert_eq!(snapshot(&s), before, "nothing saved, the timer still runs");
+
+    let r = reports::finish_and_open(&mut s, i, &typed).unwrap();
+    assert_eq!(r.status, ReportStatus::Draft);
+    let doc = reports::document(&s, r.id).unwrap();
+    assert_eq!(
+        doc.content.work_done,
+        "Sostituito il disco; backup verificato"
+    );
+    assert_eq!(doc.content.travel_km, 12.5);
+    assert_eq!(
+        interventions::detail(&s, i).unwrap().timer_state,
+        TimerState::Stopped
+    );
+    // Again (nothing pending): the same draft.
+    let again = reports::finish_and_open(&mut s, i, &InterventionPatch::default()).unwrap();
+    assert_eq!(again.id, r.id);
 }
 
 #[test]

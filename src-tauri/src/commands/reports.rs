@@ -11,9 +11,11 @@
 use std::path::Path;
 
 use rapportino_core::documents::{self, ReportPreview};
-use rapportino_core::ids::{ClientId, InterventionId, ReportId};
+use rapportino_core::ids::{ClientId, InterventionId, ReportId, TechnicianId};
+use rapportino_core::interventions::InterventionPatch;
+use rapportino_core::reports::own_signature::{self, OwnSignature};
 use rapportino_core::reports::{
-    self, logo, Report, ReportFilter, ReportSummary, SignInput, Verification,
+    self, logo, Report, ReportFilter, ReportSummary, SignInput, Signature, Verification,
 };
 use rapportino_core::{Code, Error, Page, PageRequest};
 use rapportino_pdf::export::{self, BatchOptions, BatchSummary, ExportedFile};
@@ -38,6 +40,46 @@ fn parse<T: std::str::FromStr<Err = Error>>(s: &str) -> CmdResult<T> {
 pub fn create_report(state: State<'_, AppState>, intervention_id: String) -> CmdResult<Report> {
     let id: InterventionId = parse(&intervention_id)?;
     state.with(|s| reports::create(s, id))
+}
+
+/// "Termina e firma": saves what was typed and not saved, stops the timer, opens the report.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn finish_and_open_report(
+    state: State<'_, AppState>,
+    intervention_id: String,
+    pending: InterventionPatch,
+) -> CmdResult<Report> {
+    let id: InterventionId = parse(&intervention_id)?;
+    state.with(|s| reports::finish_and_open(s, id, &pending))
+}
+
+/// The technician's own signature kept on this device, if any.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn own_signature(
+    state: State<'_, AppState>,
+    technician_id: String,
+) -> CmdResult<Option<OwnSignature>> {
+    let id: TechnicianId = parse(&technician_id)?;
+    state.with(|s| own_signature::get(s, id))
+}
+
+/// Keeps the technician's signature on this device (only with `consent`).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn save_own_signature(
+    state: State<'_, AppState>,
+    technician_id: String,
+    signature: Signature,
+    consent: bool,
+) -> CmdResult<OwnSignature> {
+    let id: TechnicianId = parse(&technician_id)?;
+    state.with(|s| own_signature::save(s, id, &signature, consent))
+}
+
+/// Deletes the technician's stored signature from this device.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn forget_own_signature(state: State<'_, AppState>, technician_id: String) -> CmdResult<()> {
+    let id: TechnicianId = parse(&technician_id)?;
+    state.with(|s| own_signature::forget(s, id))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -44,6 +44,7 @@ import type { MaterialInput } from '../bindings/MaterialInput';
 import type { NewIntervention } from '../bindings/NewIntervention';
 import type { NewTicket } from '../bindings/NewTicket';
 import type { OnboardingInput } from '../bindings/OnboardingInput';
+import type { OwnSignature } from '../bindings/OwnSignature';
 import type { Page } from '../bindings/Page';
 import type { PageRequest } from '../bindings/PageRequest';
 import type { QuarantinedRow } from '../bindings/QuarantinedRow';
@@ -59,6 +60,7 @@ import type { SetupStatus } from '../bindings/SetupStatus';
 import type { SeverityLabels } from '../bindings/SeverityLabels';
 import type { ShopProfile } from '../bindings/ShopProfile';
 import type { SignInput } from '../bindings/SignInput';
+import type { Signature } from '../bindings/Signature';
 import type { Site } from '../bindings/Site';
 import type { SiteInput } from '../bindings/SiteInput';
 import type { StatementData } from '../bindings/StatementData';
@@ -250,6 +252,18 @@ export const monthlyStatement = (clientId: string, year: number, month: number) 
 
 /** The report of an intervention: its open draft or a new numbered one. */
 export const createReport = (interventionId: string) => call<Report>('create_report', { intervention_id: interventionId });
+
+/** "Termina e firma": saves what was typed and not saved, stops the timer, opens the report. */
+export const finishAndOpenReport = (interventionId: string, pending: InterventionPatch) => call<Report>('finish_and_open_report', { intervention_id: interventionId, pending });
+
+/** The technician's own signature kept on this device, if any. */
+export const ownSignature = (technicianId: string) => call<OwnSignature | null>('own_signature', { technician_id: technicianId });
+
+/** Keeps the technician's signature on this device (only with `consent`). */
+export const saveOwnSignature = (technicianId: string, signature: Signature, consent: boolean) => call<OwnSignature>('save_own_signature', { technician_id: technicianId, signature, consent });
+
+/** Deletes the technician's stored signature from this device. */
+export const forgetOwnSignature = (technicianId: string) => call<null>('forget_own_signature', { technician_id: technicianId });
 
 export const reportPreview = (id: string) => call<ReportPreview>('report_preview', { id });
 

@@ -25,7 +25,7 @@ use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
 use crate::ids::{ClientId, InterventionId, ReportId};
-use crate::interventions::{self, TimerState};
+use crate::interventions::{self, InterventionPatch, TimerState};
 use crate::paging::{Page, PageRequest};
 use crate::setup;
 use crate::store::{field, Entity, Store};
@@ -232,6 +232,23 @@ pub fn create(store: &mut Store, intervention: InterventionId) -> Result<Report>
         ));
     }
     insert_draft(store, intervention, None)
+}
+
+/// "Termina e firma": what the technician typed and has not saved (`pending`) is saved first,
+/// the timer stops if it runs or is paused, and the intervention's report is returned (its draft,
+/// or a new one) — so what the customer signs is what the technician saw on screen. A wrong field
+/// refuses everything before the timer is touched.
+pub fn finish_and_open(
+    store: &mut Store,
+    intervention: InterventionId,
+    pending: &InterventionPatch,
+) -> Result<Report> {
+    interventions::update(store, intervention, pending)?;
+    let state = interventions::detail(store, intervention)?.timer_state;
+    if matches!(state, TimerState::Running | TimerState::Paused) {
+        interventions::stop(store, intervention)?;
+    }
+    create(store, intervention)
 }
 
 /// A new draft that supersedes the signed report `number` (the amendment). Refused for a draft
