@@ -9,9 +9,12 @@
 
 use std::path::{Path, PathBuf};
 
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::error::{Error, Result};
+use crate::ids::{ReportId, TechnicianId};
 use crate::reports::{Report, ReportDocument};
 use crate::store::Store;
 
@@ -57,6 +60,37 @@ pub struct ReportPreview {
     pub report: Report,
     pub document: ReportDocument,
     pub html: String,
+    /// What the signing view needs beyond the document.
+    pub signing: SigningContext,
+}
+
+/// The signing view's facts: whose stored signature to offer, and the name to suggest under the
+/// customer's signature (the ticket's requester; the customer may change it).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SigningContext {
+    pub technician_id: TechnicianId,
+    pub requester_name: Option<String>,
+}
+
+/// The [`SigningContext`] of report `id`.
+pub fn signing_context(store: &Store, id: ReportId) -> Result<SigningContext> {
+    store
+        .conn()
+        .prepare_cached(
+            "SELECT i.technician_id, ct.name FROM reports r
+             JOIN interventions i ON i.id = r.intervention_id
+             JOIN tickets t ON t.id = i.ticket_id
+             LEFT JOIN contacts ct ON ct.id = t.contact_id
+             WHERE r.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(SigningContext {
+                technician_id: r.get(0)?,
+                requester_name: r.get(1)?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found("report", id))
 }
 
 /// The folder `folder` beside the database at `database`; beside nothing (the temporary folder)

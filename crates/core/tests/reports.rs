@@ -337,6 +337,13 @@ fn finishing_saves_what_was_typed_stops_the_timer_and_opens_the_report() {
         interventions::detail(&s, i).unwrap().timer_state,
         TimerState::Stopped
     );
+    // The signing view offers the intervention's technician's own signature.
+    let ctx = rapportino_core::documents::signing_context(&s, r.id).unwrap();
+    assert_eq!(
+        ctx.technician_id,
+        interventions::get(&s, i).unwrap().technician_id
+    );
+    assert_eq!(ctx.requester_name, None, "the ticket names no requester");
     // Again (nothing pending): the same draft.
     let again = reports::finish_and_open(&mut s, i, &InterventionPatch::default()).unwrap();
     assert_eq!(again.id, r.id);

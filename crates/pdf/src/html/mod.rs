@@ -32,6 +32,7 @@ pub fn report_preview(store: &Store, id: ReportId) -> Result<ReportPreview> {
         report: core_reports::get(store, id)?,
         document,
         html,
+        signing: rapportino_core::documents::signing_context(store, id)?,
     })
 }
 
