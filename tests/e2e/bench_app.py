@@ -179,10 +179,14 @@ def flows(d: Driver, client_id: str, save_dir: Path, tag: str) -> dict[str, floa
     t["new ticket form"] = go(d, f"#/tickets/new?client={client_id}", "[data-testid=picked-client]")
     d.find_all("#ticket-title")[0].type(f"Benchmark {tag}")
     t["open ticket (submit)"] = timed(d, "[data-testid=ticket-form] button[type=submit]", "[data-testid=ticket-number]")
-    t["start intervention"] = timed(d, "[data-testid=start-remote], main button.primary", "[data-testid=timer-start]")
-    t["start timer"] = timed(d, "[data-testid=timer-start]", "[data-testid=timer-stop]")
+    # An intervention starts with its timer running; "start timer" is measured as a resume.
+    t["start intervention"] = timed(d, "[data-testid=intervention-new-remote]", "[data-testid=timer-stop]")
+    t["pause timer"] = timed(d, "[data-testid=timer-pause]", "[data-testid=timer-resume]")
+    t["start timer"] = timed(d, "[data-testid=timer-resume]", "[data-testid=timer-stop]")
     time.sleep(1.1)
     t["stop timer"] = timed(d, "[data-testid=timer-stop]", "[data-testid=timer-state]", "Terminato")
+    # Signing is timed alone: no printing right after it.
+    d.script("localStorage.setItem('rapportino.printAfterSign', 'false')")
     t["open report"] = timed(d, "[data-testid=intervention-report]", "[data-testid=report-preview]")
     d.script("document.querySelector('[data-testid=sign-form]').scrollIntoView()")
     draw(d, "[data-testid=pad-customer]")

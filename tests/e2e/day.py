@@ -134,8 +134,7 @@ def scenario_day(d: Driver) -> None:
     shot(d, "53-day-ticket")
 
     step("on site: the timer, paused from the keyboard, resumed, stopped")
-    d.wait("main button.primary", text="in sede").click()
-    d.wait("[data-testid=timer-start]").click()
+    d.wait("[data-testid=intervention-new-on_site]").click()
     d.wait("[data-testid=timer-bar-clock]")
     time.sleep(2.2)
     titles = [t for t in window_titles() if "Rapportino" in t]
@@ -167,7 +166,7 @@ def scenario_day(d: Driver) -> None:
     d.wait("[data-testid=report-preview]")
     scroll_to(d, "[data-testid=sign-form]")
     draw(d, "[data-testid=pad-customer]")
-    d.wait("#customer_signer_name").type("Dott.ssa Lucia Ferri")
+    d.wait("#customer_signer_name").clear().type("Dott.ssa Lucia Ferri")
     draw(d, "[data-testid=pad-technician]", wiggle=1.6)
     d.wait("[data-testid=report-sign]").click()
     d.wait("[data-testid=report-status]", text="Firmato", timeout=20)

@@ -107,9 +107,8 @@ def scenario_main(d: Driver) -> None:
     step(f"ticket {number}")
     shot(d, "06-ticket")
 
-    step("remote intervention: start the timer")
-    d.wait("main button.primary", text="remoto").click()
-    d.wait("[data-testid=timer-start]").click()
+    step("remote intervention: started from the ticket, its timer runs at once")
+    d.wait("[data-testid=intervention-new-remote]").click()
     d.wait("[data-testid=timer-stop]")
     d.wait("[data-testid=timer-bar-clock]")
     time.sleep(3.2)
@@ -326,8 +325,7 @@ def scenario_services(d: Driver) -> None:
 
     step("an intervention: who pays, as a preview while it runs")
     d.wait("[data-testid=urgency-list] a").click()
-    d.wait("main button.primary", text="remoto").click()
-    d.wait("[data-testid=timer-start]").click()
+    d.wait("[data-testid=intervention-new-remote]").click()
     d.wait("[data-testid=timer-stop]")
     d.wait("[data-testid=allocation]")
     time.sleep(1.5)

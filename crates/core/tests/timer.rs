@@ -315,3 +315,31 @@ fn the_current_timer_is_the_running_one_else_the_last_paused() {
         TimerState::Stopped
     );
 }
+
+#[test]
+fn an_intervention_started_from_the_ticket_runs_at_once_or_is_not_created() {
+    let (mut s, _) = store();
+    let c = client(&mut s, "Ottica Ferri");
+    let first = ticket(&mut s, &c, "cassa ferma");
+    let input = |ticket_id| interventions::NewIntervention {
+        ticket_id,
+        mode: InterventionMode::OnSite,
+        site_id: None,
+        technician_id: None,
+    };
+    let i = interventions::create_started(&mut s, &input(first)).unwrap();
+    assert_eq!(
+        interventions::detail(&s, i.id).unwrap().timer_state,
+        TimerState::Running
+    );
+    assert_eq!(
+        tickets::get(&s, first).unwrap().status,
+        TicketStatus::InProgress
+    );
+    // Another timer runs: nothing is created.
+    let second = ticket(&mut s, &c, "stampante");
+    let before = snapshot(&s);
+    let err = interventions::create_started(&mut s, &input(second)).unwrap_err();
+    assert_eq!(err.code(), Code::TimerAlreadyRunning);
+    assert_eq!(snapshot(&s), before, "no intervention without its timer");
+}

@@ -30,6 +30,15 @@ pub fn create_intervention(
     state.with(|s| interventions::create(s, &input))
 }
 
+/// A new intervention with its timer already running ("Inizia intervento in sede").
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn start_intervention(
+    state: State<'_, AppState>,
+    input: NewIntervention,
+) -> CmdResult<Intervention> {
+    state.with(|s| interventions::create_started(s, &input))
+}
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn intervention_detail(
     state: State<'_, AppState>,

@@ -188,6 +188,9 @@ export const listInterventions = (filter: InterventionFilter, page: PageRequest)
 
 export const createIntervention = (input: NewIntervention) => call<Intervention>('create_intervention', { input });
 
+/** A new intervention with its timer already running ("Inizia intervento in sede"). */
+export const startIntervention = (input: NewIntervention) => call<Intervention>('start_intervention', { input });
+
 export const interventionDetail = (id: string) => call<InterventionDetail>('intervention_detail', { id });
 
 export const updateIntervention = (id: string, patch: InterventionPatch) => call<Intervention>('update_intervention', { id, patch });

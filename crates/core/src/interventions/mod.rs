@@ -160,6 +160,18 @@ pub fn create(store: &mut Store, input: &NewIntervention) -> Result<Intervention
     get(store, id)
 }
 
+/// Starts an intervention with its timer running, in one transaction (the ticket page's "Inizia
+/// intervento": the technician is at work now). Nothing is created when the timer cannot start
+/// (another one runs on this device: TIMER_ALREADY_RUNNING).
+pub fn create_started(store: &mut Store, input: &NewIntervention) -> Result<Intervention> {
+    let id = InterventionId::new();
+    store.write(|tx| {
+        insert(tx, id, input, None)?;
+        timer::open_segment(tx, id)
+    })?;
+    get(store, id)
+}
+
 fn insert(
     tx: &mut WriteTx<'_>,
     id: InterventionId,

@@ -275,7 +275,7 @@ pub(crate) fn stop_in(tx: &mut WriteTx<'_>, id: InterventionId, lenient: bool) -
     Ok(())
 }
 
-fn open_segment(tx: &mut WriteTx<'_>, id: InterventionId) -> Result<()> {
+pub(super) fn open_segment(tx: &mut WriteTx<'_>, id: InterventionId) -> Result<()> {
     let intervention = get_in(tx.conn(), id)?;
     let ticket = tickets::get_in(tx.conn(), intervention.ticket_id)?;
     // One running timer per technician on this device (the index enforces it too). A segment

@@ -10,6 +10,7 @@ import { enWork } from './en-work';
 import { enServices } from './en-services';
 import { enSettings } from './en-settings';
 import { enJoin } from './en-join';
+import { enSigning } from './en-signing';
 import { enSync } from './en-sync';
 import type { MessageKey } from './it';
 
@@ -123,8 +124,8 @@ export const en: Record<MessageKey, string> = {
   'tickets.interventions': 'Interventions',
   'tickets.noInterventions': 'No interventions on this ticket.',
   'tickets.moveTo': 'Status',
-  'tickets.newOnSite': 'New on-site intervention',
-  'tickets.newRemote': 'New remote intervention',
+  'tickets.newOnSite': 'Start on-site intervention',
+  'tickets.newRemote': 'Start remote intervention',
   'tickets.created': 'Opened',
   'tickets.form.client': 'Client',
   'tickets.form.clientSearch': 'Find the client by name, city or VAT number',
@@ -177,6 +178,7 @@ export const en: Record<MessageKey, string> = {
   ...enWork,
   ...enSync,
   ...enJoin,
+  ...enSigning,
   // Severity, origin, status, mode, outcome and their field names: generated from the model.
   ...LABELS.en,
 };

@@ -10,6 +10,7 @@ import { itWork } from './it-work';
 import { itServices } from './it-services';
 import { itSettings } from './it-settings';
 import { itJoin } from './it-join';
+import { itSigning } from './it-signing';
 import { itSync } from './it-sync';
 
 export const it = {
@@ -122,8 +123,8 @@ export const it = {
   'tickets.interventions': 'Interventi',
   'tickets.noInterventions': 'Nessun intervento su questo ticket.',
   'tickets.moveTo': 'Stato',
-  'tickets.newOnSite': 'Nuovo intervento in sede',
-  'tickets.newRemote': 'Nuovo intervento da remoto',
+  'tickets.newOnSite': 'Inizia intervento in sede',
+  'tickets.newRemote': 'Inizia intervento da remoto',
   'tickets.created': 'Aperto',
   'tickets.form.client': 'Cliente',
   'tickets.form.clientSearch': 'Cerca il cliente per nome, città o P.IVA',
@@ -176,6 +177,7 @@ export const it = {
   ...itWork,
   ...itSync,
   ...itJoin,
+  ...itSigning,
   // Severity, origin, status, mode, outcome and their field names: generated from the model.
   ...LABELS.it,
 } as const;

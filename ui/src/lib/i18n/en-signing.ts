@@ -1,0 +1,57 @@
+// English: from a running intervention to a signed report (keys as in ./it-signing.ts).
+
+import type { itSigning } from './it-signing';
+
+export const enSigning: Record<keyof typeof itSigning, string> = {
+  'intervention.finishAndSign': 'Finish and sign',
+  'intervention.openToSign': 'Sign the report',
+  'intervention.finishHint': 'Stops the timer, saves what you wrote and opens the report for signing.',
+
+  'sign.summary': 'Summary for the customer',
+  'sign.workDone': 'Work done',
+  'sign.nothingWritten': 'No description of the work.',
+  'sign.times': 'Times',
+  'sign.total': 'Total {time}',
+  'sign.travel': 'Travel: {km} km, {minutes} min',
+  'sign.materials': 'Materials',
+  'sign.charges': 'Charges',
+  'sign.chargedTo': 'Charged',
+  'sign.noCharge': 'Nothing charged: the work is covered.',
+  'sign.fullScreen': 'Full screen',
+  'sign.exitFullScreen': 'Leave full screen',
+  'sign.customerAbsent': 'The customer does not sign',
+  'sign.absenceReason': 'Reason',
+  'sign.absenceNote': 'Note (optional)',
+  'sign.absenceNotePlaceholder': 'E.g. office closed when the work ended',
+  'sign.customerSignsAfterAll': 'The customer signs',
+  'sign.ownSignature': 'Your saved signature',
+  'sign.ownSignatureApplied': 'Technician’s signature: your saved signature',
+  'sign.redraw': 'Redraw',
+  'sign.useOwn': 'Use the saved signature',
+  'sign.printAfter': 'Print right after signing',
+  'sign.signAndPrint': 'Sign and print',
+  'sign.unsaved':
+    'The intervention has unsaved edits ({fields}): the report does not contain them. Save them before signing.',
+  'sign.saveUnsaved': 'Save the edits and refresh',
+  'sign.field.workDone': 'Work done',
+  'sign.field.outcome': 'Outcome',
+  'sign.field.outcomeReason': 'Reason',
+  'sign.field.travelKm': 'Travel km',
+  'sign.field.travelMinutes': 'Travel minutes',
+  'sign.doneTitle': 'Signed',
+  'sign.doneAlone': 'Signed by the technician alone on {at} — {why}',
+  'sign.printDraft': 'Print draft',
+  'sign.printDraftHint': 'Prints the draft marked “BOZZA – non firmato” on every page.',
+  'sign.previewToggle': 'PDF preview',
+
+  'tech.signature': 'Signature',
+  'tech.signatureSaved': 'Signature saved on {at}',
+  'tech.signatureNone': 'No saved signature',
+  'tech.signatureCapture': 'Save my signature',
+  'tech.signatureReplace': 'Redraw the signature',
+  'tech.signatureForget': 'Delete the signature',
+  'tech.signatureConsent':
+    'I agree to keep my signature on this computer to apply it to the reports I sign. It is not synced and I can delete it at any time.',
+  'tech.signatureKeep': 'Keep the signature',
+  'tech.signatureIntro': 'Draw your signature once: on reports it is applied with one click and can always be redrawn.',
+};
