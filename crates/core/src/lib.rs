@@ -39,6 +39,7 @@ pub mod ids;
 pub mod interventions;
 pub mod ledger;
 mod macros;
+pub mod outbox;
 pub mod paging;
 pub mod paths;
 pub mod reports;

@@ -29,6 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "contracts",
             "tickets",
             "interventions",
+            "outbox",
         ],
     ),
     ("rules", &["sla", "ledger", "entitlement"]),

@@ -23,6 +23,8 @@ pub enum Entity {
     Report,
     ContractTemplate,
     SyncConflict,
+    Message,
+    MessageAttachment,
 }
 
 impl Entity {
@@ -45,6 +47,8 @@ impl Entity {
             Entity::Report => "reports",
             Entity::ContractTemplate => "contract_templates",
             Entity::SyncConflict => "sync_conflicts",
+            Entity::Message => "messages",
+            Entity::MessageAttachment => "message_attachments",
         }
     }
 
@@ -68,6 +72,8 @@ impl Entity {
             Entity::Report => "report",
             Entity::ContractTemplate => "contract_template",
             Entity::SyncConflict => "sync_conflict",
+            Entity::Message => "message",
+            Entity::MessageAttachment => "message_attachment",
         }
     }
 
@@ -83,12 +89,12 @@ impl Entity {
     pub fn has_updated_at(self) -> bool {
         !matches!(
             self,
-            Entity::TicketEvent | Entity::Material | Entity::TimeEntry
+            Entity::TicketEvent | Entity::Material | Entity::TimeEntry | Entity::MessageAttachment
         )
     }
 
     /// Every kind, parents before children: the order a snapshot is applied in.
-    pub const ALL: [Entity; 17] = [
+    pub const ALL: [Entity; 19] = [
         Entity::Setting,
         Entity::Technician,
         Entity::Device,
@@ -106,6 +112,8 @@ impl Entity {
         Entity::TimeEntry,
         Entity::Report,
         Entity::SyncConflict,
+        Entity::Message,
+        Entity::MessageAttachment,
     ];
 
     /// The kind named `name` in the change log.

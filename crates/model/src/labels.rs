@@ -21,6 +21,7 @@ use crate::vocab::{InterventionMode, Origin, Outcome, Severity, SignatureAbsence
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]

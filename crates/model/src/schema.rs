@@ -5,7 +5,7 @@
 
 use crate::status::TicketStatus;
 use crate::vocab::{ContractKind, InterventionMode, Origin, Outcome, PackageMode, ReportStatus};
-use crate::vocab::{Severity, TimeEntryKind};
+use crate::vocab::{MessageKind, MessageStatus, Severity, TimeEntryKind};
 use crate::Entity;
 
 /// What a column holds.
@@ -89,6 +89,10 @@ const KEPT_VALUE: Kind = Kind::Text(SNAPSHOT_MAX);
 pub const SNAPSHOT_MAX: usize = 4 << 20;
 /// A setting's value (the shop logo, base64 PNG, is the largest).
 pub const SETTING_MAX: usize = 3 << 20;
+/// An attachment's content, base64 (a report or statement PDF; the mail limit is lower).
+pub const ATTACHMENT_MAX: usize = 8 << 20;
+/// A Message-ID (`<uuid@domain>`).
+const MESSAGE_ID: Kind = Kind::Text(250);
 
 const CONFLICT_REASONS: &[&str] = &[
     "concurrent_edit",
@@ -342,6 +346,38 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             req("lost_at", Text(40)),
             opt("resolved_at", Instant),
             opt("resolution", Enum(RESOLUTIONS)),
+        ],
+        Entity::Message => vec![
+            req("id", Id),
+            req("kind", Enum(MessageKind::TEXTS)),
+            req("client_id", Id),
+            opt("ticket_id", Id),
+            opt("report_id", Id),
+            opt("period", Text(7)),
+            req("language", Enum(&["it", "en"])),
+            req("recipients", LIST),
+            def("cc", LIST),
+            req("subject", Text(300)),
+            req("body", DESCRIPTION),
+            req("message_id", MESSAGE_ID),
+            opt("in_reply_to", MESSAGE_ID),
+            req("sender", CODE),
+            req("status", Enum(MessageStatus::TEXTS)),
+            def("attempts", Integer),
+            opt("next_attempt_at", Instant),
+            opt("last_reply", Text(2000)),
+            opt("sent_at", Instant),
+            def("attachments_ready", Bool),
+        ],
+        Entity::MessageAttachment => vec![
+            req("id", Id),
+            req("message_id", Id),
+            req("name", NAME),
+            req("mime_type", Text(100)),
+            req("size", Integer),
+            req("sha256", Text(64)),
+            req("content", Text(ATTACHMENT_MAX)),
+            req("created_at", Instant),
         ],
     };
     if entity.has_created_at() && entity.has_updated_at() {

@@ -276,6 +276,25 @@ pub fn authorize(role: Role, m: &Mutation, entity: Entity, s: &Stored<'_>) -> Re
     if entity == Entity::Setting && OFFICE_SETTINGS.contains(&m.entity_id.as_str()) {
         return forbidden("billing terms are the office's");
     }
+    if entity == Entity::Setting && m.entity_id.starts_with("mail") {
+        return forbidden("the mail settings and templates are the office's");
+    }
+    if entity == Entity::Message && m.op == Op::Update {
+        // The hub sends the messages of enrolled devices and records how it went; a
+        // technician's device may only queue one again or withdraw it.
+        let hub_sends = s.current.and_then(|c| c.get("sender")?.as_str()) == Some("hub");
+        let status_only = m
+            .fields
+            .keys()
+            .all(|k| k == "status" || k == "next_attempt_at");
+        let to = m.fields.get("status").and_then(Value::as_str);
+        if hub_sends && !(status_only && matches!(to, None | Some("queued" | "cancelled"))) {
+            return forbidden("only the hub records how the messages it sends went");
+        }
+    }
+    if entity == Entity::MessageAttachment && m.op != Op::Insert {
+        return forbidden("an attachment is written once");
+    }
     if entity == Entity::Device && m.entity_id != m.device_id {
         return forbidden("a technician's device writes only its own device record");
     }

@@ -58,6 +58,42 @@ string_enum! {
 }
 
 string_enum! {
+    /// What a customer message is about: the event that queued it.
+    MessageKind, field = "kind" {
+        /// A request became a ticket: its number, origin, reason and severity.
+        TicketOpened => "ticket_opened",
+        /// "Presa in carico", with the estimated resolution date when there is one.
+        TicketTaken => "ticket_taken",
+        /// The ticket is resolved.
+        TicketResolved => "ticket_resolved",
+        /// The signed rapporto d'intervento, its PDF attached.
+        ReportSigned => "report_signed",
+        /// The month's statement, its PDF attached.
+        Statement => "statement",
+        /// The cause lies outside the contract.
+        OutOfContract => "out_of_contract",
+    }
+}
+
+string_enum! {
+    /// Where a customer message stands.
+    MessageStatus, field = "status" {
+        /// Waiting for its sender (the hub, or this device when it works alone).
+        Queued => "queued",
+        /// The server accepted it.
+        Sent => "sent",
+        /// A temporary failure (4xx, no network): tried again later.
+        Deferred => "deferred",
+        /// Refused for good (5xx, authentication): the server's reply says why.
+        Failed => "failed",
+        /// Nobody to send it to (no address): waits for one.
+        Held => "held",
+        /// Withdrawn by the user.
+        Cancelled => "cancelled",
+    }
+}
+
+string_enum! {
     TimeEntryKind, field = "kind" {
         Timer => "timer",
         Manual => "manual",
@@ -103,5 +139,12 @@ string_enum! {
 impl Default for ContractKind {
     fn default() -> Self {
         ContractKind::TimeMaterials
+    }
+}
+
+impl MessageKind {
+    /// Whether the message belongs to a ticket (its subject carries the ticket's number).
+    pub fn about_a_ticket(self) -> bool {
+        !matches!(self, MessageKind::Statement)
     }
 }

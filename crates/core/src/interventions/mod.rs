@@ -270,7 +270,7 @@ pub fn update(
         fields.push(("outcome", o.into()));
     }
     if patch.outcome_reason.is_some() {
-        fields.push(("outcome_reason", field::opt_text(reason)));
+        fields.push(("outcome_reason", field::opt_text(reason.clone())));
     }
     if let Some(s) = patch.site_id {
         sites::ensure_belongs(store.conn(), s, current.client_id)?;
@@ -296,8 +296,17 @@ pub fn update(
         }
         fields.push(("travel_minutes", field::int(m)));
     }
+    // The customer is told when the cause turns out to lie outside the contract.
+    let newly_outside = patch.outcome == Some(Outcome::OutOfContract)
+        && current.outcome != Some(Outcome::OutOfContract);
     if !fields.is_empty() {
-        store.write(|tx| tx.update(Entity::Intervention, &id.to_string(), fields))?;
+        store.write(|tx| {
+            tx.update(Entity::Intervention, &id.to_string(), fields)?;
+            if newly_outside {
+                crate::outbox::on_out_of_contract(tx, id, reason.as_deref().unwrap_or_default())?;
+            }
+            Ok(())
+        })?;
     }
     get(store, id)
 }

@@ -451,7 +451,7 @@ pub fn sign(store: &mut Store, id: ReportId, input: &SignInput) -> Result<Report
                 ("snapshot_sha256", field::text(&sha256)),
             ],
         )?;
-        Ok(())
+        crate::outbox::on_report_signed(tx, id)
     })?;
     get(store, id)
 }

@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_sync_robustness",
         include_str!("migrations/0009_sync_robustness.sql"),
     ),
+    ("0010_outbox", include_str!("migrations/0010_outbox.sql")),
 ];
 
 /// The schema version this binary writes.

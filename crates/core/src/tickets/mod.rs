@@ -313,7 +313,7 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
         ]);
         tx.insert(Entity::Ticket, &id.to_string(), fields)?;
         append_event(tx, id, None, TicketStatus::New, None)?;
-        Ok(())
+        crate::outbox::on_ticket_status(tx, id, TicketStatus::New)
     });
     if pin_given {
         crate::contracts::pin::record(store.conn(), &pin_scope, now, &outcome)?;
@@ -484,7 +484,16 @@ pub(crate) fn transition_in(
         _ => {}
     }
     tx.update(Entity::Ticket, &id.to_string(), fields)?;
-    append_event(tx, id, Some(from), to, note)
+    append_event(tx, id, Some(from), to, note)?;
+    // The customer hears of it: taken in charge (the first time, even straight into work), resolved.
+    let first_take =
+        taken_at.is_none() && matches!(to, TicketStatus::Taken | TicketStatus::InProgress);
+    if first_take {
+        crate::outbox::on_ticket_status(tx, id, TicketStatus::Taken)?;
+    } else if to == TicketStatus::Resolved {
+        crate::outbox::on_ticket_status(tx, id, TicketStatus::Resolved)?;
+    }
+    Ok(())
 }
 
 fn append_event(

@@ -1,0 +1,248 @@
+//! The words of customer messages: one template (subject and body) per kind and language, with
+//! `{placeholders}` filled from the event's facts. The defaults read well in Italian; a shop may
+//! replace any of them (synced setting `mail.template.<kind>.<lang>`).
+//!
+//! Placeholders are plain names in braces; a template naming an unknown one is refused when it is
+//! saved (`INVALID_FORMAT` on `template`), so a message never goes out with `{tcket}` in it. A
+//! ticket's subject must keep `[{ticket}]`: replies are threaded by it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::MessageKind;
+use crate::error::{Code, Error, Result};
+use crate::labels::Locale;
+use crate::store::settings::{get_setting_conn, to_json_text};
+use crate::store::{Entity, Store};
+
+/// Every placeholder a template may use, with what it stands for (shown in Settings).
+pub const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("shop", "il nome dell'azienda"),
+    ("client", "il cliente"),
+    ("ticket", "il numero del ticket (T-2026-MR-0001)"),
+    ("title", "l'oggetto del ticket"),
+    ("severity", "la gravità"),
+    ("origin", "il canale della richiesta"),
+    ("reported_at", "quando è arrivata la richiesta"),
+    ("estimate", "la data di risoluzione stimata"),
+    ("technician", "il tecnico"),
+    ("report", "il numero del rapporto (RI-2026-MR-0001)"),
+    ("hash", "l'impronta del rapporto firmato"),
+    ("month", "il mese del rendiconto"),
+    ("reason", "il motivo (causa esterna al contratto)"),
+];
+
+/// A message's subject and body before the facts are filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Template {
+    pub subject: String,
+    pub body: String,
+}
+
+fn setting_key(kind: MessageKind, locale: Locale) -> String {
+    format!("mail.template.{kind}.{locale}")
+}
+
+/// The template in use: the shop's own, else the default.
+pub fn get(conn: &rusqlite::Connection, kind: MessageKind, locale: Locale) -> Result<Template> {
+    Ok(
+        get_setting_conn::<Template>(conn, &setting_key(kind, locale))?
+            .unwrap_or_else(|| default(kind, locale)),
+    )
+}
+
+/// Saves the shop's template for `kind` in `locale` after checking its placeholders.
+pub fn set(store: &mut Store, kind: MessageKind, locale: Locale, t: &Template) -> Result<()> {
+    check(kind, t)?;
+    let key = setting_key(kind, locale);
+    let value = to_json_text(t)?;
+    store.write(|tx| tx.upsert(Entity::Setting, &key, vec![("value", value)]))
+}
+
+/// Back to the default wording.
+pub fn reset(store: &mut Store, kind: MessageKind, locale: Locale) -> Result<()> {
+    let key = setting_key(kind, locale);
+    let exists = crate::store::settings::get_setting_conn::<Template>(store.conn(), &key)?;
+    if exists.is_none() {
+        return Ok(());
+    }
+    store.write(|tx| tx.delete(Entity::Setting, &key))
+}
+
+/// Refuses unknown placeholders, unbalanced braces, an empty subject or body, and a ticket
+/// message whose subject lost `[{ticket}]`.
+pub fn check(kind: MessageKind, t: &Template) -> Result<()> {
+    let invalid = |msg: String| Error::invalid(Code::InvalidFormat, "template", msg);
+    if t.subject.trim().is_empty() || t.body.trim().is_empty() {
+        return Err(invalid("the subject and the text cannot be empty".into()));
+    }
+    if t.subject.contains('\n') {
+        return Err(invalid("the subject is one line".into()));
+    }
+    for part in [&t.subject, &t.body] {
+        for name in placeholders(part).map_err(invalid)? {
+            if !PLACEHOLDERS.iter().any(|(p, _)| *p == name) {
+                return Err(invalid(format!("unknown placeholder {{{name}}}")));
+            }
+        }
+    }
+    if kind.about_a_ticket() && !t.subject.contains("[{ticket}]") {
+        return Err(invalid(
+            "the subject must keep [{ticket}]: replies are matched to the ticket by it".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The placeholder names in `text`, in order; an error for a brace left open or closed alone.
+fn placeholders(text: &str) -> std::result::Result<Vec<&str>, String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return Err("a '}' without its '{'".into());
+        }
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| "a '{' without its '}'".to_owned())?;
+        out.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    Ok(out)
+}
+
+/// `text` with every `{name}` replaced by its fact (a missing fact becomes "—").
+pub fn fill(text: &str, facts: &BTreeMap<&str, String>) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match facts.get(name).filter(|v| !v.trim().is_empty()) {
+                    Some(v) => out.push_str(v),
+                    None => out.push('—'),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The default wording of each message.
+pub fn default(kind: MessageKind, locale: Locale) -> Template {
+    let (subject, body) = match (kind, locale) {
+        (MessageKind::TicketOpened, Locale::It) => (
+            "[{ticket}] Richiesta ricevuta: {title}",
+            "Gentile {client},\n\nabbiamo ricevuto la sua richiesta e aperto il ticket {ticket}.\n\nOggetto: {title}\nGravità: {severity}\nCanale: {origin}\nRicevuta il: {reported_at}\n\nPer aggiungere informazioni risponda a questo messaggio lasciando il numero del ticket nell'oggetto.\n\nCordiali saluti,\n{shop}",
+        ),
+        (MessageKind::TicketOpened, Locale::En) => (
+            "[{ticket}] Request received: {title}",
+            "Dear {client},\n\nwe have received your request and opened ticket {ticket}.\n\nSubject: {title}\nSeverity: {severity}\nChannel: {origin}\nReceived on: {reported_at}\n\nTo add information, reply to this message keeping the ticket number in the subject.\n\nKind regards,\n{shop}",
+        ),
+        (MessageKind::TicketTaken, Locale::It) => (
+            "[{ticket}] Presa in carico: {title}",
+            "Gentile {client},\n\nil ticket {ticket} è stato preso in carico da {technician}.\nRisoluzione stimata: {estimate}.\n\nCordiali saluti,\n{shop}",
+        ),
+        (MessageKind::TicketTaken, Locale::En) => (
+            "[{ticket}] Taken in charge: {title}",
+            "Dear {client},\n\nticket {ticket} has been taken in charge by {technician}.\nEstimated resolution: {estimate}.\n\nKind regards,\n{shop}",
+        ),
+        (MessageKind::TicketResolved, Locale::It) => (
+            "[{ticket}] Risolto: {title}",
+            "Gentile {client},\n\nil ticket {ticket} risulta risolto. Se il problema si ripresenta, risponda a questo messaggio: il ticket verrà riaperto.\n\nCordiali saluti,\n{shop}",
+        ),
+        (MessageKind::TicketResolved, Locale::En) => (
+            "[{ticket}] Resolved: {title}",
+            "Dear {client},\n\nticket {ticket} is resolved. If the problem comes back, reply to this message and the ticket will be reopened.\n\nKind regards,\n{shop}",
+        ),
+        (MessageKind::ReportSigned, Locale::It) => (
+            "[{ticket}] Rapporto d'intervento {report}",
+            "Gentile {client},\n\nin allegato il rapporto d'intervento {report} firmato, relativo al ticket {ticket} ({title}).\nImpronta SHA-256: {hash}\n\nCordiali saluti,\n{shop}",
+        ),
+        (MessageKind::ReportSigned, Locale::En) => (
+            "[{ticket}] Intervention report {report}",
+            "Dear {client},\n\nattached is the signed intervention report {report} for ticket {ticket} ({title}).\nSHA-256 fingerprint: {hash}\n\nKind regards,\n{shop}",
+        ),
+        (MessageKind::Statement, Locale::It) => (
+            "Rendiconto di {month} — {client}",
+            "Gentile {client},\n\nin allegato il rendiconto di {month}: interventi, ore usate per contratto e saldi.\n\nCordiali saluti,\n{shop}",
+        ),
+        (MessageKind::Statement, Locale::En) => (
+            "Statement for {month} — {client}",
+            "Dear {client},\n\nattached is the statement for {month}: interventions, hours used per contract and balances.\n\nKind regards,\n{shop}",
+        ),
+        (MessageKind::OutOfContract, Locale::It) => (
+            "[{ticket}] Causa esterna al contratto: {title}",
+            "Gentile {client},\n\nl'intervento sul ticket {ticket} ha accertato che la causa è esterna al contratto: {reason}.\nIl lavoro non rientra nella copertura e potrà esserle proposto un preventivo.\n\nCordiali saluti,\n{shop}",
+        ),
+        (MessageKind::OutOfContract, Locale::En) => (
+            "[{ticket}] Cause outside the contract: {title}",
+            "Dear {client},\n\nthe intervention on ticket {ticket} found that the cause lies outside the contract: {reason}.\nThe work is not covered and we may send you a quote.\n\nKind regards,\n{shop}",
+        ),
+    };
+    Template {
+        subject: subject.to_owned(),
+        body: body.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn every_default_is_valid_in_both_languages() {
+        for &kind in MessageKind::ALL {
+            for &locale in Locale::ALL {
+                check(kind, &default(kind, locale)).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_ones_refused() {
+        let facts = BTreeMap::from([
+            ("ticket", "T-2026-MR-0001".to_owned()),
+            ("client", "Bellè Srl".into()),
+        ]);
+        assert_eq!(
+            fill("[{ticket}] per {client}: {estimate}", &facts),
+            "[T-2026-MR-0001] per Bellè Srl: —"
+        );
+        let t = |s: &str, b: &str| Template {
+            subject: s.into(),
+            body: b.into(),
+        };
+        let kind = MessageKind::TicketOpened;
+        for (bad, why) in [
+            (t("[{ticket}] {tcket}", "x"), "unknown placeholder {tcket}"),
+            (t("[{ticket}] {title", "x"), "without its '}'"),
+            (t("[{ticket}]", "a } b"), "without its '{'"),
+            (t("Richiesta {title}", "x"), "must keep [{ticket}]"),
+            (t("[{ticket}]", " "), "cannot be empty"),
+        ] {
+            let err = check(kind, &bad).unwrap_err();
+            assert_eq!(err.code(), Code::InvalidFormat);
+            assert!(err.to_string().contains(why), "{err}");
+        }
+        // A statement is not about a ticket: no number needed.
+        check(
+            MessageKind::Statement,
+            &t("Rendiconto {month}", "Allegato."),
+        )
+        .unwrap();
+    }
+}
