@@ -26,6 +26,13 @@ fn report_instant(store: &Store, id: ReportId) -> Result<chrono::DateTime<Utc>> 
     }
 }
 
+/// A report's PDF bytes: for a signed report always the same bytes (printed, saved or mailed).
+pub fn report_bytes(store: &Store, renderer: &Renderer, id: ReportId) -> Result<Vec<u8>> {
+    let doc = reports::document(store, id)?;
+    let logo = logo::get(store.conn())?;
+    renderer.report(&doc, logo.as_ref(), report_instant(store, id)?)
+}
+
 /// Renders a report (draft or signed) and writes it to `path`.
 pub fn report_to_file(
     store: &Store,
@@ -33,9 +40,7 @@ pub fn report_to_file(
     id: ReportId,
     path: &Path,
 ) -> Result<ExportedFile> {
-    let doc = reports::document(store, id)?;
-    let logo = logo::get(store.conn())?;
-    let bytes = renderer.report(&doc, logo.as_ref(), report_instant(store, id)?)?;
+    let bytes = report_bytes(store, renderer, id)?;
     write_atomic(path, &bytes)?;
     Ok(ExportedFile {
         path: path.display().to_string(),

@@ -16,6 +16,7 @@
 //! `report` and `statement` (one function per section), `signature` (strokes as Bézier runs).
 
 mod atomic;
+pub mod attachments;
 mod canvas;
 mod common;
 pub mod export;
