@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use commands::{
     backup, bench, calendars, classes, clients, contracts, dashboard, demo, interventions, ledger,
-    reports, search, setup, statement, sync, tickets,
+    mail, reports, search, setup, statement, sync, tickets,
 };
 use output::Out;
 use rapportino_core::time::{parse_user_instant, ManualClock};
@@ -116,6 +116,9 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Measure search and client opening on this database (see docs/BENCHMARKS.md).
     Bench(bench::BenchArgs),
+    /// Customer messages (the outbox): status, list, retry, settings, templates.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
 }
 
 fn main() -> ExitCode {
@@ -172,5 +175,6 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         Command::Changes(a) => search::changes(s, out, a),
         Command::Demo(a) => demo::run(s, out, a),
         Command::Bench(a) => bench::run(s, out, a),
+        Command::Mail(c) => mail::run(s, out, c),
     }
 }

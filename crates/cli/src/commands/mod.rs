@@ -12,6 +12,7 @@ pub mod demo;
 pub mod interventions;
 mod labels;
 pub mod ledger;
+pub mod mail;
 mod parse;
 pub mod reports;
 pub mod search;
