@@ -36,9 +36,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// `<database>.sync-token`, in the database's folder.
 pub fn path_for(database: &Path) -> PathBuf {
-    let mut name = database.file_name().unwrap_or_default().to_os_string();
-    name.push(SUFFIX);
-    database.with_file_name(name)
+    secret_path(database, SUFFIX)
 }
 
 /// This device's token for its hub, when it has one.
@@ -46,7 +44,49 @@ pub fn token(store: &Store) -> Result<Option<String>> {
     let Some(database) = store.path() else {
         return Ok(store.memory_token().map(str::to_owned));
     };
-    let path = path_for(database);
+    read_file(&path_for(database))
+}
+
+/// `<database><suffix>` beside the database: another secret kept the same way as the token
+/// (the mail account's password: `.mail-secret`).
+pub fn secret_path(database: &Path, suffix: &str) -> PathBuf {
+    let mut name = database.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    database.with_file_name(name)
+}
+
+/// The secret kept in `<database><suffix>`, if any (None for an in-memory store).
+pub fn read_secret(store: &Store, suffix: &str) -> Result<Option<String>> {
+    match store.path() {
+        Some(database) => read_file(&secret_path(database, suffix)),
+        None => Ok(None),
+    }
+}
+
+/// Writes the secret to `<database><suffix>`, owner-only, atomically. An in-memory store has
+/// nowhere to keep one: INCONSISTENT.
+pub fn save_secret(store: &Store, suffix: &str, value: &str) -> Result<()> {
+    let Some(database) = store.path() else {
+        return Err(crate::error::Error::Inconsistent(
+            "an in-memory database keeps no secrets".into(),
+        ));
+    };
+    write_file(&secret_path(database, suffix), value)
+}
+
+/// Deletes `<database><suffix>` (none is fine).
+pub fn forget_secret(store: &Store, suffix: &str) -> Result<()> {
+    if let Some(database) = store.path() {
+        match fs::remove_file(secret_path(database, suffix)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path) -> Result<Option<String>> {
+    let path = path.to_path_buf();
     match fs::read_to_string(&path) {
         Ok(text) => {
             owner_only(&path)?;
@@ -64,7 +104,11 @@ pub(crate) fn save(store: &mut Store, token: &str) -> Result<()> {
         store.set_memory_token(Some(token.to_owned()));
         return Ok(());
     };
-    let path = path_for(database);
+    write_file(&path_for(database), token)
+}
+
+fn write_file(path: &Path, value: &str) -> Result<()> {
+    let path = path.to_path_buf();
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -78,7 +122,7 @@ pub(crate) fn save(store: &mut Store, token: &str) -> Result<()> {
     ));
     let written = (|| {
         let mut file = crate::owner_only::create_new(&tmp)?;
-        file.write_all(token.as_bytes())?;
+        file.write_all(value.as_bytes())?;
         file.sync_all()?;
         fs::rename(&tmp, &path)?;
         if let Ok(d) = fs::File::open(&dir) {
