@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of the real Rapportino binary through tauri-driver (WebDriver).
 
-Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart | day | sync | sync-hub | join-hub | field). Started by run.sh, which provides the driver
+Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart | day | desk | sync | sync-hub | join-hub | field). Started by run.sh, which provides the driver
 (TAURI_DRIVER_URL), the binary (RAPPORTINO_BIN), a fresh RAPPORTINO_DB and ARTIFACTS_DIR.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from day import scenario_day, scenario_restart
 from field import scenario_field
+from desk import scenario_desk
 from join_hub import scenario_join_hub
 from sync_hub import scenario_sync_hub
 from sync_ui import scenario_sync
@@ -442,6 +443,7 @@ SCENARIOS = {
     "reports": scenario_reports,
     "restart": scenario_restart,
     "day": scenario_day,
+    "desk": scenario_desk,
     "sync": scenario_sync,
     "sync-hub": scenario_sync_hub,
     "join-hub": scenario_join_hub,

@@ -71,6 +71,7 @@ import type { TechnicianInput } from '../bindings/TechnicianInput';
 import type { Ticket } from '../bindings/Ticket';
 import type { TicketDetail } from '../bindings/TicketDetail';
 import type { TicketFilter } from '../bindings/TicketFilter';
+import type { TicketPatch } from '../bindings/TicketPatch';
 import type { TicketSla } from '../bindings/TicketSla';
 import type { TicketSummary } from '../bindings/TicketSummary';
 import type { TicketTerms } from '../bindings/TicketTerms';
@@ -429,6 +430,15 @@ export const listTickets = (filter: TicketFilter, page: PageRequest) => call<Pag
 export const ticketDetail = (id: string) => call<TicketDetail>('ticket_detail', { id });
 
 export const openTicket = (input: NewTicket) => call<Ticket>('open_ticket', { input });
+
+/**
+ * Edits a ticket's details after opening (title, description, severity, urgent, category, bug,
+ * assignee, requester); absent fields are left as they are.
+ */
+export const updateTicket = (id: string, patch: TicketPatch) => call<Ticket>('update_ticket', { id, patch });
+
+/** The categories already used, most used first (suggested by the ticket forms). */
+export const ticketCategories = () => call<string[]>('ticket_categories');
 
 export const transitionTicket = (id: string, input: TransitionInput) => call<Ticket>('transition_ticket', { id, input });
 

@@ -6,6 +6,7 @@ import { enClients } from './en-clients';
 import { enDashboard } from './en-dashboard';
 import { enQuality } from './en-quality';
 import { enReports } from './en-reports';
+import { enDesk } from './en-desk';
 import { enWork } from './en-work';
 import { enServices } from './en-services';
 import { enSettings } from './en-settings';
@@ -176,6 +177,7 @@ export const en: Record<MessageKey, string> = {
   ...enSettings,
   ...enQuality,
   ...enWork,
+  ...enDesk,
   ...enSync,
   ...enJoin,
   ...enSigning,

@@ -6,6 +6,7 @@ import { itClients } from './it-clients';
 import { itDashboard } from './it-dashboard';
 import { itQuality } from './it-quality';
 import { itReports } from './it-reports';
+import { itDesk } from './it-desk';
 import { itWork } from './it-work';
 import { itServices } from './it-services';
 import { itSettings } from './it-settings';
@@ -175,6 +176,7 @@ export const it = {
   ...itSettings,
   ...itQuality,
   ...itWork,
+  ...itDesk,
   ...itSync,
   ...itJoin,
   ...itSigning,
