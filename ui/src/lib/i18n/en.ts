@@ -28,7 +28,6 @@ export const en: Record<MessageKey, string> = {
   'app.none': '—',
   'app.yes': 'Yes',
   'app.no': 'No',
-  'app.errorCode': 'Error code',
   'app.details': 'Details for support',
   'app.saved': 'Saved',
 
