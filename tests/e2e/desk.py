@@ -7,7 +7,10 @@ sentences (read from `data-code`)."""
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
 import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from day import keys
@@ -146,3 +149,107 @@ def scenario_desk(d: Driver) -> None:
     w = seed(d)
     tid = intake(d, w)
     edit(d, w, tid)
+    contract_channels(d, w)
+    statement_printed(d, w)
+
+
+def save_contract(d: Driver) -> None:
+    scroll_to(d, "[data-testid=contract-save]")
+    d.wait("[data-testid=contract-save]").click()
+
+
+def contract_channels(d: Driver, w: dict) -> None:
+    step("#12 the contract's channels and services: kept by an edit, then changed, custom code included")
+    cid = w["contract"]["id"]
+    d.script("location.hash = arguments[0]", f"#/contracts/{cid}")
+    d.wait("[data-testid=contract-entitlements]")
+    checked = lambda css: d.wait(css).attr("checked")  # noqa: E731
+    assert checked("[data-testid=channel-phone]") and checked("[data-testid=channel-email]")
+    assert not checked("[data-testid=channel-chat]")
+    assert checked("[data-testid=service-remote]") and checked("[data-testid=service-on_site]")
+    step("saved untouched: nothing lost")
+    save_contract(d)
+    d.wait("[data-testid=client-title]", text="Studio Legale Neri")
+    c = ok(d, "get_contract", {"id": cid})
+    assert (c["channels"], c["services"]) == (["phone", "email"], ["remote", "on_site"]), c
+
+    step("e-mail off, chat on, a service of the shop's own added")
+    d.script("location.hash = arguments[0]", f"#/contracts/{cid}")
+    d.wait("[data-testid=contract-entitlements]")
+    scroll_to(d, "[data-testid=contract-entitlements]")
+    d.wait("[data-testid=channel-email]").click()
+    d.wait("[data-testid=channel-chat]").click()
+    d.wait("[data-testid=service-new]").type("Backup notturno")
+    d.wait("[data-testid=service-add]").click()
+    assert checked("[data-testid=service-backup_notturno]")
+    shot(d, "desk-03-contract-channels")
+    save_contract(d)
+    d.wait("[data-testid=client-title]", text="Studio Legale Neri")
+    c = ok(d, "get_contract", {"id": cid})
+    assert (c["channels"], c["services"]) == (["phone", "chat"], ["remote", "on_site", "backup_notturno"]), c
+
+    step("opened again, the form shows what was saved")
+    d.script("location.hash = arguments[0]", f"#/contracts/{cid}")
+    d.wait("[data-testid=contract-entitlements]")
+    assert checked("[data-testid=channel-chat]") and not checked("[data-testid=channel-email]")
+    assert checked("[data-testid=service-backup_notturno]")
+
+
+def set_month(d: Driver, css: str, value: str) -> None:
+    """Sets an <input type=month> (Svelte's bind:value listens to `input`)."""
+    d.script(
+        "const i = document.querySelector(arguments[0]); i.value = arguments[1];"
+        "i.dispatchEvent(new Event('input', {bubbles: true}));",
+        css,
+        value,
+    )
+
+
+def statement_printed(d: Driver, w: dict) -> None:
+    step("#13 + #6 this month's statement from the client page, printed: no CUPS here, and the dialog says so")
+    d.script("location.hash = arguments[0]", f"#/clients/{w['client']['id']}")
+    d.wait("[data-testid=client-statement]")
+    set_month(d, "#statement-month", datetime.date.today().strftime("%Y-%m"))
+    scroll_to(d, "[data-testid=client-statement]")
+    d.wait("[data-testid=statement-print]").click()
+    d.wait("[data-testid=print-dialog]")
+    d.wait("[data-testid=print-no-printers]", text="CUPS")
+    options = d.script("return [...document.querySelectorAll('#print-printer option')].map((o) => o.value)")
+    assert options == [""], options
+    d.wait("[data-testid=print-custom-command]")
+    d.wait("#print-copies").clear().type("2")
+    shot(d, "desk-04-print-dialog")
+    d.wait("[data-testid=print-confirm]").click()
+    d.wait_gone("[data-testid=print-dialog]")
+    d.wait("[data-testid=statement-status]", text="Inviato alla stampante")
+    # run.sh gives this scenario a print command that names the copy count: cp {file} …/copie-{copies}.pdf
+    printed = Path(os.environ["PRINTED_DIR"]) / "copie-2.pdf"
+    deadline = time.monotonic() + 10
+    while not printed.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Studio Legale Neri" in text, text[:400]
+
+    step("the choice is remembered on this device: the dialog opens again with 2 copies")
+    listed = ok(d, "list_printers", {})
+    assert (listed["cups"], listed["printers"], listed["preferences"]["copies"]) == (False, [], 2), listed
+    d.wait("[data-testid=statement-print]").click()
+    assert d.wait("#print-copies").attr("value") == "2"
+    d.wait("#print-copies").clear().type("0")
+    d.wait("[data-testid=print-dialog] .field-error[data-code=OUT_OF_RANGE]")
+    assert d.wait("[data-testid=print-confirm]").attr("disabled"), "0 copies cannot be printed"
+    keys(d, "esc")
+    d.wait_gone("[data-testid=print-dialog]")
+
+    step("the statements screen prints one client's statement too")
+    d.script("location.hash = '#/statements'")
+    d.wait("[data-testid=statements-one]")
+    d.wait("#statements-one-client").click()
+    keys(d, "Studio Legale")
+    d.wait("#statements-one-client-options [role=option]", text="Studio Legale Neri")
+    keys(d, "enter")
+    set_month(d, "#statements-one-month", datetime.date.today().strftime("%Y-%m"))
+    d.wait("[data-testid=statements-one-print]:not([disabled])").click()
+    d.wait("[data-testid=print-dialog]")
+    d.wait("[data-testid=print-confirm]").click()
+    d.wait("[data-testid=statements-one-status]", text="Inviato alla stampante")

@@ -149,6 +149,8 @@ run_scenario() {
   export PRINTED_DIR="$dir/printed"
   mkdir -p "$PRINTED_DIR"
   export RAPPORTINO_PRINT_COMMAND="cp -t $PRINTED_DIR"
+  # The front desk's scenario checks the copies chosen in the print dialog reach the command.
+  [ "$scenario" != desk ] || export RAPPORTINO_PRINT_COMMAND="cp {file} $PRINTED_DIR/copie-{copies}.pdf"
   if [ "$scenario" = bad-db ]; then
     printf 'Appunti del cliente, non un database.\n%.0s' $(seq 1 200) >"$RAPPORTINO_DB"
   fi

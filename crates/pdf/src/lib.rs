@@ -23,6 +23,7 @@ mod fonts;
 pub mod html;
 mod logo;
 pub mod print;
+pub mod printers;
 mod report;
 mod signature;
 mod statement;

@@ -23,4 +23,25 @@ export const enDesk: Record<keyof typeof itDesk, string> = {
   'desk.editTitle': 'Edit the ticket',
   'desk.save': 'Save changes',
   'desk.saved': 'Changes saved.',
+
+  'print.printer': 'Printer',
+  'print.copies': 'Copies',
+  'print.systemDefault': 'The system’s default printer',
+  'print.systemDefaultNamed': 'System default ({name})',
+  'print.noCups':
+    'No printer found: no printing system (CUPS) answers on this computer. Printing goes to the system’s default.',
+  'print.noPrinters': 'CUPS has no printer set up: printing goes to the system’s default.',
+  'print.customCommand': 'Printing goes through the command set in RAPPORTINO_PRINT_COMMAND.',
+  'print.confirm': 'Print',
+  'print.sent': 'Sent to the printer.',
+
+  'statement.title': 'Monthly statement',
+  'statement.intro': 'One month of this client: hours, interventions, contract balances.',
+  'statement.month': 'Month',
+  'statement.client': 'Client',
+  'statement.save': 'Save PDF…',
+  'statement.print': 'Print…',
+  'statement.printTitle': 'Print the statement',
+  'statement.saved': 'Saved to {path}.',
+  'statement.one': 'One client',
 };

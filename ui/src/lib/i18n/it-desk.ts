@@ -22,4 +22,25 @@ export const itDesk = {
   'desk.editTitle': 'Modifica il ticket',
   'desk.save': 'Salva modifiche',
   'desk.saved': 'Modifiche salvate.',
+
+  'print.printer': 'Stampante',
+  'print.copies': 'Copie',
+  'print.systemDefault': 'Stampante predefinita del sistema',
+  'print.systemDefaultNamed': 'Predefinita del sistema ({name})',
+  'print.noCups':
+    'Nessuna stampante trovata: su questo computer non risponde un sistema di stampa (CUPS). Si stampa con quella predefinita del sistema.',
+  'print.noPrinters': 'CUPS non ha stampanti configurate: si stampa con quella predefinita del sistema.',
+  'print.customCommand': 'La stampa passa dal comando impostato in RAPPORTINO_PRINT_COMMAND.',
+  'print.confirm': 'Stampa',
+  'print.sent': 'Inviato alla stampante.',
+
+  'statement.title': 'Rendiconto mensile',
+  'statement.intro': 'Il rendiconto di un mese di questo cliente: ore, interventi, saldi dei contratti.',
+  'statement.month': 'Mese',
+  'statement.client': 'Cliente',
+  'statement.save': 'Salva PDF…',
+  'statement.print': 'Stampa…',
+  'statement.printTitle': 'Stampa il rendiconto',
+  'statement.saved': 'Salvato in {path}.',
+  'statement.one': 'Un solo cliente',
 };
