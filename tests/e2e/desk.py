@@ -84,6 +84,11 @@ def intake(d: Driver, w: dict) -> str:
     number = d.wait("[data-testid=ticket-number]").text
     step(f"ticket {number} opened")
 
+    step("#9 one primary button in the ticket's action region: the on-site intervention")
+    primaries = d.find_all("[data-testid=ticket-actions] button.primary")
+    assert [b.text for b in primaries] == ["Nuovo intervento in sede"], [b.text for b in primaries]
+    assert not d.find_all("[data-testid=ticket-actions] [data-testid=status-actions] button.primary")
+    d.wait("[data-testid=intervention-new-remote]:not(.primary)")
     step("the ticket says who, what, where; the response clock started 3 hours ago")
     d.wait("[data-testid=ticket-contact]", text="Bruno Sala")
     d.wait("[data-testid=ticket-category]", text="Posta")
