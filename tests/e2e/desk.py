@@ -86,7 +86,8 @@ def intake(d: Driver, w: dict) -> str:
 
     step("#9 one primary button in the ticket's action region: the on-site intervention")
     primaries = d.find_all("[data-testid=ticket-actions] button.primary")
-    assert [b.text for b in primaries] == ["Nuovo intervento in sede"], [b.text for b in primaries]
+    ids = [b.attribute("data-testid") for b in primaries]
+    assert ids == ["intervention-new-on_site"], ids
     assert not d.find_all("[data-testid=ticket-actions] [data-testid=status-actions] button.primary")
     d.wait("[data-testid=intervention-new-remote]:not(.primary)")
     step("the ticket says who, what, where; the response clock started 3 hours ago")
