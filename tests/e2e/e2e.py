@@ -385,8 +385,11 @@ def scenario_reports(d: Driver) -> None:
     d.wait("[data-testid=report-verify]").click()
     d.wait("[data-testid=report-verification]", text="Integro")
 
-    step("print (the print command is a copy here), then save as a chosen file")
+    step("print from the printer dialog (no CUPS here: it says so; the print command is a copy), then save as")
     d.wait("[data-testid=report-print]").click()
+    d.wait("[data-testid=print-dialog]")
+    d.wait("[data-testid=print-confirm]:not([disabled])").click()
+    d.wait_gone("[data-testid=print-dialog]")
     d.wait("[data-testid=report-notice]", text="stampante")
     pdfs = list(printed.glob("*.pdf"))
     assert [p.name for p in pdfs] == [f"{number}.pdf"], pdfs
