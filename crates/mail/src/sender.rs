@@ -1,0 +1,490 @@
+//! Sending over SMTP with lettre's blocking client: one connection reused for a batch, an
+//! [`Outcome`] per message, transient failures deferred with [`crate::backoff`].
+//!
+//! A message is all or nothing: if the server refuses any of its recipients, or the message
+//! itself, the transaction is reset (`RSET`) and the message gets that reply; the connection
+//! stays open for the next one. The connection is opened again when the server closed it, after
+//! [`MailAccount::messages_per_connection`] messages, or after an error that broke it.
+
+use std::time::Duration;
+
+use lettre::address::{Address, Envelope};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::response::Response;
+
+use crate::account::{MailAccount, Security};
+use crate::backoff;
+use crate::error::{Code, MailError, Result};
+use crate::message::OutgoingMessage;
+
+/// What became of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server accepted it; `reply` is its answer (`250 2.0.0 Ok: queued as …`).
+    Sent { reply: String },
+    /// Not sent now; try again after `retry_after` with `attempt + 1` and the same Message-ID.
+    /// The error has the stable code and the server's reply.
+    Deferred {
+        error: MailError,
+        retry_after: Duration,
+    },
+    /// Never sent: a permanent refusal (5xx, bad credentials, bad input) or a transient one
+    /// that lasted [`backoff::MAX_ATTEMPTS`] attempts.
+    Failed { error: MailError },
+}
+
+impl Outcome {
+    /// The outcome of an error at attempt `attempt`.
+    pub fn from_error(error: MailError, attempt: u32) -> Outcome {
+        if !error.is_transient() {
+            return Outcome::Failed { error };
+        }
+        match backoff::retry_delay(attempt) {
+            Some(retry_after) => Outcome::Deferred { error, retry_after },
+            None => Outcome::Failed {
+                error: MailError::new(
+                    error.code(),
+                    format!("gave up after {attempt} attempts: {}", error.message()),
+                )
+                .with_smtp_code(error.smtp_code()),
+            },
+        }
+    }
+
+    pub fn is_sent(&self) -> bool {
+        matches!(self, Outcome::Sent { .. })
+    }
+
+    /// The stable code of a deferral or failure.
+    pub fn code(&self) -> Option<Code> {
+        self.error().map(MailError::code)
+    }
+
+    pub fn error(&self) -> Option<&MailError> {
+        match self {
+            Outcome::Sent { .. } => None,
+            Outcome::Deferred { error, .. } | Outcome::Failed { error } => Some(error),
+        }
+    }
+
+    /// The server's reply (or what went wrong), for the outbox's "reply" column.
+    pub fn reply(&self) -> &str {
+        match self {
+            Outcome::Sent { reply } => reply,
+            Outcome::Deferred { error, .. } | Outcome::Failed { error } => error.message(),
+        }
+    }
+}
+
+/// Where in the session an error happened: the same lettre error means different things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Connect,
+    StartTls,
+    Auth,
+    Send,
+}
+
+/// Sends messages through one account, reusing one connection while it lasts.
+pub struct Sender {
+    account: MailAccount,
+    tls: Option<TlsParameters>,
+    credentials: Option<Credentials>,
+    hello: ClientId,
+    conn: Option<SmtpConnection>,
+    sent_on_connection: u32,
+    connections_opened: u32,
+}
+
+impl Sender {
+    /// Checks the account; opens no connection yet.
+    pub fn new(account: MailAccount) -> Result<Sender> {
+        account.validate()?;
+        let tls = match account.security {
+            Security::Plain => None,
+            Security::ImplicitTls | Security::Starttls => Some(account.tls_parameters()?),
+        };
+        let credentials = (!account.username.is_empty()).then(|| {
+            Credentials::new(
+                account.username.clone(),
+                account.password.expose().to_string(),
+            )
+        });
+        Ok(Sender {
+            account,
+            tls,
+            credentials,
+            hello: ClientId::default(),
+            conn: None,
+            sent_on_connection: 0,
+            connections_opened: 0,
+        })
+    }
+
+    pub fn account(&self) -> &MailAccount {
+        &self.account
+    }
+
+    /// Connections opened so far (one for a whole batch when nothing goes wrong).
+    pub fn connections_opened(&self) -> u32 {
+        self.connections_opened
+    }
+
+    /// Sends the messages in order over the open connection (opening it when needed). When the
+    /// server cannot be reached, or refuses the login or the TLS, the messages not yet tried get
+    /// the same outcome without a new attempt each.
+    pub fn send_batch(&mut self, messages: &[OutgoingMessage]) -> Vec<Outcome> {
+        let mut outcomes = Vec::with_capacity(messages.len());
+        let mut session_error: Option<MailError> = None;
+        for message in messages {
+            let outcome = match &session_error {
+                // A message that cannot be built fails on its own, server or no server.
+                Some(e) => match message.build(&self.account) {
+                    Err(build_error) => Outcome::Failed { error: build_error },
+                    Ok(_) => Outcome::from_error(e.clone(), message.attempt),
+                },
+                None => match self.send_inner(message) {
+                    Ok(outcome) => outcome,
+                    Err(e) => {
+                        session_error = Some(e.clone());
+                        Outcome::from_error(e, message.attempt)
+                    }
+                },
+            };
+            outcomes.push(outcome);
+        }
+        outcomes
+    }
+
+    /// Sends one message over the open connection (opening it when needed).
+    pub fn send(&mut self, message: &OutgoingMessage) -> Outcome {
+        match self.send_inner(message) {
+            Ok(outcome) => outcome,
+            Err(e) => Outcome::from_error(e, message.attempt),
+        }
+    }
+
+    /// Says goodbye to the server (`QUIT`) and closes the connection.
+    pub fn close(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            // The server's answer to QUIT changes nothing.
+            let _ = conn.quit();
+        }
+    }
+
+    /// `Ok(outcome)` for the message's own result; `Err` when the session itself could not be
+    /// set up (connect, TLS, login), which concerns every message after it too.
+    fn send_inner(&mut self, message: &OutgoingMessage) -> Result<Outcome> {
+        let built = match message.build(&self.account) {
+            Ok(m) => m,
+            Err(e) => return Ok(Outcome::Failed { error: e }),
+        };
+        let envelope = built.envelope().clone();
+        let bytes = built.formatted();
+        // A reused connection may have been closed by the server in the meantime: then it is
+        // opened again once and the message sent over the new one.
+        for first_try in [true, false] {
+            let reused = self.conn.is_some();
+            if self.limit_reached() {
+                self.close();
+            }
+            if self.conn.is_none() {
+                self.open()?;
+            }
+            let Some(conn) = self.conn.as_mut() else {
+                continue;
+            };
+            match transaction(conn, &envelope, &bytes) {
+                Ok(response) => {
+                    self.sent_on_connection += 1;
+                    return Ok(Outcome::Sent {
+                        reply: response_text(&response),
+                    });
+                }
+                Err(TxError::Local(error)) => return Ok(Outcome::from_error(error, message.attempt)),
+                Err(TxError::Smtp(e)) => {
+                    let error = classify(&e, Phase::Send, &self.account.host);
+                    // A reply (4xx, 5xx) leaves the session usable; anything else broke it.
+                    let broken = e.status().is_none();
+                    if broken || conn.has_broken() || !reset(conn) {
+                        self.drop_connection();
+                    }
+                    if broken && reused && first_try {
+                        continue;
+                    }
+                    return Ok(Outcome::from_error(error, message.attempt));
+                }
+            }
+        }
+        Err(MailError::transient(
+            Code::MailNetwork,
+            "the connection was lost twice in a row",
+        ))
+    }
+
+    fn limit_reached(&self) -> bool {
+        self.conn.is_some()
+            && self
+                .account
+                .messages_per_connection()
+                .is_some_and(|max| self.sent_on_connection >= max)
+    }
+
+    fn drop_connection(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            conn.abort();
+        }
+    }
+
+    /// Connects, secures (implicit TLS or STARTTLS) and logs in.
+    fn open(&mut self) -> Result<()> {
+        let host = self.account.host.as_str();
+        let timeout = Some(self.account.timeout());
+        let wrapper = match self.account.security {
+            Security::ImplicitTls => self.tls.as_ref(),
+            Security::Starttls | Security::Plain => None,
+        };
+        let mut conn = SmtpConnection::connect(
+            (host, self.account.port()),
+            timeout,
+            &self.hello,
+            wrapper,
+            None,
+        )
+        .map_err(|e| classify(&e, Phase::Connect, host))?;
+        self.connections_opened += 1;
+        if self.account.security == Security::Starttls {
+            let Some(tls) = self.tls.as_ref() else {
+                conn.abort();
+                return Err(MailError::new(Code::MailConfigInvalid, "no TLS settings"));
+            };
+            if !conn.can_starttls() {
+                conn.abort();
+                return Err(MailError::transient(
+                    Code::MailTls,
+                    format!("{host} does not offer STARTTLS: nothing is sent unencrypted"),
+                ));
+            }
+            if let Err(e) = conn.starttls(tls, &self.hello) {
+                conn.abort();
+                return Err(classify(&e, Phase::StartTls, host));
+            }
+        }
+        if let Some(credentials) = &self.credentials {
+            if let Err(e) = conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials) {
+                conn.abort();
+                return Err(classify(&e, Phase::Auth, host));
+            }
+        }
+        self.conn = Some(conn);
+        self.sent_on_connection = 0;
+        Ok(())
+    }
+}
+
+impl Drop for Sender {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Why a transaction did not go through.
+enum TxError {
+    /// The server's refusal or a broken connection.
+    Smtp(lettre::transport::smtp::Error),
+    /// Refused here before a byte was written (the server lacks an extension the message needs).
+    Local(MailError),
+}
+
+/// MAIL FROM, RCPT TO for each recipient, DATA, the message: lettre's commands over the open
+/// connection. Unlike lettre's own `send`, a refusal leaves the connection usable (the caller
+/// resets the transaction).
+fn transaction(
+    conn: &mut SmtpConnection,
+    envelope: &Envelope,
+    bytes: &[u8],
+) -> std::result::Result<Response, TxError> {
+    let mut options = Vec::new();
+    if envelope.to().iter().any(|a| !is_ascii(a)) || envelope.from().is_some_and(|a| !is_ascii(a))
+    {
+        if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+            return Err(TxError::Local(MailError::new(
+                Code::MailAddressInvalid,
+                "an address has non-ASCII characters and the server does not accept them \
+                 (no SMTPUTF8)",
+            )));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !bytes.is_ascii() {
+        if !conn.server_info().supports_feature(Extension::EightBitMime) {
+            return Err(TxError::Local(MailError::new(
+                Code::MailRefused,
+                "the server does not accept 8-bit messages (no 8BITMIME)",
+            )));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    let smtp = TxError::Smtp;
+    conn.command(Mail::new(envelope.from().cloned(), options))
+        .map_err(smtp)?;
+    for to in envelope.to() {
+        conn.command(Rcpt::new(to.clone(), Vec::new()))
+            .map_err(smtp)?;
+    }
+    conn.command(Data).map_err(smtp)?;
+    conn.message(bytes).map_err(smtp)
+}
+
+fn is_ascii(a: &Address) -> bool {
+    a.user().is_ascii() && a.domain().is_ascii()
+}
+
+/// RSET after a refusal: true when the connection can carry the next message.
+fn reset(conn: &mut SmtpConnection) -> bool {
+    conn.command(Rset).is_ok()
+}
+
+fn response_text(response: &Response) -> String {
+    let code = u16::from(response.code());
+    let text: Vec<&str> = response.message().collect();
+    format!("{code} {}", text.join(" ")).trim_end().to_string()
+}
+
+/// A lettre error as a [`MailError`] with a stable code, by where it happened.
+fn classify(e: &lettre::transport::smtp::Error, phase: Phase, host: &str) -> MailError {
+    let detail = with_causes(e);
+    if let Some(tls) = find_rustls_error(e) {
+        let what = match tls {
+            rustls::Error::InvalidCertificate(
+                rustls::CertificateError::NotValidForName
+                | rustls::CertificateError::NotValidForNameContext { .. },
+            ) => format!("the server's certificate is not valid for the name {host}"),
+            rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer,
+            ) => format!(
+                "the server's certificate for {host} is not signed by a trusted authority \
+                 (add the server's CA certificate to the account)"
+            ),
+            rustls::Error::InvalidCertificate(_) => {
+                format!("the server's certificate for {host} was refused")
+            }
+            _ => format!("the TLS connection to {host} failed"),
+        };
+        return MailError::transient(Code::MailTls, format!("{what}: {tls}"));
+    }
+    if e.is_tls() {
+        return MailError::transient(Code::MailTls, format!("TLS with {host} failed: {detail}"));
+    }
+    if let Some(status) = e.status() {
+        let smtp = u16::from(status);
+        // lettre keeps the server's reply text as the error's source.
+        let reply = std::error::Error::source(e)
+            .map(|t| format!("{smtp} {t}"))
+            .unwrap_or_else(|| smtp.to_string());
+        let transient = e.is_transient();
+        let (code, what) = match phase {
+            Phase::Auth => (Code::MailAuthFailed, "the server refused the login"),
+            Phase::StartTls => (Code::MailTls, "the server refused STARTTLS"),
+            Phase::Connect if transient => (Code::MailDeferred, "the server is not accepting mail now"),
+            Phase::Connect => (Code::MailRefused, "the server refused the connection"),
+            Phase::Send if transient => (Code::MailDeferred, "the server deferred the message"),
+            Phase::Send => (Code::MailRefused, "the server refused the message"),
+        };
+        let error = format!("{what}: {reply}");
+        let error = if transient || phase == Phase::StartTls {
+            MailError::transient(code, error)
+        } else {
+            MailError::new(code, error)
+        };
+        return error.with_smtp_code(Some(smtp));
+    }
+    if e.is_client() {
+        return match phase {
+            Phase::Auth => MailError::new(
+                Code::MailAuthFailed,
+                format!("{host} offers no login method we can use (PLAIN, LOGIN): {detail}"),
+            ),
+            Phase::StartTls => MailError::transient(Code::MailTls, detail),
+            Phase::Connect | Phase::Send => MailError::new(Code::MailRefused, detail),
+        };
+    }
+    if e.is_response() {
+        return MailError::transient(
+            Code::MailProtocol,
+            format!("{host} answered something that is not SMTP: {detail}"),
+        );
+    }
+    let timed_out = if e.is_timeout() { " (timed out)" } else { "" };
+    match phase {
+        Phase::Connect => MailError::transient(
+            Code::MailUnreachable,
+            format!("cannot reach {host}{timed_out}: {detail}"),
+        ),
+        _ => MailError::transient(
+            Code::MailNetwork,
+            format!("the connection to {host} was lost{timed_out}: {detail}"),
+        ),
+    }
+}
+
+/// The rustls error inside a lettre error, if any (rustls reports through `io::Error`).
+fn find_rustls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current: Option<&'a (dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return Some(tls);
+            }
+        }
+        current = err.source();
+    }
+    None
+}
+
+/// `a: b: c` — an error and its causes.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let next = c.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        cause = c.source();
+    }
+    text
+}
+
+/// Sends one message over a connection of its own, closed afterwards.
+pub fn send_one(account: &MailAccount, message: &OutgoingMessage) -> Outcome {
+    match Sender::new(account.clone()) {
+        Ok(mut sender) => {
+            let outcome = sender.send(message);
+            sender.close();
+            outcome
+        }
+        Err(e) => Outcome::Failed { error: e },
+    }
+}
+
+/// The "test message" of Settings › Posta and `rapportino-hub mail-test`: a short Italian and
+/// English text to `to`, through the account as configured. `message_id` as for any message.
+pub fn send_test_message(account: &MailAccount, to: &str, message_id: &str) -> Outcome {
+    let text = "Questo è un messaggio di prova inviato da Rapportino: l'account di posta \
+                funziona.\n\nThis is a test message sent by Rapportino: the mail account works.\n";
+    let message = OutgoingMessage::new(
+        message_id,
+        to,
+        "Rapportino: messaggio di prova / test message",
+        text,
+    );
+    send_one(account, &message)
+}
