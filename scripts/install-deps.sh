@@ -2,7 +2,9 @@
 # Installs everything Rapportino needs on a fresh Debian 12 / Ubuntu 22.04+ machine:
 # system libraries for the Tauri web view, the test tools (Xvfb, WebKitWebDriver, poppler),
 # Node packages for the UI and tauri-driver. PostgreSQL: the hub's tests start a throwaway
-# server from Debian's binaries (crates/hub/tests/common). Idempotent: a second run is quick.
+# server from Debian's binaries (crates/hub/tests/common). python3-aiosmtpd: the real SMTP
+# server of crates/mail's tests (crates/mail/tests/smtp_server.py). Idempotent: a second run is
+# quick.
 set -euo pipefail
 
 SUDO=""
@@ -13,6 +15,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
   xvfb webkit2gtk-driver xauth imagemagick poppler-utils x11-utils dbus-daemon
   postgresql
+  python3-aiosmtpd
 )
 
 missing=()

@@ -64,7 +64,11 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() { "Secret(<empty>)" } else { "Secret(***)" })
+        f.write_str(if self.0.is_empty() {
+            "Secret(<empty>)"
+        } else {
+            "Secret(***)"
+        })
     }
 }
 
@@ -197,7 +201,10 @@ impl MailAccount {
             ));
         }
         if self.port == Some(0) {
-            return Err(MailError::new(Code::MailConfigInvalid, "the SMTP port is 0"));
+            return Err(MailError::new(
+                Code::MailConfigInvalid,
+                "the SMTP port is 0",
+            ));
         }
         if self.security == Security::Plain && !is_loopback(host) {
             return Err(MailError::new(
@@ -209,7 +216,10 @@ impl MailAccount {
             ));
         }
         if self.timeout_secs == Some(0) {
-            return Err(MailError::new(Code::MailConfigInvalid, "the timeout is 0 seconds"));
+            return Err(MailError::new(
+                Code::MailConfigInvalid,
+                "the timeout is 0 seconds",
+            ));
         }
         if self.username.is_empty() != self.password.is_empty() {
             return Err(MailError::new(
@@ -230,7 +240,11 @@ impl MailAccount {
     pub(crate) fn tls_parameters(&self) -> Result<TlsParameters> {
         let mut builder =
             TlsParameters::builder(self.host.clone()).certificate_store(CertificateStore::Default);
-        if let Some(pem) = self.extra_ca_pem.as_deref().filter(|p| !p.trim().is_empty()) {
+        if let Some(pem) = self
+            .extra_ca_pem
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+        {
             if !pem.contains("-----BEGIN CERTIFICATE-----") {
                 return Err(MailError::new(
                     Code::MailConfigInvalid,
@@ -310,11 +324,18 @@ mod tests {
         for host in ["localhost", "127.0.0.1", "127.0.0.53", "::1", "[::1]"] {
             account(host, Security::Plain).validate().unwrap();
         }
-        for host in ["smtp.example.it", "192.168.1.10", "10.0.0.1", "localhost.example.it"] {
+        for host in [
+            "smtp.example.it",
+            "192.168.1.10",
+            "10.0.0.1",
+            "localhost.example.it",
+        ] {
             let e = account(host, Security::Plain).validate().unwrap_err();
             assert_eq!(e.code(), Code::MailConfigInvalid, "{host}");
         }
-        account("smtp.example.it", Security::ImplicitTls).validate().unwrap();
+        account("smtp.example.it", Security::ImplicitTls)
+            .validate()
+            .unwrap();
     }
 
     #[test]
@@ -365,7 +386,10 @@ mod tests {
         .unwrap();
         assert_eq!(a.port(), 465);
         assert_eq!(a.timeout(), DEFAULT_TIMEOUT);
-        assert_eq!(a.messages_per_connection(), Some(DEFAULT_MESSAGES_PER_CONNECTION));
+        assert_eq!(
+            a.messages_per_connection(),
+            Some(DEFAULT_MESSAGES_PER_CONNECTION)
+        );
         a.validate().unwrap();
     }
 }

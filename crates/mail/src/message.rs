@@ -107,7 +107,11 @@ impl OutgoingMessage {
     pub fn payload_bytes(&self) -> usize {
         self.text.len()
             + self.html.as_ref().map_or(0, String::len)
-            + self.attachments.iter().map(|a| a.bytes.len()).sum::<usize>()
+            + self
+                .attachments
+                .iter()
+                .map(|a| a.bytes.len())
+                .sum::<usize>()
     }
 
     /// The MIME message from the account's sender. Fails with a stable code, touching no network.
@@ -173,9 +177,10 @@ impl OutgoingMessage {
         }
 
         let body = match &self.html {
-            Some(html) => {
-                BodyPart::Multi(MultiPart::alternative_plain_html(self.text.clone(), html.clone()))
-            }
+            Some(html) => BodyPart::Multi(MultiPart::alternative_plain_html(
+                self.text.clone(),
+                html.clone(),
+            )),
             None => BodyPart::Single(SinglePart::plain(self.text.clone())),
         };
         let built = if self.attachments.is_empty() {
@@ -233,9 +238,9 @@ fn check_message_id(id: &str, what: &str) -> Result<()> {
         .and_then(|s| s.strip_suffix('>'))
         .unwrap_or("");
     let ok = id.len() <= 250
-        && inner
-            .chars()
-            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\' | '(' | ')' | ','))
+        && inner.chars().all(|c| {
+            c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\\' | '(' | ')' | ',')
+        })
         && matches!(inner.split_once('@'), Some((l, r)) if !l.is_empty() && !r.is_empty() && !r.contains('@'));
     if ok {
         Ok(())
@@ -284,9 +289,18 @@ mod tests {
             bytes: b"%PDF-1.7 ...".to_vec(),
         });
         let raw = String::from_utf8(m.build(&account()).unwrap().formatted()).unwrap();
-        assert!(raw.contains("Message-ID: <m1@rapportino.example.it>"), "{raw}");
-        assert!(raw.contains("In-Reply-To: <m0@rapportino.example.it>"), "{raw}");
-        assert!(raw.contains("References: <m0@rapportino.example.it>"), "{raw}");
+        assert!(
+            raw.contains("Message-ID: <m1@rapportino.example.it>"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("In-Reply-To: <m0@rapportino.example.it>"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("References: <m0@rapportino.example.it>"),
+            "{raw}"
+        );
         assert!(raw.contains("Auto-Submitted: auto-generated"), "{raw}");
         assert!(raw.contains("multipart/mixed") && raw.contains("multipart/alternative"));
         assert!(raw.is_ascii(), "accents are encoded, never sent raw");
@@ -304,10 +318,21 @@ mod tests {
         let mut m = message();
         m.cc = vec!["ufficio@example.it, altro@example.it".into()];
         assert_eq!(m.build(&acc).unwrap_err().code(), Code::MailAddressInvalid);
-        for id in ["m1@x", "<m1>", "<m 1@x>", "<a@b@c>", "<@x>", "<m1@x>\r\nBcc: y@z"] {
+        for id in [
+            "m1@x",
+            "<m1>",
+            "<m 1@x>",
+            "<a@b@c>",
+            "<@x>",
+            "<m1@x>\r\nBcc: y@z",
+        ] {
             let mut m = message();
             m.message_id = id.into();
-            assert_eq!(m.build(&acc).unwrap_err().code(), Code::MailMessageInvalid, "{id}");
+            assert_eq!(
+                m.build(&acc).unwrap_err().code(),
+                Code::MailMessageInvalid,
+                "{id}"
+            );
         }
         let mut m = message();
         m.subject = "Oggetto\r\nBcc: spia@example.com".into();

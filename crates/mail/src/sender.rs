@@ -204,7 +204,9 @@ impl Sender {
                         reply: response_text(&response),
                     });
                 }
-                Err(TxError::Local(error)) => return Ok(Outcome::from_error(error, message.attempt)),
+                Err(TxError::Local(error)) => {
+                    return Ok(Outcome::from_error(error, message.attempt))
+                }
                 Err(TxError::Smtp(e)) => {
                     let error = classify(&e, Phase::Send, &self.account.host);
                     // A reply (4xx, 5xx) leaves the session usable; anything else broke it.
@@ -308,8 +310,7 @@ fn transaction(
     bytes: &[u8],
 ) -> std::result::Result<Response, TxError> {
     let mut options = Vec::new();
-    if envelope.to().iter().any(|a| !is_ascii(a)) || envelope.from().is_some_and(|a| !is_ascii(a))
-    {
+    if envelope.to().iter().any(|a| !is_ascii(a)) || envelope.from().is_some_and(|a| !is_ascii(a)) {
         if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
             return Err(TxError::Local(MailError::new(
                 Code::MailAddressInvalid,
@@ -363,9 +364,7 @@ fn classify(e: &lettre::transport::smtp::Error, phase: Phase, host: &str) -> Mai
                 rustls::CertificateError::NotValidForName
                 | rustls::CertificateError::NotValidForNameContext { .. },
             ) => format!("the server's certificate is not valid for the name {host}"),
-            rustls::Error::InvalidCertificate(
-                rustls::CertificateError::UnknownIssuer,
-            ) => format!(
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => format!(
                 "the server's certificate for {host} is not signed by a trusted authority \
                  (add the server's CA certificate to the account)"
             ),
@@ -389,7 +388,9 @@ fn classify(e: &lettre::transport::smtp::Error, phase: Phase, host: &str) -> Mai
         let (code, what) = match phase {
             Phase::Auth => (Code::MailAuthFailed, "the server refused the login"),
             Phase::StartTls => (Code::MailTls, "the server refused STARTTLS"),
-            Phase::Connect if transient => (Code::MailDeferred, "the server is not accepting mail now"),
+            Phase::Connect if transient => {
+                (Code::MailDeferred, "the server is not accepting mail now")
+            }
             Phase::Connect => (Code::MailRefused, "the server refused the connection"),
             Phase::Send if transient => (Code::MailDeferred, "the server deferred the message"),
             Phase::Send => (Code::MailRefused, "the server refused the message"),
@@ -418,7 +419,7 @@ fn classify(e: &lettre::transport::smtp::Error, phase: Phase, host: &str) -> Mai
             format!("{host} answered something that is not SMTP: {detail}"),
         );
     }
-    let timed_out = if e.is_timeout() { " (timed out)" } else { "" };
+    let timed_out = if timed_out(e) { " (timed out)" } else { "" };
     match phase {
         Phase::Connect => MailError::transient(
             Code::MailUnreachable,
@@ -446,6 +447,22 @@ fn find_rustls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a
         current = err.source();
     }
     None
+}
+
+/// A read or write that ran past the account's timeout (a socket timeout shows as `WouldBlock`
+/// on Unix, `TimedOut` elsewhere).
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            );
+        }
+        current = err.source();
+    }
+    false
 }
 
 /// `a: b: c` — an error and its causes.
