@@ -16,7 +16,10 @@ use rapportino_mail::{
 
 const TEXT: &str = "Gentile cliente,\n\nl'intervento sul ticket T-2026-MR-0001 è terminato: \
                     perché il server non si avviava? La scheda di rete era guasta.\n\
-                    Più tardi passerà il tecnico. Città: Forlì. Caffè? Sì, grazie — €10.\n";
+                    Più tardi passerà il tecnico. Città: Forlì. Caffè? Sì, grazie — €10.\n\
+                    .Una riga che comincia con un punto (SMTP la protegge raddoppiandolo).\n\
+                    .\n\
+                    Fine.\n";
 
 fn statement(id: &str, to: &str) -> OutgoingMessage {
     let mut m = OutgoingMessage::new(

@@ -247,3 +247,15 @@ pub fn fake_pdf(size: usize, seed: u8) -> Vec<u8> {
     bytes.extend_from_slice(b"%%EOF\n");
     bytes
 }
+
+impl TestServer {
+    /// Deletes what was delivered so far (between the benchmark's two runs).
+    pub fn clear_delivered(&self) {
+        let new = self.dir.path().join("maildir/new");
+        if let Ok(entries) = std::fs::read_dir(&new) {
+            for e in entries {
+                std::fs::remove_file(e.expect("entry").path()).expect("remove");
+            }
+        }
+    }
+}
