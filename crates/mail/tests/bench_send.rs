@@ -4,7 +4,8 @@
 //! `sendmail` does), in the same run.
 //!
 //! cargo test -p rapportino-mail --release --test bench_send -- --ignored --nocapture
-//! RAPPORTINO_MAIL_BENCH_N=5000 (default) sets N.
+//! RAPPORTINO_MAIL_BENCH_N=5000 (default) sets N, RAPPORTINO_MAIL_BENCH_PDF_KIB=60 (default) the
+//! attachment's size.
 
 mod common;
 
@@ -13,8 +14,8 @@ use std::time::{Duration, Instant};
 use common::{fake_pdf, ServerOptions, TestServer};
 use rapportino_mail::{send_one, Attachment, OutgoingMessage, Sender};
 
-/// A statement-sized PDF (a one-page monthly statement with the logo).
-const PDF_BYTES: usize = 60 * 1024;
+/// A statement-sized PDF (a one-page monthly statement with the logo), in KiB.
+const PDF_KIB: usize = 60;
 
 fn statement(i: usize, pdf: &[u8], run: &str) -> OutgoingMessage {
     let mut m = OutgoingMessage::new(
@@ -72,12 +73,31 @@ fn bench_reused_connection_against_one_connection_per_message() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5000);
+    let kib: usize = std::env::var("RAPPORTINO_MAIL_BENCH_PDF_KIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PDF_KIB);
     let server = TestServer::start(ServerOptions::default());
-    let pdf = fake_pdf(PDF_BYTES, 7);
+    let pdf = fake_pdf(kib * 1024, 7);
     println!(
-        "sending {n} statements with a {} KiB PDF each to the local test server (STARTTLS + AUTH); load average before: {}",
-        PDF_BYTES / 1024,
+        "sending {n} statements with a {kib} KiB PDF each to the local test server (STARTTLS + AUTH); load average before: {}",
         load_average()
+    );
+
+    // What the client spends per message before the network: MIME build and encoding.
+    let account_for_build = server.account();
+    let mut build = Vec::with_capacity(n.min(1000));
+    for i in 0..n.min(1000) {
+        let message = statement(i, &pdf, "build");
+        let t = Instant::now();
+        let bytes = message.build(&account_for_build).unwrap().formatted();
+        build.push(t.elapsed());
+        assert!(bytes.len() > kib * 1024);
+    }
+    build.sort();
+    println!(
+        "building one message (MIME + base64), median {:.3} ms",
+        build[build.len() / 2].as_secs_f64() * 1000.0
     );
 
     // One reused connection (no per-connection limit: one connection for the whole batch).
