@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of the real Rapportino binary through tauri-driver (WebDriver).
 
-Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart | day | sync | sync-hub | join-hub | field). Started by run.sh, which provides the driver
+Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart | day | desk | sync | sync-hub | join-hub | field). Started by run.sh, which provides the driver
 (TAURI_DRIVER_URL), the binary (RAPPORTINO_BIN), a fresh RAPPORTINO_DB and ARTIFACTS_DIR.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from day import scenario_day, scenario_restart
 from field import scenario_field
+from desk import scenario_desk
 from join_hub import scenario_join_hub
 from sync_hub import scenario_sync_hub
 from sync_ui import scenario_sync
@@ -74,8 +75,8 @@ def scenario_main(d: Driver) -> None:
     d.wait("#client-phone").type("02 1234567")
     d.wait("[data-testid=client-form] button[type=submit]").click()
     err = d.wait("#client-vat_number-error")
-    assert "INVALID_VAT_NUMBER" in err.text, err.text
-    assert "Partita IVA" in err.text, err.text
+    assert err.attribute("data-code") == "INVALID_VAT_NUMBER", err.attribute("data-code")
+    assert "Partita IVA" in err.text and "INVALID_VAT_NUMBER" not in err.text, err.text
     shot(d, "03-client-form-error")
     d.wait("#client-vat_number").clear().type("00743110157")
     # Checked as typed: the save button comes back once the check answers.
@@ -146,7 +147,7 @@ def scenario_main(d: Driver) -> None:
 def scenario_bad_db(d: Driver) -> None:
     step("a file that is not ours: the UI loads and says so")
     box = d.wait("[data-testid=fatal-error]", timeout=60)
-    code = d.wait("[data-testid=error-code]").text
+    code = d.wait("[data-testid=fatal-error] [data-testid=error-box]").attribute("data-code")
     assert code == "DATABASE_NOT_OURS", code
     assert "non è un archivio di Rapportino" in box.text, box.text
     shot(d, "10-database-not-ours")
@@ -197,7 +198,7 @@ def scenario_services(d: Driver) -> None:
     d.wait("[data-testid=win-3-2-end]").clear().type("15:00")
     d.wait("[data-testid=calendar-save]").click()
     err = d.wait("[data-testid=windows-error]")
-    assert "CALENDAR_OVERLAP" in err.text, err.text
+    assert err.attribute("data-code") == "CALENDAR_OVERLAP", err.attribute("data-code")
     d.wait("[data-testid=weekday-3].bad")
     scroll_to(d, "#calendar-windows")
     shot(d, "20-calendar-overlap")
@@ -247,7 +248,7 @@ def scenario_services(d: Driver) -> None:
     d.wait("#contract-rounding_minutes").type("15")
     d.wait("[data-testid=contract-save]").click()
     err = d.wait("#contract-extra_time_pin-error")
-    assert "REQUIRED" in err.text, err.text
+    assert err.attribute("data-code") == "REQUIRED", err.attribute("data-code")
     d.wait("#contract-extra_time_pin").type("4711")
     d.script("window.scrollTo(0, 0)")
     time.sleep(0.3)
@@ -280,7 +281,7 @@ def scenario_services(d: Driver) -> None:
     d.wait("#contract-ends_on").type((today - datetime.timedelta(days=1)).strftime(fmt))
     d.wait("[data-testid=contract-save]").click()
     err = d.wait("#contract-ends_on-error")
-    assert "INVALID_PERIOD" in err.text, err.text
+    assert err.attribute("data-code") == "INVALID_PERIOD", err.attribute("data-code")
     d.wait("#contract-ends_on").clear().type(" ")  # clearing alone fires no input event
     d.wait("[data-testid=contract-save]").click()
     d.wait("[data-testid=balances]", text="Pacchetto 10 ticket")
@@ -308,7 +309,7 @@ def scenario_services(d: Driver) -> None:
     d.wait("#extra-time-pin").type("1234")
     d.wait("[data-testid=extra-time-form] button[type=submit]").click()
     err = d.wait("[data-testid=extra-time-pin-error]")
-    assert "WRONG_PIN" in err.text and "PIN" in err.text, err.text
+    assert err.attribute("data-code") == "WRONG_PIN" and "PIN" in err.text and "WRONG_PIN" not in err.text, err.text
     d.wait("#extra-time-pin").clear().type("4711")
     d.wait("[data-testid=extra-time-form] button[type=submit]").click()
     d.wait("[data-testid=sla-wall-clock]", text="tempo reale")
@@ -363,7 +364,7 @@ def scenario_reports(d: Driver) -> None:
     step("signing with no customer signature nor name is refused beside the pad")
     d.wait("[data-testid=report-sign]").click()
     err = d.wait("[data-testid=pad-customer-error], #customer_signer_name-error")
-    assert "REQUIRED" in err.text or "SIGNATURE_EMPTY" in err.text, err.text
+    assert err.attribute("data-code") in ("REQUIRED", "SIGNATURE_EMPTY"), err.attribute("data-code")
     d.wait("[data-testid=report-status]", text="Bozza")
 
     step("both sign on the pads; the name is typed")
@@ -384,8 +385,11 @@ def scenario_reports(d: Driver) -> None:
     d.wait("[data-testid=report-verify]").click()
     d.wait("[data-testid=report-verification]", text="Integro")
 
-    step("print (the print command is a copy here), then save as a chosen file")
+    step("print from the printer dialog (no CUPS here: it says so; the print command is a copy), then save as")
     d.wait("[data-testid=report-print]").click()
+    d.wait("[data-testid=print-dialog]")
+    d.wait("[data-testid=print-confirm]:not([disabled])").click()
+    d.wait_gone("[data-testid=print-dialog]")
     d.wait("[data-testid=report-notice]", text="stampante")
     pdfs = list(printed.glob("*.pdf"))
     assert [p.name for p in pdfs] == [f"{number}.pdf"], pdfs
@@ -442,6 +446,7 @@ SCENARIOS = {
     "reports": scenario_reports,
     "restart": scenario_restart,
     "day": scenario_day,
+    "desk": scenario_desk,
     "sync": scenario_sync,
     "sync-hub": scenario_sync_hub,
     "join-hub": scenario_join_hub,

@@ -87,7 +87,7 @@ def scenario_join_hub(d: Driver) -> None:
     d.wait("[data-testid=confirm-ok]", text="Ripristina come nuovo dispositivo")
     step("declined: nothing changes, the refusal is shown")
     d.wait("[data-testid=confirm-cancel]").click()
-    d.wait("[data-testid=backups] [data-testid=error-box]", text="FOREIGN_BACKUP")
+    d.wait("[data-testid=backups] [data-testid=error-box][data-code=FOREIGN_BACKUP]")
     same, err = invoke(d, "setup_status", {})
     assert err is None and same["onboarded"] and same["device_id"] == before, (same, err)
     step("asked again and confirmed: restored as a new device")

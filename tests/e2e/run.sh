@@ -19,7 +19,7 @@ NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/We
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
 HUB_BIN="${RAPPORTINO_HUB_BIN:-$TARGET_DIR/debug/rapportino-hub}"
 CLI_BIN="${RAPPORTINO_CLI_BIN:-$TARGET_DIR/debug/rapportino-cli}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field sync sync-hub join-hub}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field desk sync sync-hub join-hub}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
 STARTED=() # process-group leaders we started
@@ -149,6 +149,8 @@ run_scenario() {
   export PRINTED_DIR="$dir/printed"
   mkdir -p "$PRINTED_DIR"
   export RAPPORTINO_PRINT_COMMAND="cp -t $PRINTED_DIR"
+  # The front desk's scenario checks the copies chosen in the print dialog reach the command.
+  [ "$scenario" != desk ] || export RAPPORTINO_PRINT_COMMAND="cp {file} $PRINTED_DIR/copie-{copies}.pdf"
   if [ "$scenario" = bad-db ]; then
     printf 'Appunti del cliente, non un database.\n%.0s' $(seq 1 200) >"$RAPPORTINO_DB"
   fi

@@ -77,7 +77,8 @@ def scenario_sync(d: Driver) -> None:
     d.wait("#sync-code").type("ABCD-1234")
     d.wait("[data-testid=sync-enrol]").click()
     err = d.wait("[data-testid=sync-settings] [data-testid=error-box]", timeout=30)
-    assert "HUB_UNREACHABLE" in err.text and "Hub non raggiungibile" in err.text, err.text
+    assert err.attribute("data-code") == "HUB_UNREACHABLE", err.attribute("data-code")
+    assert "Hub non raggiungibile" in err.text and "HUB_UNREACHABLE" not in err.text, err.text
     d.script("document.querySelector('[data-testid=sync-settings] [data-testid=error-box]').scrollIntoView({block: 'end'})")
     shot(d, "sync-settings-enrol")
 

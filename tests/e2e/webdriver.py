@@ -45,7 +45,12 @@ class Element:
         return self.driver.cmd("GET", self._path("/text"))
 
     def attr(self, name: str) -> str | None:
+        """A DOM property (`value`, `checked`: what the user sees now)."""
         return self.driver.cmd("GET", self._path(f"/property/{name}"))
+
+    def attribute(self, name: str) -> str | None:
+        """An HTML attribute as written in the markup (`data-code`)."""
+        return self.driver.cmd("GET", self._path(f"/attribute/{name}"))
 
 
 class Driver:

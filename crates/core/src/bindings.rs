@@ -77,6 +77,8 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::documents::BatchProgress>(&cfg)?;
     export::<crate::documents::BatchSummary>(&cfg)?;
     export::<crate::documents::ReportPreview>(&cfg)?;
+    export::<crate::documents::PrinterList>(&cfg)?;
+    export::<crate::store::settings::PrintPreferences>(&cfg)?;
     export::<crate::entitlement::Entitlement>(&cfg)?;
     export::<crate::ledger::InterventionAllocation>(&cfg)?;
     export::<crate::ledger::ClientBalances>(&cfg)?;

@@ -53,6 +53,21 @@ pub struct BatchSummary {
     pub elapsed_ms: u64,
 }
 
+/// The printers this computer can print to, as CUPS lists them (`lpstat`), for the print dialog.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct PrinterList {
+    /// CUPS answered (`lpstat` ran); false on a machine without a printing system.
+    pub cups: bool,
+    /// Destination names, in `lpstat`'s order.
+    pub printers: Vec<String>,
+    /// The system's default destination, when one is set.
+    pub default: Option<String>,
+    /// `RAPPORTINO_PRINT_COMMAND` replaces `lp`: printing goes there whatever is listed.
+    pub custom_command: bool,
+    /// This device's last choice (printer, copies).
+    pub preferences: crate::store::settings::PrintPreferences,
+}
+
 /// What the report screen shows: the report, its document and the document as an HTML page
 /// (the PDF's twin, drawn by the PDF crate).
 #[derive(Debug, Clone, Serialize, TS)]

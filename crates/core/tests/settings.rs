@@ -333,3 +333,52 @@ fn the_shop_profile_takes_fiscal_code_and_pec_and_refuses_bad_ones() {
     assert_eq!(log_len(&s), before);
     assert_eq!(setup::status(&s).unwrap().shop, Some(saved));
 }
+
+/// The printer and copies are this device's own: remembered, checked, never in the change log.
+#[test]
+fn the_print_choice_is_remembered_per_device_and_checked() {
+    use rapportino_core::store::settings::{
+        print_preferences, set_print_preferences, PrintPreferences,
+    };
+    let (s, _) = store();
+    assert_eq!(print_preferences(&s).unwrap(), PrintPreferences::default());
+    let log = log_len(&s);
+    let office = PrintPreferences {
+        printer: Some(" Ufficio ".into()),
+        copies: 2,
+    };
+    let saved = set_print_preferences(&s, &office).unwrap();
+    assert_eq!(saved.printer.as_deref(), Some("Ufficio"));
+    assert_eq!(print_preferences(&s).unwrap(), saved);
+    assert_eq!(log_len(&s), log, "not synced: no change logged");
+
+    for (printer, copies, field, code) in [
+        (Some("Ufficio"), 0, "copies", Code::OutOfRange),
+        (Some("Ufficio"), 100, "copies", Code::OutOfRange),
+        (Some("-oraw"), 1, "printer", Code::InvalidFormat),
+        (Some("due parole"), 1, "printer", Code::InvalidFormat),
+        (Some("a#b"), 1, "printer", Code::InvalidFormat),
+    ] {
+        let bad = PrintPreferences {
+            printer: printer.map(Into::into),
+            copies,
+        };
+        let e = set_print_preferences(&s, &bad).unwrap_err();
+        assert_eq!(
+            (e.field(), e.code()),
+            (Some(field), code),
+            "{printer:?} {copies}"
+        );
+    }
+    assert_eq!(
+        print_preferences(&s).unwrap(),
+        saved,
+        "a refused choice changes nothing"
+    );
+    // An empty printer is the system's default.
+    let default = PrintPreferences {
+        printer: Some("  ".into()),
+        copies: 1,
+    };
+    assert_eq!(set_print_preferences(&s, &default).unwrap().printer, None);
+}

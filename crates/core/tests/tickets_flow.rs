@@ -179,3 +179,59 @@ fn a_ticket_opened_here_is_this_technicians_unless_another_is_chosen() {
     .unwrap();
     assert_eq!(theirs.assigned_technician_id, Some(other.id));
 }
+
+/// The front desk edits a ticket after opening it: the requester is set among the client's
+/// contacts, cleared with `null`, and another client's contact is refused on its field with
+/// nothing written.
+#[test]
+fn the_requester_is_edited_after_opening() {
+    use rapportino_core::contacts::{self, ContactInput};
+    use rapportino_core::tickets::TicketPatch;
+    let (mut s, _) = store();
+    let c = client(&mut s, "Studio Neri");
+    let other = client(&mut s, "Bar Sport");
+    let person = |name: &str| ContactInput {
+        name: name.into(),
+        ..Default::default()
+    };
+    let anna = contacts::create(&mut s, c.id, &person("Anna Neri")).unwrap();
+    let stranger = contacts::create(&mut s, other.id, &person("Gino Sport")).unwrap();
+    let id = ticket(&mut s, &c, "Posta bloccata");
+
+    // Absent in JSON: left as it is; a value: set; null: cleared.
+    let set: TicketPatch = serde_json::from_value(serde_json::json!({
+        "contact_id": anna.id.to_string(), "category": "Posta"
+    }))
+    .unwrap();
+    let t = tickets::update(&mut s, id, &set).unwrap();
+    assert_eq!(
+        (t.contact_id, t.category.as_deref()),
+        (Some(anna.id), Some("Posta"))
+    );
+    let keep: TicketPatch =
+        serde_json::from_value(serde_json::json!({"title": "Posta ferma"})).unwrap();
+    assert_eq!(
+        tickets::update(&mut s, id, &keep).unwrap().contact_id,
+        Some(anna.id)
+    );
+
+    let before = snapshot(&s);
+    let wrong = TicketPatch {
+        contact_id: Some(Some(stranger.id)),
+        title: Some("Non scritto".into()),
+        ..Default::default()
+    };
+    let err = tickets::update(&mut s, id, &wrong).unwrap_err();
+    assert_eq!(err.field(), Some("contact_id"), "{err}");
+    assert_eq!(snapshot(&s), before);
+    assert_eq!(tickets::get(&s, id).unwrap().title, "Posta ferma");
+
+    let clear: TicketPatch =
+        serde_json::from_value(serde_json::json!({"contact_id": null})).unwrap();
+    assert_eq!(clear.contact_id, Some(None));
+    assert_eq!(
+        tickets::update(&mut s, id, &clear).unwrap().contact_id,
+        None
+    );
+    assert_eq!(tickets::categories(&s).unwrap(), ["Posta"]);
+}

@@ -84,6 +84,31 @@ pub fn statement_to_file(
     })
 }
 
+/// Renders one client's statement into the month's statements folder beside the database
+/// ([`rapportino_core::documents::statements_folder`], created owner-only), to print it without a
+/// dialog; the file is named as in the batch ([`file_name`]: nothing of the client's name can
+/// lead outside the folder).
+pub fn statement_to_library(
+    store: &Store,
+    renderer: &Renderer,
+    client: ClientId,
+    year: i32,
+    month: u32,
+) -> Result<ExportedFile> {
+    rapportino_core::time::month_bounds(year, month)?;
+    let name = rapportino_core::clients::get(store, client)?.name;
+    let dir = rapportino_core::documents::statements_folder(store, year, month);
+    rapportino_core::owner_only::create_dir_all(&dir).map_err(|e| {
+        Error::invalid(
+            Code::OutputUnwritable,
+            "path",
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
+    let file = file_name("Rendiconto", &format!("{year}-{month:02}"), &name, "pdf");
+    statement_to_file(store, renderer, client, year, month, &dir.join(file))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct BatchOptions {
     /// Only the first N clients (name order).

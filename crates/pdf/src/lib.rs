@@ -24,6 +24,7 @@ mod fonts;
 pub mod html;
 mod logo;
 pub mod print;
+pub mod printers;
 mod report;
 mod signature;
 mod statement;

@@ -4,9 +4,10 @@
 //! user writes them, followed by the file); on Windows ShellExecute's `print` verb through
 //! PowerShell with the path outside the script; elsewhere CUPS `lp FILE`. [`print_file`] runs it.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
+use rapportino_core::store::settings::PrintPreferences;
 use rapportino_core::{Code, Error};
 
 /// The environment variable that replaces the print command (`lp -d Ufficio`).
@@ -28,19 +29,32 @@ $s.FileName = $env:RAPPORTINO_PRINT_FILE; $s.Verb = 'print'; $s.UseShellExecute 
 /// Where the file goes in [`PRINT_COMMAND_ENV`] (`cp {file} /srv/stampe/`); without it, the file
 /// is the last argument.
 pub const FILE_PLACEHOLDER: &str = "{file}";
+/// The number of copies chosen, in [`PRINT_COMMAND_ENV`] (`lp -n {copies}`).
+pub const COPIES_PLACEHOLDER: &str = "{copies}";
+/// The printer chosen (empty for the system's default), in [`PRINT_COMMAND_ENV`].
+pub const PRINTER_PLACEHOLDER: &str = "{printer}";
 
-/// `word` with each [`FILE_PLACEHOLDER`] replaced by the file's path, kept as one argument
-/// (spaces and any byte of the path included: no shell ever splits it).
-fn with_file(word: &str, file: &Path) -> OsString {
+/// `word` with each placeholder replaced by its value (the file's path, the copies, the printer),
+/// kept as one argument (spaces and any byte of the path included: no shell ever splits it).
+fn with_values(word: &str, file: &Path, prefs: &PrintPreferences) -> OsString {
+    let copies = prefs.copies.to_string();
+    let printer = prefs.printer.clone().unwrap_or_default();
     let mut out = OsString::new();
-    let mut pieces = word.split(FILE_PLACEHOLDER);
-    if let Some(first) = pieces.next() {
-        out.push(first);
+    let mut rest = word;
+    while let Some((at, placeholder, value)) = [
+        (FILE_PLACEHOLDER, file.as_os_str()),
+        (COPIES_PLACEHOLDER, OsStr::new(&copies)),
+        (PRINTER_PLACEHOLDER, OsStr::new(&printer)),
+    ]
+    .into_iter()
+    .filter_map(|(p, v)| rest.find(p).map(|at| (at, p, v)))
+    .min_by_key(|(at, _, _)| *at)
+    {
+        out.push(&rest[..at]);
+        out.push(value);
+        rest = &rest[at + placeholder.len()..];
     }
-    for piece in pieces {
-        out.push(file.as_os_str());
-        out.push(piece);
-    }
+    out.push(rest);
     out
 }
 
@@ -64,6 +78,25 @@ pub fn print_invocation(
     windows: bool,
     system_root: Option<&Path>,
 ) -> rapportino_core::Result<Invocation> {
+    print_invocation_with(
+        custom,
+        file,
+        windows,
+        system_root,
+        &PrintPreferences::default(),
+    )
+}
+
+/// [`print_invocation`] with this device's choice: `lp -d PRINTER -n COPIES FILE` (each only when
+/// chosen); a custom command gets them through [`COPIES_PLACEHOLDER`] and
+/// [`PRINTER_PLACEHOLDER`]; Windows' `print` verb prints one copy on the default printer.
+pub fn print_invocation_with(
+    custom: Option<&str>,
+    file: &Path,
+    windows: bool,
+    system_root: Option<&Path>,
+    prefs: &PrintPreferences,
+) -> rapportino_core::Result<Invocation> {
     if let Some(words) = custom.filter(|c| !c.trim().is_empty()) {
         let mut words = split_command(words).map_err(|why| {
             Error::invalid(
@@ -74,7 +107,7 @@ pub fn print_invocation(
         })?;
         let program = words.remove(0);
         let placed = words.iter().any(|w| w.contains(FILE_PLACEHOLDER));
-        let mut args: Vec<OsString> = words.iter().map(|w| with_file(w, file)).collect();
+        let mut args: Vec<OsString> = words.iter().map(|w| with_values(w, file, prefs)).collect();
         if !placed {
             args.push(file.into());
         }
@@ -108,9 +141,19 @@ pub fn print_invocation(
             env: vec![(PRINT_FILE_ENV, file.into())],
         });
     }
+    let mut args: Vec<OsString> = Vec::new();
+    if let Some(printer) = &prefs.printer {
+        // Checked again: the name is one argument after -d, never an option of its own.
+        let printer = rapportino_core::store::settings::printer_name(printer)?;
+        args.extend(["-d".into(), printer.into()]);
+    }
+    if prefs.copies > 1 {
+        args.extend(["-n".into(), prefs.copies.to_string().into()]);
+    }
+    args.push(file.into());
     Ok(Invocation {
         program: "lp".into(),
-        args: vec![file.into()],
+        args,
         env: Vec::new(),
     })
 }
@@ -149,15 +192,21 @@ pub fn split_command(line: &str) -> Result<Vec<String>, String> {
 /// Sends `path` to the default printer (see [`print_invocation`]); `PRINT_FAILED` when the
 /// print command cannot start or refuses the file.
 pub fn print_file(path: &Path) -> rapportino_core::Result<()> {
+    print_file_with(path, &PrintPreferences::default())
+}
+
+/// Sends `path` to the printer and with the copies of `prefs` (see [`print_invocation_with`]).
+pub fn print_file_with(path: &Path, prefs: &PrintPreferences) -> rapportino_core::Result<()> {
     let failed = |msg: String| Error::invalid(Code::PrintFailed, "printer", msg);
     let file = std::path::absolute(path)?;
     let custom = std::env::var(PRINT_COMMAND_ENV).ok();
     let system_root = std::env::var_os("SystemRoot").map(PathBuf::from);
-    let how = print_invocation(
+    let how = print_invocation_with(
         custom.as_deref(),
         &file,
         cfg!(windows),
         system_root.as_deref(),
+        prefs,
     )?;
     let mut command = std::process::Command::new(&how.program);
     command
@@ -299,6 +348,54 @@ mod tests {
         let first = inline.args[0].to_str().unwrap();
         assert_eq!(first, format!("--in={}", file.display()));
         assert_eq!(inline.args.len(), 3);
+    }
+
+    #[test]
+    fn the_chosen_printer_and_copies_reach_lp_or_the_custom_command() {
+        let file = hostile_file();
+        let office = PrintPreferences {
+            printer: Some("Ufficio".into()),
+            copies: 3,
+        };
+        let how = print_invocation_with(None, &file, false, None, &office).unwrap();
+        assert_eq!(how.program, "lp");
+        let args: Vec<&OsStr> = how.args.iter().map(OsString::as_os_str).collect();
+        assert_eq!(
+            args,
+            [
+                "-d".as_ref(),
+                "Ufficio".as_ref(),
+                "-n".as_ref(),
+                "3".as_ref(),
+                file.as_os_str()
+            ]
+        );
+        // A hostile printer name never reaches lp.
+        let bad = PrintPreferences {
+            printer: Some("-oraw".into()),
+            copies: 1,
+        };
+        let e = print_invocation_with(None, &file, false, None, &bad).unwrap_err();
+        assert_eq!(e.field(), Some("printer"));
+        // The custom command takes them through placeholders, each an argument of its own.
+        let custom = print_invocation_with(
+            Some("stampa -P {printer} -n{copies} {file}"),
+            &file,
+            false,
+            None,
+            &office,
+        )
+        .unwrap();
+        let args: Vec<&OsStr> = custom.args.iter().map(OsString::as_os_str).collect();
+        assert_eq!(
+            args,
+            [
+                "-P".as_ref(),
+                "Ufficio".as_ref(),
+                "-n3".as_ref(),
+                file.as_os_str()
+            ]
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod contracts;
 pub mod dashboard;
 pub mod interventions;
 pub mod ledger;
+pub mod printing;
 pub mod reports;
 pub mod search;
 pub mod setup;

@@ -17,6 +17,7 @@ use rapportino_core::reports::own_signature::{self, OwnSignature};
 use rapportino_core::reports::{
     self, logo, Report, ReportFilter, ReportSummary, SignInput, Signature, Verification,
 };
+use rapportino_core::store::settings;
 use rapportino_core::{Code, Error, Page, PageRequest};
 use rapportino_pdf::export::{self, BatchOptions, BatchSummary, ExportedFile};
 use rapportino_pdf::{html, print, Renderer};
@@ -167,13 +168,18 @@ pub fn open_report<R: Runtime>(
     Ok(file)
 }
 
-/// Renders the report and sends it to the default printer (`lp`, or `RAPPORTINO_PRINT_COMMAND`;
-/// see `rapportino_pdf::print`).
+/// Renders the report and prints it on this device's chosen printer and copies (`lp`, or
+/// `RAPPORTINO_PRINT_COMMAND`; see `rapportino_pdf::print`).
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn print_report(state: State<'_, AppState>, id: String) -> CmdResult<ExportedFile> {
     let id: ReportId = parse(&id)?;
-    let file = state.with(|s| export::report_to_library(s, &Renderer::new()?, id))?;
-    print::print_file(Path::new(&file.path))?;
+    let (file, prefs) = state.with(|s| {
+        Ok((
+            export::report_to_library(s, &Renderer::new()?, id)?,
+            settings::print_preferences(s)?,
+        ))
+    })?;
+    print::print_file_with(Path::new(&file.path), &prefs)?;
     Ok(file)
 }
 

@@ -3,7 +3,7 @@
 use rapportino_core::ids::TicketId;
 use rapportino_core::sla::{self, TicketSla};
 use rapportino_core::tickets::{
-    self, NewTicket, Ticket, TicketFilter, TicketSummary, TicketTerms, TransitionInput,
+    self, NewTicket, Ticket, TicketFilter, TicketPatch, TicketSummary, TicketTerms, TransitionInput,
 };
 use rapportino_core::views::{self, TicketDetail, UrgentTicket};
 use rapportino_core::{Page, PageRequest};
@@ -30,6 +30,24 @@ pub fn ticket_detail(state: State<'_, AppState>, id: String) -> CmdResult<Ticket
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn open_ticket(state: State<'_, AppState>, input: NewTicket) -> CmdResult<Ticket> {
     state.with(|s| tickets::open(s, &input))
+}
+
+/// Edits a ticket's details after opening (title, description, severity, urgent, category, bug,
+/// assignee, requester); absent fields are left as they are.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn update_ticket(
+    state: State<'_, AppState>,
+    id: String,
+    patch: TicketPatch,
+) -> CmdResult<Ticket> {
+    let id: TicketId = id.parse()?;
+    state.with(|s| tickets::update(s, id, &patch))
+}
+
+/// The categories already used, most used first (suggested by the ticket forms).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ticket_categories(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
+    state.with(|s| tickets::categories(s))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

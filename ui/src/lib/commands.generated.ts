@@ -47,6 +47,8 @@ import type { OnboardingInput } from '../bindings/OnboardingInput';
 import type { OwnSignature } from '../bindings/OwnSignature';
 import type { Page } from '../bindings/Page';
 import type { PageRequest } from '../bindings/PageRequest';
+import type { PrintPreferences } from '../bindings/PrintPreferences';
+import type { PrinterList } from '../bindings/PrinterList';
 import type { QuarantinedRow } from '../bindings/QuarantinedRow';
 import type { Report } from '../bindings/Report';
 import type { ReportFilter } from '../bindings/ReportFilter';
@@ -71,6 +73,7 @@ import type { TechnicianInput } from '../bindings/TechnicianInput';
 import type { Ticket } from '../bindings/Ticket';
 import type { TicketDetail } from '../bindings/TicketDetail';
 import type { TicketFilter } from '../bindings/TicketFilter';
+import type { TicketPatch } from '../bindings/TicketPatch';
 import type { TicketSla } from '../bindings/TicketSla';
 import type { TicketSummary } from '../bindings/TicketSummary';
 import type { TicketTerms } from '../bindings/TicketTerms';
@@ -251,6 +254,23 @@ export const setBillingDefaults = (defaults: BillingDefaults) => call<BillingDef
 /** A client's monthly statement data (`month` 1–12). */
 export const monthlyStatement = (clientId: string, year: number, month: number) => call<StatementData>('monthly_statement', { client_id: clientId, year, month });
 
+// printing.rs
+
+/**
+ * One client's statement for a month, rendered into the month's statements folder and printed
+ * on this device's chosen printer and copies.
+ */
+export const printStatement = (clientId: string, year: number, month: number) => call<ExportedFile>('print_statement', { client_id: clientId, year, month });
+
+/**
+ * The printers CUPS lists on this computer (none, said so, without CUPS) and this device's
+ * printing choice.
+ */
+export const listPrinters = () => call<PrinterList>('list_printers');
+
+/** Remembers this device's printing choice (printer, copies 1–99) for the next print. */
+export const setPrintPreferences = (preferences: PrintPreferences) => call<PrintPreferences>('set_print_preferences', { preferences });
+
 // reports.rs
 
 /** The report of an intervention: its open draft or a new numbered one. */
@@ -290,8 +310,8 @@ export const saveReportAs = (id: string, path: string | null = null) => call<Exp
 export const openReport = (id: string) => call<ExportedFile>('open_report', { id });
 
 /**
- * Renders the report and sends it to the default printer (`lp`, or `RAPPORTINO_PRINT_COMMAND`;
- * see `rapportino_pdf::print`).
+ * Renders the report and prints it on this device's chosen printer and copies (`lp`, or
+ * `RAPPORTINO_PRINT_COMMAND`; see `rapportino_pdf::print`).
  */
 export const printReport = (id: string) => call<ExportedFile>('print_report', { id });
 
@@ -429,6 +449,15 @@ export const listTickets = (filter: TicketFilter, page: PageRequest) => call<Pag
 export const ticketDetail = (id: string) => call<TicketDetail>('ticket_detail', { id });
 
 export const openTicket = (input: NewTicket) => call<Ticket>('open_ticket', { input });
+
+/**
+ * Edits a ticket's details after opening (title, description, severity, urgent, category, bug,
+ * assignee, requester); absent fields are left as they are.
+ */
+export const updateTicket = (id: string, patch: TicketPatch) => call<Ticket>('update_ticket', { id, patch });
+
+/** The categories already used, most used first (suggested by the ticket forms). */
+export const ticketCategories = () => call<string[]>('ticket_categories');
 
 export const transitionTicket = (id: string, input: TransitionInput) => call<Ticket>('transition_ticket', { id, input });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Contract } from '../bindings/Contract';
-import { emptyForm, formFromContract, toInput } from './contractForm';
+import { emptyForm, formFromContract, serviceChoices, serviceCode, toggled, toInput } from './contractForm';
 
 const CLIENT = '0190a0b0-0000-7000-8000-000000000001';
 
@@ -141,6 +141,20 @@ describe('contract → form', () => {
     if (!('input' in r)) throw new Error('expected an input');
     expect(r.input.channels).toEqual(['email']);
     expect(r.input.services).toEqual(['helpdesk', 'custom_backup']);
+
+    // Edited in the form: a channel ticked, one unticked, a custom service code added.
+    const f = formFromContract(c);
+    f.channels = toggled(toggled(f.channels, 'phone', true), 'email', false);
+    f.services = toggled(f.services, serviceCode(' Backup notturno '), true);
+    const edited = toInput(f, CLIENT);
+    if (!('input' in edited)) throw new Error('expected an input');
+    expect(edited.input.channels).toEqual(['phone']);
+    expect(edited.input.services).toEqual(['helpdesk', 'custom_backup', 'backup_notturno']);
+  });
+  it('service choices: the known ones first, then the contract\'s own, each once', () => {
+    expect(serviceChoices(['remote', 'on_site'], ['on_site', 'backup'])).toEqual(['remote', 'on_site', 'backup']);
+    expect(toggled(['a', 'b'], 'a', true)).toEqual(['b', 'a']);
+    expect(serviceCode('Aggiorna-Server 2')).toBe('aggiorna_server_2');
   });
   it('a package of unusual size shows as "other"', () => {
     const base = formFromContract({

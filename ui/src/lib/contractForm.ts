@@ -230,3 +230,23 @@ function build(form: ContractForm, clientId: string): ContractInput {
   }
   return input;
 }
+
+/** The channels a contract may entitle to: the ticket origins and the forum (core checks them). */
+export const CHANNELS = ['phone', 'email', 'web_form', 'chat', 'monitoring', 'on_site', 'other', 'forum'] as const;
+
+/** `list` with `value` in it (`on`) or out of it, once, order kept. */
+export function toggled(list: string[], value: string, on: boolean): string[] {
+  const without = list.filter((x) => x !== value);
+  return on ? [...without, value] : without;
+}
+
+/** A custom service code as core stores it (`Backup notturno` → `backup_notturno`); core refuses
+ * what is still not lower-case letters, digits and `_`, on the services field. */
+export function serviceCode(text: string): string {
+  return text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+/** The services to show as checkboxes: the known ones, then the contract's own codes. */
+export function serviceChoices(known: readonly string[], chosen: string[]): string[] {
+  return [...known, ...chosen.filter((s) => !known.includes(s))];
+}

@@ -78,6 +78,12 @@ pub enum TicketCommand {
         bug: Option<bool>,
         #[arg(long)]
         assign: Option<TechnicianId>,
+        /// The requester: one of the client's contacts.
+        #[arg(long, conflicts_with = "no_contact")]
+        contact: Option<ContactId>,
+        /// Clear the requester.
+        #[arg(long)]
+        no_contact: bool,
     },
     /// Move a ticket to another status (taken, in_progress, waiting_client, resolved, closed, cancelled).
     Move {
@@ -310,6 +316,8 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
             category,
             bug,
             assign,
+            contact,
+            no_contact,
         } => {
             let id = resolve(store, &ticket)?;
             let patch = TicketPatch {
@@ -320,6 +328,11 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
                 category,
                 is_bug: bug,
                 assigned_technician_id: assign,
+                contact_id: if no_contact {
+                    Some(None)
+                } else {
+                    contact.map(Some)
+                },
             };
             out.emit(&tickets::update(store, id, &patch)?, |t| {
                 print_ticket(t, tz)

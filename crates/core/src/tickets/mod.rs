@@ -111,6 +111,25 @@ pub struct TicketPatch {
     pub is_bug: Option<bool>,
     #[ts(optional)]
     pub assigned_technician_id: Option<TechnicianId>,
+    /// The requester: absent leaves it, `null` clears it, an id sets it (one of the client's
+    /// contacts).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "set_or_clear"
+    )]
+    #[ts(as = "Option<ContactId>", optional = nullable)]
+    pub contact_id: Option<Option<ContactId>>,
+}
+
+/// `null` → `Some(None)` (clear), a value → `Some(Some(v))`; an absent field stays `None` through
+/// `#[serde(default)]`.
+fn set_or_clear<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -363,6 +382,13 @@ pub fn update(store: &mut Store, id: TicketId, patch: &TicketPatch) -> Result<Ti
         fields.push(("assigned_technician_id", field::text(t.to_string())));
     }
     let current = get(store, id)?;
+    if let Some(contact) = patch.contact_id {
+        if let Some(c) = contact {
+            contacts::ensure_belongs(store.conn(), c, current.client_id)
+                .map_err(|e| with_field(e, "contact_id"))?;
+        }
+        fields.push(("contact_id", field::opt_id(contact)));
+    }
     if !fields.is_empty() {
         if matches!(
             current.status,
@@ -376,6 +402,16 @@ pub fn update(store: &mut Store, id: TicketId, patch: &TicketPatch) -> Result<Ti
         store.write(|tx| tx.update(Entity::Ticket, &id.to_string(), fields))?;
     }
     get(store, id)
+}
+
+/// The categories already given to tickets, most used first (what the intake form suggests).
+pub fn categories(store: &Store) -> Result<Vec<String>> {
+    let mut stmt = store.conn().prepare_cached(
+        "SELECT category FROM tickets WHERE category IS NOT NULL AND category <> '' \
+         GROUP BY category ORDER BY COUNT(*) DESC, category LIMIT 50",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
 /// Moves a ticket through its state machine, stamping the matching instant and logging the event.
@@ -551,6 +587,8 @@ fn with_field(e: Error, field: &'static str) -> Error {
             field,
             format!("{entity} {id} does not exist"),
         ),
+        // Another client's contact or site: said beside the field that chose it.
+        Error::Inconsistent(msg) => Error::invalid(Code::Inconsistent, field, msg),
         other => other,
     }
 }

@@ -6,6 +6,7 @@ import { enClients } from './en-clients';
 import { enDashboard } from './en-dashboard';
 import { enQuality } from './en-quality';
 import { enReports } from './en-reports';
+import { enDesk } from './en-desk';
 import { enWork } from './en-work';
 import { enServices } from './en-services';
 import { enSettings } from './en-settings';
@@ -27,7 +28,6 @@ export const en: Record<MessageKey, string> = {
   'app.none': '—',
   'app.yes': 'Yes',
   'app.no': 'No',
-  'app.errorCode': 'Error code',
   'app.details': 'Details for support',
   'app.saved': 'Saved',
 
@@ -176,6 +176,7 @@ export const en: Record<MessageKey, string> = {
   ...enSettings,
   ...enQuality,
   ...enWork,
+  ...enDesk,
   ...enSync,
   ...enJoin,
   ...enSigning,

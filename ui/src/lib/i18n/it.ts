@@ -6,6 +6,7 @@ import { itClients } from './it-clients';
 import { itDashboard } from './it-dashboard';
 import { itQuality } from './it-quality';
 import { itReports } from './it-reports';
+import { itDesk } from './it-desk';
 import { itWork } from './it-work';
 import { itServices } from './it-services';
 import { itSettings } from './it-settings';
@@ -26,7 +27,6 @@ export const it = {
   'app.none': '—',
   'app.yes': 'Sì',
   'app.no': 'No',
-  'app.errorCode': 'Codice errore',
   'app.details': 'Dettagli per l’assistenza',
   'app.saved': 'Salvato',
 
@@ -175,6 +175,7 @@ export const it = {
   ...itSettings,
   ...itQuality,
   ...itWork,
+  ...itDesk,
   ...itSync,
   ...itJoin,
   ...itSigning,
@@ -207,7 +208,7 @@ export const itErrors: Record<UiCode, string> = {
   INVALID_PERIOD: 'La data di fine viene prima di quella di inizio.',
   WRONG_PIN: 'Il PIN non è corretto.',
   PIN_LOCKED: 'Troppi PIN errati per questo ticket: attendi qualche minuto prima di riprovare.',
-  EXTRA_TIME_NOT_ALLOWED: 'Il contratto che governa il ticket non prevede l’extra time.',
+  EXTRA_TIME_NOT_ALLOWED: 'Il contratto che governa il ticket non prevede interventi fuori orario.',
   CONTRACT_EXPIRED: 'Il contratto non era valido alla data indicata (scaduto o non ancora iniziato).',
   CONTRACT_NOT_APPLICABLE: 'Questo contratto non si può usare qui (è di un altro cliente o non ha ore da scalare).',
   REPORT_SIGNED: 'Il rapporto è firmato e non può più cambiare: crea una rettifica.',

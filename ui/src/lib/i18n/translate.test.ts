@@ -11,6 +11,12 @@ describe('dictionaries', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(it).sort());
     for (const [k, v] of Object.entries(en)) expect(v, k).not.toBe('');
   });
+
+  test('the Italian UI says "fuori orario", not the English "extra time" (issue 14 #15)', () => {
+    const english = /extra[ -]?time/i;
+    for (const [k, v] of [...Object.entries(it), ...Object.entries(itErrors)]) expect(v, k).not.toMatch(english);
+    expect(it['terms.pinOptional']).toBe('PIN fuori orario (facoltativo)');
+  });
   test('the vocabularies speak with the model’s words (bindings/labels.ts)', () => {
     for (const locale of ['it', 'en'] as const) {
       for (const [key, label] of Object.entries(LABELS[locale])) {
