@@ -124,6 +124,24 @@ pub enum Code {
     PathNotAllowed,
     /// Something personal (a technician's own signature) is kept only with explicit consent.
     ConsentRequired,
+    /// No mail account on this device (and something to send).
+    MailNotConfigured,
+    /// An e-mail address the mail parser refuses.
+    MailAddressInvalid,
+    /// A message over the size limit; nothing was sent.
+    MailTooLarge,
+    /// The mail server refused the credentials.
+    MailAuthFailed,
+    /// TLS to the mail server failed (certificate not trusted or for another name).
+    MailTls,
+    /// The mail server could not be reached or the connection broke.
+    MailUnreachable,
+    /// The mail server refused the message for good (5xx).
+    MailRefused,
+    /// The mail server refused the message for now (4xx).
+    MailDeferred,
+    /// The mail account's settings are unusable.
+    MailConfigInvalid,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -187,6 +205,15 @@ impl Code {
             Code::ReportNumberInvalid => "REPORT_NUMBER_INVALID",
             Code::PathNotAllowed => "PATH_NOT_ALLOWED",
             Code::ConsentRequired => "CONSENT_REQUIRED",
+            Code::MailNotConfigured => "MAIL_NOT_CONFIGURED",
+            Code::MailAddressInvalid => "MAIL_ADDRESS_INVALID",
+            Code::MailTooLarge => "MAIL_TOO_LARGE",
+            Code::MailAuthFailed => "MAIL_AUTH_FAILED",
+            Code::MailTls => "MAIL_TLS",
+            Code::MailUnreachable => "MAIL_UNREACHABLE",
+            Code::MailRefused => "MAIL_REFUSED",
+            Code::MailDeferred => "MAIL_DEFERRED",
+            Code::MailConfigInvalid => "MAIL_CONFIG_INVALID",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

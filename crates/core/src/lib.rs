@@ -44,6 +44,7 @@ pub mod paging;
 pub mod paths;
 pub mod reports;
 pub mod search;
+pub mod sending;
 pub mod setup;
 pub mod sites;
 pub mod sla;

@@ -33,7 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("rules", &["sla", "ledger", "entitlement"]),
-    ("services", &["sync", "backup"]),
+    ("services", &["sync", "backup", "sending"]),
     (
         "read models and documents",
         &["views", "search", "reports", "documents"],
