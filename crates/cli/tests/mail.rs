@@ -135,3 +135,111 @@ fn the_outbox_from_the_command_line() {
     );
     assert_eq!(error_code(db, &["mail", "show", "nope"]), "NOT_FOUND");
 }
+
+#[test]
+fn a_shop_without_a_hub_sends_from_the_command_line() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let maildir = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../mail/tests/smtp_server.py");
+    let python = std::env::var("RAPPORTINO_TEST_PYTHON").unwrap_or("/usr/bin/python3".into());
+    let mut server = Command::new(python)
+        .arg(script)
+        .args([
+            "--dir",
+            maildir.path().to_str().unwrap(),
+            "--security",
+            "plain",
+        ])
+        .args(["--user", "officina@example.it", "--password", "segreta"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .strip_prefix("READY ")
+        .expect("the test SMTP server")
+        .to_owned();
+
+    let s = shop();
+    let db = &s.db;
+    json(
+        db,
+        &[
+            "client",
+            "edit",
+            &s.client,
+            "--email",
+            "farmacia@centrale.it",
+        ],
+    );
+    json(db, &["mail", "settings", "--on"]);
+    assert_eq!(
+        error_code(db, &["mail", "test", "a@b.it"]),
+        "MAIL_NOT_CONFIGURED"
+    );
+    let set = |pw_var: &str| {
+        Command::new(env!("CARGO_BIN_EXE_rapportino-cli"))
+            .args(["--json", "--db", db.to_str().unwrap(), "mail", "account"])
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port,
+                "--security",
+                "plain",
+            ])
+            .args([
+                "--username",
+                "officina@example.it",
+                "--from",
+                "officina@example.it",
+            ])
+            .args(["--password-env", pw_var])
+            .env("MAIL_PW", "segreta")
+            .output()
+            .unwrap()
+    };
+    assert!(!set("NOT_SET_ANYWHERE").status.success());
+    let ok = set("MAIL_PW");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let view: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(view["has_password"], true);
+    assert!(!String::from_utf8_lossy(&ok.stdout).contains("segreta"));
+
+    json(
+        db,
+        &[
+            "ticket",
+            "open",
+            "--client",
+            &s.client,
+            "--title",
+            "Lettore badge",
+            "--origin",
+            "email",
+            "--severity",
+            "request",
+        ],
+    );
+    let sent = json(db, &["mail", "send"]);
+    assert_eq!(sent["sent"], 1, "{sent}");
+    let delivered = std::fs::read_dir(maildir.path().join("new"))
+        .unwrap()
+        .count();
+    assert_eq!(delivered, 1);
+    let listed = json(db, &["mail", "list", "--status", "sent"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let _ = server.kill();
+    let _ = server.wait();
+}

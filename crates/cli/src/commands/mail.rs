@@ -8,7 +8,8 @@ use rapportino_core::outbox::templates::{self, Template};
 use rapportino_core::outbox::{
     self, ClientMailPrefs, Message, MessageFilter, MessageKind, MessageStatus,
 };
-use rapportino_core::{Result, Store};
+use rapportino_core::sending::{self, AccountSettings, Security};
+use rapportino_core::{Code, Error, Result, Store};
 use serde::Serialize;
 
 use crate::output::{cell, or_dash, Out};
@@ -40,6 +41,55 @@ pub enum MailCommand {
     },
     /// Render and attach the PDFs that queued messages wait for.
     Prepare,
+    /// This computer's SMTP account (a shop without a hub sends from here): show or set it.
+    Account(AccountArgs),
+    /// Send a test message through this computer's account.
+    Test { to: String },
+    /// Send what this computer owes now (PDFs first), over one connection.
+    Send,
+}
+
+#[derive(Args)]
+pub struct AccountArgs {
+    /// The SMTP server (smtp.example.it, or a PEC provider's).
+    #[arg(long)]
+    host: Option<String>,
+    #[arg(long)]
+    port: Option<u16>,
+    /// implicit_tls (465), starttls (587) or plain (only to this computer)
+    #[arg(long, value_enum)]
+    security: Option<SecurityArg>,
+    #[arg(long)]
+    username: Option<String>,
+    /// The password, read from this environment variable (never from the command line).
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    #[arg(long)]
+    from: Option<String>,
+    #[arg(long)]
+    from_name: Option<String>,
+    #[arg(long)]
+    reply_to: Option<String>,
+    /// Forget the account and its password.
+    #[arg(long, conflicts_with_all = ["host", "username", "from"])]
+    forget: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SecurityArg {
+    ImplicitTls,
+    Starttls,
+    Plain,
+}
+
+impl From<SecurityArg> for Security {
+    fn from(s: SecurityArg) -> Self {
+        match s {
+            SecurityArg::ImplicitTls => Security::ImplicitTls,
+            SecurityArg::Starttls => Security::Starttls,
+            SecurityArg::Plain => Security::Plain,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -274,11 +324,98 @@ pub fn run(store: &mut Store, out: Out, cmd: MailCommand) -> Result<()> {
                     .to_owned(),
             });
         }
+        MailCommand::Account(a) => account(store, out, a)?,
+        MailCommand::Test { to } => {
+            let reply = sending::send_test(store, &to)?;
+            out.emit(&reply, |r| format!("Inviato: {r}"));
+        }
+        MailCommand::Send => {
+            let renderer = rapportino_pdf::Renderer::new()?;
+            rapportino_pdf::attachments::prepare(store, &renderer)?;
+            let report = sending::send_due(store)?;
+            out.emit(&report, |r| {
+                format!(
+                    "inviati {}, rinviati {}, non inviati {}, in attesa {}",
+                    r.sent, r.deferred, r.failed, r.waiting
+                )
+            });
+        }
         MailCommand::Prepare => {
             let renderer = rapportino_pdf::Renderer::new()?;
             let n = rapportino_pdf::attachments::prepare(store, &renderer)?;
             out.emit(&n, |n| format!("{n} PDF allegati"));
         }
     }
+    Ok(())
+}
+
+fn account(store: &mut Store, out: Out, a: AccountArgs) -> Result<()> {
+    if a.forget {
+        sending::forget_account(store)?;
+        out.emit(&sending::account(store)?, |_| {
+            "Account dimenticato.".to_owned()
+        });
+        return Ok(());
+    }
+    let current = sending::account(store)?.account;
+    let changed = a.host.is_some()
+        || a.port.is_some()
+        || a.security.is_some()
+        || a.username.is_some()
+        || a.password_env.is_some()
+        || a.from.is_some()
+        || a.from_name.is_some()
+        || a.reply_to.is_some();
+    if changed {
+        let base = current.unwrap_or(AccountSettings {
+            host: String::new(),
+            port: None,
+            security: Security::Starttls,
+            username: String::new(),
+            from_address: String::new(),
+            from_name: String::new(),
+            reply_to: None,
+            extra_ca_pem: None,
+        });
+        let settings = AccountSettings {
+            host: a.host.unwrap_or(base.host),
+            port: a.port.or(base.port),
+            security: a.security.map(Into::into).unwrap_or(base.security),
+            username: a.username.unwrap_or(base.username),
+            from_address: a.from.unwrap_or(base.from_address),
+            from_name: a.from_name.unwrap_or(base.from_name),
+            reply_to: a.reply_to.or(base.reply_to),
+            extra_ca_pem: base.extra_ca_pem,
+        };
+        let password = match a.password_env {
+            Some(var) => Some(std::env::var(&var).map_err(|_| {
+                Error::invalid(
+                    Code::Required,
+                    "password",
+                    format!("the environment variable {var} is not set"),
+                )
+            })?),
+            None => None,
+        };
+        sending::set_account(store, &settings, password.as_deref())?;
+    }
+    let view = sending::account(store)?;
+    out.emit(&view, |v| match &v.account {
+        Some(a) => format!(
+            "{}:{} ({:?}) utente {} · mittente {} <{}> · password {}",
+            a.host,
+            a.port.map_or("predefinita".to_owned(), |p| p.to_string()),
+            a.security,
+            a.username,
+            a.from_name,
+            a.from_address,
+            if v.has_password {
+                "impostata"
+            } else {
+                "assente"
+            }
+        ),
+        None => "Nessun account su questo computer.".to_owned(),
+    });
     Ok(())
 }
