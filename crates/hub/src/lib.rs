@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod mail;
 pub mod routes;
 pub mod server;
 pub mod storage;

@@ -1,0 +1,240 @@
+//! The hub sends the messages of enrolled devices, once: two devices and the hub all see the
+//! message, only the hub sends it (to a real SMTP server, Debian's python3-aiosmtpd), and the
+//! outcome syncs back to every device. The account's password comes from the configuration's
+//! password file or the environment, never from the file itself.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod sync_support;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use rapportino_core::clients::{self, ClientInput};
+use rapportino_core::outbox::{self, MailSettings, MessageFilter, MessageStatus};
+use rapportino_core::tickets;
+use rapportino_hub::mail;
+use rapportino_mail::{MailAccount, Secret, Security};
+use rapportino_model::protocol::Role;
+use sync_support::*;
+
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    fn start(mode: &str) -> SmtpServer {
+        let dir = tempfile::tempdir().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mail/tests/smtp_server.py");
+        let python = std::env::var_os("RAPPORTINO_TEST_PYTHON")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/usr/bin/python3"));
+        let mut child = Command::new(python)
+            .arg(script)
+            .args(["--dir", dir.path().to_str().unwrap(), "--security", "plain"])
+            .args([
+                "--mode",
+                mode,
+                "--user",
+                "hub@example.it",
+                "--password",
+                "segreta",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .strip_prefix("READY ")
+            .unwrap_or_else(|| panic!("no SMTP test server (python3-aiosmtpd?): {line:?}"))
+            .parse()
+            .unwrap();
+        SmtpServer { child, port, dir }
+    }
+
+    fn delivered(&self) -> Vec<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("new"))
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .map(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned())
+            .collect()
+    }
+
+    fn account(&self) -> MailAccount {
+        let mut a = MailAccount::new(
+            "127.0.0.1",
+            Security::Plain,
+            "hub@example.it",
+            Secret::new("segreta"),
+            "hub@example.it",
+            "Assistenza Rinaldi",
+        );
+        a.port = Some(self.port);
+        a
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn office(dir: &Path, hub: &TestHub) -> Device {
+    let mut d = Device::onboarded(dir, "UF", rome(2026, 11, 16, 8, 0));
+    rapportino_core::sync::enrol(
+        &mut d.store,
+        &hub.url,
+        &hub.code(Role::Office),
+        "Ufficio",
+        hub.ca_pem.as_deref(),
+    )
+    .unwrap();
+    d
+}
+
+fn messages(d: &Device) -> Vec<outbox::Message> {
+    outbox::list(&d.store, &MessageFilter::default()).unwrap()
+}
+
+#[test]
+fn the_hub_sends_each_message_once_and_every_device_learns_how_it_went() {
+    let smtp = SmtpServer::start("accept");
+    let hub = TestHub::start(None, true);
+    let dir = tempfile::tempdir().unwrap();
+    let mut uf = office(dir.path(), &hub);
+    outbox::set_settings(
+        &mut uf.store,
+        &MailSettings {
+            enabled: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let client = clients::create(
+        &mut uf.store,
+        &ClientInput {
+            name: "Ottica Bassi".into(),
+            email: Some("ottica@bassi.it".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    uf.sync();
+
+    let mut mr = Device::enrolled(dir.path(), &hub, "MR", rome(2026, 11, 16, 9, 0));
+    mr.sync();
+    let ticket = tickets::open(&mut mr.store, &new_ticket(client.id, "Stampante in rete")).unwrap();
+    let m = messages(&mr).remove(0);
+    assert_eq!(
+        m.sender, "hub",
+        "an enrolled device leaves the sending to the hub"
+    );
+    assert!(outbox::due(&mr.store, mr.store.now()).unwrap().is_empty());
+    mr.sync();
+    uf.sync();
+    assert_eq!(messages(&uf).len(), 1, "the office sees it too");
+    assert!(outbox::due(&uf.store, uf.store.now()).unwrap().is_empty());
+
+    let report = mail::send_round(&hub.storage, &smtp.account(), chrono::Utc::now()).unwrap();
+    assert_eq!((report.sent, report.deferred, report.failed), (1, 0, 0));
+    let delivered = smtp.delivered();
+    assert_eq!(delivered.len(), 1);
+    assert!(delivered[0].contains(&format!("Message-ID: {}", m.message_id)));
+    assert!(delivered[0].contains(&ticket.number));
+    // Again: nothing owed.
+    let again = mail::send_round(&hub.storage, &smtp.account(), chrono::Utc::now()).unwrap();
+    assert_eq!(again.sent, 0);
+    assert_eq!(smtp.delivered().len(), 1, "sent once");
+
+    for d in [&mut mr, &mut uf] {
+        d.sync();
+        let m = messages(d).remove(0);
+        assert_eq!(m.status, MessageStatus::Sent);
+        assert_eq!(m.attempts, 1);
+        assert!(m.last_reply.unwrap().starts_with("250"));
+    }
+}
+
+#[test]
+fn a_refusal_at_the_hub_is_recorded_and_a_retry_from_a_device_queues_it_again() {
+    let smtp = SmtpServer::start("reject");
+    let hub = TestHub::start(None, true);
+    let dir = tempfile::tempdir().unwrap();
+    let mut uf = office(dir.path(), &hub);
+    outbox::set_settings(
+        &mut uf.store,
+        &MailSettings {
+            enabled: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let client = clients::create(
+        &mut uf.store,
+        &ClientInput {
+            name: "Bar Sport".into(),
+            email: Some("bar@sport.it".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    tickets::open(&mut uf.store, &new_ticket(client.id, "POS")).unwrap();
+    uf.sync();
+    let report = mail::send_round(&hub.storage, &smtp.account(), chrono::Utc::now()).unwrap();
+    assert_eq!(report.failed, 1);
+    uf.sync();
+    let m = messages(&uf).remove(0);
+    assert_eq!(m.status, MessageStatus::Failed);
+    assert!(m.last_reply.unwrap().contains("550"));
+    // "Rinvia" on the office's laptop: queued again for the hub.
+    outbox::retry(&mut uf.store, &m.id).unwrap();
+    uf.sync();
+    let report = mail::send_round(&hub.storage, &smtp.account(), chrono::Utc::now()).unwrap();
+    assert_eq!(report.failed, 1, "tried again");
+}
+
+#[test]
+fn the_account_s_password_comes_from_a_file_or_the_environment_never_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("mail.json");
+    std::fs::write(
+        &config,
+        r#"{"host":"smtp.example.it","security":"starttls","username":"u","password":"x","from_address":"hub@example.it"}"#,
+    )
+    .unwrap();
+    let err = mail::load_account(&config).unwrap_err();
+    assert!(err.to_string().contains("no password in the file"), "{err}");
+    let secret = dir.path().join("smtp-password");
+    std::fs::write(&secret, "segreta\n").unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            r#"{{"host":"smtp.example.it","security":"starttls","username":"u","from_address":"hub@example.it","password_file":{:?}}}"#,
+            secret.display().to_string()
+        ),
+    )
+    .unwrap();
+    let account = mail::load_account(&config).unwrap();
+    assert_eq!(account.password.expose(), "segreta");
+    assert!(!format!("{account:?}").contains("segreta"), "never printed");
+    // Plain text to a remote server is refused at load.
+    std::fs::write(
+        &config,
+        r#"{"host":"smtp.example.it","security":"plain","from_address":"hub@example.it"}"#,
+    )
+    .unwrap();
+    assert!(mail::load_account(&config).is_err());
+}
