@@ -134,6 +134,22 @@ enum Command {
         /// Seconds to send one snapshot (a slower reader's stream is cut).
         #[arg(long, default_value_t = 600)]
         snapshot_timeout_secs: u64,
+        /// Send the customer messages of enrolled devices through this SMTP account: a JSON
+        /// file (host, port, security, username, from_address, from_name, password_file); the
+        /// password from its `password_file` or `RAPPORTINO_HUB_SMTP_PASSWORD`.
+        #[arg(long, value_name = "FILE")]
+        mail_config: Option<PathBuf>,
+        /// Seconds between two mail rounds.
+        #[arg(long, default_value_t = 30, requires = "mail_config")]
+        mail_every_secs: u64,
+    },
+    /// Sends a test message through the mail account of `--mail-config` and prints the reply.
+    MailTest {
+        #[arg(long, value_name = "FILE")]
+        mail_config: PathBuf,
+        /// The address to send it to.
+        #[arg(long)]
+        to: String,
     },
     /// Creates a single-use enrolment code and prints it.
     EnrolCode {
@@ -187,10 +203,13 @@ enum Command {
 pub fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
     // Where `--storage` came from: a password in a URL on the command line is refused.
-    let storage_on_argv = matches
-        .subcommand()
-        .and_then(|(_, m)| m.value_source("storage"))
-        == Some(ValueSource::CommandLine);
+    let storage_on_argv = matches.subcommand().and_then(|(_, m)| {
+        // Not every command opens a storage (mail-test).
+        m.ids()
+            .any(|id| id.as_str() == "storage")
+            .then(|| m.value_source("storage"))
+            .flatten()
+    }) == Some(ValueSource::CommandLine);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match run(cli.command, storage_on_argv) {
         Ok(()) => ExitCode::SUCCESS,
@@ -379,6 +398,8 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             max_connections,
             max_snapshot_streams,
             snapshot_timeout_secs,
+            mail_config,
+            mail_every_secs,
         } => {
             init_logs(log_json, "info");
             let tls = match (tls_cert, tls_key, insecure_http) {
@@ -411,9 +432,47 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
                 .enable_all()
                 .build()
                 .map_err(|e| HubError::Internal(format!("runtime: {e}")))?;
-            runtime.block_on(server::serve(storage, config, server::shutdown_signal()))?;
+            // The mail sender runs beside the server, on its own thread, until the server stops.
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let mailer = match mail_config {
+                Some(path) => {
+                    let account = crate::mail::load_account(&path)?;
+                    let (storage, stop) = (storage.clone(), stop.clone());
+                    let every = Duration::from_secs(mail_every_secs.max(1));
+                    Some(std::thread::spawn(move || {
+                        crate::mail::run_sender(storage, account, every, || {
+                            stop.load(std::sync::atomic::Ordering::Relaxed)
+                        })
+                    }))
+                }
+                None => None,
+            };
+            let served =
+                runtime.block_on(server::serve(storage, config, server::shutdown_signal()));
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            if let Some(m) = mailer {
+                let _ = m.join();
+            }
+            served?;
             tracing::info!("hub stopped");
             Ok(())
+        }
+        Command::MailTest { mail_config, to } => {
+            init_logs(false, "warn");
+            let account = crate::mail::load_account(&mail_config)?;
+            let id = format!("<hub-test-{}@rapportino.invalid>", uuid::Uuid::now_v7());
+            match rapportino_mail::send_test_message(&account, &to, &id) {
+                rapportino_mail::Outcome::Sent { reply } => {
+                    println!("{reply}");
+                    Ok(())
+                }
+                rapportino_mail::Outcome::Deferred { error, .. }
+                | rapportino_mail::Outcome::Failed { error } => Err(HubError::Config(format!(
+                    "{}: {}",
+                    error.code().as_str(),
+                    error.message()
+                ))),
+            }
         }
         Command::EnrolCode {
             admin,

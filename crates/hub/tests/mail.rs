@@ -238,3 +238,37 @@ fn the_account_s_password_comes_from_a_file_or_the_environment_never_the_config(
     .unwrap();
     assert!(mail::load_account(&config).is_err());
 }
+
+#[test]
+fn mail_test_sends_through_the_configured_account() {
+    let smtp = SmtpServer::start("accept");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("mail.json");
+    std::fs::write(
+        &config,
+        format!(
+            r#"{{"host":"127.0.0.1","port":{},"security":"plain","username":"hub@example.it","from_address":"hub@example.it","from_name":"Assistenza"}}"#,
+            smtp.port
+        ),
+    )
+    .unwrap();
+    let run = |password: &str| {
+        Command::new(env!("CARGO_BIN_EXE_rapportino-hub"))
+            .args(["mail-test", "--mail-config", config.to_str().unwrap()])
+            .args(["--to", "ufficio@example.it"])
+            .env(mail::PASSWORD_ENV, password)
+            .output()
+            .unwrap()
+    };
+    let wrong = run("sbagliata");
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("MAIL_AUTH_FAILED"));
+    let ok = run("segreta");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("250"));
+    assert_eq!(smtp.delivered().len(), 1);
+}
