@@ -117,21 +117,15 @@ pub enum Attempt {
     },
 }
 
-/// Attempts before a deferred message is given up as failed.
-pub const MAX_ATTEMPTS: i64 = 10;
-
-/// The wait before attempt `attempts + 1` after a temporary failure: 1, 5, 15, 60 minutes, then
-/// every 4 hours; `None` once [`MAX_ATTEMPTS`] have been made.
+/// The wait before the next attempt once attempt `attempts` failed for now (the mail crate's
+/// schedule: 1, 5, 15, 60 minutes, then 4 hours); `None` when no attempt is left.
 pub fn backoff(attempts: i64) -> Option<Duration> {
-    match attempts {
-        a if a >= MAX_ATTEMPTS => None,
-        ..=1 => Some(Duration::minutes(1)),
-        2 => Some(Duration::minutes(5)),
-        3 => Some(Duration::minutes(15)),
-        4 => Some(Duration::minutes(60)),
-        _ => Some(Duration::hours(4)),
-    }
+    let attempt = u32::try_from(attempts.max(1)).unwrap_or(u32::MAX);
+    rapportino_mail::backoff::retry_delay(attempt).and_then(|d| Duration::from_std(d).ok())
 }
+
+/// Attempts before a message still failing for now is failed for good.
+pub const MAX_ATTEMPTS: i64 = rapportino_mail::backoff::MAX_ATTEMPTS as i64;
 
 const COLUMNS: &str = "id, kind, client_id, ticket_id, report_id, period, language, recipients, cc, \
      subject, body, message_id, in_reply_to, sender, status, attempts, next_attempt_at, last_reply, \
