@@ -93,7 +93,7 @@ fn account(port: u16) -> AccountSettings {
 
 fn shop(dir: &Path) -> (Store, std::sync::Arc<ManualClock>) {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 16, 9, 0, 0).unwrap());
-    let mut s = Store::open(&dir.join("r.db"))
+    let mut s = Store::open(dir.join("r.db"))
         .unwrap()
         .with_clock(clock.clone());
     common::onboard(&mut s, "MR");

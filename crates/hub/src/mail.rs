@@ -81,11 +81,11 @@ pub struct RoundReport {
     pub failed: usize,
 }
 
+/// A row's id and its fields.
+type Fields = (String, Map<String, Value>);
+
 /// Every live row of `entity` (paged).
-fn all_rows(
-    r: &mut dyn HubRead,
-    entity: Entity,
-) -> Result<Vec<(String, Map<String, Value>)>, HubError> {
+fn all_rows(r: &mut dyn HubRead, entity: Entity) -> Result<Vec<Fields>, HubError> {
     let mut out = Vec::new();
     let mut after = String::new();
     loop {
