@@ -53,6 +53,9 @@ pub enum Code {
     PinLocked,
     /// The contract does not allow extra time (or there is no contract to allow it).
     ExtraTimeNotAllowed,
+    /// On a technician's device the hub checks the extra-time PIN (the device does not hold
+    /// it), and the hub cannot be reached now.
+    PinNeedsHub,
     /// The contract or package had expired (or not yet started) at the date concerned.
     ContractExpired,
     /// The contract cannot pay for this (another client, another kind of work, no hours).
@@ -156,6 +159,7 @@ impl Code {
             Code::WrongPin => "WRONG_PIN",
             Code::PinLocked => "PIN_LOCKED",
             Code::ExtraTimeNotAllowed => "EXTRA_TIME_NOT_ALLOWED",
+            Code::PinNeedsHub => "PIN_NEEDS_HUB",
             Code::ContractExpired => "CONTRACT_EXPIRED",
             Code::ContractNotApplicable => "CONTRACT_NOT_APPLICABLE",
             Code::ReportSigned => "REPORT_SIGNED",

@@ -73,6 +73,14 @@ pub enum HubError {
     Timeout(String),
     #[error("the storage is locked by another process or transaction: {0}")]
     StorageBusy(String),
+    #[error("the extra-time PIN is wrong")]
+    WrongPin,
+    #[error("too many wrong extra-time PINs for this ticket: try again in {} min", retry_after_secs.div_ceil(60))]
+    PinLocked { retry_after_secs: u64 },
+    #[error("extra time not allowed: {0}")]
+    ExtraTimeNotAllowed(String),
+    #[error("too many connections from this address (at most {max})")]
+    TooManyConnections { max: usize },
 }
 
 impl HubError {
@@ -99,6 +107,10 @@ impl HubError {
             HubError::Busy { .. } => hub_code::HUB_BUSY,
             HubError::Timeout(_) => hub_code::REQUEST_TIMEOUT,
             HubError::StorageBusy(_) => hub_code::STORAGE_BUSY,
+            HubError::WrongPin => wire_code::WRONG_PIN,
+            HubError::PinLocked { .. } => wire_code::PIN_LOCKED,
+            HubError::ExtraTimeNotAllowed(_) => wire_code::EXTRA_TIME_NOT_ALLOWED,
+            HubError::TooManyConnections { .. } => wire_code::TOO_MANY_CONNECTIONS,
         }
     }
 
@@ -125,6 +137,10 @@ impl HubError {
             }
             HubError::Busy { .. } | HubError::StorageBusy(_) => StatusCode::SERVICE_UNAVAILABLE,
             HubError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+            HubError::WrongPin => StatusCode::FORBIDDEN,
+            HubError::PinLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            HubError::ExtraTimeNotAllowed(_) => StatusCode::CONFLICT,
+            HubError::TooManyConnections { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -135,6 +151,8 @@ impl HubError {
                 retry_after_secs, ..
             } => Some(*retry_after_secs),
             HubError::StorageBusy(_) => Some(STORAGE_RETRY_AFTER_SECS),
+            HubError::PinLocked { retry_after_secs } => Some(*retry_after_secs),
+            HubError::TooManyConnections { .. } => Some(TOO_MANY_RETRY_AFTER_SECS),
             _ => None,
         }
     }
@@ -153,6 +171,9 @@ impl HubError {
         }
     }
 }
+
+/// `Retry-After` of a [`HubError::TooManyConnections`] answer.
+const TOO_MANY_RETRY_AFTER_SECS: u64 = 5;
 
 /// `Retry-After` of a [`HubError::StorageBusy`] answer.
 const STORAGE_RETRY_AFTER_SECS: u64 = 5;

@@ -157,7 +157,8 @@ pub fn router(state: AppState) -> Router {
     let device = Router::new()
         .route("/v1/push", post(routes::push))
         .route("/v1/changes", get(routes::changes))
-        .route("/v1/snapshot", get(routes::snapshot));
+        .route("/v1/snapshot", get(routes::snapshot))
+        .route("/v1/extra-time", post(routes::extra_time));
     let admin = Router::new()
         .route("/v1/admin/enrolment-codes", post(routes::create_code))
         .route("/v1/admin/devices", get(routes::devices))

@@ -32,6 +32,7 @@ const KNOWN: Record<Code, true> = {
   INVALID_PERIOD: true,
   WRONG_PIN: true,
   PIN_LOCKED: true,
+  PIN_NEEDS_HUB: true,
   EXTRA_TIME_NOT_ALLOWED: true,
   CONTRACT_EXPIRED: true,
   CONTRACT_NOT_APPLICABLE: true,

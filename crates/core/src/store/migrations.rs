@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_sync_robustness",
         include_str!("migrations/0009_sync_robustness.sql"),
     ),
+    (
+        "0010_extra_time_grants",
+        include_str!("migrations/0010_extra_time_grants.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::protocol::{
-    wire_code, EnrolRequest, EnrolResponse, ErrorBody, PullResponse, PushRequest, PushResponse,
-    SnapshotEnd, SnapshotHeader, SnapshotRow,
+    wire_code, EnrolRequest, EnrolResponse, ErrorBody, ExtraTimeGrant, ExtraTimeRequest,
+    PullResponse, PushRequest, PushResponse, SnapshotEnd, SnapshotHeader, SnapshotRow,
 };
 use super::{SnapshotItem, Transport};
 use crate::error::{Code, Error, Result};
@@ -54,6 +54,27 @@ impl HttpTransport {
             .send_json(body)
             .map_err(hub_error)?;
         read_json(resp)
+    }
+}
+
+impl HttpTransport {
+    /// Has the hub check an extra-time PIN (see `sync::extra_time`): its refusals come back as
+    /// `WRONG_PIN`, `PIN_LOCKED`, `EXTRA_TIME_NOT_ALLOWED` on the field `extra_time_pin`.
+    pub fn extra_time(&self, req: &ExtraTimeRequest) -> Result<ExtraTimeGrant> {
+        self.post("/v1/extra-time", req).map_err(|e| {
+            let code = match e.code() {
+                Code::WrongPin | Code::PinLocked | Code::ExtraTimeNotAllowed => e.code(),
+                _ => return e,
+            };
+            Error::invalid(code, "extra_time_pin", message_of(&e))
+        })
+    }
+}
+
+fn message_of(e: &Error) -> String {
+    match e {
+        Error::Invalid { message, .. } => message.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -361,6 +382,9 @@ fn hub_error(e: ureq::Error) -> Error {
             let code = match (status, body.as_ref().map(|b| b.code.as_str())) {
                 (401, _) | (403, Some(wire_code::DEVICE_REVOKED)) => Code::DeviceRevoked,
                 (426, _) | (_, Some(wire_code::UPGRADE_REQUIRED)) => Code::UpgradeRequired,
+                (_, Some(wire_code::WRONG_PIN)) => Code::WrongPin,
+                (_, Some(wire_code::PIN_LOCKED)) => Code::PinLocked,
+                (_, Some(wire_code::EXTRA_TIME_NOT_ALLOWED)) => Code::ExtraTimeNotAllowed,
                 (502..=504, _) => Code::HubUnreachable,
                 _ => Code::HubError,
             };

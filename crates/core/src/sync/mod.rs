@@ -9,6 +9,7 @@
 pub mod apply;
 pub mod certificate;
 pub mod conflicts;
+pub mod extra_time;
 pub mod guard;
 pub mod http;
 pub mod join;
