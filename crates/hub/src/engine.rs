@@ -24,7 +24,7 @@ use rapportino_model::validate::{
 use crate::auth::AuthedDevice;
 use crate::error::HubError;
 use crate::extra_time;
-use crate::storage::{HubTx, Seen, Storage, StoredOutcome};
+use crate::storage::{HubTx, Seen, Storage, StoredOutcome, TechnicianClaim};
 use rapportino_model::reads;
 
 /// The device id the hub signs its own records with (conflicts).
@@ -164,6 +164,22 @@ fn check_one(
         Ok(entity) => entity,
         Err(refusal) => return Ok(Err(refusal)),
     };
+    // Technician codes are unique across the shop: a technician written after its device
+    // enrolled is checked here as the enrolment checks the device's own (whatever the role).
+    if entity == Entity::Technician && m.op != Op::Delete {
+        if let Some(code) = m.fields.get("code").and_then(Value::as_str) {
+            let claim = TechnicianClaim {
+                id: m.entity_id.clone(),
+                code: code.trim().to_owned(),
+            };
+            if let Some(holder) = tx.technician_code_holder(&device.device_id, &claim)? {
+                return Ok(Err(Refusal {
+                    code: wire_code::TECHNICIAN_CODE_TAKEN,
+                    detail: format!("technician code {:?} is {holder}", claim.code),
+                }));
+            }
+        }
+    }
     if device.role != Role::Technician {
         return Ok(Ok(()));
     }

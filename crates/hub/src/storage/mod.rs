@@ -48,6 +48,14 @@ pub trait HubTx {
     /// Wrong extra-time PINs logged under `scope` (`extra-time:<ticket id>`, the refusal's
     /// mutation id) after `since` (RFC 3339).
     fn wrong_pins_since(&mut self, scope: &str, since: &str) -> Result<i64, HubError>;
+    /// Who else holds the code of technician `claim` (a live technician row with that code and
+    /// another id, or the claim of another enrolled device than `device_id`): see
+    /// [`registry::technician_code_holder`]. Checked on every pushed technician code.
+    fn technician_code_holder(
+        &mut self,
+        device_id: &str,
+        claim: &TechnicianClaim,
+    ) -> Result<Option<String>, HubError>;
     /// Marks a device whose clock was found far ahead.
     fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError>;
     /// Live time entries of `technician_id` that started strictly between the two instants

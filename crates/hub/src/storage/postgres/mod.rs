@@ -25,9 +25,10 @@ use rapportino_model::protocol::ServerChange;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::pg_connect::{connect_config, PgConnect};
+use super::registry::technician_code_holder;
 use super::sql::{Dialect, Statements};
 use super::tables::{Kind, POSTGRES_SCHEMA, TABLES};
-use super::{decode_key, GRANT_KEY};
+use super::{decode_key, TechnicianClaim, GRANT_KEY};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, sqlite::SqliteStorage, HubRead,
     HubTx, Seen, StoredOutcome, HUB_SCHEMA_VERSION,
@@ -495,6 +496,28 @@ impl HubTx for PgTx<'_> {
             &[&now_text(), &device_id, &mutation_id, &code, &detail],
         )?;
         Ok(())
+    }
+
+    fn technician_code_holder(
+        &mut self,
+        device_id: &str,
+        claim: &TechnicianClaim,
+    ) -> Result<Option<String>, HubError> {
+        let stmt = self.stmt(&sql().technician_rows)?;
+        let rows = self
+            .tx
+            .query(&stmt, &[])?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<Vec<(String, String)>, HubError>>()?;
+        let stmt = self.stmt(&sql().technician_claims)?;
+        let claims = self
+            .tx
+            .query(&stmt, &[&device_id])?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<Vec<(String, String, String)>, HubError>>()?;
+        technician_code_holder(Some(claim), rows, claims)
     }
 
     fn wrong_pins_since(&mut self, scope: &str, since: &str) -> Result<i64, HubError> {

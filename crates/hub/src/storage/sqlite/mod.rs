@@ -10,9 +10,10 @@ use rapportino_model::merge::RowState;
 use rapportino_model::protocol::ServerChange;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use super::decode_key;
+use super::registry::technician_code_holder;
 use super::sql::{Dialect, Statements};
 use super::tables::SQLITE_SCHEMA;
+use super::{decode_key, TechnicianClaim};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, BackupSummary, HubRead, HubTx, Seen,
     StoredOutcome, GRANT_KEY, HUB_SCHEMA_VERSION,
@@ -439,6 +440,24 @@ impl HubTx for SqliteTx<'_> {
         let mut stmt = self.conn.prepare_cached(&sql().log_refusal)?;
         stmt.execute(params![now_text(), device_id, mutation_id, code, detail])?;
         Ok(())
+    }
+
+    fn technician_code_holder(
+        &mut self,
+        device_id: &str,
+        claim: &TechnicianClaim,
+    ) -> Result<Option<String>, HubError> {
+        let rows = self
+            .conn
+            .prepare_cached(&sql().technician_rows)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(String, String)>, _>>()?;
+        let claims = self
+            .conn
+            .prepare_cached(&sql().technician_claims)?
+            .query_map([device_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<(String, String, String)>, _>>()?;
+        technician_code_holder(Some(claim), rows, claims)
     }
 
     fn wrong_pins_since(&mut self, scope: &str, since: &str) -> Result<i64, HubError> {
