@@ -49,6 +49,7 @@ const KNOWN: Record<Code, true> = {
   PRINT_FAILED: true,
   SYNC_NOT_CONFIGURED: true,
   HUB_UNREACHABLE: true,
+  HUB_BUSY: true,
   ENROLMENT_REFUSED: true,
   DEVICE_CODE_TAKEN: true,
   TECHNICIAN_CODE_TAKEN: true,

@@ -370,11 +370,26 @@ fn unreachable(e: std::io::Error) -> Error {
     Error::invalid(Code::HubUnreachable, "hub", e.to_string())
 }
 
-/// Maps a failed request to a core error with a stable code.
+/// The most this device waits because a hub said so (a hostile or broken hub cannot park it).
+pub const MAX_RETRY_AFTER_SECS: u64 = 3_600;
+
+/// `Retry-After` in seconds (the HTTP-date form is not used by the hub), at least 1 and at most
+/// [`MAX_RETRY_AFTER_SECS`].
+pub(crate) fn parse_retry_after(value: &str) -> Option<u64> {
+    let secs: u64 = value.trim().parse().ok()?;
+    Some(secs.clamp(1, MAX_RETRY_AFTER_SECS))
+}
+
+/// Maps a failed request to a core error with a stable code (a 503 or 429 with `Retry-After`:
+/// `HUB_BUSY`, carrying the wait).
 fn hub_error(e: ureq::Error) -> Error {
     match e {
         ureq::Error::Transport(t) => Error::invalid(Code::HubUnreachable, "hub", t.to_string()),
         ureq::Error::Status(status, resp) => {
+            let retry_after = match status {
+                429 | 503 => resp.header("Retry-After").and_then(parse_retry_after),
+                _ => None,
+            };
             let body = resp.into_json::<ErrorBody>().ok();
             let message = body
                 .as_ref()
@@ -388,7 +403,16 @@ fn hub_error(e: ureq::Error) -> Error {
                 (502..=504, _) => Code::HubUnreachable,
                 _ => Code::HubError,
             };
-            Error::invalid(code, "hub", message)
+            match retry_after {
+                // A refusal of its own (PIN_LOCKED...) keeps its code; a busy hub says how long.
+                Some(secs) if matches!(code, Code::HubUnreachable | Code::HubError) => {
+                    Error::HubBusy {
+                        retry_after_secs: secs,
+                        message,
+                    }
+                }
+                _ => Error::invalid(code, "hub", message),
+            }
         }
     }
 }

@@ -228,6 +228,7 @@ export const enErrors: Record<UiCode, string> = {
   TECHNICIAN_CODE_TAKEN: 'Another technician of the hub’s shop already has this computer’s technician code: a shop cannot have two technicians with one code. To work as that technician, set this computer up with “Join an existing hub” instead of a new shop.',
   DEVICE_REVOKED: "The hub revoked this device's access: ask the administrator for a new enrolment code.",
   UPGRADE_REQUIRED: 'The hub needs a newer Rapportino: update the app to sync.',
+  HUB_BUSY: 'The hub is busy and asked to try again later: the automatic sync waits as long as it said. Changes stay saved here.',
   HUB_ERROR: 'The hub answered unexpectedly. Try again; if it happens again, contact support.',
   SYNC_REQUIRED: 'After restoring a backup, sync with the hub once before creating new ticket or report numbers.',
   CONFLICT_RESOLVED: 'This conflict was already resolved.',

@@ -230,6 +230,7 @@ export const itErrors: Record<UiCode, string> = {
   TECHNICIAN_CODE_TAKEN: 'Nell’officina dell’hub un altro tecnico ha già la sigla di questo computer: non si possono avere due tecnici con la stessa sigla. Per lavorare come quel tecnico, configura il computer con «Collega a un hub esistente» invece di una nuova officina.',
   DEVICE_REVOKED: 'L’hub ha revocato l’accesso di questo dispositivo: chiedi un nuovo codice di collegamento all’amministratore.',
   UPGRADE_REQUIRED: 'L’hub richiede una versione più recente di Rapportino: aggiorna l’app per sincronizzare.',
+  HUB_BUSY: 'L’hub è occupato e ha chiesto di riprovare più tardi: la sincronizzazione automatica aspetta il tempo indicato. Le modifiche restano salvate qui.',
   HUB_ERROR: 'L’hub ha risposto in modo inatteso. Riprova; se si ripete contatta l’assistenza.',
   SYNC_REQUIRED: 'Dopo il ripristino di un backup sincronizza una volta con l’hub prima di creare nuovi numeri di ticket o rapportini.',
   CONFLICT_RESOLVED: 'Questo conflitto è già stato risolto.',
