@@ -128,6 +128,10 @@ enum Command {
         /// Connections open at once (more wait); each is a file descriptor.
         #[arg(long, default_value_t = server::DEFAULT_MAX_CONNECTIONS)]
         max_connections: usize,
+        /// Connections open at once from one client address (more are closed at once, logged
+        /// as TOO_MANY_CONNECTIONS).
+        #[arg(long, default_value_t = server::DEFAULT_MAX_CONNECTIONS_PER_IP)]
+        max_connections_per_ip: usize,
         /// Snapshots streamed at once (more get 503 HUB_BUSY with Retry-After).
         #[arg(long, default_value_t = server::DEFAULT_MAX_SNAPSHOT_STREAMS)]
         max_snapshot_streams: usize,
@@ -377,6 +381,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             request_timeout_secs,
             write_timeout_secs,
             max_connections,
+            max_connections_per_ip,
             max_snapshot_streams,
             snapshot_timeout_secs,
         } => {
@@ -405,6 +410,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             config.request_timeout = secs(request_timeout_secs);
             config.write_timeout = secs(write_timeout_secs);
             config.max_connections = max_connections.max(1);
+            config.max_connections_per_ip = max_connections_per_ip.max(1);
             config.max_snapshot_streams = max_snapshot_streams.max(1);
             config.snapshot_timeout = secs(snapshot_timeout_secs);
             let runtime = tokio::runtime::Builder::new_multi_thread()

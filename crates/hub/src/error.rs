@@ -79,8 +79,6 @@ pub enum HubError {
     PinLocked { retry_after_secs: u64 },
     #[error("extra time not allowed: {0}")]
     ExtraTimeNotAllowed(String),
-    #[error("too many connections from this address (at most {max})")]
-    TooManyConnections { max: usize },
 }
 
 impl HubError {
@@ -110,7 +108,6 @@ impl HubError {
             HubError::WrongPin => wire_code::WRONG_PIN,
             HubError::PinLocked { .. } => wire_code::PIN_LOCKED,
             HubError::ExtraTimeNotAllowed(_) => wire_code::EXTRA_TIME_NOT_ALLOWED,
-            HubError::TooManyConnections { .. } => wire_code::TOO_MANY_CONNECTIONS,
         }
     }
 
@@ -140,7 +137,6 @@ impl HubError {
             HubError::WrongPin => StatusCode::FORBIDDEN,
             HubError::PinLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             HubError::ExtraTimeNotAllowed(_) => StatusCode::CONFLICT,
-            HubError::TooManyConnections { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -152,7 +148,6 @@ impl HubError {
             } => Some(*retry_after_secs),
             HubError::StorageBusy(_) => Some(STORAGE_RETRY_AFTER_SECS),
             HubError::PinLocked { retry_after_secs } => Some(*retry_after_secs),
-            HubError::TooManyConnections { .. } => Some(TOO_MANY_RETRY_AFTER_SECS),
             _ => None,
         }
     }
@@ -171,9 +166,6 @@ impl HubError {
         }
     }
 }
-
-/// `Retry-After` of a [`HubError::TooManyConnections`] answer.
-const TOO_MANY_RETRY_AFTER_SECS: u64 = 5;
 
 /// `Retry-After` of a [`HubError::StorageBusy`] answer.
 const STORAGE_RETRY_AFTER_SECS: u64 = 5;

@@ -40,7 +40,7 @@ use tokio::task::JoinHandle;
 use crate::error::HubError;
 use crate::routes::{self, AppState, LoggedDevice};
 use crate::storage::Storage;
-use crate::transport::{ConnLimits, ConnectionSlots, GuardAcceptor};
+use crate::transport::{ConnLimits, ConnectionSlots, GuardAcceptor, PerIpAcceptor};
 
 /// Default largest request body of an authenticated device: a full batch of large mutations
 /// fits well under it.
@@ -60,6 +60,9 @@ pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default number of connections open at once. Each is one file descriptor: with the usual
 /// limit of 1024 this leaves room for the storage and the snapshot spools.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Default number of connections open at once from one client address (a shop's devices
+/// behind one NAT share an address: a device uses one or two).
+pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 64;
 /// Default number of snapshots streamed at once.
 pub const DEFAULT_MAX_SNAPSHOT_STREAMS: usize = 8;
 /// Default time to send one snapshot.
@@ -95,6 +98,8 @@ pub struct ServerConfig {
     pub write_timeout: Duration,
     /// Connections open at once.
     pub max_connections: usize,
+    /// Connections open at once from one client address (more are closed at once).
+    pub max_connections_per_ip: usize,
     /// Snapshots streamed at once.
     pub max_snapshot_streams: usize,
     /// One snapshot stream, from its first byte to its last.
@@ -114,6 +119,7 @@ impl ServerConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
             max_snapshot_streams: DEFAULT_MAX_SNAPSHOT_STREAMS,
             snapshot_timeout: DEFAULT_SNAPSHOT_TIMEOUT,
         }
@@ -304,12 +310,16 @@ pub async fn start(
         Some(tls) => {
             let tls = RustlsAcceptor::new(RustlsConfig::from_config(Arc::new(tls)))
                 .handshake_timeout(config.header_read_timeout)
-                .acceptor(NoDelayAcceptor::new());
+                .acceptor(PerIpAcceptor::new(
+                    NoDelayAcceptor::new(),
+                    config.max_connections_per_ip,
+                ));
             let server = server.acceptor(GuardAcceptor::new(tls, limits));
             tokio::spawn(server.serve(app))
         }
         None => {
-            let server = server.acceptor(GuardAcceptor::new(NoDelayAcceptor::new(), limits));
+            let per_ip = PerIpAcceptor::new(NoDelayAcceptor::new(), config.max_connections_per_ip);
+            let server = server.acceptor(GuardAcceptor::new(per_ip, limits));
             tokio::spawn(server.serve(app))
         }
     };
@@ -328,6 +338,7 @@ pub async fn start(
         storage = storage.kind(),
         hub_id = storage.hub_id(),
         max_connections = config.max_connections,
+        max_connections_per_ip = config.max_connections_per_ip,
         max_snapshot_streams = config.max_snapshot_streams,
         "hub listening"
     );

@@ -345,6 +345,7 @@ pub mod wire_code {
     /// The contract does not allow extra time, has no PIN, is not the ticket's client's, or is
     /// unknown to the hub.
     pub const EXTRA_TIME_NOT_ALLOWED: &str = "EXTRA_TIME_NOT_ALLOWED";
-    /// Another connection from the same address would pass the per-address cap.
+    /// A connection past the hub's per-address cap (closed at once, before TLS: the code is the
+    /// hub's log's).
     pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
 }
