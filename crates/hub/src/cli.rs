@@ -329,17 +329,34 @@ fn open_admin(admin: &AdminArg, storage_on_argv: bool) -> Result<Storage, HubErr
 /// the failure with `eprintln!`, which panics when stderr is closed — inside whatever task
 /// logged, e.g. the one that starts the shutdown.
 fn init_logs(json: bool, default_level: &str) {
+    let _ = tracing::subscriber::set_global_default(log_subscriber(
+        json,
+        default_level,
+        std::io::stderr,
+    ));
+}
+
+/// The hub's log format (text, or one JSON object a line with `json`) at `default_level`
+/// (`RUST_LOG` wins), written to `writer` (the server: stderr; the tests: a buffer).
+pub fn log_subscriber<W>(
+    json: bool,
+    default_level: &str,
+    writer: W,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .log_internal_errors(false);
-    let _ = if json {
-        builder.json().flatten_event(true).try_init()
+    if json {
+        Box::new(builder.json().flatten_event(true).finish())
     } else {
-        builder.try_init()
-    };
+        Box::new(builder.finish())
+    }
 }
 
 fn print_device(d: &DeviceInfo) {

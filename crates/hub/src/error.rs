@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapportino_model::protocol::{wire_code, ErrorBody};
 
+use crate::log_text::Escaped;
+
 /// Codes the hub answers with that are not (yet) in `protocol::wire_code`.
 pub mod hub_code {
     /// `POST /v1/enrol` for a device id that is already enrolled (a device keeps its identity;
@@ -175,9 +177,9 @@ impl HubError {
     pub fn to_response(&self) -> Response {
         let status = self.status();
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            tracing::warn!(code = self.code(), error = %self, "request refused: busy");
+            tracing::warn!(code = self.code(), error = %Escaped(self), "request refused: busy");
         } else if status.is_server_error() {
-            tracing::error!(code = self.code(), error = %self, "request failed");
+            tracing::error!(code = self.code(), error = %Escaped(self), "request failed");
         }
         let mut response = (status, Json(self.body())).into_response();
         if let Some(secs) = self.retry_after() {

@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::auth::AuthedDevice;
 use crate::error::HubError;
 use crate::grant;
+use crate::log_text::Escaped;
 use crate::storage::{format_instant, HubTx, Storage};
 
 /// Longest PIN text looked at (a PIN is 4 to 8 digits).
@@ -88,9 +89,9 @@ pub fn claim(
     })?;
     if outcome.is_ok() {
         tracing::info!(
-            device = %device.device_id,
-            ticket = %req.ticket_id,
-            contract = %req.contract_id,
+            device = %Escaped(&device.device_id),
+            ticket = %Escaped(&req.ticket_id),
+            contract = %Escaped(&req.contract_id),
             "extra time granted"
         );
     }

@@ -26,6 +26,7 @@ use crate::auth::{self, AuthedDevice};
 use crate::engine;
 use crate::error::HubError;
 use crate::extra_time;
+use crate::log_text::Escaped;
 use crate::server::ServerConfig;
 use crate::storage::{now_text, Storage};
 
@@ -92,7 +93,11 @@ impl AppState {
             let storage = self.storage.clone();
             let id = device_id.to_string();
             if let Err(e) = blocking(move || storage.registry().touch(&id, &now_text())).await {
-                tracing::warn!(device = device_id, error = %e, "could not record last_seen_at");
+                tracing::warn!(
+                    device = %Escaped(device_id),
+                    error = %Escaped(&e),
+                    "could not record last_seen_at"
+                );
             }
         }
     }
@@ -302,7 +307,7 @@ pub async fn create_code(
     })
     .await?;
     tracing::info!(
-        by = %admin.device_id,
+        by = %Escaped(&admin.device_id),
         role = code.role.as_str(),
         expires_at = %code.expires_at,
         "enrolment code created"
@@ -325,7 +330,11 @@ pub async fn revoke(
     let info = blocking(move || storage.registry().revoke(&id, &now_text()))
         .await?
         .ok_or_else(|| HubError::NotFound(format!("device {device_id}")))?;
-    tracing::warn!(by = %admin.device_id, device = %device_id, "device revoked");
+    tracing::warn!(
+        by = %Escaped(&admin.device_id),
+        device = %Escaped(&device_id),
+        "device revoked"
+    );
     Ok(Json(info))
 }
 

@@ -38,6 +38,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::task::JoinHandle;
 
 use crate::error::HubError;
+use crate::log_text::Escaped;
 use crate::routes::{self, AppState, LoggedDevice};
 use crate::storage::Storage;
 use crate::transport::{ConnLimits, ConnectionSlots, GuardAcceptor, PerIpAcceptor};
@@ -229,13 +230,13 @@ async fn log_request(req: Request, next: Next) -> Response {
         .map(|d| d.0.clone())
         .unwrap_or_else(|| "-".into());
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let (method, route) = (method.as_str(), route.as_str());
+    let (method, route, device) = (method.as_str(), Escaped(route), Escaped(device));
     if status >= 500 {
-        tracing::error!(method, route, status, device, latency_ms, "request");
+        tracing::error!(method, %route, status, %device, latency_ms, "request");
     } else if status >= 400 {
-        tracing::warn!(method, route, status, device, latency_ms, "request");
+        tracing::warn!(method, %route, status, %device, latency_ms, "request");
     } else {
-        tracing::info!(method, route, status, device, latency_ms, "request");
+        tracing::info!(method, %route, status, %device, latency_ms, "request");
     }
     response
 }

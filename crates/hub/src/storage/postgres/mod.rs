@@ -34,6 +34,7 @@ use super::{
     HubTx, Seen, StoredOutcome, HUB_SCHEMA_VERSION,
 };
 use crate::error::HubError;
+use crate::log_text::Escaped;
 
 mod registry;
 
@@ -484,10 +485,10 @@ impl HubTx for PgTx<'_> {
         detail: &str,
     ) -> Result<(), HubError> {
         tracing::warn!(
-            device = device_id,
-            mutation_id,
-            code,
-            detail,
+            device = %Escaped(device_id),
+            mutation_id = %Escaped(mutation_id),
+            code = %Escaped(code),
+            detail = %Escaped(detail),
             "write refused"
         );
         let stmt = self.stmt(&sql().log_refusal)?;
@@ -527,7 +528,7 @@ impl HubTx for PgTx<'_> {
 
     fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError> {
         tracing::warn!(
-            device = device_id,
+            device = %Escaped(device_id),
             skew_ms,
             "device clock far ahead: clamped"
         );

@@ -19,6 +19,7 @@ use super::{
     StoredOutcome, GRANT_KEY, HUB_SCHEMA_VERSION,
 };
 use crate::error::HubError;
+use crate::log_text::Escaped;
 
 mod registry;
 
@@ -431,10 +432,10 @@ impl HubTx for SqliteTx<'_> {
         detail: &str,
     ) -> Result<(), HubError> {
         tracing::warn!(
-            device = device_id,
-            mutation_id,
-            code,
-            detail,
+            device = %Escaped(device_id),
+            mutation_id = %Escaped(mutation_id),
+            code = %Escaped(code),
+            detail = %Escaped(detail),
             "write refused"
         );
         let mut stmt = self.conn.prepare_cached(&sql().log_refusal)?;
@@ -467,7 +468,7 @@ impl HubTx for SqliteTx<'_> {
 
     fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError> {
         tracing::warn!(
-            device = device_id,
+            device = %Escaped(device_id),
             skew_ms,
             "device clock far ahead: clamped"
         );
