@@ -146,11 +146,15 @@ fn background<R: Runtime>(app: &AppHandle<R>) {
                 ) {
                     let result = run_sync(app);
                     let attempt = Attempt::of(result.as_ref().map_err(|e| e.0.code));
+                    // At least as long as the hub asked (`Retry-After` of a busy hub).
+                    let hub_wait = with_own_store(&state, |s| schedule::hub_wait(s))
+                        .ok()
+                        .flatten();
                     pending_after_last = match &result {
                         Ok(done) => done.status.pending_changes,
                         Err(_) => status.pending_changes,
                     };
-                    next_at = Instant::now() + backoff.after(attempt);
+                    next_at = Instant::now() + backoff.after(attempt, hub_wait);
                 }
             }
             Ok(_) => {

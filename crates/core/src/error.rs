@@ -53,6 +53,9 @@ pub enum Code {
     PinLocked,
     /// The contract does not allow extra time (or there is no contract to allow it).
     ExtraTimeNotAllowed,
+    /// On a technician's device the hub checks the extra-time PIN (the device does not hold
+    /// it), and the hub cannot be reached now.
+    PinNeedsHub,
     /// The contract or package had expired (or not yet started) at the date concerned.
     ContractExpired,
     /// The contract cannot pay for this (another client, another kind of work, no hours).
@@ -99,6 +102,9 @@ pub enum Code {
     UpgradeRequired,
     /// The hub answered something unexpected (a bug or a mismatched hub).
     HubError,
+    /// The hub is busy (every connection or snapshot slot taken, its storage locked) and asked
+    /// this device to come back later (`Retry-After`): the automatic sync waits at least that.
+    HubBusy,
     /// Sync once before this (after restoring a backup, numbers wait for the hub).
     SyncRequired,
     /// This device issued the last ticket or report number of the year its numbers allow.
@@ -174,6 +180,7 @@ impl Code {
             Code::WrongPin => "WRONG_PIN",
             Code::PinLocked => "PIN_LOCKED",
             Code::ExtraTimeNotAllowed => "EXTRA_TIME_NOT_ALLOWED",
+            Code::PinNeedsHub => "PIN_NEEDS_HUB",
             Code::ContractExpired => "CONTRACT_EXPIRED",
             Code::ContractNotApplicable => "CONTRACT_NOT_APPLICABLE",
             Code::ReportSigned => "REPORT_SIGNED",
@@ -195,6 +202,7 @@ impl Code {
             Code::DeviceRevoked => "DEVICE_REVOKED",
             Code::UpgradeRequired => "UPGRADE_REQUIRED",
             Code::HubError => "HUB_ERROR",
+            Code::HubBusy => "HUB_BUSY",
             Code::SyncRequired => "SYNC_REQUIRED",
             Code::NumberingExhausted => "NUMBERING_EXHAUSTED",
             Code::ConflictResolved => "CONFLICT_RESOLVED",
@@ -252,6 +260,12 @@ pub enum Error {
     Database(#[from] rusqlite::Error),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+    /// The hub answered 503 (or 429) with `Retry-After`.
+    #[error("{message} (the hub asks to wait {retry_after_secs} s)")]
+    HubBusy {
+        retry_after_secs: u64,
+        message: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -271,6 +285,7 @@ impl Error {
             Error::DatabaseTooNew { .. } => Code::DatabaseTooNew,
             Error::Database(_) => Code::Database,
             Error::Io(_) => Code::Io,
+            Error::HubBusy { .. } => Code::HubBusy,
         }
     }
 

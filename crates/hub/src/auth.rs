@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::HubError;
+use crate::log_text::Escaped;
 use crate::storage::{NewDevice, Storage, TechnicianClaim};
 
 /// A device the request was authenticated as.
@@ -161,9 +162,9 @@ pub fn enrol(
         .registry()
         .enrol(&hash_secret(&code), &format_instant(now), &device)?;
     tracing::info!(
-        device = %req.device_id,
-        device_code = %req.device_code,
-        technician_code = req.technician_code.as_deref().unwrap_or(""),
+        device = %Escaped(&req.device_id),
+        device_code = %Escaped(&req.device_code),
+        technician_code = %Escaped(req.technician_code.as_deref().unwrap_or("")),
         role = role.as_str(),
         "device enrolled"
     );

@@ -128,6 +128,10 @@ enum Command {
         /// Connections open at once (more wait); each is a file descriptor.
         #[arg(long, default_value_t = server::DEFAULT_MAX_CONNECTIONS)]
         max_connections: usize,
+        /// Connections open at once from one client address (more are closed at once, logged
+        /// as TOO_MANY_CONNECTIONS).
+        #[arg(long, default_value_t = server::DEFAULT_MAX_CONNECTIONS_PER_IP)]
+        max_connections_per_ip: usize,
         /// Snapshots streamed at once (more get 503 HUB_BUSY with Retry-After).
         #[arg(long, default_value_t = server::DEFAULT_MAX_SNAPSHOT_STREAMS)]
         max_snapshot_streams: usize,
@@ -344,17 +348,34 @@ fn open_admin(admin: &AdminArg, storage_on_argv: bool) -> Result<Storage, HubErr
 /// the failure with `eprintln!`, which panics when stderr is closed — inside whatever task
 /// logged, e.g. the one that starts the shutdown.
 fn init_logs(json: bool, default_level: &str) {
+    let _ = tracing::subscriber::set_global_default(log_subscriber(
+        json,
+        default_level,
+        std::io::stderr,
+    ));
+}
+
+/// The hub's log format (text, or one JSON object a line with `json`) at `default_level`
+/// (`RUST_LOG` wins), written to `writer` (the server: stderr; the tests: a buffer).
+pub fn log_subscriber<W>(
+    json: bool,
+    default_level: &str,
+    writer: W,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .log_internal_errors(false);
-    let _ = if json {
-        builder.json().flatten_event(true).try_init()
+    if json {
+        Box::new(builder.json().flatten_event(true).finish())
     } else {
-        builder.try_init()
-    };
+        Box::new(builder.finish())
+    }
 }
 
 fn print_device(d: &DeviceInfo) {
@@ -396,6 +417,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             request_timeout_secs,
             write_timeout_secs,
             max_connections,
+            max_connections_per_ip,
             max_snapshot_streams,
             snapshot_timeout_secs,
             mail_config,
@@ -426,6 +448,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             config.request_timeout = secs(request_timeout_secs);
             config.write_timeout = secs(write_timeout_secs);
             config.max_connections = max_connections.max(1);
+            config.max_connections_per_ip = max_connections_per_ip.max(1);
             config.max_snapshot_streams = max_snapshot_streams.max(1);
             config.snapshot_timeout = secs(snapshot_timeout_secs);
             let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -23,7 +23,9 @@ use rapportino_model::validate::{
 
 use crate::auth::AuthedDevice;
 use crate::error::HubError;
-use crate::storage::{HubTx, Seen, Storage, StoredOutcome};
+use crate::extra_time;
+use crate::storage::{HubTx, Seen, Storage, StoredOutcome, TechnicianClaim};
+use rapportino_model::reads;
 
 /// The device id the hub signs its own records with (conflicts).
 pub const HUB_DEVICE: &str = "hub";
@@ -91,7 +93,8 @@ pub fn push(
     now_ms: i64,
 ) -> Result<PushResponse, HubError> {
     check_batch(device, &req)?;
-    storage.write(|tx| {
+    let key = storage.grant_key().to_vec();
+    let mut answer = storage.write(|tx| {
         let ids: Vec<String> = req
             .mutations
             .iter()
@@ -118,7 +121,7 @@ pub fn push(
                 skew = Some(skew.map_or(ms, |s: i64| s.max(ms)));
             }
             hub_hlc = hub_hlc.max(hlc);
-            let result = match check_one(tx, device, m)? {
+            let result = match check_one(tx, device, m, &key)? {
                 Err(refusal) => refuse(tx, m, &refusal)?,
                 Ok(()) => apply_one(tx, m, hlc, now_ms)?,
             };
@@ -132,7 +135,16 @@ pub fn push(
             hub_hlc,
             clock_skew_ms: skew,
         })
-    })
+    })?;
+    // The hub's values sent back are read like any other: no PIN hash to a technician.
+    for c in answer
+        .results
+        .iter_mut()
+        .flat_map(|r| r.corrections.iter_mut())
+    {
+        reads::redact(device.role, &c.entity, &mut c.fields);
+    }
+    Ok(answer)
 }
 
 /// The validator and the role rules (`rapportino_model::validate`) on one mutation, against
@@ -141,6 +153,7 @@ fn check_one(
     tx: &mut dyn HubTx,
     device: &AuthedDevice,
     m: &Mutation,
+    grant_key: &[u8],
 ) -> Result<Result<(), Refusal>, HubError> {
     let writer = Writer {
         role: device.role,
@@ -151,6 +164,22 @@ fn check_one(
         Ok(entity) => entity,
         Err(refusal) => return Ok(Err(refusal)),
     };
+    // Technician codes are unique across the shop: a technician written after its device
+    // enrolled is checked here as the enrolment checks the device's own (whatever the role).
+    if entity == Entity::Technician && m.op != Op::Delete {
+        if let Some(code) = m.fields.get("code").and_then(Value::as_str) {
+            let claim = TechnicianClaim {
+                id: m.entity_id.clone(),
+                code: code.trim().to_owned(),
+            };
+            if let Some(holder) = tx.technician_code_holder(&device.device_id, &claim)? {
+                return Ok(Err(Refusal {
+                    code: wire_code::TECHNICIAN_CODE_TAKEN,
+                    detail: format!("technician code {:?} is {holder}", claim.code),
+                }));
+            }
+        }
+    }
     if device.role != Role::Technician {
         return Ok(Ok(()));
     }
@@ -170,7 +199,10 @@ fn check_one(
             .as_ref()
             .and_then(|r| r.fields.get("technician_id")?.as_str()),
     };
-    Ok(authorize(device.role, m, entity, &stored))
+    if let Err(refusal) = authorize(device.role, m, entity, &stored) {
+        return Ok(Err(refusal));
+    }
+    extra_time::check_push(tx, grant_key, m, current.as_ref())
 }
 
 fn text_field(fields: &Map<String, Value>, key: &str) -> Option<String> {
@@ -519,8 +551,19 @@ fn record_conflict(
     })
 }
 
-/// A page of changes after `after`.
+/// A page of changes after `after`, as the office reads it (everything).
 pub fn pull(storage: &Storage, after: i64, limit: i64) -> Result<PullResponse, HubError> {
+    pull_as(storage, Role::Office, after, limit)
+}
+
+/// A page of changes after `after`, without what `role` may not read
+/// (`rapportino_model::reads`).
+pub fn pull_as(
+    storage: &Storage,
+    role: Role,
+    after: i64,
+    limit: i64,
+) -> Result<PullResponse, HubError> {
     if after < 0 {
         return Err(HubError::MalformedBody("after must be 0 or more".into()));
     }
@@ -529,6 +572,9 @@ pub fn pull(storage: &Storage, after: i64, limit: i64) -> Result<PullResponse, H
         let mut changes = r.changes_after(after, limit + 1)?;
         let more = changes.len() as i64 > limit;
         changes.truncate(limit as usize);
+        for c in &mut changes {
+            reads::redact(role, &c.entity, &mut c.fields);
+        }
         let next_cursor = changes.last().map_or(after, |c| c.server_seq);
         Ok(PullResponse {
             changes,
@@ -539,9 +585,18 @@ pub fn pull(storage: &Storage, after: i64, limit: i64) -> Result<PullResponse, H
 }
 
 /// Streams every live row, parents first, consistent with one server sequence (NDJSON: a
-/// header, the rows, an end line with the count).
+/// header, the rows, an end line with the count), as the office reads it.
 pub fn snapshot(
     storage: &Storage,
+    out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<(), HubError> {
+    snapshot_as(storage, Role::Office, out)
+}
+
+/// [`snapshot`] without what `role` may not read (`rapportino_model::reads`).
+pub fn snapshot_as(
+    storage: &Storage,
+    role: Role,
     out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> Result<(), HubError> {
     storage.read(|r| {
@@ -562,12 +617,14 @@ pub fn snapshot(
                 after = last.clone();
                 buf.clear();
                 for (id, row) in &page {
+                    let mut fields = row.fields.clone();
+                    reads::redact(role, entity.name(), &mut fields);
                     serde_json::to_writer(
                         &mut buf,
                         &SnapshotRow {
                             entity: entity.name().into(),
                             entity_id: id.clone(),
-                            fields: row.fields.clone(),
+                            fields,
                         },
                     )?;
                     buf.push(b'\n');

@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapportino_model::protocol::{wire_code, ErrorBody};
 
+use crate::log_text::Escaped;
+
 /// Codes the hub answers with that are not (yet) in `protocol::wire_code`.
 pub mod hub_code {
     /// `POST /v1/enrol` for a device id that is already enrolled (a device keeps its identity;
@@ -73,6 +75,12 @@ pub enum HubError {
     Timeout(String),
     #[error("the storage is locked by another process or transaction: {0}")]
     StorageBusy(String),
+    #[error("the extra-time PIN is wrong")]
+    WrongPin,
+    #[error("too many wrong extra-time PINs for this ticket: try again in {} min", retry_after_secs.div_ceil(60))]
+    PinLocked { retry_after_secs: u64 },
+    #[error("extra time not allowed: {0}")]
+    ExtraTimeNotAllowed(String),
 }
 
 impl HubError {
@@ -99,6 +107,9 @@ impl HubError {
             HubError::Busy { .. } => hub_code::HUB_BUSY,
             HubError::Timeout(_) => hub_code::REQUEST_TIMEOUT,
             HubError::StorageBusy(_) => hub_code::STORAGE_BUSY,
+            HubError::WrongPin => wire_code::WRONG_PIN,
+            HubError::PinLocked { .. } => wire_code::PIN_LOCKED,
+            HubError::ExtraTimeNotAllowed(_) => wire_code::EXTRA_TIME_NOT_ALLOWED,
         }
     }
 
@@ -125,6 +136,9 @@ impl HubError {
             }
             HubError::Busy { .. } | HubError::StorageBusy(_) => StatusCode::SERVICE_UNAVAILABLE,
             HubError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+            HubError::WrongPin => StatusCode::FORBIDDEN,
+            HubError::PinLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            HubError::ExtraTimeNotAllowed(_) => StatusCode::CONFLICT,
         }
     }
 
@@ -135,6 +149,7 @@ impl HubError {
                 retry_after_secs, ..
             } => Some(*retry_after_secs),
             HubError::StorageBusy(_) => Some(STORAGE_RETRY_AFTER_SECS),
+            HubError::PinLocked { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -162,9 +177,9 @@ impl HubError {
     pub fn to_response(&self) -> Response {
         let status = self.status();
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            tracing::warn!(code = self.code(), error = %self, "request refused: busy");
+            tracing::warn!(code = self.code(), error = %Escaped(self), "request refused: busy");
         } else if status.is_server_error() {
-            tracing::error!(code = self.code(), error = %self, "request failed");
+            tracing::error!(code = self.code(), error = %Escaped(self), "request failed");
         }
         let mut response = (status, Json(self.body())).into_response();
         if let Some(secs) = self.retry_after() {

@@ -5,13 +5,17 @@
 //! - [`auth`]: enrolment codes, device tokens, authentication;
 //! - [`server`]: the HTTPS server (axum + rustls), logs, graceful shutdown, request limits;
 //! - [`transport`]: connection limits (slots, silent and stalled connections);
-//! - [`engine`]: push, pull and snapshot;
+//! - [`engine`]: push, pull and snapshot; [`extra_time`] and [`grant`]: extra-time PINs checked
+//!   for technician devices;
 //! - [`cli`]: the `rapportino-hub` command.
 
 pub mod auth;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod extra_time;
+pub mod grant;
+pub mod log_text;
 pub mod mail;
 pub mod routes;
 pub mod server;

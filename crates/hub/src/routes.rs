@@ -14,8 +14,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use rapportino_model::protocol::{
-    DeviceInfo, EnrolRequest, EnrolResponse, EnrolmentCode, Health, NewEnrolmentCode, PullResponse,
-    PushRequest, PushResponse, Role, MAX_BATCH, MAX_PULL_PAGE, MIN_CLIENT_SCHEMA, PROTOCOL_VERSION,
+    DeviceInfo, EnrolRequest, EnrolResponse, EnrolmentCode, ExtraTimeGrant, ExtraTimeRequest,
+    Health, NewEnrolmentCode, PullResponse, PushRequest, PushResponse, Role, MAX_BATCH,
+    MAX_PULL_PAGE, MIN_CLIENT_SCHEMA, PROTOCOL_VERSION,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -24,6 +25,8 @@ use tokio::sync::Semaphore;
 use crate::auth::{self, AuthedDevice};
 use crate::engine;
 use crate::error::HubError;
+use crate::extra_time;
+use crate::log_text::Escaped;
 use crate::server::ServerConfig;
 use crate::storage::{now_text, Storage};
 
@@ -90,7 +93,11 @@ impl AppState {
             let storage = self.storage.clone();
             let id = device_id.to_string();
             if let Err(e) = blocking(move || storage.registry().touch(&id, &now_text())).await {
-                tracing::warn!(device = device_id, error = %e, "could not record last_seen_at");
+                tracing::warn!(
+                    device = %Escaped(device_id),
+                    error = %Escaped(&e),
+                    "could not record last_seen_at"
+                );
             }
         }
     }
@@ -300,7 +307,7 @@ pub async fn create_code(
     })
     .await?;
     tracing::info!(
-        by = %admin.device_id,
+        by = %Escaped(&admin.device_id),
         role = code.role.as_str(),
         expires_at = %code.expires_at,
         "enrolment code created"
@@ -323,7 +330,11 @@ pub async fn revoke(
     let info = blocking(move || storage.registry().revoke(&id, &now_text()))
         .await?
         .ok_or_else(|| HubError::NotFound(format!("device {device_id}")))?;
-    tracing::warn!(by = %admin.device_id, device = %device_id, "device revoked");
+    tracing::warn!(
+        by = %Escaped(&admin.device_id),
+        device = %Escaped(&device_id),
+        "device revoked"
+    );
     Ok(Json(info))
 }
 
@@ -356,6 +367,19 @@ pub async fn push(
     Ok(Json(answer))
 }
 
+/// A technician's device has the hub check a client's extra-time PIN (see
+/// [`crate::extra_time`]).
+pub async fn extra_time(
+    State(state): State<AppState>,
+    Extension(device): Extension<AuthedDevice>,
+    JsonBody(req): JsonBody<ExtraTimeRequest>,
+) -> Result<Json<ExtraTimeGrant>, HubError> {
+    let storage = state.storage.clone();
+    let grant =
+        blocking(move || extra_time::claim(&storage, &device, &req, chrono::Utc::now())).await?;
+    Ok(Json(grant))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ChangesParams {
     #[serde(default)]
@@ -365,6 +389,7 @@ pub struct ChangesParams {
 
 pub async fn changes(
     State(state): State<AppState>,
+    Extension(device): Extension<AuthedDevice>,
     params: Result<Query<ChangesParams>, QueryRejection>,
 ) -> Result<Json<PullResponse>, HubError> {
     let Query(params) = params.map_err(|e| HubError::MalformedBody(e.body_text()))?;
@@ -376,7 +401,8 @@ pub async fn changes(
         .unwrap_or(MAX_PULL_PAGE)
         .clamp(1, MAX_PULL_PAGE);
     let storage = state.storage.clone();
-    let answer = blocking(move || engine::pull(&storage, params.after, limit)).await?;
+    let answer =
+        blocking(move || engine::pull_as(&storage, device.role, params.after, limit)).await?;
     Ok(Json(answer))
 }
 
@@ -386,7 +412,10 @@ pub async fn changes(
 /// byte goes out, so a slow reader holds only its spool. At most `max_snapshot_streams` at once:
 /// past that, 503 `HUB_BUSY` with `Retry-After`. A stream that is not done within the snapshot
 /// timeout is cut (the missing `SnapshotEnd` trailer tells the device it is incomplete).
-pub async fn snapshot(State(state): State<AppState>) -> Result<Response, HubError> {
+pub async fn snapshot(
+    State(state): State<AppState>,
+    Extension(device): Extension<AuthedDevice>,
+) -> Result<Response, HubError> {
     let slot = state
         .snapshot_slots
         .clone()
@@ -398,7 +427,7 @@ pub async fn snapshot(State(state): State<AppState>) -> Result<Response, HubErro
     let storage = state.storage.clone();
     let spool = blocking(move || {
         let mut spool = tempfile::SpooledTempFile::new(SNAPSHOT_SPOOL_MEMORY);
-        engine::snapshot(&storage, &mut |bytes| spool.write_all(bytes))?;
+        engine::snapshot_as(&storage, device.role, &mut |bytes| spool.write_all(bytes))?;
         spool
             .seek(SeekFrom::Start(0))
             .map_err(|e| HubError::Internal(format!("snapshot spool: {e}")))?;

@@ -38,9 +38,10 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::task::JoinHandle;
 
 use crate::error::HubError;
+use crate::log_text::Escaped;
 use crate::routes::{self, AppState, LoggedDevice};
 use crate::storage::Storage;
-use crate::transport::{ConnLimits, ConnectionSlots, GuardAcceptor};
+use crate::transport::{ConnLimits, ConnectionSlots, GuardAcceptor, PerIpAcceptor};
 
 /// Default largest request body of an authenticated device: a full batch of large mutations
 /// fits well under it.
@@ -60,6 +61,9 @@ pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default number of connections open at once. Each is one file descriptor: with the usual
 /// limit of 1024 this leaves room for the storage and the snapshot spools.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Default number of connections open at once from one client address (a shop's devices
+/// behind one NAT share an address: a device uses one or two).
+pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 64;
 /// Default number of snapshots streamed at once.
 pub const DEFAULT_MAX_SNAPSHOT_STREAMS: usize = 8;
 /// Default time to send one snapshot.
@@ -95,6 +99,8 @@ pub struct ServerConfig {
     pub write_timeout: Duration,
     /// Connections open at once.
     pub max_connections: usize,
+    /// Connections open at once from one client address (more are closed at once).
+    pub max_connections_per_ip: usize,
     /// Snapshots streamed at once.
     pub max_snapshot_streams: usize,
     /// One snapshot stream, from its first byte to its last.
@@ -114,6 +120,7 @@ impl ServerConfig {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
             max_snapshot_streams: DEFAULT_MAX_SNAPSHOT_STREAMS,
             snapshot_timeout: DEFAULT_SNAPSHOT_TIMEOUT,
         }
@@ -157,7 +164,8 @@ pub fn router(state: AppState) -> Router {
     let device = Router::new()
         .route("/v1/push", post(routes::push))
         .route("/v1/changes", get(routes::changes))
-        .route("/v1/snapshot", get(routes::snapshot));
+        .route("/v1/snapshot", get(routes::snapshot))
+        .route("/v1/extra-time", post(routes::extra_time));
     let admin = Router::new()
         .route("/v1/admin/enrolment-codes", post(routes::create_code))
         .route("/v1/admin/devices", get(routes::devices))
@@ -222,13 +230,13 @@ async fn log_request(req: Request, next: Next) -> Response {
         .map(|d| d.0.clone())
         .unwrap_or_else(|| "-".into());
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let (method, route) = (method.as_str(), route.as_str());
+    let (method, route, device) = (method.as_str(), Escaped(route), Escaped(device));
     if status >= 500 {
-        tracing::error!(method, route, status, device, latency_ms, "request");
+        tracing::error!(method, %route, status, %device, latency_ms, "request");
     } else if status >= 400 {
-        tracing::warn!(method, route, status, device, latency_ms, "request");
+        tracing::warn!(method, %route, status, %device, latency_ms, "request");
     } else {
-        tracing::info!(method, route, status, device, latency_ms, "request");
+        tracing::info!(method, %route, status, %device, latency_ms, "request");
     }
     response
 }
@@ -303,12 +311,16 @@ pub async fn start(
         Some(tls) => {
             let tls = RustlsAcceptor::new(RustlsConfig::from_config(Arc::new(tls)))
                 .handshake_timeout(config.header_read_timeout)
-                .acceptor(NoDelayAcceptor::new());
+                .acceptor(PerIpAcceptor::new(
+                    NoDelayAcceptor::new(),
+                    config.max_connections_per_ip,
+                ));
             let server = server.acceptor(GuardAcceptor::new(tls, limits));
             tokio::spawn(server.serve(app))
         }
         None => {
-            let server = server.acceptor(GuardAcceptor::new(NoDelayAcceptor::new(), limits));
+            let per_ip = PerIpAcceptor::new(NoDelayAcceptor::new(), config.max_connections_per_ip);
+            let server = server.acceptor(GuardAcceptor::new(per_ip, limits));
             tokio::spawn(server.serve(app))
         }
     };
@@ -327,6 +339,7 @@ pub async fn start(
         storage = storage.kind(),
         hub_id = storage.hub_id(),
         max_connections = config.max_connections,
+        max_connections_per_ip = config.max_connections_per_ip,
         max_snapshot_streams = config.max_snapshot_streams,
         "hub listening"
     );

@@ -1,6 +1,9 @@
 //! Connection-level limits the HTTP layer cannot see: how many connections are open at once,
 //! how long a new connection may stay silent, and how long a response may stay unread.
 //!
+//! - [`PerIpAcceptor`] counts the connections open from each client address: one past
+//!   `max_connections_per_ip` is closed at once, before its TLS handshake (logged with the code
+//!   `TOO_MANY_CONNECTIONS`), so one address cannot take the slots below from the others.
 //! - [`ConnectionSlots`] wraps the router's make-service: the accept loop takes a slot before
 //!   it accepts the next connection's service, and the slot is held as long as the connection
 //!   lives. When every slot is taken the accept loop waits (new connections queue in the
@@ -16,16 +19,19 @@
 //!   * a write that makes no progress for the write timeout (a client that stopped reading a
 //!     response: its TCP window stays shut) fails, which closes the connection.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use axum_server::accept::Accept;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::PollSemaphore;
@@ -233,6 +239,174 @@ where
             let (stream, service) = accepting.await?;
             Ok((Guarded::new(stream, limits), service))
         })
+    }
+}
+
+/// Connections open per client address (IPv4-mapped IPv6 counted as IPv4).
+#[derive(Default)]
+struct PerIpCounts {
+    open: HashMap<IpAddr, PerIp>,
+}
+
+#[derive(Default)]
+struct PerIp {
+    open: usize,
+    /// A refusal was logged since the address was last under its cap.
+    refusing: bool,
+}
+
+/// Closes a new connection at once when its address already has `max` open (see the module
+/// documentation); the others pass to the inner acceptor with a ticket that gives their place
+/// back when the connection is dropped.
+#[derive(Clone)]
+pub struct PerIpAcceptor<A> {
+    inner: A,
+    counts: Arc<Mutex<PerIpCounts>>,
+    max: usize,
+}
+
+impl<A> PerIpAcceptor<A> {
+    pub fn new(inner: A, max: usize) -> PerIpAcceptor<A> {
+        PerIpAcceptor {
+            inner,
+            counts: Arc::new(Mutex::new(PerIpCounts::default())),
+            max: max.max(1),
+        }
+    }
+
+    /// A place for a connection from `ip`, or `None` when it has `max` open.
+    fn enter(&self, ip: IpAddr) -> Option<IpTicket> {
+        let ip = ip.to_canonical();
+        let mut counts = lock(&self.counts);
+        let entry = counts.open.entry(ip).or_default();
+        if entry.open >= self.max {
+            if !entry.refusing {
+                entry.refusing = true;
+                tracing::warn!(
+                    peer = %ip,
+                    code = rapportino_model::protocol::wire_code::TOO_MANY_CONNECTIONS,
+                    max_connections_per_ip = self.max,
+                    "connections refused: too many open from this address"
+                );
+            }
+            return None;
+        }
+        entry.open += 1;
+        Some(IpTicket {
+            ip,
+            counts: self.counts.clone(),
+        })
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// One connection's place in its address's count.
+struct IpTicket {
+    ip: IpAddr,
+    counts: Arc<Mutex<PerIpCounts>>,
+}
+
+impl Drop for IpTicket {
+    fn drop(&mut self) {
+        let mut counts = lock(&self.counts);
+        if let Some(entry) = counts.open.get_mut(&self.ip) {
+            entry.open = entry.open.saturating_sub(1);
+            entry.refusing = false;
+            if entry.open == 0 {
+                counts.open.remove(&self.ip);
+            }
+        }
+    }
+}
+
+impl<A, S> Accept<TcpStream, S> for PerIpAcceptor<A>
+where
+    A: Accept<TcpStream, S>,
+    A::Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    A::Service: Send + 'static,
+    A::Future: Send + 'static,
+{
+    type Stream = Counted<A::Stream>;
+    type Service = A::Service;
+    type Future = Pin<Box<dyn Future<Output = io::Result<(Self::Stream, Self::Service)>> + Send>>;
+
+    fn accept(&self, stream: TcpStream, service: S) -> Self::Future {
+        let ticket = match stream.peer_addr() {
+            Ok(peer) => match self.enter(peer.ip()) {
+                Some(ticket) => Some(ticket),
+                None => {
+                    // Dropping the stream closes it; dropping the service frees its slot.
+                    drop((stream, service));
+                    return Box::pin(async {
+                        Err(io::Error::new(
+                            io::ErrorKind::ConnectionRefused,
+                            "too many connections from this address",
+                        ))
+                    });
+                }
+            },
+            Err(_) => None,
+        };
+        let accepting = self.inner.accept(stream, service);
+        Box::pin(async move {
+            let (stream, service) = accepting.await?;
+            Ok((
+                Counted {
+                    inner: stream,
+                    _ticket: ticket,
+                },
+                service,
+            ))
+        })
+    }
+}
+
+/// A connection holding its place in its address's count.
+pub struct Counted<S> {
+    inner: S,
+    _ticket: Option<IpTicket>,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Counted<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Counted<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 

@@ -119,7 +119,9 @@ fn slowloris_clients_are_cut_off_and_honest_devices_keep_syncing() {
 fn idle_connections_are_closed_and_honest_devices_keep_syncing() {
     let _serial = serial();
     let s = common::sqlite_storage();
-    let hub = hub_with(s.storage.clone(), |_| {});
+    // The 200 come from the honest device's own address: the per-address cap (tested below)
+    // is lifted so that this tests the header-read timeout alone.
+    let hub = hub_with(s.storage.clone(), |c| c.max_connections_per_ip = 1_000);
     let config = tls_config(&hub);
     let monitor = Monitor::start(Honest::enrol(&hub, "dev-honest", "HO"));
     let started = Instant::now();
@@ -184,4 +186,62 @@ fn connections_over_the_cap_wait_for_a_free_slot() {
         "the fifth connection was served at once ({handshake:?}) with 4 slots taken"
     );
     assert!(handshake < Duration::from_secs(5), "{handshake:?}");
+}
+
+/// A TCP connection to `addr` from the loopback address `from` (127.0.0.2...: every 127/8
+/// address is local on Linux).
+fn connect_from(from: &str, addr: std::net::SocketAddr) -> TcpStream {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(format!("{from}:0").parse().expect("address"))?;
+        socket.connect(addr).await?.into_std()
+    })
+    .and_then(|s| s.set_nonblocking(false).map(|()| s))
+    .expect("connect from another loopback address")
+}
+
+/// One address cannot take every connection slot: past `max_connections_per_ip` its new
+/// connections are closed at once (before TLS), while its first ones stay, and an honest device
+/// at another address keeps syncing within 2 s. With 40 idle connections from 127.0.0.2 and
+/// 16 slots in all, the honest device would otherwise wait for the header timeout (20 s here).
+/// When the address closes one, it may open one again.
+#[test]
+fn one_address_cannot_take_every_connection_slot() {
+    let _serial = serial();
+    let s = common::sqlite_storage();
+    let hub = hub_with(s.storage.clone(), |c| {
+        c.max_connections = 16;
+        c.max_connections_per_ip = 4;
+        c.header_read_timeout = Duration::from_secs(20);
+    });
+    let monitor = Monitor::start(Honest::enrol(&hub, "dev-honest", "HO"));
+    let mut flood: Vec<TcpStream> = (0..40)
+        .map(|_| connect_from("127.0.0.2", hub.addr))
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut kept = Vec::new();
+    for mut c in flood.drain(..) {
+        c.set_read_timeout(Some(Duration::from_millis(100)))
+            .expect("timeout");
+        if !closed_by_hub(&mut c, Duration::from_millis(100)) {
+            kept.push(c);
+        }
+    }
+    assert_eq!(kept.len(), 4, "the address keeps exactly its cap open");
+    std::thread::sleep(Duration::from_secs(2)); // honest rounds while the four stay open
+    monitor.finish("one address over its connection cap");
+    drop(kept.pop());
+    std::thread::sleep(Duration::from_millis(200));
+    let mut again = connect_from("127.0.0.2", hub.addr);
+    again
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("timeout");
+    assert!(
+        !closed_by_hub(&mut again, Duration::from_millis(500)),
+        "a freed place is given again"
+    );
 }

@@ -11,7 +11,8 @@
 //!   reports, the CLI, the tray and the UI's generated table read them);
 //! - [`protocol`]: the wire types; [`merge`]: the merge rules; [`hlc`]: the hybrid logical clock;
 //! - [`numbers`]: human numbers (`T-2026-MR-0017`), parsed and checked;
-//! - [`owner_only`]: creating files `0600` and folders `0700` (databases, backups, PDFs).
+//! - [`owner_only`]: creating files `0600` and folders `0700` (databases, backups, PDFs);
+//! - [`pin`]: extra-time PIN verification (argon2id); [`reads`]: what each role may read.
 //!
 //! Nothing here imports the device core or the hub: both depend on this crate.
 
@@ -23,7 +24,9 @@ pub mod labels;
 pub mod merge;
 pub mod numbers;
 pub mod owner_only;
+pub mod pin;
 pub mod protocol;
+pub mod reads;
 pub mod schema;
 pub mod status;
 pub mod validate;
@@ -33,7 +36,7 @@ pub use entity::Entity;
 
 /// The database schema version this source describes (core's migration count; core's tests
 /// check the two agree). The protocol's `schema_version` is this number.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// A text that is not one of a vocabulary's values.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,8 @@
 //! - `GET  /v1/changes?after=N&limit=M` → [`PullResponse`]
 //! - `GET  /v1/snapshot` → NDJSON: one [`SnapshotHeader`] line, [`SnapshotRow`] lines, one
 //!   [`SnapshotEnd`] line
+//! - `POST /v1/extra-time` [`ExtraTimeRequest`] → [`ExtraTimeGrant`] (a technician's device
+//!   has the hub check a client's extra-time PIN)
 //! - admin role only: `POST /v1/admin/enrolment-codes` [`NewEnrolmentCode`] → [`EnrolmentCode`],
 //!   `GET /v1/admin/devices` → `Vec<DeviceInfo>`, `POST /v1/admin/devices/{id}/revoke` → [`DeviceInfo`]
 //!
@@ -265,6 +267,23 @@ pub struct Health {
     pub storage: String,
 }
 
+/// A technician's device asks the hub to check a client's extra-time PIN for a ticket under a
+/// contract (the governing SLA contract the device chose).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExtraTimeRequest {
+    pub ticket_id: String,
+    pub contract_id: String,
+    pub pin: String,
+}
+
+/// The hub's answer to a right PIN: a grant the device writes with the ticket's `extra_time`
+/// (column `extra_time_grant`); the hub refuses a technician's `extra_time` without a grant of
+/// its own for that ticket (`EXTRA_TIME_NOT_GRANTED`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExtraTimeGrant {
+    pub grant: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: String,
@@ -315,4 +334,18 @@ pub mod wire_code {
     pub const FOREIGN_NUMBER: &str = "FOREIGN_NUMBER";
     pub const FORBIDDEN_ROLE: &str = "FORBIDDEN_ROLE";
     pub const REPORT_HASH_MISMATCH: &str = "REPORT_HASH_MISMATCH";
+    /// A technician's device set a ticket's `extra_time` without a valid grant of the hub for
+    /// that ticket (the PIN is checked by the hub for technicians).
+    pub const EXTRA_TIME_NOT_GRANTED: &str = "EXTRA_TIME_NOT_GRANTED";
+    // `POST /v1/extra-time`.
+    /// The PIN is not the contract's (the try is counted and logged).
+    pub const WRONG_PIN: &str = "WRONG_PIN";
+    /// Too many wrong PINs for this ticket lately (`Retry-After` says how long to wait).
+    pub const PIN_LOCKED: &str = "PIN_LOCKED";
+    /// The contract does not allow extra time, has no PIN, is not the ticket's client's, or is
+    /// unknown to the hub.
+    pub const EXTRA_TIME_NOT_ALLOWED: &str = "EXTRA_TIME_NOT_ALLOWED";
+    /// A connection past the hub's per-address cap (closed at once, before TLS: the code is the
+    /// hub's log's).
+    pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
 }

@@ -223,6 +223,9 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             def("priority_requested", Bool),
             def("out_of_scope", Bool),
             opt("service", SHORT),
+            // The hub's grant for extra time claimed on a technician's device (the PIN checked
+            // online by the hub: `POST /v1/extra-time`).
+            opt("extra_time_grant", Text(200)),
         ],
         Entity::TicketEvent => vec![
             req("id", Id),

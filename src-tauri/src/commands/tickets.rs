@@ -2,6 +2,7 @@
 
 use rapportino_core::ids::TicketId;
 use rapportino_core::sla::{self, TicketSla};
+use rapportino_core::sync::extra_time;
 use rapportino_core::tickets::{
     self, NewTicket, Ticket, TicketFilter, TicketPatch, TicketSummary, TicketTerms, TransitionInput,
 };
@@ -29,7 +30,14 @@ pub fn ticket_detail(state: State<'_, AppState>, id: String) -> CmdResult<Ticket
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn open_ticket(state: State<'_, AppState>, input: NewTicket) -> CmdResult<Ticket> {
-    state.with(|s| tickets::open(s, &input))
+    // A PIN the hub checks (technician's device): the store is not locked while it answers.
+    match state.with(|s| extra_time::prepare_open(s, &input))? {
+        None => state.with(|s| tickets::open(s, &input)),
+        Some(ask) => {
+            let answer = ask.send();
+            state.with(|s| extra_time::finish_open(s, &input, &ask, answer))
+        }
+    }
 }
 
 /// Edits a ticket's details after opening (title, description, severity, urgent, category, bug,
@@ -71,11 +79,18 @@ pub fn set_ticket_terms(
     state.with(|s| tickets::set_terms(s, id, &terms))
 }
 
-/// Puts a ticket under extra time when the caller's PIN matches the contract's.
+/// Puts a ticket under extra time when the caller's PIN matches the contract's (checked by the
+/// hub on a technician's device; the store is not locked while it answers).
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn claim_extra_time(state: State<'_, AppState>, id: String, pin: String) -> CmdResult<Ticket> {
     let id: TicketId = id.parse()?;
-    state.with(|s| tickets::claim_extra_time(s, id, &pin))
+    match state.with(|s| extra_time::prepare_claim(s, id, &pin))? {
+        None => state.with(|s| tickets::claim_extra_time(s, id, &pin)),
+        Some(ask) => {
+            let answer = ask.send();
+            state.with(|s| extra_time::finish_claim(s, &ask, answer))
+        }
+    }
 }
 
 /// The SLA clocks of one ticket now (the ticket page refreshes them while open).

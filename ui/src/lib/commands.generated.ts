@@ -464,7 +464,10 @@ export const transitionTicket = (id: string, input: TransitionInput) => call<Tic
 /** Replaces a ticket's terms (contract chosen by hand, priority on demand, out of scope, service). */
 export const setTicketTerms = (id: string, terms: TicketTerms) => call<Ticket>('set_ticket_terms', { id, terms });
 
-/** Puts a ticket under extra time when the caller's PIN matches the contract's. */
+/**
+ * Puts a ticket under extra time when the caller's PIN matches the contract's (checked by the
+ * hub on a technician's device; the store is not locked while it answers).
+ */
 export const claimExtraTime = (id: string, pin: string) => call<Ticket>('claim_extra_time', { id, pin });
 
 /** The SLA clocks of one ticket now (the ticket page refreshes them while open). */

@@ -283,7 +283,7 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
             out_of_scope,
             service,
         } => {
-            let t = tickets::open(
+            let t = rapportino_core::sync::extra_time::open_ticket(
                 store,
                 &NewTicket {
                     client_id: client,
@@ -403,7 +403,7 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
         }
         TicketCommand::ExtraTime { ticket, pin } => {
             let id = resolve(store, &ticket)?;
-            tickets::claim_extra_time(store, id, &pin)?;
+            rapportino_core::sync::extra_time::claim_extra_time(store, id, &pin)?;
             show(store, out, id)?;
         }
         TicketCommand::List {

@@ -271,11 +271,14 @@ impl ContractTerms {
     }
 }
 
-/// `id, client_id, name, starts_on, ends_on`, the terms, then the rest.
+/// `id, client_id, name, starts_on, ends_on`, the terms, then the rest. A contract has a PIN
+/// when this device holds its hash or when it allows extra time (which needs a PIN: a
+/// technician's device does not receive the hash, the hub checks the PIN for it).
 fn columns() -> String {
     format!(
         "id, client_id, name, starts_on, ends_on, {TERMS_COLUMNS}, \
-         extra_time_pin_hash IS NOT NULL, archived, created_at, updated_at"
+         (extra_time_pin_hash IS NOT NULL OR extra_time_allowed <> 0), archived, created_at, \
+         updated_at"
     )
 }
 

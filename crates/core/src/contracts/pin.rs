@@ -3,9 +3,10 @@
 //! costs a slow hash per try. Parameters (OWASP's minimum for argon2id): 19 MiB of memory,
 //! 2 passes, 1 lane — about 20 ms a verification on a laptop. A PIN is 4 to 8 digits, so the
 //! hash alone cannot protect it against a determined offline attacker (10⁴–10⁸ tries): the
-//! defence in the app is the attempt limit below, and on the wire the roles (technician
-//! devices still receive the hashes, because they verify the PIN offline at the client's
-//! desk — see ARCHITECTURE.md).
+//! defence in the app is the attempt limit below, and on the wire the roles: technician
+//! devices never receive the hashes; the hub checks the PIN for them online (core's
+//! `sync::extra_time`, the hub's `POST /v1/extra-time`) — see ARCHITECTURE.md. The
+//! verification itself is the model crate's (`rapportino_model::pin`), shared with the hub.
 //!
 //! Hashes written before this version (`salt$sha256(salt:pin)`) still verify; the next PIN set
 //! on the contract is stored as argon2id.
@@ -15,26 +16,16 @@
 //! `PIN_LOCKED` until the window has passed. The attempts are kept in `local_state` (this
 //! device's, never synced) so that they survive a restart.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
+use rapportino_model::pin::{argon2, is_well_formed};
+pub use rapportino_model::pin::{verify_pin, MAX_WRONG, WINDOW_MINUTES};
 
 use crate::error::{Code, Error, Result};
 use crate::store::{local_get, local_set};
 
-/// Wrong PINs allowed within the window before tries are refused.
-pub const MAX_WRONG: usize = 5;
-pub const WINDOW_MINUTES: i64 = 15;
-
-fn argon2() -> Argon2<'static> {
-    // 19 MiB, 2 passes, 1 lane: valid constants, so `Params::new` cannot fail.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
 fn check_format(pin: &str) -> Result<()> {
-    if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
+    if !is_well_formed(pin) {
         return Err(Error::invalid(
             Code::InvalidFormat,
             "extra_time_pin",
@@ -64,22 +55,21 @@ pub(crate) fn hash_new(pin: &str) -> Result<String> {
     hash_with_salt(pin, &salt)
 }
 
-/// Whether `pin` matches a stored hash (argon2id, or the salted SHA-256 of earlier versions).
-pub fn verify_pin(pin: &str, stored: &str) -> bool {
-    let pin = pin.trim();
-    if let Ok(hash) = PasswordHash::new(stored) {
-        return argon2().verify_password(pin.as_bytes(), &hash).is_ok();
-    }
-    match stored.split_once('$') {
-        Some((salt, hash)) => {
-            let mut h = Sha256::new();
-            h.update(salt.as_bytes());
-            h.update(b":");
-            h.update(pin.as_bytes());
-            hex::encode(h.finalize()) == hash
-        }
-        None => false,
-    }
+/// Whether the hub checks extra-time PINs for this device: a technician's device enrolled with a
+/// hub never holds the PIN hashes (the hub does not send them to the technician role).
+pub(crate) fn checked_by_hub(conn: &rusqlite::Connection) -> Result<bool> {
+    use crate::store::keys;
+    Ok(local_get(conn, keys::HUB_URL)?.is_some()
+        && local_get(conn, keys::ROLE)?.as_deref() == Some("technician"))
+}
+
+/// The error of a PIN that only the hub can check, here where it cannot be asked.
+pub(crate) fn needs_hub(why: &str) -> Error {
+    Error::invalid(
+        Code::PinNeedsHub,
+        "extra_time_pin",
+        format!("on a technician's device the hub checks the extra-time PIN: {why}"),
+    )
 }
 
 fn attempts_key(scope: &str) -> String {
@@ -159,6 +149,7 @@ mod tests {
 
     #[test]
     fn hashes_of_earlier_versions_still_verify() {
+        use sha2::{Digest, Sha256};
         let salt = "0123456789abcdef";
         let legacy = format!(
             "{salt}${}",

@@ -17,3 +17,6 @@ pub const NUMBERING_HOLD: &str = "sync.numbering_hold";
 /// Set at enrolment until the device has looked whether the hub already holds a shop (done
 /// at once, or by the next round when the hub did not answer then).
 pub const JOIN_CHECK: &str = "sync.join_check";
+/// Until when the hub asked this device to wait (`Retry-After` of a 503 `HUB_BUSY` or a 429),
+/// RFC 3339; cleared by the next round that reaches the hub.
+pub const RETRY_AFTER_UNTIL: &str = "sync.retry_after_until";

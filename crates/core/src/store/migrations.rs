@@ -32,7 +32,11 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_sync_robustness",
         include_str!("migrations/0009_sync_robustness.sql"),
     ),
-    ("0010_outbox", include_str!("migrations/0010_outbox.sql")),
+    (
+        "0010_extra_time_grants",
+        include_str!("migrations/0010_extra_time_grants.sql"),
+    ),
+    ("0011_outbox", include_str!("migrations/0011_outbox.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::protocol::{
-    wire_code, EnrolRequest, EnrolResponse, ErrorBody, PullResponse, PushRequest, PushResponse,
-    SnapshotEnd, SnapshotHeader, SnapshotRow,
+    wire_code, EnrolRequest, EnrolResponse, ErrorBody, ExtraTimeGrant, ExtraTimeRequest,
+    PullResponse, PushRequest, PushResponse, SnapshotEnd, SnapshotHeader, SnapshotRow,
 };
 use super::{SnapshotItem, Transport};
 use crate::error::{Code, Error, Result};
@@ -54,6 +54,27 @@ impl HttpTransport {
             .send_json(body)
             .map_err(hub_error)?;
         read_json(resp)
+    }
+}
+
+impl HttpTransport {
+    /// Has the hub check an extra-time PIN (see `sync::extra_time`): its refusals come back as
+    /// `WRONG_PIN`, `PIN_LOCKED`, `EXTRA_TIME_NOT_ALLOWED` on the field `extra_time_pin`.
+    pub fn extra_time(&self, req: &ExtraTimeRequest) -> Result<ExtraTimeGrant> {
+        self.post("/v1/extra-time", req).map_err(|e| {
+            let code = match e.code() {
+                Code::WrongPin | Code::PinLocked | Code::ExtraTimeNotAllowed => e.code(),
+                _ => return e,
+            };
+            Error::invalid(code, "extra_time_pin", message_of(&e))
+        })
+    }
+}
+
+fn message_of(e: &Error) -> String {
+    match e {
+        Error::Invalid { message, .. } => message.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -349,11 +370,26 @@ fn unreachable(e: std::io::Error) -> Error {
     Error::invalid(Code::HubUnreachable, "hub", e.to_string())
 }
 
-/// Maps a failed request to a core error with a stable code.
+/// The most this device waits because a hub said so (a hostile or broken hub cannot park it).
+pub const MAX_RETRY_AFTER_SECS: u64 = 3_600;
+
+/// `Retry-After` in seconds (the HTTP-date form is not used by the hub), at least 1 and at most
+/// [`MAX_RETRY_AFTER_SECS`].
+pub(crate) fn parse_retry_after(value: &str) -> Option<u64> {
+    let secs: u64 = value.trim().parse().ok()?;
+    Some(secs.clamp(1, MAX_RETRY_AFTER_SECS))
+}
+
+/// Maps a failed request to a core error with a stable code (a 503 or 429 with `Retry-After`:
+/// `HUB_BUSY`, carrying the wait).
 fn hub_error(e: ureq::Error) -> Error {
     match e {
         ureq::Error::Transport(t) => Error::invalid(Code::HubUnreachable, "hub", t.to_string()),
         ureq::Error::Status(status, resp) => {
+            let retry_after = match status {
+                429 | 503 => resp.header("Retry-After").and_then(parse_retry_after),
+                _ => None,
+            };
             let body = resp.into_json::<ErrorBody>().ok();
             let message = body
                 .as_ref()
@@ -361,10 +397,22 @@ fn hub_error(e: ureq::Error) -> Error {
             let code = match (status, body.as_ref().map(|b| b.code.as_str())) {
                 (401, _) | (403, Some(wire_code::DEVICE_REVOKED)) => Code::DeviceRevoked,
                 (426, _) | (_, Some(wire_code::UPGRADE_REQUIRED)) => Code::UpgradeRequired,
+                (_, Some(wire_code::WRONG_PIN)) => Code::WrongPin,
+                (_, Some(wire_code::PIN_LOCKED)) => Code::PinLocked,
+                (_, Some(wire_code::EXTRA_TIME_NOT_ALLOWED)) => Code::ExtraTimeNotAllowed,
                 (502..=504, _) => Code::HubUnreachable,
                 _ => Code::HubError,
             };
-            Error::invalid(code, "hub", message)
+            match retry_after {
+                // A refusal of its own (PIN_LOCKED...) keeps its code; a busy hub says how long.
+                Some(secs) if matches!(code, Code::HubUnreachable | Code::HubError) => {
+                    Error::HubBusy {
+                        retry_after_secs: secs,
+                        message,
+                    }
+                }
+                _ => Error::invalid(code, "hub", message),
+            }
         }
     }
 }

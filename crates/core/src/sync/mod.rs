@@ -9,6 +9,7 @@
 pub mod apply;
 pub mod certificate;
 pub mod conflicts;
+pub mod extra_time;
 pub mod guard;
 pub mod http;
 pub mod join;
@@ -229,6 +230,7 @@ pub fn forget_hub(store: &mut Store) -> Result<()> {
             keys::LAST_ERROR,
             keys::CLOCK_SKEW_MS,
             keys::JOIN_CHECK,
+            keys::RETRY_AFTER_UNTIL,
         ] {
             tx.execute("DELETE FROM local_state WHERE key = ?1", [key])?;
         }
@@ -258,11 +260,30 @@ pub fn sync_now(store: &mut Store) -> Result<SyncReport> {
 /// ([`guard`]) throughout: a second round, or a restore, waits for this one.
 pub fn run(store: &mut Store, transport: &mut dyn Transport) -> Result<SyncReport> {
     let _one = guard::acquire(store)?;
-    let started = crate::time::format_instant(store.now());
+    let now = store.now();
+    let started = crate::time::format_instant(now);
     let outcome = round(store, transport);
     let payload = outcome.as_ref().err().map(Error::to_payload);
+    // The hub's `Retry-After`, for the automatic schedule (`schedule::hub_wait`).
+    let retry_until = match &outcome {
+        Err(Error::HubBusy {
+            retry_after_secs, ..
+        }) => Some(crate::time::format_instant(
+            now + chrono::Duration::seconds(i64::try_from(*retry_after_secs).unwrap_or(0)),
+        )),
+        _ => None,
+    };
     apply::remote_write(store, |tx| {
         local_set(tx, keys::LAST_ATTEMPT_AT, &started)?;
+        match &retry_until {
+            Some(until) => local_set(tx, keys::RETRY_AFTER_UNTIL, until)?,
+            None => {
+                tx.execute(
+                    "DELETE FROM local_state WHERE key = ?1",
+                    [keys::RETRY_AFTER_UNTIL],
+                )?;
+            }
+        }
         match &payload {
             None => {
                 local_set(tx, keys::LAST_SYNC_AT, &started)?;
@@ -425,6 +446,7 @@ pub(crate) fn become_new_device(store: &mut Store) -> Result<()> {
             keys::CLOCK_SKEW_MS,
             keys::NUMBERING_HOLD,
             keys::JOIN_CHECK,
+            keys::RETRY_AFTER_UNTIL,
             "device_code",
             "technician_id",
         ] {

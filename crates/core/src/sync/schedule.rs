@@ -1,7 +1,8 @@
 //! The app's automatic sync, as rules: what a finished sync gives back ([`SyncDone`], and the
 //! event the app emits around every attempt, [`SyncEvent`]), how an attempt went
 //! ([`Attempt::of`]: which errors mean "try again later" and which "someone must act"), and when
-//! to try again ([`Backoff`], [`due`]). The app's loop (a thread in the desktop shell) only sleeps
+//! to try again ([`Backoff`], [`due`], and at least as long as the hub asked: [`hub_wait`]). The
+//! app's loop (a thread in the desktop shell) only sleeps
 //! and calls these.
 
 use std::time::{Duration, Instant};
@@ -11,7 +12,7 @@ use ts_rs::TS;
 
 use super::{status, sync_now, SyncReport, SyncStatus};
 use crate::error::{Code, ErrorPayload, Result};
-use crate::store::Store;
+use crate::store::{keys, local_get, Store};
 
 /// Between two automatic syncs while the hub answers.
 pub const INTERVAL: Duration = Duration::from_secs(60);
@@ -119,6 +120,19 @@ impl Attempt {
     }
 }
 
+/// How long the hub asked this device to wait from now (the `Retry-After` of its last 503
+/// `HUB_BUSY` or 429, recorded by the round), if it still runs.
+pub fn hub_wait(store: &Store) -> Result<Option<Duration>> {
+    let Some(until) = local_get(store.conn(), keys::RETRY_AFTER_UNTIL)? else {
+        return Ok(None);
+    };
+    let Ok(until) = chrono::DateTime::parse_from_rfc3339(&until) else {
+        return Ok(None);
+    };
+    let left = until.to_utc() - store.now();
+    Ok(left.to_std().ok().filter(|d| !d.is_zero()))
+}
+
 /// The automatic schedule: every minute while the hub answers; after failures 1, 2, 4 min, then
 /// at most every 5 min; a refusal waits the longest.
 #[derive(Debug, Clone, Default)]
@@ -127,8 +141,14 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    /// The wait before the next automatic attempt, after `attempt`.
-    pub fn after(&mut self, attempt: Attempt) -> Duration {
+    /// The wait before the next automatic attempt, after `attempt`: never shorter than what the
+    /// hub asked for (`hub_wait`, from [`hub_wait`]).
+    pub fn after(&mut self, attempt: Attempt, hub_wait: Option<Duration>) -> Duration {
+        let own = self.own(attempt);
+        hub_wait.map_or(own, |hub| own.max(hub))
+    }
+
+    fn own(&mut self, attempt: Attempt) -> Duration {
         match attempt {
             Attempt::Synced => {
                 self.failures = 0;
@@ -171,15 +191,37 @@ mod tests {
     #[test]
     fn backs_off_to_five_minutes_and_recovers() {
         let mut b = Backoff::default();
-        assert_eq!(b.after(Attempt::Synced), INTERVAL);
+        assert_eq!(b.after(Attempt::Synced, None), INTERVAL);
         let waits: Vec<u64> = (0..5)
-            .map(|_| b.after(Attempt::Unreachable).as_secs())
+            .map(|_| b.after(Attempt::Unreachable, None).as_secs())
             .collect();
         assert_eq!(waits, [60, 120, 240, 300, 300]);
         assert!(b.failing());
-        assert_eq!(b.after(Attempt::Synced), INTERVAL);
+        assert_eq!(b.after(Attempt::Synced, None), INTERVAL);
         assert!(!b.failing());
-        assert_eq!(b.after(Attempt::Refused), MAX_BACKOFF);
+        assert_eq!(b.after(Attempt::Refused, None), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn the_hubs_retry_after_is_a_floor_never_a_shortcut() {
+        let mut b = Backoff::default();
+        let ten_min = Duration::from_secs(600);
+        assert_eq!(b.after(Attempt::Unreachable, Some(ten_min)), ten_min);
+        assert_eq!(
+            b.after(Attempt::Unreachable, Some(Duration::from_secs(5))),
+            Duration::from_secs(120),
+            "a short Retry-After does not shorten the backoff"
+        );
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds_and_bounded() {
+        use crate::sync::http::{parse_retry_after, MAX_RETRY_AFTER_SECS};
+        assert_eq!(parse_retry_after(" 10 "), Some(10));
+        assert_eq!(parse_retry_after("0"), Some(1));
+        assert_eq!(parse_retry_after("99999999"), Some(MAX_RETRY_AFTER_SECS));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-5"), None);
     }
 
     #[test]

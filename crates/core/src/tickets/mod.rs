@@ -5,7 +5,7 @@ mod terms;
 
 pub use list::list;
 pub use rapportino_model::status::{StatusStep, TicketStatus};
-pub use terms::{claim_extra_time, set_terms, TicketTerms};
+pub use terms::{claim_extra_time, extra_time_contract, grant_extra_time, set_terms, TicketTerms};
 
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -243,21 +243,31 @@ pub fn format_number(prefix: &str, year: i32, device_code: &str, seq: i64) -> St
 /// Opens a ticket: validates, allocates the number and writes the ticket and its first event in
 /// one transaction.
 pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
-    let title = validate::required_text("title", &input.title, limits::NAME)?;
-    let description = validate::optional_text(
-        "description",
-        input.description.as_deref(),
-        limits::DESCRIPTION,
-    )?;
-    let category = validate::optional_text("category", input.category.as_deref(), limits::SHORT)?;
+    open_as(store, input, TicketId::new(), None)
+}
+
+/// The SLA contract allowing extra time that would govern `input` (what the hub is asked about
+/// when the PIN is given with a new ticket on a technician's device).
+pub fn new_extra_time_contract(store: &Store, input: &NewTicket) -> Result<ContractId> {
+    let reported_at = reported_at_of(store, input)?;
+    terms::extra_time_contract_in(
+        store.conn(),
+        input.client_id,
+        input.contract_id,
+        crate::time::local_date(reported_at, store.tz()),
+    )
+}
+
+/// When the problem was reported: the input's time (not in the future), else now.
+fn reported_at_of(store: &Store, input: &NewTicket) -> Result<chrono::DateTime<chrono::Utc>> {
     let now = store.now();
-    let reported_at = match input
+    match input
         .reported_at
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        None => now,
+        None => Ok(now),
         Some(s) => {
             let t = parse_user_instant("reported_at", s, store.tz())?;
             if t > now + chrono::Duration::minutes(5) {
@@ -267,16 +277,34 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
                     "is in the future",
                 ));
             }
-            t.min(now)
+            Ok(t.min(now))
         }
-    };
-    let id = TicketId::new();
+    }
+}
+
+/// [`open`] with the ticket's id chosen beforehand and, for a PIN the hub checked, its extra-time
+/// grant (made for that id; see `sync::extra_time`).
+pub fn open_as(
+    store: &mut Store,
+    input: &NewTicket,
+    id: TicketId,
+    grant: Option<&str>,
+) -> Result<Ticket> {
+    let title = validate::required_text("title", &input.title, limits::NAME)?;
+    let description = validate::optional_text(
+        "description",
+        input.description.as_deref(),
+        limits::DESCRIPTION,
+    )?;
+    let category = validate::optional_text("category", input.category.as_deref(), limits::SHORT)?;
+    let reported_at = reported_at_of(store, input)?;
     // A PIN given with a new ticket is limited per client (the ticket does not exist yet).
     let pin_scope = format!("client:{}", input.client_id);
-    let pin_given = input
-        .extra_time_pin
-        .as_deref()
-        .is_some_and(|p| !p.trim().is_empty());
+    let pin_given = grant.is_none()
+        && input
+            .extra_time_pin
+            .as_deref()
+            .is_some_and(|p| !p.trim().is_empty());
     let now = store.now();
     if pin_given {
         crate::contracts::pin::check_not_locked(store.conn(), &pin_scope, now)?;
@@ -307,6 +335,7 @@ pub fn open(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
             input.client_id,
             crate::time::local_date(reported_at, tx.tz()),
             input,
+            grant,
         )?;
         let year = local_year(tx.now(), tx.tz());
         let seq = tx.next_sequence("T", year)?;

@@ -67,7 +67,34 @@ pub(crate) fn check_chosen(
     Ok(())
 }
 
-/// Checks the extra-time PIN against the contract that would govern the ticket.
+/// The SLA contract allowing extra time that governs a ticket of `client` reported on
+/// `reported_on` (`chosen`: the contract picked by hand), or `EXTRA_TIME_NOT_ALLOWED`.
+pub(crate) fn extra_time_contract_in(
+    conn: &rusqlite::Connection,
+    client: ClientId,
+    chosen: Option<ContractId>,
+    reported_on: chrono::NaiveDate,
+) -> Result<ContractId> {
+    let all = contracts::for_client_in(conn, client)?;
+    let g = governing::choose(&all, &client_class(conn, client)?, reported_on, chosen);
+    match g.contract {
+        Some(c) if c.terms.kind == ContractKind::Sla && c.terms.extra_time_allowed => Ok(c.id),
+        Some(c) if c.terms.kind == ContractKind::Sla => Err(Error::invalid(
+            Code::ExtraTimeNotAllowed,
+            "extra_time_pin",
+            "the contract does not allow extra time",
+        )),
+        _ => Err(Error::invalid(
+            Code::ExtraTimeNotAllowed,
+            "extra_time_pin",
+            "no SLA contract with extra time governs this ticket",
+        )),
+    }
+}
+
+/// Checks the extra-time PIN against the contract that would govern the ticket. On a
+/// technician's device enrolled with a hub the PIN is the hub's to check (`PIN_NEEDS_HUB`: the
+/// front ends go through `sync::extra_time`).
 pub(crate) fn check_extra_time(
     conn: &rusqlite::Connection,
     client: ClientId,
@@ -75,18 +102,35 @@ pub(crate) fn check_extra_time(
     reported_on: chrono::NaiveDate,
     pin: &str,
 ) -> Result<()> {
-    let all = contracts::for_client_in(conn, client)?;
-    let g = governing::choose(&all, &client_class(conn, client)?, reported_on, chosen);
-    match g.contract {
-        Some(c) if c.terms.kind == ContractKind::Sla => {
-            contracts::check_extra_time(conn, c.id, pin)
-        }
-        _ => Err(Error::invalid(
-            Code::ExtraTimeNotAllowed,
-            "extra_time_pin",
-            "no SLA contract with extra time governs this ticket",
-        )),
+    let contract = extra_time_contract_in(conn, client, chosen, reported_on)?;
+    if pin::checked_by_hub(conn)? {
+        return Err(pin::needs_hub("this device does not hold the PIN"));
     }
+    contracts::check_extra_time(conn, contract, pin)
+}
+
+/// The contract whose PIN puts ticket `id` under extra time (what the hub is asked about).
+pub fn extra_time_contract(store: &Store, id: TicketId) -> Result<ContractId> {
+    let ticket = get(store, id)?;
+    let day = reported_on(&ticket, store.tz())?;
+    extra_time_contract_in(store.conn(), ticket.client_id, ticket.contract_id, day)
+}
+
+/// Puts ticket `id` under extra time with the hub's grant (the PIN checked by the hub for a
+/// technician's device; see `sync::extra_time`).
+pub fn grant_extra_time(store: &mut Store, id: TicketId, grant: &str) -> Result<Ticket> {
+    get(store, id)?;
+    store.write(|tx| {
+        tx.update(
+            Entity::Ticket,
+            &id.to_string(),
+            vec![
+                ("extra_time", field::flag(true)),
+                ("extra_time_grant", field::text(grant)),
+            ],
+        )
+    })?;
+    get(store, id)
 }
 
 pub(crate) fn service_code(v: Option<&str>) -> Result<Option<String>> {
@@ -144,12 +188,14 @@ pub fn claim_extra_time(store: &mut Store, id: TicketId, pin: &str) -> Result<Ti
     get(store, id)
 }
 
-/// The terms columns of a new ticket, checked inside its transaction.
+/// The terms columns of a new ticket, checked inside its transaction. `grant`: the hub's
+/// extra-time grant, for a PIN the hub checked (the PIN is then not checked here).
 pub(crate) fn new_ticket_fields(
     tx: &WriteTx<'_>,
     client: ClientId,
     reported_on: chrono::NaiveDate,
     input: &super::NewTicket,
+    grant: Option<&str>,
 ) -> Result<Fields> {
     let service = service_code(input.service.as_deref())?;
     if let Some(c) = input.contract_id {
@@ -160,14 +206,24 @@ pub(crate) fn new_ticket_fields(
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty());
-    if let Some(pin) = pin {
-        check_extra_time(tx.conn(), client, input.contract_id, reported_on, pin)?;
+    match (pin, grant) {
+        (_, Some(_)) => {}
+        (Some(pin), None) => {
+            check_extra_time(tx.conn(), client, input.contract_id, reported_on, pin)?;
+        }
+        (None, None) => {}
     }
-    Ok(vec![
+    let extra_time = pin.is_some() || grant.is_some();
+    let mut fields: Fields = grant
+        .map(|g| ("extra_time_grant", field::text(g)))
+        .into_iter()
+        .collect();
+    fields.extend([
         ("contract_id", field::opt_id(input.contract_id)),
-        ("extra_time", field::flag(pin.is_some())),
+        ("extra_time", field::flag(extra_time)),
         ("priority_requested", field::flag(input.priority_requested)),
         ("out_of_scope", field::flag(input.out_of_scope)),
         ("service", field::opt_text(service)),
-    ])
+    ]);
+    Ok(fields)
 }

@@ -45,6 +45,17 @@ pub trait HubTx {
         code: &str,
         detail: &str,
     ) -> Result<(), HubError>;
+    /// Wrong extra-time PINs logged under `scope` (`extra-time:<ticket id>`, the refusal's
+    /// mutation id) after `since` (RFC 3339).
+    fn wrong_pins_since(&mut self, scope: &str, since: &str) -> Result<i64, HubError>;
+    /// Who else holds the code of technician `claim` (a live technician row with that code and
+    /// another id, or the claim of another enrolled device than `device_id`): see
+    /// [`registry::technician_code_holder`]. Checked on every pushed technician code.
+    fn technician_code_holder(
+        &mut self,
+        device_id: &str,
+        claim: &TechnicianClaim,
+    ) -> Result<Option<String>, HubError>;
     /// Marks a device whose clock was found far ahead.
     fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError>;
     /// Live time entries of `technician_id` that started strictly between the two instants
@@ -220,6 +231,15 @@ impl Storage {
         }
     }
 
+    /// The key of extra-time grants (`hub_meta.extra_time_key`, made with the storage; never
+    /// synced nor sent).
+    pub fn grant_key(&self) -> &[u8] {
+        match self {
+            Storage::Sqlite(s) => s.grant_key(),
+            Storage::Postgres(s) => s.grant_key(),
+        }
+    }
+
     /// Runs `f` in one write transaction, committed when `f` returns `Ok` and rolled back
     /// otherwise. Writers are serialised (one at a time) so `next_seq` is gapless and
     /// sequences commit in order.
@@ -303,6 +323,18 @@ fn partial_path(out: &Path) -> PathBuf {
     let mut name = out.file_name().unwrap_or_default().to_os_string();
     name.push(".partial");
     out.with_file_name(name)
+}
+
+/// The `hub_meta` key of the extra-time grant key.
+pub(crate) const GRANT_KEY: &str = "extra_time_key";
+
+pub(crate) fn decode_key(hex_key: &str) -> Result<Vec<u8>, HubError> {
+    match hex::decode(hex_key.trim()) {
+        Ok(key) if key.len() >= 32 => Ok(key),
+        _ => Err(HubError::Storage(format!(
+            "hub_meta.{GRANT_KEY} is not a key of 32 bytes or more in hex"
+        ))),
+    }
 }
 
 /// Now, as stored (`2026-11-22T09:30:00Z`).

@@ -208,6 +208,12 @@ statements! { d;
         VALUES ($1, $2, $3, $4)";
     log_refusal = "INSERT INTO hub_refusals (at, device_id, mutation_id, code, detail)
         VALUES ($1, $2, $3, $4, $5)";
+    /// `$1` scope (`extra-time:<ticket id>`), `$2` since → wrong PINs logged.
+    wrong_pins_since = format!(
+        "SELECT COUNT(*) FROM hub_refusals
+         WHERE mutation_id = $1 AND code = 'WRONG_PIN' AND at > $2{c}",
+        c = d.bytewise(),
+    );
     /// `$1` device id, `$2` now.
     flag_clock_skew = "UPDATE hub_devices SET clock_skew_flagged_at = $2 WHERE device_id = $1";
 

@@ -79,6 +79,8 @@ pub const SQLITE_SCHEMA: &[&str] = &[
         technician_id TEXT NOT NULL,
         technician_code TEXT NOT NULL
     ) WITHOUT ROWID",
+    // Wrong extra-time PINs per ticket (logged as refusals under `extra-time:<ticket id>`).
+    "CREATE INDEX IF NOT EXISTS hub_refusals_by_mutation ON hub_refusals (mutation_id, at)",
 ];
 
 /// PostgreSQL, one statement each (run in order inside one transaction).
@@ -149,6 +151,7 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
         technician_id TEXT NOT NULL,
         technician_code TEXT NOT NULL
     )"#,
+    r#"CREATE INDEX IF NOT EXISTS hub_refusals_by_mutation ON hub_refusals (mutation_id, at COLLATE "C")"#,
 ];
 
 /// A column's type, for copying rows between the two engines.

@@ -20,6 +20,7 @@ export const enSync: Record<keyof typeof itSync, string> = {
   'sync.err.HUB_UNREACHABLE': 'Hub unreachable',
   'sync.err.DEVICE_REVOKED': 'Device unlinked by the office',
   'sync.err.UPGRADE_REQUIRED': 'Update Rapportino',
+  'sync.err.HUB_BUSY': 'Hub busy: trying again later',
   'sync.err.HUB_ERROR': 'Hub error',
   'sync.err.other': 'Sync failed',
   'sync.ago.minutesOne': '1 minute ago',

@@ -21,6 +21,7 @@ export const itSync = {
   'sync.err.DEVICE_REVOKED': 'Dispositivo scollegato dall’ufficio',
   'sync.err.UPGRADE_REQUIRED': 'Aggiorna Rapportino',
   'sync.err.HUB_ERROR': 'Errore dell’hub',
+  'sync.err.HUB_BUSY': 'Hub occupato: si riprova più tardi',
   'sync.err.other': 'Sincronizzazione non riuscita',
   'sync.ago.minutesOne': '1 minuto fa',
   'sync.ago.minutesMany': '{count} minuti fa',

@@ -25,13 +25,16 @@ use rapportino_model::protocol::ServerChange;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::pg_connect::{connect_config, PgConnect};
+use super::registry::technician_code_holder;
 use super::sql::{Dialect, Statements};
 use super::tables::{Kind, POSTGRES_SCHEMA, TABLES};
+use super::{decode_key, TechnicianClaim, GRANT_KEY};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, sqlite::SqliteStorage, HubRead,
     HubTx, Seen, StoredOutcome, HUB_SCHEMA_VERSION,
 };
 use crate::error::HubError;
+use crate::log_text::Escaped;
 
 mod registry;
 
@@ -65,6 +68,7 @@ pub struct PgStorage {
     pool: Mutex<PoolState>,
     returned: Condvar,
     hub_id: String,
+    grant_key: Vec<u8>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -113,12 +117,13 @@ impl PgStorage {
             }),
             returned: Condvar::new(),
             hub_id: String::new(),
+            grant_key: Vec::new(),
         };
-        storage.hub_id = storage.create_schema(options.existing_only)?;
+        (storage.hub_id, storage.grant_key) = storage.create_schema(options.existing_only)?;
         Ok(storage)
     }
 
-    fn create_schema(&self, existing_only: bool) -> Result<String, HubError> {
+    fn create_schema(&self, existing_only: bool) -> Result<(String, Vec<u8>), HubError> {
         let mut lease = self.lease()?;
         let client = &mut lease.get()?.client;
         let mut tx = client.transaction()?;
@@ -170,8 +175,16 @@ impl PgStorage {
                 id
             }
         };
+        let key: String = match tx.query_opt(&sql().meta_get, &[&GRANT_KEY])? {
+            Some(r) => r.get(0),
+            None => {
+                let key = crate::grant::new_key();
+                tx.execute(&sql().meta_insert, &[&GRANT_KEY, &key])?;
+                key
+            }
+        };
         tx.commit()?;
-        Ok(id)
+        Ok((id, decode_key(&key)?))
     }
 
     fn lease(&self) -> Result<Lease<'_>, HubError> {
@@ -220,6 +233,10 @@ impl PgStorage {
 
     pub fn hub_id(&self) -> &str {
         &self.hub_id
+    }
+
+    pub fn grant_key(&self) -> &[u8] {
+        &self.grant_key
     }
 
     pub fn write<T>(
@@ -468,10 +485,10 @@ impl HubTx for PgTx<'_> {
         detail: &str,
     ) -> Result<(), HubError> {
         tracing::warn!(
-            device = device_id,
-            mutation_id,
-            code,
-            detail,
+            device = %Escaped(device_id),
+            mutation_id = %Escaped(mutation_id),
+            code = %Escaped(code),
+            detail = %Escaped(detail),
             "write refused"
         );
         let stmt = self.stmt(&sql().log_refusal)?;
@@ -482,9 +499,36 @@ impl HubTx for PgTx<'_> {
         Ok(())
     }
 
+    fn technician_code_holder(
+        &mut self,
+        device_id: &str,
+        claim: &TechnicianClaim,
+    ) -> Result<Option<String>, HubError> {
+        let stmt = self.stmt(&sql().technician_rows)?;
+        let rows = self
+            .tx
+            .query(&stmt, &[])?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<Vec<(String, String)>, HubError>>()?;
+        let stmt = self.stmt(&sql().technician_claims)?;
+        let claims = self
+            .tx
+            .query(&stmt, &[&device_id])?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<Vec<(String, String, String)>, HubError>>()?;
+        technician_code_holder(Some(claim), rows, claims)
+    }
+
+    fn wrong_pins_since(&mut self, scope: &str, since: &str) -> Result<i64, HubError> {
+        let stmt = self.stmt(&sql().wrong_pins_since)?;
+        Ok(self.tx.query_one(&stmt, &[&scope, &since])?.try_get(0)?)
+    }
+
     fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError> {
         tracing::warn!(
-            device = device_id,
+            device = %Escaped(device_id),
             skew_ms,
             "device clock far ahead: clamped"
         );

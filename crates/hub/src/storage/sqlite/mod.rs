@@ -10,13 +10,16 @@ use rapportino_model::merge::RowState;
 use rapportino_model::protocol::ServerChange;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+use super::registry::technician_code_holder;
 use super::sql::{Dialect, Statements};
 use super::tables::SQLITE_SCHEMA;
+use super::{decode_key, TechnicianClaim};
 use super::{
     decode_row, encode_row, now_text, parse_fields, parse_op, BackupSummary, HubRead, HubTx, Seen,
-    StoredOutcome, HUB_SCHEMA_VERSION,
+    StoredOutcome, GRANT_KEY, HUB_SCHEMA_VERSION,
 };
 use crate::error::HubError;
+use crate::log_text::Escaped;
 
 mod registry;
 
@@ -37,6 +40,7 @@ pub struct SqliteStorage {
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     hub_id: String,
+    grant_key: Vec<u8>,
 }
 
 fn open_connection(path: &Path, busy_timeout: Duration) -> Result<Connection, HubError> {
@@ -95,7 +99,7 @@ impl SqliteStorage {
                 path.display()
             )));
         }
-        let hub_id = {
+        let (hub_id, grant_key) = {
             let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
             for sql in SQLITE_SCHEMA {
                 tx.execute(sql, [])?;
@@ -137,8 +141,19 @@ impl SqliteStorage {
                     id
                 }
             };
+            let key: Option<String> = tx
+                .query_row(&sql().meta_get, [GRANT_KEY], |r| r.get(0))
+                .optional()?;
+            let key = match key {
+                Some(key) => key,
+                None => {
+                    let key = crate::grant::new_key();
+                    tx.execute(&sql().meta_insert, [GRANT_KEY, key.as_str()])?;
+                    key
+                }
+            };
             tx.commit()?;
-            id
+            (id, decode_key(&key)?)
         };
         Ok(SqliteStorage {
             path: path.to_path_buf(),
@@ -146,11 +161,16 @@ impl SqliteStorage {
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             hub_id,
+            grant_key,
         })
     }
 
     pub fn hub_id(&self) -> &str {
         &self.hub_id
+    }
+
+    pub fn grant_key(&self) -> &[u8] {
+        &self.grant_key
     }
 
     pub fn path(&self) -> &Path {
@@ -412,10 +432,10 @@ impl HubTx for SqliteTx<'_> {
         detail: &str,
     ) -> Result<(), HubError> {
         tracing::warn!(
-            device = device_id,
-            mutation_id,
-            code,
-            detail,
+            device = %Escaped(device_id),
+            mutation_id = %Escaped(mutation_id),
+            code = %Escaped(code),
+            detail = %Escaped(detail),
             "write refused"
         );
         let mut stmt = self.conn.prepare_cached(&sql().log_refusal)?;
@@ -423,9 +443,32 @@ impl HubTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn technician_code_holder(
+        &mut self,
+        device_id: &str,
+        claim: &TechnicianClaim,
+    ) -> Result<Option<String>, HubError> {
+        let rows = self
+            .conn
+            .prepare_cached(&sql().technician_rows)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(String, String)>, _>>()?;
+        let claims = self
+            .conn
+            .prepare_cached(&sql().technician_claims)?
+            .query_map([device_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<(String, String, String)>, _>>()?;
+        technician_code_holder(Some(claim), rows, claims)
+    }
+
+    fn wrong_pins_since(&mut self, scope: &str, since: &str) -> Result<i64, HubError> {
+        let mut stmt = self.conn.prepare_cached(&sql().wrong_pins_since)?;
+        Ok(stmt.query_row(params![scope, since], |r| r.get(0))?)
+    }
+
     fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError> {
         tracing::warn!(
-            device = device_id,
+            device = %Escaped(device_id),
             skew_ms,
             "device clock far ahead: clamped"
         );
