@@ -3,7 +3,7 @@
 import type { itMail, itMailErrors } from './it-mail';
 
 export const enMail: Record<keyof typeof itMail, string> = {
-  'nav.outbox': 'Outbox',
+  'nav.outbox': 'Mail',
   'settings.tab.mail': 'Mail',
 
   'mail.kind.ticket_opened': 'Ticket opened',

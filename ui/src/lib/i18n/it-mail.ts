@@ -3,7 +3,7 @@
 // Merged into `it` (./it.ts); English in ./en-mail.ts with the same keys.
 
 export const itMail = {
-  'nav.outbox': 'Posta in uscita',
+  'nav.outbox': 'Posta',
   'settings.tab.mail': 'Posta',
 
   'mail.kind.ticket_opened': 'Ticket aperto',
