@@ -10,12 +10,15 @@
 //! - [`paths`]: which paths a command accepts from the web view (picked in a dialog this session,
 //!   or the app's own folders);
 //! - [`sync_worker`]: sync with the office hub on a connection of its own, one at a time, and the
-//!   background loop (every minute while the hub answers, backing off to 5 min when it does not).
+//!   background loop (every minute while the hub answers, backing off to 5 min when it does not);
+//! - [`mail_worker`]: customer mail on a connection of its own — the PDFs messages wait for, and
+//!   the sending on a device that works alone (a round a minute, "Invia ora").
 //!
 //! The UI (`ui/`, Svelte) is embedded from `ui/dist` at compile time; build it first.
 
 pub mod commands;
 pub mod error;
+pub mod mail_worker;
 pub mod paths;
 pub mod state;
 pub mod sync_worker;
@@ -62,6 +65,7 @@ pub fn run() {
             window_state::install(app.handle());
             start_daily_backups(app.handle().clone());
             sync_worker::start(app.handle().clone());
+            mail_worker::start(app.handle().clone());
             // Without a tray (no status-notifier host) the timer is still in the window title.
             if let Err(e) = tray::install(app.handle()) {
                 eprintln!("rapportino: no tray icon: {e}");

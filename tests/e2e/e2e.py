@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of the real Rapportino binary through tauri-driver (WebDriver).
 
-Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart | day | desk | sync | sync-hub | join-hub | field). Started by run.sh, which provides the driver
+Usage: e2e.py SCENARIO  (SCENARIO: main | bad-db | demo | services | reports | restart | day | desk | sync | sync-hub | join-hub | field | mail). Started by run.sh, which provides the driver
 (TAURI_DRIVER_URL), the binary (RAPPORTINO_BIN), a fresh RAPPORTINO_DB and ARTIFACTS_DIR.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from day import scenario_day, scenario_restart
 from field import scenario_field
+from mail import scenario_mail
 from desk import scenario_desk
 from join_hub import scenario_join_hub
 from sync_hub import scenario_sync_hub
@@ -451,6 +452,7 @@ SCENARIOS = {
     "sync-hub": scenario_sync_hub,
     "join-hub": scenario_join_hub,
     "field": scenario_field,
+    "mail": scenario_mail,
 }
 
 

@@ -19,7 +19,7 @@ NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/We
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
 HUB_BIN="${RAPPORTINO_HUB_BIN:-$TARGET_DIR/debug/rapportino-hub}"
 CLI_BIN="${RAPPORTINO_CLI_BIN:-$TARGET_DIR/debug/rapportino-cli}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field desk sync sync-hub join-hub}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field desk mail sync sync-hub join-hub}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
 STARTED=() # process-group leaders we started

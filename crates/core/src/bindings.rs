@@ -104,6 +104,17 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::sync::conflicts::Resolution>(&cfg)?;
     export::<crate::sync::quarantine::QuarantinedRow>(&cfg)?;
     export::<crate::sync::protocol::DeviceInfo>(&cfg)?;
+    export::<crate::outbox::Message>(&cfg)?;
+    export::<crate::outbox::MessageFilter>(&cfg)?;
+    export::<crate::outbox::MailSettings>(&cfg)?;
+    export::<crate::outbox::ClientMailPrefs>(&cfg)?;
+    export::<crate::outbox::AttachmentInfo>(&cfg)?;
+    export::<crate::outbox::templates::Template>(&cfg)?;
+    export::<crate::sending::AccountSettings>(&cfg)?;
+    export::<crate::sending::AccountView>(&cfg)?;
+    export::<crate::sending::SendReport>(&cfg)?;
+    export::<crate::reports::statement_mail::StatementMailResult>(&cfg)?;
+    export::<crate::reports::statement_mail::StatementMailProgress>(&cfg)?;
     // Not a type: the words for the vocabularies and the months (rapportino_model::labels).
     std::fs::write(dir.join("labels.ts"), crate::labels::typescript())?;
     Ok(())

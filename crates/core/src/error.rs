@@ -66,6 +66,8 @@ pub enum Code {
     ReportSigned,
     /// The report was already signed.
     ReportAlreadySigned,
+    /// The report is still a draft: only a signed report goes to the customer.
+    ReportNotSigned,
     /// A signature with no ink (no strokes, or only dots).
     SignatureEmpty,
     /// A signature that is malformed (coordinates outside its box, too many points...).
@@ -185,6 +187,7 @@ impl Code {
             Code::ContractNotApplicable => "CONTRACT_NOT_APPLICABLE",
             Code::ReportSigned => "REPORT_SIGNED",
             Code::ReportAlreadySigned => "REPORT_ALREADY_SIGNED",
+            Code::ReportNotSigned => "REPORT_NOT_SIGNED",
             Code::SignatureEmpty => "SIGNATURE_EMPTY",
             Code::SignatureInvalid => "SIGNATURE_INVALID",
             Code::TimerRunning => "TIMER_RUNNING",

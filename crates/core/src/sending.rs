@@ -115,6 +115,12 @@ pub fn set_account(
     account(store)
 }
 
+/// Whether this device sends its own messages: it works alone (no hub: an enrolled device's
+/// messages are the hub's to send) and has an account.
+pub fn sends_here(store: &Store) -> Result<bool> {
+    Ok(!crate::store::settings::hub_configured(store)? && account(store)?.account.is_some())
+}
+
 /// Forgets the account and its password.
 pub fn forget_account(store: &mut Store) -> Result<()> {
     store

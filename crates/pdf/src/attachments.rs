@@ -59,3 +59,17 @@ fn statement(
     let bytes = renderer.statement(&doc, logo.as_ref(), at)?;
     Ok((format!("Rendiconto-{period}.pdf"), bytes))
 }
+
+/// "Invia ora" and the app's background round: renders the PDFs messages wait for, then sends
+/// what this device owes (`sending::send_due`: nothing on an enrolled device, whose hub sends);
+/// how many PDFs were made and what the sending did. A PDF that could not be made does not stop
+/// the others from going; its error is returned after the sending, which is recorded on each
+/// message either way.
+pub fn prepare_and_send(
+    store: &mut Store,
+    renderer: &Renderer,
+) -> Result<(usize, rapportino_core::sending::SendReport)> {
+    let prepared = prepare(store, renderer);
+    let report = rapportino_core::sending::send_due(store)?;
+    prepared.map(|n| (n, report))
+}

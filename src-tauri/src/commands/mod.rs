@@ -1,5 +1,5 @@
 //! The Tauri commands: one file per area (setup, clients, tickets, interventions, search, and the
-//! service models: calendars, classes, contracts, ledger; reports and statements; sync with the hub), each command a thin adapter that parses
+//! service models: calendars, classes, contracts, ledger; reports and statements; customer mail; sync with the hub), each command a thin adapter that parses
 //! its arguments, calls ONE core function and maps the error to [`crate::error::CommandError`]. No
 //! business rules here: they live in `rapportino-core`.
 //!
@@ -18,6 +18,7 @@ pub mod contracts;
 pub mod dashboard;
 pub mod interventions;
 pub mod ledger;
+pub mod mail;
 pub mod printing;
 pub mod reports;
 pub mod search;

@@ -85,6 +85,11 @@ impl Harness {
             .unwrap()
     }
 
+    /// The app, for what the shell runs without a command (the background mail round).
+    pub fn app(&self) -> tauri::AppHandle<MockRuntime> {
+        self.window.app_handle().clone()
+    }
+
     pub fn onboard(&self) {
         self.ok(
             "onboard",

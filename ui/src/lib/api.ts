@@ -12,6 +12,16 @@ export type { ExportedFile } from '../bindings/ExportedFile';
 export type { Holiday } from '../bindings/Holiday';
 export type { ReportPreview } from '../bindings/ReportPreview';
 export type { SyncDone } from '../bindings/SyncDone';
+export type { Message } from '../bindings/Message';
+export type { MessageKind } from '../bindings/MessageKind';
+export type { MessageStatus } from '../bindings/MessageStatus';
+export type { MailSettings } from '../bindings/MailSettings';
+export type { AccountSettings } from '../bindings/AccountSettings';
+export type { AccountView } from '../bindings/AccountView';
+export type { Security } from '../bindings/Security';
+export type { SendReport } from '../bindings/SendReport';
+export type { StatementMailProgress } from '../bindings/StatementMailProgress';
+export type { StatementMailResult } from '../bindings/StatementMailResult';
 /** The payload of SYNC_CHANGED_EVENT: a sync started (`running`) or an attempt ended. */
 export type { SyncEvent } from '../bindings/SyncEvent';
 
@@ -19,3 +29,7 @@ export type { SyncEvent } from '../bindings/SyncEvent';
 export const BATCH_PROGRESS_EVENT = 'statements-progress';
 /** The event the shell emits when a sync starts (`running`) and after every attempt (payload: SyncEvent). */
 export const SYNC_CHANGED_EVENT = 'sync-changed';
+/** The shell's mail round (or "Invia ora") rendered or sent something (payload: SendReport). */
+export const MAIL_CHANGED_EVENT = 'mail-changed';
+/** "Invia a tutti" after each client (payload: StatementMailProgress). */
+export const MAIL_STATEMENTS_PROGRESS_EVENT = 'mail-statements-progress';

@@ -4,6 +4,8 @@
 // One typed function per command; a failed call rejects with an AppError (./call.ts).
 
 import { call } from './call';
+import type { AccountSettings } from '../bindings/AccountSettings';
+import type { AccountView } from '../bindings/AccountView';
 import type { BackupFile } from '../bindings/BackupFile';
 import type { Backups } from '../bindings/Backups';
 import type { BalanceAlert } from '../bindings/BalanceAlert';
@@ -16,6 +18,7 @@ import type { ClientBalances } from '../bindings/ClientBalances';
 import type { ClientFilter } from '../bindings/ClientFilter';
 import type { ClientHours } from '../bindings/ClientHours';
 import type { ClientInput } from '../bindings/ClientInput';
+import type { ClientMailPrefs } from '../bindings/ClientMailPrefs';
 import type { ClientOverview } from '../bindings/ClientOverview';
 import type { Conflict } from '../bindings/Conflict';
 import type { Contact } from '../bindings/Contact';
@@ -38,9 +41,12 @@ import type { InterventionPatch } from '../bindings/InterventionPatch';
 import type { InterventionSummary } from '../bindings/InterventionSummary';
 import type { JoinHubInput } from '../bindings/JoinHubInput';
 import type { Joined } from '../bindings/Joined';
+import type { MailSettings } from '../bindings/MailSettings';
 import type { ManualTimeInput } from '../bindings/ManualTimeInput';
 import type { Material } from '../bindings/Material';
 import type { MaterialInput } from '../bindings/MaterialInput';
+import type { Message } from '../bindings/Message';
+import type { MessageFilter } from '../bindings/MessageFilter';
 import type { NewIntervention } from '../bindings/NewIntervention';
 import type { NewTicket } from '../bindings/NewTicket';
 import type { OnboardingInput } from '../bindings/OnboardingInput';
@@ -58,6 +64,7 @@ import type { Restored } from '../bindings/Restored';
 import type { RunningTimer } from '../bindings/RunningTimer';
 import type { SearchHit } from '../bindings/SearchHit';
 import type { SearchRequest } from '../bindings/SearchRequest';
+import type { SendReport } from '../bindings/SendReport';
 import type { SetupStatus } from '../bindings/SetupStatus';
 import type { SeverityLabels } from '../bindings/SeverityLabels';
 import type { ShopProfile } from '../bindings/ShopProfile';
@@ -66,10 +73,12 @@ import type { Signature } from '../bindings/Signature';
 import type { Site } from '../bindings/Site';
 import type { SiteInput } from '../bindings/SiteInput';
 import type { StatementData } from '../bindings/StatementData';
+import type { StatementMailResult } from '../bindings/StatementMailResult';
 import type { SyncDone } from '../bindings/SyncDone';
 import type { SyncStatus } from '../bindings/SyncStatus';
 import type { Technician } from '../bindings/Technician';
 import type { TechnicianInput } from '../bindings/TechnicianInput';
+import type { Template } from '../bindings/Template';
 import type { Ticket } from '../bindings/Ticket';
 import type { TicketDetail } from '../bindings/TicketDetail';
 import type { TicketFilter } from '../bindings/TicketFilter';
@@ -253,6 +262,77 @@ export const setBillingDefaults = (defaults: BillingDefaults) => call<BillingDef
 
 /** A client's monthly statement data (`month` 1–12). */
 export const monthlyStatement = (clientId: string, year: number, month: number) => call<StatementData>('monthly_statement', { client_id: clientId, year, month });
+
+// mail.rs
+
+/** The messages matching `filter`, newest first (at most 500). */
+export const mailList = (filter: MessageFilter) => call<Message[]>('mail_list', { filter });
+
+export const mailGet = (id: string) => call<Message>('mail_get', { id });
+
+/** "Rinvia": a failed, deferred or held message queued again now. */
+export const mailRetry = (id: string) => call<Message>('mail_retry', { id });
+
+/** "Annulla": a message not sent yet is withdrawn. */
+export const mailCancel = (id: string) => call<Message>('mail_cancel', { id });
+
+/** The shop's customer-mail settings (on/off, kinds, CC to the shop, language). */
+export const mailSettings = () => call<MailSettings>('mail_settings');
+
+export const mailSetSettings = (settings: MailSettings) => call<null>('mail_set_settings', { settings });
+
+/** A client's mail choices (kinds off, PEC too, language). */
+export const mailClientPrefs = (clientId: string) => call<ClientMailPrefs>('mail_client_prefs', { client_id: clientId });
+
+export const mailSetClientPrefs = (clientId: string, prefs: ClientMailPrefs) => call<null>('mail_set_client_prefs', { client_id: clientId, prefs });
+
+/** The names a template may use in braces (`ticket`, `client`…), in the order shown. */
+export const mailPlaceholders = () => call<string[]>('mail_placeholders');
+
+/** The template in use for `kind` (`ticket_opened`…) in `language` (`it`, `en`). */
+export const mailTemplate = (kind: string, language: string) => call<Template>('mail_template', { kind, language });
+
+/** Saves the shop's wording (its placeholders checked: `INVALID_FORMAT` on `template`). */
+export const mailSetTemplate = (kind: string, language: string, template: Template) => call<null>('mail_set_template', { kind, language, template });
+
+/** Back to the default wording; the template now in use. */
+export const mailResetTemplate = (kind: string, language: string) => call<Template>('mail_reset_template', { kind, language });
+
+/** The live preview: `template` checked and filled with an invented ticket's facts. */
+export const mailPreviewTemplate = (kind: string, language: string, template: Template) => call<Template>('mail_preview_template', { kind, language, template });
+
+/** This device's SMTP account and whether a password is kept (never the password). */
+export const mailAccount = () => call<AccountView>('mail_account');
+
+/**
+ * Saves the account after checking its addresses (`MAIL_ADDRESS_INVALID`) and security;
+ * `password` null keeps the one kept, "" forgets it.
+ */
+export const mailSetAccount = (account: AccountSettings, password: string | null = null) => call<AccountView>('mail_set_account', { account, password });
+
+/** Forgets the account and its password. */
+export const mailForgetAccount = () => call<null>('mail_forget_account');
+
+/** Sends a test message to `to` through this device's account; the server's reply. */
+export const mailSendTest = (to: string) => call<string>('mail_send_test', { to });
+
+/** "Invia ora": renders the PDFs messages wait for and sends what this device owes. */
+export const mailSendNow = () => call<SendReport>('mail_send_now');
+
+/** Queues one client's statement for the month (null when the client does not want it). */
+export const mailQueueStatement = (clientId: string, year: number, month: number) => call<Message | null>('mail_queue_statement', { client_id: clientId, year, month });
+
+/**
+ * "Invia a tutti": the month's statement queued for every client that has one, emitting
+ * [`MAIL_STATEMENTS_PROGRESS_EVENT`] after each; one result per client.
+ */
+export const mailQueueStatements = (year: number, month: number) => call<StatementMailResult[]>('mail_queue_statements', { year, month });
+
+/**
+ * "Invia al cliente": the signed report's message, queued now unless one is waiting or sent
+ * (`REPORT_NOT_SIGNED` for a draft).
+ */
+export const mailSendReport = (reportId: string) => call<Message>('mail_send_report', { report_id: reportId });
 
 // printing.rs
 

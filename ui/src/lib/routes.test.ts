@@ -27,6 +27,8 @@ describe('routes', () => {
     { name: 'reports', query: { intervention: '0190-i' } },
     { name: 'report', id: '0190-r' },
     { name: 'statements' },
+    { name: 'outbox' },
+    { name: 'settings', tab: 'mail' },
     { name: 'settings', tab: 'documents' },
     { name: 'settings', tab: 'backups' },
     { name: 'settings', tab: 'shop' },

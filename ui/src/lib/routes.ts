@@ -19,6 +19,7 @@ export type Route =
   | { name: 'reports'; query: ReportQuery }
   | { name: 'report'; id: string }
   | { name: 'statements' }
+  | { name: 'outbox' }
   | { name: 'conflicts'; all: boolean };
 
 /** Filters of the reports list, kept in the URL so Back returns to the same search. */
@@ -34,8 +35,9 @@ export type SettingsTab =
   | 'templates'
   | 'documents'
   | 'backups'
-  | 'sync';
-const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'templates', 'documents', 'backups', 'sync'];
+  | 'sync'
+  | 'mail';
+const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'templates', 'documents', 'backups', 'sync', 'mail'];
 
 export const HOME: Route = { name: 'dashboard' };
 
@@ -73,6 +75,7 @@ export function parseHash(hash: string): Route {
     return { name: 'reports', query };
   }
   if (section === 'statements') return { name: 'statements' };
+  if (section === 'mail') return { name: 'outbox' };
   if (section === 'conflicts') return { name: 'conflicts', all: params.get('all') === '1' };
   if (section === 'settings') {
     if (id === 'calendars' && action === 'new') return { name: 'calendar-new' };
@@ -127,6 +130,8 @@ export function href(route: Route): string {
       return `#/reports/${e(route.id)}`;
     case 'statements':
       return '#/statements';
+    case 'outbox':
+      return '#/mail';
     case 'conflicts':
       return route.all ? '#/conflicts?all=1' : '#/conflicts';
   }

@@ -17,7 +17,10 @@
 //! `attachments_ready = 0`; the PDF is rendered by the device (the `pdf` crate, which sits above
 //! core) and added with [`add_attachment`], which marks them ready. Senders skip unready ones.
 
+mod on_demand;
 pub mod templates;
+
+pub use on_demand::{queue_report, statement_queued};
 
 use std::collections::BTreeMap;
 
@@ -274,6 +277,12 @@ pub(crate) fn on_report_signed(tx: &mut WriteTx<'_>, report: ReportId) -> Result
     if !wanted_kind(tx.conn(), MessageKind::ReportSigned)? {
         return Ok(());
     }
+    let draft = report_draft(tx, report)?;
+    queue(tx, draft)
+}
+
+/// The message of a signed report (its PDF added by the device).
+fn report_draft(tx: &WriteTx<'_>, report: ReportId) -> Result<Draft> {
     let (ticket, number, hash): (TicketId, String, Option<String>) = tx
         .conn()
         .prepare_cached(
@@ -286,7 +295,7 @@ pub(crate) fn on_report_signed(tx: &mut WriteTx<'_>, report: ReportId) -> Result
     draft.facts.insert("report", number);
     draft.facts.insert("hash", hash.unwrap_or_default());
     draft.needs_attachment = true;
-    queue(tx, draft)
+    Ok(draft)
 }
 
 /// After an intervention's outcome became "causa esterna al contratto".
@@ -437,11 +446,17 @@ fn queue(tx: &mut WriteTx<'_>, draft: Draft) -> Result<()> {
 
 /// Writes the message of `draft` unless the client opted out of its kind; its id.
 fn queue_returning(tx: &mut WriteTx<'_>, draft: Draft) -> Result<Option<String>> {
-    let conn = tx.conn();
-    let prefs = client_prefs(conn, draft.client_id)?;
+    let prefs = client_prefs(tx.conn(), draft.client_id)?;
     if prefs.off.contains(&draft.kind) {
         return Ok(None);
     }
+    write_draft(tx, draft).map(Some)
+}
+
+/// Writes the message of `draft` (asked for by the user, or wanted by the client); its id.
+fn write_draft(tx: &mut WriteTx<'_>, draft: Draft) -> Result<String> {
+    let conn = tx.conn();
+    let prefs = client_prefs(conn, draft.client_id)?;
     let shop_settings = settings(conn)?;
     let language = prefs.language.unwrap_or(shop_settings.language);
     let (client_email, client_pec): (Option<String>, Option<String>) = conn
@@ -524,7 +539,7 @@ fn queue_returning(tx: &mut WriteTx<'_>, draft: Draft) -> Result<Option<String>>
             ("attachments_ready", field::flag(!draft.needs_attachment)),
         ],
     )?;
-    Ok(Some(id.to_string()))
+    Ok(id.to_string())
 }
 
 fn hub_configured_conn(tx: &WriteTx<'_>) -> Result<bool> {

@@ -140,6 +140,49 @@ pub fn fill(text: &str, facts: &BTreeMap<&str, String>) -> String {
     out
 }
 
+/// The facts of an invented ticket, report and month, for the live preview in Settings.
+pub fn sample_facts(locale: Locale) -> BTreeMap<&'static str, String> {
+    let en = locale == Locale::En;
+    let pick = |it: &str, e: &str| if en { e.to_owned() } else { it.to_owned() };
+    BTreeMap::from([
+        ("shop", "Assistenza Rinaldi".to_owned()),
+        ("client", "Studio Dentistico Bellè".to_owned()),
+        ("ticket", "T-2026-MR-0042".to_owned()),
+        (
+            "title",
+            pick("La stampante non stampa", "The printer does not print"),
+        ),
+        ("severity", pick("Disservizio", "Degraded")),
+        ("origin", pick("Telefono", "Phone")),
+        ("reported_at", "17/11/2026 09:12".to_owned()),
+        ("estimate", "18/11/2026 12:00".to_owned()),
+        ("technician", "Marco Rinaldi".to_owned()),
+        ("report", "RI-2026-MR-0017".to_owned()),
+        (
+            "hash",
+            "9f2c4e1a7b3d5f60c8e2a4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5".to_owned(),
+        ),
+        ("month", pick("novembre 2026", "November 2026")),
+        (
+            "reason",
+            pick(
+                "alimentatore danneggiato da un temporale",
+                "power supply damaged by a storm",
+            ),
+        ),
+    ])
+}
+
+/// `t` checked ([`check`]) and filled with [`sample_facts`]: what the customer would read.
+pub fn preview(kind: MessageKind, locale: Locale, t: &Template) -> Result<Template> {
+    check(kind, t)?;
+    let facts = sample_facts(locale);
+    Ok(Template {
+        subject: fill(&t.subject, &facts),
+        body: fill(&t.body, &facts),
+    })
+}
+
 /// The default wording of each message.
 pub fn default(kind: MessageKind, locale: Locale) -> Template {
     let (subject, body) = match (kind, locale) {
@@ -238,6 +281,22 @@ mod tests {
             assert_eq!(err.code(), Code::InvalidFormat);
             assert!(err.to_string().contains(why), "{err}");
         }
+        // The preview checks first, then fills every placeholder.
+        let err = preview(kind, Locale::It, &t("[{ticket}] {tcket}", "x")).unwrap_err();
+        assert_eq!(err.code(), Code::InvalidFormat);
+        for &k in MessageKind::ALL {
+            let p = preview(k, Locale::It, &default(k, Locale::It)).unwrap();
+            assert!(!p.subject.contains('{') && !p.body.contains('{'), "{p:?}");
+            assert!(
+                !p.body.contains('—') || k == MessageKind::Statement,
+                "{p:?}"
+            );
+        }
+        let p = preview(kind, Locale::It, &default(kind, Locale::It)).unwrap();
+        assert_eq!(
+            p.subject,
+            "[T-2026-MR-0042] Richiesta ricevuta: La stampante non stampa"
+        );
         // A statement is not about a ticket: no number needed.
         check(
             MessageKind::Statement,

@@ -15,6 +15,7 @@ pub mod logo;
 pub mod own_signature;
 pub mod signing;
 pub mod statement;
+pub mod statement_mail;
 
 pub use document::*;
 pub use signing::SignedSnapshot;

@@ -27,6 +27,25 @@ pub fn for_client(
     document(store, &data, &shop)
 }
 
+/// The clients whose statement for the month has something in it (work, or a balance), with
+/// their names, in the batch's order.
+pub fn clients_with_content(
+    store: &Store,
+    year: i32,
+    month: u32,
+) -> Result<Vec<(ClientId, String)>> {
+    let shop = shop(store)?;
+    let mut out = Vec::new();
+    statements::for_each_monthly(store, year, month, None, |_, _, data| {
+        let doc = document(store, &data, &shop)?;
+        if has_content(&doc) {
+            out.push((data.client_id, doc.client.name));
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// Every client's statement for a month, one at a time: `f(done, total, statement)`.
 pub fn for_each(
     store: &Store,

@@ -11,6 +11,7 @@ import { enWork } from './en-work';
 import { enServices } from './en-services';
 import { enSettings } from './en-settings';
 import { enJoin } from './en-join';
+import { enMail, enMailErrors } from './en-mail';
 import { enSigning } from './en-signing';
 import { enSync } from './en-sync';
 import type { MessageKey } from './it';
@@ -180,6 +181,7 @@ export const en: Record<MessageKey, string> = {
   ...enSync,
   ...enJoin,
   ...enSigning,
+  ...enMail,
   // Severity, origin, status, mode, outcome and their field names: generated from the model.
   ...LABELS.en,
 };
@@ -243,6 +245,7 @@ export const enErrors: Record<UiCode, string> = {
   DATABASE: 'Database error. Try again; if it happens again, contact support.',
   IO: 'A file could not be read or written.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',
+  ...enMailErrors,
 };
 
 export const enFieldErrors: Partial<Record<UiCode, string>> = {

@@ -11,6 +11,7 @@ import { itWork } from './it-work';
 import { itServices } from './it-services';
 import { itSettings } from './it-settings';
 import { itJoin } from './it-join';
+import { itMail, itMailErrors } from './it-mail';
 import { itSigning } from './it-signing';
 import { itSync } from './it-sync';
 
@@ -179,6 +180,7 @@ export const it = {
   ...itSync,
   ...itJoin,
   ...itSigning,
+  ...itMail,
   // Severity, origin, status, mode, outcome and their field names: generated from the model.
   ...LABELS.it,
 } as const;
@@ -245,6 +247,7 @@ export const itErrors: Record<UiCode, string> = {
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
+  ...itMailErrors,
 };
 
 /** Shorter sentences shown beside the field an error concerns (fallback: the general sentence). */
