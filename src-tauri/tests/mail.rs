@@ -6,69 +6,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-
 use common::harness;
 use mail_parser::MimeHeaders;
+use rapportino_mail::testing::{Mode, TestServer};
 use serde_json::{json, Value};
 
 const USER: &str = "officina@example.it";
 const PASSWORD: &str = "segreta-è-lunga-4711";
-
-struct Server {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/mail/tests/smtp_server.py");
-        let python = std::env::var_os("RAPPORTINO_TEST_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("/usr/bin/python3"));
-        let mut child = Command::new(python)
-            .arg(script)
-            .args(["--dir", dir.path().to_str().unwrap()])
-            .args(["--security", "plain", "--mode", "accept", "--user", USER])
-            .args(["--password", PASSWORD])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 (install python3-aiosmtpd: scripts/install-deps.sh)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("READY ")
-            .unwrap_or_else(|| panic!("the SMTP test server did not start: {line:?}"))
-            .parse()
-            .unwrap();
-        Server { child, port, dir }
-    }
-
-    fn delivered(&self) -> Vec<Vec<u8>> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("new"))
-            .map(|d| d.map(|e| e.unwrap().path()).collect())
-            .unwrap_or_default();
-        files.sort();
-        files.iter().map(|f| std::fs::read(f).unwrap()).collect()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn pad(name: &str, n: usize) -> Value {
     let points: Vec<Value> = (0..n)
@@ -84,7 +28,7 @@ fn account(port: u16, from: &str) -> Value {
 
 #[test]
 fn a_signed_report_goes_to_the_customer_with_its_pdf_and_the_outbox_shows_it_sent() {
-    let server = Server::start();
+    let server = TestServer::start(Mode::Accept, USER, PASSWORD);
     let h = harness();
     h.onboard();
     let settings = h.ok("mail_settings", json!({}));
@@ -184,7 +128,7 @@ fn a_signed_report_goes_to_the_customer_with_its_pdf_and_the_outbox_shows_it_sen
 
 #[test]
 fn the_background_round_sends_here_only_with_an_account_and_tells_the_window() {
-    let server = Server::start();
+    let server = TestServer::start(Mode::Accept, USER, PASSWORD);
     let h = harness();
     h.onboard();
     h.ok(

@@ -138,34 +138,11 @@ fn the_outbox_from_the_command_line() {
 
 #[test]
 fn a_shop_without_a_hub_sends_from_the_command_line() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
+    use rapportino_mail::testing::{Mode, TestServer};
+    use std::process::Command;
 
-    let maildir = tempfile::tempdir().unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../mail/tests/smtp_server.py");
-    let python = std::env::var("RAPPORTINO_TEST_PYTHON").unwrap_or("/usr/bin/python3".into());
-    let mut server = Command::new(python)
-        .arg(script)
-        .args([
-            "--dir",
-            maildir.path().to_str().unwrap(),
-            "--security",
-            "plain",
-        ])
-        .args(["--user", "officina@example.it", "--password", "segreta"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .trim()
-        .strip_prefix("READY ")
-        .expect("the test SMTP server")
-        .to_owned();
+    let smtp = TestServer::start(Mode::Accept, "officina@example.it", "segreta");
+    let port = smtp.port.to_string();
 
     let s = shop();
     let db = &s.db;
@@ -234,12 +211,7 @@ fn a_shop_without_a_hub_sends_from_the_command_line() {
     );
     let sent = json(db, &["mail", "send"]);
     assert_eq!(sent["sent"], 1, "{sent}");
-    let delivered = std::fs::read_dir(maildir.path().join("new"))
-        .unwrap()
-        .count();
-    assert_eq!(delivered, 1);
+    assert_eq!(smtp.delivered().len(), 1);
     let listed = json(db, &["mail", "list", "--status", "sent"]);
     assert_eq!(listed.as_array().unwrap().len(), 1);
-    let _ = server.kill();
-    let _ = server.wait();
 }

@@ -6,9 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 
 use chrono::{Duration, TimeZone, Utc};
 use rapportino_core::clients::{self, ClientInput};
@@ -16,67 +14,10 @@ use rapportino_core::outbox::{self, MailSettings, MessageFilter, MessageStatus};
 use rapportino_core::sending::{self, AccountSettings, Security};
 use rapportino_core::time::ManualClock;
 use rapportino_core::{tickets, Code, Store};
+use rapportino_mail::testing::{Mode, TestServer};
 
 const USER: &str = "officina@example.it";
 const PASSWORD: &str = "segreta-è-lunga-4711";
-
-struct Server {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(mode: &str) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mail/tests/smtp_server.py");
-        // Debian's python3 has python3-aiosmtpd (RAPPORTINO_TEST_PYTHON names another).
-        let python = std::env::var_os("RAPPORTINO_TEST_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("/usr/bin/python3"));
-        let mut child = Command::new(python)
-            .arg(script)
-            .args(["--dir", dir.path().to_str().unwrap()])
-            .args(["--security", "plain", "--mode", mode, "--user", USER])
-            .args(["--password", PASSWORD])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 (install python3-aiosmtpd: scripts/install-deps.sh)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("READY ")
-            .unwrap_or_else(|| {
-                panic!("the SMTP test server did not start (python3-aiosmtpd?): {line:?}")
-            })
-            .parse()
-            .unwrap();
-        Server { child, port, dir }
-    }
-
-    fn delivered(&self) -> Vec<String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("new"))
-            .map(|d| d.map(|e| e.unwrap().path()).collect())
-            .unwrap_or_default();
-        files.sort();
-        files
-            .iter()
-            .map(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned())
-            .collect()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn account(port: u16) -> AccountSettings {
     AccountSettings {
@@ -137,7 +78,7 @@ fn header<'a>(mail: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn a_device_alone_sends_its_messages_and_keeps_the_password_out_of_the_database() {
-    let server = Server::start("accept");
+    let server = TestServer::start(Mode::Accept, USER, PASSWORD);
     let dir = tempfile::tempdir().unwrap();
     let (mut s, _) = shop(dir.path());
     let number = open_ticket(&mut s, "Il NAS non risponde più");
@@ -178,7 +119,7 @@ fn a_device_alone_sends_its_messages_and_keeps_the_password_out_of_the_database(
         .as_deref()
         .unwrap_or_default()
         .starts_with("250"));
-    let delivered = server.delivered();
+    let delivered = server.delivered_text();
     assert_eq!(delivered.len(), 1);
     assert_eq!(header(&delivered[0], "Message-ID"), m.message_id);
     assert!(
@@ -192,7 +133,7 @@ fn a_device_alone_sends_its_messages_and_keeps_the_password_out_of_the_database(
 
 #[test]
 fn greylisting_defers_and_the_retry_carries_the_same_message_id() {
-    let server = Server::start("greylist");
+    let server = TestServer::start(Mode::Greylist, USER, PASSWORD);
     let dir = tempfile::tempdir().unwrap();
     let (mut s, clock) = shop(dir.path());
     sending::set_account(&mut s, &account(server.port), Some(PASSWORD)).unwrap();
@@ -215,12 +156,15 @@ fn greylisting_defers_and_the_retry_carries_the_same_message_id() {
     let after = only(&s);
     assert_eq!(after.status, MessageStatus::Sent);
     assert_eq!(after.attempts, 2);
-    assert_eq!(header(&server.delivered()[0], "Message-ID"), m.message_id);
+    assert_eq!(
+        header(&server.delivered_text()[0], "Message-ID"),
+        m.message_id
+    );
 }
 
 #[test]
 fn a_refusal_is_final_and_a_wrong_password_says_so() {
-    let server = Server::start("reject");
+    let server = TestServer::start(Mode::Reject, USER, PASSWORD);
     let dir = tempfile::tempdir().unwrap();
     let (mut s, _) = shop(dir.path());
     sending::set_account(&mut s, &account(server.port), Some("sbagliata")).unwrap();
@@ -239,5 +183,5 @@ fn a_refusal_is_final_and_a_wrong_password_says_so() {
     assert_eq!(sending::send_due(&mut s).unwrap().failed, 1);
     let m = only(&s);
     assert!(m.last_reply.unwrap().contains("550"), "the refusal is kept");
-    assert!(server.delivered().is_empty());
+    assert!(server.delivered_text().is_empty());
 }

@@ -7,89 +7,33 @@
 mod common;
 mod sync_support;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 
 use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::outbox::{self, MailSettings, MessageFilter, MessageStatus};
 use rapportino_core::tickets;
 use rapportino_hub::mail;
+use rapportino_mail::testing::{Mode, TestServer};
 use rapportino_mail::{MailAccount, Secret, Security};
 use rapportino_model::protocol::Role;
 use sync_support::*;
 
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
+fn smtp(mode: Mode) -> TestServer {
+    TestServer::start(mode, "hub@example.it", "segreta")
 }
 
-impl SmtpServer {
-    fn start(mode: &str) -> SmtpServer {
-        let dir = tempfile::tempdir().unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mail/tests/smtp_server.py");
-        let python = std::env::var_os("RAPPORTINO_TEST_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("/usr/bin/python3"));
-        let mut child = Command::new(python)
-            .arg(script)
-            .args(["--dir", dir.path().to_str().unwrap(), "--security", "plain"])
-            .args([
-                "--mode",
-                mode,
-                "--user",
-                "hub@example.it",
-                "--password",
-                "segreta",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("READY ")
-            .unwrap_or_else(|| panic!("no SMTP test server (python3-aiosmtpd?): {line:?}"))
-            .parse()
-            .unwrap();
-        SmtpServer { child, port, dir }
-    }
-
-    fn delivered(&self) -> Vec<String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path().join("new"))
-            .map(|d| d.map(|e| e.unwrap().path()).collect())
-            .unwrap_or_default();
-        files.sort();
-        files
-            .iter()
-            .map(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned())
-            .collect()
-    }
-
-    fn account(&self) -> MailAccount {
-        let mut a = MailAccount::new(
-            "127.0.0.1",
-            Security::Plain,
-            "hub@example.it",
-            Secret::new("segreta"),
-            "hub@example.it",
-            "Assistenza Rinaldi",
-        );
-        a.port = Some(self.port);
-        a
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn account(server: &TestServer) -> MailAccount {
+    let mut a = MailAccount::new(
+        "127.0.0.1",
+        Security::Plain,
+        "hub@example.it",
+        Secret::new("segreta"),
+        "hub@example.it",
+        "Assistenza Rinaldi",
+    );
+    a.port = Some(server.port);
+    a
 }
 
 fn office(dir: &Path, hub: &TestHub) -> Device {
@@ -111,7 +55,7 @@ fn messages(d: &Device) -> Vec<outbox::Message> {
 
 #[test]
 fn the_hub_sends_each_message_once_and_every_device_learns_how_it_went() {
-    let smtp = SmtpServer::start("accept");
+    let smtp = smtp(Mode::Accept);
     let hub = TestHub::start(None, true);
     let dir = tempfile::tempdir().unwrap();
     let mut uf = office(dir.path(), &hub);
@@ -148,16 +92,16 @@ fn the_hub_sends_each_message_once_and_every_device_learns_how_it_went() {
     assert_eq!(messages(&uf).len(), 1, "the office sees it too");
     assert!(outbox::due(&uf.store, uf.store.now()).unwrap().is_empty());
 
-    let report = mail::send_round(&hub.storage, &smtp.account(), chrono::Utc::now()).unwrap();
+    let report = mail::send_round(&hub.storage, &account(&smtp), chrono::Utc::now()).unwrap();
     assert_eq!((report.sent, report.deferred, report.failed), (1, 0, 0));
-    let delivered = smtp.delivered();
+    let delivered = smtp.delivered_text();
     assert_eq!(delivered.len(), 1);
     assert!(delivered[0].contains(&format!("Message-ID: {}", m.message_id)));
     assert!(delivered[0].contains(&ticket.number));
     // Again: nothing owed.
-    let again = mail::send_round(&hub.storage, &smtp.account(), chrono::Utc::now()).unwrap();
+    let again = mail::send_round(&hub.storage, &account(&smtp), chrono::Utc::now()).unwrap();
     assert_eq!(again.sent, 0);
-    assert_eq!(smtp.delivered().len(), 1, "sent once");
+    assert_eq!(smtp.delivered_text().len(), 1, "sent once");
 
     for d in [&mut mr, &mut uf] {
         d.sync();
@@ -170,7 +114,7 @@ fn the_hub_sends_each_message_once_and_every_device_learns_how_it_went() {
 
 #[test]
 fn a_refusal_at_the_hub_is_recorded_and_a_retry_from_a_device_queues_it_again() {
-    let smtp = SmtpServer::start("reject");
+    let smtp = smtp(Mode::Reject);
     let hub = TestHub::start(None, true);
     let dir = tempfile::tempdir().unwrap();
     let mut uf = office(dir.path(), &hub);
@@ -193,7 +137,7 @@ fn a_refusal_at_the_hub_is_recorded_and_a_retry_from_a_device_queues_it_again() 
     .unwrap();
     tickets::open(&mut uf.store, &new_ticket(client.id, "POS")).unwrap();
     uf.sync();
-    let report = mail::send_round(&hub.storage, &smtp.account(), chrono::Utc::now()).unwrap();
+    let report = mail::send_round(&hub.storage, &account(&smtp), chrono::Utc::now()).unwrap();
     assert_eq!(report.failed, 1);
     uf.sync();
     let m = messages(&uf).remove(0);
@@ -202,7 +146,7 @@ fn a_refusal_at_the_hub_is_recorded_and_a_retry_from_a_device_queues_it_again() 
     // "Rinvia" on the office's laptop: queued again for the hub.
     outbox::retry(&mut uf.store, &m.id).unwrap();
     uf.sync();
-    let report = mail::send_round(&hub.storage, &smtp.account(), chrono::Utc::now()).unwrap();
+    let report = mail::send_round(&hub.storage, &account(&smtp), chrono::Utc::now()).unwrap();
     assert_eq!(report.failed, 1, "tried again");
 }
 
@@ -241,7 +185,7 @@ fn the_account_s_password_comes_from_a_file_or_the_environment_never_the_config(
 
 #[test]
 fn mail_test_sends_through_the_configured_account() {
-    let smtp = SmtpServer::start("accept");
+    let smtp = smtp(Mode::Accept);
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("mail.json");
     std::fs::write(
@@ -270,5 +214,5 @@ fn mail_test_sends_through_the_configured_account() {
         String::from_utf8_lossy(&ok.stderr)
     );
     assert!(String::from_utf8_lossy(&ok.stdout).starts_with("250"));
-    assert_eq!(smtp.delivered().len(), 1);
+    assert_eq!(smtp.delivered_text().len(), 1);
 }

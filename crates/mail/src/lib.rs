@@ -17,6 +17,8 @@ pub mod backoff;
 pub mod error;
 pub mod message;
 pub mod sender;
+#[cfg(feature = "test-server")]
+pub mod testing;
 
 pub use account::{parse_address, MailAccount, Secret, Security};
 pub use error::{Code, MailError, Result};
