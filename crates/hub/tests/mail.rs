@@ -216,3 +216,45 @@ fn mail_test_sends_through_the_configured_account() {
     assert!(String::from_utf8_lossy(&ok.stdout).starts_with("250"));
     assert_eq!(smtp.delivered_text().len(), 1);
 }
+
+#[test]
+fn messages_queued_before_enrolment_are_handed_to_the_hub() {
+    let smtp = smtp(Mode::Accept);
+    let hub = TestHub::start(None, true);
+    let dir = tempfile::tempdir().unwrap();
+    // A one-person shop: mail on, a message queued while it worked alone (no account, nothing
+    // sent), then it gets an office hub.
+    let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
+    outbox::set_settings(
+        &mut uf.store,
+        &MailSettings {
+            enabled: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let client = clients::create(
+        &mut uf.store,
+        &ClientInput {
+            name: "Cartoleria Esposito".into(),
+            email: Some("info@esposito.it".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    tickets::open(&mut uf.store, &new_ticket(client.id, "Stampante")).unwrap();
+    assert_eq!(messages(&uf)[0].sender, "UF");
+    rapportino_core::sync::enrol(
+        &mut uf.store,
+        &hub.url,
+        &hub.code(Role::Office),
+        "Ufficio",
+        hub.ca_pem.as_deref(),
+    )
+    .unwrap();
+    assert_eq!(messages(&uf)[0].sender, "hub", "handed over at enrolment");
+    uf.sync();
+    let report = mail::send_round(&hub.storage, &account(&smtp), chrono::Utc::now()).unwrap();
+    assert_eq!(report.sent, 1);
+    assert_eq!(smtp.delivered().len(), 1);
+}

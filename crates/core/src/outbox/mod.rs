@@ -565,6 +565,31 @@ pub fn due(store: &Store, now: DateTime<Utc>) -> Result<Vec<Message>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// When this device enrols with a hub, the messages it still owed (queued, deferred, held) become
+/// the hub's to send: the device stops sending once enrolled, so none is left behind. Their
+/// Message-IDs stay; how many were handed over.
+pub(crate) fn hand_over_to_hub(store: &mut Store) -> Result<usize> {
+    let code = crate::store::settings::device_code(store.conn())?;
+    let ids: Vec<String> = store
+        .conn()
+        .prepare_cached(
+            "SELECT id FROM messages WHERE sender = ?1
+             AND status IN ('queued', 'deferred', 'held')",
+        )?
+        .query_map([&code], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    store.write(|tx| {
+        for id in &ids {
+            tx.update(Entity::Message, id, vec![("sender", field::text("hub"))])?;
+        }
+        Ok(())
+    })?;
+    Ok(ids.len())
+}
+
 /// Records how an attempt went: `sent`; `deferred` with the next attempt (or `failed` once the
 /// attempts are spent); `failed`. The server's reply is kept.
 pub fn record(store: &mut Store, id: &str, attempt: &Attempt) -> Result<Message> {

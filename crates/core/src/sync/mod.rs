@@ -187,6 +187,8 @@ pub(crate) fn enrol_as(
         }
         local_set(tx, keys::JOIN_CHECK, "1")
     })?;
+    // The messages this device owed are the hub's to send from now on.
+    crate::outbox::hand_over_to_hub(store)?;
     // Now if the hub answers; when it does not, the flag stays and the first round does it
     // before pushing anything (the enrolment itself is done: the hub issued the token).
     let mut probe = http::HttpTransport::new(&url, &resp.token, ca_pem)?;
