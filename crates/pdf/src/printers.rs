@@ -150,7 +150,20 @@ mod tests {
             printer: Some("Vecchia".into()),
             copies: 1,
         };
-        let list = list_with(lpstat.as_os_str(), false, gone);
+        // Another test's process forked while the script was still open for writing can keep it
+        // busy for a moment (ETXTBSY on exec, read as "no CUPS"): give it a few tries.
+        let listed = |custom: bool, prefs: &PrintPreferences| {
+            let mut list = list_with(lpstat.as_os_str(), custom, prefs.clone());
+            for _ in 0..20 {
+                if list.cups {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                list = list_with(lpstat.as_os_str(), custom, prefs.clone());
+            }
+            list
+        };
+        let list = listed(false, &gone);
         assert!(list.cups);
         assert_eq!(list.printers, ["Ufficio", "Magazzino"]);
         assert_eq!(list.default.as_deref(), Some("Magazzino"));
@@ -159,7 +172,7 @@ mod tests {
             printer: Some("Ufficio".into()),
             copies: 2,
         };
-        let list = list_with(lpstat.as_os_str(), true, kept.clone());
+        let list = listed(true, &kept);
         assert_eq!((list.preferences, list.custom_command), (kept, true));
     }
 }
