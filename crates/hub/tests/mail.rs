@@ -258,3 +258,129 @@ fn messages_queued_before_enrolment_are_handed_to_the_hub() {
     assert_eq!(report.sent, 1);
     assert_eq!(smtp.delivered().len(), 1);
 }
+
+/// The hub binary itself: `serve --mail-config` sends what an office laptop queued, by itself,
+/// and stops cleanly on SIGTERM with its mail thread.
+#[test]
+fn serve_with_a_mail_config_sends_on_its_own() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let smtp = smtp(Mode::Accept);
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("hub.db").display());
+    let code = {
+        let storage = rapportino_hub::storage::Storage::open(&db).unwrap();
+        rapportino_hub::auth::create_code(&storage, Role::Office, None, chrono::Utc::now())
+            .unwrap()
+            .code
+    };
+    let config = dir.path().join("mail.json");
+    std::fs::write(
+        &config,
+        format!(
+            r#"{{"host":"127.0.0.1","port":{},"security":"plain","username":"hub@example.it","from_address":"hub@example.it"}}"#,
+            smtp.port
+        ),
+    )
+    .unwrap();
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut hub = Running(
+        Command::new(env!("CARGO_BIN_EXE_rapportino-hub"))
+            .args([
+                "serve",
+                "--storage",
+                &db,
+                "--listen",
+                "127.0.0.1:0",
+                "--insecure-http",
+            ])
+            .args(["--log-json", "--mail-every-secs", "1", "--mail-config"])
+            .arg(&config)
+            .env(mail::PASSWORD_ENV, "segreta")
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = hub.0.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                if v["message"] == "hub listening" {
+                    let _ = tx.send(v["addr"].as_str().unwrap_or_default().to_owned());
+                }
+            }
+        }
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+
+    let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
+    rapportino_core::sync::enrol(
+        &mut uf.store,
+        &format!("http://{addr}"),
+        &code,
+        "Ufficio",
+        None,
+    )
+    .unwrap();
+    outbox::set_settings(
+        &mut uf.store,
+        &MailSettings {
+            enabled: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let client = clients::create(
+        &mut uf.store,
+        &ClientInput {
+            name: "Farmacia Centrale".into(),
+            email: Some("farmacia@centrale.it".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    tickets::open(&mut uf.store, &new_ticket(client.id, "Etichettatrice")).unwrap();
+    uf.sync();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while smtp.delivered().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the hub's mail thread sent nothing"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(smtp.delivered().len(), 1);
+    uf.sync();
+    assert_eq!(messages(&uf)[0].status, MessageStatus::Sent);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &hub.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = hub.0.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the hub did not stop with its mail thread"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit}");
+}
