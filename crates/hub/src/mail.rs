@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 
 use crate::engine::HUB_DEVICE;
 use crate::error::HubError;
-use crate::storage::{format_instant, HubRead, Storage};
+use crate::storage::{format_instant, Storage};
 
 /// The environment variable holding the SMTP password.
 pub const PASSWORD_ENV: &str = "RAPPORTINO_HUB_SMTP_PASSWORD";
@@ -81,22 +81,8 @@ pub struct RoundReport {
     pub failed: usize,
 }
 
-/// A row's id and its fields.
-type Fields = (String, Map<String, Value>);
-
-/// Every live row of `entity` (paged).
-fn all_rows(r: &mut dyn HubRead, entity: Entity) -> Result<Vec<Fields>, HubError> {
-    let mut out = Vec::new();
-    let mut after = String::new();
-    loop {
-        let page = r.rows_page(entity.name(), &after, 500)?;
-        let Some((last, _)) = page.last() else {
-            return Ok(out);
-        };
-        after = last.clone();
-        out.extend(page.into_iter().map(|(id, row)| (id, row.fields)));
-    }
-}
+/// Messages sent in one round at most (the rest wait for the next one).
+const MAX_PER_ROUND: i64 = 500;
 
 fn text<'a>(f: &'a Map<String, Value>, k: &str) -> &'a str {
     f.get(k).and_then(Value::as_str).unwrap_or_default()
@@ -124,27 +110,20 @@ fn list(f: &Map<String, Value>, k: &str) -> Vec<String> {
 /// The messages the hub owes at `now` (RFC 3339), with their attachments.
 fn due(storage: &Storage, now: &str) -> Result<Vec<(String, i64, OutgoingMessage)>, HubError> {
     storage.read(|r| {
-        let messages: Vec<_> = all_rows(r, Entity::Message)?
+        let messages: Vec<_> = r
+            .messages_to_send(MAX_PER_ROUND)?
             .into_iter()
+            .map(|(id, row)| (id, row.fields))
             .filter(|(_, f)| {
-                let status = text(f, "status");
-                text(f, "sender") == HUB_DEVICE
-                    && truthy(f.get("attachments_ready"))
-                    && (status == "queued"
-                        || (status == "deferred" && text(f, "next_attempt_at") <= now))
+                truthy(f.get("attachments_ready"))
+                    && (text(f, "status") == "queued" || text(f, "next_attempt_at") <= now)
             })
             .collect();
-        if messages.is_empty() {
-            return Ok(Vec::new());
-        }
-        let attachments = all_rows(r, Entity::MessageAttachment)?;
         let mut out = Vec::with_capacity(messages.len());
         for (id, f) in messages {
             let mut files = Vec::new();
-            for (_, a) in attachments
-                .iter()
-                .filter(|(_, a)| text(a, "message_id") == id)
-            {
+            for (_, row) in r.attachments_of(&id)? {
+                let a = &row.fields;
                 use base64::Engine as _;
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(text(a, "content"))

@@ -55,8 +55,20 @@ fn messages(d: &Device) -> Vec<outbox::Message> {
 
 #[test]
 fn the_hub_sends_each_message_once_and_every_device_learns_how_it_went() {
+    sends_once(None);
+}
+
+#[test]
+fn the_hub_sends_each_message_once_on_postgresql_too() {
+    let Some(db) = common::PgDatabase::create() else {
+        return; // no PostgreSQL outside CI: skipped loudly by the helper
+    };
+    sends_once(Some(&db.url));
+}
+
+fn sends_once(storage_url: Option<&str>) {
     let smtp = smtp(Mode::Accept);
-    let hub = TestHub::start(None, true);
+    let hub = TestHub::start(storage_url, true);
     let dir = tempfile::tempdir().unwrap();
     let mut uf = office(dir.path(), &hub);
     outbox::set_settings(

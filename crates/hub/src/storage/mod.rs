@@ -81,6 +81,10 @@ pub trait HubRead {
         after_id: &str,
         limit: i64,
     ) -> Result<Vec<(String, RowState)>, HubError>;
+    /// The customer messages the hub sends that are queued or deferred, at most `limit`.
+    fn messages_to_send(&mut self, limit: i64) -> Result<Vec<(String, RowState)>, HubError>;
+    /// The live attachments of message `message_id`.
+    fn attachments_of(&mut self, message_id: &str) -> Result<Vec<(String, RowState)>, HubError>;
 }
 
 // ---------------------------------------------------------------------------------------------

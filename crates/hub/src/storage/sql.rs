@@ -225,6 +225,23 @@ statements! { d;
     rows_page = "SELECT entity_id, fields, versions, origin_device FROM hub_rows
         WHERE entity = $1 AND entity_id > $2 AND deleted IS NULL
         ORDER BY entity_id LIMIT $3";
+    /// The hub's customer messages still to send (queued or deferred), at most `$1`: the mail
+    /// round reads these, not every message.
+    messages_to_send = format!(
+        "SELECT entity_id, fields, versions, origin_device FROM hub_rows
+         WHERE entity = 'message' AND deleted IS NULL AND {sender} = 'hub'
+           AND {status} IN ('queued', 'deferred')
+         ORDER BY entity_id LIMIT $1",
+        sender = d.json_text("fields", "sender"),
+        status = d.json_text("fields", "status"),
+    );
+    /// The attachments of message `$1`.
+    attachments_of = format!(
+        "SELECT entity_id, fields, versions, origin_device FROM hub_rows
+         WHERE entity = 'message_attachment' AND deleted IS NULL AND {message} = $1
+         ORDER BY entity_id",
+        message = d.json_text("fields", "message_id"),
+    );
 
     // --- the registry ----------------------------------------------------------------------
     insert_code = "INSERT INTO hub_enrolment_codes (code_hash, role, created_at, expires_at)

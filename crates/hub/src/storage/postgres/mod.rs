@@ -574,15 +574,32 @@ impl HubRead for PgTx<'_> {
     ) -> Result<Vec<(String, RowState)>, HubError> {
         let stmt = self.stmt(&sql().rows_page)?;
         let rows = self.tx.query(&stmt, &[&entity, &after_id, &limit])?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let fields: &str = r.try_get(1)?;
-            let versions: &str = r.try_get(2)?;
-            out.push((
-                r.try_get(0)?,
-                decode_row(fields, versions, None, r.try_get(3)?)?,
-            ));
-        }
-        Ok(out)
+        live_rows(rows)
     }
+
+    fn messages_to_send(&mut self, limit: i64) -> Result<Vec<(String, RowState)>, HubError> {
+        let stmt = self.stmt(&sql().messages_to_send)?;
+        let rows = self.tx.query(&stmt, &[&limit])?;
+        live_rows(rows)
+    }
+
+    fn attachments_of(&mut self, message_id: &str) -> Result<Vec<(String, RowState)>, HubError> {
+        let stmt = self.stmt(&sql().attachments_of)?;
+        let rows = self.tx.query(&stmt, &[&message_id])?;
+        live_rows(rows)
+    }
+}
+
+/// Rows of `entity_id, fields, versions, origin_device` (live rows: no tombstone).
+fn live_rows(rows: Vec<postgres::Row>) -> Result<Vec<(String, RowState)>, HubError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let fields: &str = r.try_get(1)?;
+        let versions: &str = r.try_get(2)?;
+        out.push((
+            r.try_get(0)?,
+            decode_row(fields, versions, None, r.try_get(3)?)?,
+        ));
+    }
+    Ok(out)
 }

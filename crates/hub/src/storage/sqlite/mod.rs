@@ -517,14 +517,31 @@ impl HubRead for SqliteRead<'_> {
         limit: i64,
     ) -> Result<Vec<(String, RowState)>, HubError> {
         let mut stmt = self.conn.prepare_cached(&sql().rows_page)?;
-        let mut rows = stmt.query(params![entity, after_id, limit])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let fields: String = r.get(1)?;
-            let versions: String = r.get(2)?;
-            out.push((id, decode_row(&fields, &versions, None, r.get(3)?)?));
-        }
-        Ok(out)
+        let rows = stmt.query(params![entity, after_id, limit])?;
+        live_rows(rows)
     }
+
+    fn messages_to_send(&mut self, limit: i64) -> Result<Vec<(String, RowState)>, HubError> {
+        let mut stmt = self.conn.prepare_cached(&sql().messages_to_send)?;
+        let rows = stmt.query(params![limit])?;
+        live_rows(rows)
+    }
+
+    fn attachments_of(&mut self, message_id: &str) -> Result<Vec<(String, RowState)>, HubError> {
+        let mut stmt = self.conn.prepare_cached(&sql().attachments_of)?;
+        let rows = stmt.query(params![message_id])?;
+        live_rows(rows)
+    }
+}
+
+/// Rows of `entity_id, fields, versions, origin_device` (live rows: no tombstone).
+fn live_rows(mut rows: rusqlite::Rows<'_>) -> Result<Vec<(String, RowState)>, HubError> {
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let fields: String = r.get(1)?;
+        let versions: String = r.get(2)?;
+        out.push((id, decode_row(&fields, &versions, None, r.get(3)?)?));
+    }
+    Ok(out)
 }
