@@ -49,6 +49,30 @@ fn office(dir: &Path, hub: &TestHub) -> Device {
     d
 }
 
+/// Customer mail on, every kind (the office's setting).
+fn mail_on(d: &mut Device) {
+    outbox::set_settings(
+        &mut d.store,
+        &MailSettings {
+            enabled: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+fn client_with_email(d: &mut Device, name: &str, email: &str) -> clients::Client {
+    clients::create(
+        &mut d.store,
+        &ClientInput {
+            name: name.into(),
+            email: Some(email.into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
 fn messages(d: &Device) -> Vec<outbox::Message> {
     outbox::list(&d.store, &MessageFilter::default()).unwrap()
 }
@@ -71,23 +95,8 @@ fn sends_once(storage_url: Option<&str>) {
     let hub = TestHub::start(storage_url, true);
     let dir = tempfile::tempdir().unwrap();
     let mut uf = office(dir.path(), &hub);
-    outbox::set_settings(
-        &mut uf.store,
-        &MailSettings {
-            enabled: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let client = clients::create(
-        &mut uf.store,
-        &ClientInput {
-            name: "Ottica Bassi".into(),
-            email: Some("ottica@bassi.it".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    mail_on(&mut uf);
+    let client = client_with_email(&mut uf, "Ottica Bassi", "ottica@bassi.it");
     uf.sync();
 
     let mut mr = Device::enrolled(dir.path(), &hub, "MR", rome(2026, 11, 16, 9, 0));
@@ -130,23 +139,8 @@ fn a_refusal_at_the_hub_is_recorded_and_a_retry_from_a_device_queues_it_again() 
     let hub = TestHub::start(None, true);
     let dir = tempfile::tempdir().unwrap();
     let mut uf = office(dir.path(), &hub);
-    outbox::set_settings(
-        &mut uf.store,
-        &MailSettings {
-            enabled: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let client = clients::create(
-        &mut uf.store,
-        &ClientInput {
-            name: "Bar Sport".into(),
-            email: Some("bar@sport.it".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    mail_on(&mut uf);
+    let client = client_with_email(&mut uf, "Bar Sport", "bar@sport.it");
     tickets::open(&mut uf.store, &new_ticket(client.id, "POS")).unwrap();
     uf.sync();
     let report = mail::send_round(&hub.storage, &account(&smtp), chrono::Utc::now()).unwrap();
@@ -237,23 +231,8 @@ fn messages_queued_before_enrolment_are_handed_to_the_hub() {
     // A one-person shop: mail on, a message queued while it worked alone (no account, nothing
     // sent), then it gets an office hub.
     let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
-    outbox::set_settings(
-        &mut uf.store,
-        &MailSettings {
-            enabled: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let client = clients::create(
-        &mut uf.store,
-        &ClientInput {
-            name: "Cartoleria Esposito".into(),
-            email: Some("info@esposito.it".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    mail_on(&mut uf);
+    let client = client_with_email(&mut uf, "Cartoleria Esposito", "info@esposito.it");
     tickets::open(&mut uf.store, &new_ticket(client.id, "Stampante")).unwrap();
     assert_eq!(messages(&uf)[0].sender, "UF");
     rapportino_core::sync::enrol(
@@ -347,23 +326,8 @@ fn serve_with_a_mail_config_sends_on_its_own() {
         None,
     )
     .unwrap();
-    outbox::set_settings(
-        &mut uf.store,
-        &MailSettings {
-            enabled: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let client = clients::create(
-        &mut uf.store,
-        &ClientInput {
-            name: "Farmacia Centrale".into(),
-            email: Some("farmacia@centrale.it".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    mail_on(&mut uf);
+    let client = client_with_email(&mut uf, "Farmacia Centrale", "farmacia@centrale.it");
     tickets::open(&mut uf.store, &new_ticket(client.id, "Etichettatrice")).unwrap();
     uf.sync();
     let deadline = Instant::now() + Duration::from_secs(20);
