@@ -37,6 +37,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0010_extra_time_grants.sql"),
     ),
     ("0011_outbox", include_str!("migrations/0011_outbox.sql")),
+    (
+        "0012_message_kinds",
+        include_str!("migrations/0012_message_kinds.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
@@ -140,6 +144,80 @@ mod tests {
             plan.iter()
                 .any(|p| p.contains("interventions_escalated_from")),
             "{plan:?}"
+        );
+    }
+
+    /// 0012 rebuilds the messages table (a wider kind CHECK) together with its attachments: rows
+    /// survive, the attachment still references its message, and the new kinds are accepted.
+    #[test]
+    fn widening_message_kinds_keeps_messages_and_their_attachments() {
+        let c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "foreign_keys", true).unwrap();
+        apply_up_to(&c, 11).unwrap();
+        #[allow(clippy::disallowed_methods)] // raw rows of a version-11 database
+        c.execute_batch(
+            "INSERT INTO clients (id, name, created_at, updated_at) VALUES ('c1', 'Rossi', 't', 't');
+             INSERT INTO messages (id, kind, client_id, language, recipients, subject, body,
+                 message_id, sender, status, created_at, updated_at)
+             VALUES ('m1', 'statement', 'c1', 'it', '[\"a@b.it\"]', 'S', 'B', '<m1@x>', 'hub',
+                 'queued', 't', 't');
+             INSERT INTO message_attachments (id, message_id, name, mime_type, size, sha256,
+                 content, created_at)
+             VALUES ('a1', 'm1', 'r.pdf', 'application/pdf', 3, 'h', 'YWJj', 't');",
+        )
+        .unwrap();
+        let refused = c.execute(
+            "INSERT INTO messages (id, kind, client_id, language, recipients, subject, body,
+                 message_id, sender, status, created_at, updated_at)
+             VALUES ('m0', 'quote', 'c1', 'it', '[]', 'S', 'B', '<m0@x>', 'hub', 'queued', 't', 't')",
+            [],
+        );
+        assert!(refused.is_err(), "version 11 does not know quotes");
+
+        apply(&c).unwrap();
+        let kept: (String, String) = c
+            .query_row(
+                "SELECT m.kind, a.name FROM message_attachments a JOIN messages m ON m.id = a.message_id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("statement".into(), "r.pdf".into()));
+        let violations: i64 = c
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(violations, 0);
+        let attachments_sql: String = c
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'message_attachments'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            attachments_sql.contains("REFERENCES \"messages\""),
+            "{attachments_sql}"
+        );
+        for kind in ["quote", "request_received", "sign_in_link"] {
+            c.execute(
+                "INSERT INTO messages (id, kind, client_id, language, recipients, subject, body,
+                     message_id, sender, status, created_at, updated_at)
+                 VALUES (?1, ?1, 'c1', 'it', '[]', 'S', 'B', ?1, 'hub', 'queued', 't', 't')",
+                [kind],
+            )
+            .unwrap();
+        }
+        let orphan = c.execute(
+            "INSERT INTO message_attachments (id, message_id, name, mime_type, size, sha256,
+                 content, created_at)
+             VALUES ('a2', 'nope', 'r.pdf', 'application/pdf', 3, 'h', 'YWJj', 't')",
+            [],
+        );
+        assert!(
+            orphan.is_err(),
+            "the attachment's reference is still enforced"
         );
     }
 
