@@ -25,6 +25,9 @@ pub enum Entity {
     SyncConflict,
     Message,
     MessageAttachment,
+    IncomingRequest,
+    IncomingMessage,
+    IncomingAttachment,
 }
 
 impl Entity {
@@ -49,6 +52,9 @@ impl Entity {
             Entity::SyncConflict => "sync_conflicts",
             Entity::Message => "messages",
             Entity::MessageAttachment => "message_attachments",
+            Entity::IncomingRequest => "incoming_requests",
+            Entity::IncomingMessage => "incoming_messages",
+            Entity::IncomingAttachment => "incoming_attachments",
         }
     }
 
@@ -74,6 +80,9 @@ impl Entity {
             Entity::SyncConflict => "sync_conflict",
             Entity::Message => "message",
             Entity::MessageAttachment => "message_attachment",
+            Entity::IncomingRequest => "incoming_request",
+            Entity::IncomingMessage => "incoming_message",
+            Entity::IncomingAttachment => "incoming_attachment",
         }
     }
 
@@ -89,12 +98,17 @@ impl Entity {
     pub fn has_updated_at(self) -> bool {
         !matches!(
             self,
-            Entity::TicketEvent | Entity::Material | Entity::TimeEntry | Entity::MessageAttachment
+            Entity::TicketEvent
+                | Entity::Material
+                | Entity::TimeEntry
+                | Entity::MessageAttachment
+                | Entity::IncomingMessage
+                | Entity::IncomingAttachment
         )
     }
 
     /// Every kind, parents before children: the order a snapshot is applied in.
-    pub const ALL: [Entity; 19] = [
+    pub const ALL: [Entity; 22] = [
         Entity::Setting,
         Entity::Technician,
         Entity::Device,
@@ -114,6 +128,9 @@ impl Entity {
         Entity::SyncConflict,
         Entity::Message,
         Entity::MessageAttachment,
+        Entity::IncomingRequest,
+        Entity::IncomingMessage,
+        Entity::IncomingAttachment,
     ];
 
     /// The kind named `name` in the change log.

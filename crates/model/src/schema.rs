@@ -5,7 +5,7 @@
 
 use crate::status::TicketStatus;
 use crate::vocab::{ContractKind, InterventionMode, Origin, Outcome, PackageMode, ReportStatus};
-use crate::vocab::{MessageKind, MessageStatus, Severity, TimeEntryKind};
+use crate::vocab::{MessageKind, MessageStatus, RequestStatus, Severity, TimeEntryKind};
 use crate::Entity;
 
 /// What a column holds.
@@ -91,6 +91,11 @@ pub const SNAPSHOT_MAX: usize = 4 << 20;
 pub const SETTING_MAX: usize = 3 << 20;
 /// An attachment's content, base64 (a report or statement PDF; the mail limit is lower).
 pub const ATTACHMENT_MAX: usize = 8 << 20;
+/// An incoming request's idempotency key (a Message-ID, or mailbox + UIDVALIDITY + UID, or a
+/// form's or webhook's own key).
+pub const IDEMPOTENCY_KEY_MAX: usize = 300;
+/// The largest attachment whose content the hub keeps (larger ones are listed, not kept).
+pub const INCOMING_ATTACHMENT_KEPT_MAX: i64 = 25 << 20;
 /// A Message-ID (`<uuid@domain>`).
 const MESSAGE_ID: Kind = Kind::Text(250);
 
@@ -380,6 +385,49 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             req("size", Integer),
             req("sha256", Text(64)),
             req("content", Text(ATTACHMENT_MAX)),
+            req("created_at", Instant),
+        ],
+        Entity::IncomingRequest => vec![
+            req("id", Id),
+            req("idempotency_key", Text(IDEMPOTENCY_KEY_MAX)),
+            req("origin", Enum(Origin::TEXTS)),
+            // The mailbox, form or webhook source it came through.
+            req("source", SHORT),
+            opt("sender_email", EMAIL),
+            opt("sender_name", NAME),
+            req("subject", Text(300)),
+            opt("body", DESCRIPTION),
+            req("received_at", Instant),
+            req("status", Enum(RequestStatus::TEXTS)),
+            opt("reason", NOTES),
+            def("urgent", Bool),
+            opt("category", SHORT),
+            opt("service", SHORT),
+            opt("client_id", Id),
+            opt("ticket_id", Id),
+            opt("message_id", MESSAGE_ID),
+            opt("in_reply_to", MESSAGE_ID),
+            opt("handled_at", Instant),
+        ],
+        Entity::IncomingMessage => vec![
+            req("id", Id),
+            req("ticket_id", Id),
+            opt("request_id", Id),
+            req("from_email", EMAIL),
+            opt("from_name", NAME),
+            req("at", Instant),
+            req("body", DESCRIPTION),
+            req("created_at", Instant),
+        ],
+        Entity::IncomingAttachment => vec![
+            req("id", Id),
+            req("request_id", Id),
+            req("name", NAME),
+            req("mime_type", Text(100)),
+            req("size", Integer),
+            req("sha256", Text(64)),
+            // The hub (or the device working alone) holds the content: false past the limit.
+            def("kept", Bool),
             req("created_at", Instant),
         ],
     };

@@ -7,7 +7,10 @@
 //! - `technician` may not delete anything but material lines and setting keys of its own
 //!   device, may not write contracts, contract templates, calendars, customer classes or the
 //!   shop's billing settings, may not write another technician's time entries, may not approve
-//!   its own segments, may not insert a report already signed (the hub checks its hash).
+//!   its own segments, may not insert a report already signed (the hub checks its hash), may
+//!   not write the intake's records (incoming requests, customer messages, attachment lists);
+//! - for every role: a customer message and an attachment listing are written once, and an
+//!   incoming request's content is never rewritten (triage changes only its outcome).
 
 use chrono::{DateTime, NaiveDate};
 use serde_json::Value;
@@ -261,12 +264,54 @@ const OFFICE_ONLY: [Entity; 4] = [
 /// onboarding and stays the office's after the first sync).
 const OFFICE_SETTINGS: [&str; 1] = ["billing_defaults"];
 
+/// The intake's records (requests, the customer messages and attachment lists they bring): the
+/// hub writes them; the office triages requests; technicians only read them.
+const INTAKE: [Entity; 3] = [
+    Entity::IncomingRequest,
+    Entity::IncomingMessage,
+    Entity::IncomingAttachment,
+];
+
+/// What triage may change on a recorded request: what came in stays as it came.
+const TRIAGE_FIELDS: [&str; 9] = [
+    "status",
+    "reason",
+    "client_id",
+    "ticket_id",
+    "handled_at",
+    "urgent",
+    "category",
+    "service",
+    "updated_at",
+];
+
+/// The intake's rules, for every role: a customer message or an attachment's listing is written
+/// once; a request's content (sender, subject, body, arrival, key) is never rewritten.
+fn intake_rules(m: &Mutation, entity: Entity) -> Result<(), Refusal> {
+    let forbidden = |why: &str| Err(refuse(wire_code::FORBIDDEN_ROLE, why.to_owned()));
+    match (entity, m.op) {
+        (Entity::IncomingMessage | Entity::IncomingAttachment, Op::Update) => {
+            forbidden("a customer message and an attachment's listing are written once")
+        }
+        (Entity::IncomingRequest, Op::Update)
+            if !m.fields.keys().all(|k| TRIAGE_FIELDS.contains(&k.as_str())) =>
+        {
+            forbidden("a request's content stays as it came in; triage changes its outcome")
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The role rules of data writes (see the module docs).
 pub fn authorize(role: Role, m: &Mutation, entity: Entity, s: &Stored<'_>) -> Result<(), Refusal> {
+    intake_rules(m, entity)?;
     if role != Role::Technician {
         return Ok(());
     }
     let forbidden = |why: &str| Err(refuse(wire_code::FORBIDDEN_ROLE, why.to_owned()));
+    if INTAKE.contains(&entity) {
+        return forbidden("requests come in through the hub and are triaged by the office");
+    }
     if m.op == Op::Delete && entity != Entity::Material {
         return forbidden("a technician's device cannot delete this record");
     }

@@ -94,6 +94,24 @@ string_enum! {
 }
 
 string_enum! {
+    /// Where an incoming request (an e-mail, a form post, a monitoring alert) stands.
+    RequestStatus, field = "status" {
+        /// Unknown sender: waits in the "Da smistare" queue.
+        New => "new",
+        /// An authorised contact's request: became a ticket by itself.
+        Ticketed => "ticketed",
+        /// Triaged by the office: assigned to a client, became a ticket.
+        Assigned => "assigned",
+        /// A reply about an existing ticket: appended to it as a customer message.
+        Appended => "appended",
+        /// Declined by the office (the reason says why).
+        Rejected => "rejected",
+        /// Not a request: an auto-reply, a mailing list, a loop, over the sender's rate.
+        Ignored => "ignored",
+    }
+}
+
+string_enum! {
     TimeEntryKind, field = "kind" {
         Timer => "timer",
         Manual => "manual",

@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_message_kinds",
         include_str!("migrations/0012_message_kinds.sql"),
     ),
+    ("0013_intake", include_str!("migrations/0013_intake.sql")),
 ];
 
 /// The schema version this binary writes.
