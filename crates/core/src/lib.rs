@@ -36,6 +36,7 @@ pub use rapportino_model::hlc;
 pub use rapportino_model::labels;
 pub use rapportino_model::owner_only;
 pub mod ids;
+pub mod intake;
 pub mod interventions;
 pub mod ledger;
 mod macros;

@@ -33,7 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("rules", &["sla", "ledger", "entitlement"]),
-    ("services", &["sync", "backup", "sending"]),
+    ("services", &["sync", "backup", "sending", "intake"]),
     (
         "read models and documents",
         &["views", "search", "reports", "documents"],

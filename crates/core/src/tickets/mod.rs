@@ -291,12 +291,13 @@ pub fn open_as(
     grant: Option<&str>,
 ) -> Result<Ticket> {
     let title = validate::required_text("title", &input.title, limits::NAME)?;
-    let description = validate::optional_text(
+    // Checked before the PIN counts an attempt (open_in checks them again inside its write).
+    validate::optional_text(
         "description",
         input.description.as_deref(),
         limits::DESCRIPTION,
     )?;
-    let category = validate::optional_text("category", input.category.as_deref(), limits::SHORT)?;
+    validate::optional_text("category", input.category.as_deref(), limits::SHORT)?;
     let reported_at = reported_at_of(store, input)?;
     // A PIN given with a new ticket is limited per client (the ticket does not exist yet).
     let pin_scope = format!("client:{}", input.client_id);
@@ -309,65 +310,81 @@ pub fn open_as(
     if pin_given {
         crate::contracts::pin::check_not_locked(store.conn(), &pin_scope, now)?;
     }
-    let outcome = store.write(|tx| {
-        let conn = tx.conn();
-        let device_code = setup::device_code(conn)?;
-        clients::ensure_exists(conn, input.client_id).map_err(|e| with_field(e, "client_id"))?;
-        if let Some(c) = input.contact_id {
-            contacts::ensure_belongs(conn, c, input.client_id)
-                .map_err(|e| with_field(e, "contact_id"))?;
-        }
-        if let Some(s) = input.site_id {
-            sites::ensure_belongs(conn, s, input.client_id)
-                .map_err(|e| with_field(e, "site_id"))?;
-        }
-        // Unless another is chosen, this device's technician takes it: it shows at once under
-        // "I miei ticket aperti" on the laptop that opened it.
-        let assignee = match input.assigned_technician_id {
-            Some(t) => {
-                ensure_technician(conn, t)?;
-                Some(t)
-            }
-            None => crate::store::settings::current_technician(conn).ok(),
-        };
-        let terms = terms::new_ticket_fields(
-            tx,
-            input.client_id,
-            crate::time::local_date(reported_at, tx.tz()),
-            input,
-            grant,
-        )?;
-        let year = local_year(tx.now(), tx.tz());
-        let seq = tx.next_sequence("T", year)?;
-        let number = format_number("T", year, &device_code, seq);
-        let now_text = tx.now_text().to_owned();
-        let mut fields = terms;
-        fields.extend([
-            ("number", field::text(number)),
-            ("client_id", field::text(input.client_id.to_string())),
-            ("contact_id", field::opt_id(input.contact_id)),
-            ("site_id", field::opt_id(input.site_id)),
-            ("origin", input.origin.into()),
-            ("severity", input.severity.into()),
-            ("urgent", field::flag(input.urgent)),
-            ("category", field::opt_text(category.clone())),
-            ("is_bug", field::flag(input.is_bug)),
-            ("title", field::text(&title)),
-            ("description", field::opt_text(description.clone())),
-            ("status", TicketStatus::New.into()),
-            ("reported_at", field::text(format_instant(reported_at))),
-            ("opened_at", field::text(&now_text)),
-            ("assigned_technician_id", field::opt_id(assignee)),
-        ]);
-        tx.insert(Entity::Ticket, &id.to_string(), fields)?;
-        append_event(tx, id, None, TicketStatus::New, None)?;
-        crate::outbox::on_ticket_status(tx, id, TicketStatus::New)
-    });
+    let outcome = store.write(|tx| open_in(tx, input, id, grant, reported_at, &title));
     if pin_given {
         crate::contracts::pin::record(store.conn(), &pin_scope, now, &outcome)?;
     }
     outcome?;
     get(store, id)
+}
+
+/// Writes a new ticket (validated title, the reported instant given) and its first event inside
+/// `tx`: the one place a ticket is born (the form, the intake).
+pub(crate) fn open_in(
+    tx: &mut WriteTx<'_>,
+    input: &NewTicket,
+    id: TicketId,
+    grant: Option<&str>,
+    reported_at: chrono::DateTime<chrono::Utc>,
+    title: &str,
+) -> Result<()> {
+    let description = validate::optional_text(
+        "description",
+        input.description.as_deref(),
+        limits::DESCRIPTION,
+    )?;
+    let category = validate::optional_text("category", input.category.as_deref(), limits::SHORT)?;
+    let conn = tx.conn();
+    let device_code = setup::device_code(conn)?;
+    clients::ensure_exists(conn, input.client_id).map_err(|e| with_field(e, "client_id"))?;
+    if let Some(c) = input.contact_id {
+        contacts::ensure_belongs(conn, c, input.client_id)
+            .map_err(|e| with_field(e, "contact_id"))?;
+    }
+    if let Some(s) = input.site_id {
+        sites::ensure_belongs(conn, s, input.client_id).map_err(|e| with_field(e, "site_id"))?;
+    }
+    // Unless another is chosen, this device's technician takes it: it shows at once under
+    // "I miei ticket aperti" on the laptop that opened it.
+    let assignee = match input.assigned_technician_id {
+        Some(t) => {
+            ensure_technician(conn, t)?;
+            Some(t)
+        }
+        None => crate::store::settings::current_technician(conn).ok(),
+    };
+    let terms = terms::new_ticket_fields(
+        tx,
+        input.client_id,
+        crate::time::local_date(reported_at, tx.tz()),
+        input,
+        grant,
+    )?;
+    let year = local_year(tx.now(), tx.tz());
+    let seq = tx.next_sequence("T", year)?;
+    let number = format_number("T", year, &device_code, seq);
+    let now_text = tx.now_text().to_owned();
+    let mut fields = terms;
+    fields.extend([
+        ("number", field::text(number)),
+        ("client_id", field::text(input.client_id.to_string())),
+        ("contact_id", field::opt_id(input.contact_id)),
+        ("site_id", field::opt_id(input.site_id)),
+        ("origin", input.origin.into()),
+        ("severity", input.severity.into()),
+        ("urgent", field::flag(input.urgent)),
+        ("category", field::opt_text(category)),
+        ("is_bug", field::flag(input.is_bug)),
+        ("title", field::text(title)),
+        ("description", field::opt_text(description)),
+        ("status", TicketStatus::New.into()),
+        ("reported_at", field::text(format_instant(reported_at))),
+        ("opened_at", field::text(&now_text)),
+        ("assigned_technician_id", field::opt_id(assignee)),
+    ]);
+    tx.insert(Entity::Ticket, &id.to_string(), fields)?;
+    append_event(tx, id, None, TicketStatus::New, None)?;
+    crate::outbox::on_ticket_status(tx, id, TicketStatus::New)
 }
 
 pub fn update(store: &mut Store, id: TicketId, patch: &TicketPatch) -> Result<Ticket> {
