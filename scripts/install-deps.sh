@@ -3,8 +3,10 @@
 # system libraries for the Tauri web view, the test tools (Xvfb, WebKitWebDriver, poppler),
 # Node packages for the UI and tauri-driver. PostgreSQL: the hub's tests start a throwaway
 # server from Debian's binaries (crates/hub/tests/common). python3-aiosmtpd: the real SMTP
-# server of crates/mail's tests (crates/mail/tests/smtp_server.py). Idempotent: a second run is
-# quick.
+# server of crates/mail's tests (crates/mail/tests/smtp_server.py). dovecot-imapd: the real IMAP
+# server the intake's tests start on their own (rapportino_intake::testing), never the system
+# service, which is stopped and disabled when the package starts one. Idempotent: a second run
+# is quick.
 set -euo pipefail
 
 SUDO=""
@@ -16,6 +18,7 @@ APT_PACKAGES=(
   xvfb webkit2gtk-driver xauth imagemagick poppler-utils x11-utils dbus-daemon
   postgresql
   python3-aiosmtpd
+  dovecot-imapd
 )
 
 missing=()
@@ -26,6 +29,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "==> apt: installing ${missing[*]}"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The package may start the system's Dovecot: the tests run their own on a free loopback port.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet dovecot 2>/dev/null; then
+  $SUDO systemctl disable --now dovecot >/dev/null 2>&1 || true
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

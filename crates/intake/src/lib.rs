@@ -32,3 +32,8 @@ pub use error::IntakeError;
 pub use mime::{from_mime, Envelope};
 pub use request::{Attachment, IncomingRequest};
 pub use signals::{is_urgent, loop_signal, reply_text, ticket_number_in_subject, LoopSignal};
+
+#[cfg(feature = "imap")]
+pub mod imap;
+#[cfg(feature = "test-server")]
+pub mod testing;

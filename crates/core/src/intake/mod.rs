@@ -294,6 +294,24 @@ fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
+/// The IMAP collector's sink on this device: each request taken in its own transaction.
+pub struct StoreSink<'s> {
+    pub store: &'s mut Store,
+    pub rules: Rules,
+}
+
+impl rapportino_intake::imap::Sink for StoreSink<'_> {
+    fn take(
+        &mut self,
+        request: &IncomingRequest,
+    ) -> std::result::Result<rapportino_intake::imap::Recorded, rapportino_intake::IntakeError>
+    {
+        take(self.store, request, &self.rules)
+            .map(|t| rapportino_intake::imap::Recorded { status: t.status })
+            .map_err(|e| rapportino_intake::IntakeError::Record(e.to_string()))
+    }
+}
+
 /// The content of an attachment this device collected, by hash (None: not kept here).
 pub fn attachment_content(store: &Store, sha256: &str) -> Result<Option<Vec<u8>>> {
     Ok(store
