@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use commands::{
-    backup, bench, calendars, classes, clients, contracts, dashboard, demo, interventions, ledger,
-    mail, reports, search, setup, statement, sync, tickets,
+    backup, bench, calendars, classes, clients, contracts, dashboard, demo, intake, interventions,
+    ledger, mail, reports, search, setup, statement, sync, tickets,
 };
 use output::Out;
 use rapportino_core::time::{parse_user_instant, ManualClock};
@@ -119,6 +119,9 @@ enum Command {
     /// Customer messages (the outbox): status, list, retry, settings, templates.
     #[command(subcommand)]
     Mail(mail::MailCommand),
+    /// E-mail to ticket without a hub: collect mailboxes, import mail, triage requests.
+    #[command(subcommand)]
+    Intake(intake::IntakeCommand),
 }
 
 fn main() -> ExitCode {
@@ -176,5 +179,6 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         Command::Demo(a) => demo::run(s, out, a),
         Command::Bench(a) => bench::run(s, out, a),
         Command::Mail(c) => mail::run(s, out, c),
+        Command::Intake(c) => intake::run(s, out, c),
     }
 }

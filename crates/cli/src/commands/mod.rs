@@ -9,6 +9,7 @@ pub mod clients;
 pub mod contracts;
 pub mod dashboard;
 pub mod demo;
+pub mod intake;
 pub mod interventions;
 mod labels;
 pub mod ledger;

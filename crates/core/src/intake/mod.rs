@@ -13,14 +13,14 @@ mod directory;
 mod triage;
 
 use rapportino_intake::{decide, Decision, IncomingRequest};
-pub use rapportino_intake::{Envelope, Rules};
+pub use rapportino_intake::{imap, Envelope, Rules};
 use rapportino_model::vocab::{RequestStatus, Severity};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 pub use triage::{assign, get, list, reject, Assignment, RequestRow};
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::ids::{ClientId, ContactId, TicketId};
 use crate::store::{field, Entity, Fields, Store, WriteTx};
 use crate::tickets::{self, NewTicket};
@@ -310,6 +310,32 @@ impl rapportino_intake::imap::Sink for StoreSink<'_> {
             .map(|t| rapportino_intake::imap::Recorded { status: t.status })
             .map_err(|e| rapportino_intake::IntakeError::Record(e.to_string()))
     }
+}
+
+/// The intake's errors as core errors: its IMAP failures carry the mail codes (the same words
+/// the outbox uses for the same server troubles).
+pub fn intake_error(e: rapportino_intake::IntakeError) -> Error {
+    use rapportino_intake::IntakeError as I;
+    let (code, message) = match &e {
+        I::Config(m) => (Code::MailConfigInvalid, m.clone()),
+        I::Connect(m) | I::Imap(m) => (Code::MailUnreachable, m.clone()),
+        I::Login(m) => (Code::MailAuthFailed, m.clone()),
+        I::Directory(m) | I::Record(m) => (Code::Database, m.clone()),
+    };
+    Error::invalid(code, "intake", message)
+}
+
+/// One round on one mailbox into this device's database (a one-person shop without a hub).
+pub fn collect(
+    store: &mut Store,
+    mailbox: &imap::MailboxConfig,
+    rules: &Rules,
+) -> Result<imap::RoundReport> {
+    let mut sink = StoreSink {
+        store,
+        rules: rules.clone(),
+    };
+    imap::collect_once_blocking(mailbox, &mut sink).map_err(intake_error)
 }
 
 /// The content of an attachment this device collected, by hash (None: not kept here).
