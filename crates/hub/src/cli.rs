@@ -146,6 +146,16 @@ enum Command {
         /// Seconds between two mail rounds.
         #[arg(long, default_value_t = 30, requires = "mail_config")]
         mail_every_secs: u64,
+        /// Turn the mail of these IMAP mailboxes into tickets (e-mail to ticket): a JSON file
+        /// of mailboxes (host, port, tls, user, password_file or password_env, folder,
+        /// category, service, poll_secs, ca_file) and rules.
+        #[arg(long, value_name = "FILE")]
+        intake_config: Option<PathBuf>,
+    },
+    /// Logs in to every mailbox of `--intake-config` and prints what it finds, changing nothing.
+    IntakeTest {
+        #[arg(long, value_name = "FILE")]
+        intake_config: PathBuf,
     },
     /// Sends a test message through the mail account of `--mail-config` and prints the reply.
     MailTest {
@@ -422,6 +432,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             snapshot_timeout_secs,
             mail_config,
             mail_every_secs,
+            intake_config,
         } => {
             init_logs(log_json, "info");
             let tls = match (tls_cert, tls_key, insecure_http) {
@@ -470,14 +481,44 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
                 }
                 None => None,
             };
+            // The intake collectors too: one thread per mailbox (IDLE, else polling).
+            let collectors = match intake_config {
+                Some(path) => {
+                    let intake = rapportino_intake::imap::load_config(&path)
+                        .map_err(|e| HubError::Config(e.to_string()))?;
+                    crate::intake::run_collectors(storage.clone(), intake, stop.clone())
+                }
+                None => Vec::new(),
+            };
             let served =
                 runtime.block_on(server::serve(storage, config, server::shutdown_signal()));
             stop.store(true, std::sync::atomic::Ordering::Relaxed);
             if let Some(m) = mailer {
                 let _ = m.join();
             }
+            for c in collectors {
+                let _ = c.join();
+            }
             served?;
             tracing::info!("hub stopped");
+            Ok(())
+        }
+        Command::IntakeTest { intake_config } => {
+            init_logs(false, "warn");
+            let intake = rapportino_intake::imap::load_config(&intake_config)
+                .map_err(|e| HubError::Config(e.to_string()))?;
+            for m in &intake.mailboxes {
+                let c = rapportino_intake::imap::check_blocking(m)
+                    .map_err(|e| HubError::Config(e.to_string()))?;
+                println!(
+                    "{}: {} messages, {} unseen, UIDVALIDITY {}, IDLE {}",
+                    c.mailbox,
+                    c.messages,
+                    c.unseen,
+                    c.uid_validity,
+                    if c.idle { "yes" } else { "no" }
+                );
+            }
             Ok(())
         }
         Command::MailTest { mail_config, to } => {

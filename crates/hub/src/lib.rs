@@ -15,6 +15,7 @@ pub mod engine;
 pub mod error;
 pub mod extra_time;
 pub mod grant;
+pub mod intake;
 pub mod log_text;
 pub mod mail;
 pub mod routes;

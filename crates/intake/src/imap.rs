@@ -264,7 +264,7 @@ async fn connect_inner(cfg: &MailboxConfig) -> Result<(Session, bool), IntakeErr
 pub async fn process(
     session: &mut Session,
     cfg: &MailboxConfig,
-    sink: &mut dyn Sink,
+    sink: &mut (dyn Sink + Send),
 ) -> Result<RoundReport, IntakeError> {
     let mailbox = session.select(&cfg.folder).await.map_err(imap_err)?;
     let validity = mailbox.uid_validity.unwrap_or(0);
@@ -292,22 +292,29 @@ pub async fn process(
             .try_collect()
             .await
             .map_err(imap_err)?;
-        let mut done: Vec<u32> = Vec::with_capacity(fetched.len());
-        for f in &fetched {
-            let Some(uid) = f.uid else { continue };
-            let env = Envelope {
-                source: cfg.name.clone(),
-                received_at: f
-                    .internal_date()
-                    .map(|d| d.with_timezone(&Utc))
-                    .unwrap_or_else(Utc::now),
-                fallback_key: Envelope::imap_key(&cfg.folder, validity, uid),
-                category: cfg.category.clone(),
-                service: cfg.service.clone(),
-                kept_max: cfg.kept_max,
-            };
-            let request = from_mime(f.body().unwrap_or_default(), &env);
-            let recorded = sink.take(&request)?;
+        let requests: Vec<(u32, IncomingRequest)> = fetched
+            .iter()
+            .filter_map(|f| {
+                let uid = f.uid?;
+                let env = Envelope {
+                    source: cfg.name.clone(),
+                    received_at: f
+                        .internal_date()
+                        .map(|d| d.with_timezone(&Utc))
+                        .unwrap_or_else(Utc::now),
+                    fallback_key: Envelope::imap_key(&cfg.folder, validity, uid),
+                    category: cfg.category.clone(),
+                    service: cfg.service.clone(),
+                    kept_max: cfg.kept_max,
+                };
+                Some((uid, from_mime(f.body().unwrap_or_default(), &env)))
+            })
+            .collect();
+        // The sink is synchronous (SQLite, or the blocking PostgreSQL client, which refuses to
+        // run inside a runtime): it runs on a thread of its own, one per batch.
+        let (outcomes, failure) = take_all(sink, &requests);
+        let mut done: Vec<u32> = Vec::with_capacity(outcomes.len());
+        for (uid, recorded) in outcomes {
             report.fetched += 1;
             match recorded.status {
                 None => report.duplicates += 1,
@@ -318,34 +325,72 @@ pub async fn process(
             }
             done.push(uid);
         }
-        if done.is_empty() {
-            continue;
-        }
-        let set = done
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        match &cfg.processed_folder {
-            Some(folder) => session.uid_mv(&set, folder).await.map_err(imap_err)?,
-            None => {
-                let _: Vec<_> = session
-                    .uid_store(&set, "+FLAGS.SILENT (\\Seen)")
-                    .await
-                    .map_err(imap_err)?
-                    .try_collect()
-                    .await
-                    .map_err(imap_err)?;
-            }
+        // What was recorded is flagged even when a later mail of the batch failed.
+        flag(session, cfg, &done).await?;
+        if let Some(e) = failure {
+            return Err(e);
         }
     }
     Ok(report)
 }
 
+/// Takes the requests in order on a scoped thread, stopping at the first failure: what was
+/// recorded, and the failure.
+fn take_all(
+    sink: &mut (dyn Sink + Send),
+    requests: &[(u32, IncomingRequest)],
+) -> (Vec<(u32, Recorded)>, Option<IntakeError>) {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                let mut out = Vec::with_capacity(requests.len());
+                for (uid, request) in requests {
+                    match sink.take(request) {
+                        Ok(r) => out.push((*uid, r)),
+                        Err(e) => return (out, Some(e)),
+                    }
+                }
+                (out, None)
+            })
+            .join()
+            .unwrap_or_else(|_| {
+                (
+                    Vec::new(),
+                    Some(IntakeError::Record("the sink panicked".into())),
+                )
+            })
+    })
+}
+
+/// Flags the recorded mail `\Seen` (or moves it to the processed folder).
+async fn flag(session: &mut Session, cfg: &MailboxConfig, done: &[u32]) -> Result<(), IntakeError> {
+    if done.is_empty() {
+        return Ok(());
+    }
+    let set = done
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    match &cfg.processed_folder {
+        Some(folder) => session.uid_mv(&set, folder).await.map_err(imap_err)?,
+        None => {
+            let _: Vec<_> = session
+                .uid_store(&set, "+FLAGS.SILENT (\\Seen)")
+                .await
+                .map_err(imap_err)?
+                .try_collect()
+                .await
+                .map_err(imap_err)?;
+        }
+    }
+    Ok(())
+}
+
 /// Connects, runs one round and logs out.
 pub async fn collect_once(
     cfg: &MailboxConfig,
-    sink: &mut dyn Sink,
+    sink: &mut (dyn Sink + Send),
 ) -> Result<RoundReport, IntakeError> {
     let (mut session, idle) = connect(cfg).await?;
     let mut report = process(&mut session, cfg, sink).await?;
@@ -364,7 +409,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, IntakeError> {
 /// [`collect_once`] from synchronous code (its own small runtime: never call it from async code).
 pub fn collect_once_blocking(
     cfg: &MailboxConfig,
-    sink: &mut dyn Sink,
+    sink: &mut (dyn Sink + Send),
 ) -> Result<RoundReport, IntakeError> {
     runtime()?.block_on(collect_once(cfg, sink))
 }
@@ -401,7 +446,7 @@ pub fn check_blocking(cfg: &MailboxConfig) -> Result<MailboxCheck, IntakeError> 
 /// pause. Every round's outcome goes to `on_round`. Blocking: run it on a thread of its own.
 pub fn run_blocking(
     cfg: &MailboxConfig,
-    sink: &mut dyn Sink,
+    sink: &mut (dyn Sink + Send),
     stop: &(dyn Fn() -> bool + Sync),
     on_round: &mut dyn FnMut(Result<RoundReport, IntakeError>),
 ) -> Result<(), IntakeError> {

@@ -29,6 +29,7 @@ pub mod protocol;
 pub mod reads;
 pub mod schema;
 pub mod status;
+pub mod templates;
 pub mod validate;
 pub mod vocab;
 

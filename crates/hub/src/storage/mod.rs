@@ -56,6 +56,18 @@ pub trait HubTx {
         device_id: &str,
         claim: &TechnicianClaim,
     ) -> Result<Option<String>, HubError>;
+    /// Live rows of `entity` whose field `field` is the text `value`, by id, at most `limit`
+    /// (the intake's look-ups: a ticket by number, a contact by address...).
+    fn rows_where(
+        &mut self,
+        entity: &str,
+        field: &str,
+        value: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, RowState)>, HubError>;
+    /// Adds one to the counter `key` (kept in `hub_meta`, starting at 0) and returns it: the
+    /// hub's own ticket numbers.
+    fn bump_counter(&mut self, key: &str) -> Result<i64, HubError>;
     /// Marks a device whose clock was found far ahead.
     fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError>;
     /// Live time entries of `technician_id` that started strictly between the two instants

@@ -136,7 +136,8 @@ pub(crate) fn check_enrolment(
             holder,
         });
     }
-    if device_code_taken {
+    // The hub's own code numbers the tickets its intake opens (`T-2026-HUB-0001`).
+    if device_code_taken || device.device_code == crate::intake::HUB_CODE {
         return Err(HubError::DeviceCodeTaken(device.device_code.clone()));
     }
     Ok(enrolment)

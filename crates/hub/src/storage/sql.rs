@@ -51,6 +51,14 @@ impl Dialect {
         }
     }
 
+    /// A top-level field of a JSON text column named by the parameter `param`, as SQL text.
+    pub fn json_text_param(self, column: &str, param: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_extract({column}, '$.' || {param})"),
+            Dialect::Postgres => format!("(({column}::jsonb) ->> {param}::text)"),
+        }
+    }
+
     /// A top-level field of a JSON text column, as SQL text. The expressions of the index
     /// `hub_rows_timer_by_technician` (`tables.rs`), word for word, so queries written with it
     /// can use the index.
@@ -234,6 +242,14 @@ statements! { d;
          ORDER BY entity_id LIMIT $1",
         sender = d.json_text("fields", "sender"),
         status = d.json_text("fields", "status"),
+    );
+    /// The intake's look-ups (`crate::intake`): live rows of entity `$1` whose top-level field
+    /// `$2` is the text `$3`, by id, at most `$4`. No index: a scan of that entity's rows.
+    rows_where = format!(
+        "SELECT entity_id, fields, versions, deleted, origin_device FROM hub_rows
+         WHERE entity = $1 AND deleted IS NULL AND {field} = $3
+         ORDER BY entity_id LIMIT $4",
+        field = d.json_text_param("fields", "$2"),
     );
     /// The attachments of message `$1`.
     attachments_of = format!(

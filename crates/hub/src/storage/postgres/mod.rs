@@ -411,6 +411,45 @@ impl HubTx for PgTx<'_> {
             .collect()
     }
 
+    fn rows_where(
+        &mut self,
+        entity: &str,
+        field: &str,
+        value: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, RowState)>, HubError> {
+        let stmt = self.stmt(&sql().rows_where)?;
+        let rows = self.tx.query(&stmt, &[&entity, &field, &value, &limit])?;
+        rows.iter()
+            .map(|r| {
+                let fields: String = r.try_get(1)?;
+                let versions: String = r.try_get(2)?;
+                let deleted: Option<String> = r.try_get(3)?;
+                Ok((
+                    r.try_get(0)?,
+                    decode_row(&fields, &versions, deleted.as_deref(), r.try_get(4)?)?,
+                ))
+            })
+            .collect()
+    }
+
+    fn bump_counter(&mut self, key: &str) -> Result<i64, HubError> {
+        let get = self.stmt(&sql().meta_get)?;
+        let current: Option<String> = self
+            .tx
+            .query_opt(&get, &[&key])?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+        let next = current.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
+        let statement = if next == 1 {
+            self.stmt(&sql().meta_insert)?
+        } else {
+            self.stmt(&sql().meta_update)?
+        };
+        self.tx.execute(&statement, &[&key, &next.to_string()])?;
+        Ok(next)
+    }
+
     fn load_row(&mut self, entity: &str, entity_id: &str) -> Result<Option<RowState>, HubError> {
         let stmt = self.stmt(&sql().load_row)?;
         match self.tx.query_opt(&stmt, &[&entity, &entity_id])? {

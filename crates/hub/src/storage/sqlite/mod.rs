@@ -362,6 +362,48 @@ impl HubTx for SqliteTx<'_> {
             .collect()
     }
 
+    fn rows_where(
+        &mut self,
+        entity: &str,
+        field: &str,
+        value: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, RowState)>, HubError> {
+        let mut stmt = self.conn.prepare_cached(&sql().rows_where)?;
+        let raw = stmt
+            .query_map(params![entity, field, value, limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        raw.into_iter()
+            .map(|(id, f, v, d, o)| Ok((id, decode_row(&f, &v, d.as_deref(), o)?)))
+            .collect()
+    }
+
+    fn bump_counter(&mut self, key: &str) -> Result<i64, HubError> {
+        let current: Option<String> = self
+            .conn
+            .prepare_cached(&sql().meta_get)?
+            .query_row([key], |r| r.get(0))
+            .optional()?;
+        let next = current.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
+        let statement = if next == 1 {
+            &sql().meta_insert
+        } else {
+            &sql().meta_update
+        };
+        self.conn
+            .prepare_cached(statement)?
+            .execute(params![key, next.to_string()])?;
+        Ok(next)
+    }
+
     fn load_row(&mut self, entity: &str, entity_id: &str) -> Result<Option<RowState>, HubError> {
         let mut stmt = self.conn.prepare_cached(&sql().load_row)?;
         let raw = stmt

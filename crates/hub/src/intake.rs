@@ -1,0 +1,700 @@
+//! The hub's intake: the shop's mailboxes collected beside the server (`serve --intake-config`)
+//! with the same engine as a one-person shop's device (`rapportino-intake`), each request
+//! decided and recorded in one storage transaction — its record, the ticket, its first event
+//! and its acknowledgement, or the customer message and the reopening — as changes of the hub's
+//! own, which every device pulls like any other.
+//!
+//! Tickets the hub opens are numbered with the hub's code [`HUB_CODE`] (`T-2026-HUB-0001`),
+//! from a yearly counter in `hub_meta`; no device may enrol with that code. They are
+//! unassigned (the office assigns them) and carry no hand-picked contract (the automatic rule
+//! applies, as for any ticket without one). The acknowledgement is written as the device outbox
+//! would (the shop's mail settings, the client's choices, the shop's or default wording) with
+//! sender `hub`, so the hub's mail round sends it. Attachments are listed (name, size, hash);
+//! the hub does not keep their content yet (`kept = 0`).
+//!
+//! The look-ups (a key, a ticket by number, one of our Message-IDs, a contact by address) run
+//! inside the write transaction, so two collectors, or two runs, never record a mail twice.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Tz;
+use rapportino_intake::imap::{Recorded, Sink};
+use rapportino_intake::{
+    decide, Decision, Directory, IncomingRequest, IntakeError, Rules, TicketRef,
+};
+use rapportino_model::hlc::Hlc;
+use rapportino_model::labels::Locale;
+use rapportino_model::merge::{FieldVersion, RowState};
+use rapportino_model::protocol::{Op, ServerChange};
+use rapportino_model::status::TicketStatus;
+use rapportino_model::vocab::{MessageKind, RequestStatus};
+use rapportino_model::Entity;
+use serde_json::{json, Map, Value};
+
+use crate::engine::HUB_DEVICE;
+use crate::error::HubError;
+use crate::storage::{format_instant, HubTx, Storage};
+
+/// The device code in the numbers of the tickets the hub opens.
+pub const HUB_CODE: &str = "HUB";
+/// The shop's time zone (the year of a number, the times in an acknowledgement).
+const SHOP_TZ: Tz = chrono_tz::Europe::Rome;
+
+fn text<'a>(f: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
+    f.get(k).and_then(Value::as_str)
+}
+
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_i64() == Some(1),
+        _ => false,
+    }
+}
+
+/// The engine's questions answered from the hub's rows, inside the write transaction.
+struct HubDir<'t> {
+    tx: RefCell<&'t mut dyn HubTx>,
+    failure: RefCell<Option<HubError>>,
+}
+
+impl HubDir<'_> {
+    fn rows(
+        &self,
+        entity: Entity,
+        field: &str,
+        value: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, RowState)>, IntakeError> {
+        self.tx
+            .borrow_mut()
+            .rows_where(entity.name(), field, value, limit)
+            .map_err(|e| {
+                let text = e.to_string();
+                self.failure.borrow_mut().get_or_insert(e);
+                IntakeError::Directory(text)
+            })
+    }
+
+    fn ticket(id: &str, row: &RowState) -> Option<TicketRef> {
+        Some(TicketRef {
+            id: id.to_owned(),
+            number: text(&row.fields, "number")?.to_owned(),
+            client_id: text(&row.fields, "client_id")?.to_owned(),
+            status: text(&row.fields, "status")?.parse().ok()?,
+        })
+    }
+}
+
+impl Directory for HubDir<'_> {
+    fn already_recorded(&self, key: &str) -> Result<bool, IntakeError> {
+        Ok(!self
+            .rows(Entity::IncomingRequest, "idempotency_key", key, 1)?
+            .is_empty())
+    }
+
+    fn ticket_by_number(&self, number: &str) -> Result<Option<TicketRef>, IntakeError> {
+        Ok(self
+            .rows(Entity::Ticket, "number", number, 1)?
+            .first()
+            .and_then(|(id, row)| HubDir::ticket(id, row)))
+    }
+
+    fn our_message(&self, message_id: &str) -> Result<Option<Option<TicketRef>>, IntakeError> {
+        let found = self.rows(Entity::Message, "message_id", &format!("<{message_id}>"), 1)?;
+        let Some((_, message)) = found.first() else {
+            return Ok(None);
+        };
+        let Some(ticket_id) = text(&message.fields, "ticket_id") else {
+            return Ok(Some(None));
+        };
+        Ok(Some(
+            self.rows(Entity::Ticket, "id", ticket_id, 1)?
+                .first()
+                .and_then(|(id, row)| HubDir::ticket(id, row)),
+        ))
+    }
+
+    fn authorising(&self, email: &str) -> Result<Vec<(String, String)>, IntakeError> {
+        let mut by_client: BTreeMap<String, String> = BTreeMap::new();
+        for (id, row) in self.rows(Entity::Contact, "email", &email.trim().to_lowercase(), 200)? {
+            let f = &row.fields;
+            if truthy(f.get("authorised")) && !truthy(f.get("archived")) {
+                if let Some(client) = text(f, "client_id") {
+                    let entry = by_client
+                        .entry(client.to_owned())
+                        .or_insert_with(|| id.clone());
+                    if id < *entry {
+                        *entry = id;
+                    }
+                }
+            }
+        }
+        Ok(by_client.into_iter().collect())
+    }
+
+    fn requests_since(&self, email: &str, since: DateTime<Utc>) -> Result<u32, IntakeError> {
+        let since = format_instant(since);
+        Ok(self
+            .rows(Entity::IncomingRequest, "sender_email", email, 10_000)?
+            .iter()
+            .filter(|(_, r)| text(&r.fields, "received_at").is_some_and(|t| t >= since.as_str()))
+            .count() as u32)
+    }
+}
+
+/// Writes rows as changes of the hub's own, all at one instant.
+struct Writer<'t> {
+    tx: &'t mut dyn HubTx,
+    now: DateTime<Utc>,
+    now_text: String,
+}
+
+impl Writer<'_> {
+    fn version(&mut self, newest: i64) -> Result<FieldVersion, HubError> {
+        let hlc = Hlc::from_parts(self.now.timestamp_millis(), 0)
+            .0
+            .max(newest + 1);
+        Ok(FieldVersion {
+            hlc,
+            device: HUB_DEVICE.into(),
+            seq: self.tx.next_seq()?,
+        })
+    }
+
+    fn change(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        op: Op,
+        fields: Map<String, Value>,
+        v: &FieldVersion,
+    ) -> Result<(), HubError> {
+        self.tx.append_change(&ServerChange {
+            server_seq: v.seq,
+            mutation_id: format!("hub-intake-{id}-{}", v.seq),
+            entity: entity.name().into(),
+            entity_id: id.to_owned(),
+            op,
+            fields,
+            hlc: v.hlc,
+            device_id: HUB_DEVICE.into(),
+            recorded_at: self.now_text.clone(),
+        })
+    }
+
+    fn insert(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        mut fields: Map<String, Value>,
+    ) -> Result<(), HubError> {
+        fields.insert(entity.key_column().into(), Value::String(id.to_owned()));
+        if entity.has_created_at() {
+            fields.insert("created_at".into(), Value::String(self.now_text.clone()));
+        }
+        if entity.has_updated_at() {
+            fields.insert("updated_at".into(), Value::String(self.now_text.clone()));
+        }
+        let v = self.version(0)?;
+        let row = RowState {
+            versions: fields.keys().map(|k| (k.clone(), v.clone())).collect(),
+            fields: fields.clone(),
+            deleted: None,
+            origin_device: HUB_DEVICE.into(),
+        };
+        self.tx.save_row(entity.name(), id, &row)?;
+        self.change(entity, id, Op::Insert, fields, &v)
+    }
+
+    fn update(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        mut fields: Map<String, Value>,
+    ) -> Result<(), HubError> {
+        let Some(mut row) = self.tx.load_row(entity.name(), id)? else {
+            return Err(HubError::NotFound(format!("{} {id}", entity.name())));
+        };
+        if entity.has_updated_at() {
+            fields.insert("updated_at".into(), Value::String(self.now_text.clone()));
+        }
+        let newest = row.versions.values().map(|v| v.hlc).max().unwrap_or(0);
+        let v = self.version(newest)?;
+        for (k, val) in &fields {
+            row.fields.insert(k.clone(), val.clone());
+            row.versions.insert(k.clone(), v.clone());
+        }
+        self.tx.save_row(entity.name(), id, &row)?;
+        self.change(entity, id, Op::Update, fields, &v)
+    }
+
+    fn setting(&mut self, key: &str) -> Result<Option<Value>, HubError> {
+        Ok(self
+            .tx
+            .load_row(Entity::Setting.name(), key)?
+            .filter(|r| r.deleted.is_none())
+            .and_then(|r| text(&r.fields, "value").and_then(|v| serde_json::from_str(v).ok())))
+    }
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+fn obj(v: Value) -> Map<String, Value> {
+    v.as_object().cloned().unwrap_or_default()
+}
+
+/// Takes one request at the hub: decides and records it in one transaction.
+pub fn take(
+    storage: &Storage,
+    request: &IncomingRequest,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> Result<Recorded, HubError> {
+    storage.write(|tx| {
+        let dir = HubDir {
+            tx: RefCell::new(tx),
+            failure: RefCell::new(None),
+        };
+        let decided = decide(request, &dir, rules);
+        let failure = dir.failure.into_inner();
+        let tx = dir.tx.into_inner();
+        let decision = match (decided, failure) {
+            (Ok(d), _) => d,
+            (Err(_), Some(e)) => return Err(e),
+            (Err(e), None) => return Err(HubError::Internal(e.to_string())),
+        };
+        let status = decision.status();
+        let mut w = Writer {
+            tx,
+            now,
+            now_text: format_instant(now),
+        };
+        apply(&mut w, request, decision)?;
+        Ok(Recorded { status })
+    })
+}
+
+fn apply(
+    w: &mut Writer<'_>,
+    request: &IncomingRequest,
+    decision: Decision,
+) -> Result<(), HubError> {
+    let status = decision.status();
+    let reason = decision.reason();
+    match decision {
+        Decision::Duplicate => Ok(()),
+        Decision::Open {
+            client_id,
+            contact_id,
+            urgent,
+            title,
+            description,
+        } => {
+            let ticket = open_ticket(
+                w,
+                request,
+                &client_id,
+                &contact_id,
+                urgent,
+                &title,
+                &description,
+            )?;
+            record(
+                w,
+                request,
+                RequestStatus::Ticketed,
+                None,
+                Some(&client_id),
+                Some(&ticket),
+            )?;
+            Ok(())
+        }
+        Decision::Append {
+            ticket,
+            text: body,
+            move_to,
+        } => {
+            let request_id = record(
+                w,
+                request,
+                RequestStatus::Appended,
+                None,
+                Some(&ticket.client_id),
+                Some(&ticket.id),
+            )?;
+            w.insert(
+                Entity::IncomingMessage,
+                &new_id(),
+                obj(json!({
+                    "ticket_id": ticket.id,
+                    "request_id": request_id,
+                    "from_email": request.sender_email.clone().unwrap_or_default(),
+                    "from_name": request.sender_name,
+                    "at": format_instant(request.received_at),
+                    "body": body,
+                })),
+            )?;
+            if let Some(to) = move_to {
+                reopen(w, &ticket, to)?;
+            }
+            Ok(())
+        }
+        Decision::Ignore { .. } | Decision::Triage { .. } => {
+            record(
+                w,
+                request,
+                status.unwrap_or(RequestStatus::New),
+                reason.as_deref(),
+                None,
+                None,
+            )?;
+            Ok(())
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open_ticket(
+    w: &mut Writer<'_>,
+    request: &IncomingRequest,
+    client_id: &str,
+    contact_id: &str,
+    urgent: bool,
+    title: &str,
+    description: &str,
+) -> Result<String, HubError> {
+    let id = new_id();
+    let year = w.now.with_timezone(&SHOP_TZ).year();
+    let seq = w.tx.bump_counter(&format!("intake.ticket_seq.{year}"))?;
+    let number = format!("T-{year}-{HUB_CODE}-{seq:04}");
+    // The response clock starts when the request arrived (never in the future).
+    let reported_at = format_instant(request.received_at.min(w.now));
+    let description: String = description.chars().take(20_000).collect();
+    w.insert(
+        Entity::Ticket,
+        &id,
+        obj(json!({
+            "number": number,
+            "client_id": client_id,
+            "contact_id": contact_id,
+            "site_id": null,
+            "origin": request.origin.as_str(),
+            "severity": "request",
+            "urgent": urgent,
+            "category": request.category,
+            "is_bug": false,
+            "title": title,
+            "description": if description.trim().is_empty() { Value::Null } else { Value::String(description) },
+            "status": "new",
+            "reported_at": reported_at,
+            "opened_at": w.now_text,
+            "assigned_technician_id": null,
+            "contract_id": null,
+            "extra_time": false,
+            "priority_requested": false,
+            "out_of_scope": false,
+            "service": request.service,
+        })),
+    )?;
+    w.insert(
+        Entity::TicketEvent,
+        &new_id(),
+        obj(json!({
+            "ticket_id": id,
+            "from_status": null,
+            "to_status": "new",
+            "at": w.now_text,
+            "technician_id": null,
+            "note": format!("Dalla casella {}", request.source),
+        })),
+    )?;
+    acknowledge(w, &id, &number, client_id, contact_id, title, &reported_at)?;
+    Ok(id)
+}
+
+fn reopen(w: &mut Writer<'_>, ticket: &TicketRef, to: TicketStatus) -> Result<(), HubError> {
+    let mut fields = obj(json!({"status": to.as_str()}));
+    if ticket.status == TicketStatus::Resolved {
+        fields.insert("resolved_at".into(), Value::Null);
+    }
+    w.update(Entity::Ticket, &ticket.id, fields)?;
+    w.insert(
+        Entity::TicketEvent,
+        &new_id(),
+        obj(json!({
+            "ticket_id": ticket.id,
+            "from_status": ticket.status.as_str(),
+            "to_status": to.as_str(),
+            "at": w.now_text,
+            "technician_id": null,
+            "note": "Risposta del cliente via e-mail",
+        })),
+    )
+}
+
+/// The request's record and its attachments' listing; its id.
+fn record(
+    w: &mut Writer<'_>,
+    request: &IncomingRequest,
+    status: RequestStatus,
+    reason: Option<&str>,
+    client: Option<&str>,
+    ticket: Option<&str>,
+) -> Result<String, HubError> {
+    let id = new_id();
+    let handled = (status != RequestStatus::New).then(|| w.now_text.clone());
+    w.insert(
+        Entity::IncomingRequest,
+        &id,
+        obj(json!({
+            "idempotency_key": request.idempotency_key,
+            "origin": request.origin.as_str(),
+            "source": request.source.chars().take(120).collect::<String>(),
+            "sender_email": request.sender_email,
+            "sender_name": request.sender_name,
+            "subject": request.subject,
+            "body": if request.body.is_empty() { None } else { Some(&request.body) },
+            "received_at": format_instant(request.received_at),
+            "status": status.as_str(),
+            "reason": reason,
+            "urgent": rapportino_intake::is_urgent(&request.subject),
+            "category": request.category,
+            "service": request.service,
+            "client_id": client,
+            "ticket_id": ticket,
+            "message_id": request.message_id,
+            "in_reply_to": request.references.first(),
+            "handled_at": handled,
+        })),
+    )?;
+    for a in &request.attachments {
+        w.insert(
+            Entity::IncomingAttachment,
+            &new_id(),
+            obj(json!({
+                "request_id": id,
+                "name": a.name,
+                "mime_type": a.mime_type,
+                "size": a.size,
+                "sha256": a.sha256,
+                "kept": false,
+            })),
+        )?;
+    }
+    Ok(id)
+}
+
+/// The `ticket_opened` message, as a device's outbox writes it: only when the shop sends that
+/// kind and the client did not opt out; to the requester (else the client's address, + PEC on
+/// request), a copy to the shop on request; `held` with nobody to send to.
+fn acknowledge(
+    w: &mut Writer<'_>,
+    ticket_id: &str,
+    number: &str,
+    client_id: &str,
+    contact_id: &str,
+    title: &str,
+    reported_at: &str,
+) -> Result<(), HubError> {
+    let kind = MessageKind::TicketOpened;
+    let settings = w.setting("mail")?.unwrap_or_default();
+    let kinds: Vec<String> = settings
+        .get("kinds")
+        .and_then(|k| serde_json::from_value(k.clone()).ok())
+        .unwrap_or_else(|| MessageKind::TEXTS.iter().map(|s| s.to_string()).collect());
+    if !truthy(settings.get("enabled")) || !kinds.iter().any(|k| k == kind.as_str()) {
+        return Ok(());
+    }
+    let prefs = w
+        .setting(&format!("mail.client.{client_id}"))?
+        .unwrap_or_default();
+    let off: Vec<String> = prefs
+        .get("off")
+        .and_then(|k| serde_json::from_value(k.clone()).ok())
+        .unwrap_or_default();
+    if off.iter().any(|k| k == kind.as_str()) {
+        return Ok(());
+    }
+    let language = prefs
+        .get("language")
+        .and_then(Value::as_str)
+        .or_else(|| settings.get("language").and_then(Value::as_str))
+        .unwrap_or("it")
+        .to_owned();
+    let locale = if language == "en" {
+        Locale::En
+    } else {
+        Locale::It
+    };
+    let client =
+        w.tx.load_row(Entity::Client.name(), client_id)?
+            .map(|r| r.fields)
+            .unwrap_or_default();
+    let contact =
+        w.tx.load_row(Entity::Contact.name(), contact_id)?
+            .map(|r| r.fields)
+            .unwrap_or_default();
+    let shop = w.setting("shop")?.unwrap_or_default();
+    let shop_email = shop.get("email").and_then(Value::as_str).map(str::to_owned);
+    let mut recipients: Vec<String> = text(&contact, "email")
+        .or_else(|| text(&client, "email"))
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    if truthy(prefs.get("to_pec")) {
+        recipients.extend(text(&client, "pec").map(str::to_owned));
+    }
+    recipients.retain(|r| !r.trim().is_empty());
+    recipients.dedup();
+    let cc: Vec<String> = shop_email
+        .iter()
+        .filter(|_| truthy(settings.get("cc_shop")))
+        .cloned()
+        .collect();
+    let severity = w
+        .setting("severity_labels")?
+        .and_then(|v| v.get("request")?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| {
+            rapportino_model::vocab::Severity::Request
+                .label(locale)
+                .to_owned()
+        });
+    let reported_local = DateTime::parse_from_rfc3339(reported_at)
+        .map(|t| {
+            t.with_timezone(&SHOP_TZ)
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| reported_at.to_owned());
+    let mut facts: BTreeMap<&str, String> = BTreeMap::new();
+    facts.insert(
+        "client",
+        text(&client, "name").unwrap_or_default().to_owned(),
+    );
+    facts.insert(
+        "shop",
+        shop.get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+    );
+    facts.insert("ticket", number.to_owned());
+    facts.insert("title", title.to_owned());
+    facts.insert("severity", severity);
+    facts.insert(
+        "origin",
+        rapportino_model::vocab::Origin::Email
+            .label(locale)
+            .to_owned(),
+    );
+    facts.insert("reported_at", reported_local);
+    let own = w.setting(&format!("mail.template.{}.{language}", kind.as_str()))?;
+    let (default_subject, default_body) =
+        rapportino_model::templates::default_text(kind, locale == Locale::En);
+    let subject_t = own
+        .as_ref()
+        .and_then(|t| t.get("subject")?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| default_subject.to_owned());
+    let body_t = own
+        .as_ref()
+        .and_then(|t| t.get("body")?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| default_body.to_owned());
+    let subject = rapportino_model::templates::fill(&subject_t, &facts);
+    let body = rapportino_model::templates::fill(&body_t, &facts);
+    let id = new_id();
+    let domain = shop_email
+        .as_deref()
+        .and_then(|e| e.rsplit_once('@'))
+        .map(|(_, d)| d.trim().to_ascii_lowercase())
+        .filter(|d| {
+            !d.is_empty()
+                && d.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
+        })
+        .unwrap_or_else(|| "rapportino.invalid".to_owned());
+    let status = if recipients.is_empty() {
+        "held"
+    } else {
+        "queued"
+    };
+    w.insert(
+        Entity::Message,
+        &id,
+        obj(json!({
+            "kind": kind.as_str(),
+            "client_id": client_id,
+            "ticket_id": ticket_id,
+            "report_id": null,
+            "period": null,
+            "language": language,
+            "recipients": serde_json::to_string(&recipients).unwrap_or_default(),
+            "cc": serde_json::to_string(&cc).unwrap_or_default(),
+            "subject": subject.chars().take(300).collect::<String>(),
+            "body": body,
+            "message_id": format!("<{id}@{domain}>"),
+            "in_reply_to": null,
+            "sender": "hub",
+            "status": status,
+            "attempts": 0,
+            "attachments_ready": true,
+        })),
+    )
+}
+
+/// The hub's sink for the collector.
+pub struct HubSink {
+    pub storage: Arc<Storage>,
+    pub rules: Rules,
+}
+
+impl Sink for HubSink {
+    fn take(&mut self, request: &IncomingRequest) -> Result<Recorded, IntakeError> {
+        take(&self.storage, request, &self.rules, Utc::now())
+            .map_err(|e| IntakeError::Record(e.to_string()))
+    }
+}
+
+/// Collects every mailbox of `config` until `stop` says so, one thread per mailbox.
+pub fn run_collectors(
+    storage: Arc<Storage>,
+    config: rapportino_intake::imap::IntakeConfig,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<std::thread::JoinHandle<()>> {
+    config
+        .mailboxes
+        .into_iter()
+        .map(|mailbox| {
+            let mut sink = HubSink {
+                storage: storage.clone(),
+                rules: config.rules.clone(),
+            };
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
+                let result = rapportino_intake::imap::run_blocking(&mailbox, &mut sink, &stopped, &mut |r| match r {
+                    Ok(r) if r.fetched > 0 => tracing::info!(
+                        mailbox = %r.mailbox,
+                        fetched = r.fetched,
+                        ticketed = r.ticketed,
+                        appended = r.appended,
+                        triage = r.triage,
+                        ignored = r.ignored,
+                        duplicates = r.duplicates,
+                        "intake round"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(mailbox = %mailbox.name, code = e.code(), error = %e, "intake round failed"),
+                });
+                if let Err(e) = result {
+                    tracing::warn!(mailbox = %mailbox.name, error = %e, "intake stopped");
+                }
+            })
+        })
+        .collect()
+}
