@@ -490,8 +490,11 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
                 }
                 None => Vec::new(),
             };
-            let served =
-                runtime.block_on(server::serve(storage, config, server::shutdown_signal()));
+            let signal = {
+                let _inside = runtime.enter();
+                server::shutdown_signal()
+            };
+            let served = runtime.block_on(server::serve(storage, config, signal));
             stop.store(true, std::sync::atomic::Ordering::Relaxed);
             if let Some(m) = mailer {
                 let _ = m.join();
