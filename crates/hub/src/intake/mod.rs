@@ -26,11 +26,10 @@ use rapportino_intake::{
     decide, Decision, Directory, IncomingRequest, IntakeError, Rules, TicketRef,
 };
 use rapportino_model::hlc::Hlc;
-use rapportino_model::labels::Locale;
 use rapportino_model::merge::{FieldVersion, RowState};
 use rapportino_model::protocol::{Op, ServerChange};
 use rapportino_model::status::TicketStatus;
-use rapportino_model::vocab::{MessageKind, RequestStatus};
+use rapportino_model::vocab::RequestStatus;
 use rapportino_model::Entity;
 use serde_json::{json, Map, Value};
 
@@ -38,16 +37,19 @@ use crate::engine::HUB_DEVICE;
 use crate::error::HubError;
 use crate::storage::{format_instant, HubTx, Storage};
 
+mod acknowledge;
+use acknowledge::acknowledge;
+
 /// The device code in the numbers of the tickets the hub opens.
 pub const HUB_CODE: &str = "HUB";
 /// The shop's time zone (the year of a number, the times in an acknowledgement).
-const SHOP_TZ: Tz = chrono_tz::Europe::Rome;
+pub(crate) const SHOP_TZ: Tz = chrono_tz::Europe::Rome;
 
-fn text<'a>(f: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
+pub(crate) fn text<'a>(f: &'a Map<String, Value>, k: &str) -> Option<&'a str> {
     f.get(k).and_then(Value::as_str)
 }
 
-fn truthy(v: Option<&Value>) -> bool {
+pub(crate) fn truthy(v: Option<&Value>) -> bool {
     match v {
         Some(Value::Bool(b)) => *b,
         Some(Value::Number(n)) => n.as_i64() == Some(1),
@@ -147,10 +149,10 @@ impl Directory for HubDir<'_> {
 }
 
 /// Writes rows as changes of the hub's own, all at one instant.
-struct Writer<'t> {
-    tx: &'t mut dyn HubTx,
-    now: DateTime<Utc>,
-    now_text: String,
+pub(crate) struct Writer<'t> {
+    pub(crate) tx: &'t mut dyn HubTx,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) now_text: String,
 }
 
 impl Writer<'_> {
@@ -186,7 +188,7 @@ impl Writer<'_> {
         })
     }
 
-    fn insert(
+    pub(crate) fn insert(
         &mut self,
         entity: Entity,
         id: &str,
@@ -232,7 +234,7 @@ impl Writer<'_> {
         self.change(entity, id, Op::Update, fields, &v)
     }
 
-    fn setting(&mut self, key: &str) -> Result<Option<Value>, HubError> {
+    pub(crate) fn setting(&mut self, key: &str) -> Result<Option<Value>, HubError> {
         Ok(self
             .tx
             .load_row(Entity::Setting.name(), key)?
@@ -241,11 +243,11 @@ impl Writer<'_> {
     }
 }
 
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-fn obj(v: Value) -> Map<String, Value> {
+pub(crate) fn obj(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
 }
 
@@ -488,163 +490,6 @@ fn record(
         )?;
     }
     Ok(id)
-}
-
-/// The `ticket_opened` message, as a device's outbox writes it: only when the shop sends that
-/// kind and the client did not opt out; to the requester (else the client's address, + PEC on
-/// request), a copy to the shop on request; `held` with nobody to send to.
-fn acknowledge(
-    w: &mut Writer<'_>,
-    ticket_id: &str,
-    number: &str,
-    client_id: &str,
-    contact_id: &str,
-    title: &str,
-    reported_at: &str,
-) -> Result<(), HubError> {
-    let kind = MessageKind::TicketOpened;
-    let settings = w.setting("mail")?.unwrap_or_default();
-    let kinds: Vec<String> = settings
-        .get("kinds")
-        .and_then(|k| serde_json::from_value(k.clone()).ok())
-        .unwrap_or_else(|| MessageKind::TEXTS.iter().map(|s| s.to_string()).collect());
-    if !truthy(settings.get("enabled")) || !kinds.iter().any(|k| k == kind.as_str()) {
-        return Ok(());
-    }
-    let prefs = w
-        .setting(&format!("mail.client.{client_id}"))?
-        .unwrap_or_default();
-    let off: Vec<String> = prefs
-        .get("off")
-        .and_then(|k| serde_json::from_value(k.clone()).ok())
-        .unwrap_or_default();
-    if off.iter().any(|k| k == kind.as_str()) {
-        return Ok(());
-    }
-    let language = prefs
-        .get("language")
-        .and_then(Value::as_str)
-        .or_else(|| settings.get("language").and_then(Value::as_str))
-        .unwrap_or("it")
-        .to_owned();
-    let locale = if language == "en" {
-        Locale::En
-    } else {
-        Locale::It
-    };
-    let client =
-        w.tx.load_row(Entity::Client.name(), client_id)?
-            .map(|r| r.fields)
-            .unwrap_or_default();
-    let contact =
-        w.tx.load_row(Entity::Contact.name(), contact_id)?
-            .map(|r| r.fields)
-            .unwrap_or_default();
-    let shop = w.setting("shop")?.unwrap_or_default();
-    let shop_email = shop.get("email").and_then(Value::as_str).map(str::to_owned);
-    let mut recipients: Vec<String> = text(&contact, "email")
-        .or_else(|| text(&client, "email"))
-        .map(str::to_owned)
-        .into_iter()
-        .collect();
-    if truthy(prefs.get("to_pec")) {
-        recipients.extend(text(&client, "pec").map(str::to_owned));
-    }
-    recipients.retain(|r| !r.trim().is_empty());
-    recipients.dedup();
-    let cc: Vec<String> = shop_email
-        .iter()
-        .filter(|_| truthy(settings.get("cc_shop")))
-        .cloned()
-        .collect();
-    let severity = w
-        .setting("severity_labels")?
-        .and_then(|v| v.get("request")?.as_str().map(str::to_owned))
-        .unwrap_or_else(|| {
-            rapportino_model::vocab::Severity::Request
-                .label(locale)
-                .to_owned()
-        });
-    let reported_local = DateTime::parse_from_rfc3339(reported_at)
-        .map(|t| {
-            t.with_timezone(&SHOP_TZ)
-                .format("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| reported_at.to_owned());
-    let mut facts: BTreeMap<&str, String> = BTreeMap::new();
-    facts.insert(
-        "client",
-        text(&client, "name").unwrap_or_default().to_owned(),
-    );
-    facts.insert(
-        "shop",
-        shop.get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-    );
-    facts.insert("ticket", number.to_owned());
-    facts.insert("title", title.to_owned());
-    facts.insert("severity", severity);
-    facts.insert(
-        "origin",
-        rapportino_model::vocab::Origin::Email
-            .label(locale)
-            .to_owned(),
-    );
-    facts.insert("reported_at", reported_local);
-    let own = w.setting(&format!("mail.template.{}.{language}", kind.as_str()))?;
-    let (default_subject, default_body) =
-        rapportino_model::templates::default_text(kind, locale == Locale::En);
-    let subject_t = own
-        .as_ref()
-        .and_then(|t| t.get("subject")?.as_str().map(str::to_owned))
-        .unwrap_or_else(|| default_subject.to_owned());
-    let body_t = own
-        .as_ref()
-        .and_then(|t| t.get("body")?.as_str().map(str::to_owned))
-        .unwrap_or_else(|| default_body.to_owned());
-    let subject = rapportino_model::templates::fill(&subject_t, &facts);
-    let body = rapportino_model::templates::fill(&body_t, &facts);
-    let id = new_id();
-    let domain = shop_email
-        .as_deref()
-        .and_then(|e| e.rsplit_once('@'))
-        .map(|(_, d)| d.trim().to_ascii_lowercase())
-        .filter(|d| {
-            !d.is_empty()
-                && d.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
-        })
-        .unwrap_or_else(|| "rapportino.invalid".to_owned());
-    let status = if recipients.is_empty() {
-        "held"
-    } else {
-        "queued"
-    };
-    w.insert(
-        Entity::Message,
-        &id,
-        obj(json!({
-            "kind": kind.as_str(),
-            "client_id": client_id,
-            "ticket_id": ticket_id,
-            "report_id": null,
-            "period": null,
-            "language": language,
-            "recipients": serde_json::to_string(&recipients).unwrap_or_default(),
-            "cc": serde_json::to_string(&cc).unwrap_or_default(),
-            "subject": subject.chars().take(300).collect::<String>(),
-            "body": body,
-            "message_id": format!("<{id}@{domain}>"),
-            "in_reply_to": null,
-            "sender": "hub",
-            "status": status,
-            "attempts": 0,
-            "attachments_ready": true,
-        })),
-    )
 }
 
 /// The hub's sink for the collector.
