@@ -480,18 +480,23 @@ impl std::fmt::Display for DataContent {
 
 /// RFC 5321 §4.5.2 transparency: a line that starts with `.` gets another in front; then the
 /// line break and the lone `.` that end the data (the same bytes as lettre's `message`).
+///
+/// Copied a run at a time between the `\r\n.` found by the standard library's substring search,
+/// not a character at a time: a statement's 84 KB of base64 has no dot to stuff, and the
+/// per-character loop was the client's largest cost on a reused connection after TLS.
 fn dot_stuffed(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 64 + 8);
-    let mut line_start = true;
-    let mut after_cr = false;
-    for c in text.chars() {
-        if line_start && c == '.' {
-            out.push('.');
-        }
-        out.push(c);
-        line_start = after_cr && c == '\n';
-        after_cr = c == '\r';
+    let mut out = String::with_capacity(text.len() + 16);
+    if text.starts_with('.') {
+        out.push('.');
     }
+    let mut rest = text;
+    while let Some(at) = rest.find("\r\n.") {
+        // Up to and including the line break and the dot, then the extra dot.
+        out.push_str(&rest[..at + 3]);
+        out.push('.');
+        rest = &rest[at + 3..];
+    }
+    out.push_str(rest);
     out.push_str("\r\n.\r\n");
     out
 }
