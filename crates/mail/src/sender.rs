@@ -6,7 +6,9 @@
 //! message gets that reply; the connection stays open for the next one. Its copies (`cc`: the
 //! shop's own copy, a PEC) follow in a transaction of their own, the same bytes (same
 //! Message-ID), once the primary one is accepted: a refused copy never costs the customer's
-//! message, and what became of it is written after the server's reply in [`Outcome::Sent`]. The connection is opened again when the server closed it, after
+//! message, and what became of it is written after the server's reply in [`Outcome::Sent`].
+//!
+//! The connection is opened again when the server closed it, after
 //! [`MailAccount::messages_per_connection`] messages, or after an error that broke it.
 
 use std::time::Duration;
