@@ -5,8 +5,10 @@
 # server from Debian's binaries (crates/hub/tests/common). python3-aiosmtpd: the real SMTP
 # server of crates/mail's tests (crates/mail/tests/smtp_server.py). dovecot-imapd: the real IMAP
 # server the intake's tests start on their own (rapportino_intake::testing), never the system
-# service, which is stopped and disabled when the package starts one. Idempotent: a second run
-# is quick.
+# service, which is stopped and disabled when the package starts one. libdbus-1-dev: the keyring
+# crate's Secret Service client (the standalone device's mail password); gnome-keyring,
+# libsecret-tools and dbus-bin: the private Secret Service of crates/core/tests/mail_keyring.rs
+# and of the end-to-end run. Idempotent: a second run is quick.
 set -euo pipefail
 
 SUDO=""
@@ -19,6 +21,7 @@ APT_PACKAGES=(
   postgresql
   python3-aiosmtpd
   dovecot-imapd
+  libdbus-1-dev dbus-bin gnome-keyring libsecret-tools
 )
 
 missing=()

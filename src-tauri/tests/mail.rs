@@ -21,7 +21,14 @@ fn pad(name: &str, n: usize) -> Value {
     json!({"signer_name": name, "width": 480.0, "height": 170.0, "strokes": [{"points": points}]})
 }
 
+/// The account to save; first, no D-Bus session for this process, so its password goes to the
+/// owner-only file and never to the keyring of the user running the tests (libdbus reads the
+/// address once per process; every test sets the same).
 fn account(port: u16, from: &str) -> Value {
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/rapportino-tests-no-bus",
+    );
     json!({"host": "127.0.0.1", "port": port, "security": "plain", "username": USER,
            "from_address": from, "from_name": "Assistenza Rossi"})
 }
@@ -53,6 +60,7 @@ fn a_signed_report_goes_to_the_customer_with_its_pdf_and_the_outbox_shows_it_sen
         json!({"account": account(server.port, USER), "password": PASSWORD}),
     );
     assert_eq!(view["has_password"], true);
+    assert_eq!(view["password_store"], "file");
     assert!(!view.to_string().contains(PASSWORD));
     let reply = h.ok("mail_send_test", json!({"to": "prova@example.it"}));
     assert!(reply.as_str().unwrap().starts_with("250"), "{reply}");

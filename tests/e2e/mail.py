@@ -98,6 +98,9 @@ def run(d: Driver, printed: Path, maildir: Path, port: int) -> None:
     d.wait("[data-testid=mail-account-notice]", text="Account salvato")
     placeholder = d.wait("[data-testid=mail-password]").attr("placeholder") or ""
     assert "impostata" in placeholder and d.wait("[data-testid=mail-password]").attr("value") == "", placeholder
+    # run.sh gives the session an unlocked GNOME Keyring when it can: the password goes there.
+    where = "portachiavi di sistema" if os.environ.get("E2E_KEYRING") == "1" else "leggibile solo dal tuo utente"
+    d.wait("[data-testid=mail-password-store]", text=where)
     d.wait("[data-testid=mail-test-to]").type("prova@example.it")
     d.wait("[data-testid=mail-test-send]").click()
     d.wait("[data-testid=mail-account-notice]", text="250", timeout=20)

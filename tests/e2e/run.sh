@@ -114,6 +114,15 @@ mkdir -p "$ARTIFACTS"
 # Its own D-Bus session: the single-instance plugin must not find a Rapportino the user has open.
 DBUS=()
 command -v dbus-run-session >/dev/null 2>&1 && DBUS=(dbus-run-session --)
+# In that session, a Secret Service of its own (GNOME Keyring, unlocked, its files under the
+# scenario's XDG_DATA_HOME): the mail password goes to it, and no dialog asking to create or
+# unlock a keyring can stop the app under Xvfb. E2E_KEYRING tells e2e.py which store to expect.
+KEYRING=()
+export E2E_KEYRING=0
+if [ ${#DBUS[@]} -gt 0 ] && command -v gnome-keyring-daemon >/dev/null 2>&1; then
+  KEYRING=(sh -c 'printf e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"' keyring)
+  E2E_KEYRING=1
+fi
 
 # The office hub for the sync-hub scenario, in $1: a self-signed certificate for 127.0.0.1 (the
 # devices are given it, as a shop's would be), a SQLite storage, a free loopback port over TLS.
@@ -165,7 +174,7 @@ run_scenario() {
   while [ "$native_port" = "$port" ]; do native_port="$(free_port)"; done
   log "scenario $scenario, attempt $attempt (tauri-driver on :$port, database $RAPPORTINO_DB)"
   local driver_log="$ARTIFACTS/tauri-driver-$scenario.log"
-  pid="$(spawn "$driver_log" "${DBUS[@]}" "$TAURI_DRIVER" \
+  pid="$(spawn "$driver_log" "${DBUS[@]}" "${KEYRING[@]}" "$TAURI_DRIVER" \
     --port "$port" --native-port "$native_port" --native-driver "$NATIVE_DRIVER")"
   STARTED+=("$pid")
   rc=0

@@ -180,6 +180,7 @@ fn a_shop_without_a_hub_sends_from_the_command_line() {
             ])
             .args(["--password-env", pw_var])
             .env("MAIL_PW", "segreta")
+            .env("DBUS_SESSION_BUS_ADDRESS", common::NO_BUS)
             .output()
             .unwrap()
     };
@@ -192,7 +193,15 @@ fn a_shop_without_a_hub_sends_from_the_command_line() {
     );
     let view: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
     assert_eq!(view["has_password"], true);
+    // No keyring answers (no D-Bus session): the owner-only file, and the output says so.
+    assert_eq!(view["password_store"], "file");
     assert!(!String::from_utf8_lossy(&ok.stdout).contains("segreta"));
+    let text = cli(db, &["mail", "account"]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("in un file leggibile solo dal tuo utente"),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
 
     json(
         db,

@@ -112,6 +112,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::outbox::templates::Template>(&cfg)?;
     export::<crate::sending::AccountSettings>(&cfg)?;
     export::<crate::sending::AccountView>(&cfg)?;
+    export::<crate::store::keychain::SecretStore>(&cfg)?;
     export::<crate::sending::SendReport>(&cfg)?;
     export::<crate::reports::statement_mail::StatementMailResult>(&cfg)?;
     export::<crate::reports::statement_mail::StatementMailProgress>(&cfg)?;

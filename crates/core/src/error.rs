@@ -150,6 +150,9 @@ pub enum Code {
     MailDeferred,
     /// The mail account's settings are unusable.
     MailConfigInvalid,
+    /// The mail password is kept in the system keyring, which does not answer now (no D-Bus
+    /// session, the keyring locked or stopped).
+    MailSecretUnavailable,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -225,6 +228,7 @@ impl Code {
             Code::MailRefused => "MAIL_REFUSED",
             Code::MailDeferred => "MAIL_DEFERRED",
             Code::MailConfigInvalid => "MAIL_CONFIG_INVALID",
+            Code::MailSecretUnavailable => "MAIL_SECRET_UNAVAILABLE",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

@@ -3,9 +3,9 @@
 //! does ([`crate::outbox`] picks the sender when the message is written).
 //!
 //! The account (server, security, user, sender address) is this device's, in `local_state`: never
-//! synced. The password is kept like the hub token, in an owner-only file beside the database
-//! (`<database>.mail-secret`), so backups and safety copies never hold it (see
-//! [`crate::store::credential`] for why a file rather than the OS keyring).
+//! synced. The password is kept in the OS keyring where one answers when it is saved, else in an
+//! owner-only file beside the database (`<database>.mail-secret`), so backups and safety copies
+//! never hold it ([`crate::store::keychain`]); the view says which.
 //!
 //! One sender at a time per database: sending holds the sync guard (the app's background loop,
 //! its button and the CLI never send the same message twice). Each attempt is recorded on the
@@ -21,7 +21,8 @@ use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
 use crate::outbox::{self, Attempt, MessageStatus};
-use crate::store::{credential, local_get, local_set, Store};
+use crate::store::keychain::{self, SecretKind, SecretStore};
+use crate::store::{local_get, local_set, Store};
 use crate::sync::guard;
 
 /// How the connection to the server is protected.
@@ -47,7 +48,13 @@ impl From<Security> for rapportino_mail::Security {
 }
 
 const ACCOUNT_KEY: &str = "mail.account";
-const SECRET_SUFFIX: &str = ".mail-secret";
+/// The SMTP password: `<database>.mail-secret`, or the keyring's `rapportino-mail` entry named by
+/// the database's canonical path.
+const SECRET: SecretKind = SecretKind {
+    suffix: ".mail-secret",
+    service: "rapportino-mail",
+    marker: "mail.password_store",
+};
 
 /// This device's SMTP account, as the settings screen edits it (no password: see [`set_account`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -67,11 +74,13 @@ pub struct AccountSettings {
     pub extra_ca_pem: Option<String>,
 }
 
-/// The account and whether a password is kept for it.
+/// The account, whether a password is kept for it and where.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct AccountView {
     pub account: Option<AccountSettings>,
     pub has_password: bool,
+    /// The system keyring, or the owner-only file beside the database; none without a password.
+    pub password_store: Option<SecretStore>,
 }
 
 /// What a sending round did.
@@ -87,31 +96,38 @@ pub struct SendReport {
 pub fn account(store: &Store) -> Result<AccountView> {
     let account = local_get(store.conn(), ACCOUNT_KEY)?
         .and_then(|json| serde_json::from_str::<AccountSettings>(&json).ok());
+    // Where it is kept, not the password itself: reading the keyring may ask to unlock it.
+    let password_store = keychain::kept_in(store, &SECRET)?;
     Ok(AccountView {
         account,
-        has_password: credential::read_secret(store, SECRET_SUFFIX)?.is_some(),
+        has_password: password_store.is_some(),
+        password_store,
     })
 }
 
 /// Saves the account after checking it (addresses, plain only to loopback). `password`: `None`
-/// keeps the one kept, `Some("")` deletes it.
+/// keeps the one kept, `Some("")` deletes it; a new one goes to the keyring when one answers,
+/// else to the owner-only file.
 pub fn set_account(
     store: &mut Store,
     settings: &AccountSettings,
     password: Option<&str>,
 ) -> Result<AccountView> {
-    let kept = credential::read_secret(store, SECRET_SUFFIX)?;
-    let secret = password.map(str::to_owned).or(kept).unwrap_or_default();
-    mail_account(settings, &secret)
+    // The checks need no password, only whether there is one: a placeholder stands in for the
+    // one kept (not read here, as reading the keyring may ask to unlock it).
+    let kept = keychain::kept_in(store, &SECRET)?.map(|_| "kept");
+    mail_account(settings, password.or(kept).unwrap_or_default())
         .validate()
         .map_err(mail_error)?;
     let json = serde_json::to_string(settings).map_err(|e| Error::Inconsistent(e.to_string()))?;
-    local_set(store.conn(), ACCOUNT_KEY, &json)?;
     match password {
-        Some("") => credential::forget_secret(store, SECRET_SUFFIX)?,
-        Some(p) => credential::save_secret(store, SECRET_SUFFIX, p)?,
+        Some("") => keychain::forget(store, &SECRET)?,
+        Some(p) => {
+            keychain::save(store, &SECRET, p)?;
+        }
         None => {}
     }
+    local_set(store.conn(), ACCOUNT_KEY, &json)?;
     account(store)
 }
 
@@ -121,12 +137,14 @@ pub fn sends_here(store: &Store) -> Result<bool> {
     Ok(!crate::store::settings::hub_configured(store)? && account(store)?.account.is_some())
 }
 
-/// Forgets the account and its password.
+/// Forgets the account and its password (from the keyring and the file). A password in a keyring
+/// that does not answer now is `MAIL_SECRET_UNAVAILABLE`, and the account is kept.
 pub fn forget_account(store: &mut Store) -> Result<()> {
+    keychain::forget(store, &SECRET)?;
     store
         .conn()
         .execute("DELETE FROM local_state WHERE key = ?1", [ACCOUNT_KEY])?;
-    credential::forget_secret(store, SECRET_SUFFIX)
+    Ok(())
 }
 
 fn mail_account(s: &AccountSettings, password: &str) -> MailAccount {
@@ -153,7 +171,7 @@ fn configured(store: &Store) -> Result<MailAccount> {
             "no mail account on this computer: set it in Impostazioni › Posta",
         )
     })?;
-    let password = credential::read_secret(store, SECRET_SUFFIX)?.unwrap_or_default();
+    let password = keychain::read(store, &SECRET)?.unwrap_or_default();
     Ok(mail_account(&settings, &password))
 }
 

@@ -12,6 +12,7 @@ use chrono::{Duration, TimeZone, Utc};
 use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::outbox::{self, MailSettings, MessageFilter, MessageStatus};
 use rapportino_core::sending::{self, AccountSettings, Security};
+use rapportino_core::store::keychain::SecretStore;
 use rapportino_core::time::ManualClock;
 use rapportino_core::{tickets, Code, Store};
 use rapportino_mail::testing::{Mode, TestServer};
@@ -33,6 +34,12 @@ fn account(port: u16) -> AccountSettings {
 }
 
 fn shop(dir: &Path) -> (Store, std::sync::Arc<ManualClock>) {
+    // No D-Bus session: the password goes to the owner-only file, never to the keyring of the
+    // user running the tests (tests/mail_keyring.rs tests the keyring on a private one).
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        format!("unix:path={}", dir.join("no-bus").display()),
+    );
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 16, 9, 0, 0).unwrap());
     let mut s = Store::open(dir.join("r.db"))
         .unwrap()
@@ -94,6 +101,7 @@ fn a_device_alone_sends_its_messages_and_keeps_the_password_out_of_the_database(
 
     let view = sending::set_account(&mut s, &account(server.port), Some(PASSWORD)).unwrap();
     assert!(view.has_password);
+    assert_eq!(view.password_store, Some(SecretStore::File));
     let db_bytes = std::fs::read(dir.path().join("r.db")).unwrap();
     let needle = PASSWORD.as_bytes();
     assert!(

@@ -77,8 +77,15 @@ fn starttls_with_login_delivers_headers_italian_text_and_the_pdf_byte_equal() {
         "{reply}"
     );
 
+    // The customer's copy, then the CC's in a transaction of its own: the same bytes.
     let delivered = server.delivered();
-    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered.len(), 2);
+    assert_eq!(delivered[0], delivered[1]);
+    assert_eq!(
+        server.envelopes(),
+        [["mario.rossi@cliente.example.it"], ["copia@example.it"]]
+    );
+    assert!(reply.contains("; CC copia@example.it: 250 "), "{reply}");
     let parsed = MessageParser::default()
         .parse(&delivered[0])
         .expect("parse");
@@ -295,6 +302,69 @@ fn a_550_fails_with_the_servers_reply() {
     assert!(outcomes[0].reply().contains("nessuno@example.it"));
     assert_eq!(sender.connections_opened(), 1);
     assert_eq!(server.delivered_count(), 0);
+}
+
+#[test]
+fn a_refused_copy_does_not_stop_the_customers_message() {
+    let server = TestServer::start(ServerOptions {
+        refuse: &["sbagliata@officina.it"],
+        ..ServerOptions::default()
+    });
+    let mut sender = Sender::new(server.account()).unwrap();
+    let mut two_copies = statement("cc-1", "cliente@example.it");
+    two_copies.cc = vec![
+        "sbagliata@officina.it".into(),
+        "Archivio <archivio@officina.it>".into(),
+    ];
+    let mut refused_copy = statement("cc-2", "altro.cliente@example.it");
+    refused_copy.cc = vec!["sbagliata@officina.it".into()];
+    // A refused primary recipient still fails the message, copies or not.
+    let mut refused_primary = statement("cc-3", "sbagliata@officina.it");
+    refused_primary.cc = vec!["archivio@officina.it".into()];
+    let outcomes = sender.send_batch(&[two_copies, refused_copy, refused_primary]);
+
+    let Outcome::Sent { reply } = &outcomes[0] else {
+        panic!("not sent: {:?}", outcomes[0]);
+    };
+    assert!(reply.starts_with("250 "), "{reply}");
+    assert!(reply.contains("CC archivio@officina.it: 250 "), "{reply}");
+    assert!(
+        reply.contains("CC sbagliata@officina.it refused:") && reply.contains("550"),
+        "{reply}"
+    );
+    let Outcome::Sent { reply } = &outcomes[1] else {
+        panic!("not sent: {:?}", outcomes[1]);
+    };
+    assert!(reply.starts_with("250 "), "{reply}");
+    assert!(
+        reply.contains("CC sbagliata@officina.it refused:"),
+        "{reply}"
+    );
+    let error = error_of(&outcomes[2]);
+    assert_eq!(error.code(), Code::MailRefused);
+    assert_eq!(error.smtp_code(), Some(550));
+
+    // The customer's copy first, in its own transaction; the shop's after it, same bytes and
+    // Message-ID; nothing of the refused message; all over one connection.
+    assert_eq!(
+        server.envelopes(),
+        vec![
+            vec!["cliente@example.it".to_owned()],
+            vec!["archivio@officina.it".to_owned()],
+            vec!["altro.cliente@example.it".to_owned()],
+        ]
+    );
+    assert_eq!(
+        message_ids(&server),
+        [
+            "cc-1@rapportino.test",
+            "cc-1@rapportino.test",
+            "cc-2@rapportino.test"
+        ]
+    );
+    let delivered = server.delivered();
+    assert_eq!(delivered[0], delivered[1]);
+    assert_eq!(sender.connections_opened(), 1);
 }
 
 #[test]

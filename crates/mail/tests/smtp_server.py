@@ -11,9 +11,11 @@ SIGTERM.
   --mode accept         every recipient accepted
   --mode greylist       451 the first time a recipient is seen, then accepted
   --mode reject         550 for every recipient
+  --refuse ADDRESS      550 for this recipient whatever the mode (repeatable)
 
 Every accepted message is written whole (the bytes after DATA) to DIR/new/<n>.eml, first to
-DIR/tmp and then renamed, like a Maildir, before the server answers 250.
+DIR/tmp and then renamed, like a Maildir, before the server answers 250; its envelope's
+recipients (one a line) to DIR/rcpt/<n>.txt just before.
 """
 
 import argparse
@@ -28,16 +30,18 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, directory, mode):
+    def __init__(self, directory, mode, refuse):
         self.directory = directory
         self.mode = mode
+        self.refuse = {a.lower() for a in refuse}
         self.seen = set()
         self.counter = itertools.count(1)
         os.makedirs(os.path.join(directory, "tmp"), exist_ok=True)
         os.makedirs(os.path.join(directory, "new"), exist_ok=True)
+        os.makedirs(os.path.join(directory, "rcpt"), exist_ok=True)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.mode == "reject":
+        if self.mode == "reject" or address.lower() in self.refuse:
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table"
         if self.mode == "greylist" and address.lower() not in self.seen:
             self.seen.add(address.lower())
@@ -48,6 +52,8 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         n = next(self.counter)
         name = f"{n:06d}.eml"
+        with open(os.path.join(self.directory, "rcpt", f"{n:06d}.txt"), "w") as f:
+            f.write("".join(a + "\n" for a in envelope.rcpt_tos))
         tmp = os.path.join(self.directory, "tmp", name)
         with open(tmp, "wb") as f:
             f.write(envelope.original_content)
@@ -64,6 +70,7 @@ def main():
     parser.add_argument("--mode", choices=["accept", "greylist", "reject"], default="accept")
     parser.add_argument("--user", default="tecnico@example.it")
     parser.add_argument("--password", default="segreta")
+    parser.add_argument("--refuse", action="append", default=[])
     args = parser.parse_args()
 
     context = None
@@ -80,7 +87,7 @@ def main():
         # handled=False: aiosmtpd answers "535 5.7.8 Authentication credentials invalid".
         return AuthResult(success=ok, handled=False)
 
-    handler = Handler(args.dir, args.mode)
+    handler = Handler(args.dir, args.mode, args.refuse)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
 

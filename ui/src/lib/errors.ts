@@ -76,6 +76,7 @@ const KNOWN: Record<Code, true> = {
   MAIL_REFUSED: true,
   MAIL_DEFERRED: true,
   MAIL_CONFIG_INVALID: true,
+  MAIL_SECRET_UNAVAILABLE: true,
   DATABASE: true,
   IO: true,
 };

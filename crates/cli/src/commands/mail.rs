@@ -9,6 +9,7 @@ use rapportino_core::outbox::{
     self, ClientMailPrefs, Message, MessageFilter, MessageKind, MessageStatus,
 };
 use rapportino_core::sending::{self, AccountSettings, Security};
+use rapportino_core::store::keychain::SecretStore;
 use rapportino_core::{Code, Error, Result, Store};
 use serde::Serialize;
 
@@ -409,10 +410,10 @@ fn account(store: &mut Store, out: Out, a: AccountArgs) -> Result<()> {
             a.username,
             a.from_name,
             a.from_address,
-            if v.has_password {
-                "impostata"
-            } else {
-                "assente"
+            match v.password_store {
+                Some(SecretStore::Keyring) => "conservata nel portachiavi di sistema",
+                Some(SecretStore::File) => "in un file leggibile solo dal tuo utente",
+                None => "assente",
             }
         ),
         None => "Nessun account su questo computer.".to_owned(),

@@ -6,12 +6,18 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// A D-Bus address where nothing listens.
+pub const NO_BUS: &str = "unix:path=/nonexistent/rapportino-tests-no-bus";
+
 pub fn cli(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rapportino-cli"))
         .arg("--db")
         .arg(db)
         .args(args)
         .env_remove("RAPPORTINO_DB")
+        // No D-Bus session: a mail password goes to its owner-only file, never to the keyring
+        // of the user running the tests.
+        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
         .output()
         .expect("run rapportino-cli")
 }

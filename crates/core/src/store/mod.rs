@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod credential;
+pub mod keychain;
 pub mod keys;
 pub mod migrations;
 pub mod settings;

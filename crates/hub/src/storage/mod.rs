@@ -97,6 +97,9 @@ pub trait HubRead {
     fn messages_to_send(&mut self, limit: i64) -> Result<Vec<(String, RowState)>, HubError>;
     /// The live attachments of message `message_id`.
     fn attachments_of(&mut self, message_id: &str) -> Result<Vec<(String, RowState)>, HubError>;
+    /// The engine's plan (EXPLAIN) for the mail round's two statements, one line per step: what
+    /// to look at when a round is slow, and how the tests check that it reads its indexes.
+    fn mail_round_plan(&mut self) -> Result<Vec<String>, HubError>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -234,7 +234,8 @@ statements! { d;
         WHERE entity = $1 AND entity_id > $2 AND deleted IS NULL
         ORDER BY entity_id LIMIT $3";
     /// The hub's customer messages still to send (queued or deferred), at most `$1`: the mail
-    /// round reads these, not every message.
+    /// round reads these, not every message, through the partial index
+    /// `hub_rows_messages_to_send` (`tables.rs`), whose WHERE is this one's.
     messages_to_send = format!(
         "SELECT entity_id, fields, versions, origin_device FROM hub_rows
          WHERE entity = 'message' AND deleted IS NULL AND {sender} = 'hub'
@@ -243,6 +244,7 @@ statements! { d;
         sender = d.json_text("fields", "sender"),
         status = d.json_text("fields", "status"),
     );
+<<<<<<< HEAD
     /// The intake's look-ups (`crate::intake`): live rows of entity `$1` whose top-level field
     /// `$2` is the text `$3`, by id, at most `$4`. No index: a scan of that entity's rows.
     rows_where = format!(
@@ -252,6 +254,9 @@ statements! { d;
         field = d.json_text_param("fields", "$2"),
     );
     /// The attachments of message `$1`.
+=======
+    /// The attachments of message `$1` (index `hub_rows_attachments_by_message`).
+>>>>>>> mailfin
     attachments_of = format!(
         "SELECT entity_id, fields, versions, origin_device FROM hub_rows
          WHERE entity = 'message_attachment' AND deleted IS NULL AND {message} = $1

@@ -81,6 +81,19 @@ pub const SQLITE_SCHEMA: &[&str] = &[
     ) WITHOUT ROWID",
     // Wrong extra-time PINs per ticket (logged as refusals under `extra-time:<ticket id>`).
     "CREATE INDEX IF NOT EXISTS hub_refusals_by_mutation ON hub_refusals (mutation_id, at)",
+    // The mail round (`messages_to_send`): only the hub's queued or deferred messages, by id,
+    // whatever the number of messages sent before. Its WHERE is the statement's, term for term
+    // (the engines match a partial index's terms to the query's). On (entity, entity_id), like
+    // the key: on (entity_id) alone SQLite's planner prefers the key, without statistics too.
+    "CREATE INDEX IF NOT EXISTS hub_rows_messages_to_send ON hub_rows (entity, entity_id)
+        WHERE entity = 'message' AND deleted IS NULL
+          AND json_extract(fields, '$.sender') = 'hub'
+          AND json_extract(fields, '$.status') IN ('queued', 'deferred')",
+    // A message's attachments (`attachments_of`), in id order (with the id in the index,
+    // SQLite's planner takes it over the key without statistics).
+    "CREATE INDEX IF NOT EXISTS hub_rows_attachments_by_message ON hub_rows (
+        json_extract(fields, '$.message_id'), entity_id
+    ) WHERE entity = 'message_attachment'",
 ];
 
 /// PostgreSQL, one statement each (run in order inside one transaction).
@@ -152,6 +165,13 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
         technician_code TEXT NOT NULL
     )"#,
     r#"CREATE INDEX IF NOT EXISTS hub_refusals_by_mutation ON hub_refusals (mutation_id, at COLLATE "C")"#,
+    r#"CREATE INDEX IF NOT EXISTS hub_rows_messages_to_send ON hub_rows (entity, entity_id)
+        WHERE entity = 'message' AND deleted IS NULL
+          AND ((fields::jsonb) ->> 'sender') = 'hub'
+          AND ((fields::jsonb) ->> 'status') IN ('queued', 'deferred')"#,
+    r#"CREATE INDEX IF NOT EXISTS hub_rows_attachments_by_message ON hub_rows (
+        ((fields::jsonb) ->> 'message_id'), entity_id
+    ) WHERE entity = 'message_attachment'"#,
 ];
 
 /// A column's type, for copying rows between the two engines.

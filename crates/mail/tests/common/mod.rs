@@ -60,6 +60,8 @@ pub struct ServerOptions<'a> {
     pub mode: Mode,
     /// The names on the server's certificate (ignored for plain).
     pub cert_names: &'a [&'a str],
+    /// Recipients refused with 550 whatever the mode.
+    pub refuse: &'a [&'a str],
 }
 
 impl Default for ServerOptions<'_> {
@@ -68,6 +70,7 @@ impl Default for ServerOptions<'_> {
             security: Security::Starttls,
             mode: Mode::Accept,
             cert_names: &["localhost"],
+            refuse: &[],
         }
     }
 }
@@ -126,6 +129,7 @@ impl TestServer {
             .arg(&key_path)
             .args(["--security", security, "--mode", mode, "--user", USER])
             .args(["--password", PASSWORD])
+            .args(options.refuse.iter().flat_map(|a| ["--refuse", a]))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -214,6 +218,26 @@ impl TestServer {
             .collect()
     }
 
+    /// The envelope recipients of each delivered message, in the same order.
+    pub fn envelopes(&self) -> Vec<Vec<String>> {
+        let dir = self.dir.path().join("maildir/rcpt");
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries.map(|e| e.expect("entry").path()).collect(),
+            Err(_) => Vec::new(),
+        };
+        files.sort();
+        files
+            .iter()
+            .map(|f| {
+                std::fs::read_to_string(f)
+                    .expect("read recipients")
+                    .lines()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect()
+    }
+
     pub fn delivered_count(&self) -> usize {
         std::fs::read_dir(self.dir.path().join("maildir/new")).map_or(0, |d| d.count())
     }
@@ -251,10 +275,11 @@ pub fn fake_pdf(size: usize, seed: u8) -> Vec<u8> {
 impl TestServer {
     /// Deletes what was delivered so far (between the benchmark's two runs).
     pub fn clear_delivered(&self) {
-        let new = self.dir.path().join("maildir/new");
-        if let Ok(entries) = std::fs::read_dir(&new) {
-            for e in entries {
-                std::fs::remove_file(e.expect("entry").path()).expect("remove");
+        for folder in ["maildir/new", "maildir/rcpt"] {
+            if let Ok(entries) = std::fs::read_dir(self.dir.path().join(folder)) {
+                for e in entries {
+                    std::fs::remove_file(e.expect("entry").path()).expect("remove");
+                }
             }
         }
     }

@@ -74,7 +74,7 @@ export const enMail: Record<keyof typeof itMail, string> = {
   'mail.lang.default': 'As the shop',
 
   'mail.account.title': 'Sending account',
-  'mail.account.intro': 'The mail server (SMTP) this computer sends through. It belongs to this computer only and never syncs; the password stays in a protected file.',
+  'mail.account.intro': 'The mail server (SMTP) this computer sends through. It belongs to this computer only and never syncs; the password stays in the system keyring or, where there is none, in a file only your user can read.',
   'mail.account.hub': 'Sent by the hub: this computer is linked to the hub, which sends the messages with its own account.',
   'mail.account.host': 'SMTP server',
   'mail.account.port': 'Port',
@@ -87,6 +87,8 @@ export const enMail: Record<keyof typeof itMail, string> = {
   'mail.account.password': 'Password',
   'mail.account.passwordSet': 'set — leave empty to keep it',
   'mail.account.passwordUnset': 'not set',
+  'mail.account.passwordStore.keyring': 'The password is kept in the system keyring.',
+  'mail.account.passwordStore.file': 'The password is in a file only your user can read (no system keyring available).',
   'mail.account.fromAddress': 'From (address)',
   'mail.account.fromName': 'From (name)',
   'mail.account.replyTo': 'Reply to',
@@ -144,4 +146,5 @@ export const enMailErrors: Record<keyof typeof itMailErrors, string> = {
   MAIL_REFUSED: 'The mail server refused the message.',
   MAIL_DEFERRED: 'The mail server deferred the message: it will be tried again later.',
   MAIL_CONFIG_INVALID: "The mail account's settings cannot be used.",
+  MAIL_SECRET_UNAVAILABLE: 'The mail password is in the system keyring, which is not answering now: unlock it (or log in to the desktop session) and try again.',
 };

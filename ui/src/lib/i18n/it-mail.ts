@@ -74,7 +74,7 @@ export const itMail = {
   'mail.lang.default': 'Come l’azienda',
 
   'mail.account.title': 'Account di invio',
-  'mail.account.intro': 'Il server di posta (SMTP) da cui questo computer invia. Vale solo per questo computer e non si sincronizza; la password resta in un file protetto.',
+  'mail.account.intro': 'Il server di posta (SMTP) da cui questo computer invia. Vale solo per questo computer e non si sincronizza; la password resta nel portachiavi di sistema o, se non c’è, in un file leggibile solo dal tuo utente.',
   'mail.account.hub': 'Inviata dall’hub: questo computer è collegato all’hub, che invia i messaggi con il proprio account.',
   'mail.account.host': 'Server SMTP',
   'mail.account.port': 'Porta',
@@ -87,6 +87,8 @@ export const itMail = {
   'mail.account.password': 'Password',
   'mail.account.passwordSet': 'impostata — lascia vuoto per non cambiarla',
   'mail.account.passwordUnset': 'non impostata',
+  'mail.account.passwordStore.keyring': 'La password è conservata nel portachiavi di sistema.',
+  'mail.account.passwordStore.file': 'La password è in un file leggibile solo dal tuo utente (nessun portachiavi di sistema disponibile).',
   'mail.account.fromAddress': 'Mittente (indirizzo)',
   'mail.account.fromName': 'Mittente (nome)',
   'mail.account.replyTo': 'Rispondi a',
@@ -145,4 +147,5 @@ export const itMailErrors = {
   MAIL_REFUSED: 'Il server di posta ha rifiutato il messaggio.',
   MAIL_DEFERRED: 'Il server di posta ha rimandato il messaggio: si riproverà più tardi.',
   MAIL_CONFIG_INVALID: 'Le impostazioni dell’account di posta non sono utilizzabili.',
+  MAIL_SECRET_UNAVAILABLE: 'La password della posta è nel portachiavi di sistema, che ora non risponde: sbloccalo (o accedi alla sessione grafica) e riprova.',
 } as const;

@@ -627,6 +627,24 @@ impl HubRead for PgTx<'_> {
         let rows = self.tx.query(&stmt, &[&message_id])?;
         live_rows(rows)
     }
+
+    fn mail_round_plan(&mut self) -> Result<Vec<String>, HubError> {
+        let limit: i64 = 1;
+        let message_id = "";
+        let mut lines = Vec::new();
+        for (statement, param) in [
+            (
+                &sql().messages_to_send,
+                &limit as &(dyn postgres::types::ToSql + Sync),
+            ),
+            (&sql().attachments_of, &message_id),
+        ] {
+            for r in self.tx.query(&format!("EXPLAIN {statement}"), &[param])? {
+                lines.push(r.try_get::<_, String>(0)?);
+            }
+        }
+        Ok(lines)
+    }
 }
 
 /// Rows of `entity_id, fields, versions, origin_device` (live rows: no tombstone).

@@ -574,6 +574,26 @@ impl HubRead for SqliteRead<'_> {
         let rows = stmt.query(params![message_id])?;
         live_rows(rows)
     }
+
+    fn mail_round_plan(&mut self) -> Result<Vec<String>, HubError> {
+        let mut lines = Vec::new();
+        for (statement, param) in [
+            (&sql().messages_to_send, rusqlite::types::Value::Integer(1)),
+            (
+                &sql().attachments_of,
+                rusqlite::types::Value::Text(String::new()),
+            ),
+        ] {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {statement}"))?;
+            let mut rows = stmt.query(params![param])?;
+            while let Some(r) = rows.next()? {
+                lines.push(r.get::<_, String>(3)?);
+            }
+        }
+        Ok(lines)
+    }
 }
 
 /// Rows of `entity_id, fields, versions, origin_device` (live rows: no tombstone).
