@@ -244,7 +244,6 @@ statements! { d;
         sender = d.json_text("fields", "sender"),
         status = d.json_text("fields", "status"),
     );
-<<<<<<< HEAD
     /// The intake's look-ups (`crate::intake`): live rows of entity `$1` whose top-level field
     /// `$2` is the text `$3`, by id, at most `$4`. No index: a scan of that entity's rows.
     rows_where = format!(
@@ -253,10 +252,7 @@ statements! { d;
          ORDER BY entity_id LIMIT $4",
         field = d.json_text_param("fields", "$2"),
     );
-    /// The attachments of message `$1`.
-=======
     /// The attachments of message `$1` (index `hub_rows_attachments_by_message`).
->>>>>>> mailfin
     attachments_of = format!(
         "SELECT entity_id, fields, versions, origin_device FROM hub_rows
          WHERE entity = 'message_attachment' AND deleted IS NULL AND {message} = $1
