@@ -27,11 +27,22 @@ fn guard() -> MutexGuard<'static, ()> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Runs `f` on a plain thread of its own and waits for it. The collector drives its IMAP session
+/// on a small Tokio runtime of its own (`block_on`), which Tokio refuses inside another runtime's
+/// thread — and Tauri runs `async` commands on its runtime's blocking pool.
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| match scope.spawn(f).join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
 /// One round on every mailbox. Blocking.
 pub fn round<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Vec<InboxRound>> {
     let rounds = {
         let _one = guard();
-        with_own_store(&app.state::<AppState>(), intake::collect_here)?
+        let state = app.state::<AppState>();
+        off_runtime(|| with_own_store(&state, intake::collect_here))?
     };
     if rounds.iter().any(|r| r.fetched > 0) {
         let _ = app.emit(INTAKE_CHANGED_EVENT, &rounds);

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use common::{harness, harness_on, Harness};
 use rapportino_app::notify_worker;
 use rapportino_app::state::AppState;

@@ -18,6 +18,7 @@ import ssl
 from zoneinfo import ZoneInfo
 
 from helpers import Driver, invoke, onboard, scroll_to, select, shot, step
+from webdriver import ENTER
 
 
 def append(mails: list[bytes], arrived: datetime.datetime) -> None:
@@ -62,10 +63,11 @@ def scenario_intake(d: Driver) -> None:
         "t.dispatchEvent(new Event('input', {bubbles: true}));",
         pem,
     )
-    d.wait("[data-testid=inbox-save]").click()
+    # Enter in a field submits the form, as a keyboard user does.
+    d.wait("[data-testid=inbox-user]").type(ENTER)
     d.wait("[data-testid=inbox] [data-testid=error-box][data-code=INVALID_FORMAT]")
-    d.wait("[data-testid=inbox-name]").clear().type("assistenza")
-    d.wait("[data-testid=inbox-save]").click()
+    scroll_to(d, "[data-testid=inbox-name]")
+    d.wait("[data-testid=inbox-name]").clear().type("assistenza" + ENTER)
     d.wait("[data-testid=inbox-notice]", text="Casella salvata")
     d.wait("[data-testid=inbox-mailbox]", text="assistenza")
     d.wait("[data-testid=inbox-status]", text="Mai controllata")

@@ -43,6 +43,7 @@ cleanup() {
   for pid in "${STARTED[@]}"; do stop_group "$pid"; done
   wait 2>/dev/null || true
   rm -rf "$WORK"
+  [ -z "${IMAP_TMP:-}" ] || rm -rf "$IMAP_TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -119,10 +120,13 @@ export NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 
-# The test Dovecot for the intake scenario, once for the suite (its folders under $WORK).
+# The test Dovecot for the intake scenario, once for the suite. Its folders go under a folder of
+# their own that Dovecot's unprivileged processes may enter ($WORK is owner-only).
 if [ "$needs_imap" = 1 ]; then
   command -v /usr/sbin/dovecot >/dev/null 2>&1 || { echo "missing: dovecot (see scripts/install-deps.sh)" >&2; exit 2; }
-  STARTED+=("$(TMPDIR="$WORK" spawn "$WORK/imap.log" "$IMAP_BIN")")
+  IMAP_TMP="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e-imap.XXXXXX")"
+  chmod 755 "$IMAP_TMP"
+  STARTED+=("$(TMPDIR="$IMAP_TMP" spawn "$WORK/imap.log" "$IMAP_BIN")")
   for _ in $(seq 1 300); do grep -q '^READY ' "$WORK/imap.log" 2>/dev/null && break; sleep 0.1; done
   grep -q '^READY ' "$WORK/imap.log" || { cat "$WORK/imap.log" >&2; echo "the test IMAP server did not start" >&2; exit 1; }
   read -r _ IMAP_PORT IMAP_CA IMAP_USER IMAP_PASSWORD < <(grep '^READY ' "$WORK/imap.log")

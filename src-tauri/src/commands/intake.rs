@@ -132,7 +132,7 @@ pub fn intake_remove_mailbox(state: State<'_, AppState>, name: String) -> CmdRes
 /// "Prova connessione": log in and look at the folder, changing nothing.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn intake_test_mailbox(state: State<'_, AppState>, name: String) -> CmdResult<InboxCheck> {
-    with_own_store(&state, |s| intake::test_mailbox(s, &name))
+    intake_worker::off_runtime(|| with_own_store(&state, |s| intake::test_mailbox(s, &name)))
 }
 
 /// "Controlla ora": one round on every mailbox now (nothing on an enrolled device).
