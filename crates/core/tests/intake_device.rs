@@ -9,6 +9,7 @@ mod common;
 use common::*;
 use rapportino_core::contacts::{self, ContactInput};
 use rapportino_core::intake::{self, InboxSecurity, MailboxSettings};
+use rapportino_core::store::keychain::SecretStore;
 use rapportino_core::store::{credential, keys};
 use rapportino_core::{Code, Store};
 use rapportino_intake::testing::{TestImap, PASSWORD, USER};
@@ -107,13 +108,22 @@ fn mailboxes_are_checked_at_entry_and_their_passwords_kept_beside_the_database()
     assert!(view.mailboxes[0].has_password);
     assert!(!view.managed_by_hub);
     assert!(intake::collects_here(&s).unwrap());
-    let secret = dir.path().join("negozio.db.intake-assistenza-secret");
-    assert_eq!(std::fs::read_to_string(&secret).unwrap(), "segreta");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
-        assert_eq!(mode & 0o077, 0, "owner-only");
+    // Kept like the SMTP password: the keyring where one answers, else an owner-only file.
+    let secret = dir.path().join("negozio.db.intake-secret");
+    match view.password_store {
+        Some(SecretStore::File) => {
+            assert!(std::fs::read_to_string(&secret)
+                .unwrap()
+                .contains("segreta"));
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
+                assert_eq!(mode & 0o077, 0, "owner-only");
+            }
+        }
+        Some(SecretStore::Keyring) => assert!(!secret.exists()),
+        None => panic!("a password was saved"),
     }
     // Never in the database (nor, so, in backups or sync).
     let in_db: i64 = s
@@ -142,6 +152,10 @@ fn mailboxes_are_checked_at_entry_and_their_passwords_kept_beside_the_database()
     );
     let view = intake::set_mailbox(&mut s, &good, Some("")).unwrap();
     assert!(!view.mailboxes[0].has_password);
+    assert_eq!(
+        view.password_store, None,
+        "the last password gone, nothing kept"
+    );
     assert!(!secret.exists());
     let e = intake::test_mailbox(&s, "assistenza").unwrap_err();
     assert_eq!(e.code(), Code::MailNotConfigured);

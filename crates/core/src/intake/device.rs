@@ -2,10 +2,13 @@
 //! mailboxes, a connection test, and the rounds the app runs in the background, with each
 //! mailbox's last poll and last error. An enrolled device never collects: its hub does.
 //!
-//! Like the SMTP account (`sending`), none of this syncs: the mailboxes are in `local_state`,
-//! each password in `<database>.intake-<name>-secret` and a mailbox's own certificate authority
-//! in `<database>.intake-<name>-ca.pem`, owner-only beside the database (backups never hold
-//! them).
+//! Like the SMTP account (`sending`), none of this syncs: the mailboxes are in `local_state`;
+//! their passwords, as one JSON object by mailbox name, are kept like the SMTP password
+//! ([`crate::store::keychain`]: the OS keyring where there is one, else
+//! `<database>.intake-secret`, owner-only), and a mailbox's own certificate authority in
+//! `<database>.intake-<name>-ca.pem` beside the database (backups never hold either).
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -13,11 +16,19 @@ use ts_rs::TS;
 use super::imap::{self, MailboxConfig, TlsMode};
 use super::Rules;
 use crate::error::{Code, Error, Result};
+use crate::store::keychain::{self, SecretKind, SecretStore};
 use crate::store::{credential, local_get, local_set, Store};
 use crate::time::format_instant;
 use crate::validate::{self, limits};
 
 const KEY: &str = "intake.mailboxes";
+/// The mailboxes' passwords: `<database>.intake-secret`, or the keyring's `rapportino-intake`
+/// entry named by the database's canonical path.
+const SECRETS: SecretKind = SecretKind {
+    suffix: ".intake-secret",
+    service: "rapportino-intake",
+    marker: "intake.password_store",
+};
 const STATUS_PREFIX: &str = "intake.status.";
 /// How often the app looks at each mailbox (seconds), and the longest a round waits.
 pub const POLL_SECS: u64 = 60;
@@ -77,6 +88,8 @@ pub struct MailboxView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct InboxView {
     pub mailboxes: Vec<MailboxView>,
+    /// Where the passwords are kept (None: no password yet).
+    pub password_store: Option<SecretStore>,
     /// This device is enrolled: its hub collects the mail, the device does not.
     pub managed_by_hub: bool,
 }
@@ -108,8 +121,19 @@ struct Status {
     last_error: Option<String>,
 }
 
-fn secret_suffix(name: &str) -> String {
-    format!(".intake-{name}-secret")
+/// The passwords by mailbox name.
+fn passwords(store: &Store) -> Result<BTreeMap<String, String>> {
+    Ok(keychain::read(store, &SECRETS)?
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default())
+}
+
+fn save_passwords(store: &Store, map: &BTreeMap<String, String>) -> Result<()> {
+    if map.is_empty() {
+        return keychain::forget(store, &SECRETS);
+    }
+    let json = serde_json::to_string(map).map_err(|e| Error::Inconsistent(e.to_string()))?;
+    keychain::save(store, &SECRETS, &json).map(|_| ())
 }
 
 fn ca_suffix(name: &str) -> String {
@@ -141,10 +165,11 @@ fn set_status(store: &Store, name: &str, s: &Status) -> Result<()> {
 /// The mailboxes, their state, and whether the hub collects instead.
 pub fn inbox(store: &Store) -> Result<InboxView> {
     let mut mailboxes = Vec::new();
+    let kept = passwords(store)?;
     for settings in stored(store)? {
         let st = status(store, &settings.name)?;
         mailboxes.push(MailboxView {
-            has_password: credential::read_secret(store, &secret_suffix(&settings.name))?.is_some(),
+            has_password: kept.contains_key(&settings.name),
             last_poll: st.last_poll,
             last_fetched: st.last_fetched,
             last_error_code: st.last_error_code,
@@ -154,6 +179,7 @@ pub fn inbox(store: &Store) -> Result<InboxView> {
     }
     Ok(InboxView {
         mailboxes,
+        password_store: keychain::kept_in(store, &SECRETS)?,
         managed_by_hub: crate::store::settings::hub_configured(store)?,
     })
 }
@@ -235,10 +261,14 @@ pub fn set_mailbox(
         ));
     }
     let name = settings.name.clone();
-    match password {
-        Some("") => credential::forget_secret(store, &secret_suffix(&name))?,
-        Some(p) => credential::save_secret(store, &secret_suffix(&name), p)?,
-        None => {}
+    if let Some(p) = password {
+        let mut kept = passwords(store)?;
+        if p.is_empty() {
+            kept.remove(&name);
+        } else {
+            kept.insert(name.clone(), p.to_owned());
+        }
+        save_passwords(store, &kept)?;
     }
     match &settings.extra_ca_pem {
         Some(pem) => credential::save_secret(store, &ca_suffix(&name), pem)?,
@@ -262,7 +292,10 @@ pub fn remove_mailbox(store: &mut Store, name: &str) -> Result<InboxView> {
         return Err(Error::not_found("mailbox", name));
     }
     save(store, &list)?;
-    credential::forget_secret(store, &secret_suffix(name))?;
+    let mut kept = passwords(store)?;
+    if kept.remove(name).is_some() {
+        save_passwords(store, &kept)?;
+    }
     credential::forget_secret(store, &ca_suffix(name))?;
     store.conn().execute(
         "DELETE FROM local_state WHERE key = ?1",
@@ -271,9 +304,9 @@ pub fn remove_mailbox(store: &mut Store, name: &str) -> Result<InboxView> {
     inbox(store)
 }
 
-/// The collector's configuration of one mailbox, its password read from its file.
+/// The collector's configuration of one mailbox, with its kept password.
 fn config(store: &Store, m: &MailboxSettings) -> Result<MailboxConfig> {
-    let password = credential::read_secret(store, &secret_suffix(&m.name))?.ok_or_else(|| {
+    let password = passwords(store)?.remove(&m.name).ok_or_else(|| {
         Error::invalid(
             Code::MailNotConfigured,
             "password",

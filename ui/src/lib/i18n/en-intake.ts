@@ -42,7 +42,7 @@ export const enIntake: Record<keyof typeof itIntake, string> = {
   'settings.tab.inbox': 'Incoming mail',
   'inbox.title': 'Incoming mail',
   'inbox.intro':
-    'The mailboxes this computer reads while it works alone: a mail from an authorised contact becomes a ticket at its arrival time, the others go to “To sort”. Checked every minute; passwords kept on this computer, never synced.',
+    'The mailboxes this computer reads while it works alone: a mail from an authorised contact becomes a ticket at its arrival time, the others go to “To sort”. Checked every minute; passwords in the system keyring (or a file only your user can read), never synced.',
   'inbox.hub': 'Incoming mail is handled by the hub: this computer reads no mailbox.',
   'inbox.none': 'No mailbox set up.',
   'inbox.add': 'Add mailbox',
@@ -55,6 +55,8 @@ export const enIntake: Record<keyof typeof itIntake, string> = {
   'inbox.removed': 'Mailbox removed.',
   'inbox.saved': 'Mailbox saved.',
   'inbox.noPassword': 'no password',
+  'inbox.passwordStore.keyring': 'The mailbox passwords are kept in the system keyring.',
+  'inbox.passwordStore.file': 'The mailbox passwords are in a file only your user can read (no system keyring available).',
   'inbox.lastPoll': 'Last checked {at}',
   'inbox.lastFetched': '{n} messages taken',
   'inbox.neverPolled': 'Never checked.',

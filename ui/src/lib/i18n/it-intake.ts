@@ -41,7 +41,7 @@ export const itIntake = {
   'settings.tab.inbox': 'Posta in arrivo',
   'inbox.title': 'Posta in arrivo',
   'inbox.intro':
-    'Le caselle che questo computer legge quando lavora da solo: una mail di un contatto autorizzato diventa un ticket con l’ora d’arrivo, le altre vanno in «Da smistare». Controllate ogni minuto; password conservate su questo computer, mai sincronizzate.',
+    'Le caselle che questo computer legge quando lavora da solo: una mail di un contatto autorizzato diventa un ticket con l’ora d’arrivo, le altre vanno in «Da smistare». Controllate ogni minuto; password nel portachiavi di sistema (o in un file leggibile solo dal tuo utente), mai sincronizzate.',
   'inbox.hub': 'Posta in arrivo gestita dall’hub: questo computer non legge caselle.',
   'inbox.none': 'Nessuna casella configurata.',
   'inbox.add': 'Aggiungi casella',
@@ -54,6 +54,8 @@ export const itIntake = {
   'inbox.removed': 'Casella rimossa.',
   'inbox.saved': 'Casella salvata.',
   'inbox.noPassword': 'manca la password',
+  'inbox.passwordStore.keyring': 'Le password delle caselle sono conservate nel portachiavi di sistema.',
+  'inbox.passwordStore.file': 'Le password delle caselle sono in un file leggibile solo dal tuo utente (nessun portachiavi di sistema disponibile).',
   'inbox.lastPoll': 'Ultimo controllo {at}',
   'inbox.lastFetched': '{n} messaggi presi',
   'inbox.neverPolled': 'Mai controllata.',
