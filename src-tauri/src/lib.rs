@@ -12,13 +12,19 @@
 //! - [`sync_worker`]: sync with the office hub on a connection of its own, one at a time, and the
 //!   background loop (every minute while the hub answers, backing off to 5 min when it does not);
 //! - [`mail_worker`]: customer mail on a connection of its own — the PDFs messages wait for, and
-//!   the sending on a device that works alone (a round a minute, "Invia ora").
+//!   the sending on a device that works alone (a round a minute, "Invia ora");
+//! - [`intake_worker`]: the mailboxes of a device working alone, a round a minute ("Controlla
+//!   ora"), on a connection of its own;
+//! - [`notify_worker`]: a desktop notification for each new urgent request (core decides which,
+//!   once each).
 //!
 //! The UI (`ui/`, Svelte) is embedded from `ui/dist` at compile time; build it first.
 
 pub mod commands;
 pub mod error;
+pub mod intake_worker;
 pub mod mail_worker;
+pub mod notify_worker;
 pub mod paths;
 pub mod state;
 pub mod sync_worker;
@@ -60,12 +66,16 @@ pub fn run() {
         // Native Save/Open dialogs (rfd) and the system viewer, used from Rust commands only.
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        // Shown from Rust only (notify_worker): the web view has no notification permission.
+        .plugin(tauri_plugin_notification::init())
         .on_window_event(window_state::on_event)
         .setup(|app| {
             window_state::install(app.handle());
             start_daily_backups(app.handle().clone());
             sync_worker::start(app.handle().clone());
             mail_worker::start(app.handle().clone());
+            notify_worker::start(app.handle().clone());
+            intake_worker::start(app.handle().clone());
             // Without a tray (no status-notifier host) the timer is still in the window title.
             if let Err(e) = tray::install(app.handle()) {
                 eprintln!("rapportino: no tray icon: {e}");

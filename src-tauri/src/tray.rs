@@ -31,7 +31,7 @@ pub fn set_locale(locale: Locale) {
     ENGLISH.store(locale == Locale::En, Ordering::Relaxed);
 }
 
-fn locale() -> Locale {
+pub(crate) fn locale() -> Locale {
     if ENGLISH.load(Ordering::Relaxed) {
         Locale::En
     } else {

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from day import scenario_day, scenario_restart
 from field import scenario_field
+from intake import scenario_intake
 from mail import scenario_mail
 from desk import scenario_desk
 from join_hub import scenario_join_hub
@@ -453,6 +454,7 @@ SCENARIOS = {
     "join-hub": scenario_join_hub,
     "field": scenario_field,
     "mail": scenario_mail,
+    "intake": scenario_intake,
 }
 
 

@@ -7,7 +7,8 @@
 # Environment: SKIP_BUILD=1 reuses the built UI and binary (RAPPORTINO_BIN names another one);
 # E2E_SCRIPT / E2E_TIMEOUT run another driver script (the app benchmark); E2E_SCENARIOS="main bad-db demo services reports" picks scenarios.
 # The sync-hub and join-hub scenarios also run the office hub and a second device (the CLI): RAPPORTINO_HUB_BIN
-# and RAPPORTINO_CLI_BIN name other binaries; they are built when missing.
+# and RAPPORTINO_CLI_BIN name other binaries; they are built when missing. The intake scenario reads mail from a
+# real Dovecot (the intake crate's test server, through the example e2e_imap), started once for the suite.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +20,8 @@ NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/We
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
 HUB_BIN="${RAPPORTINO_HUB_BIN:-$TARGET_DIR/debug/rapportino-hub}"
 CLI_BIN="${RAPPORTINO_CLI_BIN:-$TARGET_DIR/debug/rapportino-cli}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field desk mail sync sync-hub join-hub}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field desk mail intake sync sync-hub join-hub}"
+IMAP_BIN="${RAPPORTINO_IMAP_BIN:-$TARGET_DIR/debug/examples/e2e_imap}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
 STARTED=() # process-group leaders we started
@@ -41,6 +43,7 @@ cleanup() {
   for pid in "${STARTED[@]}"; do stop_group "$pid"; done
   wait 2>/dev/null || true
   rm -rf "$WORK"
+  [ -z "${IMAP_TMP:-}" ] || rm -rf "$IMAP_TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -71,6 +74,8 @@ wait_port() {
 
 needs_hub=0
 case " $SCENARIOS " in *" sync-hub "* | *" join-hub "*) needs_hub=1 ;; esac
+needs_imap=0
+case " $SCENARIOS " in *" intake "*) needs_imap=1 ;; esac
 
 TOOLS=(python3 "$NATIVE_DRIVER" "$TAURI_DRIVER")
 [ "$needs_hub" = 0 ] || TOOLS+=(openssl)
@@ -91,6 +96,10 @@ if [ "$needs_hub" = 1 ] && { [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$HUB_BIN" ] 
   log "building the hub and the CLI"
   (cd "$ROOT" && cargo build -p rapportino-hub -p rapportino-cli)
 fi
+if [ "$needs_imap" = 1 ] && { [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x "$IMAP_BIN" ]; }; then
+  log "building the test IMAP server (e2e_imap)"
+  (cd "$ROOT" && cargo build -p rapportino-app --example e2e_imap)
+fi
 [ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 2; }
 if [ "$needs_hub" = 1 ]; then
   for b in "$HUB_BIN" "$CLI_BIN"; do [ -x "$b" ] || { echo "no binary at $b" >&2; exit 2; }; done
@@ -110,6 +119,20 @@ export NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
 
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
+
+# The test Dovecot for the intake scenario, once for the suite. Its folders go under a folder of
+# their own that Dovecot's unprivileged processes may enter ($WORK is owner-only).
+if [ "$needs_imap" = 1 ]; then
+  command -v /usr/sbin/dovecot >/dev/null 2>&1 || { echo "missing: dovecot (see scripts/install-deps.sh)" >&2; exit 2; }
+  IMAP_TMP="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e-imap.XXXXXX")"
+  chmod 755 "$IMAP_TMP"
+  STARTED+=("$(TMPDIR="$IMAP_TMP" spawn "$WORK/imap.log" "$IMAP_BIN")")
+  for _ in $(seq 1 300); do grep -q '^READY ' "$WORK/imap.log" 2>/dev/null && break; sleep 0.1; done
+  grep -q '^READY ' "$WORK/imap.log" || { cat "$WORK/imap.log" >&2; echo "the test IMAP server did not start" >&2; exit 1; }
+  read -r _ IMAP_PORT IMAP_CA IMAP_USER IMAP_PASSWORD < <(grep '^READY ' "$WORK/imap.log")
+  export IMAP_PORT IMAP_CA IMAP_USER IMAP_PASSWORD
+  log "test IMAP server on :$IMAP_PORT"
+fi
 
 # Its own D-Bus session: the single-instance plugin must not find a Rapportino the user has open.
 DBUS=()

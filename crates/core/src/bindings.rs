@@ -105,6 +105,15 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::sync::quarantine::QuarantinedRow>(&cfg)?;
     export::<crate::sync::protocol::DeviceInfo>(&cfg)?;
     export::<crate::outbox::Message>(&cfg)?;
+    export::<crate::intake::RequestRow>(&cfg)?;
+    export::<crate::intake::Assignment>(&cfg)?;
+    export::<crate::intake::AttachmentRow>(&cfg)?;
+    export::<crate::intake::CustomerMessage>(&cfg)?;
+    export::<crate::intake::UrgentNotice>(&cfg)?;
+    export::<crate::intake::MailboxSettings>(&cfg)?;
+    export::<crate::intake::InboxView>(&cfg)?;
+    export::<crate::intake::InboxCheck>(&cfg)?;
+    export::<crate::intake::InboxRound>(&cfg)?;
     export::<crate::outbox::MessageFilter>(&cfg)?;
     export::<crate::outbox::MailSettings>(&cfg)?;
     export::<crate::outbox::ClientMailPrefs>(&cfg)?;

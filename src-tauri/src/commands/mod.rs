@@ -16,6 +16,7 @@ pub mod classes;
 pub mod clients;
 pub mod contracts;
 pub mod dashboard;
+pub mod intake;
 pub mod interventions;
 pub mod ledger;
 pub mod mail;

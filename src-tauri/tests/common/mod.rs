@@ -15,9 +15,18 @@ pub struct Harness {
 }
 
 pub fn harness_with(state: impl FnOnce(&std::path::Path) -> AppState, label: &str) -> Harness {
+    harness_on(mock_builder(), state, label)
+}
+
+/// As [`harness_with`] on a builder of the test's own (a plugin the shell adds in `run`).
+pub fn harness_on(
+    builder: tauri::Builder<MockRuntime>,
+    state: impl FnOnce(&std::path::Path) -> AppState,
+    label: &str,
+) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let state = state(dir.path());
-    let app = rapportino_app::wire(mock_builder(), state)
+    let app = rapportino_app::wire(builder, state)
         .build(rapportino_app::context())
         .unwrap();
     let window = WebviewWindowBuilder::new(&app, label, Default::default())

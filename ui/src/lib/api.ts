@@ -33,3 +33,6 @@ export const SYNC_CHANGED_EVENT = 'sync-changed';
 export const MAIL_CHANGED_EVENT = 'mail-changed';
 /** "Invia a tutti" after each client (payload: StatementMailProgress). */
 export const MAIL_STATEMENTS_PROGRESS_EVENT = 'mail-statements-progress';
+/** The shell found new urgent requests and notified them (payload: UrgentNotice[]). */
+export const INTAKE_CHANGED_EVENT = 'intake-changed';
+export type { UrgentNotice } from '../bindings/UrgentNotice';

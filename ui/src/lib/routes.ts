@@ -20,6 +20,7 @@ export type Route =
   | { name: 'report'; id: string }
   | { name: 'statements' }
   | { name: 'outbox' }
+  | { name: 'triage' }
   | { name: 'conflicts'; all: boolean };
 
 /** Filters of the reports list, kept in the URL so Back returns to the same search. */
@@ -36,8 +37,9 @@ export type SettingsTab =
   | 'documents'
   | 'backups'
   | 'sync'
-  | 'mail';
-const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'templates', 'documents', 'backups', 'sync', 'mail'];
+  | 'mail'
+  | 'inbox';
+const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'templates', 'documents', 'backups', 'sync', 'mail', 'inbox'];
 
 export const HOME: Route = { name: 'dashboard' };
 
@@ -76,6 +78,7 @@ export function parseHash(hash: string): Route {
   }
   if (section === 'statements') return { name: 'statements' };
   if (section === 'mail') return { name: 'outbox' };
+  if (section === 'triage') return { name: 'triage' };
   if (section === 'conflicts') return { name: 'conflicts', all: params.get('all') === '1' };
   if (section === 'settings') {
     if (id === 'calendars' && action === 'new') return { name: 'calendar-new' };
@@ -132,6 +135,8 @@ export function href(route: Route): string {
       return '#/statements';
     case 'outbox':
       return '#/mail';
+    case 'triage':
+      return '#/triage';
     case 'conflicts':
       return route.all ? '#/conflicts?all=1' : '#/conflicts';
   }

@@ -9,7 +9,10 @@
 //! Attachment content collected here stays in the unsynced `incoming_attachment_content` table
 //! (by SHA-256); the listing syncs.
 
+mod device;
 mod directory;
+mod history;
+mod notices;
 mod triage;
 
 use rapportino_intake::{decide, Decision, IncomingRequest};
@@ -17,7 +20,17 @@ pub use rapportino_intake::{imap, Envelope, Rules};
 use rapportino_model::vocab::{RequestStatus, Severity};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
+use ts_rs::TS;
 
+pub use device::{
+    collect_here, collects_here, inbox, remove_mailbox, set_mailbox, test_mailbox, InboxCheck,
+    InboxRound, InboxSecurity, InboxView, MailboxSettings, MailboxView, POLL_SECS,
+};
+pub use history::{
+    attachment_to_file, request_attachments, safe_file_name, ticket_attachments, waiting,
+    waiting_count, AttachmentRow,
+};
+pub use notices::{take_urgent, UrgentNotice, FRESH_HOURS};
 pub use triage::{assign, get, list, reject, Assignment, RequestRow};
 
 use crate::error::{Code, Error, Result};
@@ -367,7 +380,7 @@ pub fn ticket_messages(store: &Store, ticket: TicketId) -> Result<Vec<CustomerMe
 }
 
 /// A customer's message in a ticket's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CustomerMessage {
     pub id: String,
     pub request_id: Option<String>,

@@ -7,6 +7,7 @@ use rapportino_intake::{Attachment, IncomingRequest};
 use rapportino_model::vocab::{Origin, RequestStatus};
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::contacts::{self, ContactInput};
 use crate::error::{Code, Error, Result};
@@ -15,7 +16,7 @@ use crate::store::{field, Entity, Store};
 use crate::validate::{self, limits};
 
 /// A recorded request as the app and the CLI list it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RequestRow {
     pub id: String,
     pub origin: Origin,
@@ -79,7 +80,7 @@ pub fn get(store: &Store, id: &str) -> Result<RequestRow> {
 }
 
 /// How the office assigns a request.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct Assignment {
     pub client_id: ClientId,
     /// Add the sender as an authorised contact of the client (their next mail becomes a ticket
@@ -87,6 +88,7 @@ pub struct Assignment {
     #[serde(default)]
     pub add_contact: bool,
     #[serde(default)]
+    #[ts(optional)]
     pub contact_name: Option<String>,
 }
 

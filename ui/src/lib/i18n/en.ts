@@ -11,6 +11,7 @@ import { enWork } from './en-work';
 import { enServices } from './en-services';
 import { enSettings } from './en-settings';
 import { enJoin } from './en-join';
+import { enIntake } from './en-intake';
 import { enMail, enMailErrors } from './en-mail';
 import { enSigning } from './en-signing';
 import { enSync } from './en-sync';
@@ -182,6 +183,7 @@ export const en: Record<MessageKey, string> = {
   ...enJoin,
   ...enSigning,
   ...enMail,
+  ...enIntake,
   // Severity, origin, status, mode, outcome and their field names: generated from the model.
   ...LABELS.en,
 };

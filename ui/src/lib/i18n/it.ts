@@ -11,6 +11,7 @@ import { itWork } from './it-work';
 import { itServices } from './it-services';
 import { itSettings } from './it-settings';
 import { itJoin } from './it-join';
+import { itIntake } from './it-intake';
 import { itMail, itMailErrors } from './it-mail';
 import { itSigning } from './it-signing';
 import { itSync } from './it-sync';
@@ -181,6 +182,7 @@ export const it = {
   ...itJoin,
   ...itSigning,
   ...itMail,
+  ...itIntake,
   // Severity, origin, status, mode, outcome and their field names: generated from the model.
   ...LABELS.it,
 } as const;
