@@ -18,8 +18,8 @@ use rapportino_hub::storage::HubTx;
 use rapportino_hub::Storage;
 use rapportino_model::protocol::Role;
 use rapportino_model::status::TicketStatus;
-use rapportino_model::Entity;
 use rapportino_model::vocab::Severity;
+use rapportino_model::Entity;
 use rustls_pki_types::pem::PemObject;
 use serde_json::{json, Value};
 use sync_support::*;
@@ -44,8 +44,9 @@ fn source(name: &str, client_id: &str, per_minute: u32) -> Source {
 }
 
 fn agent(hub: &TestHub) -> ureq::Agent {
-    let der = rustls_pki_types::CertificateDer::from_pem_slice(hub.ca_pem.as_ref().unwrap().as_bytes())
-        .unwrap();
+    let der =
+        rustls_pki_types::CertificateDer::from_pem_slice(hub.ca_pem.as_ref().unwrap().as_bytes())
+            .unwrap();
     common::agent_trusting(&der)
 }
 
@@ -153,25 +154,59 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
 
     // Refused, nothing written.
     let (status, body) = post(&http, &hub, "/intake/webhook/nagios", Some(SECRET), &first);
-    assert_eq!((status, common::code_of(&body)), (404, "NOT_FOUND"), "{body}");
+    assert_eq!(
+        (status, common::code_of(&body)),
+        (404, "NOT_FOUND"),
+        "{body}"
+    );
     let (status, body) = post(&http, &hub, url, None, &first);
-    assert_eq!((status, common::code_of(&body)), (401, "UNAUTHENTICATED"), "{body}");
-    let (status, _) = post(&http, &hub, url, Some("una-segreta-lunga-abbastanzA"), &first);
+    assert_eq!(
+        (status, common::code_of(&body)),
+        (401, "UNAUTHENTICATED"),
+        "{body}"
+    );
+    let (status, _) = post(
+        &http,
+        &hub,
+        url,
+        Some("una-segreta-lunga-abbastanzA"),
+        &first,
+    );
     assert_eq!(status, 401);
-    let (status, _) = post(&http, &hub, &format!("{url}?secret=sbagliata"), None, &first);
+    let (status, _) = post(
+        &http,
+        &hub,
+        &format!("{url}?secret=sbagliata"),
+        None,
+        &first,
+    );
     assert_eq!(status, 401);
     let (status, body) = post(&http, &hub, url, Some(SECRET), "{\"fingerprint\": ");
-    assert_eq!((status, common::code_of(&body)), (400, "MALFORMED_BODY"), "{body}");
+    assert_eq!(
+        (status, common::code_of(&body)),
+        (400, "MALFORMED_BODY"),
+        "{body}"
+    );
     let odd = generic("disk-srv01", "exploded", "2026-11-16T06:30:00Z", "x");
     let (status, body) = post(&http, &hub, url, Some(SECRET), &odd);
-    assert_eq!((status, common::code_of(&body)), (400, "MALFORMED_BODY"), "{body}");
+    assert_eq!(
+        (status, common::code_of(&body)),
+        (400, "MALFORMED_BODY"),
+        "{body}"
+    );
     // One good alert and one bad one in the same payload: neither is written.
     let mut half = serde_json::from_str::<Value>(&alertmanager("firing")).unwrap();
     half["alerts"][1]["status"] = json!("maybe");
     let (status, _) = post(&http, &hub, url, Some(SECRET), &half.to_string());
     assert_eq!(status, 400);
-    assert_eq!(rows(&hub.storage, Entity::Ticket, "origin", "monitoring"), 0);
-    assert_eq!(rows(&hub.storage, Entity::IncomingRequest, "source", "zabbix"), 0);
+    assert_eq!(
+        rows(&hub.storage, Entity::Ticket, "origin", "monitoring"),
+        0
+    );
+    assert_eq!(
+        rows(&hub.storage, Entity::IncomingRequest, "source", "zabbix"),
+        0
+    );
 
     // The generic format, the secret in the query.
     let (status, body) = post(&http, &hub, &format!("{url}?secret={SECRET}"), None, &first);
@@ -180,19 +215,31 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
     // Alertmanager, two alerts, the secret as a bearer token.
     let (status, body) = post(&http, &hub, url, Some(SECRET), &alertmanager("firing"));
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["opened"], json!(["T-2026-HUB-0002", "T-2026-HUB-0003"]));
+    assert_eq!(
+        body["opened"],
+        json!(["T-2026-HUB-0002", "T-2026-HUB-0003"])
+    );
     // Alertmanager repeats the same notification: duplicates.
     let (_, body) = post(&http, &hub, url, Some(SECRET), &alertmanager("firing"));
-    assert_eq!((body["opened"].clone(), body["duplicates"].clone()), (json!([]), json!(2)));
+    assert_eq!(
+        (body["opened"].clone(), body["duplicates"].clone()),
+        (json!([]), json!(2))
+    );
     // Resolved after firing: events on the open tickets, never new tickets.
     let (_, body) = post(&http, &hub, url, Some(SECRET), &alertmanager("resolved"));
-    assert_eq!((body["opened"].clone(), body["appended"].clone()), (json!([]), json!(2)));
+    assert_eq!(
+        (body["opened"].clone(), body["appended"].clone()),
+        (json!([]), json!(2))
+    );
     let (_, body) = post(&http, &hub, url, Some(SECRET), &alertmanager("resolved"));
     assert_eq!(body["duplicates"], json!(2), "the same resolution twice");
     // The disk alert fires again (a new start) while its ticket is open: one more event.
     let again = generic("disk-srv01", "firing", "2026-11-16T07:30:00Z", "disaster");
     let (_, body) = post(&http, &hub, url, Some(SECRET), &again);
-    assert_eq!((body["opened"].clone(), body["appended"].clone()), (json!([]), json!(1)));
+    assert_eq!(
+        (body["opened"].clone(), body["appended"].clone()),
+        (json!([]), json!(1))
+    );
 
     // A storm: 1,000 posts of one new alert from 8 threads at once → one ticket.
     let storm = generic("cpu-srv03", "firing", "2026-11-16T07:40:00Z", "warning");
@@ -211,14 +258,28 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
     });
     assert_eq!(opened, vec![json!("T-2026-HUB-0004")]);
-    assert_eq!(rows(&hub.storage, Entity::Ticket, "origin", "monitoring"), 4);
-    // Records: 4 openings, 2 resolutions, 1 new firing; nothing for the duplicates.
-    assert_eq!(rows(&hub.storage, Entity::IncomingRequest, "source", "zabbix"), 7);
     assert_eq!(
-        rows(&hub.storage, Entity::IncomingMessage, "from_email", "zabbix@monitoring.invalid"),
+        rows(&hub.storage, Entity::Ticket, "origin", "monitoring"),
+        4
+    );
+    // Records: 4 openings, 2 resolutions, 1 new firing; nothing for the duplicates.
+    assert_eq!(
+        rows(&hub.storage, Entity::IncomingRequest, "source", "zabbix"),
+        7
+    );
+    assert_eq!(
+        rows(
+            &hub.storage,
+            Entity::IncomingMessage,
+            "from_email",
+            "zabbix@monitoring.invalid"
+        ),
         3
     );
 
@@ -226,17 +287,35 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
     uf.sync();
     let disk = tickets::get_by_number(&uf.store, "T-2026-HUB-0001").unwrap();
     assert_eq!(disk.origin.as_str(), "monitoring");
-    assert_eq!(disk.severity, Severity::Blocking, "mapped from the source's table");
-    assert_eq!(disk.reported_at, "2026-11-16T06:30:00Z", "the alert's start");
+    assert_eq!(
+        disk.severity,
+        Severity::Blocking,
+        "mapped from the source's table"
+    );
+    assert_eq!(
+        disk.reported_at, "2026-11-16T06:30:00Z",
+        "the alert's start"
+    );
     assert_eq!(disk.client_id, client.id);
     assert_eq!(disk.title, "Disco pieno su disk-srv01");
     let down = tickets::get_by_number(&uf.store, "T-2026-HUB-0002").unwrap();
     assert_eq!(
-        (down.title.as_str(), down.severity, down.reported_at.as_str()),
-        ("srv-01 non risponde", Severity::Blocking, "2026-11-16T07:00:00Z")
+        (
+            down.title.as_str(),
+            down.severity,
+            down.reported_at.as_str()
+        ),
+        (
+            "srv-01 non risponde",
+            Severity::Blocking,
+            "2026-11-16T07:00:00Z"
+        )
     );
     let load = tickets::get_by_number(&uf.store, "T-2026-HUB-0003").unwrap();
-    assert_eq!((load.title.as_str(), load.severity), ("HighLoad (srv-02)", Severity::Degraded));
+    assert_eq!(
+        (load.title.as_str(), load.severity),
+        ("HighLoad (srv-02)", Severity::Degraded)
+    );
     let cpu = tickets::get_by_number(&uf.store, "T-2026-HUB-0004").unwrap();
     assert_eq!(cpu.severity, Severity::Degraded);
 
@@ -256,7 +335,12 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
 
 #[test]
 fn a_source_over_its_rate_is_refused_and_big_bodies_too() {
-    let webhooks = Webhooks::new(vec![source("prom", "0190a0a0-0000-7000-8000-000000000001", 3)]).unwrap();
+    let webhooks = Webhooks::new(vec![source(
+        "prom",
+        "0190a0a0-0000-7000-8000-000000000001",
+        3,
+    )])
+    .unwrap();
     let hub = TestHub::start_with(None, true, |c| c.webhooks = Some(Arc::new(webhooks)));
     let http = agent(&hub);
     let url = "/intake/webhook/prom";
@@ -268,9 +352,22 @@ fn a_source_over_its_rate_is_refused_and_big_bodies_too() {
         assert_eq!(post(&http, &hub, url, Some(SECRET), "{}").0, 400);
     }
     let (status, body) = post(&http, &hub, url, Some(SECRET), "{}");
-    assert_eq!((status, common::code_of(&body)), (429, "RATE_LIMITED"), "{body}");
+    assert_eq!(
+        (status, common::code_of(&body)),
+        (429, "RATE_LIMITED"),
+        "{body}"
+    );
     // Past the unauthenticated body limit (16 KiB by default): 413.
-    let big = generic(&"x".repeat(100), "firing", "2026-11-16T06:30:00Z", &"y".repeat(20_000));
+    let big = generic(
+        &"x".repeat(100),
+        "firing",
+        "2026-11-16T06:30:00Z",
+        &"y".repeat(20_000),
+    );
     let (status, body) = post(&http, &hub, &format!("{url}?secret={SECRET}"), None, &big);
-    assert_eq!((status, common::code_of(&body)), (413, "BODY_TOO_LARGE"), "{body}");
+    assert_eq!(
+        (status, common::code_of(&body)),
+        (413, "BODY_TOO_LARGE"),
+        "{body}"
+    );
 }

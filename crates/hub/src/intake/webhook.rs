@@ -336,14 +336,19 @@ pub fn parse(body: &[u8]) -> Result<Vec<Alert>, HubError> {
                     fingerprint,
                     firing: firing(&a.status)?,
                     title,
-                    description: a.annotations.get("description").cloned().unwrap_or_default(),
+                    description: a
+                        .annotations
+                        .get("description")
+                        .cloned()
+                        .unwrap_or_default(),
                     severity: a.labels.get("severity").cloned(),
                     started_at: a.starts_at,
                 })
             })
             .collect()
     } else {
-        let g: Generic = serde_json::from_value(value).map_err(|e| malformed(format!("alert: {e}")))?;
+        let g: Generic =
+            serde_json::from_value(value).map_err(|e| malformed(format!("alert: {e}")))?;
         Ok(vec![checked(Alert {
             fingerprint: g.fingerprint,
             firing: firing(&g.status)?,
@@ -573,8 +578,7 @@ pub async fn route(
         .map(str::trim);
     let presented = bearer.or(query.get("secret").map(String::as_str));
     if !presented.is_some_and(|p| source.accepts(p)) {
-        return HubError::Unauthenticated("missing or wrong webhook secret".into())
-            .into_response();
+        return HubError::Unauthenticated("missing or wrong webhook secret".into()).into_response();
     }
     if !webhooks.admit(&source) {
         return HubError::RateLimited {
@@ -590,5 +594,103 @@ pub async fn route(
     match blocking(move || take(&storage, &source, &alerts, Utc::now())).await {
         Ok(out) => Json(out).into_response(),
         Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn the_configuration_reads_secrets_from_files_and_refuses_them_inline() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = write(dir.path(), "secret", "abcdefghijklmnopqrstuvwxyz\n");
+        let file = |body: Value| write(dir.path(), "intake.json", &body.to_string());
+        let ok = file(json!({"webhooks": [{"name": "zabbix", "client_id": "c1",
+            "secret_file": secret, "severity": {"high": "degraded"}}]}));
+        let hooks = load(&ok).unwrap().unwrap();
+        let zabbix = &hooks.sources["zabbix"];
+        assert!(zabbix.accepts("abcdefghijklmnopqrstuvwxyz"));
+        assert!(!zabbix.accepts("abcdefghijklmnopqrstuvwxyZ"));
+        assert!(!zabbix.accepts(""));
+        assert_eq!(zabbix.config.max_per_minute, DEFAULT_PER_MINUTE);
+        assert_eq!(zabbix.severity(Some("High")), Severity::Degraded);
+        assert_eq!(zabbix.severity(Some("critical")), Severity::Blocking);
+        assert_eq!(zabbix.severity(Some("warning")), Severity::Degraded);
+        assert_eq!(zabbix.severity(Some("info")), Severity::Request);
+        assert_eq!(zabbix.severity(None), Severity::Request);
+        // Only the names reach a log line.
+        assert!(!format!("{hooks:?}").contains("abcdef"));
+        // A webhooks-only file is a valid intake configuration (no mailbox to collect).
+        assert!(rapportino_intake::imap::load_config(&ok)
+            .unwrap()
+            .mailboxes
+            .is_empty());
+        assert!(rapportino_intake::imap::load_config(&file(json!({}))).is_err());
+        assert!(load(&file(json!({"mailboxes": []}))).unwrap().is_none());
+
+        let inline = file(json!({"webhooks": [{"name": "zabbix", "client_id": "c1",
+            "secret": "abcdefghijklmnopqrstuvwxyz"}]}));
+        assert_eq!(load(&inline).unwrap_err().code(), "CONFIG");
+        let short = write(dir.path(), "short", "corta");
+        let weak = file(json!({"webhooks": [{"name": "zabbix", "client_id": "c1",
+            "secret_file": short}]}));
+        assert!(load(&weak)
+            .unwrap_err()
+            .to_string()
+            .contains("16 characters"));
+        let bad_name = file(json!({"webhooks": [{"name": "../x", "client_id": "c1",
+            "secret_file": secret}]}));
+        assert!(load(&bad_name).is_err());
+        let twice = file(json!({"webhooks": [
+            {"name": "a", "client_id": "c1", "secret_file": secret},
+            {"name": "a", "client_id": "c2", "secret_file": secret}]}));
+        assert!(load(&twice).unwrap_err().to_string().contains("twice"));
+    }
+
+    #[test]
+    fn payloads_are_checked_before_anything_is_written() {
+        let am = |version: &str, fingerprint: Option<&str>| {
+            let mut alert = json!({"status": "firing", "startsAt": "2026-11-16T07:00:00Z",
+                "labels": {"alertname": "HostDown", "instance": "srv-01"}});
+            if let Some(f) = fingerprint {
+                alert["fingerprint"] = json!(f);
+            }
+            json!({"version": version, "groupKey": "g", "alerts": [alert]}).to_string()
+        };
+        let a = parse(am("4", Some("abc")).as_bytes()).unwrap();
+        assert_eq!(a[0].fingerprint, "abc");
+        assert_eq!(a[0].title, "HostDown (srv-01)");
+        // Without a fingerprint, the labels make a stable one.
+        let b = parse(am("4", None).as_bytes()).unwrap();
+        assert_eq!(b, parse(am("4", None).as_bytes()).unwrap());
+        assert_eq!(b[0].fingerprint.len(), 16);
+        for bad in [
+            am("3", Some("abc")),
+            am("4", Some("")),
+            am("4", Some("has space")),
+            json!({"version": "4", "alerts": []}).to_string(),
+            json!({"fingerprint": "f", "status": "firing", "title": "  ",
+                "started_at": "2026-11-16T07:00:00Z"})
+            .to_string(),
+            json!({"fingerprint": "f", "status": "firing", "title": "t",
+                "started_at": "ieri"})
+            .to_string(),
+            "[]".into(),
+            "not json".into(),
+        ] {
+            assert_eq!(
+                parse(bad.as_bytes()).unwrap_err().code(),
+                "MALFORMED_BODY",
+                "{bad}"
+            );
+        }
     }
 }
