@@ -371,3 +371,82 @@ fn a_source_over_its_rate_is_refused_and_big_bodies_too() {
         "{body}"
     );
 }
+
+#[test]
+fn the_hub_binary_serves_the_webhooks_of_its_intake_config() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("hub.db").display());
+    let config = dir.path().join("intake.json");
+    let serve = |config: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_rapportino-hub"))
+            .args(["serve", "--storage", &db, "--listen", "127.0.0.1:0"])
+            .args(["--insecure-http", "--log-json", "--intake-config"])
+            .arg(config)
+            .env("HOOK_SECRET", SECRET)
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // A secret written in the file: the hub refuses to start.
+    std::fs::write(
+        &config,
+        json!({"webhooks": [{"name": "prom", "client_id": "c1", "secret": SECRET}]}).to_string(),
+    )
+    .unwrap();
+    let refused = serve(&config).wait_with_output().unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("CONFIG"));
+
+    // Only webhooks (no mailbox), the secret from the environment.
+    std::fs::write(
+        &config,
+        json!({"webhooks": [{"name": "prom", "client_id": "0190a0a0-0000-7000-8000-000000000001",
+            "secret_env": "HOOK_SECRET"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let mut hub = Running(serve(&config));
+    let stderr = hub.0.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                if v["message"] == "hub listening" {
+                    let _ = tx.send(v["addr"].as_str().unwrap_or_default().to_owned());
+                }
+            }
+        }
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    let http = common::plain_agent();
+    let url = format!("http://{addr}/intake/webhook/prom");
+    let alert = generic("disk-srv01", "firing", "2026-11-16T06:30:00Z", "critical");
+    let wrong = common::answer(
+        http.post(&url)
+            .set("Authorization", "Bearer sbagliata-ma-lunga-abbastanza")
+            .send_string(&alert),
+    );
+    assert_eq!(wrong.0, 401);
+    let (status, body) = common::answer(
+        http.post(&url)
+            .set("Authorization", &format!("Bearer {SECRET}"))
+            .send_string(&alert),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["opened"], json!(["T-2026-HUB-0001"]));
+}
