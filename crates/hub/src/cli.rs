@@ -148,7 +148,9 @@ enum Command {
         mail_every_secs: u64,
         /// Turn the mail of these IMAP mailboxes into tickets (e-mail to ticket): a JSON file
         /// of mailboxes (host, port, tls, user, password_file or password_env, folder,
-        /// category, service, poll_secs, ca_file) and rules.
+        /// category, service, poll_secs, ca_file) and rules; and/or the monitoring webhook's
+        /// sources (`webhooks`: name, client_id, secret_file or secret_env, severity,
+        /// max_per_minute, category, service).
         #[arg(long, value_name = "FILE")]
         intake_config: Option<PathBuf>,
     },
@@ -462,6 +464,9 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             config.max_connections_per_ip = max_connections_per_ip.max(1);
             config.max_snapshot_streams = max_snapshot_streams.max(1);
             config.snapshot_timeout = secs(snapshot_timeout_secs);
+            if let Some(path) = &intake_config {
+                config.webhooks = crate::intake::webhook::load(path)?.map(Arc::new);
+            }
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()

@@ -28,6 +28,8 @@ pub mod hub_code {
     /// The storage is locked by another process (or transaction) for longer than the hub
     /// waits: the admin commands refuse to run; a request gets 503 with `Retry-After`.
     pub const STORAGE_BUSY: &str = "STORAGE_BUSY";
+    /// 429 with `Retry-After`: a monitoring webhook source posted more than its rate allows.
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +83,8 @@ pub enum HubError {
     PinLocked { retry_after_secs: u64 },
     #[error("extra time not allowed: {0}")]
     ExtraTimeNotAllowed(String),
+    #[error("too many requests from this source: try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
 }
 
 impl HubError {
@@ -110,6 +114,7 @@ impl HubError {
             HubError::WrongPin => wire_code::WRONG_PIN,
             HubError::PinLocked { .. } => wire_code::PIN_LOCKED,
             HubError::ExtraTimeNotAllowed(_) => wire_code::EXTRA_TIME_NOT_ALLOWED,
+            HubError::RateLimited { .. } => hub_code::RATE_LIMITED,
         }
     }
 
@@ -139,6 +144,7 @@ impl HubError {
             HubError::WrongPin => StatusCode::FORBIDDEN,
             HubError::PinLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             HubError::ExtraTimeNotAllowed(_) => StatusCode::CONFLICT,
+            HubError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -149,7 +155,8 @@ impl HubError {
                 retry_after_secs, ..
             } => Some(*retry_after_secs),
             HubError::StorageBusy(_) => Some(STORAGE_RETRY_AFTER_SECS),
-            HubError::PinLocked { retry_after_secs } => Some(*retry_after_secs),
+            HubError::PinLocked { retry_after_secs }
+            | HubError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }

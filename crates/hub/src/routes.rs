@@ -54,6 +54,8 @@ pub struct AppState {
     pub body_read_timeout: Duration,
     pub request_timeout: Duration,
     pub snapshot_timeout: Duration,
+    /// The monitoring webhook's sources.
+    pub webhooks: Option<Arc<crate::intake::webhook::Webhooks>>,
     /// One permit per snapshot being spooled or streamed.
     snapshot_slots: Arc<Semaphore>,
     touched: Arc<Mutex<HashMap<String, Instant>>>,
@@ -68,6 +70,7 @@ impl AppState {
             body_read_timeout: config.body_read_timeout,
             request_timeout: config.request_timeout,
             snapshot_timeout: config.snapshot_timeout,
+            webhooks: config.webhooks.clone(),
             snapshot_slots: Arc::new(Semaphore::new(config.max_snapshot_streams.max(1))),
             touched: Arc::new(Mutex::new(HashMap::new())),
         }

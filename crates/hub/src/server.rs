@@ -105,6 +105,9 @@ pub struct ServerConfig {
     pub max_snapshot_streams: usize,
     /// One snapshot stream, from its first byte to its last.
     pub snapshot_timeout: Duration,
+    /// The monitoring webhook's sources (`POST /intake/webhook/{source}`); none: every source
+    /// is unknown (404).
+    pub webhooks: Option<Arc<crate::intake::webhook::Webhooks>>,
 }
 
 impl ServerConfig {
@@ -123,6 +126,7 @@ impl ServerConfig {
             max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
             max_snapshot_streams: DEFAULT_MAX_SNAPSHOT_STREAMS,
             snapshot_timeout: DEFAULT_SNAPSHOT_TIMEOUT,
+            webhooks: None,
         }
     }
 }
@@ -177,6 +181,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/health", get(routes::health))
         .route("/v1/enrol", post(routes::enrol))
+        .route(
+            "/intake/webhook/{source}",
+            post(crate::intake::webhook::route),
+        )
         .merge(authenticated)
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)

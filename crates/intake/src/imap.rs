@@ -102,6 +102,7 @@ pub struct MailboxConfig {
 /// The intake configuration file: the mailboxes and the shop's rules.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntakeConfig {
+    #[serde(default)]
     pub mailboxes: Vec<MailboxConfig>,
     #[serde(default)]
     pub rules: Rules,
@@ -122,8 +123,10 @@ pub fn load_config(path: &Path) -> Result<IntakeConfig, IntakeError> {
             &"no password in the file: use password_file or password_env",
         ));
     }
+    let raw_has_webhooks = raw.get("webhooks").map(|_| ());
     let mut config: IntakeConfig = serde_json::from_value(raw).map_err(|e| at(&e))?;
-    if config.mailboxes.is_empty() {
+    // A file with only the hub's monitoring webhooks (its `webhooks` section) has no mailbox.
+    if config.mailboxes.is_empty() && raw_has_webhooks.is_none() {
         return Err(at(&"no mailbox"));
     }
     for m in &mut config.mailboxes {

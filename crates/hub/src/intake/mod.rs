@@ -38,6 +38,7 @@ use crate::error::HubError;
 use crate::storage::{format_instant, HubTx, Storage};
 
 mod acknowledge;
+pub mod webhook;
 use acknowledge::acknowledge;
 
 /// The device code in the numbers of the tickets the hub opens.
@@ -361,6 +362,13 @@ fn apply(
     }
 }
 
+/// The next number of a ticket the hub opens (`T-2026-HUB-0001`), from the yearly counter.
+pub(crate) fn next_number(w: &mut Writer<'_>) -> Result<String, HubError> {
+    let year = w.now.with_timezone(&SHOP_TZ).year();
+    let seq = w.tx.bump_counter(&format!("intake.ticket_seq.{year}"))?;
+    Ok(format!("T-{year}-{HUB_CODE}-{seq:04}"))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn open_ticket(
     w: &mut Writer<'_>,
@@ -372,9 +380,7 @@ fn open_ticket(
     description: &str,
 ) -> Result<String, HubError> {
     let id = new_id();
-    let year = w.now.with_timezone(&SHOP_TZ).year();
-    let seq = w.tx.bump_counter(&format!("intake.ticket_seq.{year}"))?;
-    let number = format!("T-{year}-{HUB_CODE}-{seq:04}");
+    let number = next_number(w)?;
     // The response clock starts when the request arrived (never in the future).
     let reported_at = format_instant(request.received_at.min(w.now));
     let description: String = description.chars().take(20_000).collect();

@@ -29,6 +29,15 @@ pub struct TestHub {
 impl TestHub {
     /// A hub over `storage_url` (`None`: a fresh SQLite file), over TLS when `tls`.
     pub fn start(storage_url: Option<&str>, tls: bool) -> TestHub {
+        Self::start_with(storage_url, tls, |_| {})
+    }
+
+    /// As [`TestHub::start`], with a chance to change the configuration.
+    pub fn start_with(
+        storage_url: Option<&str>,
+        tls: bool,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> TestHub {
         let dir = tempfile::tempdir().unwrap();
         let url = storage_url.map_or_else(
             || format!("sqlite:{}", dir.path().join("hub.db").display()),
@@ -47,7 +56,8 @@ impl TestHub {
             .build()
             .unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), tls_files);
+        let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), tls_files);
+        adjust(&mut config);
         let running = rt
             .block_on(rapportino_hub::start(storage.clone(), config, async move {
                 let _ = stopped.await;
