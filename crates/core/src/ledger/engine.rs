@@ -36,6 +36,10 @@ pub(crate) struct Work {
     pub chosen: Option<ContractId>,
     pub travel_km: f64,
     pub is_final: bool,
+    /// The ticket is outside the contract ("serve un preventivo"): never drawn from allowances.
+    pub out_of_scope: bool,
+    /// The ticket's accepted quote, which its work is charged by.
+    pub quote_number: Option<String>,
 }
 
 /// A closed ticket governed by an incident pack.
@@ -206,6 +210,7 @@ fn line(
         rate_cents: rate,
         amount_cents: rate.map_or(0, |r| amount(minutes, r)),
         period_start: None,
+        quote_number: None,
     }
 }
 
@@ -225,6 +230,10 @@ fn allocate(
     if w.is_bug {
         a.lines
             .push(line(Source::Bug, AllocationReason::Bug, None, billed, None));
+        return;
+    }
+    if w.out_of_scope {
+        out_of_scope(a, w, governing, input);
         return;
     }
     match (
@@ -381,6 +390,47 @@ fn allocate(
             );
             l.amount_cents = km_cents;
             a.lines.push(l);
+        }
+    }
+}
+
+/// Work on a ticket outside the contract never draws on packages, included or free hours or
+/// incident packs. With an accepted quote it is charged per the quote (the quote's total is
+/// billed once, as the quote: this work adds nothing to it); without one, every billed minute is
+/// billed at the applicable rate (the app warned before the timer started).
+fn out_of_scope(
+    a: &mut InterventionAllocation,
+    w: &Work,
+    governing: Option<&Contract>,
+    input: &Input<'_>,
+) {
+    match &w.quote_number {
+        Some(number) => {
+            let mut l = line(
+                Source::Quote,
+                AllocationReason::QuoteAccepted,
+                None,
+                a.billed_minutes,
+                None,
+            );
+            l.quote_number = Some(number.clone());
+            a.lines.push(l);
+        }
+        None => {
+            let rates = Rates::of(
+                governing,
+                input.contracts,
+                input.client_class,
+                w,
+                &input.defaults,
+            );
+            a.lines.push(line(
+                Source::Overage,
+                AllocationReason::OutOfScopeNoQuote,
+                rates.contract,
+                a.billed_minutes,
+                Some(rates.hourly),
+            ));
         }
     }
 }
