@@ -11,4 +11,8 @@ rate_cents: number | null, amount_cents: number,
 /**
  * For allowances that renew yearly: the first day of the contract year drawn from.
  */
-period_start: string | null, };
+period_start: string | null, 
+/**
+ * The accepted quote the work is charged by (source `quote`).
+ */
+quote_number: string | null, };

@@ -76,6 +76,7 @@ pub(crate) fn build(
                 quantity: m.quantity,
                 unit_price_cents: m.unit_price_cents,
                 total_cents: m.total_cents,
+                vat_rate: Some(m.vat_rate),
             })
             .collect(),
         materials_total_cents: detail.materials_total_cents,
