@@ -94,8 +94,13 @@ pub enum MaterialCommand {
 
 #[derive(Subcommand)]
 pub enum TimerCommand {
+    /// Start the timer. On a ticket outside the contract with no accepted quote it is refused
+    /// with QUOTE_REQUIRED (the work would be billed at the rate) unless confirmed.
     Start {
         intervention: InterventionId,
+        /// Start anyway on an out-of-scope ticket with no accepted quote.
+        #[arg(long)]
+        without_quote: bool,
     },
     Pause {
         intervention: InterventionId,
@@ -394,8 +399,11 @@ pub fn material(store: &mut Store, out: Out, c: MaterialCommand) -> Result<()> {
 
 pub fn timer(store: &mut Store, out: Out, c: TimerCommand) -> Result<()> {
     let id = match c {
-        TimerCommand::Start { intervention } => {
-            interventions::start(store, intervention)?;
+        TimerCommand::Start {
+            intervention,
+            without_quote,
+        } => {
+            interventions::start_confirmed(store, intervention, without_quote)?;
             intervention
         }
         TimerCommand::Pause { intervention } => {
