@@ -39,10 +39,12 @@ pub struct Article {
 pub struct ArticleInput {
     pub code: String,
     pub description: String,
+    #[ts(optional)]
     #[serde(default)]
     pub unit: Option<String>,
     pub unit_price_cents: i64,
     /// Percent; the ordinary 22% when absent.
+    #[ts(optional)]
     #[serde(default)]
     pub vat_rate: Option<i64>,
 }

@@ -811,3 +811,108 @@ fn quote_numbers_from_the_hub_move_the_counter_only_when_sane() {
     // The counter is the quotes' own: tickets on B still start at 0001.
     assert_eq!(number(&mut b, &c, "Rete"), "T-2026-BB-0001");
 }
+
+/// Item 8, travel and call-out priced by the contract: an SLA contract (5x8, 2 h included) that
+/// prices the call-out at 35,00 € and the kilometre at 0,50 €. One hour on site with 30,5 km:
+/// the hour from the included hours, call-out 35,00 €, travel 30,5 × 0,50 = 15,25 €; the report
+/// says "30,5 km × 0,50 €/km". The same work remote: neither (no trip). A package that prices
+/// neither bills neither on site (as before).
+#[test]
+fn call_out_and_kilometres_are_billed_when_the_contract_prices_them() {
+    use rapportino_core::calendars::CalendarPreset;
+    use rapportino_core::contracts::{self, ContractInput, ContractKind, Rates};
+    use rapportino_core::interventions::InterventionPatch;
+    let (mut s, clock) = store();
+    let cal = calendar(&mut s, CalendarPreset::FiveByEight);
+    let c = client(&mut s, "Hotel Miramare");
+    contracts::create(
+        &mut s,
+        &ContractInput {
+            calendar_id: Some(cal),
+            included_minutes: Some(120),
+            rates: Rates {
+                callout_fee_cents: Some(3_500),
+                km_rate_cents: Some(50),
+                ..Default::default()
+            },
+            ..base(&c, ContractKind::Sla, "2026-01-01")
+        },
+    )
+    .unwrap();
+    let t = open_ticket(&mut s, &c, Severity::Request, None);
+    let i = work(
+        &mut s,
+        &clock,
+        t,
+        InterventionMode::OnSite,
+        "2026-11-17 09:00",
+        60,
+    );
+    interventions::update(
+        &mut s,
+        i,
+        &InterventionPatch {
+            travel_km: Some(30.5),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let l = lines(&s, i);
+    assert_eq!(
+        l.iter().map(|l| (l.0, l.3, l.4)).collect::<Vec<_>>(),
+        [
+            (Source::SlaIncluded, 60, 0),
+            (Source::Callout, 0, 3_500),
+            (Source::Travel, 0, 1_525)
+        ]
+    );
+    let report = rapportino_core::reports::create(&mut s, i).unwrap();
+    let doc = rapportino_core::reports::document(&s, report.id).unwrap();
+    let travel = doc
+        .content
+        .billing
+        .lines
+        .iter()
+        .find(|l| l.source.code == "travel")
+        .unwrap();
+    assert_eq!(travel.reason.label, "30,5 km × 0,50 €/km");
+    assert_eq!(doc.content.billing.charges_cents, 5_025);
+
+    let remote = work(
+        &mut s,
+        &clock,
+        t,
+        InterventionMode::Remote,
+        "2026-11-18 09:00",
+        30,
+    );
+    assert_eq!(
+        lines(&s, remote).iter().map(|l| l.0).collect::<Vec<_>>(),
+        [Source::SlaIncluded]
+    );
+
+    let other = client(&mut s, "Bar Centrale");
+    package(&mut s, &other, "2026-01-01", 10, PackageMode::Any);
+    let t2 = open_ticket(&mut s, &other, Severity::Request, None);
+    let j = work(
+        &mut s,
+        &clock,
+        t2,
+        InterventionMode::OnSite,
+        "2026-11-19 09:00",
+        60,
+    );
+    interventions::update(
+        &mut s,
+        j,
+        &InterventionPatch {
+            travel_km: Some(12.0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&s, j).iter().map(|l| l.0).collect::<Vec<_>>(),
+        [Source::Package]
+    );
+}

@@ -69,6 +69,23 @@ pub fn quote_to_file(
     })
 }
 
+/// Renders the quote into the documents folder beside the database (the reports' `rapporti/`,
+/// created owner-only) as `Preventivo-<number>.pdf`, the number checked first: a number that came
+/// by sync names no file outside the folder.
+pub fn quote_to_library(store: &Store, renderer: &Renderer, id: QuoteId) -> Result<ExportedFile> {
+    let name =
+        rapportino_core::quotes::pdf_file_name(&rapportino_core::quotes::get(store, id)?.number)?;
+    let dir = rapportino_core::documents::reports_folder(store);
+    rapportino_core::owner_only::create_dir_all(&dir).map_err(|e| {
+        Error::invalid(
+            Code::OutputUnwritable,
+            "path",
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
+    quote_to_file(store, renderer, id, &dir.join(name))
+}
+
 /// Renders a report (draft or signed) and writes it to `path`.
 pub fn report_to_file(
     store: &Store,

@@ -15,4 +15,8 @@ period_start: string | null,
 /**
  * The accepted quote the work is charged by (source `quote`).
  */
-quote_number: string | null, };
+quote_number: string | null, 
+/**
+ * For travel: the rate per kilometre applied (amount = km × rate).
+ */
+km_rate_cents: number | null, };

@@ -10,8 +10,8 @@ unit_price_cents: number,
  * Picked from the catalogue: the line keeps the article (and its VAT rate unless
  * `vat_rate` says otherwise).
  */
-article_id: ArticleId | null, 
+article_id?: ArticleId, 
 /**
  * Percent; the article's, else the ordinary 22%, when absent.
  */
-vat_rate: number | null, };
+vat_rate?: number, };

@@ -6,8 +6,8 @@ export type NewQuote = { client_id: ClientId,
 /**
  * The ticket the quote is for (an out-of-scope request), if any: of the same client.
  */
-ticket_id: TicketId | null, 
+ticket_id?: TicketId, 
 /**
  * `YYYY-MM-DD` or `dd/mm/yyyy`; today + 30 days when absent.
  */
-valid_until: string | null, notes: string | null, };
+valid_until?: string, notes?: string, };

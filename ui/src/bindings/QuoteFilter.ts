@@ -3,8 +3,8 @@ import type { ClientId } from "./ClientId";
 import type { QuoteState } from "./QuoteState";
 import type { TicketId } from "./TicketId";
 
-export type QuoteFilter = { client_id: ClientId | null, ticket_id: TicketId | null, 
+export type QuoteFilter = { client_id?: ClientId, ticket_id?: TicketId, 
 /**
  * Only quotes in this state (as read today).
  */
-state: QuoteState | null, };
+state?: QuoteState, };

@@ -21,7 +21,7 @@ unit_price_cents: number,
 /**
  * Percent.
  */
-vat_rate: number, article_id: ArticleId | null, 
+vat_rate: number, article_id?: ArticleId, 
 /**
  * `quantity × unit price`, before VAT (computed, never stored).
  */

@@ -6,8 +6,8 @@ import type { QuoteLineKind } from "./QuoteLineKind";
  * A line as typed. Absent values are completed: labour's rate is the shop's on-site rate, a
  * material's description, unit, price and rate come from its article, a rate defaults to 22%.
  */
-export type QuoteLineInput = { kind: QuoteLineKind, description: string | null, 
+export type QuoteLineInput = { kind: QuoteLineKind, description?: string, 
 /**
  * Hours for labour (1,5 = an hour and a half), units for a material; 1 when absent.
  */
-quantity: number | null, unit: string | null, unit_price_cents: number | null, vat_rate: number | null, article_id: ArticleId | null, };
+quantity?: number, unit?: string, unit_price_cents?: number, vat_rate?: number, article_id?: ArticleId, };

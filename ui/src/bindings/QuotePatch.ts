@@ -3,4 +3,4 @@
 /**
  * A draft's header edits (absent: unchanged; an empty note clears it).
  */
-export type QuotePatch = { valid_until: string | null, notes: string | null, };
+export type QuotePatch = { valid_until?: string, notes?: string, };

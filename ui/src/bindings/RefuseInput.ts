@@ -4,4 +4,4 @@ export type RefuseInput = {
 /**
  * `YYYY-MM-DD` or `dd/mm/yyyy`, not in the future; today when absent.
  */
-date: string | null, reason: string | null, };
+date?: string, reason?: string, };

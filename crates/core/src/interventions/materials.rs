@@ -34,9 +34,11 @@ pub struct MaterialInput {
     pub unit_price_cents: i64,
     /// Picked from the catalogue: the line keeps the article (and its VAT rate unless
     /// `vat_rate` says otherwise).
+    #[ts(optional)]
     #[serde(default)]
     pub article_id: Option<ArticleId>,
     /// Percent; the article's, else the ordinary 22%, when absent.
+    #[ts(optional)]
     #[serde(default)]
     pub vat_rate: Option<i64>,
 }

@@ -211,6 +211,7 @@ fn line(
         amount_cents: rate.map_or(0, |r| amount(minutes, r)),
         period_start: None,
         quote_number: None,
+        km_rate_cents: None,
     }
 }
 
@@ -367,28 +368,32 @@ fn allocate(
             Some(rates.hourly),
         ));
     }
-    if w.mode == InterventionMode::OnSite && rates.time_and_materials {
+    if w.mode == InterventionMode::OnSite && (rates.time_and_materials || rates.callout_by_contract)
+    {
         if rates.callout > 0 {
             let mut l = line(
                 Source::Callout,
                 AllocationReason::Callout,
-                rates.contract,
+                rates.contract.or(governing),
                 0,
                 None,
             );
             l.amount_cents = rates.callout;
             a.lines.push(l);
         }
+    }
+    if w.mode == InterventionMode::OnSite && (rates.time_and_materials || rates.km_by_contract) {
         let km_cents = (w.travel_km * rates.km as f64).round() as i64;
         if km_cents > 0 {
             let mut l = line(
                 Source::Travel,
                 AllocationReason::Travel,
-                rates.contract,
+                rates.contract.or(governing),
                 0,
                 None,
             );
             l.amount_cents = km_cents;
+            l.km_rate_cents = Some(rates.km);
             a.lines.push(l);
         }
     }
@@ -444,6 +449,10 @@ struct Rates<'a> {
     km: i64,
     /// No allowance contract governs: call-out and travel are billed.
     time_and_materials: bool,
+    /// The governing contract (of any kind) prices the call-out itself: billed on site.
+    callout_by_contract: bool,
+    /// The governing contract (of any kind) prices the kilometres itself: billed on site.
+    km_by_contract: bool,
 }
 
 impl<'a> Rates<'a> {
@@ -488,17 +497,23 @@ impl<'a> Rates<'a> {
             None | Some(ContractKind::TimeMaterials)
         );
         let terms = priced.filter(|c| c.terms.kind == ContractKind::TimeMaterials);
+        // A governing contract that prices the call-out or the kilometres itself (an SLA, a
+        // package with a call-out fee) bills them whatever its kind.
+        let own_callout = governing.and_then(|g| g.terms.rates.callout_fee_cents);
+        let own_km = governing.and_then(|g| g.terms.rates.km_rate_cents);
         Rates {
             contract: priced,
             hourly,
             extra,
-            callout: terms
-                .and_then(|c| c.terms.rates.callout_fee_cents)
+            callout: own_callout
+                .or_else(|| terms.and_then(|c| c.terms.rates.callout_fee_cents))
                 .unwrap_or(d.callout_fee_cents),
-            km: terms
-                .and_then(|c| c.terms.rates.km_rate_cents)
+            km: own_km
+                .or_else(|| terms.and_then(|c| c.terms.rates.km_rate_cents))
                 .unwrap_or(d.km_rate_cents),
             time_and_materials: tm_terms,
+            callout_by_contract: own_callout.is_some_and(|c| c > 0),
+            km_by_contract: own_km.is_some_and(|k| k > 0),
         }
     }
 }

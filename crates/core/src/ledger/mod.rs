@@ -100,6 +100,8 @@ pub struct AllocationLine {
     pub period_start: Option<String>,
     /// The accepted quote the work is charged by (source `quote`).
     pub quote_number: Option<String>,
+    /// For travel: the rate per kilometre applied (amount = km × rate).
+    pub km_rate_cents: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -47,6 +47,7 @@ pub struct QuoteLine {
     pub unit_price_cents: i64,
     /// Percent.
     pub vat_rate: i64,
+    #[ts(optional)]
     #[serde(default)]
     pub article_id: Option<ArticleId>,
     /// `quantity × unit price`, before VAT (computed, never stored).
@@ -59,17 +60,23 @@ pub struct QuoteLine {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct QuoteLineInput {
     pub kind: QuoteLineKind,
+    #[ts(optional)]
     #[serde(default)]
     pub description: Option<String>,
     /// Hours for labour (1,5 = an hour and a half), units for a material; 1 when absent.
+    #[ts(optional)]
     #[serde(default)]
     pub quantity: Option<f64>,
+    #[ts(optional)]
     #[serde(default)]
     pub unit: Option<String>,
+    #[ts(optional)]
     #[serde(default)]
     pub unit_price_cents: Option<i64>,
+    #[ts(optional)]
     #[serde(default)]
     pub vat_rate: Option<i64>,
+    #[ts(optional)]
     #[serde(default)]
     pub article_id: Option<ArticleId>,
 }

@@ -102,11 +102,14 @@ pub struct Quote {
 pub struct NewQuote {
     pub client_id: ClientId,
     /// The ticket the quote is for (an out-of-scope request), if any: of the same client.
+    #[ts(optional)]
     #[serde(default)]
     pub ticket_id: Option<TicketId>,
     /// `YYYY-MM-DD` or `dd/mm/yyyy`; today + 30 days when absent.
+    #[ts(optional)]
     #[serde(default)]
     pub valid_until: Option<String>,
+    #[ts(optional)]
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -114,8 +117,10 @@ pub struct NewQuote {
 /// A draft's header edits (absent: unchanged; an empty note clears it).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct QuotePatch {
+    #[ts(optional)]
     #[serde(default)]
     pub valid_until: Option<String>,
+    #[ts(optional)]
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -129,19 +134,24 @@ pub struct AcceptInput {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct RefuseInput {
     /// `YYYY-MM-DD` or `dd/mm/yyyy`, not in the future; today when absent.
+    #[ts(optional)]
     #[serde(default)]
     pub date: Option<String>,
+    #[ts(optional)]
     #[serde(default)]
     pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct QuoteFilter {
+    #[ts(optional)]
     #[serde(default)]
     pub client_id: Option<ClientId>,
+    #[ts(optional)]
     #[serde(default)]
     pub ticket_id: Option<TicketId>,
     /// Only quotes in this state (as read today).
+    #[ts(optional)]
     #[serde(default)]
     pub state: Option<QuoteState>,
 }
