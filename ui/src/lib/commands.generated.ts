@@ -4,10 +4,11 @@
 // One typed function per command; a failed call rejects with an AppError (./call.ts).
 
 import { call } from './call';
+import type { AcceptInput } from '../bindings/AcceptInput';
 import type { AccountSettings } from '../bindings/AccountSettings';
 import type { AccountView } from '../bindings/AccountView';
-import type { Assignment } from '../bindings/Assignment';
-import type { AttachmentRow } from '../bindings/AttachmentRow';
+import type { Article } from '../bindings/Article';
+import type { ArticleInput } from '../bindings/ArticleInput';
 import type { BackupFile } from '../bindings/BackupFile';
 import type { Backups } from '../bindings/Backups';
 import type { BalanceAlert } from '../bindings/BalanceAlert';
@@ -31,14 +32,11 @@ import type { ContractTemplate } from '../bindings/ContractTemplate';
 import type { ContractTemplateInput } from '../bindings/ContractTemplateInput';
 import type { CustomerClass } from '../bindings/CustomerClass';
 import type { CustomerClassInput } from '../bindings/CustomerClassInput';
-import type { CustomerMessage } from '../bindings/CustomerMessage';
 import type { Dashboard } from '../bindings/Dashboard';
 import type { DemoReport } from '../bindings/DemoReport';
+import type { ErrorPayload } from '../bindings/ErrorPayload';
 import type { ExportedFile } from '../bindings/ExportedFile';
 import type { Holiday } from '../bindings/Holiday';
-import type { InboxCheck } from '../bindings/InboxCheck';
-import type { InboxRound } from '../bindings/InboxRound';
-import type { InboxView } from '../bindings/InboxView';
 import type { Intervention } from '../bindings/Intervention';
 import type { InterventionAllocation } from '../bindings/InterventionAllocation';
 import type { InterventionDetail } from '../bindings/InterventionDetail';
@@ -48,13 +46,13 @@ import type { InterventionSummary } from '../bindings/InterventionSummary';
 import type { JoinHubInput } from '../bindings/JoinHubInput';
 import type { Joined } from '../bindings/Joined';
 import type { MailSettings } from '../bindings/MailSettings';
-import type { MailboxSettings } from '../bindings/MailboxSettings';
 import type { ManualTimeInput } from '../bindings/ManualTimeInput';
 import type { Material } from '../bindings/Material';
 import type { MaterialInput } from '../bindings/MaterialInput';
 import type { Message } from '../bindings/Message';
 import type { MessageFilter } from '../bindings/MessageFilter';
 import type { NewIntervention } from '../bindings/NewIntervention';
+import type { NewQuote } from '../bindings/NewQuote';
 import type { NewTicket } from '../bindings/NewTicket';
 import type { OnboardingInput } from '../bindings/OnboardingInput';
 import type { OwnSignature } from '../bindings/OwnSignature';
@@ -63,11 +61,16 @@ import type { PageRequest } from '../bindings/PageRequest';
 import type { PrintPreferences } from '../bindings/PrintPreferences';
 import type { PrinterList } from '../bindings/PrinterList';
 import type { QuarantinedRow } from '../bindings/QuarantinedRow';
+import type { Quote } from '../bindings/Quote';
+import type { QuoteDocument } from '../bindings/QuoteDocument';
+import type { QuoteFilter } from '../bindings/QuoteFilter';
+import type { QuoteLineInput } from '../bindings/QuoteLineInput';
+import type { QuotePatch } from '../bindings/QuotePatch';
+import type { RefuseInput } from '../bindings/RefuseInput';
 import type { Report } from '../bindings/Report';
 import type { ReportFilter } from '../bindings/ReportFilter';
 import type { ReportPreview } from '../bindings/ReportPreview';
 import type { ReportSummary } from '../bindings/ReportSummary';
-import type { RequestRow } from '../bindings/RequestRow';
 import type { Restored } from '../bindings/Restored';
 import type { RunningTimer } from '../bindings/RunningTimer';
 import type { SearchHit } from '../bindings/SearchHit';
@@ -200,57 +203,6 @@ export const dashboard = () => call<Dashboard>('dashboard');
 
 /** The balances to watch (a second call: the ledger replay is the slow part of the dashboard). */
 export const dashboardBalances = () => call<BalanceAlert[]>('dashboard_balances');
-
-// intake.rs
-
-/** The requests waiting in "Da smistare", urgent first, then oldest first. */
-export const intakeWaiting = () => call<RequestRow[]>('intake_waiting');
-
-/** How many requests wait in "Da smistare" (the menu's badge). */
-export const intakeWaitingCount = () => call<number>('intake_waiting_count');
-
-/** The attachments listed on one request. */
-export const intakeRequestAttachments = (id: string) => call<AttachmentRow[]>('intake_request_attachments', { id });
-
-/**
- * Assigns a waiting request to a client (its ticket opened, reported at the arrival),
- * optionally adding the sender as an authorised contact.
- */
-export const intakeAssign = (id: string, assignment: Assignment) => call<RequestRow>('intake_assign', { id, assignment });
-
-/** Rejects a waiting request with the office's reason. */
-export const intakeReject = (id: string, reason: string) => call<RequestRow>('intake_reject', { id, reason });
-
-/** The customer's messages on a ticket, oldest first. */
-export const ticketCustomerMessages = (ticketId: string) => call<CustomerMessage[]>('ticket_customer_messages', { ticket_id: ticketId });
-
-/** The attachments of everything the customer sent on a ticket. */
-export const ticketCustomerAttachments = (ticketId: string) => call<AttachmentRow[]>('ticket_customer_attachments', { ticket_id: ticketId });
-
-/**
- * Saves an attachment this device holds to the file chosen in the native Save dialog (its
- * default name the mail's, made harmless), or to `path` when it was picked before or lies in
- * the app's folders (`PATH_NOT_ALLOWED` otherwise). `NOT_FOUND` when the content is not here.
- * Returns the path written, null when the user cancels.
- */
-export const intakeSaveAttachment = (sha256: string, name: string, path: string | null = null) => call<string | null>('intake_save_attachment', { sha256, name, path });
-
-/**
- * Settings › Posta in arrivo: this device's mailboxes, their last poll and error, and whether
- * the hub collects instead.
- */
-export const intakeInbox = () => call<InboxView>('intake_inbox');
-
-/** Adds or replaces a mailbox; `password` null keeps the kept one, "" forgets it. */
-export const intakeSetMailbox = (settings: MailboxSettings, password: string | null = null) => call<InboxView>('intake_set_mailbox', { settings, password });
-
-export const intakeRemoveMailbox = (name: string) => call<InboxView>('intake_remove_mailbox', { name });
-
-/** "Prova connessione": log in and look at the folder, changing nothing. */
-export const intakeTestMailbox = (name: string) => call<InboxCheck>('intake_test_mailbox', { name });
-
-/** "Controlla ora": one round on every mailbox now (nothing on an enrolled device). */
-export const intakeCollectNow = () => call<InboxRound[]>('intake_collect_now');
 
 // interventions.rs
 
@@ -409,6 +361,59 @@ export const listPrinters = () => call<PrinterList>('list_printers');
 
 /** Remembers this device's printing choice (printer, copies 1–99) for the next print. */
 export const setPrintPreferences = (preferences: PrintPreferences) => call<PrintPreferences>('set_print_preferences', { preferences });
+
+// quotes.rs
+
+/** Search as you type (code prefix first, then code or description containing the text). */
+export const searchArticles = (text: string, includeArchived: boolean) => call<Article[]>('search_articles', { text, include_archived: includeArchived });
+
+export const createArticle = (input: ArticleInput) => call<Article>('create_article', { input });
+
+export const updateArticle = (id: string, input: ArticleInput) => call<Article>('update_article', { id, input });
+
+export const archiveArticle = (id: string, archived: boolean) => call<Article>('archive_article', { id, archived });
+
+export const listQuotes = (filter: QuoteFilter) => call<Quote[]>('list_quotes', { filter });
+
+export const getQuote = (id: string) => call<Quote>('get_quote', { id });
+
+/** What the quote prints (the accepted one from its frozen snapshot). */
+export const quoteDocument = (id: string) => call<QuoteDocument>('quote_document', { id });
+
+export const createQuote = (input: NewQuote) => call<Quote>('create_quote', { input });
+
+export const updateQuote = (id: string, patch: QuotePatch) => call<Quote>('update_quote', { id, patch });
+
+export const addQuoteLine = (id: string, input: QuoteLineInput) => call<Quote>('add_quote_line', { id, input });
+
+export const removeQuoteLine = (id: string, index: number) => call<Quote>('remove_quote_line', { id, index });
+
+export const deleteQuote = (id: string) => call<null>('delete_quote', { id });
+
+/**
+ * Sends the quote; when a message was queued its PDF is attached at once (the same bytes as
+ * the printed quote).
+ */
+export const sendQuote = (id: string) => call<Quote>('send_quote', { id });
+
+export const acceptQuote = (id: string, input: AcceptInput) => call<Quote>('accept_quote', { id, input });
+
+export const refuseQuote = (id: string, input: RefuseInput) => call<Quote>('refuse_quote', { id, input });
+
+/** Renders the quote and opens it in the system's PDF viewer. */
+export const openQuote = (id: string) => call<ExportedFile>('open_quote', { id });
+
+/**
+ * The warning to show before the timer starts on a ticket outside the contract with no
+ * accepted quote (`QUOTE_REQUIRED`); null otherwise.
+ */
+export const quoteWarning = (ticketId: string) => call<ErrorPayload | null>('quote_warning', { ticket_id: ticketId });
+
+/** "Inizia intervento" after the out-of-scope check: QUOTE_REQUIRED unless `confirmed`. */
+export const startInterventionConfirmed = (input: NewIntervention, confirmed: boolean) => call<Intervention>('start_intervention_confirmed', { input, confirmed });
+
+/** The timer's start after the out-of-scope check: QUOTE_REQUIRED unless `confirmed`. */
+export const timerStartConfirmed = (id: string, confirmed: boolean) => call<null>('timer_start_confirmed', { id, confirmed });
 
 // reports.rs
 
