@@ -84,7 +84,7 @@ def scenario_quotes(d: Driver) -> None:
     d.wait("[data-testid=quote-accept]").click()
     d.wait("[data-testid=quote-signing]")
     scroll_to(d, "[data-testid=quote-signing]")
-    draw(d, "[data-testid=pad-customer] canvas")
+    draw(d, "[data-testid=pad-customer]")
     field(d, "[data-testid=quote-signer-name]", "Laura Sole")
     shot(d, "quotes-04-signing")
     d.wait("[data-testid=quote-confirm-accept]").click()
@@ -103,7 +103,19 @@ def scenario_quotes(d: Driver) -> None:
     d.wait("[data-testid=timer-state]", text="Terminato")
     alloc = d.wait("[data-testid=allocation]", text="preventivo accettato")
     assert number in alloc.text, alloc.text
+    scroll_to(d, "[data-testid=allocation]")
     shot(d, "quotes-06-allocation")
+
+    step("materials: picked from the catalogue as you type, with their VAT rate")
+    scroll_to(d, "[data-testid=materials]")
+    d.wait("[data-testid=material-article]").type("toner")
+    d.wait("[data-testid=material-article-hit]", text="TONER-A4").click()
+    d.wait("[data-testid=material-add]").click()
+    d.wait("[data-testid=material-row]", text="Toner per stampante laser")
+    row = d.wait("[data-testid=material-row]").text
+    assert "22%" in row and "65,00" in row, row
+    scroll_to(d, "[data-testid=materials]")
+    shot(d, "quotes-10-materials")
 
     step("the package is untouched; the client page lists the quote")
     balances = ok(d, "client_balances", {"client_id": client["id"]})

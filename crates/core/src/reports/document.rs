@@ -318,9 +318,13 @@ pub struct StatementDocument {
     pub incident_tickets_used: i64,
     pub incident_tickets_left: i64,
     pub billed_minutes: i64,
+    /// Before VAT ("IVA esclusa").
     pub charges_cents: i64,
     /// Local date the statement was produced (`dd/mm/yyyy`).
     pub generated_on: String,
+    /// The charges' VAT: services at the ordinary rate (imponibile, IVA, totale).
+    #[serde(default)]
+    pub vat: crate::vat::VatTotals,
 }
 
 /// The shop's logo as stored: PNG bytes, already validated and scaled down.
