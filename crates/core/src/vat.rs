@@ -70,7 +70,7 @@ pub fn totals(lines: impl IntoIterator<Item = (i64, i64)>) -> VatTotals {
             }),
         }
     }
-    per_rate.sort_by(|a, b| b.rate.cmp(&a.rate));
+    per_rate.sort_by_key(|r| std::cmp::Reverse(r.rate));
     for r in &mut per_rate {
         r.vat_cents = vat_of(r.taxable_cents, r.rate);
     }

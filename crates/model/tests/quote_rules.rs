@@ -24,8 +24,12 @@ fn mutation(entity: Entity, op: Op, fields: Value) -> Mutation {
 
 #[test]
 fn the_catalogue_is_written_by_the_office_only() {
-    let m = mutation(Entity::Article, Op::Insert, json!({"code": "SSD", "description": "SSD",
-        "unit": "pz", "unit_price_cents": 100, "vat_rate": 22}));
+    let m = mutation(
+        Entity::Article,
+        Op::Insert,
+        json!({"code": "SSD", "description": "SSD",
+        "unit": "pz", "unit_price_cents": 100, "vat_rate": 22}),
+    );
     let stored = Stored {
         current: None,
         writer_technician: Some("tech-1"),
@@ -82,6 +86,10 @@ fn quote_numbers_are_p_numbers_of_the_writers_device() {
         ("P-2026-BB-0001", wire_code::FOREIGN_NUMBER),
         ("P-2026-MR-1000000", wire_code::BAD_NUMBER),
     ] {
-        assert_eq!(check_mutation(&insert(bad), &w).map_err(|r| r.code), Err(code), "{bad}");
+        assert_eq!(
+            check_mutation(&insert(bad), &w).map_err(|r| r.code),
+            Err(code),
+            "{bad}"
+        );
     }
 }

@@ -368,21 +368,19 @@ fn allocate(
             Some(rates.hourly),
         ));
     }
-    if w.mode == InterventionMode::OnSite && (rates.time_and_materials || rates.callout_by_contract)
-    {
-        if rates.callout > 0 {
-            let mut l = line(
-                Source::Callout,
-                AllocationReason::Callout,
-                rates.contract.or(governing),
-                0,
-                None,
-            );
-            l.amount_cents = rates.callout;
-            a.lines.push(l);
-        }
+    let on_site = w.mode == InterventionMode::OnSite;
+    if on_site && (rates.time_and_materials || rates.callout_by_contract) && rates.callout > 0 {
+        let mut l = line(
+            Source::Callout,
+            AllocationReason::Callout,
+            rates.contract.or(governing),
+            0,
+            None,
+        );
+        l.amount_cents = rates.callout;
+        a.lines.push(l);
     }
-    if w.mode == InterventionMode::OnSite && (rates.time_and_materials || rates.km_by_contract) {
+    if on_site && (rates.time_and_materials || rates.km_by_contract) {
         let km_cents = (w.travel_km * rates.km as f64).round() as i64;
         if km_cents > 0 {
             let mut l = line(
