@@ -204,7 +204,7 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
     b.conn()
         .execute("ALTER TABLE tickets DROP COLUMN extra_time_grant", [])
         .unwrap();
-    for undo_0013 in [
+    for undo_0014 in [
         "ALTER TABLE messages DROP COLUMN quote_id",
         "ALTER TABLE materials DROP COLUMN article_id",
         "ALTER TABLE materials DROP COLUMN vat_rate",
@@ -212,7 +212,7 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
         "DROP TABLE quotes",
         "DROP TABLE articles",
     ] {
-        b.conn().execute(undo_0013, []).unwrap();
+        b.conn().execute(undo_0014, []).unwrap();
     }
     b.conn().pragma_update(None, "user_version", 8).unwrap();
     drop(b);
