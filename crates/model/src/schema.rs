@@ -5,7 +5,9 @@
 
 use crate::status::TicketStatus;
 use crate::vocab::{ContractKind, InterventionMode, Origin, Outcome, PackageMode, ReportStatus};
-use crate::vocab::{MessageKind, MessageStatus, QuoteStatus, RequestStatus, Severity, TimeEntryKind};
+use crate::vocab::{
+    MessageKind, MessageStatus, QuoteStatus, RequestStatus, Severity, TimeEntryKind,
+};
 use crate::Entity;
 
 /// What a column holds.
