@@ -9,6 +9,8 @@ import type { AccountSettings } from '../bindings/AccountSettings';
 import type { AccountView } from '../bindings/AccountView';
 import type { Article } from '../bindings/Article';
 import type { ArticleInput } from '../bindings/ArticleInput';
+import type { Assignment } from '../bindings/Assignment';
+import type { AttachmentRow } from '../bindings/AttachmentRow';
 import type { BackupFile } from '../bindings/BackupFile';
 import type { Backups } from '../bindings/Backups';
 import type { BalanceAlert } from '../bindings/BalanceAlert';
@@ -32,11 +34,15 @@ import type { ContractTemplate } from '../bindings/ContractTemplate';
 import type { ContractTemplateInput } from '../bindings/ContractTemplateInput';
 import type { CustomerClass } from '../bindings/CustomerClass';
 import type { CustomerClassInput } from '../bindings/CustomerClassInput';
+import type { CustomerMessage } from '../bindings/CustomerMessage';
 import type { Dashboard } from '../bindings/Dashboard';
 import type { DemoReport } from '../bindings/DemoReport';
 import type { ErrorPayload } from '../bindings/ErrorPayload';
 import type { ExportedFile } from '../bindings/ExportedFile';
 import type { Holiday } from '../bindings/Holiday';
+import type { InboxCheck } from '../bindings/InboxCheck';
+import type { InboxRound } from '../bindings/InboxRound';
+import type { InboxView } from '../bindings/InboxView';
 import type { Intervention } from '../bindings/Intervention';
 import type { InterventionAllocation } from '../bindings/InterventionAllocation';
 import type { InterventionDetail } from '../bindings/InterventionDetail';
@@ -46,6 +52,7 @@ import type { InterventionSummary } from '../bindings/InterventionSummary';
 import type { JoinHubInput } from '../bindings/JoinHubInput';
 import type { Joined } from '../bindings/Joined';
 import type { MailSettings } from '../bindings/MailSettings';
+import type { MailboxSettings } from '../bindings/MailboxSettings';
 import type { ManualTimeInput } from '../bindings/ManualTimeInput';
 import type { Material } from '../bindings/Material';
 import type { MaterialInput } from '../bindings/MaterialInput';
@@ -71,6 +78,7 @@ import type { Report } from '../bindings/Report';
 import type { ReportFilter } from '../bindings/ReportFilter';
 import type { ReportPreview } from '../bindings/ReportPreview';
 import type { ReportSummary } from '../bindings/ReportSummary';
+import type { RequestRow } from '../bindings/RequestRow';
 import type { Restored } from '../bindings/Restored';
 import type { RunningTimer } from '../bindings/RunningTimer';
 import type { SearchHit } from '../bindings/SearchHit';
@@ -203,6 +211,57 @@ export const dashboard = () => call<Dashboard>('dashboard');
 
 /** The balances to watch (a second call: the ledger replay is the slow part of the dashboard). */
 export const dashboardBalances = () => call<BalanceAlert[]>('dashboard_balances');
+
+// intake.rs
+
+/** The requests waiting in "Da smistare", urgent first, then oldest first. */
+export const intakeWaiting = () => call<RequestRow[]>('intake_waiting');
+
+/** How many requests wait in "Da smistare" (the menu's badge). */
+export const intakeWaitingCount = () => call<number>('intake_waiting_count');
+
+/** The attachments listed on one request. */
+export const intakeRequestAttachments = (id: string) => call<AttachmentRow[]>('intake_request_attachments', { id });
+
+/**
+ * Assigns a waiting request to a client (its ticket opened, reported at the arrival),
+ * optionally adding the sender as an authorised contact.
+ */
+export const intakeAssign = (id: string, assignment: Assignment) => call<RequestRow>('intake_assign', { id, assignment });
+
+/** Rejects a waiting request with the office's reason. */
+export const intakeReject = (id: string, reason: string) => call<RequestRow>('intake_reject', { id, reason });
+
+/** The customer's messages on a ticket, oldest first. */
+export const ticketCustomerMessages = (ticketId: string) => call<CustomerMessage[]>('ticket_customer_messages', { ticket_id: ticketId });
+
+/** The attachments of everything the customer sent on a ticket. */
+export const ticketCustomerAttachments = (ticketId: string) => call<AttachmentRow[]>('ticket_customer_attachments', { ticket_id: ticketId });
+
+/**
+ * Saves an attachment this device holds to the file chosen in the native Save dialog (its
+ * default name the mail's, made harmless), or to `path` when it was picked before or lies in
+ * the app's folders (`PATH_NOT_ALLOWED` otherwise). `NOT_FOUND` when the content is not here.
+ * Returns the path written, null when the user cancels.
+ */
+export const intakeSaveAttachment = (sha256: string, name: string, path: string | null = null) => call<string | null>('intake_save_attachment', { sha256, name, path });
+
+/**
+ * Settings › Posta in arrivo: this device's mailboxes, their last poll and error, and whether
+ * the hub collects instead.
+ */
+export const intakeInbox = () => call<InboxView>('intake_inbox');
+
+/** Adds or replaces a mailbox; `password` null keeps the kept one, "" forgets it. */
+export const intakeSetMailbox = (settings: MailboxSettings, password: string | null = null) => call<InboxView>('intake_set_mailbox', { settings, password });
+
+export const intakeRemoveMailbox = (name: string) => call<InboxView>('intake_remove_mailbox', { name });
+
+/** "Prova connessione": log in and look at the folder, changing nothing. */
+export const intakeTestMailbox = (name: string) => call<InboxCheck>('intake_test_mailbox', { name });
+
+/** "Controlla ora": one round on every mailbox now (nothing on an enrolled device). */
+export const intakeCollectNow = () => call<InboxRound[]>('intake_collect_now');
 
 // interventions.rs
 
