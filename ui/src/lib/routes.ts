@@ -43,7 +43,6 @@ export type SettingsTab =
   | 'mail'
   | 'inbox';
 const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'catalogue', 'templates', 'documents', 'backups', 'sync', 'mail', 'inbox'];
-  | 'mail';
 
 export const HOME: Route = { name: 'dashboard' };
 
