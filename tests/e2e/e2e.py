@@ -19,6 +19,7 @@ from day import scenario_day, scenario_restart
 from field import scenario_field
 from intake import scenario_intake
 from mail import scenario_mail
+from quotes import scenario_quotes
 from desk import scenario_desk
 from join_hub import scenario_join_hub
 from sync_hub import scenario_sync_hub
@@ -455,6 +456,7 @@ SCENARIOS = {
     "field": scenario_field,
     "mail": scenario_mail,
     "intake": scenario_intake,
+    "quotes": scenario_quotes,
 }
 
 

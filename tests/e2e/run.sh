@@ -20,7 +20,7 @@ NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/We
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
 HUB_BIN="${RAPPORTINO_HUB_BIN:-$TARGET_DIR/debug/rapportino-hub}"
 CLI_BIN="${RAPPORTINO_CLI_BIN:-$TARGET_DIR/debug/rapportino-cli}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field desk mail intake sync sync-hub join-hub}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field desk mail intake quotes sync sync-hub join-hub}"
 IMAP_BIN="${RAPPORTINO_IMAP_BIN:-$TARGET_DIR/debug/examples/e2e_imap}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"

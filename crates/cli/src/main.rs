@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use commands::{
     backup, bench, calendars, classes, clients, contracts, dashboard, demo, intake, interventions,
-    ledger, mail, reports, search, setup, statement, sync, tickets,
+    ledger, mail, quotes, reports, search, setup, statement, sync, tickets,
 };
 use output::Out;
 use rapportino_core::time::{parse_user_instant, ManualClock};
@@ -105,6 +105,12 @@ enum Command {
     /// Rapporti d'intervento: create, show, sign, pdf, verify, amend, list.
     #[command(subcommand, visible_alias = "reports")]
     Report(reports::ReportCommand),
+    /// Quotes (preventivi): new, lines, show, list, send, accept, refuse, pdf, verify.
+    #[command(subcommand, visible_alias = "quotes")]
+    Quote(quotes::QuoteCommand),
+    /// The article catalogue (listino) with VAT rates.
+    #[command(subcommand)]
+    Catalogue(quotes::CatalogueCommand),
     /// The shop's billing terms for work no contract prices.
     #[command(subcommand)]
     Billing(ledger::BillingCommand),
@@ -173,6 +179,8 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         Command::Statement(a) => statement::run(s, out, a),
         Command::Statements(a) => reports::batch(s, out, a),
         Command::Report(c) => reports::run(s, out, c),
+        Command::Quote(c) => quotes::quote(s, out, c),
+        Command::Catalogue(c) => quotes::catalogue(s, out, c),
         Command::Billing(c) => ledger::billing(s, out, c),
         Command::Search(a) => search::search(s, out, a),
         Command::Changes(a) => search::changes(s, out, a),

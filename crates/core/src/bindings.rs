@@ -93,6 +93,16 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::reports::own_signature::OwnSignature>(&cfg)?;
     export::<crate::reports::ReportDocument>(&cfg)?;
     export::<crate::reports::StatementDocument>(&cfg)?;
+    export::<crate::catalogue::Article>(&cfg)?;
+    export::<crate::catalogue::ArticleInput>(&cfg)?;
+    export::<crate::quotes::Quote>(&cfg)?;
+    export::<crate::quotes::NewQuote>(&cfg)?;
+    export::<crate::quotes::QuotePatch>(&cfg)?;
+    export::<crate::quotes::QuoteLineInput>(&cfg)?;
+    export::<crate::quotes::AcceptInput>(&cfg)?;
+    export::<crate::quotes::RefuseInput>(&cfg)?;
+    export::<crate::quotes::QuoteFilter>(&cfg)?;
+    export::<crate::quotes::QuoteDocument>(&cfg)?;
     export::<paging::Page<crate::reports::ReportSummary>>(&cfg)?;
     export::<crate::sync::SyncStatus>(&cfg)?;
     export::<crate::sync::SyncReport>(&cfg)?;

@@ -153,6 +153,15 @@ pub enum Code {
     /// The mail password is kept in the system keyring, which does not answer now (no D-Bus
     /// session, the keyring locked or stopped).
     MailSecretUnavailable,
+    /// The quote is accepted or refused: it can never change (make a new quote instead).
+    QuoteFinal,
+    /// The quote is not in a state that allows this (accepting a draft, editing a sent one...).
+    QuoteState,
+    /// The quote's validity date has passed: it can no longer be accepted.
+    QuoteExpired,
+    /// Work on a ticket outside the contract with no accepted quote: the app warns before the
+    /// timer starts, and starts it when the user confirms.
+    QuoteRequired,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -229,6 +238,10 @@ impl Code {
             Code::MailDeferred => "MAIL_DEFERRED",
             Code::MailConfigInvalid => "MAIL_CONFIG_INVALID",
             Code::MailSecretUnavailable => "MAIL_SECRET_UNAVAILABLE",
+            Code::QuoteFinal => "QUOTE_FINAL",
+            Code::QuoteState => "QUOTE_STATE",
+            Code::QuoteExpired => "QUOTE_EXPIRED",
+            Code::QuoteRequired => "QUOTE_REQUIRED",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

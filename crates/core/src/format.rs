@@ -21,6 +21,13 @@ pub fn euro(cents: i64) -> String {
     format!("{sign}{grouped},{:02} €", abs % 100)
 }
 
+/// A decimal the Italian way, at most 3 decimals, no trailing zeros: `34.5` → `34,5`, `2.0` → `2`.
+pub fn decimal_it(v: f64) -> String {
+    let s = format!("{:.3}", (v * 1000.0).round() / 1000.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.replace('.', ",")
+}
+
 /// `"1.234,50"`, `"1234.5"`, `"12 €"` → cents.
 pub fn parse_euro(field: &'static str, s: &str) -> Result<i64> {
     let t: String = s

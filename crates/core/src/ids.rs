@@ -87,6 +87,8 @@ id_type! {
     ContractId => "contract",
     ReportId => "report",
     ContractTemplateId => "contract_template",
+    ArticleId => "article",
+    QuoteId => "quote",
 }
 
 #[cfg(test)]

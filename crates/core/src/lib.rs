@@ -6,15 +6,17 @@
 //! Layout — in layers, bottom to top; a module imports only from its layer or below, and no
 //! import circle exists (`tests/layers.rs` checks both; the table is in ARCHITECTURE.md):
 //! - foundation: [`error`] (one error type, stable codes), [`ids`], [`time`], [`paging`],
-//!   [`validate`] (text limits, e-mail, Partita IVA, Codice Fiscale), [`address`], [`format`];
+//!   [`validate`] (text limits, e-mail, Partita IVA, Codice Fiscale), [`address`], [`format`],
+//!   [`vat`] (IVA per rate and totals);
 //! - [`store`]: the SQLite database, migrations, the one write path ([`store::WriteTx`]) that
 //!   appends every change to the change log in the same transaction, settings, archiving;
 //! - entities, one noun each: [`technicians`], [`setup`], [`clients`], [`sites`], [`contacts`],
-//!   [`classes`], [`calendars`], [`contracts`], [`tickets`], [`interventions`];
+//!   [`classes`], [`calendars`], [`contracts`], [`tickets`], [`interventions`], [`catalogue`];
 //! - rules derived on read: [`sla`], [`ledger`], [`entitlement`];
 //! - services: [`sync`] (with the hub), [`backup`];
 //! - read models and documents: [`views`] (client page, ticket page, urgency list, dashboard,
-//!   statements), [`search`] (FTS5), [`reports`], [`documents`] (where the written files go).
+//!   statements), [`search`] (FTS5), [`reports`], [`quotes`] (preventivi), [`documents`] (where
+//!   the written files go).
 //!
 //! How to add a use case: write a function `verb(store: &mut Store, input: &Input) -> Result<Out>`
 //! in the noun's module; validate first, then do every write inside one `store.write(|tx| …)`.
@@ -24,6 +26,7 @@ pub mod address;
 pub mod backup;
 pub mod bindings;
 pub mod calendars;
+pub mod catalogue;
 pub mod classes;
 pub mod clients;
 pub mod contacts;
@@ -43,6 +46,7 @@ mod macros;
 pub mod outbox;
 pub mod paging;
 pub mod paths;
+pub mod quotes;
 pub mod reports;
 pub mod search;
 pub mod sending;
@@ -55,6 +59,7 @@ pub mod technicians;
 pub mod tickets;
 pub mod time;
 pub mod validate;
+pub mod vat;
 pub mod views;
 
 pub use error::{Code, Error, ErrorPayload, Result};

@@ -195,6 +195,7 @@ fn intervention_rules() {
         description: "Cavo".into(),
         quantity: q,
         unit_price_cents: p,
+        ..Default::default()
     };
     assert_eq!(
         interventions::add_material(&mut s, i.id, &bad(0.0, 100))

@@ -13,6 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "foundation",
         &[
             "error", "ids", "time", "paging", "validate", "format", "paths", "macros", "address",
+            "vat",
         ],
     ),
     ("store", &["store"]),
@@ -30,13 +31,14 @@ const LAYERS: &[(&str, &[&str])] = &[
             "tickets",
             "interventions",
             "outbox",
+            "catalogue",
         ],
     ),
     ("rules", &["sla", "ledger", "entitlement"]),
     ("services", &["sync", "backup", "sending", "intake"]),
     (
         "read models and documents",
-        &["views", "search", "reports", "documents"],
+        &["views", "search", "reports", "quotes", "documents"],
     ),
     ("tooling", &["bindings"]),
 ];

@@ -78,6 +78,7 @@ fn finished_work(s: &mut Store, clock: &rapportino_core::time::ManualClock) -> I
             description: "Cavo USB 3 m".into(),
             quantity: 1.0,
             unit_price_cents: 1250,
+            ..Default::default()
         },
     )
     .unwrap();

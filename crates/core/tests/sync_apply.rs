@@ -200,10 +200,20 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
             [],
         )
         .unwrap();
-    // A database of version 8: without the later migrations' columns.
+    // A database of version 8: without the later migrations' columns and tables.
     b.conn()
         .execute("ALTER TABLE tickets DROP COLUMN extra_time_grant", [])
         .unwrap();
+    for undo_0014 in [
+        "ALTER TABLE messages DROP COLUMN quote_id",
+        "ALTER TABLE materials DROP COLUMN article_id",
+        "ALTER TABLE materials DROP COLUMN vat_rate",
+        "DROP TRIGGER ledger_cp_ticket_scope_au",
+        "DROP TABLE quotes",
+        "DROP TABLE articles",
+    ] {
+        b.conn().execute(undo_0014, []).unwrap();
+    }
     b.conn().pragma_update(None, "user_version", 8).unwrap();
     drop(b);
     let mut b = Store::open(&path).unwrap();

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 
 use rapportino_model::protocol::Role;
 use rapportino_model::validate::{
-    authorize, check_mutation, check_signed_report, Refusal, Stored, Writer,
+    authorize, check_accepted_quote, check_mutation, check_signed_report, Refusal, Stored, Writer,
 };
 
 use crate::auth::AuthedDevice;
@@ -287,6 +287,12 @@ fn apply_one(
             // A report is signed only with the SHA-256 of its snapshot, whoever signs it.
             if m.entity == Entity::Report.name() && *op != Op::Delete {
                 if let Err(refusal) = check_signed_report(&row.fields) {
+                    return refuse(tx, m, &refusal);
+                }
+            }
+            // An accepted quote likewise carries the SHA-256 of its signed snapshot.
+            if m.entity == Entity::Quote.name() && *op != Op::Delete {
+                if let Err(refusal) = check_accepted_quote(&row.fields) {
                     return refuse(tx, m, &refusal);
                 }
             }

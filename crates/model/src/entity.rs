@@ -28,6 +28,8 @@ pub enum Entity {
     IncomingRequest,
     IncomingMessage,
     IncomingAttachment,
+    Article,
+    Quote,
 }
 
 impl Entity {
@@ -55,6 +57,8 @@ impl Entity {
             Entity::IncomingRequest => "incoming_requests",
             Entity::IncomingMessage => "incoming_messages",
             Entity::IncomingAttachment => "incoming_attachments",
+            Entity::Article => "articles",
+            Entity::Quote => "quotes",
         }
     }
 
@@ -83,6 +87,8 @@ impl Entity {
             Entity::IncomingRequest => "incoming_request",
             Entity::IncomingMessage => "incoming_message",
             Entity::IncomingAttachment => "incoming_attachment",
+            Entity::Article => "article",
+            Entity::Quote => "quote",
         }
     }
 
@@ -108,7 +114,7 @@ impl Entity {
     }
 
     /// Every kind, parents before children: the order a snapshot is applied in.
-    pub const ALL: [Entity; 22] = [
+    pub const ALL: [Entity; 24] = [
         Entity::Setting,
         Entity::Technician,
         Entity::Device,
@@ -119,12 +125,14 @@ impl Entity {
         Entity::Contact,
         Entity::Contract,
         Entity::ContractTemplate,
+        Entity::Article,
         Entity::Ticket,
         Entity::TicketEvent,
         Entity::Intervention,
         Entity::Material,
         Entity::TimeEntry,
         Entity::Report,
+        Entity::Quote,
         Entity::SyncConflict,
         Entity::Message,
         Entity::MessageAttachment,

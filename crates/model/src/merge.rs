@@ -5,7 +5,7 @@
 //! - every field: last writer wins, ordered by (hybrid logical clock, device id); a concurrent
 //!   write that loses, or is overwritten, is kept as a conflict for review;
 //! - time entries: append-only; only the device that opened an entry may close it;
-//! - signed reports: write-once, any later edit is refused;
+//! - signed reports, accepted or refused quotes: write-once, any later edit is refused;
 //! - tickets: a status change must be a legal move from the hub's current status;
 //! - deletes: tombstones (the row stays known as deleted; later edits to it are refused).
 //!
@@ -333,6 +333,16 @@ fn entity_rule(cur: &RowState, m: &Mutation) -> Option<Verdict> {
     match m.entity.as_str() {
         "report" if text(cur, "status") == Some("signed") => {
             // Write-once: the same values again are harmless, anything else is refused.
+            let edits =
+                m.op == Op::Delete || m.fields.iter().any(|(k, v)| cur.fields.get(k) != Some(v));
+            edits.then(|| Verdict::Reject {
+                code: wire_code::REPORT_SIGNED,
+                conflicts: refused(m, Some(cur), ConflictReason::ReportSigned),
+            })
+        }
+        // An accepted or refused quote is final the same way (the refusal's date and reason
+        // included): the conflict is recorded under the signed-document reason.
+        "quote" if matches!(text(cur, "status"), Some("accepted" | "refused")) => {
             let edits =
                 m.op == Op::Delete || m.fields.iter().any(|(k, v)| cur.fields.get(k) != Some(v));
             edits.then(|| Verdict::Reject {

@@ -148,6 +148,65 @@ fn ties_on_the_clock_are_broken_by_device_id() {
 }
 
 #[test]
+fn an_accepted_or_refused_quote_is_write_once_but_a_draft_is_edited() {
+    for status in ["accepted", "refused"] {
+        let ins = mutation(
+            "quote",
+            Op::Insert,
+            json!({"status": status, "notes": "a"}),
+            10,
+            "A",
+            0,
+        );
+        let row = applied(decide(None, &ins, 10), 1);
+        let edit = mutation("quote", Op::Update, json!({"notes": "b"}), 99, "A", 1);
+        let v = decide(Some(&row), &edit, 99);
+        assert!(
+            matches!(
+                v,
+                Verdict::Reject {
+                    code: "REPORT_SIGNED",
+                    ..
+                }
+            ),
+            "{status}: {v:?}"
+        );
+        let del = mutation("quote", Op::Delete, json!({}), 99, "A", 1);
+        let v = decide(Some(&row), &del, 99);
+        assert!(
+            matches!(
+                v,
+                Verdict::Reject {
+                    code: "REPORT_SIGNED",
+                    ..
+                }
+            ),
+            "{status}: {v:?}"
+        );
+        // The same values again (an echo) are harmless.
+        let echo = mutation("quote", Op::Update, json!({"notes": "a"}), 99, "A", 1);
+        assert!(matches!(
+            decide(Some(&row), &echo, 99),
+            Verdict::Apply { .. }
+        ));
+    }
+    let ins = mutation(
+        "quote",
+        Op::Insert,
+        json!({"status": "draft", "notes": "a"}),
+        10,
+        "A",
+        0,
+    );
+    let row = applied(decide(None, &ins, 10), 1);
+    let edit = mutation("quote", Op::Update, json!({"notes": "b"}), 99, "A", 1);
+    assert!(matches!(
+        decide(Some(&row), &edit, 99),
+        Verdict::Apply { .. }
+    ));
+}
+
+#[test]
 fn a_signed_report_is_write_once() {
     let ins = mutation(
         "report",

@@ -56,6 +56,7 @@ pub fn prefix_of(entity: crate::Entity) -> Option<&'static str> {
     match entity {
         crate::Entity::Ticket => Some("T"),
         crate::Entity::Report => Some("RI"),
+        crate::Entity::Quote => Some("P"),
         _ => None,
     }
 }
@@ -76,6 +77,8 @@ mod tests {
             })
         );
         assert!(parse("RI-2026-MR2-123456").is_some());
+        assert_eq!(parse("P-2026-MR-0001").map(|n| n.prefix), Some("P"));
+        assert_eq!(prefix_of(crate::Entity::Quote), Some("P"));
         for bad in [
             "T-2026-BB-9223372036854775806",
             "T-2026-BB-0000",

@@ -5,7 +5,9 @@
 
 use crate::status::TicketStatus;
 use crate::vocab::{ContractKind, InterventionMode, Origin, Outcome, PackageMode, ReportStatus};
-use crate::vocab::{MessageKind, MessageStatus, RequestStatus, Severity, TimeEntryKind};
+use crate::vocab::{
+    MessageKind, MessageStatus, QuoteStatus, RequestStatus, Severity, TimeEntryKind,
+};
 use crate::Entity;
 
 /// What a column holds.
@@ -96,6 +98,8 @@ pub const ATTACHMENT_MAX: usize = 8 << 20;
 pub const IDEMPOTENCY_KEY_MAX: usize = 300;
 /// The largest attachment whose content the hub keeps (larger ones are listed, not kept).
 pub const INCOMING_ATTACHMENT_KEPT_MAX: i64 = 25 << 20;
+/// A quote's lines (JSON array; a line is a few hundred characters at most).
+const QUOTE_LINES: Kind = Kind::Json(200_000);
 /// A Message-ID (`<uuid@domain>`).
 const MESSAGE_ID: Kind = Kind::Text(250);
 
@@ -265,6 +269,10 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             req("quantity", Real),
             req("unit_price_cents", Integer),
             req("created_at", Instant),
+            // The catalogue article it was picked from (None: a free-text line) and its VAT
+            // rate in percent (the article's, else the shop's default).
+            opt("article_id", Id),
+            def("vat_rate", Integer),
         ],
         Entity::TimeEntry => vec![
             req("id", Id),
@@ -376,6 +384,7 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             opt("last_reply", Text(2000)),
             opt("sent_at", Instant),
             def("attachments_ready", Bool),
+            opt("quote_id", Id),
         ],
         Entity::MessageAttachment => vec![
             req("id", Id),
@@ -429,6 +438,32 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             // The hub (or the device working alone) holds the content: false past the limit.
             def("kept", Bool),
             req("created_at", Instant),
+        ],
+        Entity::Article => vec![
+            req("id", Id),
+            req("code", Text(40)),
+            req("description", NAME),
+            req("unit", Text(16)),
+            req("unit_price_cents", Integer),
+            req("vat_rate", Integer),
+            def("archived", Bool),
+        ],
+        Entity::Quote => vec![
+            req("id", Id),
+            req("number", Number),
+            req("client_id", Id),
+            opt("ticket_id", Id),
+            req("status", Enum(QuoteStatus::TEXTS)),
+            req("valid_until", Date),
+            opt("notes", NOTES),
+            def("lines", QUOTE_LINES),
+            opt("sent_at", Instant),
+            opt("accepted_at", Instant),
+            opt("refused_at", Instant),
+            opt("refusal_reason", NOTES),
+            opt("signer_name", NAME),
+            opt("snapshot", Text(SNAPSHOT_MAX)),
+            opt("snapshot_sha256", Text(64)),
         ],
     };
     if entity.has_created_at() && entity.has_updated_at() {

@@ -58,6 +58,14 @@ pub fn default_text(kind: MessageKind, english: bool) -> (&'static str, &'static
             "[{ticket}] Cause outside the contract: {title}",
             "Dear {client},\n\nthe intervention on ticket {ticket} found that the cause lies outside the contract: {reason}.\nThe work is not covered and we may send you a quote.\n\nKind regards,\n{shop}",
         ),
+        (MessageKind::Quote, false) => (
+            "Preventivo {quote} — {client}",
+            "Gentile {client},\n\nin allegato il preventivo {quote}, per un totale di {total} IVA inclusa, valido fino al {valid_until}.\nPer accettarlo può firmarlo alla prossima visita del tecnico o rispondere a questo messaggio.\n\nCordiali saluti,\n{shop}",
+        ),
+        (MessageKind::Quote, true) => (
+            "Quote {quote} — {client}",
+            "Dear {client},\n\nattached is quote {quote}, for a total of {total} VAT included, valid until {valid_until}.\nTo accept it, sign it at the technician's next visit or reply to this message.\n\nKind regards,\n{shop}",
+        ),
     }
 }
 

@@ -253,7 +253,8 @@ pub struct Stored<'a> {
 }
 
 /// Entities a technician's device may never write.
-const OFFICE_ONLY: [Entity; 4] = [
+const OFFICE_ONLY: [Entity; 5] = [
+    Entity::Article,
     Entity::Contract,
     Entity::ContractTemplate,
     Entity::Calendar,
@@ -316,7 +317,9 @@ pub fn authorize(role: Role, m: &Mutation, entity: Entity, s: &Stored<'_>) -> Re
         return forbidden("a technician's device cannot delete this record");
     }
     if OFFICE_ONLY.contains(&entity) {
-        return forbidden("contracts, templates, calendars and classes are the office's");
+        return forbidden(
+            "contracts, templates, calendars, classes and the catalogue are the office's",
+        );
     }
     if entity == Entity::Setting && OFFICE_SETTINGS.contains(&m.entity_id.as_str()) {
         return forbidden("billing terms are the office's");
@@ -389,6 +392,23 @@ pub fn check_signed_report(row: &serde_json::Map<String, Value>) -> Result<(), R
         _ => Err(refuse(
             wire_code::REPORT_HASH_MISMATCH,
             "a signed report's hash is not the SHA-256 of its snapshot",
+        )),
+    }
+}
+
+/// An accepted quote's hash must be the SHA-256 of its snapshot (the customer's signature is
+/// inside it), like a signed report's.
+pub fn check_accepted_quote(row: &serde_json::Map<String, Value>) -> Result<(), Refusal> {
+    if row.get("status").and_then(Value::as_str) != Some("accepted") {
+        return Ok(());
+    }
+    let snapshot = row.get("snapshot").and_then(Value::as_str);
+    let hash = row.get("snapshot_sha256").and_then(Value::as_str);
+    match (snapshot, hash) {
+        (Some(snap), Some(hash)) if hex::encode(Sha256::digest(snap.as_bytes())) == hash => Ok(()),
+        _ => Err(refuse(
+            wire_code::REPORT_HASH_MISMATCH,
+            "an accepted quote's hash is not the SHA-256 of its snapshot",
         )),
     }
 }

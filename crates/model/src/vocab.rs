@@ -72,6 +72,8 @@ string_enum! {
         Statement => "statement",
         /// The cause lies outside the contract.
         OutOfContract => "out_of_contract",
+        /// A quote (preventivo), its PDF attached.
+        Quote => "quote",
     }
 }
 
@@ -122,6 +124,19 @@ string_enum! {
 }
 
 string_enum! {
+    /// Where a quote (preventivo) stands. "Expired" is not stored: a sent quote past its
+    /// validity date reads as expired.
+    QuoteStatus, field = "status" {
+        Draft => "draft",
+        Sent => "sent",
+        /// Signed by the customer: frozen and hashed like a signed report, final.
+        Accepted => "accepted",
+        /// Refused by the customer (a date, an optional reason): final.
+        Refused => "refused",
+    }
+}
+
+string_enum! {
     ReportStatus, field = "status" {
         Draft => "draft",
         Signed => "signed",
@@ -163,6 +178,6 @@ impl Default for ContractKind {
 impl MessageKind {
     /// Whether the message belongs to a ticket (its subject carries the ticket's number).
     pub fn about_a_ticket(self) -> bool {
-        !matches!(self, MessageKind::Statement)
+        !matches!(self, MessageKind::Statement | MessageKind::Quote)
     }
 }

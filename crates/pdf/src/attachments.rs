@@ -1,7 +1,8 @@
 //! The PDFs of customer messages: core's outbox queues a signed report's or a statement's message
 //! without its PDF (core cannot render); the device renders it here and adds it, which makes the
 //! message ready for its sender — the hub or this device. A signed report's attachment is
-//! byte-identical to the printed file (same renderer, same instant: the signing).
+//! byte-identical to the printed file (same renderer, same instant: the signing); so is a sent
+//! quote's (the instant of its sending).
 
 use rapportino_core::outbox::{self, MessageKind};
 use rapportino_core::reports::{self, logo};
@@ -23,6 +24,12 @@ pub fn prepare(store: &mut Store, renderer: &Renderer) -> Result<usize> {
                     .and_then(|b| Ok((reports::pdf_file_name(&number)?, b)))
             }
             (MessageKind::Statement, _, Some(period)) => statement(store, renderer, &m, period),
+            (MessageKind::Quote, _, _) => {
+                let Some(id) = m.quote_id else { continue };
+                let number = rapportino_core::quotes::get(store, id)?.number;
+                crate::export::quote_bytes(store, renderer, id)
+                    .and_then(|b| Ok((rapportino_core::quotes::pdf_file_name(&number)?, b)))
+            }
             _ => continue,
         };
         match rendered.and_then(|(name, bytes)| {

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use chrono::Utc;
-use rapportino_core::ids::{ClientId, ReportId};
+use rapportino_core::ids::{ClientId, QuoteId, ReportId};
 use rapportino_core::reports::{self, logo, Logo, StatementDocument};
 use rapportino_core::{Code, Error, Result, Store};
 
@@ -31,6 +31,59 @@ pub fn report_bytes(store: &Store, renderer: &Renderer, id: ReportId) -> Result<
     let doc = reports::document(store, id)?;
     let logo = logo::get(store.conn())?;
     renderer.report(&doc, logo.as_ref(), report_instant(store, id)?)
+}
+
+/// When a quote's PDF says it was made: its acceptance, refusal, sending or creation, the last
+/// of them that happened — so a quote in a given state always gives the same bytes (the mailed
+/// PDF is the printed one).
+fn quote_instant(q: &rapportino_core::quotes::Quote) -> Result<chrono::DateTime<Utc>> {
+    let at = q
+        .accepted_at
+        .as_deref()
+        .or(q.refused_at.as_deref())
+        .or(q.sent_at.as_deref())
+        .unwrap_or(&q.created_at);
+    rapportino_core::time::parse_instant(at)
+}
+
+/// A quote's PDF bytes (the same bytes every time for a quote in the same state).
+pub fn quote_bytes(store: &Store, renderer: &Renderer, id: QuoteId) -> Result<Vec<u8>> {
+    let q = rapportino_core::quotes::get(store, id)?;
+    let doc = rapportino_core::quotes::document(store, id)?;
+    let logo = logo::get(store.conn())?;
+    renderer.quote(&doc, logo.as_ref(), quote_instant(&q)?)
+}
+
+/// Renders a quote and writes it to `path`.
+pub fn quote_to_file(
+    store: &Store,
+    renderer: &Renderer,
+    id: QuoteId,
+    path: &Path,
+) -> Result<ExportedFile> {
+    let bytes = quote_bytes(store, renderer, id)?;
+    write_atomic(path, &bytes)?;
+    Ok(ExportedFile {
+        path: path.display().to_string(),
+        bytes: bytes.len() as u64,
+    })
+}
+
+/// Renders the quote into the documents folder beside the database (the reports' `rapporti/`,
+/// created owner-only) as `Preventivo-<number>.pdf`, the number checked first: a number that came
+/// by sync names no file outside the folder.
+pub fn quote_to_library(store: &Store, renderer: &Renderer, id: QuoteId) -> Result<ExportedFile> {
+    let name =
+        rapportino_core::quotes::pdf_file_name(&rapportino_core::quotes::get(store, id)?.number)?;
+    let dir = rapportino_core::documents::reports_folder(store);
+    rapportino_core::owner_only::create_dir_all(&dir).map_err(|e| {
+        Error::invalid(
+            Code::OutputUnwritable,
+            "path",
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
+    quote_to_file(store, renderer, id, &dir.join(name))
 }
 
 /// Renders a report (draft or signed) and writes it to `path`.

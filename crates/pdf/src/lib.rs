@@ -1,7 +1,7 @@
 //! # rapportino-pdf
 //!
-//! Rapportino's printed documents: the rapporto d'intervento (draft or signed) and the monthly
-//! statement, as A4 PDFs drawn with printpdf, and as self-contained HTML pages with the same
+//! Rapportino's printed documents: the rapporto d'intervento (draft or signed), the quote
+//! (preventivo) and the monthly statement, as A4 PDFs drawn with printpdf, and as self-contained HTML pages with the same
 //! content (the app's preview; the input of the benchmark's HTML engines).
 //!
 //! The inputs are `rapportino_core::reports::{ReportDocument, StatementDocument}`: texts already
@@ -25,6 +25,7 @@ pub mod html;
 mod logo;
 pub mod print;
 pub mod printers;
+mod quote;
 mod report;
 mod signature;
 mod statement;
@@ -34,6 +35,7 @@ use printpdf::{
     ImageCompression, ImageOptimizationOptions, OffsetDateTime, PdfDocument, PdfFont,
     PdfSaveOptions, XObject, XObjectId,
 };
+use rapportino_core::quotes::QuoteDocument;
 use rapportino_core::reports::{Logo, ReportDocument, StatementDocument};
 use rapportino_core::{Code, Error, Result};
 use sha2::{Digest, Sha256};
@@ -113,6 +115,27 @@ impl Renderer {
         let laid = c.finish(|page, of| report::footer(doc, page, of));
         self.assemble(
             &doc.content.number,
+            &doc.content.shop.name,
+            created_at,
+            laid,
+            image,
+        )
+    }
+
+    /// A4 PDF bytes of a quote (preventivo), in any state.
+    pub fn quote(
+        &self,
+        doc: &QuoteDocument,
+        logo: Option<&Logo>,
+        created_at: DateTime<Utc>,
+    ) -> Result<Vec<u8>> {
+        let image = logo.map(|l| self.encoded_logo(l)).transpose()?;
+        let logo_ref = image.as_deref().map(logo_ref);
+        let mut c = Canvas::new(&self.fonts);
+        quote::draw(&mut c, doc, logo_ref.as_ref());
+        let laid = c.finish(|page, of| quote::footer(doc, page, of));
+        self.assemble(
+            &quote::title(doc),
             &doc.content.shop.name,
             created_at,
             laid,

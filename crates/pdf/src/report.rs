@@ -355,7 +355,8 @@ fn materials(c: &mut Canvas, doc: &ReportDocument) {
             ("Descrizione", None, Align::Left),
             ("Q.tà", Some(18.0 * MM), Align::Right),
             ("Prezzo unitario", Some(30.0 * MM), Align::Right),
-            ("Totale", Some(30.0 * MM), Align::Right),
+            ("IVA", Some(14.0 * MM), Align::Right),
+            ("Imponibile", Some(30.0 * MM), Align::Right),
         ],
     ));
     let mut rows: Vec<Row> = r
@@ -366,21 +367,75 @@ fn materials(c: &mut Canvas, doc: &ReportDocument) {
                 Cell::new(&m.description),
                 Cell::new(decimal(m.quantity)),
                 Cell::new(euro(m.unit_price_cents)),
+                Cell::new(format!("{}%", m.rate())),
                 Cell::new(euro(m.total_cents)),
             ])
         })
         .collect();
     rows.push(Row::total(vec![
-        Cell::new("Totale materiali"),
+        Cell::new("Totale materiali (IVA esclusa)"),
+        Cell::new(""),
         Cell::new(""),
         Cell::new(""),
         Cell::new(euro(r.materials_total_cents)),
     ]));
     c.table(&table, &rows);
-    if let Some(t) = travel {
-        c.gap(5.0);
-        c.labelled("Trasferta:", &t);
+    let vat = vat_text(&r.materials_vat());
+    let small = Style::new(Face::Regular, 8.5, MUTED);
+    match travel {
+        Some(t) => {
+            // The travel on the left and the VAT summary on the right of one line when both
+            // fit (a report stays on one page), else one under the other.
+            c.gap(5.0);
+            let lab = Style::new(Face::Bold, crate::canvas::BODY, INK);
+            let used = c.width(lab, "Trasferta:") + 4.0 + c.width(Style::body(), &t);
+            if used + 12.0 + c.width(small, &vat) <= CONTENT_W && c.room() >= LEADING {
+                let b = baseline(c.y, LEADING, crate::canvas::BODY);
+                c.text_right(RIGHT, b, small, &vat);
+                c.labelled("Trasferta:", &t);
+            } else {
+                c.labelled("Trasferta:", &t);
+                c.paragraph(LEFT, CONTENT_W, small, LEADING, &vat);
+            }
+        }
+        None => {
+            c.gap(4.0);
+            c.paragraph(LEFT, CONTENT_W, small, LEADING, &vat);
+        }
     }
+}
+
+/// `Prezzi IVA esclusa · IVA 22%: 271,59 € · Totale IVA inclusa: 1.506,09 €`; with several
+/// rates each names its taxable amount (`IVA 10% su 50,00 €: 5,00 €`).
+pub(crate) fn vat_text(t: &rapportino_core::vat::VatTotals) -> String {
+    let mut parts = vec!["Prezzi IVA esclusa".to_owned()];
+    for r in &t.per_rate {
+        parts.push(if t.per_rate.len() == 1 {
+            format!("IVA {}%: {}", r.rate, euro(r.vat_cents))
+        } else {
+            format!(
+                "IVA {}% su {}: {}",
+                r.rate,
+                euro(r.taxable_cents),
+                euro(r.vat_cents)
+            )
+        });
+    }
+    parts.push(format!("Totale IVA inclusa: {}", euro(t.total_cents)));
+    parts.join(" · ")
+}
+
+/// "Prezzi IVA esclusa", then the VAT of each rate and the total with VAT, under a table of
+/// priced lines.
+pub(crate) fn vat_summary(c: &mut Canvas, t: &rapportino_core::vat::VatTotals) {
+    c.gap(4.0);
+    c.paragraph(
+        LEFT,
+        CONTENT_W,
+        Style::new(Face::Regular, 8.5, MUTED),
+        LEADING,
+        &vat_text(t),
+    );
 }
 
 /// Client and site on the left, the request and the intervention on the right.
@@ -572,7 +627,7 @@ fn signatures(c: &mut Canvas, doc: &ReportDocument) {
 }
 
 /// Draws a signature's strokes as vector paths inside the rectangle `(x, y)`–`(x + w, y + h)`.
-fn ink(c: &mut Canvas, sig: &Signature, x: f32, y: f32, w: f32, h: f32) {
+pub(crate) fn ink(c: &mut Canvas, sig: &Signature, x: f32, y: f32, w: f32, h: f32) {
     let (bw, bh) = signature::box_size(sig);
     let fit = Fit::new(bw, bh, f64::from(w), f64::from(h));
     let top = f64::from(y + h);

@@ -64,7 +64,23 @@ pub(crate) fn summary(doc: &StatementDocument) -> Vec<(&'static str, String)> {
             doc.incident_tickets_left.to_string(),
         ),
         ("Totale addebiti", euro(doc.charges_cents)),
+        ("IVA", vat_cell(doc)),
+        ("Totale IVA inclusa", euro(doc.vat.total_cents)),
     ]
+}
+
+/// `22%: 7,15 € (importi IVA esclusa)`; `—` with nothing charged.
+fn vat_cell(doc: &StatementDocument) -> String {
+    match doc.vat.per_rate.as_slice() {
+        [] => "—".to_owned(),
+        rates => {
+            let parts: Vec<String> = rates
+                .iter()
+                .map(|r| format!("{}%: {}", r.rate, euro(r.vat_cents)))
+                .collect();
+            format!("{} (importi IVA esclusa)", parts.join(", "))
+        }
+    }
 }
 
 pub(crate) fn footer(doc: &StatementDocument, page: usize, of: usize) -> [String; 3] {

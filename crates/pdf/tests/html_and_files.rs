@@ -28,6 +28,7 @@ fn the_report_page_has_the_key_fields_and_vector_signatures() {
         "il disco di sistema è quasi pieno",
         "Motivo:",
         "1.234,50 €",
+        "Prezzi IVA esclusa · IVA 22%: 271,59 € · Totale IVA inclusa: 1.506,09 €",
         "34,5 km",
         "Saldo dopo l",
         "Luca Ferraù",

@@ -123,6 +123,10 @@ fn a_signed_report_prints_every_field() {
             "non coperto dal contratto",
             "Alimentatore ATX 650 W modulare",
             "1.234,50 €",
+            // Materials before VAT; 1.234,50 × 22% = 271,59; with VAT 1.506,09.
+            "Prezzi IVA esclusa",
+            "IVA 22%: 271,59 €",
+            "Totale IVA inclusa: 1.506,09 €",
             "34,5 km",
             "40 min di viaggio",
             "fatturato 2 h 30 min",
@@ -458,6 +462,7 @@ fn table_rows_that_do_not_fit_move_to_the_next_page_under_a_repeated_header() {
             quantity: 1.5,
             unit_price_cents: 1_000 + i,
             total_cents: 1_500 + i,
+            vat_rate: None,
         })
         .collect();
     let (_dir, file) = to_file(
@@ -507,6 +512,9 @@ fn a_statement_prints_rows_totals_balances_and_the_chart() {
             "11 h 05 min",
             "12 h 15 min",
             "65,00 €",
+            "22%: 14,30 € (importi IVA esclusa)",
+            "Totale IVA inclusa",
+            "79,30 €",
             "Ore per contratto",
             "9 h 15 min",
             "Saldi a fine mese",

@@ -21,6 +21,7 @@ pub mod interventions;
 pub mod ledger;
 pub mod mail;
 pub mod printing;
+pub mod quotes;
 pub mod reports;
 pub mod search;
 pub mod setup;

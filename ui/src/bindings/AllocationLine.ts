@@ -11,4 +11,12 @@ rate_cents: number | null, amount_cents: number,
 /**
  * For allowances that renew yearly: the first day of the contract year drawn from.
  */
-period_start: string | null, };
+period_start: string | null, 
+/**
+ * The accepted quote the work is charged by (source `quote`).
+ */
+quote_number: string | null, 
+/**
+ * For travel: the rate per kilometre applied (amount = km × rate).
+ */
+km_rate_cents: number | null, };

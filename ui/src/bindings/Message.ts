@@ -3,6 +3,7 @@ import type { ClientId } from "./ClientId";
 import type { Locale } from "./Locale";
 import type { MessageKind } from "./MessageKind";
 import type { MessageStatus } from "./MessageStatus";
+import type { QuoteId } from "./QuoteId";
 import type { ReportId } from "./ReportId";
 import type { TicketId } from "./TicketId";
 
@@ -21,4 +22,8 @@ sender: string, status: MessageStatus, attempts: number, next_attempt_at: string
 /**
  * The server's last reply (`250 2.0.0 Ok: queued as …`, `550 5.1.1 …`).
  */
-last_reply: string | null, sent_at: string | null, attachments_ready: boolean, created_at: string, updated_at: string, };
+last_reply: string | null, sent_at: string | null, attachments_ready: boolean, created_at: string, updated_at: string, 
+/**
+ * The quote a `quote` message carries.
+ */
+quote_id: QuoteId | null, };

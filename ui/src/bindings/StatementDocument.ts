@@ -4,6 +4,7 @@ import type { Party } from "./Party";
 import type { StatementBalance } from "./StatementBalance";
 import type { StatementRow } from "./StatementRow";
 import type { StatementUsage } from "./StatementUsage";
+import type { VatTotals } from "./VatTotals";
 
 /**
  * Everything a monthly statement (rendiconto mensile) prints.
@@ -16,8 +17,16 @@ month_label: string,
 /**
  * `YYYY-MM`, for file names.
  */
-month: string, rows: Array<StatementRow>, usage: Array<StatementUsage>, balances: Array<StatementBalance>, chart: Array<ChartBar>, incident_tickets_used: number, incident_tickets_left: number, billed_minutes: number, charges_cents: number, 
+month: string, rows: Array<StatementRow>, usage: Array<StatementUsage>, balances: Array<StatementBalance>, chart: Array<ChartBar>, incident_tickets_used: number, incident_tickets_left: number, billed_minutes: number, 
+/**
+ * Before VAT ("IVA esclusa").
+ */
+charges_cents: number, 
 /**
  * Local date the statement was produced (`dd/mm/yyyy`).
  */
-generated_on: string, };
+generated_on: string, 
+/**
+ * The charges' VAT: services at the ordinary rate (imponibile, IVA, totale).
+ */
+vat: VatTotals, };

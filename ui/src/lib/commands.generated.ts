@@ -4,8 +4,11 @@
 // One typed function per command; a failed call rejects with an AppError (./call.ts).
 
 import { call } from './call';
+import type { AcceptInput } from '../bindings/AcceptInput';
 import type { AccountSettings } from '../bindings/AccountSettings';
 import type { AccountView } from '../bindings/AccountView';
+import type { Article } from '../bindings/Article';
+import type { ArticleInput } from '../bindings/ArticleInput';
 import type { Assignment } from '../bindings/Assignment';
 import type { AttachmentRow } from '../bindings/AttachmentRow';
 import type { BackupFile } from '../bindings/BackupFile';
@@ -34,6 +37,7 @@ import type { CustomerClassInput } from '../bindings/CustomerClassInput';
 import type { CustomerMessage } from '../bindings/CustomerMessage';
 import type { Dashboard } from '../bindings/Dashboard';
 import type { DemoReport } from '../bindings/DemoReport';
+import type { ErrorPayload } from '../bindings/ErrorPayload';
 import type { ExportedFile } from '../bindings/ExportedFile';
 import type { Holiday } from '../bindings/Holiday';
 import type { InboxCheck } from '../bindings/InboxCheck';
@@ -55,6 +59,7 @@ import type { MaterialInput } from '../bindings/MaterialInput';
 import type { Message } from '../bindings/Message';
 import type { MessageFilter } from '../bindings/MessageFilter';
 import type { NewIntervention } from '../bindings/NewIntervention';
+import type { NewQuote } from '../bindings/NewQuote';
 import type { NewTicket } from '../bindings/NewTicket';
 import type { OnboardingInput } from '../bindings/OnboardingInput';
 import type { OwnSignature } from '../bindings/OwnSignature';
@@ -63,6 +68,12 @@ import type { PageRequest } from '../bindings/PageRequest';
 import type { PrintPreferences } from '../bindings/PrintPreferences';
 import type { PrinterList } from '../bindings/PrinterList';
 import type { QuarantinedRow } from '../bindings/QuarantinedRow';
+import type { Quote } from '../bindings/Quote';
+import type { QuoteDocument } from '../bindings/QuoteDocument';
+import type { QuoteFilter } from '../bindings/QuoteFilter';
+import type { QuoteLineInput } from '../bindings/QuoteLineInput';
+import type { QuotePatch } from '../bindings/QuotePatch';
+import type { RefuseInput } from '../bindings/RefuseInput';
 import type { Report } from '../bindings/Report';
 import type { ReportFilter } from '../bindings/ReportFilter';
 import type { ReportPreview } from '../bindings/ReportPreview';
@@ -409,6 +420,59 @@ export const listPrinters = () => call<PrinterList>('list_printers');
 
 /** Remembers this device's printing choice (printer, copies 1–99) for the next print. */
 export const setPrintPreferences = (preferences: PrintPreferences) => call<PrintPreferences>('set_print_preferences', { preferences });
+
+// quotes.rs
+
+/** Search as you type (code prefix first, then code or description containing the text). */
+export const searchArticles = (text: string, includeArchived: boolean) => call<Article[]>('search_articles', { text, include_archived: includeArchived });
+
+export const createArticle = (input: ArticleInput) => call<Article>('create_article', { input });
+
+export const updateArticle = (id: string, input: ArticleInput) => call<Article>('update_article', { id, input });
+
+export const archiveArticle = (id: string, archived: boolean) => call<Article>('archive_article', { id, archived });
+
+export const listQuotes = (filter: QuoteFilter) => call<Quote[]>('list_quotes', { filter });
+
+export const getQuote = (id: string) => call<Quote>('get_quote', { id });
+
+/** What the quote prints (the accepted one from its frozen snapshot). */
+export const quoteDocument = (id: string) => call<QuoteDocument>('quote_document', { id });
+
+export const createQuote = (input: NewQuote) => call<Quote>('create_quote', { input });
+
+export const updateQuote = (id: string, patch: QuotePatch) => call<Quote>('update_quote', { id, patch });
+
+export const addQuoteLine = (id: string, input: QuoteLineInput) => call<Quote>('add_quote_line', { id, input });
+
+export const removeQuoteLine = (id: string, index: number) => call<Quote>('remove_quote_line', { id, index });
+
+export const deleteQuote = (id: string) => call<null>('delete_quote', { id });
+
+/**
+ * Sends the quote; when a message was queued its PDF is attached at once (the same bytes as
+ * the printed quote).
+ */
+export const sendQuote = (id: string) => call<Quote>('send_quote', { id });
+
+export const acceptQuote = (id: string, input: AcceptInput) => call<Quote>('accept_quote', { id, input });
+
+export const refuseQuote = (id: string, input: RefuseInput) => call<Quote>('refuse_quote', { id, input });
+
+/** Renders the quote and opens it in the system's PDF viewer. */
+export const openQuote = (id: string) => call<ExportedFile>('open_quote', { id });
+
+/**
+ * The warning to show before the timer starts on a ticket outside the contract with no
+ * accepted quote (`QUOTE_REQUIRED`); null otherwise.
+ */
+export const quoteWarning = (ticketId: string) => call<ErrorPayload | null>('quote_warning', { ticket_id: ticketId });
+
+/** "Inizia intervento" after the out-of-scope check: QUOTE_REQUIRED unless `confirmed`. */
+export const startInterventionConfirmed = (input: NewIntervention, confirmed: boolean) => call<Intervention>('start_intervention_confirmed', { input, confirmed });
+
+/** The timer's start after the out-of-scope check: QUOTE_REQUIRED unless `confirmed`. */
+export const timerStartConfirmed = (id: string, confirmed: boolean) => call<null>('timer_start_confirmed', { id, confirmed });
 
 // reports.rs
 

@@ -77,6 +77,10 @@ const KNOWN: Record<Code, true> = {
   MAIL_DEFERRED: true,
   MAIL_CONFIG_INVALID: true,
   MAIL_SECRET_UNAVAILABLE: true,
+  QUOTE_FINAL: true,
+  QUOTE_STATE: true,
+  QUOTE_EXPIRED: true,
+  QUOTE_REQUIRED: true,
   DATABASE: true,
   IO: true,
 };

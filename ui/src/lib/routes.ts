@@ -21,6 +21,8 @@ export type Route =
   | { name: 'statements' }
   | { name: 'outbox' }
   | { name: 'triage' }
+  | { name: 'quotes'; clientId: string | null }
+  | { name: 'quote'; id: string }
   | { name: 'conflicts'; all: boolean };
 
 /** Filters of the reports list, kept in the URL so Back returns to the same search. */
@@ -33,13 +35,14 @@ export type SettingsTab =
   | 'calendars'
   | 'classes'
   | 'billing'
+  | 'catalogue'
   | 'templates'
   | 'documents'
   | 'backups'
   | 'sync'
   | 'mail'
   | 'inbox';
-const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'templates', 'documents', 'backups', 'sync', 'mail', 'inbox'];
+const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'catalogue', 'templates', 'documents', 'backups', 'sync', 'mail', 'inbox'];
 
 export const HOME: Route = { name: 'dashboard' };
 
@@ -79,6 +82,10 @@ export function parseHash(hash: string): Route {
   if (section === 'statements') return { name: 'statements' };
   if (section === 'mail') return { name: 'outbox' };
   if (section === 'triage') return { name: 'triage' };
+  if (section === 'quotes') {
+    if (id) return { name: 'quote', id };
+    return { name: 'quotes', clientId: params.get('client') };
+  }
   if (section === 'conflicts') return { name: 'conflicts', all: params.get('all') === '1' };
   if (section === 'settings') {
     if (id === 'calendars' && action === 'new') return { name: 'calendar-new' };
@@ -137,6 +144,10 @@ export function href(route: Route): string {
       return '#/mail';
     case 'triage':
       return '#/triage';
+    case 'quotes':
+      return route.clientId ? `#/quotes?client=${e(route.clientId)}` : '#/quotes';
+    case 'quote':
+      return `#/quotes/${e(route.id)}`;
     case 'conflicts':
       return route.all ? '#/conflicts?all=1' : '#/conflicts';
   }

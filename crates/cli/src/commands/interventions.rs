@@ -73,13 +73,20 @@ pub enum MaterialCommand {
     /// Add a material line.
     Add {
         intervention: InterventionId,
+        /// Free text; the article's description when --article is given and this is not.
         #[arg(long)]
-        description: String,
+        description: Option<String>,
         #[arg(long, default_value_t = 1.0)]
         quantity: f64,
-        /// Unit price in euro (12,50 or 12.50).
+        /// Unit price before VAT in euro (12,50 or 12.50); the article's when --article is given.
         #[arg(long)]
-        unit_price: String,
+        unit_price: Option<String>,
+        /// A catalogue article's code: its description, price and VAT rate by default.
+        #[arg(long)]
+        article: Option<String>,
+        /// VAT rate in percent (the article's, else 22).
+        #[arg(long)]
+        vat: Option<i64>,
     },
     /// Remove a material line.
     Remove { id: MaterialId },
@@ -87,8 +94,13 @@ pub enum MaterialCommand {
 
 #[derive(Subcommand)]
 pub enum TimerCommand {
+    /// Start the timer. On a ticket outside the contract with no accepted quote it is refused
+    /// with QUOTE_REQUIRED (the work would be billed at the rate) unless confirmed.
     Start {
         intervention: InterventionId,
+        /// Start anyway on an out-of-scope ticket with no accepted quote.
+        #[arg(long)]
+        without_quote: bool,
     },
     Pause {
         intervention: InterventionId,
@@ -212,11 +224,12 @@ fn print_detail(d: &InterventionDetail, tz: Tz) -> String {
         s.push_str("\nMateriali:");
         for m in &d.materials {
             s.push_str(&format!(
-                "\n  {} × {} a {} = {}  {}",
+                "\n  {} × {} a {} = {} (IVA {}%)  {}",
                 m.quantity,
                 m.description,
                 euro(m.unit_price_cents),
                 euro(m.total_cents),
+                m.vat_rate,
                 m.id
             ));
         }
@@ -328,19 +341,48 @@ pub fn material(store: &mut Store, out: Out, c: MaterialCommand) -> Result<()> {
             description,
             quantity,
             unit_price,
+            article,
+            vat,
         } => {
+            let article = article
+                .map(|code| {
+                    rapportino_core::catalogue::find(store, &code)?.ok_or_else(|| {
+                        rapportino_core::Error::invalid(
+                            rapportino_core::Code::NotFound,
+                            "article",
+                            format!("no article with code {code:?}"),
+                        )
+                    })
+                })
+                .transpose()?;
+            let unit_price_cents = match (unit_price, &article) {
+                (Some(p), _) => parse_euro("unit_price", &p)?,
+                (None, Some(a)) => a.unit_price_cents,
+                (None, None) => {
+                    return Err(rapportino_core::Error::invalid(
+                        rapportino_core::Code::Required,
+                        "unit_price",
+                        "give --unit-price or --article",
+                    ))
+                }
+            };
             let input = MaterialInput {
-                description,
+                description: description
+                    .or_else(|| article.as_ref().map(|a| a.description.clone()))
+                    .unwrap_or_default(),
                 quantity,
-                unit_price_cents: parse_euro("unit_price", &unit_price)?,
+                unit_price_cents,
+                article_id: article.as_ref().map(|a| a.id),
+                vat_rate: vat,
             };
             let m = interventions::add_material(store, intervention, &input)?;
             out.emit(&m, |m| {
                 format!(
-                    "{} × {} = {}  {}",
+                    "{} × {} = {} IVA esclusa (IVA {}%)  {}",
                     m.quantity,
                     m.description,
                     euro(m.total_cents),
+                    m.vat_rate,
                     m.id
                 )
             });
@@ -357,8 +399,11 @@ pub fn material(store: &mut Store, out: Out, c: MaterialCommand) -> Result<()> {
 
 pub fn timer(store: &mut Store, out: Out, c: TimerCommand) -> Result<()> {
     let id = match c {
-        TimerCommand::Start { intervention } => {
-            interventions::start(store, intervention)?;
+        TimerCommand::Start {
+            intervention,
+            without_quote,
+        } => {
+            interventions::start_confirmed(store, intervention, without_quote)?;
             intervention
         }
         TimerCommand::Pause { intervention } => {

@@ -101,12 +101,21 @@ pub fn source(s: Source) -> &'static str {
         Source::Overage => "a pagamento",
         Source::Callout => "diritto di chiamata",
         Source::Travel => "trasferta",
+        Source::Quote => "da preventivo",
     }
 }
 
 /// Why a line of an allocation went where it went, as one Italian sentence.
 pub fn reason(r: AllocationReason) -> &'static str {
     match r {
+        AllocationReason::QuoteAccepted => {
+            "fuori contratto: si addebita secondo il preventivo accettato, non scala pacchetti né \
+             ore incluse"
+        }
+        AllocationReason::OutOfScopeNoQuote => {
+            "fuori contratto senza preventivo accettato: a tariffa, non scala pacchetti né ore \
+             incluse"
+        }
         AllocationReason::Bug => "difetto del nostro prodotto: non si addebita mai",
         AllocationReason::IncidentPack => {
             "ticket chiuso con un pacchetto ticket: consumato un ticket, il tempo non si conta"

@@ -15,6 +15,7 @@ mod labels;
 pub mod ledger;
 pub mod mail;
 mod parse;
+pub mod quotes;
 pub mod reports;
 pub mod search;
 pub mod setup;

@@ -114,7 +114,7 @@ struct SignatureFile {
     strokes: Vec<Stroke>,
 }
 
-fn signature_file(path: &Path, field: &'static str) -> Result<Signature> {
+pub(crate) fn signature_file(path: &Path, field: &'static str) -> Result<Signature> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::invalid(
             Code::Io,

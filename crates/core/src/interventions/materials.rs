@@ -1,12 +1,15 @@
-//! Material lines of an intervention: description, quantity, unit price (integer cents).
+//! Material lines of an intervention: description, quantity, unit price before VAT (integer
+//! cents), VAT rate; picked from the catalogue (the article's rate) or typed freely (the
+//! ordinary 22% unless another rate is given).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
-use crate::ids::{InterventionId, MaterialId};
+use crate::ids::{ArticleId, InterventionId, MaterialId};
 use crate::store::{field, Entity, Store};
 use crate::validate::{self, limits};
+use crate::vat;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Material {
@@ -15,14 +18,29 @@ pub struct Material {
     pub description: String,
     pub quantity: f64,
     pub unit_price_cents: i64,
+    /// Before VAT.
     pub total_cents: i64,
+    /// The catalogue article it was picked from (None: free text).
+    pub article_id: Option<ArticleId>,
+    /// Percent.
+    pub vat_rate: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct MaterialInput {
     pub description: String,
     pub quantity: f64,
+    /// Before VAT.
     pub unit_price_cents: i64,
+    /// Picked from the catalogue: the line keeps the article (and its VAT rate unless
+    /// `vat_rate` says otherwise).
+    #[ts(optional)]
+    #[serde(default)]
+    pub article_id: Option<ArticleId>,
+    /// Percent; the article's, else the ordinary 22%, when absent.
+    #[ts(optional)]
+    #[serde(default)]
+    pub vat_rate: Option<i64>,
 }
 
 pub fn add_material(
@@ -38,13 +56,22 @@ pub fn add_material(
             "must be greater than 0 and at most 1,000,000",
         ));
     }
-    if !(0..=10_000_000_000).contains(&input.unit_price_cents) {
-        return Err(Error::invalid(
-            Code::InvalidFormat,
-            "unit_price_cents",
-            "must be between 0 and 100.000.000,00 €",
-        ));
-    }
+    crate::catalogue::check_price("unit_price_cents", input.unit_price_cents)?;
+    let article = input
+        .article_id
+        .map(|a| crate::catalogue::get_in(store.conn(), a))
+        .transpose()
+        .map_err(|e| match e.code() {
+            Code::NotFound => Error::invalid(Code::NotFound, "article_id", e.to_string()),
+            _ => e,
+        })?;
+    let vat_rate = vat::check_rate(
+        "vat_rate",
+        input
+            .vat_rate
+            .or(article.as_ref().map(|a| a.vat_rate))
+            .unwrap_or(vat::DEFAULT_VAT_RATE),
+    )?;
     super::get(store, intervention_id)?;
     let quantity = (input.quantity * 1000.0).round() / 1000.0;
     let id = MaterialId::new();
@@ -57,6 +84,8 @@ pub fn add_material(
                 ("description", field::text(&description)),
                 ("quantity", field::real(quantity)),
                 ("unit_price_cents", field::int(input.unit_price_cents)),
+                ("article_id", field::opt_id(input.article_id)),
+                ("vat_rate", field::int(vat_rate)),
             ],
         )
     })?;
@@ -67,6 +96,8 @@ pub fn add_material(
         quantity,
         unit_price_cents: input.unit_price_cents,
         total_cents: line_total(quantity, input.unit_price_cents),
+        article_id: input.article_id,
+        vat_rate,
     })
 }
 
@@ -75,7 +106,7 @@ pub fn remove_material(store: &mut Store, id: MaterialId) -> Result<()> {
 }
 
 fn line_total(quantity: f64, unit_price_cents: i64) -> i64 {
-    (quantity * unit_price_cents as f64).round() as i64
+    vat::line_net(quantity, unit_price_cents)
 }
 
 pub(crate) fn list(
@@ -83,7 +114,8 @@ pub(crate) fn list(
     intervention_id: InterventionId,
 ) -> Result<Vec<Material>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, intervention_id, description, quantity, unit_price_cents FROM materials
+        "SELECT id, intervention_id, description, quantity, unit_price_cents, article_id, vat_rate
+         FROM materials
          WHERE intervention_id = ?1 ORDER BY created_at, id",
     )?;
     let rows = stmt.query_map([intervention_id], |r| {
@@ -96,6 +128,8 @@ pub(crate) fn list(
             quantity,
             unit_price_cents: unit,
             total_cents: line_total(quantity, unit),
+            article_id: r.get(5)?,
+            vat_rate: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

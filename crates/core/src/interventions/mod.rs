@@ -172,6 +172,54 @@ pub fn create_started(store: &mut Store, input: &NewIntervention) -> Result<Inte
     get(store, id)
 }
 
+/// The warning shown before the timer starts on a ticket outside the contract that has no
+/// accepted quote (`QUOTE_REQUIRED`): its work will be billed at the rate, never drawn from
+/// packages or included hours. None for any other ticket.
+pub fn quote_warning(store: &Store, ticket: TicketId) -> Result<Option<Error>> {
+    let (number, out_of_scope, accepted): (String, bool, bool) = store
+        .conn()
+        .prepare_cached(
+            "SELECT t.number, t.out_of_scope,
+                    EXISTS (SELECT 1 FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'accepted')
+             FROM tickets t WHERE t.id = ?1",
+        )?
+        .query_row([ticket], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .ok_or_else(|| Error::not_found("ticket", ticket))?;
+    Ok((out_of_scope && !accepted).then(|| {
+        Error::invalid(
+            Code::QuoteRequired,
+            "ticket_id",
+            format!(
+                "{number} is outside the contract and has no accepted quote: the work will be \
+                 billed at the rate (never drawn from packages or included hours)"
+            ),
+        )
+    }))
+}
+
+/// [`create_started`] after the out-of-scope check: refused with `QUOTE_REQUIRED` (nothing
+/// written) unless `confirmed` when [`quote_warning`] has a warning.
+pub fn create_started_confirmed(
+    store: &mut Store,
+    input: &NewIntervention,
+    confirmed: bool,
+) -> Result<Intervention> {
+    if let Some(w) = quote_warning(store, input.ticket_id)?.filter(|_| !confirmed) {
+        return Err(w);
+    }
+    create_started(store, input)
+}
+
+/// [`start`] after the out-of-scope check (see [`create_started_confirmed`]).
+pub fn start_confirmed(store: &mut Store, id: InterventionId, confirmed: bool) -> Result<()> {
+    let ticket = get(store, id)?.ticket_id;
+    if let Some(w) = quote_warning(store, ticket)?.filter(|_| !confirmed) {
+        return Err(w);
+    }
+    start(store, id)
+}
+
 fn insert(
     tx: &mut WriteTx<'_>,
     id: InterventionId,

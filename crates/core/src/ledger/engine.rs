@@ -36,6 +36,10 @@ pub(crate) struct Work {
     pub chosen: Option<ContractId>,
     pub travel_km: f64,
     pub is_final: bool,
+    /// The ticket is outside the contract ("serve un preventivo"): never drawn from allowances.
+    pub out_of_scope: bool,
+    /// The ticket's accepted quote, which its work is charged by.
+    pub quote_number: Option<String>,
 }
 
 /// A closed ticket governed by an incident pack.
@@ -206,6 +210,8 @@ fn line(
         rate_cents: rate,
         amount_cents: rate.map_or(0, |r| amount(minutes, r)),
         period_start: None,
+        quote_number: None,
+        km_rate_cents: None,
     }
 }
 
@@ -225,6 +231,10 @@ fn allocate(
     if w.is_bug {
         a.lines
             .push(line(Source::Bug, AllocationReason::Bug, None, billed, None));
+        return;
+    }
+    if w.out_of_scope {
+        out_of_scope(a, w, governing, input);
         return;
     }
     match (
@@ -358,29 +368,72 @@ fn allocate(
             Some(rates.hourly),
         ));
     }
-    if w.mode == InterventionMode::OnSite && rates.time_and_materials {
-        if rates.callout > 0 {
-            let mut l = line(
-                Source::Callout,
-                AllocationReason::Callout,
-                rates.contract,
-                0,
-                None,
-            );
-            l.amount_cents = rates.callout;
-            a.lines.push(l);
-        }
+    let on_site = w.mode == InterventionMode::OnSite;
+    if on_site && (rates.time_and_materials || rates.callout_by_contract) && rates.callout > 0 {
+        let mut l = line(
+            Source::Callout,
+            AllocationReason::Callout,
+            rates.contract.or(governing),
+            0,
+            None,
+        );
+        l.amount_cents = rates.callout;
+        a.lines.push(l);
+    }
+    if on_site && (rates.time_and_materials || rates.km_by_contract) {
         let km_cents = (w.travel_km * rates.km as f64).round() as i64;
         if km_cents > 0 {
             let mut l = line(
                 Source::Travel,
                 AllocationReason::Travel,
-                rates.contract,
+                rates.contract.or(governing),
                 0,
                 None,
             );
             l.amount_cents = km_cents;
+            l.km_rate_cents = Some(rates.km);
             a.lines.push(l);
+        }
+    }
+}
+
+/// Work on a ticket outside the contract never draws on packages, included or free hours or
+/// incident packs. With an accepted quote it is charged per the quote (the quote's total is
+/// billed once, as the quote: this work adds nothing to it); without one, every billed minute is
+/// billed at the applicable rate (the app warned before the timer started).
+fn out_of_scope(
+    a: &mut InterventionAllocation,
+    w: &Work,
+    governing: Option<&Contract>,
+    input: &Input<'_>,
+) {
+    match &w.quote_number {
+        Some(number) => {
+            let mut l = line(
+                Source::Quote,
+                AllocationReason::QuoteAccepted,
+                None,
+                a.billed_minutes,
+                None,
+            );
+            l.quote_number = Some(number.clone());
+            a.lines.push(l);
+        }
+        None => {
+            let rates = Rates::of(
+                governing,
+                input.contracts,
+                input.client_class,
+                w,
+                &input.defaults,
+            );
+            a.lines.push(line(
+                Source::Overage,
+                AllocationReason::OutOfScopeNoQuote,
+                rates.contract,
+                a.billed_minutes,
+                Some(rates.hourly),
+            ));
         }
     }
 }
@@ -394,6 +447,10 @@ struct Rates<'a> {
     km: i64,
     /// No allowance contract governs: call-out and travel are billed.
     time_and_materials: bool,
+    /// The governing contract (of any kind) prices the call-out itself: billed on site.
+    callout_by_contract: bool,
+    /// The governing contract (of any kind) prices the kilometres itself: billed on site.
+    km_by_contract: bool,
 }
 
 impl<'a> Rates<'a> {
@@ -438,17 +495,23 @@ impl<'a> Rates<'a> {
             None | Some(ContractKind::TimeMaterials)
         );
         let terms = priced.filter(|c| c.terms.kind == ContractKind::TimeMaterials);
+        // A governing contract that prices the call-out or the kilometres itself (an SLA, a
+        // package with a call-out fee) bills them whatever its kind.
+        let own_callout = governing.and_then(|g| g.terms.rates.callout_fee_cents);
+        let own_km = governing.and_then(|g| g.terms.rates.km_rate_cents);
         Rates {
             contract: priced,
             hourly,
             extra,
-            callout: terms
-                .and_then(|c| c.terms.rates.callout_fee_cents)
+            callout: own_callout
+                .or_else(|| terms.and_then(|c| c.terms.rates.callout_fee_cents))
                 .unwrap_or(d.callout_fee_cents),
-            km: terms
-                .and_then(|c| c.terms.rates.km_rate_cents)
+            km: own_km
+                .or_else(|| terms.and_then(|c| c.terms.rates.km_rate_cents))
                 .unwrap_or(d.km_rate_cents),
             time_and_materials: tm_terms,
+            callout_by_contract: own_callout.is_some_and(|c| c > 0),
+            km_by_contract: own_km.is_some_and(|k| k > 0),
         }
     }
 }

@@ -75,7 +75,8 @@ pub(crate) fn replay(
     {
         let mut stmt = conn.prepare_cached(
             "SELECT id, reported_at, contract_id, closed_at FROM tickets
-             WHERE client_id = ?1 AND closed_at >= ?2 AND closed_at < ?3 AND status = 'closed' AND is_bug = 0",
+             WHERE client_id = ?1 AND closed_at >= ?2 AND closed_at < ?3 AND status = 'closed' AND is_bug = 0
+               AND out_of_scope = 0",
         )?;
         let mut rows = stmt.query(rusqlite::params![client, lo, hi])?;
         while let Some(r) = rows.next()? {
@@ -100,7 +101,10 @@ pub(crate) fn replay(
                 i.contract_id, i.travel_km, t.is_bug, t.extra_time, t.contract_id, t.reported_at,
                 COALESCE(i.site_id, t.site_id), t.status,
                 ({BILLABLE_SECONDS_SQL}),
-                (SELECT r.started_at FROM time_entries r WHERE r.intervention_id = i.id AND r.kind = 'timer' AND r.ended_at IS NULL)
+                (SELECT r.started_at FROM time_entries r WHERE r.intervention_id = i.id AND r.kind = 'timer' AND r.ended_at IS NULL),
+                t.out_of_scope,
+                (SELECT q.number FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'accepted'
+                 ORDER BY q.accepted_at, q.id LIMIT 1)
          FROM interventions i JOIN tickets t ON t.id = i.ticket_id
          WHERE i.client_id = ?1 AND ((i.started_at >= ?2 AND i.started_at < ?3)
             OR (i.started_at IS NULL AND i.created_at >= ?2 AND i.created_at < ?3))"
@@ -122,10 +126,11 @@ pub(crate) fn replay(
         let site: Option<SiteId> = r.get(12)?;
         let status: String = r.get(13)?;
         let g = governing_of(&reported, ticket_contract);
+        let out_of_scope: bool = r.get(16)?;
         if let Some(pack) = g
             .contract
             .as_ref()
-            .filter(|c| c.terms.kind == ContractKind::IncidentPack)
+            .filter(|c| c.terms.kind == ContractKind::IncidentPack && !out_of_scope)
         {
             if status != "closed" && status != "cancelled" {
                 pending.insert(ticket_id, pack.id);
@@ -158,6 +163,8 @@ pub(crate) fn replay(
             chosen: r.get::<_, Option<ContractId>>(6)?.or(ticket_contract),
             travel_km: r.get(7)?,
             is_final: finished.is_some() && !running,
+            out_of_scope,
+            quote_number: r.get(17)?,
         });
     }
     let ledger = engine::run(Input {

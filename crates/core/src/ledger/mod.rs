@@ -41,6 +41,8 @@ string_enum! {
         Overage => "overage",
         Callout => "callout",
         Travel => "travel",
+        /// Outside the contract, charged per the ticket's accepted quote.
+        Quote => "quote",
     }
 }
 
@@ -75,6 +77,12 @@ string_enum! {
         Callout => "callout",
         /// Kilometres travelled (time and materials).
         Travel => "travel",
+        /// Outside the contract: charged per the ticket's accepted quote, never drawn from
+        /// packages or included hours.
+        QuoteAccepted => "quote_accepted",
+        /// Outside the contract with no accepted quote: billed at the rate, never drawn from
+        /// packages or included hours.
+        OutOfScopeNoQuote => "out_of_scope_no_quote",
     }
 }
 
@@ -90,6 +98,10 @@ pub struct AllocationLine {
     pub amount_cents: i64,
     /// For allowances that renew yearly: the first day of the contract year drawn from.
     pub period_start: Option<String>,
+    /// The accepted quote the work is charged by (source `quote`).
+    pub quote_number: Option<String>,
+    /// For travel: the rate per kilometre applied (amount = km × rate).
+    pub km_rate_cents: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -28,7 +28,7 @@ pub use attachments::{
 };
 pub use on_demand::{queue_report, statement_queued};
 pub use queue::queue_statement;
-pub(crate) use queue::{on_out_of_contract, on_report_signed, on_ticket_status};
+pub(crate) use queue::{on_out_of_contract, on_report_signed, on_ticket_status, queue_quote};
 use queue::{report_draft, write_draft};
 pub use settings::{
     client_prefs, set_client_prefs, set_settings, settings, ClientMailPrefs, MailSettings,
@@ -42,7 +42,7 @@ use ts_rs::TS;
 pub use rapportino_model::vocab::{MessageKind, MessageStatus};
 
 use crate::error::{Code, Error, Result};
-use crate::ids::{ClientId, ReportId, TicketId};
+use crate::ids::{ClientId, QuoteId, ReportId, TicketId};
 use crate::labels::Locale;
 use crate::store::settings::hub_configured;
 use crate::store::{field, Entity, Store};
@@ -76,6 +76,8 @@ pub struct Message {
     pub attachments_ready: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// The quote a `quote` message carries.
+    pub quote_id: Option<QuoteId>,
 }
 
 /// How one sending attempt went, as the sender reports it.
@@ -107,7 +109,7 @@ pub const MAX_ATTEMPTS: i64 = rapportino_mail::backoff::MAX_ATTEMPTS as i64;
 
 const COLUMNS: &str = "id, kind, client_id, ticket_id, report_id, period, language, recipients, cc, \
      subject, body, message_id, in_reply_to, sender, status, attempts, next_attempt_at, last_reply, \
-     sent_at, attachments_ready, created_at, updated_at";
+     sent_at, attachments_ready, created_at, updated_at, quote_id";
 
 fn list_of(json: String) -> Vec<String> {
     serde_json::from_str(&json).unwrap_or_default()
@@ -138,6 +140,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
         attachments_ready: r.get(19)?,
         created_at: r.get(20)?,
         updated_at: r.get(21)?,
+        quote_id: r.get(22)?,
     })
 }
 

@@ -8,7 +8,7 @@ use rusqlite::OptionalExtension;
 use super::settings::{client_prefs, settings};
 use super::{get, templates, Message, MessageKind, MessageStatus};
 use crate::error::{Error, Result};
-use crate::ids::{ClientId, InterventionId, ReportId, TicketId};
+use crate::ids::{ClientId, InterventionId, QuoteId, ReportId, TicketId};
 use crate::labels::Locale;
 use crate::store::settings::get_setting_conn;
 use crate::store::{field, Entity, Store, WriteTx};
@@ -19,6 +19,7 @@ pub(super) struct Draft {
     client_id: ClientId,
     ticket_id: Option<TicketId>,
     report_id: Option<ReportId>,
+    quote_id: Option<QuoteId>,
     period: Option<String>,
     facts: BTreeMap<&'static str, String>,
     /// The ticket's requester, who gets the message before the client's general address.
@@ -73,6 +74,72 @@ pub(super) fn report_draft(tx: &WriteTx<'_>, report: ReportId) -> Result<Draft> 
     Ok(draft)
 }
 
+/// A quote sent to the customer, asked for by the user (the shop's kinds and the client's
+/// opt-out do not stop it): its message, its PDF added by the device; `None` when customer mail
+/// is off (the quote is then handed over by other means).
+pub(crate) fn queue_quote(tx: &mut WriteTx<'_>, quote: QuoteId) -> Result<Option<String>> {
+    if !settings(tx.conn())?.enabled {
+        return Ok(None);
+    }
+    #[allow(clippy::type_complexity)]
+    let (client, ticket, number, valid_until, lines): (
+        ClientId,
+        Option<TicketId>,
+        String,
+        String,
+        String,
+    ) = tx
+        .conn()
+        .prepare_cached(
+            "SELECT client_id, ticket_id, number, valid_until, lines FROM quotes WHERE id = ?1",
+        )?
+        .query_row([quote], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found("quote", quote))?;
+    let mut draft = match ticket {
+        Some(t) => ticket_draft(tx, MessageKind::Quote, t)?,
+        None => Draft {
+            kind: MessageKind::Quote,
+            client_id: client,
+            ticket_id: None,
+            report_id: None,
+            quote_id: None,
+            period: None,
+            facts: base_facts(tx.conn(), client)?,
+            requester_email: None,
+            needs_attachment: true,
+        },
+    };
+    // The total as the customer reads it (VAT included), from the lines as they are sent.
+    let lines: Vec<serde_json::Value> = serde_json::from_str(&lines).unwrap_or_default();
+    let totals = crate::vat::totals(lines.iter().map(|l| {
+        let int = |k: &str| l.get(k).and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let quantity = l
+            .get("quantity")
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or(0.0);
+        (
+            int("vat_rate"),
+            crate::vat::line_net(quantity, int("unit_price_cents")),
+        )
+    }));
+    draft.quote_id = Some(quote);
+    draft.needs_attachment = true;
+    draft.facts.insert("quote", number);
+    draft
+        .facts
+        .insert("total", crate::format::euro(totals.total_cents));
+    draft.facts.insert(
+        "valid_until",
+        chrono::NaiveDate::parse_from_str(&valid_until, "%Y-%m-%d")
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or(valid_until),
+    );
+    write_draft(tx, draft).map(Some)
+}
+
 /// After an intervention's outcome became "causa esterna al contratto".
 pub(crate) fn on_out_of_contract(
     tx: &mut WriteTx<'_>,
@@ -110,6 +177,7 @@ pub fn queue_statement(
             client_id: client,
             ticket_id: None,
             report_id: None,
+            quote_id: None,
             period: Some(format!("{year:04}-{month:02}")),
             facts,
             requester_email: None,
@@ -208,6 +276,7 @@ fn ticket_draft(tx: &WriteTx<'_>, kind: MessageKind, ticket: TicketId) -> Result
         client_id: client,
         ticket_id: Some(ticket),
         report_id: None,
+        quote_id: None,
         period: None,
         facts,
         requester_email: requester,
@@ -300,6 +369,7 @@ pub(super) fn write_draft(tx: &mut WriteTx<'_>, draft: Draft) -> Result<String> 
             ("client_id", field::text(draft.client_id.to_string())),
             ("ticket_id", field::opt_id(draft.ticket_id)),
             ("report_id", field::opt_id(draft.report_id)),
+            ("quote_id", field::opt_id(draft.quote_id)),
             ("period", field::opt_text(draft.period)),
             ("language", field::text(language.as_str())),
             ("recipients", list(&recipients)),

@@ -32,6 +32,9 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("hash", "l'impronta del rapporto firmato"),
     ("month", "il mese del rendiconto"),
     ("reason", "il motivo (causa esterna al contratto)"),
+    ("quote", "il numero del preventivo (P-2026-MR-0001)"),
+    ("total", "il totale del preventivo, IVA inclusa"),
+    ("valid_until", "la data di validità del preventivo"),
 ];
 
 /// A message's subject and body before the facts are filled in.
@@ -140,6 +143,9 @@ pub fn sample_facts(locale: Locale) -> BTreeMap<&'static str, String> {
             "9f2c4e1a7b3d5f60c8e2a4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5".to_owned(),
         ),
         ("month", pick("novembre 2026", "November 2026")),
+        ("quote", "P-2026-MR-0005".to_owned()),
+        ("total", "1.220,00 €".to_owned()),
+        ("valid_until", "17/12/2026".to_owned()),
         (
             "reason",
             pick(

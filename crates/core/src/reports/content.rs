@@ -9,8 +9,8 @@ use crate::ids::InterventionId;
 use crate::interventions::{self, TimeEntry};
 use crate::ledger;
 use crate::reports::document::{
-    BalanceAfter, BillingBlock, BillingLine, MaterialLine, Party, ReportContent, TicketBlock,
-    WorkPeriod,
+    BalanceAfter, BillingBlock, BillingLine, Labelled, MaterialLine, Party, ReportContent,
+    TicketBlock, WorkPeriod,
 };
 use crate::reports::labels;
 use crate::setup::{self, ShopProfile};
@@ -76,6 +76,7 @@ pub(crate) fn build(
                 quantity: m.quantity,
                 unit_price_cents: m.unit_price_cents,
                 total_cents: m.total_cents,
+                vat_rate: Some(m.vat_rate),
             })
             .collect(),
         materials_total_cents: detail.materials_total_cents,
@@ -92,7 +93,22 @@ pub(crate) fn build(
                 .iter()
                 .map(|l| BillingLine {
                     source: labels::source(l.source),
-                    reason: labels::reason(l.reason),
+                    reason: match (l.km_rate_cents, l.quote_number.as_deref()) {
+                        // "34,5 km × 0,40 €/km": the kilometres times the rate.
+                        (Some(rate), _) => Labelled {
+                            label: format!(
+                                "{} km × {}/km",
+                                crate::format::decimal_it(i.travel_km),
+                                crate::format::euro(rate)
+                            ),
+                            ..labels::reason(l.reason)
+                        },
+                        (None, Some(quote)) => Labelled {
+                            label: format!("{} {quote}", labels::reason(l.reason).label),
+                            ..labels::reason(l.reason)
+                        },
+                        (None, None) => labels::reason(l.reason),
+                    },
                     contract_name: l.contract_name.clone(),
                     minutes: l.minutes,
                     amount_cents: l.amount_cents,

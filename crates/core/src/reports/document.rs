@@ -62,8 +62,28 @@ pub struct WorkPeriod {
 pub struct MaterialLine {
     pub description: String,
     pub quantity: f64,
+    /// Before VAT ("IVA esclusa").
     pub unit_price_cents: i64,
+    /// Before VAT.
     pub total_cents: i64,
+    /// VAT rate in percent. Left out of the JSON when absent, so reports signed before rates
+    /// existed keep their bytes (they print at the ordinary 22%, what their lines were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_rate: Option<i64>,
+}
+
+impl MaterialLine {
+    /// The rate the line is taxed at.
+    pub fn rate(&self) -> i64 {
+        self.vat_rate.unwrap_or(crate::vat::DEFAULT_VAT_RATE)
+    }
+}
+
+impl ReportContent {
+    /// The materials' totals: imponibile and IVA per rate, totale.
+    pub fn materials_vat(&self) -> crate::vat::VatTotals {
+        crate::vat::totals(self.materials.iter().map(|m| (m.rate(), m.total_cents)))
+    }
 }
 
 /// Who paid for some of the billed minutes, and why.
@@ -298,9 +318,13 @@ pub struct StatementDocument {
     pub incident_tickets_used: i64,
     pub incident_tickets_left: i64,
     pub billed_minutes: i64,
+    /// Before VAT ("IVA esclusa").
     pub charges_cents: i64,
     /// Local date the statement was produced (`dd/mm/yyyy`).
     pub generated_on: String,
+    /// The charges' VAT: services at the ordinary rate (imponibile, IVA, totale).
+    #[serde(default)]
+    pub vat: crate::vat::VatTotals,
 }
 
 /// The shop's logo as stored: PNG bytes, already validated and scaled down.

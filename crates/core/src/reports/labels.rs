@@ -57,6 +57,7 @@ pub fn source(s: Source) -> Labelled {
             Source::Overage => "Oltre il monte ore",
             Source::Callout => "Diritto di chiamata",
             Source::Travel => "Trasferta",
+            Source::Quote => "Da preventivo",
         },
     )
 }
@@ -83,6 +84,10 @@ pub fn reason(r: AllocationReason) -> Labelled {
             AllocationReason::NoContract => "a consuntivo, senza contratto",
             AllocationReason::Callout => "uscita presso il cliente",
             AllocationReason::Travel => "chilometri percorsi",
+            AllocationReason::QuoteAccepted => "fuori contratto, secondo il preventivo accettato",
+            AllocationReason::OutOfScopeNoQuote => {
+                "fuori contratto, senza preventivo accettato: a tariffa"
+            }
         },
     )
 }

@@ -8,7 +8,7 @@
 //! even raw writes. A correction is [`amend`]: a new draft naming the report it supersedes.
 //! [`verify`] recomputes the hash of what is stored.
 
-mod content;
+pub(crate) mod content;
 pub mod document;
 pub mod labels;
 pub mod logo;

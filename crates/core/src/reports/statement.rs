@@ -165,5 +165,9 @@ fn document(store: &Store, data: &StatementData, shop: &Party) -> Result<Stateme
         billed_minutes: data.billed_minutes,
         charges_cents: data.charges_cents,
         generated_on: now.get(..10).unwrap_or(&now).to_owned(),
+        // The charges are services (hours, call-out, travel): the ordinary rate.
+        vat: crate::vat::totals(
+            (data.charges_cents > 0).then_some((crate::vat::DEFAULT_VAT_RATE, data.charges_cents)),
+        ),
     })
 }

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0012_message_kinds.sql"),
     ),
     ("0013_intake", include_str!("migrations/0013_intake.sql")),
+    ("0014_quotes", include_str!("migrations/0014_quotes.sql")),
 ];
 
 /// The schema version this binary writes.

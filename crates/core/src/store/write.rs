@@ -365,6 +365,13 @@ fn constraint_error(e: rusqlite::Error, entity: Entity) -> Error {
                     "a signed report can never change: make an amendment instead",
                 );
             }
+            rusqlite::ffi::SQLITE_CONSTRAINT_TRIGGER if msg == "QUOTE_FINAL" => {
+                return Error::invalid(
+                    crate::error::Code::QuoteFinal,
+                    "quote",
+                    "an accepted or refused quote can never change: make a new quote instead",
+                );
+            }
             rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
                 return Error::Inconsistent(format!(
                     "{}: a referenced record does not exist",

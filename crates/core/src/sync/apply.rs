@@ -407,14 +407,19 @@ fn unshadowed(
     Ok(Some(fields))
 }
 
-fn is_signed(conn: &Connection, id: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM reports WHERE id = ?1 AND status = 'signed'")?
-        .exists([id])?)
+/// A signed report, or an accepted or refused quote: final, never touched again (the SQL
+/// triggers would refuse it; the hub refuses any later edit).
+fn is_final(conn: &Connection, entity: Entity, id: &str) -> Result<bool> {
+    let sql = match entity {
+        Entity::Report => "SELECT 1 FROM reports WHERE id = ?1 AND status = 'signed'",
+        Entity::Quote => "SELECT 1 FROM quotes WHERE id = ?1 AND status IN ('accepted', 'refused')",
+        _ => return Ok(false),
+    };
+    Ok(conn.prepare_cached(sql)?.exists([id])?)
 }
 
 fn delete_row(tx: &Transaction<'_>, entity: Entity, id: &str) -> Result<Write> {
-    if entity == Entity::Report && is_signed(tx, id)? {
+    if is_final(tx, entity, id)? {
         return Ok(Write::Stored);
     }
     let sql = format!(
@@ -482,8 +487,8 @@ fn write_row(
     insert_missing: bool,
 ) -> Result<Write> {
     let key = entity.key_column();
-    if entity == Entity::Report && is_signed(tx, id)? {
-        // Signed is final: older states of it (this device's own echoes, replayed in order)
+    if is_final(tx, entity, id)? {
+        // Signed (accepted, refused) is final: older states of it (this device's own echoes, replayed in order)
         // never overwrite it, and the hub refuses any later edit.
         return Ok(Write::Stored);
     }

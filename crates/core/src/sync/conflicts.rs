@@ -191,8 +191,9 @@ fn complete(conn: &Connection, mut c: Conflict) -> Result<Conflict> {
     let label_sql = match entity {
         Entity::Client | Entity::Site | Entity::Contact | Entity::Technician => "name",
         Entity::Ticket => "number || ' ' || title",
-        Entity::Report => "number",
+        Entity::Report | Entity::Quote => "number",
         Entity::Contract => "name",
+        Entity::Article => "code || ' ' || description",
         _ => "NULL",
     };
     let sql = format!(

@@ -239,6 +239,7 @@ impl World {
                             description: "Cavo di rete".into(),
                             quantity: 2.0,
                             unit_price_cents: 350,
+                            ..Default::default()
                         },
                     );
                 }

@@ -177,12 +177,14 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
                     m.description.clone(),
                     decimal(m.quantity),
                     euro(m.unit_price_cents),
+                    format!("{}%", m.rate()),
                     euro(m.total_cents),
                 ]
             })
             .collect();
         let total = vec![
-            "Totale materiali".into(),
+            "Totale materiali (IVA esclusa)".into(),
+            String::new(),
             String::new(),
             String::new(),
             euro(r.materials_total_cents),
@@ -190,11 +192,19 @@ pub fn report(doc: &ReportDocument, logo: Option<&Logo>) -> String {
         table(
             &mut out,
             "materials",
-            &["Descrizione", "Q.tà", "Prezzo unitario", "Totale"],
-            &[1, 2, 3],
+            &[
+                "Descrizione",
+                "Q.tà",
+                "Prezzo unitario",
+                "IVA",
+                "Imponibile",
+            ],
+            &[1, 2, 3, 4],
             &rows,
             Some(total),
         );
+        let vat = rep::vat_text(&r.materials_vat());
+        let _ = write!(out, "<p class=\"note\">{}</p>", esc(&vat));
     } else if travel.is_some() {
         section(&mut out, "Trasferta");
     }

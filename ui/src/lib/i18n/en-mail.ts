@@ -12,6 +12,7 @@ export const enMail: Record<keyof typeof itMail, string> = {
   'mail.kind.report_signed': 'Signed report',
   'mail.kind.statement': 'Monthly statement',
   'mail.kind.out_of_contract': 'Cause outside the contract',
+  'mail.kind.quote': 'Quote',
   'mail.status.queued': 'Queued',
   'mail.status.sent': 'Sent',
   'mail.status.deferred': 'Deferred',

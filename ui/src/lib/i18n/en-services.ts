@@ -287,4 +287,6 @@ export const enServices: Record<keyof typeof itServices, string> = {
   'reason.no_contract': 'No contract: billed at the default rates.',
   'reason.callout': 'Call-out fee of the on-site visit.',
   'reason.travel': 'Mileage.',
+  'reason.quote_accepted': 'Outside the contract: per the accepted quote {quote}, never drawn from packages or included hours.',
+  'reason.out_of_scope_no_quote': 'Outside the contract with no accepted quote: billed at the rate, never drawn from packages or included hours.',
 };

@@ -14,6 +14,7 @@ import { enJoin } from './en-join';
 import { enIntake } from './en-intake';
 import { enMail, enMailErrors } from './en-mail';
 import { enSigning } from './en-signing';
+import { enQuotes, enQuoteErrors } from './en-quotes';
 import { enSync } from './en-sync';
 import type { MessageKey } from './it';
 
@@ -182,6 +183,7 @@ export const en: Record<MessageKey, string> = {
   ...enSync,
   ...enJoin,
   ...enSigning,
+  ...enQuotes,
   ...enMail,
   ...enIntake,
   // Severity, origin, status, mode, outcome and their field names: generated from the model.
@@ -248,6 +250,7 @@ export const enErrors: Record<UiCode, string> = {
   IO: 'A file could not be read or written.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',
   ...enMailErrors,
+  ...enQuoteErrors,
 };
 
 export const enFieldErrors: Partial<Record<UiCode, string>> = {

@@ -12,6 +12,7 @@ export const itMail = {
   'mail.kind.report_signed': 'Rapporto firmato',
   'mail.kind.statement': 'Rendiconto mensile',
   'mail.kind.out_of_contract': 'Causa esterna al contratto',
+  'mail.kind.quote': 'Preventivo',
   'mail.status.queued': 'In coda',
   'mail.status.sent': 'Inviato',
   'mail.status.deferred': 'Rimandato',

@@ -286,4 +286,6 @@ export const itServices = {
   'reason.no_contract': 'Nessun contratto: fatturato alle tariffe predefinite.',
   'reason.callout': 'Diritto di chiamata dell’intervento in sede.',
   'reason.travel': 'Rimborso chilometrico.',
+  'reason.quote_accepted': 'Fuori contratto: secondo il preventivo accettato {quote}, non scala pacchetti né ore incluse.',
+  'reason.out_of_scope_no_quote': 'Fuori contratto senza preventivo accettato: fatturato a tariffa, non scala pacchetti né ore incluse.',
 } as const;

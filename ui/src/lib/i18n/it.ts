@@ -14,6 +14,7 @@ import { itJoin } from './it-join';
 import { itIntake } from './it-intake';
 import { itMail, itMailErrors } from './it-mail';
 import { itSigning } from './it-signing';
+import { itQuotes, itQuoteErrors } from './it-quotes';
 import { itSync } from './it-sync';
 
 export const it = {
@@ -181,6 +182,7 @@ export const it = {
   ...itSync,
   ...itJoin,
   ...itSigning,
+  ...itQuotes,
   ...itMail,
   ...itIntake,
   // Severity, origin, status, mode, outcome and their field names: generated from the model.
@@ -250,6 +252,7 @@ export const itErrors: Record<UiCode, string> = {
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
   ...itMailErrors,
+  ...itQuoteErrors,
 };
 
 /** Shorter sentences shown beside the field an error concerns (fallback: the general sentence). */
