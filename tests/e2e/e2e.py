@@ -331,6 +331,9 @@ def scenario_services(d: Driver) -> None:
     step("an intervention: who pays, as a preview while it runs")
     d.wait("[data-testid=urgency-list] a").click()
     d.wait("[data-testid=intervention-new-remote]").click()
+    # The ticket is outside the contract with no accepted quote: the warning comes first.
+    d.wait("[data-testid=confirm-message]", text="preventivo")
+    d.wait("[data-testid=confirm-ok]").click()
     d.wait("[data-testid=timer-stop]")
     d.wait("[data-testid=allocation]")
     time.sleep(1.5)
