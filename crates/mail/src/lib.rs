@@ -17,6 +17,7 @@ pub mod backoff;
 pub mod error;
 pub mod message;
 pub mod sender;
+mod smtp_error;
 #[cfg(feature = "test-server")]
 pub mod testing;
 
