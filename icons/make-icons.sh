@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Draws Rapportino's icon (a report sheet with a stopwatch on a blue tile) with ImageMagick and
-# writes every size the Tauri bundler needs. Re-run after changing the drawing.
+# Draws Rapportino's icon (a report sheet with a stopwatch on a blue tile) with ImageMagick into
+# app-icon.png (1024 px, the committed source), then lets `tauri icon` write the whole desktop set
+# the bundler needs (PNG sizes, .ico, .icns, Windows Store logos). The mobile folders it also
+# writes are dropped: there is no mobile app. Re-run after changing the drawing.
 set -euo pipefail
 cd "$(dirname "$0")"
 convert -size 1024x1024 xc:none \
@@ -14,10 +16,7 @@ convert -size 1024x1024 xc:none \
   -stroke none -fill '#ffffff' -draw 'roundrectangle 680,520 720,560 8,8' \
   -stroke '#ffffff' -strokewidth 34 -draw 'line 700,720 700,630' -draw 'line 700,720 770,760' \
   -stroke none -fill '#ffffff' -draw 'circle 700,720 700,742' \
-  -depth 8 PNG32:master.png
-convert master.png -resize 512x512 -depth 8 PNG32:icon.png
-convert master.png -resize 32x32 -depth 8 PNG32:32x32.png
-convert master.png -resize 128x128 -depth 8 PNG32:128x128.png
-convert master.png -resize 256x256 -depth 8 PNG32:128x128@2x.png
-convert master.png -define icon:auto-resize=256,128,64,48,32,16 icon.ico
-rm master.png
+  -depth 8 PNG32:app-icon.png
+../ui/node_modules/.bin/tauri icon app-icon.png -o . >/dev/null 2>&1
+rm -rf android ios
+ls

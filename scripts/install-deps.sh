@@ -7,6 +7,7 @@
 # server the intake's tests start on their own (rapportino_intake::testing), never the system
 # service, which is stopped and disabled when the package starts one. libdbus-1-dev: the keyring
 # crate's Secret Service client (the standalone device's mail password); gnome-keyring,
+# appstream and desktop-file-utils: the package check validates the metainfo and menu entry.
 # libsecret-tools and dbus-bin: the private Secret Service of crates/core/tests/mail_keyring.rs
 # and of the end-to-end run. Idempotent: a second run is quick.
 set -euo pipefail
@@ -22,6 +23,7 @@ APT_PACKAGES=(
   python3-aiosmtpd
   dovecot-imapd
   libdbus-1-dev dbus-bin gnome-keyring libsecret-tools
+  appstream desktop-file-utils
 )
 
 missing=()
