@@ -56,6 +56,10 @@ impl From<RoleArg> for Role {
 
 #[derive(clap::Args)]
 struct StorageArg {
+    /// Settings from a TOML file whose keys are `serve`'s long options (e.g.
+    /// /etc/rapportino-hub/hub.toml); options on the command line win.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// `sqlite:/path/hub.db` (or a plain path) or `postgres://user@host/db[?sslmode=verify-full]`
     /// (no password in a URL given here: see --pg-password-file)
     #[arg(long, env = "RAPPORTINO_HUB_STORAGE")]
@@ -154,6 +158,24 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         intake_config: Option<PathBuf>,
     },
+    /// Sets up a new hub from its configuration file: creates the storage, a self-signed TLS
+    /// certificate when the file's `tls_cert`/`tls_key` do not exist yet, and the first
+    /// enrolment code (role admin), and prints what to give the devices. Run again: keeps both,
+    /// makes a new code.
+    Init {
+        /// The hub's settings (the keys of `serve --config`).
+        #[arg(long, value_name = "FILE", default_value = crate::config_file::DEFAULT_PATH)]
+        config: PathBuf,
+        /// A name the new certificate is valid for (the server's host name, its LAN address);
+        /// repeat for several. Default: this machine's host name, localhost and 127.0.0.1.
+        #[arg(long = "name", value_name = "NAME")]
+        names: Vec<String>,
+        /// Minutes before the enrolment code expires.
+        #[arg(long, default_value_t = 7 * 24 * 60)]
+        code_valid_minutes: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Logs in to every mailbox of `--intake-config` and prints what it finds, changing nothing.
     IntakeTest {
         #[arg(long, value_name = "FILE")]
@@ -217,7 +239,11 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let expanded = match crate::config_file::expand::<Cli>(std::env::args_os().collect()) {
+        Ok(e) => e,
+        Err(e) => return fail(e),
+    };
+    let matches = command().get_matches_from(expanded.args);
     // Where `--storage` came from: a password in a URL on the command line is refused.
     let storage_on_argv = matches.subcommand().and_then(|(_, m)| {
         // Not every command opens a storage (mail-test).
@@ -225,21 +251,38 @@ pub fn main() -> ExitCode {
             .any(|id| id.as_str() == "storage")
             .then(|| m.value_source("storage"))
             .flatten()
-    }) == Some(ValueSource::CommandLine);
+    }) == Some(ValueSource::CommandLine)
+        && !expanded.storage_from_file;
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match run(cli.command, storage_on_argv) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            // Not `eprintln!`: it panics when stderr is closed.
-            let _ = writeln!(
-                std::io::stderr(),
-                "error: {}: {}",
-                e.code(),
-                escape_text(&e.to_string())
-            );
-            ExitCode::FAILURE
-        }
+        Err(e) => fail(e),
     }
+}
+
+/// The command line's grammar. An option given twice keeps its last value: `--config`'s
+/// settings come first, so the command line's own options win.
+pub fn command() -> clap::Command {
+    let mut command = Cli::command();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name, |s| s.args_override_self(true));
+    }
+    command
+}
+
+fn fail(e: HubError) -> ExitCode {
+    // Not `eprintln!`: it panics when stderr is closed.
+    let _ = writeln!(
+        std::io::stderr(),
+        "error: {}: {}",
+        e.code(),
+        escape_text(&e.to_string())
+    );
+    ExitCode::FAILURE
 }
 
 /// Text that came from devices (or from a storage they wrote), made safe for a terminal:
@@ -510,6 +553,25 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             served?;
             tracing::info!("hub stopped");
             Ok(())
+        }
+        Command::Init {
+            config,
+            names,
+            code_valid_minutes,
+            json,
+        } => {
+            init_logs(false, "warn");
+            let report = crate::init::init(&crate::init::InitOptions {
+                config,
+                names,
+                code_valid_minutes,
+            })?;
+            if json {
+                print_json(&report)
+            } else {
+                crate::init::print(&report);
+                Ok(())
+            }
         }
         Command::IntakeTest { intake_config } => {
             init_logs(false, "warn");

@@ -11,10 +11,12 @@
 
 pub mod auth;
 pub mod cli;
+pub mod config_file;
 pub mod engine;
 pub mod error;
 pub mod extra_time;
 pub mod grant;
+pub mod init;
 pub mod intake;
 pub mod log_text;
 pub mod mail;

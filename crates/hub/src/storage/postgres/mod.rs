@@ -134,7 +134,7 @@ impl PgStorage {
                 .try_get(0)?;
             if !hub {
                 return Err(HubError::Config(
-                    "no hub in this PostgreSQL database (`rapportino-hub serve` creates one)"
+                    "no hub in this PostgreSQL database (`rapportino-hub init` or `serve` creates one)"
                         .into(),
                 ));
             }

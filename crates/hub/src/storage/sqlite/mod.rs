@@ -274,7 +274,7 @@ impl SqliteStorage {
 fn check_existing_hub(path: &Path, busy_timeout: Duration) -> Result<(), HubError> {
     if !path.is_file() {
         return Err(HubError::Config(format!(
-            "no hub at {} (`rapportino-hub serve` creates one; is the path right?)",
+            "no hub at {} (`rapportino-hub init` or `serve` creates one; is the path right?)",
             path.display()
         )));
     }
