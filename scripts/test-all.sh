@@ -39,4 +39,7 @@ tests/e2e/run.sh
 step "packaging: the Tauri bundler's .deb (a debug build) and what it installs"
 tests/package/check-deb.sh
 
+step "packaging: the hub's .deb installed, set up (init), started, health-checked, stopped, purged"
+tests/package/check-hub-deb.sh
+
 step "all checks passed"
