@@ -47,7 +47,7 @@ pub fn round<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Vec<InboxRound>> {
     if rounds.iter().any(|r| r.fetched > 0) {
         let _ = app.emit(INTAKE_CHANGED_EVENT, &rounds);
         if let Err(e) = notify_worker::round(app) {
-            eprintln!("rapportino: urgent requests: {}", e.0.message);
+            log::warn!("urgent requests: {}", e.0.message);
         }
     }
     Ok(rounds)
@@ -59,11 +59,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
         std::thread::sleep(FIRST_DELAY);
         loop {
             if let Err(e) = round(&app) {
-                eprintln!(
-                    "rapportino: intake: {} ({})",
-                    e.0.message,
-                    e.0.code.as_str()
-                );
+                log::warn!("intake: {} ({})", e.0.message, e.0.code.as_str());
             }
             std::thread::sleep(EVERY);
         }

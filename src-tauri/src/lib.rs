@@ -16,13 +16,15 @@
 //! - [`intake_worker`]: the mailboxes of a device working alone, a round a minute ("Controlla
 //!   ora"), on a connection of its own;
 //! - [`notify_worker`]: a desktop notification for each new urgent request (core decides which,
-//!   once each).
+//!   once each);
+//! - [`logging`]: the rotated log file in the log folder (Tauri's log plugin), redacted.
 //!
 //! The UI (`ui/`, Svelte) is embedded from `ui/dist` at compile time; build it first.
 
 pub mod commands;
 pub mod error;
 pub mod intake_worker;
+pub mod logging;
 pub mod mail_worker;
 pub mod notify_worker;
 pub mod paths;
@@ -62,14 +64,30 @@ pub fn run() {
                 let _ = w.set_focus();
             }
         }))
+        .plugin(logging::plugin())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         // Native Save/Open dialogs (rfd) and the system viewer, used from Rust commands only.
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         // Shown from Rust only (notify_worker): the web view has no notification permission.
         .plugin(tauri_plugin_notification::init())
+        // "Copia diagnostica", written from Rust only.
+        .plugin(tauri_plugin_clipboard_manager::init())
         .on_window_event(window_state::on_event)
         .setup(|app| {
+            log::info!(
+                "Rapportino {} started ({} {})",
+                app.package_info().version,
+                std::env::consts::OS,
+                std::env::consts::ARCH
+            );
+            if let Some(e) = app.state::<AppState>().open_error() {
+                log::error!(
+                    "the database could not be opened: {} ({})",
+                    e.message,
+                    e.code.as_str()
+                );
+            }
             window_state::install(app.handle());
             start_daily_backups(app.handle().clone());
             sync_worker::start(app.handle().clone());
@@ -78,7 +96,7 @@ pub fn run() {
             intake_worker::start(app.handle().clone());
             // Without a tray (no status-notifier host) the timer is still in the window title.
             if let Err(e) = tray::install(app.handle()) {
-                eprintln!("rapportino: no tray icon: {e}");
+                log::warn!("no tray icon: {e}");
             }
             Ok(())
         });
@@ -96,14 +114,10 @@ fn start_daily_backups<R: Runtime>(app: tauri::AppHandle<R>) {
         match commands::backup::run_daily(&app.state::<AppState>()) {
             Ok(done) => {
                 if let Some(made) = done.made {
-                    eprintln!("rapportino: daily backup {}", made.path);
+                    log::info!("daily backup {}", made.name);
                 }
             }
-            Err(e) => eprintln!(
-                "rapportino: no daily backup: {} ({})",
-                e.0.message,
-                e.0.code.as_str()
-            ),
+            Err(e) => log::error!("no daily backup: {} ({})", e.0.message, e.0.code.as_str()),
         }
         std::thread::sleep(std::time::Duration::from_secs(3600));
     });

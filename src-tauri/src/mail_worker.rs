@@ -75,7 +75,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
         std::thread::sleep(FIRST_DELAY);
         loop {
             if let Err(e) = round(&app) {
-                eprintln!("rapportino: mail: {} ({})", e.0.message, e.0.code.as_str());
+                log::warn!("mail: {} ({})", e.0.message, e.0.code.as_str());
             }
             std::thread::sleep(EVERY);
         }

@@ -55,7 +55,7 @@ pub fn round<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Vec<UrgentNotice>> {
         for n in &notices {
             let (title, body) = words(n, locale);
             if let Err(e) = plugin.builder().title(title).body(body).show() {
-                eprintln!("rapportino: notification not shown: {e}");
+                log::warn!("notification not shown: {e}");
             }
         }
     }
@@ -69,11 +69,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
         std::thread::sleep(FIRST_DELAY);
         loop {
             if let Err(e) = round(&app) {
-                eprintln!(
-                    "rapportino: urgent requests: {} ({})",
-                    e.0.message,
-                    e.0.code.as_str()
-                );
+                log::warn!("urgent requests: {} ({})", e.0.message, e.0.code.as_str());
             }
             std::thread::sleep(EVERY);
         }

@@ -206,11 +206,7 @@ fn on_action<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     let result = app.state::<AppState>().with(|s| apply(s, action));
     let error = result.err().map(|e| e.0);
     if let Some(e) = &error {
-        eprintln!(
-            "rapportino: tray action refused: {} ({})",
-            e.message,
-            e.code.as_str()
-        );
+        log::warn!("tray action refused: {} ({})", e.message, e.code.as_str());
     }
     let _ = app.emit(TIMER_CHANGED_EVENT, TimerChanged { error });
 }

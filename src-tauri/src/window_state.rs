@@ -32,7 +32,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) {
                 }
             }
             if let Err(e) = handle.save_window_state(StateFlags::all()) {
-                eprintln!("rapportino: window size and position not saved: {e}");
+                log::warn!("window size and position not saved: {e}");
             }
         }
     });

@@ -71,6 +71,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::backup::BackupFile>(&cfg)?;
     export::<crate::backup::Restored>(&cfg)?;
     export::<crate::backup::AutoBackup>(&cfg)?;
+    export::<crate::diagnostics::DiagnosticsCopy>(&cfg)?;
     export::<crate::backup::Backups>(&cfg)?;
     export::<crate::calendars::holidays::Holiday>(&cfg)?;
     export::<crate::documents::ExportedFile>(&cfg)?;

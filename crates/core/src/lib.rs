@@ -13,7 +13,8 @@
 //! - entities, one noun each: [`technicians`], [`setup`], [`clients`], [`sites`], [`contacts`],
 //!   [`classes`], [`calendars`], [`contracts`], [`tickets`], [`interventions`], [`catalogue`];
 //! - rules derived on read: [`sla`], [`ledger`], [`entitlement`];
-//! - services: [`sync`] (with the hub), [`backup`];
+//! - services: [`sync`] (with the hub), [`backup`], [`diagnostics`] ("Copia diagnostica", log
+//!   redaction);
 //! - read models and documents: [`views`] (client page, ticket page, urgency list, dashboard,
 //!   statements), [`search`] (FTS5), [`reports`], [`quotes`] (preventivi), [`documents`] (where
 //!   the written files go).
@@ -31,6 +32,7 @@ pub mod classes;
 pub mod clients;
 pub mod contacts;
 pub mod contracts;
+pub mod diagnostics;
 pub mod documents;
 pub mod entitlement;
 pub mod error;

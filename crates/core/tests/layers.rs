@@ -35,7 +35,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("rules", &["sla", "ledger", "entitlement"]),
-    ("services", &["sync", "backup", "sending", "intake"]),
+    (
+        "services",
+        &["sync", "backup", "sending", "intake", "diagnostics"],
+    ),
     (
         "read models and documents",
         &["views", "search", "reports", "quotes", "documents"],

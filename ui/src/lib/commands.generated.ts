@@ -37,6 +37,7 @@ import type { CustomerClassInput } from '../bindings/CustomerClassInput';
 import type { CustomerMessage } from '../bindings/CustomerMessage';
 import type { Dashboard } from '../bindings/Dashboard';
 import type { DemoReport } from '../bindings/DemoReport';
+import type { DiagnosticsCopy } from '../bindings/DiagnosticsCopy';
 import type { ErrorPayload } from '../bindings/ErrorPayload';
 import type { ExportedFile } from '../bindings/ExportedFile';
 import type { Holiday } from '../bindings/Holiday';
@@ -583,6 +584,12 @@ export const setTechnicianActive = (id: string, active: boolean) => call<Technic
 
 /** The UI's language (`it` or `en`), for the tray menu and tooltip. */
 export const setUiLocale = (locale: string) => call<null>('set_ui_locale', { locale });
+
+/**
+ * "Copia diagnostica" (Settings): version, system, the database's health, sync, backups and the
+ * log's last lines, redacted by core, put on the clipboard and returned to be shown.
+ */
+export const copyDiagnostics = () => call<DiagnosticsCopy>('copy_diagnostics');
 
 // sync.rs
 

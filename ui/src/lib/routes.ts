@@ -41,8 +41,9 @@ export type SettingsTab =
   | 'backups'
   | 'sync'
   | 'mail'
-  | 'inbox';
-const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'catalogue', 'templates', 'documents', 'backups', 'sync', 'mail', 'inbox'];
+  | 'inbox'
+  | 'diagnostics';
+const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'catalogue', 'templates', 'documents', 'backups', 'sync', 'mail', 'inbox', 'diagnostics'];
 
 export const HOME: Route = { name: 'dashboard' };
 

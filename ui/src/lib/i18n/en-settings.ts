@@ -52,4 +52,12 @@ export const enSettings: Record<keyof typeof itSettings, string> = {
   'general.languageHint': 'The interface language on this computer.',
   'general.it': 'Italiano',
   'general.en': 'English',
+  'settings.tab.diagnostics': 'Diagnostics',
+  'diagnostics.title': 'Diagnostics',
+  'diagnostics.intro':
+    'For a support request about Rapportino: version, system, database health, sync, backups and the last lines of the log. E-mail addresses and personal folders are removed.',
+  'diagnostics.copy': 'Copy diagnostics',
+  'diagnostics.copied': 'Copied to the clipboard: paste it into the support request.',
+  'diagnostics.notCopied': 'No clipboard available: select the text below and copy it.',
+  'diagnostics.logFolder': 'The whole log is in the app’s log folder (rapportino.log, 5 files of 1 MB).',
 };

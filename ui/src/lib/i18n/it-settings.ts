@@ -51,4 +51,12 @@ export const itSettings = {
   'general.languageHint': 'La lingua dell’interfaccia su questo computer.',
   'general.it': 'Italiano',
   'general.en': 'English',
+  'settings.tab.diagnostics': 'Diagnostica',
+  'diagnostics.title': 'Diagnostica',
+  'diagnostics.intro':
+    'Per una richiesta di assistenza su Rapportino: versione, sistema, stato del database, sincronizzazione, backup e le ultime righe del registro. Indirizzi e-mail e cartelle personali sono tolti.',
+  'diagnostics.copy': 'Copia diagnostica',
+  'diagnostics.copied': 'Copiata negli appunti: incollala nella richiesta di assistenza.',
+  'diagnostics.notCopied': 'Appunti non disponibili: seleziona il testo qui sotto e copialo.',
+  'diagnostics.logFolder': 'Il registro completo è nella cartella dei log dell’app (rapportino.log, 5 file da 1 MB).',
 } as const;
