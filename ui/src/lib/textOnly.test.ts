@@ -1,0 +1,42 @@
+// What customers type (the web form, e-mail: subject, body, sender, attachment names) reaches
+// the app's screens as text: Svelte escapes every `{value}`, and no component renders HTML
+// from a string. This test fails when a component starts to (`{@html ...}`), and renders a
+// component with a hostile value on the server side to see it escaped.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+
+import AttachmentList from '../components/intake/AttachmentList.svelte';
+
+const SCRIPT = '<script>alert("x")</script>';
+
+function svelteFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return svelteFiles(path);
+    return name.endsWith('.svelte') ? [path] : [];
+  });
+}
+
+describe('customer text is shown as text', () => {
+  it('no component renders a string as HTML', () => {
+    const root = join(__dirname, '..');
+    const files = svelteFiles(root);
+    expect(files.length).toBeGreaterThan(20);
+    const offenders = files.filter((f) => readFileSync(f, 'utf8').includes('{@html'));
+    expect(offenders).toEqual([]);
+  });
+
+  it('a hostile attachment name is escaped', () => {
+    const { body } = render(AttachmentList, {
+      props: {
+        attachments: [
+          { id: 'a1', request_id: 'r1', name: SCRIPT, mime_type: 'text/plain', size: 12, sha256: 'ab'.repeat(32), kept: false, here: false },
+        ],
+      },
+    });
+    expect(body).not.toContain('<script>');
+    expect(body).toContain('&lt;script>alert("x")&lt;/script>');
+  });
+});
