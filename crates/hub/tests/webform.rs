@@ -571,3 +571,102 @@ fn without_the_option_there_is_no_form() {
     let mut b = Browser::new(&hub.url);
     assert_eq!(b.get("/request", None).status, 404);
 }
+
+#[test]
+fn only_so_many_forms_are_read_at_once() {
+    let hub = TestHub::start_with(None, false, |c| {
+        c.web_form = Some(WebFormConfig {
+            max_uploads: 2,
+            ..config(100, 100)
+        })
+    });
+    let mut b = Browser::new(&hub.url);
+    let token = b.form();
+    // Two slow senders hold both slots: their bodies announced, not sent.
+    let addr = hub
+        .url
+        .trim_start_matches("http://")
+        .replace("localhost", "127.0.0.1");
+    let slow: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut s = TcpStream::connect(&addr).unwrap();
+            s.write_all(
+                b"POST /request HTTP/1.1\r\nHost: localhost\r\n\
+                  Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000\r\n\r\n--b\r\n",
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let busy = b.post(&request(&token, "p@nuovo.it", "Occupato", "request"), None);
+    assert_eq!(
+        (busy.status, busy.code()),
+        (503, "HUB_BUSY"),
+        "{}",
+        busy.body
+    );
+    assert!(busy.header("retry-after").is_some());
+    // They give up: the slots are free again.
+    drop(slow);
+    std::thread::sleep(Duration::from_millis(300));
+    let token = b.form();
+    let done = b.post(&request(&token, "p@nuovo.it", "Libero", "request"), None);
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(requests(&hub.storage), 1);
+}
+
+/// The real binary: `serve --web-form` serves the form with the options given; the form's
+/// options without `--web-form` are refused.
+#[test]
+fn the_binary_serves_the_form_when_asked() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("hub.db").display());
+    let bin = env!("CARGO_BIN_EXE_rapportino-hub");
+    let refused = std::process::Command::new(bin)
+        .args([
+            "serve",
+            "--storage",
+            &db,
+            "--insecure-http",
+            "--web-form-per-ip",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--web-form"));
+    let mut child = std::process::Command::new(bin)
+        .args([
+            "serve",
+            "--storage",
+            &db,
+            "--listen",
+            "127.0.0.1:0",
+            "--insecure-http",
+        ])
+        .args(["--log-json", "--web-form", "--web-form-per-ip", "1"])
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut lines = stderr.lines().map_while(Result::ok);
+    let addr = lines
+        .find_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(&l).ok()?;
+            (v["message"] == "hub listening").then(|| v["addr"].as_str().unwrap().to_owned())
+        })
+        .unwrap();
+    std::thread::spawn(move || lines.for_each(drop));
+    let mut b = Browser::new(&format!("http://{addr}"));
+    let token = b.form();
+    let first = b.post(&request(&token, "p@nuovo.it", "Prima", "request"), None);
+    assert_eq!(first.status, 200, "{}", first.body);
+    let token = b.form();
+    let second = b.post(&request(&token, "q@nuovo.it", "Seconda", "request"), None);
+    assert_eq!((second.status, second.code()), (429, "RATE_LIMITED"));
+    let _ = child.kill();
+    let _ = child.wait();
+}

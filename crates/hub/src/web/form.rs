@@ -1,6 +1,7 @@
 //! The public request form: `GET /request` shows it, `POST /request` (multipart) takes it.
 //!
 //! A post goes through, in this order, and stops at the first refusal:
+//! 0. a free upload slot (503 `HUB_BUSY`, `Retry-After`);
 //! 1. the body under `max_body` (declared length first; 413 `BODY_TOO_LARGE`, nothing read);
 //! 2. the multipart form: every text field under its limit (413 `FIELD_TOO_LONG`), the
 //!    attachment under `max_attachment` (413 `ATTACHMENT_TOO_LARGE`);
@@ -130,6 +131,14 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| "-".into());
     let header_lang = Lang::choose(None, accept(&headers));
+    // Each post read holds its body in memory: only so many at once.
+    let Ok(_upload) = web.uploads.clone().try_acquire_owned() else {
+        let busy = HubError::Busy {
+            what: "too many forms being sent at once".into(),
+            retry_after_secs: 5,
+        };
+        return closing(failure_page(header_lang, None, &busy));
+    };
     let (parts, body) = match read_limited(req, web.config.max_body, state.body_read_timeout).await
     {
         Ok(read) => read,

@@ -11,14 +11,15 @@
 //!   `X-Content-Type-Options`, `Referrer-Policy`, `Cache-Control: no-store`, HSTS over TLS;
 //! - [`Window`]: fixed-window rate limits (per client address, per e-mail address);
 //! - [`read_limited`]: the body under the page's own limit, refused with 413 before anything
-//!   else is done.
+//!   else is done; at most `max_uploads` posts read at once (503 `HUB_BUSY` past them), so
+//!   strangers cannot fill the memory with large bodies.
 //!
 //! These routes sit outside the device API's body reader (whose unauthenticated limit is a few
 //! KiB): each page reads its own body with its own limit.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -50,6 +51,9 @@ pub struct WebFormConfig {
     pub per_email: u32,
     /// The rate limits' window.
     pub window: Duration,
+    /// Posts whose bodies are read at once (each may hold `max_body` in memory); more get 503
+    /// `HUB_BUSY` with `Retry-After`.
+    pub max_uploads: usize,
     /// How long a form (its CSRF token) stays valid, in seconds.
     pub token_ttl_secs: i64,
     /// The tickets' category and service, as a mailbox's.
@@ -70,6 +74,7 @@ impl Default for WebFormConfig {
             per_ip: 20,
             per_email: 5,
             window: Duration::from_secs(3600),
+            max_uploads: 8,
             token_ttl_secs: 4 * 3600,
             category: None,
             service: None,
@@ -86,6 +91,8 @@ pub struct Web {
     pub tls: bool,
     pub per_ip: Window,
     pub per_email: Window,
+    /// One permit per post being read and handled.
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Web {
@@ -101,6 +108,7 @@ impl Web {
             tls,
             per_ip: Window::new(config.per_ip, config.window),
             per_email: Window::new(config.per_email, config.window),
+            uploads: Arc::new(tokio::sync::Semaphore::new(config.max_uploads.max(1))),
             config,
         }
     }
