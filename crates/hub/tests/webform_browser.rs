@@ -3,7 +3,7 @@
 //! JavaScript of ours: the page has none) and sees the thank-you page with the ticket's number;
 //! screenshots at 360 px (a phone) and 1280 px (a desktop) are checked for their width and,
 //! with `UPDATE_SCREENSHOTS=1`, written to docs/screenshots (webform-phone.png,
-//! webform-desktop.png, webform-done.png).
+//! webform-desktop.png, webform-errors.png, webform-done.png).
 //!
 //! Chromium and chromedriver come from `scripts/install-deps.sh` (`chromium`,
 //! `chromium-driver`). Without them the test says so and passes, except under `CI=true`, where
@@ -266,6 +266,19 @@ fn a_customer_sends_the_form_from_headless_chromium() {
     let browser = Session::open(&driver, &chromium, 1280, 1300);
     browser.go(&form);
     assert_eq!(browser.inner_width(), 1280, "the desktop's viewport");
+    // Sent empty: the hub's own checks answer (no script in the page, no browser validation).
+    browser.type_in("#subject", "Stampante <b>ferma</b>");
+    browser.click("button[type=submit]");
+    assert_eq!(browser.text(".alert p"), "Controlli i campi indicati:");
+    assert_eq!(
+        browser.text("#email-error"),
+        "Indichi il suo indirizzo e-mail."
+    );
+    let kept = browser.find("#subject");
+    let value = browser.cmd("GET", &format!("/element/{kept}/property/value"), None);
+    assert_eq!(value, "Stampante <b>ferma</b>", "the value kept, as text");
+    keep("webform-errors.png", &browser.screenshot());
+    browser.go(&form);
     browser.type_in("#email", "anna@ferri.it");
     browser.type_in("#name", "Anna Ferri");
     browser.type_in("#client", "Ottica Ferri");
