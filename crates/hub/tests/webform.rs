@@ -340,11 +340,15 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
         1
     );
 
-    // URGENTE in the subject with the severity "request".
+    // URGENTE in the subject with the severity "request", from the English page.
     let token = anna.form();
-    let urgent = anna.post(
-        &request(&token, "anna@ferri.it", "URGENTE: stampante", "request"),
-        None,
+    let mut english = request(&token, "anna@ferri.it", "URGENTE: stampante", "request");
+    english[1] = ("lang", "en");
+    let urgent = anna.post(&english, None);
+    assert!(
+        urgent.body.contains("Your request's number is"),
+        "{}",
+        urgent.body
     );
     let urgent_number = urgent.number().unwrap().to_owned();
 
@@ -527,6 +531,12 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     assert!(first.contains("anna@ferri.it"));
     assert!(first.contains("Modulo web"), "the channel: {first}");
     assert!(first.contains("Bloccante"));
+    assert!(first.contains("Richiesta ricevuta"), "Italian: {first}");
+    let english = of(&urgent_number);
+    assert!(
+        english.contains("Request received"),
+        "the page's language: {english}"
+    );
     let script_mail = of(&script_number);
     assert!(script_mail
         .to_ascii_lowercase()

@@ -25,6 +25,9 @@ pub(super) struct Opened<'a> {
     pub reported_at: &'a str,
     pub origin: Origin,
     pub severity: Severity,
+    /// The language the requester wrote in, when the channel knows it (the web form's page):
+    /// used when the client has no language of its own, before the shop's.
+    pub language: Option<&'a str>,
 }
 
 pub(super) fn acknowledge(w: &mut Writer<'_>, t: &Opened<'_>) -> Result<(), HubError> {
@@ -59,6 +62,7 @@ pub(super) fn acknowledge(w: &mut Writer<'_>, t: &Opened<'_>) -> Result<(), HubE
     let language = prefs
         .get("language")
         .and_then(Value::as_str)
+        .or(t.language)
         .or_else(|| settings.get("language").and_then(Value::as_str))
         .unwrap_or("it")
         .to_owned();

@@ -259,6 +259,8 @@ pub struct Channel {
     pub severity: Option<Severity>,
     /// The first event's note (else "Dalla casella <source>").
     pub note: Option<String>,
+    /// The requester's language (`it`/`en`), for the acknowledgement when the client has none.
+    pub language: Option<&'static str>,
 }
 
 impl Channel {
@@ -489,6 +491,7 @@ fn open_ticket(
             reported_at: &reported_at,
             origin: request.origin,
             severity: channel.severity.unwrap_or(Severity::Request),
+            language: channel.language,
         },
     )?;
     Ok(id)

@@ -226,6 +226,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     let channel = Channel {
         severity: Some(severity),
         note: Some("Dal modulo web".into()),
+        language: Some(lang.code()),
     };
     let storage = state.storage.clone();
     let rules = web.config.rules.clone();
