@@ -153,15 +153,25 @@ impl<'d> Session<'d> {
             .to_owned()
     }
 
-    /// The page's inner width as the browser lays it out.
-    fn inner_width(&self) -> u64 {
+    /// A number the browser computes (the test's own script, not the page's: it has none).
+    fn number(&self, script: &str) -> u64 {
         self.cmd(
             "POST",
             "/execute/sync",
-            Some(json!({"script": "return window.innerWidth", "args": []})),
+            Some(json!({"script": script, "args": []})),
         )
         .as_u64()
         .unwrap()
+    }
+
+    /// The page's inner width as the browser lays it out.
+    fn inner_width(&self) -> u64 {
+        self.number("return window.innerWidth")
+    }
+
+    /// The width of the laid-out document: more than the viewport means sideways scrolling.
+    fn content_width(&self) -> u64 {
+        self.number("return document.documentElement.scrollWidth")
     }
 
     fn screenshot(&self) -> Vec<u8> {
@@ -255,6 +265,7 @@ fn a_customer_sends_the_form_from_headless_chromium() {
     let browser = &phone_browser;
     browser.go(&form);
     assert_eq!(browser.inner_width(), 360, "the phone's viewport");
+    assert_eq!(browser.content_width(), 360, "nothing wider than the phone");
     assert_eq!(browser.text("h1"), "Richiesta di assistenza");
     let phone = browser.screenshot();
     assert_eq!(png_width(&phone), 360);
@@ -266,6 +277,7 @@ fn a_customer_sends_the_form_from_headless_chromium() {
     let browser = Session::open(&driver, &chromium, 1280, 1300);
     browser.go(&form);
     assert_eq!(browser.inner_width(), 1280, "the desktop's viewport");
+    assert_eq!(browser.content_width(), 1280);
     // Sent empty: the hub's own checks answer (no script in the page, no browser validation).
     browser.type_in("#subject", "Stampante <b>ferma</b>");
     browser.click("button[type=submit]");
