@@ -93,6 +93,31 @@ pub struct Web {
     pub per_email: Window,
     /// One permit per post being read and handled.
     pub uploads: Arc<tokio::sync::Semaphore>,
+    /// The shop's name, as last read.
+    pub shop: Cached,
+}
+
+/// A value read from the storage, kept for a minute.
+#[derive(Default)]
+pub struct Cached {
+    value: Mutex<Option<(Instant, Option<String>)>>,
+}
+
+impl Cached {
+    const FOR: Duration = Duration::from_secs(60);
+
+    /// The value when read less than a minute ago.
+    pub fn fresh(&self) -> Option<Option<String>> {
+        let value = self.value.lock().unwrap_or_else(|p| p.into_inner());
+        value
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < Self::FOR)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn keep(&self, v: Option<String>) {
+        *self.value.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), v));
+    }
 }
 
 impl std::fmt::Debug for Web {
@@ -109,6 +134,7 @@ impl Web {
             per_ip: Window::new(config.per_ip, config.window),
             per_email: Window::new(config.per_email, config.window),
             uploads: Arc::new(tokio::sync::Semaphore::new(config.max_uploads.max(1))),
+            shop: Cached::default(),
             config,
         }
     }

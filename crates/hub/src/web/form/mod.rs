@@ -105,7 +105,7 @@ pub async fn show(
         return HubError::NotFound("page".into()).to_response();
     };
     let lang = Lang::choose(query.get("lang").map(String::as_str), accept(&headers));
-    let shop = shop_name(&state.storage).await;
+    let shop = shop_name(&state, &web).await;
     let values = Values {
         severity: Severity::Request.as_str().into(),
         ..Values::default()
@@ -170,7 +170,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
         Err((status, code)) => return error_page(header_lang, None, status, code),
     };
     let lang = Lang::choose(posted.lang.as_deref(), accept(&headers));
-    let shop = shop_name(&state.storage).await;
+    let shop = shop_name(&state, &web).await;
     let shop = shop.as_deref();
     if !posted.trap.trim().is_empty() {
         tracing::info!(peer = %ip, "web form: honeypot filled, nothing stored");
@@ -408,10 +408,14 @@ async fn lookup(
     blocking(move || outcome(&storage, &key)).await
 }
 
-/// The shop's name (the synced `shop` setting), when set.
-async fn shop_name(storage: &std::sync::Arc<Storage>) -> Option<String> {
-    let storage = storage.clone();
-    blocking(move || {
+/// The shop's name (the synced `shop` setting), when set; read at most once a minute, so a
+/// flood of page views does not queue on the storage.
+async fn shop_name(state: &AppState, web: &Web) -> Option<String> {
+    if let Some(name) = web.shop.fresh() {
+        return name;
+    }
+    let storage = state.storage.clone();
+    let name = blocking(move || {
         storage.write(|tx| {
             Ok(tx
                 .load_row(Entity::Setting.name(), "shop")?
@@ -425,7 +429,9 @@ async fn shop_name(storage: &std::sync::Arc<Storage>) -> Option<String> {
     })
     .await
     .ok()
-    .flatten()
+    .flatten();
+    web.shop.keep(name.clone());
+    name
 }
 
 #[cfg(test)]
