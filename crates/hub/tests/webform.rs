@@ -626,8 +626,8 @@ fn only_so_many_forms_are_read_at_once() {
     assert_eq!(requests(&hub.storage), 1);
 }
 
-/// The real binary: `serve --web-form` serves the form with the options given; the form's
-/// options without `--web-form` are refused.
+/// The real binary: `web_form = true` in its configuration file (`--web-form`) serves the
+/// form with the options given; the form's options without `--web-form` are refused.
 #[test]
 fn the_binary_serves_the_form_when_asked() {
     use std::io::BufRead;
@@ -647,16 +647,20 @@ fn the_binary_serves_the_form_when_asked() {
         .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--web-form"));
+    // The options from hub.toml, as the Debian package's file has them.
+    let toml = dir.path().join("hub.toml");
+    std::fs::write(
+        &toml,
+        format!(
+            "storage = \"{db}\"\nlisten = \"127.0.0.1:0\"\ninsecure_http = true\n\
+             web_form = true\nweb_form_per_ip = 1\n"
+        ),
+    )
+    .unwrap();
     let mut child = std::process::Command::new(bin)
-        .args([
-            "serve",
-            "--storage",
-            &db,
-            "--listen",
-            "127.0.0.1:0",
-            "--insecure-http",
-        ])
-        .args(["--log-json", "--web-form", "--web-form-per-ip", "1"])
+        .args(["serve", "--config"])
+        .arg(&toml)
+        .arg("--log-json")
         .env("RUST_LOG", "info")
         .stderr(std::process::Stdio::piped())
         .spawn()
