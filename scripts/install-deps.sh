@@ -9,7 +9,8 @@
 # crate's Secret Service client (the standalone device's mail password); gnome-keyring,
 # appstream and desktop-file-utils: the package check validates the metainfo and menu entry.
 # libsecret-tools and dbus-bin: the private Secret Service of crates/core/tests/mail_keyring.rs
-# and of the end-to-end run. Idempotent: a second run is quick.
+# and of the end-to-end run. chromium and chromium-driver: the hub's web request form opened in
+# a real headless browser (crates/hub/tests/webform_browser.rs). Idempotent: a second run is quick.
 set -euo pipefail
 
 SUDO=""
@@ -24,6 +25,7 @@ APT_PACKAGES=(
   dovecot-imapd
   libdbus-1-dev dbus-bin gnome-keyring libsecret-tools
   appstream desktop-file-utils
+  chromium chromium-driver
 )
 
 missing=()

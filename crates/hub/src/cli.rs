@@ -74,6 +74,24 @@ struct StorageArg {
     pg_ca_file: Option<PathBuf>,
 }
 
+/// The public request form's options of `serve`.
+#[derive(clap::Args)]
+struct WebFormArgs {
+    /// Serve the public request form at `/request` on this listener (customers send
+    /// requests from a browser; authorised contacts get a ticket, others wait for triage).
+    #[arg(long)]
+    web_form: bool,
+    /// The web form's largest attachment, in MiB.
+    #[arg(long, default_value_t = 10, requires = "web_form")]
+    web_form_attachment_mib: usize,
+    /// Posts of the web form one client address may make per hour (more get 429).
+    #[arg(long, default_value_t = 20, requires = "web_form")]
+    web_form_per_ip: u32,
+    /// Requests one e-mail address may send through the web form per hour.
+    #[arg(long, default_value_t = 5, requires = "web_form")]
+    web_form_per_email: u32,
+}
+
 #[derive(clap::Args)]
 struct AdminArg {
     #[command(flatten)]
@@ -84,6 +102,8 @@ struct AdminArg {
     lock_timeout_secs: u64,
 }
 
+// Parsed once at start: the size of its largest variant (`serve`'s options) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Serves the hub over HTTPS until SIGINT/SIGTERM.
@@ -157,6 +177,8 @@ enum Command {
         /// max_per_minute, category, service).
         #[arg(long, value_name = "FILE")]
         intake_config: Option<PathBuf>,
+        #[command(flatten)]
+        web: WebFormArgs,
     },
     /// Sets up a new hub from its configuration file: creates the storage, a self-signed TLS
     /// certificate when the file's `tls_cert`/`tls_key` do not exist yet, and the first
@@ -482,6 +504,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             mail_config,
             mail_every_secs,
             intake_config,
+            web,
         } => {
             init_logs(log_json, "info");
             let tls = match (tls_cert, tls_key, insecure_http) {
@@ -513,6 +536,27 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             config.snapshot_timeout = secs(snapshot_timeout_secs);
             if let Some(path) = &intake_config {
                 config.webhooks = crate::intake::webhook::load(path)?.map(Arc::new);
+            }
+            if web.web_form {
+                let attachment = web
+                    .web_form_attachment_mib
+                    .max(1)
+                    .saturating_mul(1024 * 1024);
+                let mut form = crate::web::WebFormConfig {
+                    max_attachment: attachment,
+                    max_body: attachment.saturating_add(256 * 1024),
+                    per_ip: web.web_form_per_ip.max(1),
+                    per_email: web.web_form_per_email.max(1),
+                    ..Default::default()
+                };
+                if let Some(path) = &intake_config {
+                    // The engine's rules (its per-sender limit) as the mailboxes have them.
+                    if let Ok(intake) = rapportino_intake::imap::load_config(path) {
+                        form.rules = intake.rules;
+                    }
+                }
+                tracing::info!(path = crate::web::form::PATH, "web request form enabled");
+                config.web_form = Some(form);
             }
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

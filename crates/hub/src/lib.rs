@@ -7,6 +7,8 @@
 //! - [`transport`]: connection limits (slots, silent and stalled connections);
 //! - [`engine`]: push, pull and snapshot; [`extra_time`] and [`grant`]: extra-time PINs checked
 //!   for technician devices;
+//! - [`intake`]: mail, webhook and web-form requests turned into tickets;
+//! - [`web`]: the public pages (the request form), on the same listener;
 //! - [`cli`]: the `rapportino-hub` command.
 
 pub mod auth;
@@ -24,6 +26,7 @@ pub mod routes;
 pub mod server;
 pub mod storage;
 pub mod transport;
+pub mod web;
 
 pub use auth::AuthedDevice;
 pub use error::HubError;

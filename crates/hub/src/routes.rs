@@ -56,6 +56,8 @@ pub struct AppState {
     pub snapshot_timeout: Duration,
     /// The monitoring webhook's sources.
     pub webhooks: Option<Arc<crate::intake::webhook::Webhooks>>,
+    /// The public web pages (`serve --web-form`).
+    pub web: Option<Arc<crate::web::Web>>,
     /// One permit per snapshot being spooled or streamed.
     snapshot_slots: Arc<Semaphore>,
     touched: Arc<Mutex<HashMap<String, Instant>>>,
@@ -63,6 +65,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(storage: Arc<Storage>, config: &ServerConfig) -> AppState {
+        let web = config
+            .web_form
+            .clone()
+            .map(|c| Arc::new(crate::web::Web::new(&storage, c, config.tls.is_some())));
         AppState {
             storage,
             body_limit: config.body_limit,
@@ -71,6 +77,7 @@ impl AppState {
             request_timeout: config.request_timeout,
             snapshot_timeout: config.snapshot_timeout,
             webhooks: config.webhooks.clone(),
+            web,
             snapshot_slots: Arc::new(Semaphore::new(config.max_snapshot_streams.max(1))),
             touched: Arc::new(Mutex::new(HashMap::new())),
         }

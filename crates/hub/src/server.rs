@@ -108,6 +108,8 @@ pub struct ServerConfig {
     /// The monitoring webhook's sources (`POST /intake/webhook/{source}`); none: every source
     /// is unknown (404).
     pub webhooks: Option<Arc<crate::intake::webhook::Webhooks>>,
+    /// The public request form (`GET`/`POST /request`); none: those pages are not served.
+    pub web_form: Option<crate::web::WebFormConfig>,
 }
 
 impl ServerConfig {
@@ -127,6 +129,7 @@ impl ServerConfig {
             max_snapshot_streams: DEFAULT_MAX_SNAPSHOT_STREAMS,
             snapshot_timeout: DEFAULT_SNAPSHOT_TIMEOUT,
             webhooks: None,
+            web_form: None,
         }
     }
 }
@@ -178,7 +181,9 @@ pub fn router(state: AppState) -> Router {
     let authenticated = device
         .merge(admin)
         .route_layer(middleware::from_fn(routes::require_device));
-    Router::new()
+    // The public pages read their own bodies (their limit is not the device API's).
+    let web = crate::web::routes(&state);
+    let api = Router::new()
         .route("/v1/health", get(routes::health))
         .route("/v1/enrol", post(routes::enrol))
         .route(
@@ -193,13 +198,17 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             routes::read_body,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            request_deadline,
-        ))
-        .layer(middleware::from_fn(log_request))
-        .with_state(state)
+        ));
+    let all = match web {
+        Some(web) => web.merge(api),
+        None => api,
+    };
+    all.layer(middleware::from_fn_with_state(
+        state.clone(),
+        request_deadline,
+    ))
+    .layer(middleware::from_fn(log_request))
+    .with_state(state)
 }
 
 /// The whole-request timeout: from the request head to the start of the answer (a snapshot's
@@ -307,7 +316,9 @@ pub async fn start(
     let addr = listener
         .local_addr()
         .map_err(|e| HubError::Config(format!("listener: {e}")))?;
-    let app = router(AppState::new(storage.clone(), &config)).into_make_service();
+    // The peer's address reaches the handlers (the web form's per-address limit).
+    let app = router(AppState::new(storage.clone(), &config))
+        .into_make_service_with_connect_info::<SocketAddr>();
     let app = ConnectionSlots::new(app, config.max_connections);
     let limits = ConnLimits {
         first_bytes: config.header_read_timeout,

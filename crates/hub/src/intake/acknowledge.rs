@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::DateTime;
 use rapportino_model::labels::Locale;
-use rapportino_model::vocab::MessageKind;
+use rapportino_model::vocab::{MessageKind, Origin, Severity};
 use rapportino_model::Entity;
 use serde_json::{json, Value};
 
@@ -15,15 +15,31 @@ use crate::error::HubError;
 /// The `ticket_opened` message, as a device's outbox writes it: only when the shop sends that
 /// kind and the client did not opt out; to the requester (else the client's address, + PEC on
 /// request), a copy to the shop on request; `held` with nobody to send to.
-pub(super) fn acknowledge(
-    w: &mut Writer<'_>,
-    ticket_id: &str,
-    number: &str,
-    client_id: &str,
-    contact_id: &str,
-    title: &str,
-    reported_at: &str,
-) -> Result<(), HubError> {
+/// The ticket an acknowledgement is about.
+pub(super) struct Opened<'a> {
+    pub ticket_id: &'a str,
+    pub number: &'a str,
+    pub client_id: &'a str,
+    pub contact_id: &'a str,
+    pub title: &'a str,
+    pub reported_at: &'a str,
+    pub origin: Origin,
+    pub severity: Severity,
+    /// The language the requester wrote in, when the channel knows it (the web form's page):
+    /// used when the client has no language of its own, before the shop's.
+    pub language: Option<&'a str>,
+}
+
+pub(super) fn acknowledge(w: &mut Writer<'_>, t: &Opened<'_>) -> Result<(), HubError> {
+    let Opened {
+        ticket_id,
+        number,
+        client_id,
+        contact_id,
+        title,
+        reported_at,
+        ..
+    } = *t;
     let kind = MessageKind::TicketOpened;
     let settings = w.setting("mail")?.unwrap_or_default();
     let kinds: Vec<String> = settings
@@ -46,6 +62,7 @@ pub(super) fn acknowledge(
     let language = prefs
         .get("language")
         .and_then(Value::as_str)
+        .or(t.language)
         .or_else(|| settings.get("language").and_then(Value::as_str))
         .unwrap_or("it")
         .to_owned();
@@ -81,12 +98,8 @@ pub(super) fn acknowledge(
         .collect();
     let severity = w
         .setting("severity_labels")?
-        .and_then(|v| v.get("request")?.as_str().map(str::to_owned))
-        .unwrap_or_else(|| {
-            rapportino_model::vocab::Severity::Request
-                .label(locale)
-                .to_owned()
-        });
+        .and_then(|v| v.get(t.severity.as_str())?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| t.severity.label(locale).to_owned());
     let reported_local = DateTime::parse_from_rfc3339(reported_at)
         .map(|t| {
             t.with_timezone(&SHOP_TZ)
@@ -109,12 +122,7 @@ pub(super) fn acknowledge(
     facts.insert("ticket", number.to_owned());
     facts.insert("title", title.to_owned());
     facts.insert("severity", severity);
-    facts.insert(
-        "origin",
-        rapportino_model::vocab::Origin::Email
-            .label(locale)
-            .to_owned(),
-    );
+    facts.insert("origin", t.origin.label(locale).to_owned());
     facts.insert("reported_at", reported_local);
     let own = w.setting(&format!("mail.template.{}.{language}", kind.as_str()))?;
     let (default_subject, default_body) =

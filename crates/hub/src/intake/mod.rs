@@ -29,7 +29,7 @@ use rapportino_model::hlc::Hlc;
 use rapportino_model::merge::{FieldVersion, RowState};
 use rapportino_model::protocol::{Op, ServerChange};
 use rapportino_model::status::TicketStatus;
-use rapportino_model::vocab::RequestStatus;
+use rapportino_model::vocab::{RequestStatus, Severity};
 use rapportino_model::Entity;
 use serde_json::{json, Map, Value};
 
@@ -252,12 +252,40 @@ pub(crate) fn obj(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
 }
 
+/// What a channel knows of a request beyond the engine's view of it (the web form's severity).
+#[derive(Debug, Clone, Default)]
+pub struct Channel {
+    /// The ticket's severity (else `request`); `blocking` also makes it urgent.
+    pub severity: Option<Severity>,
+    /// The first event's note (else "Dalla casella <source>").
+    pub note: Option<String>,
+    /// The requester's language (`it`/`en`), for the acknowledgement when the client has none.
+    pub language: Option<&'static str>,
+}
+
+impl Channel {
+    fn urgent(&self, request: &IncomingRequest) -> bool {
+        self.severity == Some(Severity::Blocking) || rapportino_intake::is_urgent(&request.subject)
+    }
+}
+
 /// Takes one request at the hub: decides and records it in one transaction.
 pub fn take(
     storage: &Storage,
     request: &IncomingRequest,
     rules: &Rules,
     now: DateTime<Utc>,
+) -> Result<Recorded, HubError> {
+    take_from(storage, request, rules, now, &Channel::default())
+}
+
+/// [`take`], with what the channel adds.
+pub fn take_from(
+    storage: &Storage,
+    request: &IncomingRequest,
+    rules: &Rules,
+    now: DateTime<Utc>,
+    channel: &Channel,
 ) -> Result<Recorded, HubError> {
     storage.write(|tx| {
         let dir = HubDir {
@@ -278,8 +306,32 @@ pub fn take(
             now,
             now_text: format_instant(now),
         };
-        apply(&mut w, request, decision)?;
+        apply(&mut w, request, decision, channel)?;
         Ok(Recorded { status })
+    })
+}
+
+/// What became of the request recorded under `key`: its status and, when it made or joined a
+/// ticket, that ticket's number. `None` when no such request is recorded.
+pub fn outcome(
+    storage: &Storage,
+    key: &str,
+) -> Result<Option<(RequestStatus, Option<String>)>, HubError> {
+    storage.write(|tx| {
+        let found = tx.rows_where(Entity::IncomingRequest.name(), "idempotency_key", key, 1)?;
+        let Some((_, row)) = found.first() else {
+            return Ok(None);
+        };
+        let Some(status) = text(&row.fields, "status").and_then(|s| s.parse().ok()) else {
+            return Ok(None);
+        };
+        let number = match text(&row.fields, "ticket_id") {
+            Some(id) => tx
+                .load_row(Entity::Ticket.name(), id)?
+                .and_then(|t| text(&t.fields, "number").map(str::to_owned)),
+            None => None,
+        };
+        Ok(Some((status, number)))
     })
 }
 
@@ -287,6 +339,7 @@ fn apply(
     w: &mut Writer<'_>,
     request: &IncomingRequest,
     decision: Decision,
+    channel: &Channel,
 ) -> Result<(), HubError> {
     let status = decision.status();
     let reason = decision.reason();
@@ -302,15 +355,17 @@ fn apply(
             let ticket = open_ticket(
                 w,
                 request,
+                channel,
                 &client_id,
                 &contact_id,
-                urgent,
+                urgent || channel.urgent(request),
                 &title,
                 &description,
             )?;
             record(
                 w,
                 request,
+                channel,
                 RequestStatus::Ticketed,
                 None,
                 Some(&client_id),
@@ -326,6 +381,7 @@ fn apply(
             let request_id = record(
                 w,
                 request,
+                channel,
                 RequestStatus::Appended,
                 None,
                 Some(&ticket.client_id),
@@ -352,6 +408,7 @@ fn apply(
             record(
                 w,
                 request,
+                channel,
                 status.unwrap_or(RequestStatus::New),
                 reason.as_deref(),
                 None,
@@ -373,6 +430,7 @@ pub(crate) fn next_number(w: &mut Writer<'_>) -> Result<String, HubError> {
 fn open_ticket(
     w: &mut Writer<'_>,
     request: &IncomingRequest,
+    channel: &Channel,
     client_id: &str,
     contact_id: &str,
     urgent: bool,
@@ -393,7 +451,7 @@ fn open_ticket(
             "contact_id": contact_id,
             "site_id": null,
             "origin": request.origin.as_str(),
-            "severity": "request",
+            "severity": channel.severity.unwrap_or(Severity::Request).as_str(),
             "urgent": urgent,
             "category": request.category,
             "is_bug": false,
@@ -419,10 +477,23 @@ fn open_ticket(
             "to_status": "new",
             "at": w.now_text,
             "technician_id": null,
-            "note": format!("Dalla casella {}", request.source),
+            "note": channel.note.clone().unwrap_or_else(|| format!("Dalla casella {}", request.source)),
         })),
     )?;
-    acknowledge(w, &id, &number, client_id, contact_id, title, &reported_at)?;
+    acknowledge(
+        w,
+        &acknowledge::Opened {
+            ticket_id: &id,
+            number: &number,
+            client_id,
+            contact_id,
+            title,
+            reported_at: &reported_at,
+            origin: request.origin,
+            severity: channel.severity.unwrap_or(Severity::Request),
+            language: channel.language,
+        },
+    )?;
     Ok(id)
 }
 
@@ -450,6 +521,7 @@ fn reopen(w: &mut Writer<'_>, ticket: &TicketRef, to: TicketStatus) -> Result<()
 fn record(
     w: &mut Writer<'_>,
     request: &IncomingRequest,
+    channel: &Channel,
     status: RequestStatus,
     reason: Option<&str>,
     client: Option<&str>,
@@ -471,7 +543,7 @@ fn record(
             "received_at": format_instant(request.received_at),
             "status": status.as_str(),
             "reason": reason,
-            "urgent": rapportino_intake::is_urgent(&request.subject),
+            "urgent": channel.urgent(request),
             "category": request.category,
             "service": request.service,
             "client_id": client,
