@@ -16,4 +16,8 @@ wall_clock: boolean,
 /**
  * None when the contract sets no target for the ticket's severity (or there is no SLA).
  */
-response: SlaClock | null, intervention: SlaClock | null, };
+response: SlaClock | null, intervention: SlaClock | null, 
+/**
+ * Opened → resolved; None when the contract sets no resolution target for the severity.
+ */
+resolution: SlaClock | null, };
