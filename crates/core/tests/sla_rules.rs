@@ -199,6 +199,7 @@ fn blocking_runs_on_7x8_over_the_weekend_with_a_resolution_target() {
     assert_eq!(res.due_at, Some(rfc("2026-11-22 15:00")));
     // The resolution clock is the open one now: the urgency list ranks by it.
     assert_eq!(b.open_clock().unwrap().kind, ClockKind::Resolution);
+    assert_eq!(b.deciding, Some(ClockKind::Resolution));
 
     clock.set(local("2026-11-22 16:00"));
     transition(&mut s, blocking, TicketStatus::Resolved);

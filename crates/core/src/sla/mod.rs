@@ -41,6 +41,8 @@ pub struct TicketSla {
     pub intervention: Option<SlaClock>,
     /// Opened → resolved; None when the contract sets no resolution target for the severity.
     pub resolution: Option<SlaClock>,
+    /// The clock that decides urgency ([`TicketSla::open_clock`]), for the screens.
+    pub deciding: Option<ClockKind>,
 }
 
 impl TicketSla {
@@ -102,6 +104,7 @@ pub(crate) fn compute(
         response: None,
         intervention: None,
         resolution: None,
+        deciding: None,
     };
     let (Some(contract), Some((business, calendar_name))) = (contract, calendar) else {
         return Ok(sla);
@@ -165,6 +168,7 @@ pub(crate) fn compute(
             cal,
         ));
     }
+    sla.deciding = sla.open_clock().map(|c| c.kind);
     Ok(sla)
 }
 
