@@ -217,9 +217,16 @@ def scenario_services(d: Driver) -> None:
     d.script("window.scrollTo(0, 0)")
     shot(d, "21-calendar-editor")
 
-    step("customer classes: presets and their matrix")
+    step("a 7x8 calendar too, for blocking tickets at the weekend")
     d.wait("main .crumbs a[href='#/settings/calendars']").click()
     d.wait("[data-testid=calendar-list]", text="Standard 5x8")
+    d.wait("[data-testid=preset-7x8]").click()
+    d.wait("[data-testid=calendar-form]")
+    assert d.wait("#calendar-name").attr("value") == "Esteso 7x8"
+
+    step("customer classes: presets and their matrix")
+    d.wait("main .crumbs a[href='#/settings/calendars']").click()
+    d.wait("[data-testid=calendar-list]", text="Esteso 7x8")
     d.wait("[data-testid=settings-tab-classes]").click()
     d.wait("[data-testid=install-class-presets]").click()
     d.wait("[data-testid=class-matrix]", text="pay_per_incident")
@@ -245,10 +252,27 @@ def scenario_services(d: Driver) -> None:
     d.wait("#target-blocking-response-minutes").type("30")
     d.wait("#target-blocking-intervention-hours").type("2")
     d.wait("#target-degraded-intervention-hours").type("8")
+    # Issue 17: a resolution target, and blocking tickets on 7x8 while the rest stays 5x8. A
+    # resolution shorter than the intervention is refused on the targets first.
+    d.wait("#target-blocking-resolution-minutes").type("60")
+    # Two calendars now: the contract's is picked by hand (5x8), blocking's own is 7x8.
+    for css, name in (("#contract-calendar_id", "Standard 5x8"), ("#calendar-blocking", "Esteso 7x8")):
+        d.script(
+            "const s = document.querySelector(arguments[0]);"
+            "s.value = [...s.options].find((o) => o.text === arguments[1]).value;"
+            "s.dispatchEvent(new Event('change', {bubbles: true}));",
+            css,
+            name,
+        )
     d.wait("#contract-included_minutes-hours").type("20")
     d.wait("#contract-extra_time_allowed").click()
     d.wait("#contract-overage_rate_cents").type("45,00")
     d.wait("#contract-rounding_minutes").type("15")
+    d.wait("[data-testid=contract-save]").click()
+    err = d.wait("#contract-targets-error")
+    assert err.attribute("data-code") == "OUT_OF_RANGE", err.attribute("data-code")
+    d.wait("#target-blocking-resolution-minutes").clear().type(" ")
+    d.wait("#target-blocking-resolution-hours").type("8")
     d.wait("[data-testid=contract-save]").click()
     err = d.wait("#contract-extra_time_pin-error")
     assert err.attribute("data-code") == "REQUIRED", err.attribute("data-code")
@@ -302,6 +326,8 @@ def scenario_services(d: Driver) -> None:
     panel = d.wait("[data-testid=sla-panel]")
     assert "Assistenza SLA 2026" in d.wait("[data-testid=sla-governing]").text, panel.text
     d.wait("[data-testid=sla-clock-intervention]")
+    d.wait("[data-testid=sla-clock-resolution]")
+    assert "Esteso 7x8" in d.wait("[data-testid=sla-governing]").text
     state = d.wait("[data-testid=sla-state-intervention]").text
     assert state.casefold() in ("nei tempi", "a rischio"), state
     assert d.wait("[data-testid=sla-state-response]").text.casefold() == "rispettato"
@@ -326,6 +352,9 @@ def scenario_services(d: Driver) -> None:
     d.wait("nav a[href='#/tickets']").click()
     d.wait("[data-testid=view-sla]").click()
     d.wait("[data-testid=urgency-list]", text="Il gestionale non si avvia")
+    d.wait("[data-testid=urgency-order-hint]", text="classe del cliente")
+    # The client has no customer class: no class priority beside its name.
+    assert not d.find_all("[data-testid=class-priority]")
     shot(d, "26-urgency")
 
     step("an intervention: who pays, as a preview while it runs")

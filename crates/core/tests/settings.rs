@@ -142,6 +142,7 @@ fn sla_template(cal: CalendarId) -> ContractTemplateInput {
             blocking: SlaTarget {
                 response_minutes: Some(60),
                 intervention_minutes: Some(240),
+                resolution_minutes: None,
             },
             ..Default::default()
         },

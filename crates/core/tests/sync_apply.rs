@@ -214,6 +214,20 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
     ] {
         b.conn().execute(undo_0014, []).unwrap();
     }
+    for table in ["contracts", "contract_templates"] {
+        for undo_0018 in [
+            "resolution_blocking_minutes",
+            "resolution_degraded_minutes",
+            "resolution_request_minutes",
+            "calendar_blocking_id",
+            "calendar_degraded_id",
+            "calendar_request_id",
+        ] {
+            b.conn()
+                .execute(&format!("ALTER TABLE {table} DROP COLUMN {undo_0018}"), [])
+                .unwrap();
+        }
+    }
     b.conn().pragma_update(None, "user_version", 8).unwrap();
     drop(b);
     let mut b = Store::open(&path).unwrap();

@@ -49,6 +49,7 @@ fn sla_contract(d: &mut Device, client: &rapportino_core::clients::Client) -> Co
     let target = |r, i| SlaTarget {
         response_minutes: Some(r),
         intervention_minutes: Some(i),
+        resolution_minutes: None,
     };
     contracts::create(
         &mut d.store,

@@ -114,7 +114,7 @@ const CONFLICT_REASONS: &[&str] = &[
 ];
 const RESOLUTIONS: &[&str] = &["keep_current", "restore_lost"];
 
-const CONTRACT_TERMS: [Column; 23] = [
+const CONTRACT_TERMS: [Column; 29] = [
     opt("calendar_id", Kind::Id),
     opt("response_blocking_minutes", Kind::Integer),
     opt("response_degraded_minutes", Kind::Integer),
@@ -138,6 +138,14 @@ const CONTRACT_TERMS: [Column; 23] = [
     opt("km_rate_cents", Kind::Integer),
     def("rounding_minutes", Kind::Integer),
     def("minimum_minutes", Kind::Integer),
+    // Issue 17: the resolution target per severity and the coverage calendar per severity
+    // (None: the contract's own calendar).
+    opt("resolution_blocking_minutes", Kind::Integer),
+    opt("resolution_degraded_minutes", Kind::Integer),
+    opt("resolution_request_minutes", Kind::Integer),
+    opt("calendar_blocking_id", Kind::Id),
+    opt("calendar_degraded_id", Kind::Id),
+    opt("calendar_request_id", Kind::Id),
 ];
 
 /// The columns of an entity's table (the key column included, `rid` — a local storage key —

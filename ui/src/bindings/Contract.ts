@@ -5,6 +5,7 @@ import type { ContractId } from "./ContractId";
 import type { ContractKind } from "./ContractKind";
 import type { PackageMode } from "./PackageMode";
 import type { Rates } from "./Rates";
+import type { SeverityCalendars } from "./SeverityCalendars";
 import type { SlaTargets } from "./SlaTargets";
 
 export type Contract = { id: ContractId, client_id: ClientId, name: string, 
@@ -39,4 +40,8 @@ rounding_minutes: number,
 /**
  * …and never less than this (for an intervention with any time at all).
  */
-minimum_minutes: number, notes: string | null, };
+minimum_minutes: number, notes: string | null, 
+/**
+ * Severities running on another calendar than `calendar_id` (SLA clocks).
+ */
+severity_calendars: SeverityCalendars, };

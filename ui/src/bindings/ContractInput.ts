@@ -4,10 +4,11 @@ import type { ClientId } from "./ClientId";
 import type { ContractKind } from "./ContractKind";
 import type { PackageMode } from "./PackageMode";
 import type { Rates } from "./Rates";
+import type { SeverityCalendars } from "./SeverityCalendars";
 import type { SlaTargets } from "./SlaTargets";
 
 /**
  * The contract form. Dates accept `YYYY-MM-DD` or `dd/mm/yyyy`; `ends_on` defaults to 12 months
  * after `starts_on` (minus one day); `extra_time_pin` absent on an edit keeps the current PIN.
  */
-export type ContractInput = { client_id: ClientId, kind: ContractKind, name?: string, starts_on: string, ends_on?: string, calendar_id?: CalendarId, targets: SlaTargets, included_minutes?: number, package_mode?: PackageMode, incident_tickets?: number, customer_class?: string, channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, extra_time_pin?: string, extra_time_multiplier_pct?: number, rates: Rates, rounding_minutes?: number, minimum_minutes?: number, notes?: string, };
+export type ContractInput = { client_id: ClientId, kind: ContractKind, name?: string, starts_on: string, ends_on?: string, calendar_id?: CalendarId, targets: SlaTargets, included_minutes?: number, package_mode?: PackageMode, incident_tickets?: number, customer_class?: string, channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, extra_time_pin?: string, extra_time_multiplier_pct?: number, rates: Rates, rounding_minutes?: number, minimum_minutes?: number, notes?: string, severity_calendars: SeverityCalendars, };

@@ -4,6 +4,7 @@ import type { ContractKind } from "./ContractKind";
 import type { ContractTemplateId } from "./ContractTemplateId";
 import type { PackageMode } from "./PackageMode";
 import type { Rates } from "./Rates";
+import type { SeverityCalendars } from "./SeverityCalendars";
 import type { SlaTargets } from "./SlaTargets";
 
 export type ContractTemplate = { id: ContractTemplateId, name: string, 
@@ -34,4 +35,8 @@ rounding_minutes: number,
 /**
  * …and never less than this (for an intervention with any time at all).
  */
-minimum_minutes: number, notes: string | null, };
+minimum_minutes: number, notes: string | null, 
+/**
+ * Severities running on another calendar than `calendar_id` (SLA clocks).
+ */
+severity_calendars: SeverityCalendars, };

@@ -3,9 +3,10 @@ import type { CalendarId } from "./CalendarId";
 import type { ContractKind } from "./ContractKind";
 import type { PackageMode } from "./PackageMode";
 import type { Rates } from "./Rates";
+import type { SeverityCalendars } from "./SeverityCalendars";
 import type { SlaTargets } from "./SlaTargets";
 
 /**
  * The template form: a contract form without client, dates and PIN, with a duration.
  */
-export type ContractTemplateInput = { name: string, kind: ContractKind, duration_months: number, calendar_id?: CalendarId, targets: SlaTargets, included_minutes?: number, package_mode?: PackageMode, incident_tickets?: number, customer_class?: string, channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, extra_time_multiplier_pct?: number, rates: Rates, rounding_minutes?: number, minimum_minutes?: number, notes?: string, };
+export type ContractTemplateInput = { name: string, kind: ContractKind, duration_months: number, calendar_id?: CalendarId, targets: SlaTargets, included_minutes?: number, package_mode?: PackageMode, incident_tickets?: number, customer_class?: string, channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, extra_time_multiplier_pct?: number, rates: Rates, rounding_minutes?: number, minimum_minutes?: number, notes?: string, severity_calendars: SeverityCalendars, };

@@ -3,4 +3,8 @@
 /**
  * Business minutes allowed per clock for one severity (None: no target).
  */
-export type SlaTarget = { response_minutes?: number, intervention_minutes?: number, };
+export type SlaTarget = { response_minutes?: number, intervention_minutes?: number, 
+/**
+ * Opened → resolved (issue 17): the third clock, optional.
+ */
+resolution_minutes?: number, };

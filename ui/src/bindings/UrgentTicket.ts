@@ -5,4 +5,8 @@ import type { TicketSummary } from "./TicketSummary";
 /**
  * A row of the urgency list.
  */
-export type UrgentTicket = { ticket: TicketSummary, sla: TicketSla, };
+export type UrgentTicket = { ticket: TicketSummary, sla: TicketSla, 
+/**
+ * The priority of the client's customer class (higher is served first; 0 without a class).
+ */
+class_priority: number, };

@@ -8,7 +8,11 @@ const CLIENT = '0190a0b0-0000-7000-8000-000000000001';
 function sla() {
   const f = emptyForm('sla', '01/01/2026');
   f.calendar_id = 'cal';
-  f.targets.blocking = { response: { hours: '', minutes: '30' }, intervention: { hours: '2', minutes: '' } };
+  f.targets.blocking = {
+    response: { hours: '', minutes: '30' },
+    intervention: { hours: '2', minutes: '' },
+    resolution: { hours: '', minutes: '' },
+  };
   f.included = { hours: '20', minutes: '' };
   f.extra_time_allowed = true;
   f.extra_time_pin = '4711';
@@ -38,15 +42,28 @@ describe('contract form → input', () => {
     expect(r.input.ends_on).toBeUndefined();
     expect(r.input.name).toBeUndefined();
   });
+  it('an SLA sends a resolution target and a severity on its own calendar', () => {
+    const f = sla();
+    f.targets.blocking.resolution = { hours: '8', minutes: '' };
+    f.severity_calendars.blocking = 'cal7';
+    const r = toInput(f, CLIENT);
+    if (!('input' in r)) throw new Error('expected an input');
+    expect(r.input.targets.blocking.resolution_minutes).toBe(480);
+    expect(r.input.severity_calendars).toEqual({ blocking: 'cal7', degraded: undefined, request: undefined });
+    f.targets.degraded.resolution = { hours: 'otto', minutes: '' };
+    expect(toInput(f, CLIENT)).toMatchObject({ error: { field: 'targets' } });
+  });
   it('a package sends its hours and mode, and nothing of an SLA', () => {
     const f = emptyForm('hour_package', '01/03/2026');
     f.package_mode = 'remote';
     f.calendar_id = 'ignored';
+    f.severity_calendars.blocking = 'ignored';
     const r = toInput(f, CLIENT);
     if (!('input' in r)) throw new Error('expected an input');
     expect(r.input.included_minutes).toBe(24 * 60);
     expect(r.input.package_mode).toBe('remote');
     expect(r.input.calendar_id).toBeUndefined();
+    expect(r.input.severity_calendars).toEqual({});
     f.package_hours = 'other';
     f.package_other = '7,5';
     const other = toInput(f, CLIENT);
@@ -85,7 +102,8 @@ describe('contract → form', () => {
       starts_on: '2026-01-01',
       ends_on: '2026-12-31',
       calendar_id: 'cal',
-      targets: { blocking: { response_minutes: 30, intervention_minutes: 120 }, degraded: {}, request: {} },
+      targets: { blocking: { response_minutes: 30, intervention_minutes: 120, resolution_minutes: 480 }, degraded: {}, request: {} },
+      severity_calendars: { blocking: 'cal7' },
       included_minutes: 1200,
       package_mode: null,
       incident_tickets: null,
@@ -116,7 +134,8 @@ describe('contract → form', () => {
       extra_time_pin: undefined,
       minimum_minutes: 30,
     });
-    expect(r.input.targets.blocking).toEqual({ response_minutes: 30, intervention_minutes: 120 });
+    expect(r.input.targets.blocking).toEqual({ response_minutes: 30, intervention_minutes: 120, resolution_minutes: 480 });
+    expect(r.input.severity_calendars).toEqual({ blocking: 'cal7', degraded: undefined, request: undefined });
   });
   it('an edit keeps the channels and services (saving used to empty them)', () => {
     const c = {

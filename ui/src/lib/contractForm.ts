@@ -36,7 +36,7 @@ export const RATES_BY_KIND: Record<ContractKind, readonly RateField[]> = {
   time_materials: ['on_site_rate_cents', 'remote_rate_cents', 'callout_fee_cents', 'km_rate_cents'],
 };
 
-export type TargetFields = { response: HoursMinutes; intervention: HoursMinutes };
+export type TargetFields = { response: HoursMinutes; intervention: HoursMinutes; resolution: HoursMinutes };
 
 export type ContractForm = {
   kind: ContractKind;
@@ -45,6 +45,8 @@ export type ContractForm = {
   ends_on: string;
   calendar_id: string;
   targets: Record<Severity, TargetFields>;
+  /** A severity timed on its own calendar (id), '' for the contract's calendar. */
+  severity_calendars: Record<Severity, string>;
   /** SLA: included per contract year; free hours: per year. */
   included: HoursMinutes;
   /** Hour package: one of PACKAGE_HOURS, or 'other' with `package_other` hours. */
@@ -65,10 +67,15 @@ export type ContractForm = {
   notes: string;
 };
 
+const emptyTarget = (): TargetFields => ({
+  response: splitMinutes(null),
+  intervention: splitMinutes(null),
+  resolution: splitMinutes(null),
+});
 const emptyTargets = (): Record<Severity, TargetFields> => ({
-  blocking: { response: splitMinutes(null), intervention: splitMinutes(null) },
-  degraded: { response: splitMinutes(null), intervention: splitMinutes(null) },
-  request: { response: splitMinutes(null), intervention: splitMinutes(null) },
+  blocking: emptyTarget(),
+  degraded: emptyTarget(),
+  request: emptyTarget(),
 });
 
 const emptyRates = (): Record<RateField, string> =>
@@ -82,6 +89,7 @@ export function emptyForm(kind: ContractKind, startsOn: string): ContractForm {
     ends_on: '',
     calendar_id: '',
     targets: emptyTargets(),
+    severity_calendars: { blocking: '', degraded: '', request: '' },
     included: splitMinutes(null),
     package_hours: '24',
     package_other: '',
@@ -106,6 +114,7 @@ export function formFromContract(c: Contract): ContractForm {
   const target = (t: SlaTarget): TargetFields => ({
     response: splitMinutes(t.response_minutes),
     intervention: splitMinutes(t.intervention_minutes),
+    resolution: splitMinutes(t.resolution_minutes),
   });
   const included = c.included_minutes ?? null;
   const packageHours = included != null && included % 60 === 0 ? String(included / 60) : '';
@@ -118,6 +127,11 @@ export function formFromContract(c: Contract): ContractForm {
     ends_on: formatDay(c.ends_on),
     calendar_id: c.calendar_id ?? '',
     targets: { blocking: target(c.targets.blocking), degraded: target(c.targets.degraded), request: target(c.targets.request) },
+    severity_calendars: {
+      blocking: c.severity_calendars?.blocking ?? '',
+      degraded: c.severity_calendars?.degraded ?? '',
+      request: c.severity_calendars?.request ?? '',
+    },
     included: splitMinutes(included),
     package_hours: (PACKAGE_HOURS as readonly string[]).includes(packageHours) ? packageHours : 'other',
     package_other: included == null ? '' : String(Math.round((included / 60) * 100) / 100).replace('.', ','),
@@ -198,17 +212,24 @@ function build(form: ContractForm, clientId: string): ContractInput {
     rounding_minutes: integer('rounding_minutes', form.rounding_minutes),
     minimum_minutes: integer('minimum_minutes', form.minimum_minutes),
     notes: form.notes.trim() || undefined,
+    severity_calendars: {},
   };
   if (k === 'sla') {
     input.calendar_id = form.calendar_id || undefined;
     const target = (t: TargetFields): SlaTarget => ({
       response_minutes: minutesOf('targets', t.response),
       intervention_minutes: minutesOf('targets', t.intervention),
+      resolution_minutes: minutesOf('targets', t.resolution),
     });
     input.targets = {
       blocking: target(form.targets.blocking),
       degraded: target(form.targets.degraded),
       request: target(form.targets.request),
+    };
+    input.severity_calendars = {
+      blocking: form.severity_calendars.blocking || undefined,
+      degraded: form.severity_calendars.degraded || undefined,
+      request: form.severity_calendars.request || undefined,
     };
     input.included_minutes = minutesOf('included_minutes', form.included);
     input.extra_time_allowed = form.extra_time_allowed;

@@ -27,6 +27,7 @@ const TEMPLATE: ContractTemplate = {
   rounding_minutes: 15,
   minimum_minutes: 30,
   notes: 'Contratto standard',
+  severity_calendars: {},
   archived: false,
   created_at: '',
   updated_at: '',

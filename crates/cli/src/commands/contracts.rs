@@ -6,7 +6,7 @@ use rapportino_core::contracts::{
     self, Contract, ContractInput, ContractKind, PackageMode, Rates, SlaTarget,
 };
 use rapportino_core::format::euro;
-use rapportino_core::ids::{ClientId, ContractId};
+use rapportino_core::ids::{CalendarId, ClientId, ContractId};
 use rapportino_core::ledger::{self, ContractBalance};
 use rapportino_core::tickets::Severity;
 use rapportino_core::time::local_date;
@@ -36,6 +36,14 @@ pub struct ContractFields {
     /// Intervention target in business time, repeatable: blocking=1h, degraded=4h.
     #[arg(long = "intervention", value_name = "SEVERITY=TIME")]
     intervention: Vec<String>,
+    /// Resolution target (opened → resolved) in business time, repeatable: blocking=8h,
+    /// request=none.
+    #[arg(long = "resolution", value_name = "SEVERITY=TIME")]
+    resolution: Vec<String>,
+    /// A severity timed on its own calendar (id or name), repeatable: blocking="Esteso 7x8";
+    /// blocking=none goes back to the contract's calendar.
+    #[arg(long = "severity-calendar", value_name = "SEVERITY=CALENDAR")]
+    severity_calendar: Vec<String>,
     /// Included hours: per contract year (SLA, free hours), in total (package). 20, 7h30, none.
     #[arg(long, value_name = "HOURS", conflicts_with = "minutes")]
     hours: Option<String>,
@@ -145,6 +153,30 @@ impl ContractFields {
         for r in &self.intervention {
             let (sev, v) = parse::target("targets", r)?;
             set_target(&mut base.targets, sev).intervention_minutes = v;
+        }
+        for r in &self.resolution {
+            let (sev, v) = parse::target("targets", r)?;
+            set_target(&mut base.targets, sev).resolution_minutes = v;
+        }
+        for r in &self.severity_calendar {
+            let (sev, cal) = r.split_once('=').ok_or_else(|| {
+                parse::bad(
+                    "severity_calendars",
+                    format!("{r:?}: use severity=calendar, e.g. blocking=\"Esteso 7x8\""),
+                )
+            })?;
+            let sev = parse::severity("severity_calendars", sev)?;
+            let id = if parse::is_none_word(cal) {
+                None
+            } else {
+                Some(super::calendars::resolve(store, cal)?)
+            };
+            let cals = &mut base.severity_calendars;
+            match sev {
+                Severity::Blocking => cals.blocking = id,
+                Severity::Degraded => cals.degraded = id,
+                Severity::Request => cals.request = id,
+            }
         }
         let included = match (&self.hours, &self.minutes) {
             (Some(h), _) => Some((h, Unit::Hours)),
@@ -285,6 +317,7 @@ fn input_of(c: &Contract) -> ContractInput {
         rounding_minutes: Some(c.terms.rounding_minutes),
         minimum_minutes: Some(c.terms.minimum_minutes),
         notes: c.terms.notes.clone(),
+        severity_calendars: c.terms.severity_calendars,
     }
 }
 
@@ -337,6 +370,7 @@ fn print_contract(
     c: &Contract,
     client: &str,
     calendar: Option<&str>,
+    calendar_name: &dyn Fn(CalendarId) -> String,
     balance: Option<&ContractBalance>,
 ) -> String {
     let mut s = format!(
@@ -352,16 +386,22 @@ fn print_contract(
         s.push_str(&format!("\n  calendario {cal}"));
     }
     if c.terms.kind == ContractKind::Sla {
-        s.push_str("\n  tempi SLA (lavorativi)   risposta      intervento");
-        for (label, t) in [
-            ("blocking", c.terms.targets.blocking),
-            ("degraded", c.terms.targets.degraded),
-            ("request", c.terms.targets.request),
-        ] {
+        s.push_str(
+            "\n  tempi SLA (lavorativi)   risposta      intervento    risoluzione   calendario",
+        );
+        for sev in [Severity::Blocking, Severity::Degraded, Severity::Request] {
+            let t = c.terms.targets.for_severity(sev);
+            let cal = c
+                .terms
+                .severity_calendars
+                .for_severity(sev)
+                .map_or_else(|| "del contratto".to_owned(), calendar_name);
             s.push_str(&format!(
-                "\n    {label:<22} {:<13} {}",
+                "\n    {:<22} {:<13} {:<13} {:<13} {cal}",
+                sev.as_str(),
                 opt_hm(t.response_minutes),
-                opt_hm(t.intervention_minutes)
+                opt_hm(t.intervention_minutes),
+                opt_hm(t.resolution_minutes)
             ));
         }
     }
@@ -442,8 +482,16 @@ fn show(store: &Store, out: Out, c: &Contract) -> Result<()> {
         .balances
         .into_iter()
         .find(|b| b.contract_id == c.id);
+    let calendar_name =
+        |id: CalendarId| calendars::get(store, id).map_or_else(|_| id.to_string(), |cal| cal.name);
     out.emit(c, |c| {
-        print_contract(c, &client, calendar.as_deref(), balance.as_ref())
+        print_contract(
+            c,
+            &client,
+            calendar.as_deref(),
+            &calendar_name,
+            balance.as_ref(),
+        )
     });
     Ok(())
 }

@@ -12,7 +12,7 @@ use rapportino_core::labels::Locale;
 use rapportino_core::tickets::Severity;
 use rapportino_core::{Code, Error, Result};
 
-fn bad(field: &'static str, message: String) -> Error {
+pub fn bad(field: &'static str, message: String) -> Error {
     Error::invalid(Code::InvalidFormat, field, message)
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rapportino_core::entitlement::Entitlement;
-use rapportino_core::sla::{SlaClock, SlaState, TicketSla};
+use rapportino_core::sla::{ClockKind, SlaClock, SlaState, TicketSla};
 use rapportino_core::tickets::TicketFilter;
 use rapportino_core::time::{parse_instant, Tz};
 use rapportino_core::views::{self, UrgentTicket};
@@ -86,10 +86,14 @@ pub fn print_sla(s: &TicketSla, now: DateTime<Utc>, tz: Tz) -> String {
             }
         ));
     }
-    if s.response.is_none() && s.intervention.is_none() {
+    if s.response.is_none() && s.intervention.is_none() && s.resolution.is_none() {
         t.push_str("\n  SLA: nessun tempo garantito per questo ticket");
     }
-    for (label, c) in [("risposta", &s.response), ("intervento", &s.intervention)] {
+    for (label, c) in [
+        ("risposta", &s.response),
+        ("intervento", &s.intervention),
+        ("risoluzione", &s.resolution),
+    ] {
         if let Some(c) = c {
             t.push_str(&format!(
                 "\n  SLA {label} entro {}: {}",
@@ -129,16 +133,25 @@ pub fn print_entitlement(e: &Entitlement) -> String {
     t
 }
 
-/// One row of the urgency list: the intervention clock (the one that decides urgency), else the
-/// response clock.
+/// The Italian name of a clock.
+pub fn clock_label(kind: ClockKind) -> &'static str {
+    match kind {
+        ClockKind::Response => "risposta",
+        ClockKind::Intervention => "intervento",
+        ClockKind::Resolution => "risoluzione",
+    }
+}
+
+/// One row of the urgency list: the open clock (the one that decides urgency), else the
+/// intervention clock, else the response clock; the customer class priority when it has one.
 fn urgent_row(u: &UrgentTicket, now: DateTime<Utc>, tz: Tz) -> String {
     let t = &u.ticket;
     let clock = u
         .sla
-        .intervention
-        .as_ref()
-        .map(|c| ("intervento", c))
-        .or_else(|| u.sla.response.as_ref().map(|c| ("risposta", c)));
+        .open_clock()
+        .or(u.sla.intervention.as_ref())
+        .or(u.sla.response.as_ref())
+        .map(|c| (clock_label(c.kind), c));
     let status = match clock {
         Some((label, c)) => format!("{label}: {}", clock_text(c, now, tz)),
         None => u.sla.contract_name.as_ref().map_or_else(
@@ -146,8 +159,13 @@ fn urgent_row(u: &UrgentTicket, now: DateTime<Utc>, tz: Tz) -> String {
             |n| format!("nessun SLA ({n})"),
         ),
     };
+    let class = if u.class_priority != 0 {
+        format!(" · priorità classe {}", u.class_priority)
+    } else {
+        String::new()
+    };
     format!(
-        "{} {} {} {} {} {}",
+        "{} {} {} {} {} {}{class}",
         cell(&t.number, 18),
         cell(t.severity.as_str(), 8),
         cell(t.status.as_str(), 14),

@@ -33,6 +33,10 @@ pub struct SlaTarget {
     pub response_minutes: Option<i64>,
     #[ts(optional)]
     pub intervention_minutes: Option<i64>,
+    /// Opened → resolved (issue 17): the third clock, optional.
+    #[serde(default)]
+    #[ts(optional)]
+    pub resolution_minutes: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -52,6 +56,34 @@ impl SlaTargets {
             Severity::Degraded => self.degraded,
             Severity::Request => self.request,
         }
+    }
+}
+
+/// A coverage calendar per severity (issue 17): a blocking ticket may run on 7x8 while the rest
+/// stays on the contract's 5x8. None: the contract's own calendar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SeverityCalendars {
+    #[ts(optional)]
+    pub blocking: Option<CalendarId>,
+    #[ts(optional)]
+    pub degraded: Option<CalendarId>,
+    #[ts(optional)]
+    pub request: Option<CalendarId>,
+}
+
+impl SeverityCalendars {
+    pub fn for_severity(&self, s: Severity) -> Option<CalendarId> {
+        match s {
+            Severity::Blocking => self.blocking,
+            Severity::Degraded => self.degraded,
+            Severity::Request => self.request,
+        }
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = CalendarId> {
+        [self.blocking, self.degraded, self.request]
+            .into_iter()
+            .flatten()
     }
 }
 
@@ -100,6 +132,18 @@ pub struct ContractTerms {
     /// …and never less than this (for an intervention with any time at all).
     pub minimum_minutes: i64,
     pub notes: Option<String>,
+    /// Severities running on another calendar than `calendar_id` (SLA clocks).
+    #[serde(default)]
+    pub severity_calendars: SeverityCalendars,
+}
+
+impl ContractTerms {
+    /// The calendar a ticket of this severity is timed on: its own, else the contract's.
+    pub fn calendar_for(&self, severity: Severity) -> Option<CalendarId> {
+        self.severity_calendars
+            .for_severity(severity)
+            .or(self.calendar_id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -160,6 +204,8 @@ pub struct ContractInput {
     pub minimum_minutes: Option<i64>,
     #[ts(optional)]
     pub notes: Option<String>,
+    #[serde(default)]
+    pub severity_calendars: SeverityCalendars,
 }
 
 impl Contract {
@@ -227,9 +273,11 @@ pub(crate) const TERMS_COLUMNS: &str = "kind, calendar_id, \
     included_minutes, package_mode, incident_tickets, customer_class, channels, services, \
     extra_time_allowed, extra_time_multiplier_pct, \
     overage_rate_cents, rate_on_site_cents, rate_remote_cents, rate_extra_cents, callout_fee_cents, \
-    km_rate_cents, rounding_minutes, minimum_minutes, notes";
+    km_rate_cents, rounding_minutes, minimum_minutes, notes, \
+    resolution_blocking_minutes, resolution_degraded_minutes, resolution_request_minutes, \
+    calendar_blocking_id, calendar_degraded_id, calendar_request_id";
 /// How many columns [`TERMS_COLUMNS`] names.
-pub(crate) const TERMS_COLUMN_COUNT: usize = 25;
+pub(crate) const TERMS_COLUMN_COUNT: usize = 31;
 
 impl ContractTerms {
     /// Reads the terms from `at`, where a query selected [`TERMS_COLUMNS`].
@@ -238,6 +286,7 @@ impl ContractTerms {
             Ok(SlaTarget {
                 response_minutes: r.get(at + response)?,
                 intervention_minutes: r.get(at + response + 3)?,
+                resolution_minutes: r.get(at + response + 23)?,
             })
         };
         Ok(ContractTerms {
@@ -267,6 +316,11 @@ impl ContractTerms {
             rounding_minutes: r.get(at + 22)?,
             minimum_minutes: r.get(at + 23)?,
             notes: r.get(at + 24)?,
+            severity_calendars: SeverityCalendars {
+                blocking: r.get(at + 28)?,
+                degraded: r.get(at + 29)?,
+                request: r.get(at + 30)?,
+            },
         })
     }
 }
@@ -379,6 +433,9 @@ pub fn validated_fields(input: &ContractInput) -> Result<Fields> {
         ("targets", input.targets.degraded.intervention_minutes),
         ("targets", input.targets.request.response_minutes),
         ("targets", input.targets.request.intervention_minutes),
+        ("targets", input.targets.blocking.resolution_minutes),
+        ("targets", input.targets.degraded.resolution_minutes),
+        ("targets", input.targets.request.resolution_minutes),
     ] {
         if matches!(v, Some(n) if n <= 0) {
             return Err(Error::invalid(
@@ -388,6 +445,7 @@ pub fn validated_fields(input: &ContractInput) -> Result<Fields> {
             ));
         }
     }
+    check_resolution_targets(&input.targets)?;
     let included = non_negative("included_minutes", input.included_minutes)?;
     let tickets = non_negative("incident_tickets", input.incident_tickets)?;
     let r = &input.rates;
@@ -428,6 +486,13 @@ pub fn validated_fields(input: &ContractInput) -> Result<Fields> {
             if input.calendar_id.is_none() {
                 return Err(Error::required("calendar_id"));
             }
+        }
+        _ if input.severity_calendars.all().next().is_some() => {
+            return Err(Error::invalid(
+                Code::OutOfRange,
+                "severity_calendars",
+                "only an SLA contract times severities on their own calendars",
+            ));
         }
         ContractKind::HourPackage => {
             positive("included_minutes", included)?;
@@ -508,6 +573,30 @@ pub fn validated_fields(input: &ContractInput) -> Result<Fields> {
         ("rounding_minutes", field::int(rounding)),
         ("minimum_minutes", field::int(minimum)),
         (
+            "resolution_blocking_minutes",
+            opt_int(t.blocking.resolution_minutes),
+        ),
+        (
+            "resolution_degraded_minutes",
+            opt_int(t.degraded.resolution_minutes),
+        ),
+        (
+            "resolution_request_minutes",
+            opt_int(t.request.resolution_minutes),
+        ),
+        (
+            "calendar_blocking_id",
+            field::opt_id(input.severity_calendars.blocking),
+        ),
+        (
+            "calendar_degraded_id",
+            field::opt_id(input.severity_calendars.degraded),
+        ),
+        (
+            "calendar_request_id",
+            field::opt_id(input.severity_calendars.request),
+        ),
+        (
             "notes",
             field::opt_text(validate::optional_text(
                 "notes",
@@ -527,6 +616,50 @@ pub fn validated_fields(input: &ContractInput) -> Result<Fields> {
     Ok(fields)
 }
 
+/// A resolution target cannot be shorter than the intervention target of the same severity: both
+/// count from the ticket opened, and taking in charge comes before resolving.
+fn check_resolution_targets(t: &SlaTargets) -> Result<()> {
+    for (severity, target) in [
+        ("blocking", t.blocking),
+        ("degraded", t.degraded),
+        ("request", t.request),
+    ] {
+        if let (Some(res), Some(int)) = (target.resolution_minutes, target.intervention_minutes) {
+            if res < int {
+                return Err(Error::invalid(
+                    Code::OutOfRange,
+                    "targets",
+                    format!(
+                        "the {severity} resolution target ({res} min) is shorter than its \
+                         intervention target ({int} min)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every calendar the form names must exist: the contract's and the severities' own.
+pub(crate) fn check_calendars(
+    conn: &rusqlite::Connection,
+    calendar_id: Option<CalendarId>,
+    severity: &SeverityCalendars,
+) -> Result<()> {
+    let named = calendar_id
+        .map(|c| ("calendar_id", c))
+        .into_iter()
+        .chain(severity.blocking.map(|c| ("severity_calendars", c)))
+        .chain(severity.degraded.map(|c| ("severity_calendars", c)))
+        .chain(severity.request.map(|c| ("severity_calendars", c)));
+    for (field, c) in named {
+        calendars::get_in(conn, c).map_err(|_| {
+            Error::invalid(Code::NotFound, field, format!("no calendar with id {c}"))
+        })?;
+    }
+    Ok(())
+}
+
 fn opt_int(v: Option<i64>) -> serde_json::Value {
     v.map_or(serde_json::Value::Null, serde_json::Value::from)
 }
@@ -539,16 +672,7 @@ fn check_references(conn: &rusqlite::Connection, input: &ContractInput) -> Resul
             format!("no client with id {}", input.client_id),
         )
     })?;
-    if let Some(c) = input.calendar_id {
-        calendars::get_in(conn, c).map_err(|_| {
-            Error::invalid(
-                Code::NotFound,
-                "calendar_id",
-                format!("no calendar with id {c}"),
-            )
-        })?;
-    }
-    Ok(())
+    check_calendars(conn, input.calendar_id, &input.severity_calendars)
 }
 
 fn has_pin_after(

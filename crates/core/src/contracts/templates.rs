@@ -12,10 +12,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{
-    ContractInput, ContractKind, ContractTerms, PackageMode, Rates, SlaTargets, TERMS_COLUMNS,
-    TERMS_COLUMN_COUNT,
+    ContractInput, ContractKind, ContractTerms, PackageMode, Rates, SeverityCalendars, SlaTargets,
+    TERMS_COLUMNS, TERMS_COLUMN_COUNT,
 };
-use crate::calendars;
 use crate::error::{Code, Error, Result};
 use crate::ids::{CalendarId, ClientId, ContractTemplateId};
 use crate::store::archive::{self, Archivable};
@@ -69,6 +68,8 @@ pub struct ContractTemplateInput {
     pub minimum_minutes: Option<i64>,
     #[ts(optional)]
     pub notes: Option<String>,
+    #[serde(default)]
+    pub severity_calendars: SeverityCalendars,
 }
 
 /// The longest duration a template may give (ten years).
@@ -116,6 +117,7 @@ impl ContractTemplateInput {
             rounding_minutes: self.rounding_minutes,
             minimum_minutes: self.minimum_minutes,
             notes: self.notes.clone(),
+            severity_calendars: self.severity_calendars,
         }
     }
 }
@@ -148,16 +150,7 @@ fn validated_fields(input: &ContractTemplateInput) -> Result<Fields> {
 }
 
 fn check_calendar(conn: &rusqlite::Connection, input: &ContractTemplateInput) -> Result<()> {
-    if let Some(c) = input.calendar_id {
-        calendars::get_in(conn, c).map_err(|_| {
-            Error::invalid(
-                Code::NotFound,
-                "calendar_id",
-                format!("no calendar with id {c}"),
-            )
-        })?;
-    }
-    Ok(())
+    super::check_calendars(conn, input.calendar_id, &input.severity_calendars)
 }
 
 /// `id, name, duration_months`, the terms, then the rest.
@@ -264,6 +257,7 @@ impl From<&ContractTemplate> for ContractTemplateInput {
             rounding_minutes: Some(t.terms.rounding_minutes),
             minimum_minutes: Some(t.terms.minimum_minutes),
             notes: t.terms.notes.clone(),
+            severity_calendars: t.terms.severity_calendars,
         }
     }
 }

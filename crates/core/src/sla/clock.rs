@@ -10,11 +10,12 @@ use crate::macros::string_enum;
 use crate::time::format_instant;
 
 string_enum! {
-    /// The two clocks of PRODUCT.md: response (report → ticket opened) and intervention
-    /// (opened → taken in charge).
+    /// The clocks of PRODUCT.md: response (report → ticket opened) and intervention (opened →
+    /// taken in charge); resolution (opened → resolved) when the contract sets its target.
     ClockKind, field = "clock" {
         Response => "response",
         Intervention => "intervention",
+        Resolution => "resolution",
     }
 }
 

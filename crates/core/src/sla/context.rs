@@ -98,7 +98,12 @@ impl Context {
         let wanted: Vec<CalendarId> = contracts
             .values()
             .flatten()
-            .filter_map(|c| c.terms.calendar_id)
+            .flat_map(|c| {
+                c.terms
+                    .calendar_id
+                    .into_iter()
+                    .chain(c.terms.severity_calendars.all())
+            })
             .collect();
         for id in wanted {
             if let std::collections::hash_map::Entry::Vacant(e) = calendars_by_id.entry(id) {
@@ -190,7 +195,7 @@ impl Context {
         let cal = match governing
             .contract
             .as_ref()
-            .and_then(|c| c.terms.calendar_id)
+            .and_then(|c| c.terms.calendar_for(ticket.severity))
         {
             Some(id) => self.business(id, ticket.client_id, ticket.site_id)?,
             None => None,

@@ -1,6 +1,7 @@
-//! SLA clocks on tickets: response due and intervention due, in business time of the governing
-//! contract's calendar, paused while waiting for the client; on time / at risk / breached with the
-//! minutes left. Derived on every read from the ticket, its events and the contract: nothing is
+//! SLA clocks on tickets: response due, intervention due and (when the contract sets it) resolution
+//! due, in business time of the governing contract's calendar for the ticket's severity (a
+//! severity may have its own, `ContractTerms::calendar_for`), paused while waiting for the
+//! client; on time / at risk / breached with the minutes left. Derived on every read from the ticket, its events and the contract: nothing is
 //! stored, so a changed calendar or contract re-times every ticket at once.
 //!
 //! - [`clock`]: one clock, pure;
@@ -38,18 +39,25 @@ pub struct TicketSla {
     /// None when the contract sets no target for the ticket's severity (or there is no SLA).
     pub response: Option<SlaClock>,
     pub intervention: Option<SlaClock>,
+    /// Opened → resolved; None when the contract sets no resolution target for the severity.
+    pub resolution: Option<SlaClock>,
+    /// The clock that decides urgency ([`TicketSla::open_clock`]), for the screens.
+    pub deciding: Option<ClockKind>,
 }
 
 impl TicketSla {
-    /// The clock that decides urgency: the running (or paused) intervention clock.
+    /// The clock that decides urgency: of the intervention and resolution clocks still running
+    /// (or paused), the one with the fewest minutes left.
     pub fn open_clock(&self) -> Option<&SlaClock> {
-        self.intervention
-            .as_ref()
+        [&self.intervention, &self.resolution]
+            .into_iter()
+            .flatten()
             .filter(|c| c.stopped_at.is_none())
+            .min_by_key(|c| c.left_minutes)
     }
 
     pub fn is_breached(&self) -> bool {
-        [&self.response, &self.intervention]
+        [&self.response, &self.intervention, &self.resolution]
             .into_iter()
             .flatten()
             .any(|c| c.state == SlaState::Breached)
@@ -95,6 +103,8 @@ pub(crate) fn compute(
         wall_clock: false,
         response: None,
         intervention: None,
+        resolution: None,
+        deciding: None,
     };
     let (Some(contract), Some((business, calendar_name))) = (contract, calendar) else {
         return Ok(sla);
@@ -140,6 +150,25 @@ pub(crate) fn compute(
             cal,
         ));
     }
+    if let Some(minutes) = target.resolution_minutes {
+        let stop = match (&ticket.resolved_at, &ticket.cancelled_at) {
+            (Some(t), _) => Some(parse_instant(t)?),
+            (None, Some(c)) => Some(parse_instant(c)?),
+            (None, None) => None,
+        };
+        sla.resolution = Some(clock::compute(
+            &clock::ClockFacts {
+                kind: ClockKind::Resolution,
+                target_minutes: minutes,
+                start: opened,
+                stop,
+                pauses,
+                now,
+            },
+            cal,
+        ));
+    }
+    sla.deciding = sla.open_clock().map(|c| c.kind);
     Ok(sla)
 }
 

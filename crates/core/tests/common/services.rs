@@ -142,14 +142,17 @@ pub fn sla_contract(
                 blocking: SlaTarget {
                     response_minutes: Some(30),
                     intervention_minutes: Some(120),
+                    resolution_minutes: None,
                 },
                 degraded: SlaTarget {
                     response_minutes: Some(120),
                     intervention_minutes: Some(480),
+                    resolution_minutes: None,
                 },
                 request: SlaTarget {
                     response_minutes: Some(480),
                     intervention_minutes: Some(240),
+                    resolution_minutes: None,
                 },
             },
             included_minutes: Some(120),

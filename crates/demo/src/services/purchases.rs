@@ -61,6 +61,7 @@ impl Services {
         let target = |r: i64, i: i64| SlaTarget {
             response_minutes: Some(r),
             intervention_minutes: Some(i),
+            resolution_minutes: None,
         };
         let targets = if gold {
             SlaTargets {
