@@ -215,7 +215,7 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
         b.conn().execute(undo_0014, []).unwrap();
     }
     for table in ["contracts", "contract_templates"] {
-        for undo_0018 in [
+        for undo_0015 in [
             "resolution_blocking_minutes",
             "resolution_degraded_minutes",
             "resolution_request_minutes",
@@ -224,7 +224,7 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
             "calendar_request_id",
         ] {
             b.conn()
-                .execute(&format!("ALTER TABLE {table} DROP COLUMN {undo_0018}"), [])
+                .execute(&format!("ALTER TABLE {table} DROP COLUMN {undo_0015}"), [])
                 .unwrap();
         }
     }

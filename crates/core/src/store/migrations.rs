@@ -43,8 +43,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0013_intake", include_str!("migrations/0013_intake.sql")),
     ("0014_quotes", include_str!("migrations/0014_quotes.sql")),
-    // Numbered 0018 for the merge (issue 17's other branches hold 0015–0017).
-    ("0018_sla", include_str!("migrations/0018_sla.sql")),
+    ("0015_sla", include_str!("migrations/0015_sla.sql")),
 ];
 
 /// The schema version this binary writes.
