@@ -225,12 +225,56 @@ fn an_unknown_sender_waits_to_be_assigned_or_rejected() {
     );
     assert_eq!(next.status, Some(RequestStatus::Ticketed));
 
+    let declined = |s: &Store| {
+        outbox::list(s, &MessageFilter::default())
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.kind == MessageKind::RequestDeclined)
+            .collect::<Vec<_>>()
+    };
+    assert!(declined(&s).is_empty());
     let rejected = intake::reject(&mut s, &spam.request_id.unwrap(), "Pubblicità").unwrap();
     assert_eq!(rejected.status, RequestStatus::Rejected);
     assert_eq!(rejected.reason.as_deref(), Some("Pubblicità"));
     assert!(intake::list(&s, Some(RequestStatus::New))
         .unwrap()
         .is_empty());
+    // One polite reply to the one sender, no client, answering their mail, in Italian; the
+    // office's reason stays inside.
+    let replies = declined(&s);
+    assert_eq!(replies.len(), 1);
+    let r = &replies[0];
+    assert_eq!(r.client_id, None);
+    assert_eq!(r.recipients, ["x@spam.example"]);
+    assert!(r.cc.is_empty());
+    assert_eq!(r.in_reply_to.as_deref(), Some("<s1@spam.example>"));
+    assert_eq!(r.subject, "Re: Offerta");
+    assert!(r.body.starts_with("Gentile x@spam.example,"), "{}", r.body);
+    assert!(
+        r.body.contains("«Offerta» del 16/11/2026 09:55"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Pubblicità"));
+    assert_eq!(r.status, outbox::MessageStatus::Queued);
+
+    // A shop that does not send that kind sends nothing.
+    let quiet = take(
+        &mut s,
+        &mail(
+            "y@spam.example",
+            "Altra offerta",
+            "s2@spam.example",
+            "Compra",
+        ),
+    );
+    let mut settings = outbox::settings(s.conn()).unwrap();
+    settings
+        .kinds
+        .retain(|k| *k != MessageKind::RequestDeclined);
+    outbox::set_settings(&mut s, &settings).unwrap();
+    intake::reject(&mut s, &quiet.request_id.unwrap(), "Pubblicità").unwrap();
+    assert_eq!(declined(&s).len(), 1);
 }
 
 #[test]

@@ -164,13 +164,26 @@ fn the_mailbox_becomes_tickets_messages_and_triage_each_flagged_once() {
     assert_eq!(collect(&server, &mut s).fetched, 0);
 }
 
-/// Records like the real sink, then "crashes" before the collector can flag the mail.
+/// Records like the real sink (the whole fetched batch, committed in one transaction), then
+/// "crashes" before the collector can flag any of it.
 struct CrashAfterRecord<'s>(StoreSink<'s>);
 
 impl Sink for CrashAfterRecord<'_> {
     fn take(&mut self, request: &IncomingRequest) -> Result<Recorded, IntakeError> {
         self.0.take(request)?;
         Err(IntakeError::Record("the process died here".into()))
+    }
+
+    fn take_batch(
+        &mut self,
+        requests: &[(u32, IncomingRequest)],
+    ) -> (Vec<(u32, Recorded)>, Option<IntakeError>) {
+        let (done, failure) = self.0.take_batch(requests);
+        assert!(failure.is_none() && done.len() == requests.len());
+        (
+            Vec::new(),
+            Some(IntakeError::Record("the process died here".into())),
+        )
     }
 }
 
@@ -179,13 +192,29 @@ fn a_crash_between_the_ticket_and_the_flag_leaves_no_duplicate() {
     let server = TestImap::start();
     let (mut s, _) = store();
     shop(&mut s);
-    server.append(&[&mail(
-        "anna@ferri.it",
-        "Rete lenta",
-        "crash@ferri.it",
-        "",
-        "Da ieri.",
-    )]);
+    server.append(&[
+        &mail(
+            "anna@ferri.it",
+            "Rete lenta",
+            "crash@ferri.it",
+            "",
+            "Da ieri.",
+        ),
+        &mail(
+            "anna@ferri.it",
+            "Stampante",
+            "crash2@ferri.it",
+            "",
+            "Inceppata.",
+        ),
+        &mail(
+            "chi@altrove.it",
+            "Preventivo",
+            "crash3@altrove.it",
+            "",
+            "Quanto costa?",
+        ),
+    ]);
     let mut crashing = CrashAfterRecord(StoreSink {
         store: &mut s,
         rules: Rules::default(),
@@ -193,13 +222,13 @@ fn a_crash_between_the_ticket_and_the_flag_leaves_no_duplicate() {
     let err = imap::collect_once_blocking(&server.mailbox("assistenza"), &mut crashing)
         .expect_err("the round stops at the crash");
     assert_eq!(err.code(), "INTAKE_RECORD");
-    assert_eq!(count(&s, "tickets"), 1, "the ticket was committed");
-    assert_eq!(server.counts().0, 1, "the mail is still unseen");
-    // The restart: the mail comes again, its key is known, it is only flagged now.
+    assert_eq!(count(&s, "tickets"), 2, "the batch was committed");
+    assert_eq!(server.counts().0, 3, "the mails are still unseen");
+    // The restart: the mails come again, their keys are known, they are only flagged now.
     let round = collect(&server, &mut s);
-    assert_eq!((round.fetched, round.duplicates), (1, 1));
-    assert_eq!(count(&s, "tickets"), 1, "no duplicate");
-    assert_eq!(count(&s, "incoming_requests"), 1);
+    assert_eq!((round.fetched, round.duplicates), (3, 3));
+    assert_eq!(count(&s, "tickets"), 2, "no duplicate");
+    assert_eq!(count(&s, "incoming_requests"), 3);
     assert_eq!(server.counts().0, 0);
 }
 
@@ -254,4 +283,128 @@ fn idle_wakes_the_collector_for_new_mail() {
         rounds.iter().filter_map(|r| r.as_ref().ok()).sum::<usize>(),
         1
     );
+}
+
+#[test]
+fn a_mail_over_the_size_cap_is_not_fetched_its_header_becomes_the_ticket() {
+    let server = TestImap::start();
+    let (mut s, _) = store();
+    shop(&mut s);
+    let attachment = "QUJD".repeat(20_000); // 80 KB of base64
+    let big = mail(
+        "anna@ferri.it",
+        "URGENTE: log del server",
+        "big@ferri.it",
+        "MIME-Version: 1.0\r\n",
+        "",
+    );
+    let big = String::from_utf8(big).unwrap().replace(
+        "Content-Type: text/plain; charset=UTF-8\r\n\r\n",
+        &format!(
+            "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+                 Content-Type: text/plain\r\n\r\nIn allegato il log.\r\n--b\r\n\
+                 Content-Type: application/octet-stream; name=\"server.log\"\r\n\
+                 Content-Transfer-Encoding: base64\r\n\r\n{attachment}\r\n--b--\r\n"
+        ),
+    );
+    server.append(&[
+        big.as_bytes(),
+        &mail(
+            "anna@ferri.it",
+            "Piccola",
+            "small@ferri.it",
+            "",
+            "Due righe.",
+        ),
+    ]);
+    let mut cfg = server.mailbox("assistenza");
+    cfg.message_max = 50_000;
+    let mut sink = StoreSink {
+        store: &mut s,
+        rules: Rules::default(),
+    };
+    let round = imap::collect_once_blocking(&cfg, &mut sink).unwrap();
+    assert_eq!((round.fetched, round.ticketed), (2, 2), "{round:?}");
+    assert_eq!(server.counts().0, 0, "both flagged");
+    // The big one: a ticket from its header (sender, subject, urgent), saying it is too large;
+    // its body never fetched, so no attachment is listed.
+    let (description, urgent): (String, bool) = s
+        .conn()
+        .query_row(
+            "SELECT description, urgent FROM tickets WHERE title LIKE '%log del server%'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        description.starts_with("Messaggio troppo grande: 0,1 MB (limite 0,0 MB)"),
+        "{description}"
+    );
+    assert!(urgent);
+    assert_eq!(count(&s, "incoming_attachments"), 0);
+    // The small one, as usual.
+    let small: String = s
+        .conn()
+        .query_row(
+            "SELECT description FROM tickets WHERE title = 'Piccola'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(small, "Due righe.");
+}
+
+#[test]
+fn watching_follows_every_configured_mailbox() {
+    let (support, telecoms) = (TestImap::start(), TestImap::start());
+    let (mut s, _) = store();
+    shop(&mut s);
+    let mut second = telecoms.mailbox("telefonia");
+    second.category = Some("telefonia".into());
+    let config = imap::IntakeConfig {
+        mailboxes: vec![support.mailbox("assistenza"), second],
+        rules: Rules::default(),
+    };
+    support.append(&[&mail(
+        "anna@ferri.it",
+        "PC lento",
+        "a@ferri.it",
+        "",
+        "Lento.",
+    )]);
+    telecoms.append(&[&mail(
+        "anna@ferri.it",
+        "Centralino",
+        "b@ferri.it",
+        "",
+        "Muto.",
+    )]);
+    let seen = std::sync::Mutex::new(Vec::new());
+    let started = Instant::now();
+    let stop = || {
+        let seen = seen.lock().unwrap();
+        seen.len() >= 2 || started.elapsed() > Duration::from_secs(30)
+    };
+    intake::watch(&mut s, &config, &stop, &|r| {
+        if let Ok(r) = r {
+            if r.fetched > 0 {
+                seen.lock().unwrap().push(r.mailbox);
+            }
+        }
+    })
+    .unwrap();
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort();
+    assert_eq!(seen, ["assistenza", "telefonia"]);
+    assert_eq!(count(&s, "tickets"), 2);
+    let category: Option<String> = s
+        .conn()
+        .query_row(
+            "SELECT category FROM tickets WHERE title = 'Centralino'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(category.as_deref(), Some("telefonia"));
+    assert_eq!((support.counts().0, telecoms.counts().0), (0, 0));
 }

@@ -138,10 +138,22 @@ struct AuthFailure(Arc<HubError>);
 /// that declares more than the cap is answered at once, nothing of it read, and the connection
 /// closed; so is one that streams past the cap. Without a valid token, a refused credential's
 /// own answer (401, 403) goes before 413.
+///
+/// A post to a configured monitoring webhook source (`/intake/webhook/{name}`) is the
+/// exception: its bearer token is the source's secret, not a device token, so it is not looked
+/// up here; its body is read up to the source's own limit and an oversized one is answered 413
+/// before its secret is checked (by the handler).
 pub async fn read_body(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let webhook_limit = state
+        .webhooks
+        .as_ref()
+        .and_then(|w| w.body_limit_for(req.uri().path()))
+        // Never past the device limit: the handler's body extractor holds to it.
+        .map(|l| l.min(state.body_limit));
     let credential = req
         .headers()
         .get(header::AUTHORIZATION)
+        .filter(|_| webhook_limit.is_none())
         .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
     let mut device_id = None;
     let mut failure: Option<Arc<HubError>> = None;
@@ -160,7 +172,9 @@ pub async fn read_body(State(state): State<AppState>, mut req: Request, next: Ne
             }
         }
     }
-    let (limit, cap) = if device_id.is_some() {
+    let (limit, cap) = if let Some(limit) = webhook_limit {
+        (limit, UNAUTH_DRAIN_CAP.max(limit))
+    } else if device_id.is_some() {
         (state.body_limit, drain_cap(state.body_limit))
     } else {
         let limit = state.unauth_body_limit;

@@ -172,7 +172,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/push", post(routes::push))
         .route("/v1/changes", get(routes::changes))
         .route("/v1/snapshot", get(routes::snapshot))
-        .route("/v1/extra-time", post(routes::extra_time));
+        .route("/v1/extra-time", post(routes::extra_time))
+        .route(
+            "/v1/attachments/{sha256}",
+            get(crate::intake::attachments::route),
+        );
     let admin = Router::new()
         .route("/v1/admin/enrolment-codes", post(routes::create_code))
         .route("/v1/admin/devices", get(routes::devices))

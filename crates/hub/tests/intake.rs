@@ -254,6 +254,47 @@ fn intake_at_the_hub(storage_url: Option<&str>) {
             .count(),
         1
     );
+
+    // A stranger the office declines gets one polite reply: queued on the laptop without a
+    // client (the hub's validator accepts it), sent by the hub's mail round to that sender only.
+    server.append(&[&mail(
+        "Marta Blu <marta@altrove.it>",
+        "Offerta fibra",
+        "m1@altrove.it",
+        "",
+        "Vi proponiamo...",
+    )]);
+    assert_eq!(collect(&server, &hub).triage, 1);
+    uf.sync();
+    let stranger = device_intake::list(&uf.store, Some(RequestStatus::New)).unwrap();
+    device_intake::reject(&mut uf.store, &stranger[0].id, "Pubblicità").unwrap();
+    let report = uf.sync();
+    assert_eq!(report.rejected, 0, "{report:?}");
+    let reply = outbox::list(&uf.store, &MessageFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|m| m.kind == MessageKind::RequestDeclined)
+        .expect("the polite reply");
+    assert_eq!(reply.client_id, None);
+    assert_eq!(reply.recipients, ["marta@altrove.it"]);
+    assert_eq!(reply.in_reply_to.as_deref(), Some("<m1@altrove.it>"));
+    // This round sends it, and the acknowledgement of the ticket the office opened by
+    // assigning Luca's request above.
+    let sent = mail::send_round(&hub.storage, &account, chrono::Utc::now()).unwrap();
+    assert_eq!(sent.sent, 2, "{sent:?}");
+    let delivered = smtp.delivered_text();
+    let to_marta: Vec<&String> = delivered
+        .iter()
+        .filter(|m| m.contains("marta@altrove.it"))
+        .collect();
+    assert_eq!(to_marta.len(), 1, "one reply, once");
+    let reply_mail = to_marta[0];
+    assert!(reply_mail.contains("Offerta fibra"), "{reply_mail}");
+    assert!(
+        reply_mail.contains("In-Reply-To: <m1@altrove.it>"),
+        "{reply_mail}"
+    );
+    assert!(!reply_mail.contains("anna@ferri.it") && !reply_mail.contains("luca@nuovo.it"));
 }
 
 #[test]

@@ -339,6 +339,13 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
         ),
         1
     );
+    // Its content is kept by the hub, for devices to fetch by hash.
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(b"TM-T20 err 3"))
+    };
+    let kept = hub.storage.read(|r| r.attachment_content(&sha)).unwrap();
+    assert_eq!(kept.as_deref(), Some(&b"TM-T20 err 3"[..]));
 
     // URGENTE in the subject with the severity "request", from the English page.
     let token = anna.form();

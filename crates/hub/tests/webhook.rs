@@ -37,6 +37,7 @@ fn source(name: &str, client_id: &str, per_minute: u32) -> Source {
             max_per_minute: per_minute,
             category: None,
             service: None,
+            max_body_bytes: 64 * 1024,
         },
         SECRET,
     )
@@ -219,7 +220,8 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
         body["opened"],
         json!(["T-2026-HUB-0002", "T-2026-HUB-0003"])
     );
-    // Alertmanager repeats the same notification: duplicates.
+    // Alertmanager repeats the same notification: counted on each ticket as a repeat (a
+    // record with the count and, at the first repeat, a customer message).
     let (_, body) = post(&http, &hub, url, Some(SECRET), &alertmanager("firing"));
     assert_eq!(
         (body["opened"].clone(), body["duplicates"].clone()),
@@ -278,11 +280,41 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
         rows(&hub.storage, Entity::Ticket, "origin", "monitoring"),
         4
     );
-    // Records: 4 openings, 2 resolutions, 1 new firing; nothing for the duplicates.
+    // Records: 4 openings, 2 resolutions, 1 new firing, and one repeat counter on each of the
+    // three tickets that had identical resends (T2 and T3: the firing and the resolution sent
+    // twice; T4: the storm's 999).
     assert_eq!(
         rows(&hub.storage, Entity::IncomingRequest, "source", "zabbix"),
-        7
+        10
     );
+    let repeats = |ticket: &str| {
+        let found = hub
+            .storage
+            .write(|tx: &mut dyn HubTx| {
+                tx.rows_where(Entity::IncomingRequest.name(), "ticket_id", ticket, 100)
+            })
+            .unwrap();
+        found
+            .into_iter()
+            .filter_map(|(_, r)| {
+                let key = r.fields["idempotency_key"].as_str()?.to_owned();
+                key.ends_with(":repeats")
+                    .then(|| r.fields["reason"].as_str().unwrap_or_default().to_owned())
+            })
+            .collect::<Vec<_>>()
+    };
+    let ticket_id = |number: &str| {
+        hub.storage
+            .write(|tx: &mut dyn HubTx| tx.rows_where(Entity::Ticket.name(), "number", number, 1))
+            .unwrap()[0]
+            .0
+            .clone()
+    };
+    assert_eq!(repeats(&ticket_id("T-2026-HUB-0004")), ["repeats: 999"]);
+    assert_eq!(repeats(&ticket_id("T-2026-HUB-0002")), ["repeats: 2"]);
+    assert_eq!(repeats(&ticket_id("T-2026-HUB-0001")), Vec::<String>::new());
+    // Messages: 3 events (2 resolutions, 1 firing), 1 repeat message each on T2 and T3, and on
+    // T4 at the 1st, 10th and 100th repeat: not 999.
     assert_eq!(
         rows(
             &hub.storage,
@@ -290,7 +322,7 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
             "from_email",
             "zabbix@monitoring.invalid"
         ),
-        3
+        8
     );
 
     // The office pulls the tickets.
@@ -328,6 +360,27 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
     );
     let cpu = tickets::get_by_number(&uf.store, "T-2026-HUB-0004").unwrap();
     assert_eq!(cpu.severity, Severity::Degraded);
+    // The storm's count reaches the office with the ticket's history.
+    let said: Vec<String> = rapportino_core::intake::ticket_messages(&uf.store, cpu.id)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    assert_eq!(said.len(), 3, "{said:?}");
+    assert!(
+        said[2].starts_with("Allarme ripetuto 100 volte"),
+        "{said:?}"
+    );
+    let counted: Option<String> = uf
+        .store
+        .conn()
+        .query_row(
+            "SELECT reason FROM incoming_requests WHERE ticket_id = ?1 AND reason IS NOT NULL",
+            [cpu.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(counted.as_deref(), Some("repeats: 999"));
 
     // The office cancels the disk ticket; the next firing opens a new one.
     let mut input = TransitionInput::to(TicketStatus::Cancelled);
@@ -367,19 +420,63 @@ fn a_source_over_its_rate_is_refused_and_big_bodies_too() {
         (429, "RATE_LIMITED"),
         "{body}"
     );
-    // Past the unauthenticated body limit (16 KiB by default): 413.
-    let big = generic(
-        &"x".repeat(100),
-        "firing",
-        "2026-11-16T06:30:00Z",
-        &"y".repeat(20_000),
+}
+
+#[test]
+fn a_source_has_its_own_body_limit_checked_before_its_secret() {
+    let webhooks = Webhooks::new(vec![source(
+        "prom",
+        "0190a0a0-0000-7000-8000-000000000001",
+        100,
+    )])
+    .unwrap();
+    let hub = TestHub::start_with(None, true, |c| c.webhooks = Some(Arc::new(webhooks)));
+    let http = agent(&hub);
+    let url = "/intake/webhook/prom";
+    let sized = |n: usize| {
+        let mut v: Value =
+            serde_json::from_str(&generic("big", "firing", "2026-11-16T06:30:00Z", "x")).unwrap();
+        v["description"] = json!("y".repeat(n));
+        v.to_string()
+    };
+    // Past the hub's unauthenticated limit (16 KiB) but within the source's (64 KiB): taken,
+    // with the secret as a bearer token or in the query.
+    let (status, body) = post(&http, &hub, url, Some(SECRET), &sized(40_000));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["opened"], json!(["T-2026-HUB-0001"]));
+    let (status, body) = post(
+        &http,
+        &hub,
+        &format!("{url}?secret={SECRET}"),
+        None,
+        &sized(30_000),
     );
-    let (status, body) = post(&http, &hub, &format!("{url}?secret={SECRET}"), None, &big);
-    assert_eq!(
-        (status, common::code_of(&body)),
-        (413, "BODY_TOO_LARGE"),
-        "{body}"
+    assert_eq!(status, 200, "{body}");
+    // Past the source's limit: 413 before the secret is looked at — right, wrong or missing.
+    for bearer in [Some(SECRET), Some("sbagliata-ma-lunga-abbastanza"), None] {
+        let (status, body) = post(&http, &hub, url, bearer, &sized(100_000));
+        assert_eq!(
+            (status, common::code_of(&body)),
+            (413, "BODY_TOO_LARGE"),
+            "{bearer:?}: {body}"
+        );
+    }
+    // A small post with a wrong secret is still 401.
+    let (status, _) = post(
+        &http,
+        &hub,
+        url,
+        Some("sbagliata-ma-lunga-abbastanza"),
+        "{}",
     );
+    assert_eq!(status, 401);
+    // An unknown source keeps the hub's unauthenticated limit.
+    let (status, _) = post(&http, &hub, "/intake/webhook/nagios", None, &sized(20_000));
+    assert_eq!(status, 413);
+    // A limit past 16 MiB is refused at configuration.
+    let mut config = source("x", "c", 1).config;
+    config.max_body_bytes = 17 * 1024 * 1024;
+    assert!(Source::new(config, SECRET).is_err());
 }
 
 #[test]

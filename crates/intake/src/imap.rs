@@ -26,11 +26,13 @@ use tokio_rustls::TlsConnector;
 
 use crate::decide::Rules;
 use crate::error::IntakeError;
-use crate::mime::{from_mime, Envelope};
+use crate::mime::{from_header_too_large, from_mime, Envelope};
 use crate::request::IncomingRequest;
 
 /// The default environment variable of a mailbox's password.
 pub const PASSWORD_ENV: &str = "RAPPORTINO_INTAKE_PASSWORD";
+/// The default size cap of one mail (its RFC822.SIZE), past which only its header is fetched.
+pub const DEFAULT_MESSAGE_MAX: u64 = 64 * 1024 * 1024;
 /// Messages fetched per IMAP command.
 const BATCH: usize = 50;
 /// Connecting, TLS and logging in must be done within this.
@@ -55,6 +57,9 @@ fn default_folder() -> String {
 }
 fn default_poll() -> u64 {
     60
+}
+fn default_message_max() -> u64 {
+    DEFAULT_MESSAGE_MAX
 }
 fn default_kept() -> u64 {
     rapportino_model::schema::INCOMING_ATTACHMENT_KEPT_MAX as u64
@@ -97,6 +102,10 @@ pub struct MailboxConfig {
     /// Attachments larger than this are listed, their content not kept.
     #[serde(default = "default_kept")]
     pub kept_max: u64,
+    /// A mail larger than this (its RFC822.SIZE, asked before fetching) is not fetched: its
+    /// header alone becomes a request saying "message too large".
+    #[serde(default = "default_message_max")]
+    pub message_max: u64,
 }
 
 /// The intake configuration file: the mailboxes and the shop's rules.
@@ -158,6 +167,23 @@ pub struct Recorded {
 /// Where requests go: decides and records each in one transaction (see the module docs).
 pub trait Sink {
     fn take(&mut self, request: &IncomingRequest) -> Result<Recorded, IntakeError>;
+
+    /// Takes a fetched batch in order: what was recorded (the first ones), and the failure that
+    /// stopped it. A sink may record the whole batch in one transaction (all or nothing), as
+    /// long as what it returns as recorded is committed: the collector flags exactly that.
+    fn take_batch(
+        &mut self,
+        requests: &[(u32, IncomingRequest)],
+    ) -> (Vec<(u32, Recorded)>, Option<IntakeError>) {
+        let mut out = Vec::with_capacity(requests.len());
+        for (uid, request) in requests {
+            match self.take(request) {
+                Ok(r) => out.push((*uid, r)),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+        (out, None)
+    }
 }
 
 /// What one round did.
@@ -288,31 +314,78 @@ pub async fn process(
             .map(u32::to_string)
             .collect::<Vec<_>>()
             .join(",");
-        let fetched: Vec<async_imap::types::Fetch> = session
-            .uid_fetch(&set, "(UID INTERNALDATE BODY.PEEK[])")
+        // Sizes first: a mail over the cap is never fetched whole, only its header.
+        let sizes: Vec<async_imap::types::Fetch> = session
+            .uid_fetch(&set, "(UID RFC822.SIZE)")
             .await
             .map_err(imap_err)?
             .try_collect()
             .await
             .map_err(imap_err)?;
-        let requests: Vec<(u32, IncomingRequest)> = fetched
+        let oversized: Vec<(u32, u64)> = sizes
             .iter()
-            .filter_map(|f| {
-                let uid = f.uid?;
-                let env = Envelope {
-                    source: cfg.name.clone(),
-                    received_at: f
-                        .internal_date()
-                        .map(|d| d.with_timezone(&Utc))
-                        .unwrap_or_else(Utc::now),
-                    fallback_key: Envelope::imap_key(&cfg.folder, validity, uid),
-                    category: cfg.category.clone(),
-                    service: cfg.service.clone(),
-                    kept_max: cfg.kept_max,
-                };
-                Some((uid, from_mime(f.body().unwrap_or_default(), &env)))
-            })
+            .filter_map(|f| Some((f.uid?, u64::from(f.size?))))
+            .filter(|(_, size)| *size > cfg.message_max)
             .collect();
+        let whole: Vec<String> = chunk
+            .iter()
+            .filter(|uid| !oversized.iter().any(|(o, _)| o == *uid))
+            .map(u32::to_string)
+            .collect();
+        let envelope = |f: &async_imap::types::Fetch, uid: u32| Envelope {
+            source: cfg.name.clone(),
+            received_at: f
+                .internal_date()
+                .map(|d| d.with_timezone(&Utc))
+                .unwrap_or_else(Utc::now),
+            fallback_key: Envelope::imap_key(&cfg.folder, validity, uid),
+            category: cfg.category.clone(),
+            service: cfg.service.clone(),
+            kept_max: cfg.kept_max,
+        };
+        let mut requests: Vec<(u32, IncomingRequest)> = Vec::with_capacity(chunk.len());
+        if !whole.is_empty() {
+            let fetched: Vec<async_imap::types::Fetch> = session
+                .uid_fetch(whole.join(","), "(UID INTERNALDATE BODY.PEEK[])")
+                .await
+                .map_err(imap_err)?
+                .try_collect()
+                .await
+                .map_err(imap_err)?;
+            requests.extend(fetched.iter().filter_map(|f| {
+                let uid = f.uid?;
+                Some((
+                    uid,
+                    from_mime(f.body().unwrap_or_default(), &envelope(f, uid)),
+                ))
+            }));
+        }
+        if !oversized.is_empty() {
+            let set = oversized
+                .iter()
+                .map(|(uid, _)| uid.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let headers: Vec<async_imap::types::Fetch> = session
+                .uid_fetch(&set, "(UID INTERNALDATE BODY.PEEK[HEADER])")
+                .await
+                .map_err(imap_err)?
+                .try_collect()
+                .await
+                .map_err(imap_err)?;
+            requests.extend(headers.iter().filter_map(|f| {
+                let uid = f.uid?;
+                let size = oversized.iter().find(|(o, _)| *o == uid)?.1;
+                let header = f.header().unwrap_or_default();
+                let env = envelope(f, uid);
+                Some((
+                    uid,
+                    from_header_too_large(header, size, cfg.message_max, &env),
+                ))
+            }));
+        }
+        // In UID order, as they arrived.
+        requests.sort_by_key(|(uid, _)| *uid);
         // The sink is synchronous (SQLite, or the blocking PostgreSQL client, which refuses to
         // run inside a runtime): it runs on a thread of its own, one per batch.
         let (outcomes, failure) = take_all(sink, &requests);
@@ -337,24 +410,15 @@ pub async fn process(
     Ok(report)
 }
 
-/// Takes the requests in order on a scoped thread, stopping at the first failure: what was
-/// recorded, and the failure.
+/// Takes the requests in order on a scoped thread ([`Sink::take_batch`]): what was recorded,
+/// and the failure that stopped it.
 fn take_all(
     sink: &mut (dyn Sink + Send),
     requests: &[(u32, IncomingRequest)],
 ) -> (Vec<(u32, Recorded)>, Option<IntakeError>) {
     std::thread::scope(|scope| {
         scope
-            .spawn(move || {
-                let mut out = Vec::with_capacity(requests.len());
-                for (uid, request) in requests {
-                    match sink.take(request) {
-                        Ok(r) => out.push((*uid, r)),
-                        Err(e) => return (out, Some(e)),
-                    }
-                }
-                (out, None)
-            })
+            .spawn(move || sink.take_batch(requests))
             .join()
             .unwrap_or_else(|_| {
                 (
@@ -494,6 +558,39 @@ pub fn run_blocking(
         }
     });
     Ok(())
+}
+
+/// Collects from every mailbox at once until `stop` says so: [`run_blocking`] on a thread per
+/// mailbox, each with its own sink (`sinks[i]` for `mailboxes[i]`); every round's outcome goes
+/// to `on_round`. Returns when all of them have stopped.
+pub fn run_all_blocking<S: Sink + Send>(
+    mailboxes: &[MailboxConfig],
+    sinks: Vec<S>,
+    stop: &(dyn Fn() -> bool + Sync),
+    on_round: &(dyn Fn(Result<RoundReport, IntakeError>) + Sync),
+) -> Result<(), IntakeError> {
+    if sinks.len() != mailboxes.len() {
+        return Err(IntakeError::Config("one sink per mailbox".into()));
+    }
+    std::thread::scope(|scope| {
+        let running: Vec<_> = mailboxes
+            .iter()
+            .zip(sinks)
+            .map(|(cfg, mut sink)| {
+                scope.spawn(move || run_blocking(cfg, &mut sink, stop, &mut |r| on_round(r)))
+            })
+            .collect();
+        let mut first_error = Ok(());
+        for r in running {
+            let outcome = r
+                .join()
+                .unwrap_or_else(|_| Err(IntakeError::Record("a collector panicked".into())));
+            if first_error.is_ok() {
+                first_error = outcome;
+            }
+        }
+        first_error
+    })
 }
 
 async fn pause(d: Duration, stop: &(dyn Fn() -> bool + Sync)) {

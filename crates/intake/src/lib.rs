@@ -29,8 +29,8 @@ pub use decide::{
     decide, title_of, Decision, Directory, IgnoreReason, Rules, TicketRef, TriageReason,
 };
 pub use error::IntakeError;
-pub use mime::{from_mime, Envelope};
-pub use request::{Attachment, IncomingRequest};
+pub use mime::{from_header_too_large, from_mime, Envelope};
+pub use request::{attachments_not_kept, Attachment, IncomingRequest};
 pub use signals::{is_urgent, loop_signal, reply_text, ticket_number_in_subject, LoopSignal};
 
 #[cfg(feature = "imap")]

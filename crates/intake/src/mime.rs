@@ -83,6 +83,29 @@ fn with_found_boundary(body: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Reads a mail. See the module docs.
+/// A mail over the collector's size cap, from its header alone (its body never fetched):
+/// sender, subject, threading, loop marks and key as for any mail; the body says it was too
+/// large to fetch, so the ticket (or the triage item, or the customer message on a reply)
+/// tells the office to read it in the mailbox. No attachment is listed.
+pub fn from_header_too_large(
+    header: &[u8],
+    size: u64,
+    max: u64,
+    env: &Envelope,
+) -> IncomingRequest {
+    let mut request = from_mime(header, env);
+    let mb = |n: u64| format!("{:.1}", n as f64 / (1024.0 * 1024.0)).replace('.', ",");
+    request.body = format!(
+        "Messaggio troppo grande: {} MB (limite {} MB). Non è stato scaricato: leggerlo nella \
+         casella {}. / Message too large: not fetched, read it in the mailbox.",
+        mb(size),
+        mb(max),
+        env.source
+    );
+    request.attachments.clear();
+    request
+}
+
 pub fn from_mime(raw: &[u8], env: &Envelope) -> IncomingRequest {
     let mut request = IncomingRequest {
         idempotency_key: clip(&env.fallback_key, KEY_MAX)

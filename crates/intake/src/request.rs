@@ -67,6 +67,29 @@ pub struct IncomingRequest {
     pub service: Option<String>,
 }
 
+/// What the ticket says of the attachments whose content was too large to keep (they stay
+/// listed with their size and hash, and in the mailbox): one line each; None when every
+/// attachment was kept.
+pub fn attachments_not_kept(request: &IncomingRequest) -> Option<String> {
+    let lines: Vec<String> = request
+        .attachments
+        .iter()
+        .filter(|a| a.content.is_none())
+        .map(|a| {
+            let mb = format!("{:.1}", a.size as f64 / (1024.0 * 1024.0)).replace('.', ",");
+            format!("- {} ({mb} MB)", a.name)
+        })
+        .collect();
+    (!lines.is_empty()).then(|| {
+        format!(
+            "Allegati oltre il limite di dimensione, elencati ma non conservati (restano nella \
+             casella {}):\n{}",
+            request.source,
+            lines.join("\n")
+        )
+    })
+}
+
 /// `s` cut to `max` characters; `None` when empty.
 pub(crate) fn clip(s: &str, max: usize) -> Option<String> {
     let s: String = s.chars().take(max).collect();

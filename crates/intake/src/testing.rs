@@ -174,6 +174,7 @@ impl TestImap {
             poll_secs: 1,
             ca_file: Some(self.ca_file()),
             kept_max: 25 << 20,
+            message_max: crate::imap::DEFAULT_MESSAGE_MAX,
         }
     }
 

@@ -374,7 +374,8 @@ pub fn columns(entity: Entity) -> Vec<Column> {
         Entity::Message => vec![
             req("id", Id),
             req("kind", Enum(MessageKind::TEXTS)),
-            req("client_id", Id),
+            // Required but for `request_declined` (to a stranger): `validate::message_rules`.
+            opt("client_id", Id),
             opt("ticket_id", Id),
             opt("report_id", Id),
             opt("period", Text(7)),

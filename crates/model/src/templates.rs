@@ -62,6 +62,14 @@ pub fn default_text(kind: MessageKind, english: bool) -> (&'static str, &'static
             "Preventivo {quote} — {client}",
             "Gentile {client},\n\nin allegato il preventivo {quote}, per un totale di {total} IVA inclusa, valido fino al {valid_until}.\nPer accettarlo può firmarlo alla prossima visita del tecnico o rispondere a questo messaggio.\n\nCordiali saluti,\n{shop}",
         ),
+        (MessageKind::RequestDeclined, false) => (
+            "Re: {subject}",
+            "Gentile {sender},\n\nabbiamo ricevuto il suo messaggio «{subject}» del {received_at}. Non possiamo prenderlo in carico: accettiamo richieste di assistenza solo dai referenti autorizzati dei nostri clienti.\nSe la sua azienda è già nostra cliente, chieda al suo referente di scriverci o di autorizzarla.\n\nQuesto è un messaggio automatico: la preghiamo di non rispondere.\n\nCordiali saluti,\n{shop}",
+        ),
+        (MessageKind::RequestDeclined, true) => (
+            "Re: {subject}",
+            "Dear {sender},\n\nwe have received your message \"{subject}\" of {received_at}. We cannot take it in charge: we accept support requests only from our clients' authorised contacts.\nIf your company is already our client, please ask your contact person to write to us or to authorise you.\n\nThis is an automatic message: please do not reply.\n\nKind regards,\n{shop}",
+        ),
         (MessageKind::Quote, true) => (
             "Quote {quote} — {client}",
             "Dear {client},\n\nattached is quote {quote}, for a total of {total} VAT included, valid until {valid_until}.\nTo accept it, sign it at the technician's next visit or reply to this message.\n\nKind regards,\n{shop}",

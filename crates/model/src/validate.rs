@@ -126,7 +126,52 @@ pub fn check_mutation(m: &Mutation, w: &Writer<'_>) -> Result<Entity, Refusal> {
             ));
         }
     }
+    if entity == Entity::Message {
+        message_rules(m)?;
+    }
     Ok(entity)
+}
+
+/// A customer message goes to a client's people (`client_id` required), except the polite
+/// reply to a declined request (`request_declined`): no client, exactly one recipient (the one
+/// sender), no copy.
+fn message_rules(m: &Mutation) -> Result<(), Refusal> {
+    // A list is a JSON array, or JSON text holding one.
+    let list = |k: &str| -> Option<Vec<Value>> {
+        match m.fields.get(k)? {
+            Value::Array(a) => Some(a.clone()),
+            Value::String(s) => serde_json::from_str::<Vec<Value>>(s).ok(),
+            _ => None,
+        }
+    };
+    let declined = m.fields.get("kind").and_then(Value::as_str) == Some("request_declined");
+    let no_client = is_null(m.fields.get("client_id"));
+    match m.op {
+        Op::Insert if declined => {
+            let one = list("recipients").is_some_and(|r| r.len() == 1);
+            let no_copy = is_null(m.fields.get("cc")) || list("cc").is_some_and(|c| c.is_empty());
+            if !no_client || !one || !no_copy {
+                return Err(refuse(
+                    wire_code::FORBIDDEN,
+                    "a declined request's reply goes to its one sender only, with no client",
+                ));
+            }
+        }
+        Op::Insert if no_client => {
+            return Err(refuse(
+                wire_code::MISSING_FIELD,
+                "an insert of message needs client_id",
+            ));
+        }
+        Op::Update if m.fields.contains_key("client_id") && no_client => {
+            return Err(refuse(
+                wire_code::MISSING_FIELD,
+                "a message's client cannot be removed",
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn is_null(v: Option<&Value>) -> bool {

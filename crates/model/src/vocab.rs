@@ -74,6 +74,9 @@ string_enum! {
         OutOfContract => "out_of_contract",
         /// A quote (preventivo), its PDF attached.
         Quote => "quote",
+        /// The polite reply to a stranger whose request the office declined in triage: to that
+        /// one sender, with no client.
+        RequestDeclined => "request_declined",
     }
 }
 
@@ -178,6 +181,9 @@ impl Default for ContractKind {
 impl MessageKind {
     /// Whether the message belongs to a ticket (its subject carries the ticket's number).
     pub fn about_a_ticket(self) -> bool {
-        !matches!(self, MessageKind::Statement | MessageKind::Quote)
+        !matches!(
+            self,
+            MessageKind::Statement | MessageKind::Quote | MessageKind::RequestDeclined
+        )
     }
 }

@@ -145,3 +145,63 @@ fn the_schema_checks_an_incoming_request() {
         Err(wire_code::TOO_LONG)
     );
 }
+
+/// A message needs a client, but the polite reply to a declined request: no client, exactly one
+/// recipient, no copy.
+#[test]
+fn only_a_declined_requests_reply_goes_without_a_client() {
+    let w = Writer {
+        role: Role::Office,
+        device_code: "UF",
+        hub_seq: 0,
+    };
+    let message = |kind: &str, client: Value, recipients: &str, cc: &str| {
+        mutation(
+            Entity::Message,
+            "msg-1",
+            Op::Insert,
+            json!({
+                "id": "msg-1", "kind": kind, "client_id": client, "language": "it",
+                "recipients": recipients, "cc": cc, "subject": "Re: Offerta",
+                "body": "Gentile...", "message_id": "<x@shop.it>", "sender": "UF",
+                "status": "queued", "created_at": "2026-12-07T09:00:01Z",
+                "updated_at": "2026-12-07T09:00:01Z",
+            }),
+        )
+    };
+    let code = |m: &Mutation| check_mutation(m, &w).map(|_| ()).map_err(|r| r.code);
+    let one = r#"["x@spam.example"]"#;
+    assert_eq!(
+        code(&message("request_declined", Value::Null, one, "[]")),
+        Ok(())
+    );
+    let two = r#"["x@spam.example", "y@spam.example"]"#;
+    for refused in [
+        message("request_declined", Value::Null, two, "[]"),
+        message("request_declined", Value::Null, "[]", "[]"),
+        message(
+            "request_declined",
+            Value::Null,
+            one,
+            r#"["shop@rinaldi.it"]"#,
+        ),
+        message("request_declined", json!("client-1"), one, "[]"),
+    ] {
+        assert_eq!(code(&refused), Err(wire_code::FORBIDDEN));
+    }
+    assert_eq!(
+        code(&message("ticket_opened", Value::Null, one, "[]")),
+        Err(wire_code::MISSING_FIELD)
+    );
+    assert_eq!(
+        code(&message("ticket_opened", json!("client-1"), one, "[]")),
+        Ok(())
+    );
+    let unclient = mutation(
+        Entity::Message,
+        "msg-1",
+        Op::Update,
+        json!({"client_id": null}),
+    );
+    assert_eq!(code(&unclient), Err(wire_code::MISSING_FIELD));
+}

@@ -59,7 +59,8 @@ fn statement(
         y.parse().map_err(|_| bad())?,
         mo.parse().map_err(|_| bad())?,
     );
-    let doc = reports::statement::for_client(store, m.client_id, year, month)?;
+    let client = m.client_id.ok_or_else(bad)?;
+    let doc = reports::statement::for_client(store, client, year, month)?;
     let logo = logo::get(store.conn())?;
     // The statement's date is the message's: rendering it again gives the same bytes.
     let at = rapportino_core::time::parse_instant(&m.created_at)?;

@@ -80,10 +80,11 @@ pub fn ticket_customer_attachments(
     state.with(|s| intake::ticket_attachments(s, ticket))
 }
 
-/// Saves an attachment this device holds to the file chosen in the native Save dialog (its
-/// default name the mail's, made harmless), or to `path` when it was picked before or lies in
-/// the app's folders (`PATH_NOT_ALLOWED` otherwise). `NOT_FOUND` when the content is not here.
-/// Returns the path written, null when the user cancels.
+/// Saves an attachment to the file chosen in the native Save dialog (its default name the
+/// mail's, made harmless), or to `path` when it was picked before or lies in the app's folders
+/// (`PATH_NOT_ALLOWED` otherwise). Content this computer does not hold is fetched from the hub
+/// first (its hash checked, then kept here; the store is not locked during the download).
+/// `NOT_FOUND` when neither has it. Returns the path written, null when the user cancels.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn intake_save_attachment<R: Runtime>(
     app: AppHandle<R>,
@@ -92,6 +93,10 @@ pub fn intake_save_attachment<R: Runtime>(
     name: String,
     path: Option<String>,
 ) -> CmdResult<Option<String>> {
+    if let Some(ask) = state.with(|s| intake::prepare_fetch(s, &sha256))? {
+        let content = ask.send()?;
+        state.with(|s| intake::finish_fetch(s, &ask, &content))?;
+    }
     let file_name = intake::safe_file_name(&name);
     let target = paths::resolve(state.allowed_paths(), path, "path", || {
         app.dialog()

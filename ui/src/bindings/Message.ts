@@ -10,7 +10,11 @@ import type { TicketId } from "./TicketId";
 /**
  * A message as stored.
  */
-export type Message = { id: string, kind: MessageKind, client_id: ClientId, ticket_id: TicketId | null, report_id: ReportId | null, 
+export type Message = { id: string, kind: MessageKind, 
+/**
+ * None only for the polite reply to a declined request (`request_declined`).
+ */
+client_id: ClientId | null, ticket_id: TicketId | null, report_id: ReportId | null, 
 /**
  * `YYYY-MM` for a statement.
  */

@@ -3,4 +3,4 @@
 /**
  * What a customer message is about: the event that queued it.
  */
-export type MessageKind = "ticket_opened" | "ticket_taken" | "ticket_resolved" | "report_signed" | "statement" | "out_of_contract" | "quote";
+export type MessageKind = "ticket_opened" | "ticket_taken" | "ticket_resolved" | "report_signed" | "statement" | "out_of_contract" | "quote" | "request_declined";

@@ -221,19 +221,9 @@ pub fn run(store: &mut Store, out: Out, cmd: IntakeCommand) -> Result<()> {
     Ok(())
 }
 
-/// Collects the first mailbox for ever (IDLE or polling), one line per round with news.
+/// Collects every mailbox for ever (IDLE or polling), one line per round with news.
 fn watch(store: &mut Store, config: &imap::IntakeConfig) -> Result<()> {
-    let Some(mailbox) = config.mailboxes.first() else {
-        return Ok(());
-    };
-    if config.mailboxes.len() > 1 {
-        eprintln!("--watch segue solo la prima casella ({})", mailbox.name);
-    }
-    let mut sink = intake::StoreSink {
-        store,
-        rules: config.rules.clone(),
-    };
-    imap::run_blocking(mailbox, &mut sink, &|| false, &mut |r| match r {
+    intake::watch(store, config, &|| false, &|r| match r {
         Ok(r) if r.fetched > 0 => println!(
             "{}: {} lette, {} ticket, {} risposte, {} da smistare, {} ignorate",
             r.mailbox, r.fetched, r.ticketed, r.appended, r.triage, r.ignored
@@ -241,5 +231,4 @@ fn watch(store: &mut Store, config: &imap::IntakeConfig) -> Result<()> {
         Ok(_) => {}
         Err(e) => eprintln!("{}", intake::intake_error(e)),
     })
-    .map_err(intake::intake_error)
 }

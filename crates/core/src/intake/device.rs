@@ -340,6 +340,7 @@ fn config(store: &Store, m: &MailboxSettings) -> Result<MailboxConfig> {
         poll_secs: POLL_SECS,
         ca_file,
         kept_max: rapportino_model::schema::INCOMING_ATTACHMENT_KEPT_MAX as u64,
+        message_max: imap::DEFAULT_MESSAGE_MAX,
     })
 }
 

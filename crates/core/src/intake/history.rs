@@ -99,17 +99,23 @@ pub fn safe_file_name(name: &str) -> String {
 }
 
 /// Writes an attachment this device holds to `path` (owner-only); its size. `NOT_FOUND` when
-/// the content is not here (kept at the hub, or over the size limit).
+/// the content is not here (kept at the hub: fetch it first, [`super::content_anywhere`] or
+/// the three steps of `fetch`; or over the size limit).
 pub fn attachment_to_file(store: &Store, sha256: &str, path: &std::path::Path) -> Result<u64> {
-    use std::io::Write;
     let content = super::attachment_content(store, sha256)?
         .ok_or_else(|| crate::error::Error::not_found("attachment_content", sha256))?;
+    content_to_file(&content, path)
+}
+
+/// Writes attachment content to `path` (owner-only); its size.
+pub fn content_to_file(content: &[u8], path: &std::path::Path) -> Result<u64> {
+    use std::io::Write;
     let mut file = rapportino_model::owner_only::open_options()
         .write(true)
         .create(true)
         .truncate(true)
         .open(path)?;
-    file.write_all(&content)?;
+    file.write_all(content)?;
     file.sync_all()?;
     Ok(content.len() as u64)
 }

@@ -1,16 +1,20 @@
 //! The intake on this device: a one-person shop without a hub runs the same engine
 //! (`rapportino-intake`) as the hub, through this device's write path, so everything it records
-//! syncs later like any change. One request is taken in one transaction: the engine decides
+//! syncs later like any change. A request is taken inside a transaction: the engine decides
 //! inside it (the idempotency key is looked up there) and the request's record — its key
 //! unique — is written with the ticket, the customer message or nothing else, so a crash
 //! between creating the ticket and flagging the mail leaves either both or neither, and the
-//! next run finds the key and skips the mail.
+//! next run finds the key and skips the mail. The collector's batch (50 mails) is one
+//! transaction ([`take_batch`]), each mail under its own savepoint: committed before any of
+//! the batch is flagged.
 //!
 //! Attachment content collected here stays in the unsynced `incoming_attachment_content` table
-//! (by SHA-256); the listing syncs.
+//! (by SHA-256); the listing syncs. Content the hub collected is fetched from it on demand and
+//! kept in the same table (`fetch`).
 
 mod device;
 mod directory;
+mod fetch;
 mod history;
 mod notices;
 mod triage;
@@ -26,9 +30,10 @@ pub use device::{
     collect_here, collects_here, inbox, remove_mailbox, set_mailbox, test_mailbox, InboxCheck,
     InboxRound, InboxSecurity, InboxView, MailboxSettings, MailboxView, POLL_SECS,
 };
+pub use fetch::{content_anywhere, finish_fetch, prepare_fetch, ContentAsk};
 pub use history::{
-    attachment_to_file, request_attachments, safe_file_name, ticket_attachments, waiting,
-    waiting_count, AttachmentRow,
+    attachment_to_file, content_to_file, request_attachments, safe_file_name, ticket_attachments,
+    waiting, waiting_count, AttachmentRow,
 };
 pub use notices::{take_urgent, UrgentNotice, FRESH_HOURS};
 pub use triage::{assign, get, list, reject, Assignment, RequestRow};
@@ -71,20 +76,51 @@ impl Taken {
 pub fn take(store: &mut Store, request: &IncomingRequest, rules: &Rules) -> Result<Taken> {
     match store.write(|tx| take_in(tx, request, rules)) {
         Err(e @ (Error::Database(_) | Error::Io(_) | Error::NotOnboarded)) => Err(e),
-        Err(refused) => store.write(|tx| {
-            let reason = format!("ticket_refused: {}", refused.code().as_str());
-            let id = record(tx, request, RequestStatus::New, Some(&reason), None, None)?;
-            Ok(Taken {
-                request_id: Some(id),
-                status: Some(RequestStatus::New),
-                reason: Some(reason),
-                ticket_id: None,
-                ticket_number: None,
-                urgent: rapportino_intake::is_urgent(&request.subject),
-            })
-        }),
+        Err(refused) => store.write(|tx| refused_to_triage(tx, request, &refused)),
         ok => ok,
     }
+}
+
+/// Takes a fetched batch in one transaction (one commit for the whole batch, not one per
+/// mail): each request as [`take`], a refused ticket rolled back to the request's own savepoint
+/// and sent to triage. All or nothing: on a storage failure nothing of the batch is recorded
+/// (and the collector flags none of it).
+pub fn take_batch(
+    store: &mut Store,
+    requests: &[&IncomingRequest],
+    rules: &Rules,
+) -> Result<Vec<Taken>> {
+    store.write(|tx| {
+        let mut out = Vec::with_capacity(requests.len());
+        for request in requests {
+            let taken = match tx.savepoint(|tx| take_in(tx, request, rules)) {
+                Ok(t) => t,
+                Err(e @ (Error::Database(_) | Error::Io(_) | Error::NotOnboarded)) => {
+                    return Err(e)
+                }
+                Err(refused) => refused_to_triage(tx, request, &refused)?,
+            };
+            out.push(taken);
+        }
+        Ok(out)
+    })
+}
+
+fn refused_to_triage(
+    tx: &mut WriteTx<'_>,
+    request: &IncomingRequest,
+    refused: &Error,
+) -> Result<Taken> {
+    let reason = format!("ticket_refused: {}", refused.code().as_str());
+    let id = record(tx, request, RequestStatus::New, Some(&reason), None, None)?;
+    Ok(Taken {
+        request_id: Some(id),
+        status: Some(RequestStatus::New),
+        reason: Some(reason),
+        ticket_id: None,
+        ticket_number: None,
+        urgent: rapportino_intake::is_urgent(&request.subject),
+    })
 }
 
 fn take_in(tx: &mut WriteTx<'_>, request: &IncomingRequest, rules: &Rules) -> Result<Taken> {
@@ -214,7 +250,12 @@ pub(crate) fn open_for(
         category: request.category.clone(),
         is_bug: false,
         title: title.to_owned(),
-        description: Some(description.to_owned()).filter(|d| !d.trim().is_empty()),
+        description: Some(match rapportino_intake::attachments_not_kept(request) {
+            Some(note) => format!("{description}\n\n{note}"),
+            None => description.to_owned(),
+        })
+        .map(|d| d.chars().take(20_000).collect::<String>())
+        .filter(|d| !d.trim().is_empty()),
         reported_at: None,
         assigned_technician_id: None,
         contract_id: None,
@@ -307,7 +348,8 @@ fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
-/// The IMAP collector's sink on this device: each request taken in its own transaction.
+/// The IMAP collector's sink on this device: each fetched batch taken in one transaction
+/// ([`take_batch`]).
 pub struct StoreSink<'s> {
     pub store: &'s mut Store,
     pub rules: Rules,
@@ -323,6 +365,93 @@ impl rapportino_intake::imap::Sink for StoreSink<'_> {
             .map(|t| rapportino_intake::imap::Recorded { status: t.status })
             .map_err(|e| rapportino_intake::IntakeError::Record(e.to_string()))
     }
+
+    fn take_batch(
+        &mut self,
+        requests: &[(u32, IncomingRequest)],
+    ) -> (
+        Vec<(u32, rapportino_intake::imap::Recorded)>,
+        Option<rapportino_intake::IntakeError>,
+    ) {
+        batch_into(self.store, requests, &self.rules)
+    }
+}
+
+fn batch_into(
+    store: &mut Store,
+    requests: &[(u32, IncomingRequest)],
+    rules: &Rules,
+) -> (
+    Vec<(u32, rapportino_intake::imap::Recorded)>,
+    Option<rapportino_intake::IntakeError>,
+) {
+    let refs: Vec<&IncomingRequest> = requests.iter().map(|(_, r)| r).collect();
+    match take_batch(store, &refs, rules) {
+        Ok(taken) => (
+            requests
+                .iter()
+                .zip(taken)
+                .map(|((uid, _), t)| (*uid, rapportino_intake::imap::Recorded { status: t.status }))
+                .collect(),
+            None,
+        ),
+        Err(e) => (
+            Vec::new(),
+            Some(rapportino_intake::IntakeError::Record(e.to_string())),
+        ),
+    }
+}
+
+/// A sink on a database shared by several collectors (one per mailbox): each request taken
+/// under the lock, in its own transaction as [`StoreSink`].
+pub struct SharedStoreSink<'s, 'a> {
+    pub store: &'s std::sync::Mutex<&'a mut Store>,
+    pub rules: Rules,
+}
+
+impl rapportino_intake::imap::Sink for SharedStoreSink<'_, '_> {
+    fn take(
+        &mut self,
+        request: &IncomingRequest,
+    ) -> std::result::Result<rapportino_intake::imap::Recorded, rapportino_intake::IntakeError>
+    {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        take(&mut store, request, &self.rules)
+            .map(|t| rapportino_intake::imap::Recorded { status: t.status })
+            .map_err(|e| rapportino_intake::IntakeError::Record(e.to_string()))
+    }
+
+    fn take_batch(
+        &mut self,
+        requests: &[(u32, IncomingRequest)],
+    ) -> (
+        Vec<(u32, rapportino_intake::imap::Recorded)>,
+        Option<rapportino_intake::IntakeError>,
+    ) {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        batch_into(&mut store, requests, &self.rules)
+    }
+}
+
+/// Collects every mailbox of `config` into this device's database until `stop` says so (IDLE,
+/// else polling; one collector per mailbox, writes serialised), every round to `on_round`.
+pub fn watch(
+    store: &mut Store,
+    config: &imap::IntakeConfig,
+    stop: &(dyn Fn() -> bool + Sync),
+    on_round: &(dyn Fn(std::result::Result<imap::RoundReport, rapportino_intake::IntakeError>)
+          + Sync),
+) -> Result<()> {
+    let shared = std::sync::Mutex::new(store);
+    let sinks = config
+        .mailboxes
+        .iter()
+        .map(|_| SharedStoreSink {
+            store: &shared,
+            rules: config.rules.clone(),
+        })
+        .collect();
+    imap::run_all_blocking(&config.mailboxes, sinks, stop, on_round).map_err(intake_error)
 }
 
 /// The intake's errors as core errors: its IMAP failures carry the mail codes (the same words

@@ -204,6 +204,10 @@ pub fn reject(store: &mut Store, id: &str, reason: &str) -> Result<RequestRow> {
     let row = get(store, id)?;
     ensure_new(&row)?;
     let reason = validate::required_text("reason", reason, limits::NOTES)?;
+    let message_id: Option<String> = store
+        .conn()
+        .prepare_cached("SELECT message_id FROM incoming_requests WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
     store.write(|tx| {
         tx.update(
             Entity::IncomingRequest,
@@ -213,8 +217,24 @@ pub fn reject(store: &mut Store, id: &str, reason: &str) -> Result<RequestRow> {
                 ("reason", field::text(reason)),
                 ("handled_at", field::text(tx.now_text().to_owned())),
             ],
-        )
-        .map(|_| ())
+        )?;
+        // The polite reply, in the same transaction: only to a person who wrote (a mail or a
+        // form with an address). A mail marked automatic never reaches triage (the engine
+        // ignores it), so this never answers a machine.
+        let replies = matches!(row.origin, Origin::Email | Origin::WebForm);
+        if let Some(sender) = row.sender_email.as_deref().filter(|_| replies) {
+            crate::outbox::on_request_declined(
+                tx,
+                &crate::outbox::Declined {
+                    sender_email: sender,
+                    sender_name: row.sender_name.as_deref(),
+                    subject: &row.subject,
+                    received_at: &row.received_at,
+                    message_id: message_id.as_deref(),
+                },
+            )?;
+        }
+        Ok(())
     })?;
     get(store, id)
 }

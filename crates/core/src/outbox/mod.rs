@@ -28,7 +28,10 @@ pub use attachments::{
 };
 pub use on_demand::{queue_report, statement_queued};
 pub use queue::queue_statement;
-pub(crate) use queue::{on_out_of_contract, on_report_signed, on_ticket_status, queue_quote};
+pub(crate) use queue::{
+    on_out_of_contract, on_report_signed, on_request_declined, on_ticket_status, queue_quote,
+    Declined,
+};
 use queue::{report_draft, write_draft};
 pub use settings::{
     client_prefs, set_client_prefs, set_settings, settings, ClientMailPrefs, MailSettings,
@@ -53,7 +56,8 @@ use crate::time::{format_instant, parse_instant};
 pub struct Message {
     pub id: String,
     pub kind: MessageKind,
-    pub client_id: ClientId,
+    /// None only for the polite reply to a declined request (`request_declined`).
+    pub client_id: Option<ClientId>,
     pub ticket_id: Option<TicketId>,
     pub report_id: Option<ReportId>,
     /// `YYYY-MM` for a statement.

@@ -339,16 +339,7 @@ pub(super) fn write_draft(tx: &mut WriteTx<'_>, draft: Draft) -> Result<String> 
         None => None,
     };
     let id = uuid::Uuid::now_v7();
-    let domain = shop_email
-        .as_deref()
-        .and_then(|e| e.rsplit_once('@'))
-        .map(|(_, d)| d.trim().to_ascii_lowercase())
-        .filter(|d| {
-            !d.is_empty()
-                && d.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
-        })
-        .unwrap_or_else(|| "rapportino.invalid".to_owned());
+    let domain = message_domain(shop_email.as_deref());
     let sender = if hub_configured_conn(tx)? {
         "hub".to_owned()
     } else {
@@ -385,6 +376,102 @@ pub(super) fn write_draft(tx: &mut WriteTx<'_>, draft: Draft) -> Result<String> 
         ],
     )?;
     Ok(id.to_string())
+}
+
+/// The stranger's request the office declined, as the polite reply needs it.
+pub(crate) struct Declined<'a> {
+    pub sender_email: &'a str,
+    pub sender_name: Option<&'a str>,
+    pub subject: &'a str,
+    /// When it arrived (RFC 3339).
+    pub received_at: &'a str,
+    /// Its Message-ID (without angle brackets), answered with In-Reply-To.
+    pub message_id: Option<&'a str>,
+}
+
+/// After the office declined a stranger's request in triage: the polite reply (kind
+/// `request_declined`, the shop's language), if the shop sends that kind — to the one sender,
+/// with no client and no copy; its id.
+pub(crate) fn on_request_declined(
+    tx: &mut WriteTx<'_>,
+    d: &Declined<'_>,
+) -> Result<Option<String>> {
+    let kind = MessageKind::RequestDeclined;
+    if !wanted_kind(tx.conn(), kind)? {
+        return Ok(None);
+    }
+    let conn = tx.conn();
+    let shop_settings = settings(conn)?;
+    let language = shop_settings.language;
+    let shop = get_setting_conn::<serde_json::Value>(conn, "shop")?.unwrap_or_default();
+    let text = |k: &str| shop.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let mut facts: BTreeMap<&'static str, String> = BTreeMap::new();
+    facts.insert("shop", text("name").unwrap_or_default());
+    facts.insert(
+        "sender",
+        d.sender_name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(d.sender_email)
+            .to_owned(),
+    );
+    facts.insert("subject", d.subject.to_owned());
+    facts.insert(
+        "received_at",
+        crate::format::local_datetime(d.received_at, tx.tz()),
+    );
+    let template = templates::get(conn, kind, language)?;
+    let subject: String = templates::fill(&template.subject, &facts)
+        .replace(['\r', '\n'], " ")
+        .chars()
+        .take(300)
+        .collect();
+    let body = templates::fill(&template.body, &facts);
+    let id = uuid::Uuid::now_v7();
+    let domain = message_domain(text("email").as_deref());
+    let sender = if hub_configured_conn(tx)? {
+        "hub".to_owned()
+    } else {
+        crate::store::settings::device_code(tx.conn())?
+    };
+    let list =
+        |v: &[String]| serde_json::Value::String(serde_json::to_string(v).unwrap_or_default());
+    tx.insert(
+        Entity::Message,
+        &id.to_string(),
+        vec![
+            ("kind", field::text(kind.as_str())),
+            ("client_id", serde_json::Value::Null),
+            ("language", field::text(language.as_str())),
+            ("recipients", list(&[d.sender_email.to_owned()])),
+            ("cc", list(&[])),
+            ("subject", field::text(subject)),
+            ("body", field::text(body)),
+            ("message_id", field::text(format!("<{id}@{domain}>"))),
+            (
+                "in_reply_to",
+                field::opt_text(d.message_id.map(|m| format!("<{m}>"))),
+            ),
+            ("sender", field::text(sender)),
+            ("status", field::text(MessageStatus::Queued.as_str())),
+            ("attempts", field::int(0)),
+            ("attachments_ready", field::flag(true)),
+        ],
+    )?;
+    Ok(Some(id.to_string()))
+}
+
+/// The domain of our Message-IDs: the shop's address's, else `rapportino.invalid`.
+fn message_domain(shop_email: Option<&str>) -> String {
+    shop_email
+        .and_then(|e| e.rsplit_once('@'))
+        .map(|(_, d)| d.trim().to_ascii_lowercase())
+        .filter(|d| {
+            !d.is_empty()
+                && d.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
+        })
+        .unwrap_or_else(|| "rapportino.invalid".to_owned())
 }
 
 fn hub_configured_conn(tx: &WriteTx<'_>) -> Result<bool> {

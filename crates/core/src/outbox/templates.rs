@@ -35,6 +35,9 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("quote", "il numero del preventivo (P-2026-MR-0001)"),
     ("total", "il totale del preventivo, IVA inclusa"),
     ("valid_until", "la data di validità del preventivo"),
+    ("sender", "chi ha scritto (richiesta non accolta)"),
+    ("subject", "l'oggetto del suo messaggio"),
+    ("received_at", "quando è arrivato il suo messaggio"),
 ];
 
 /// A message's subject and body before the facts are filled in.
@@ -153,6 +156,12 @@ pub fn sample_facts(locale: Locale) -> BTreeMap<&'static str, String> {
                 "power supply damaged by a storm",
             ),
         ),
+        ("sender", "Mario Bianchi".to_owned()),
+        (
+            "subject",
+            pick("Richiesta di preventivo", "Request for a quote"),
+        ),
+        ("received_at", "17/11/2026 08:41".to_owned()),
     ])
 }
 

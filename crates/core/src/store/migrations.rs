@@ -44,6 +44,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_intake", include_str!("migrations/0013_intake.sql")),
     ("0014_quotes", include_str!("migrations/0014_quotes.sql")),
     ("0015_sla", include_str!("migrations/0015_sla.sql")),
+    (
+        "0016_intakerest",
+        include_str!("migrations/0016_intakerest.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -80,6 +80,24 @@ impl<'c> WriteTx<'c> {
         Ok(())
     }
 
+    /// Runs `f` under a savepoint: when it fails, what it wrote is undone and its error
+    /// returned, and the transaction goes on (the intake's batch: one refused ticket does not
+    /// undo the batch). The clock is not wound back: later writes stay newer.
+    pub fn savepoint<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.tx.execute("SAVEPOINT write_step", [])?;
+        match f(self) {
+            Ok(v) => {
+                self.tx.execute("RELEASE write_step", [])?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.tx.execute("ROLLBACK TO write_step", [])?;
+                self.tx.execute("RELEASE write_step", [])?;
+                Err(e)
+            }
+        }
+    }
+
     /// The instant of this transaction (one value for every row it writes).
     pub fn now(&self) -> DateTime<Utc> {
         self.now

@@ -71,6 +71,36 @@ impl HttpTransport {
     }
 }
 
+impl HttpTransport {
+    /// The content of an attachment the hub kept, by SHA-256 (`GET /v1/attachments/{sha256}`),
+    /// read up to `max` bytes (more is a protocol error); `None` when the hub answers 404 (it
+    /// does not hold it). The caller checks the hash.
+    pub fn attachment(&self, sha256: &str, max: u64) -> Result<Option<Vec<u8>>> {
+        use std::io::Read;
+        let resp = match self
+            .agent
+            .get(&format!("{}/v1/attachments/{sha256}", self.base))
+            .set("Authorization", &format!("Bearer {}", self.token))
+            .call()
+        {
+            Ok(r) => r,
+            Err(ureq::Error::Status(404, _)) => return Ok(None),
+            Err(e) => return Err(hub_error(e)),
+        };
+        let mut content = Vec::new();
+        resp.into_reader()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut content)
+            .map_err(unreachable)?;
+        if content.len() as u64 > max {
+            return Err(protocol_error(
+                "the attachment is larger than its listing says",
+            ));
+        }
+        Ok(Some(content))
+    }
+}
+
 fn message_of(e: &Error) -> String {
     match e {
         Error::Invalid { message, .. } => message.clone(),

@@ -9,11 +9,16 @@
 //! unassigned (the office assigns them) and carry no hand-picked contract (the automatic rule
 //! applies, as for any ticket without one). The acknowledgement is written as the device outbox
 //! would (the shop's mail settings, the client's choices, the shop's or default wording) with
-//! sender `hub`, so the hub's mail round sends it. Attachments are listed (name, size, hash);
-//! the hub does not keep their content yet (`kept = 0`).
+//! sender `hub`, so the hub's mail round sends it. Attachments are listed (name, size, hash,
+//! kept); the content of those within the mailbox's `kept_max` is kept by the hub
+//! (`hub_attachment_content`, by SHA-256, not synced) and served to devices on demand
+//! (`GET /v1/attachments/{sha256}`); a larger one is listed with `kept = false` and the ticket's
+//! description says so.
 //!
-//! The look-ups (a key, a ticket by number, one of our Message-IDs, a contact by address) run
-//! inside the write transaction, so two collectors, or two runs, never record a mail twice.
+//! The look-ups (a key, a ticket by number, one of our Message-IDs, a contact by address, a
+//! sender's recent requests) run inside the write transaction, so two collectors, or two runs,
+//! never record a mail twice; each reads an index of its own on both engines
+//! (`storage::INTAKE_LOOKUPS`).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -38,6 +43,7 @@ use crate::error::HubError;
 use crate::storage::{format_instant, HubTx, Storage};
 
 mod acknowledge;
+pub mod attachments;
 pub mod webhook;
 use acknowledge::acknowledge;
 
@@ -114,10 +120,18 @@ impl Directory for HubDir<'_> {
         let Some(ticket_id) = text(&message.fields, "ticket_id") else {
             return Ok(Some(None));
         };
+        let row = self
+            .tx
+            .borrow_mut()
+            .load_row(Entity::Ticket.name(), ticket_id)
+            .map_err(|e| {
+                let text = e.to_string();
+                self.failure.borrow_mut().get_or_insert(e);
+                IntakeError::Directory(text)
+            })?;
         Ok(Some(
-            self.rows(Entity::Ticket, "id", ticket_id, 1)?
-                .first()
-                .and_then(|(id, row)| HubDir::ticket(id, row)),
+            row.filter(|r| r.deleted.is_none())
+                .and_then(|r| HubDir::ticket(ticket_id, &r)),
         ))
     }
 
@@ -287,28 +301,52 @@ pub fn take_from(
     now: DateTime<Utc>,
     channel: &Channel,
 ) -> Result<Recorded, HubError> {
+    storage.write(|tx| take_in(tx, request, rules, now, channel))
+}
+
+/// Takes a fetched batch at the hub in one storage transaction (one commit, not one per mail):
+/// all recorded, or — on a failure — none.
+pub fn take_batch(
+    storage: &Storage,
+    requests: &[&IncomingRequest],
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> Result<Vec<Recorded>, HubError> {
     storage.write(|tx| {
-        let dir = HubDir {
-            tx: RefCell::new(tx),
-            failure: RefCell::new(None),
-        };
-        let decided = decide(request, &dir, rules);
-        let failure = dir.failure.into_inner();
-        let tx = dir.tx.into_inner();
-        let decision = match (decided, failure) {
-            (Ok(d), _) => d,
-            (Err(_), Some(e)) => return Err(e),
-            (Err(e), None) => return Err(HubError::Internal(e.to_string())),
-        };
-        let status = decision.status();
-        let mut w = Writer {
-            tx,
-            now,
-            now_text: format_instant(now),
-        };
-        apply(&mut w, request, decision, channel)?;
-        Ok(Recorded { status })
+        requests
+            .iter()
+            .map(|r| take_in(&mut *tx, r, rules, now, &Channel::default()))
+            .collect()
     })
+}
+
+fn take_in(
+    tx: &mut dyn HubTx,
+    request: &IncomingRequest,
+    rules: &Rules,
+    now: DateTime<Utc>,
+    channel: &Channel,
+) -> Result<Recorded, HubError> {
+    let dir = HubDir {
+        tx: RefCell::new(tx),
+        failure: RefCell::new(None),
+    };
+    let decided = decide(request, &dir, rules);
+    let failure = dir.failure.into_inner();
+    let tx = dir.tx.into_inner();
+    let decision = match (decided, failure) {
+        (Ok(d), _) => d,
+        (Err(_), Some(e)) => return Err(e),
+        (Err(e), None) => return Err(HubError::Internal(e.to_string())),
+    };
+    let status = decision.status();
+    let mut w = Writer {
+        tx,
+        now,
+        now_text: format_instant(now),
+    };
+    apply(&mut w, request, decision, channel)?;
+    Ok(Recorded { status })
 }
 
 /// What became of the request recorded under `key`: its status and, when it made or joined a
@@ -441,6 +479,10 @@ fn open_ticket(
     let number = next_number(w)?;
     // The response clock starts when the request arrived (never in the future).
     let reported_at = format_instant(request.received_at.min(w.now));
+    let description: String = match rapportino_intake::attachments_not_kept(request) {
+        Some(note) => format!("{description}\n\n{note}"),
+        None => description.to_owned(),
+    };
     let description: String = description.chars().take(20_000).collect();
     w.insert(
         Entity::Ticket,
@@ -554,6 +596,9 @@ fn record(
         })),
     )?;
     for a in &request.attachments {
+        if let Some(content) = &a.content {
+            w.tx.keep_attachment(&a.sha256, content)?;
+        }
         w.insert(
             Entity::IncomingAttachment,
             &new_id(),
@@ -563,7 +608,7 @@ fn record(
                 "mime_type": a.mime_type,
                 "size": a.size,
                 "sha256": a.sha256,
-                "kept": false,
+                "kept": a.content.is_some(),
             })),
         )?;
     }
@@ -580,6 +625,20 @@ impl Sink for HubSink {
     fn take(&mut self, request: &IncomingRequest) -> Result<Recorded, IntakeError> {
         take(&self.storage, request, &self.rules, Utc::now())
             .map_err(|e| IntakeError::Record(e.to_string()))
+    }
+
+    fn take_batch(
+        &mut self,
+        requests: &[(u32, IncomingRequest)],
+    ) -> (Vec<(u32, Recorded)>, Option<IntakeError>) {
+        let refs: Vec<&IncomingRequest> = requests.iter().map(|(_, r)| r).collect();
+        match take_batch(&self.storage, &refs, &self.rules, Utc::now()) {
+            Ok(done) => (
+                requests.iter().map(|(uid, _)| *uid).zip(done).collect(),
+                None,
+            ),
+            Err(e) => (Vec::new(), Some(IntakeError::Record(e.to_string()))),
+        }
     }
 }
 

@@ -68,6 +68,8 @@ pub trait HubTx {
     /// Adds one to the counter `key` (kept in `hub_meta`, starting at 0) and returns it: the
     /// hub's own ticket numbers.
     fn bump_counter(&mut self, key: &str) -> Result<i64, HubError>;
+    /// Keeps an attachment's content by its SHA-256 (hex), once; not synced.
+    fn keep_attachment(&mut self, sha256: &str, content: &[u8]) -> Result<(), HubError>;
     /// Marks a device whose clock was found far ahead.
     fn flag_clock_skew(&mut self, device_id: &str, skew_ms: i64) -> Result<(), HubError>;
     /// Live time entries of `technician_id` that started strictly between the two instants
@@ -100,6 +102,12 @@ pub trait HubRead {
     /// The engine's plan (EXPLAIN) for the mail round's two statements, one line per step: what
     /// to look at when a round is slow, and how the tests check that it reads its indexes.
     fn mail_round_plan(&mut self) -> Result<Vec<String>, HubError>;
+    /// The engine's plan (EXPLAIN) of each of the intake's indexed look-ups
+    /// (`tables::INTAKE_LOOKUPS`): (entity.field, its plan's lines joined).
+    fn intake_lookup_plans(&mut self) -> Result<Vec<(String, String)>, HubError>;
+    /// The kept content of an attachment a live listing of this hub names (None: unknown here,
+    /// or not kept).
+    fn attachment_content(&mut self, sha256: &str) -> Result<Option<Vec<u8>>, HubError>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,6 +119,7 @@ mod registry;
 mod sql;
 pub mod sqlite;
 mod tables;
+pub use tables::INTAKE_LOOKUPS;
 
 use std::path::{Path, PathBuf};
 

@@ -140,6 +140,32 @@ fn to_sqlite(template: &str) -> String {
     out
 }
 
+/// An indexed look-up of live `entity` rows by the top-level `field` (the expression of its
+/// index in `tables.rs`, word for word): `$1` the text, `$2` the limit.
+fn lookup(d: Dialect, entity: &str, field: &str) -> String {
+    format!(
+        "SELECT entity_id, fields, versions, deleted, origin_device FROM hub_rows
+         WHERE entity = '{entity}' AND {f} = $1 AND deleted IS NULL
+         ORDER BY entity_id LIMIT $2",
+        f = d.json_text("fields", field),
+    )
+}
+
+impl Statements {
+    /// The indexed statement of a look-up in `tables::INTAKE_LOOKUPS`.
+    pub fn lookup(&self, entity: &str, field: &str) -> Option<&str> {
+        Some(match (entity, field) {
+            ("incoming_request", "idempotency_key") => &self.request_by_key,
+            ("incoming_request", "sender_email") => &self.request_by_sender,
+            ("ticket", "number") => &self.ticket_by_number,
+            ("message", "message_id") => &self.message_by_message_id,
+            ("contact", "email") => &self.contact_by_email,
+            ("incoming_attachment", "sha256") => &self.attachment_by_hash,
+            _ => return None,
+        })
+    }
+}
+
 /// The columns of a device for `DeviceInfo`, in this order.
 const DEVICE_COLUMNS: &str = "device_id, device_code, name, role, enrolled_at, last_seen_at, \
      revoked_at, clock_skew_flagged_at";
@@ -244,8 +270,27 @@ statements! { d;
         sender = d.json_text("fields", "sender"),
         status = d.json_text("fields", "status"),
     );
-    /// The intake's look-ups (`crate::intake`): live rows of entity `$1` whose top-level field
-    /// `$2` is the text `$3`, by id, at most `$4`. No index: a scan of that entity's rows.
+    /// The intake's indexed look-ups (`tables::INTAKE_LOOKUPS`): `$1` the field's text, at most
+    /// `$2` live rows, by id.
+    request_by_key = lookup(d, "incoming_request", "idempotency_key");
+    request_by_sender = lookup(d, "incoming_request", "sender_email");
+    ticket_by_number = lookup(d, "ticket", "number");
+    message_by_message_id = lookup(d, "message", "message_id");
+    contact_by_email = lookup(d, "contact", "email");
+    attachment_by_hash = lookup(d, "incoming_attachment", "sha256");
+    /// `$1` SHA-256, `$2` size, `$3` content (base64): kept once.
+    keep_attachment = "INSERT INTO hub_attachment_content (sha256, size, content)
+        VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING";
+    /// `$1` SHA-256 → the content (base64), only while a live listing of this hub names it
+    /// kept (index `hub_rows_attachment_by_hash`).
+    attachment_content = format!(
+        "SELECT c.content FROM hub_attachment_content AS c
+         WHERE c.sha256 = $1 AND EXISTS (SELECT 1 FROM hub_rows AS r
+             WHERE r.entity = 'incoming_attachment' AND {hash} = $1 AND r.deleted IS NULL)",
+        hash = d.json_text("r.fields", "sha256"),
+    );
+    /// Any other look-up: live rows of entity `$1` whose top-level field `$2` is the text `$3`,
+    /// by id, at most `$4`. No index: a scan of that entity's rows.
     rows_where = format!(
         "SELECT entity_id, fields, versions, deleted, origin_device FROM hub_rows
          WHERE entity = $1 AND deleted IS NULL AND {field} = $3
@@ -382,6 +427,26 @@ mod tests {
             .statements()
             .time_entries_started
             .contains("json_extract(fields, '$.technician_id') = ?1"));
+    }
+
+    #[test]
+    fn every_intake_lookup_has_its_statement_and_index() {
+        use crate::storage::tables::INTAKE_LOOKUPS;
+        for (d, schema) in [
+            (Dialect::Sqlite, SQLITE_SCHEMA),
+            (Dialect::Postgres, POSTGRES_SCHEMA),
+        ] {
+            for (entity, field, index) in INTAKE_LOOKUPS {
+                let sql = d.statements().lookup(entity, field).expect("a statement");
+                let ddl = schema
+                    .iter()
+                    .find(|s| s.contains(&format!(" {index} ")))
+                    .unwrap_or_else(|| panic!("{d:?}: no index {index}"));
+                let expr = d.json_text("fields", field);
+                assert!(ddl.contains(&expr) && sql.contains(&expr), "{d:?}: {expr}");
+                assert!(ddl.contains(&format!("WHERE entity = '{entity}'")), "{ddl}");
+            }
+        }
     }
 
     #[test]

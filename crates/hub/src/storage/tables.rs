@@ -94,6 +94,59 @@ pub const SQLITE_SCHEMA: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS hub_rows_attachments_by_message ON hub_rows (
         json_extract(fields, '$.message_id'), entity_id
     ) WHERE entity = 'message_attachment'",
+    // The intake's look-ups inside its write transaction (`crate::intake`, `INTAKE_LOOKUPS`):
+    // a request by its idempotency key and by sender (the per-sender rate), a ticket by number,
+    // one of our messages by Message-ID, a contact by address. With the id last, for the
+    // statements' ORDER BY.
+    "CREATE INDEX IF NOT EXISTS hub_rows_request_by_key ON hub_rows (
+        json_extract(fields, '$.idempotency_key'), entity_id
+    ) WHERE entity = 'incoming_request'",
+    "CREATE INDEX IF NOT EXISTS hub_rows_request_by_sender ON hub_rows (
+        json_extract(fields, '$.sender_email'), entity_id
+    ) WHERE entity = 'incoming_request'",
+    "CREATE INDEX IF NOT EXISTS hub_rows_ticket_by_number ON hub_rows (
+        json_extract(fields, '$.number'), entity_id
+    ) WHERE entity = 'ticket'",
+    "CREATE INDEX IF NOT EXISTS hub_rows_message_by_message_id ON hub_rows (
+        json_extract(fields, '$.message_id'), entity_id
+    ) WHERE entity = 'message'",
+    "CREATE INDEX IF NOT EXISTS hub_rows_contact_by_email ON hub_rows (
+        json_extract(fields, '$.email'), entity_id
+    ) WHERE entity = 'contact'",
+    // The content of the attachments the intake kept, by SHA-256 (base64 text on both engines,
+    // like every column the backup copies). Not synced: devices fetch it on demand
+    // (`GET /v1/attachments/{sha256}`). Added by a later hub: older hubs ignore the table.
+    "CREATE TABLE IF NOT EXISTS hub_attachment_content (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        content TEXT NOT NULL
+    ) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS hub_rows_attachment_by_hash ON hub_rows (
+        json_extract(fields, '$.sha256'), entity_id
+    ) WHERE entity = 'incoming_attachment'",
+];
+
+/// The intake's indexed look-ups: (entity, field, index). `HubTx::rows_where` on one of these
+/// pairs runs its own statement (`sql.rs`), which the index serves on both engines.
+pub const INTAKE_LOOKUPS: &[(&str, &str, &str)] = &[
+    (
+        "incoming_request",
+        "idempotency_key",
+        "hub_rows_request_by_key",
+    ),
+    (
+        "incoming_request",
+        "sender_email",
+        "hub_rows_request_by_sender",
+    ),
+    ("ticket", "number", "hub_rows_ticket_by_number"),
+    ("message", "message_id", "hub_rows_message_by_message_id"),
+    ("contact", "email", "hub_rows_contact_by_email"),
+    (
+        "incoming_attachment",
+        "sha256",
+        "hub_rows_attachment_by_hash",
+    ),
 ];
 
 /// PostgreSQL, one statement each (run in order inside one transaction).
@@ -172,6 +225,29 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
     r#"CREATE INDEX IF NOT EXISTS hub_rows_attachments_by_message ON hub_rows (
         ((fields::jsonb) ->> 'message_id'), entity_id
     ) WHERE entity = 'message_attachment'"#,
+    r#"CREATE INDEX IF NOT EXISTS hub_rows_request_by_key ON hub_rows (
+        ((fields::jsonb) ->> 'idempotency_key'), entity_id
+    ) WHERE entity = 'incoming_request'"#,
+    r#"CREATE INDEX IF NOT EXISTS hub_rows_request_by_sender ON hub_rows (
+        ((fields::jsonb) ->> 'sender_email'), entity_id
+    ) WHERE entity = 'incoming_request'"#,
+    r#"CREATE INDEX IF NOT EXISTS hub_rows_ticket_by_number ON hub_rows (
+        ((fields::jsonb) ->> 'number'), entity_id
+    ) WHERE entity = 'ticket'"#,
+    r#"CREATE INDEX IF NOT EXISTS hub_rows_message_by_message_id ON hub_rows (
+        ((fields::jsonb) ->> 'message_id'), entity_id
+    ) WHERE entity = 'message'"#,
+    r#"CREATE INDEX IF NOT EXISTS hub_rows_contact_by_email ON hub_rows (
+        ((fields::jsonb) ->> 'email'), entity_id
+    ) WHERE entity = 'contact'"#,
+    r#"CREATE TABLE IF NOT EXISTS hub_attachment_content (
+        sha256 TEXT COLLATE "C" PRIMARY KEY,
+        size BIGINT NOT NULL,
+        content TEXT NOT NULL
+    )"#,
+    r#"CREATE INDEX IF NOT EXISTS hub_rows_attachment_by_hash ON hub_rows (
+        ((fields::jsonb) ->> 'sha256'), entity_id
+    ) WHERE entity = 'incoming_attachment'"#,
 ];
 
 /// A column's type, for copying rows between the two engines.
@@ -266,6 +342,15 @@ pub const TABLES: &[Table] = &[
             ("used_by", Kind::Text),
         ],
         "code_hash",
+    ),
+    (
+        "hub_attachment_content",
+        &[
+            ("sha256", Kind::Text),
+            ("size", Kind::Int),
+            ("content", Kind::Text),
+        ],
+        "sha256",
     ),
     (
         "hub_technician_claims",

@@ -20,6 +20,8 @@ pub struct TestHub {
     pub storage: Arc<Storage>,
     pub url: String,
     pub ca_pem: Option<String>,
+    /// The storage it was opened on (`sqlite:<path>` or a PostgreSQL URL).
+    pub storage_url: String,
     running: Option<RunningHub>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     rt: tokio::runtime::Runtime,
@@ -44,6 +46,7 @@ impl TestHub {
             str::to_owned,
         );
         let storage = Arc::new(Storage::open(&url).unwrap());
+        let storage_url = url.clone();
         let (tls_files, ca_pem) = if tls {
             let (files, pem) = self_signed(dir.path());
             (Some(files), Some(pem))
@@ -68,6 +71,7 @@ impl TestHub {
             storage,
             url,
             ca_pem,
+            storage_url,
             running: Some(running),
             stop: Some(stop),
             rt,

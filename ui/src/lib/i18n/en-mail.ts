@@ -13,6 +13,7 @@ export const enMail: Record<keyof typeof itMail, string> = {
   'mail.kind.statement': 'Monthly statement',
   'mail.kind.out_of_contract': 'Cause outside the contract',
   'mail.kind.quote': 'Quote',
+  'mail.kind.request_declined': 'Reply to a declined request',
   'mail.status.queued': 'Queued',
   'mail.status.sent': 'Sent',
   'mail.status.deferred': 'Deferred',

@@ -13,6 +13,7 @@ export const itMail = {
   'mail.kind.statement': 'Rendiconto mensile',
   'mail.kind.out_of_contract': 'Causa esterna al contratto',
   'mail.kind.quote': 'Preventivo',
+  'mail.kind.request_declined': 'Risposta a richiesta non accolta',
   'mail.status.queued': 'In coda',
   'mail.status.sent': 'Inviato',
   'mail.status.deferred': 'Rimandato',

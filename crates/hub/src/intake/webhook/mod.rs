@@ -53,6 +53,12 @@ use crate::storage::{format_instant, HubTx, Storage};
 
 /// Default requests per minute one source may post.
 pub const DEFAULT_PER_MINUTE: u32 = 120;
+/// Default largest body one source may post (1 MiB; at most [`MAX_MAX_BODY`]).
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+/// The largest `max_body_bytes` a source may set (16 MiB).
+pub const MAX_MAX_BODY: usize = 16 * 1024 * 1024;
+/// The path prefix of the webhook route.
+pub const ROUTE_PREFIX: &str = "/intake/webhook/";
 /// Environment variable of a source's secret when it names none.
 pub const SECRET_ENV: &str = "RAPPORTINO_WEBHOOK_SECRET";
 
@@ -77,10 +83,19 @@ pub struct SourceConfig {
     pub category: Option<String>,
     #[serde(default)]
     pub service: Option<String>,
+    /// The largest body this source may post, in bytes: its own limit, not the hub's small
+    /// limit for unauthenticated requests (an Alertmanager group can be large). Checked before
+    /// the secret: an oversized post is answered 413 whatever its credentials.
+    #[serde(default = "default_max_body")]
+    pub max_body_bytes: usize,
 }
 
 fn default_per_minute() -> u32 {
     DEFAULT_PER_MINUTE
+}
+
+fn default_max_body() -> usize {
+    DEFAULT_MAX_BODY
 }
 
 /// A configured source, its secret loaded (kept only as its SHA-256).
@@ -106,6 +121,9 @@ impl Source {
         }
         if config.client_id.trim().is_empty() {
             return Err(bad("no client_id"));
+        }
+        if config.max_body_bytes == 0 || config.max_body_bytes > MAX_MAX_BODY {
+            return Err(bad("max_body_bytes must be between 1 and 16 MiB"));
         }
         if secret.chars().count() < 16 {
             return Err(bad("the secret must be at least 16 characters"));
@@ -163,6 +181,13 @@ impl Webhooks {
             sources: map,
             windows: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The body limit of the source a request path names (`/intake/webhook/{name}`); None for
+    /// any other path or an unknown source (the hub's unauthenticated limit applies).
+    pub fn body_limit_for(&self, path: &str) -> Option<usize> {
+        let name = path.strip_prefix(ROUTE_PREFIX)?;
+        self.sources.get(name).map(|s| s.config.max_body_bytes)
     }
 
     /// Counts one request of `source` in its one-minute window; false when over the limit.
@@ -227,7 +252,7 @@ pub struct Outcome {
     pub opened: Vec<String>,
     /// Alerts recorded on an open ticket.
     pub appended: u32,
-    /// Alerts already recorded (a resend).
+    /// Alerts already recorded (a resend): counted on their ticket as repeats.
     pub duplicates: u32,
     /// `resolved` alerts with no open ticket.
     pub ignored: u32,
@@ -297,11 +322,15 @@ fn take_one(
             out.opened.push(number);
         }
         None => out.ignored += 1,
-        Some((_, true)) if a.firing => out.duplicates += 1,
+        Some((ticket, true)) if a.firing => {
+            repeat(w, source, a, &format!("{base}#{n}"), &ticket)?;
+            out.duplicates += 1;
+        }
         Some((ticket, _)) => {
             let status = if a.firing { "firing" } else { "resolved" };
             let key = format!("{base}#{n}:{status}:{start}");
             if exists(&mut *w.tx, &key)?.is_some() {
+                repeat(w, source, a, &format!("{base}#{n}"), &ticket)?;
                 out.duplicates += 1;
                 return Ok(());
             }
@@ -310,7 +339,7 @@ fn take_one(
             } else {
                 format!("Allarme rientrato (attivo dal {start}): {}", a.title)
             };
-            let request_id = record(w, source, a, &key, RequestStatus::Appended, &ticket)?;
+            let request_id = record(w, source, a, &key, RequestStatus::Appended, &ticket, None)?;
             w.insert(
                 Entity::IncomingMessage,
                 &new_id(),
@@ -327,6 +356,63 @@ fn take_one(
         }
     }
     Ok(())
+}
+
+/// Counts an identical resend of an alert on its ticket. The first resend writes a record keyed
+/// `{base}#{n}:repeats` (status appended) whose `reason` carries the exact count, rewritten at
+/// each resend (`reason` is a triage field: devices apply it like any outcome); a customer
+/// message on the ticket says "ripetuto N volte" at the 1st, 10th, 100th... resend (customer
+/// messages are written once). A storm of 1,000 resends is one record, four messages and a
+/// counter, not 1,000 messages. The count itself lives in `hub_meta`
+/// (`webhook.repeats.{key}`), bumped inside the same transaction.
+fn repeat(
+    w: &mut Writer<'_>,
+    source: &Source,
+    a: &Alert,
+    ticket_key: &str,
+    ticket: &str,
+) -> Result<(), HubError> {
+    let key = format!("{ticket_key}:repeats");
+    let count = w.tx.bump_counter(&format!("webhook.repeats.{key}"))?;
+    let reason = format!("repeats: {count}");
+    let request_id = match exists(&mut *w.tx, &key)? {
+        Some(rec) => {
+            let id = text(&rec, "id").unwrap_or_default().to_owned();
+            w.update(Entity::IncomingRequest, &id, obj(json!({"reason": reason})))?;
+            id
+        }
+        None => {
+            let status = RequestStatus::Appended;
+            record(w, source, a, &key, status, ticket, Some(&reason))?
+        }
+    };
+    if is_power_of_ten(count) {
+        w.insert(
+            Entity::IncomingMessage,
+            &new_id(),
+            obj(json!({
+                "ticket_id": ticket,
+                "request_id": request_id,
+                "from_email": sender(source),
+                "from_name": format!("Monitoraggio {}", source.config.name),
+                "at": w.now_text,
+                "body": format!(
+                    "Allarme ripetuto {count} {} (ultimo invio {}): {}",
+                    if count == 1 { "volta" } else { "volte" },
+                    w.now_text,
+                    a.title
+                ),
+            })),
+        )?;
+    }
+    Ok(())
+}
+
+fn is_power_of_ten(mut n: i64) -> bool {
+    while n >= 10 && n % 10 == 0 {
+        n /= 10;
+    }
+    n == 1
 }
 
 fn sender(source: &Source) -> String {
@@ -375,7 +461,7 @@ fn open(w: &mut Writer<'_>, source: &Source, a: &Alert, key: &str) -> Result<Str
             "note": format!("Dal monitoraggio {} (allarme {})", source.config.name, a.fingerprint),
         })),
     )?;
-    record(w, source, a, key, RequestStatus::Ticketed, &id)?;
+    record(w, source, a, key, RequestStatus::Ticketed, &id, None)?;
     Ok(number)
 }
 
@@ -386,6 +472,7 @@ fn record(
     key: &str,
     status: RequestStatus,
     ticket: &str,
+    reason: Option<&str>,
 ) -> Result<String, HubError> {
     let id = new_id();
     w.insert(
@@ -401,7 +488,7 @@ fn record(
             "body": if a.description.is_empty() { None } else { Some(&a.description) },
             "received_at": format_instant(a.started_at),
             "status": status.as_str(),
-            "reason": null,
+            "reason": reason,
             "urgent": false,
             "category": source.config.category,
             "service": source.config.service,

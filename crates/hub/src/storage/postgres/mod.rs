@@ -418,8 +418,13 @@ impl HubTx for PgTx<'_> {
         value: &str,
         limit: i64,
     ) -> Result<Vec<(String, RowState)>, HubError> {
-        let stmt = self.stmt(&sql().rows_where)?;
-        let rows = self.tx.query(&stmt, &[&entity, &field, &value, &limit])?;
+        let rows = if let Some(indexed) = sql().lookup(entity, field) {
+            let stmt = self.stmt(indexed)?;
+            self.tx.query(&stmt, &[&value, &limit])?
+        } else {
+            let stmt = self.stmt(&sql().rows_where)?;
+            self.tx.query(&stmt, &[&entity, &field, &value, &limit])?
+        };
         rows.iter()
             .map(|r| {
                 let fields: String = r.try_get(1)?;
@@ -431,6 +436,15 @@ impl HubTx for PgTx<'_> {
                 ))
             })
             .collect()
+    }
+
+    fn keep_attachment(&mut self, sha256: &str, content: &[u8]) -> Result<(), HubError> {
+        use base64::Engine as _;
+        let text = base64::engine::general_purpose::STANDARD.encode(content);
+        let stmt = self.stmt(&sql().keep_attachment)?;
+        self.tx
+            .execute(&stmt, &[&sha256, &(content.len() as i64), &text])?;
+        Ok(())
     }
 
     fn bump_counter(&mut self, key: &str) -> Result<i64, HubError> {
@@ -626,6 +640,36 @@ impl HubRead for PgTx<'_> {
         let stmt = self.stmt(&sql().attachments_of)?;
         let rows = self.tx.query(&stmt, &[&message_id])?;
         live_rows(rows)
+    }
+
+    fn attachment_content(&mut self, sha256: &str) -> Result<Option<Vec<u8>>, HubError> {
+        use base64::Engine as _;
+        let stmt = self.stmt(&sql().attachment_content)?;
+        let Some(row) = self.tx.query_opt(&stmt, &[&sha256])? else {
+            return Ok(None);
+        };
+        let text: String = row.try_get(0)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map(Some)
+            .map_err(|e| HubError::Storage(format!("attachment {sha256}: {e}")))
+    }
+
+    fn intake_lookup_plans(&mut self) -> Result<Vec<(String, String)>, HubError> {
+        let mut plans = Vec::new();
+        let (value, limit) = ("", 1i64);
+        for (entity, field, _) in super::tables::INTAKE_LOOKUPS {
+            let statement = sql().lookup(entity, field).unwrap_or_default();
+            let mut lines = Vec::new();
+            for r in self
+                .tx
+                .query(&format!("EXPLAIN {statement}"), &[&value, &limit])?
+            {
+                lines.push(r.try_get::<_, String>(0)?);
+            }
+            plans.push((format!("{entity}.{field}"), lines.join("\n")));
+        }
+        Ok(plans)
     }
 
     fn mail_round_plan(&mut self) -> Result<Vec<String>, HubError> {

@@ -369,21 +369,35 @@ impl HubTx for SqliteTx<'_> {
         value: &str,
         limit: i64,
     ) -> Result<Vec<(String, RowState)>, HubError> {
-        let mut stmt = self.conn.prepare_cached(&sql().rows_where)?;
-        let raw = stmt
-            .query_map(params![entity, field, value, limit], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let row = |r: &rusqlite::Row<'_>| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        };
+        let raw = if let Some(indexed) = sql().lookup(entity, field) {
+            let mut stmt = self.conn.prepare_cached(indexed)?;
+            let found = stmt.query_map(params![value, limit], row)?;
+            found.collect::<Result<Vec<_>, _>>()?
+        } else {
+            let mut stmt = self.conn.prepare_cached(&sql().rows_where)?;
+            let found = stmt.query_map(params![entity, field, value, limit], row)?;
+            found.collect::<Result<Vec<_>, _>>()?
+        };
         raw.into_iter()
             .map(|(id, f, v, d, o)| Ok((id, decode_row(&f, &v, d.as_deref(), o)?)))
             .collect()
+    }
+
+    fn keep_attachment(&mut self, sha256: &str, content: &[u8]) -> Result<(), HubError> {
+        use base64::Engine as _;
+        let text = base64::engine::general_purpose::STANDARD.encode(content);
+        let mut stmt = self.conn.prepare_cached(&sql().keep_attachment)?;
+        stmt.execute(params![sha256, content.len() as i64, text])?;
+        Ok(())
     }
 
     fn bump_counter(&mut self, key: &str) -> Result<i64, HubError> {
@@ -573,6 +587,38 @@ impl HubRead for SqliteRead<'_> {
         let mut stmt = self.conn.prepare_cached(&sql().attachments_of)?;
         let rows = stmt.query(params![message_id])?;
         live_rows(rows)
+    }
+
+    fn attachment_content(&mut self, sha256: &str) -> Result<Option<Vec<u8>>, HubError> {
+        use base64::Engine as _;
+        let text: Option<String> = self
+            .conn
+            .prepare_cached(&sql().attachment_content)?
+            .query_row([sha256], |r| r.get(0))
+            .optional()?;
+        text.map(|t| {
+            base64::engine::general_purpose::STANDARD
+                .decode(t)
+                .map_err(|e| HubError::Storage(format!("attachment {sha256}: {e}")))
+        })
+        .transpose()
+    }
+
+    fn intake_lookup_plans(&mut self) -> Result<Vec<(String, String)>, HubError> {
+        let mut plans = Vec::new();
+        for (entity, field, _) in super::tables::INTAKE_LOOKUPS {
+            let statement = sql().lookup(entity, field).unwrap_or_default();
+            let mut stmt = self
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {statement}"))?;
+            let mut rows = stmt.query(params!["", 1])?;
+            let mut lines = Vec::new();
+            while let Some(r) = rows.next()? {
+                lines.push(r.get::<_, String>(3)?);
+            }
+            plans.push((format!("{entity}.{field}"), lines.join("\n")));
+        }
+        Ok(plans)
     }
 
     fn mail_round_plan(&mut self) -> Result<Vec<String>, HubError> {

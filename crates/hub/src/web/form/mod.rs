@@ -284,8 +284,10 @@ async fn read_form(
             }
             // A file input left empty still sends a part, with no name and no bytes.
             if !bytes.is_empty() || !file_name.is_empty() {
-                // The hub lists attachments (name, size, hash) and keeps no content yet.
-                posted.attachment = Some(Attachment::new(&file_name, &mime, &bytes, 0));
+                // Within the form's own limit: the hub keeps the content (devices fetch it by
+                // its hash, as a mail's).
+                let kept_max = web.config.max_attachment as u64;
+                posted.attachment = Some(Attachment::new(&file_name, &mime, &bytes, kept_max));
             }
             continue;
         }
