@@ -240,10 +240,11 @@ export const ticketCustomerMessages = (ticketId: string) => call<CustomerMessage
 export const ticketCustomerAttachments = (ticketId: string) => call<AttachmentRow[]>('ticket_customer_attachments', { ticket_id: ticketId });
 
 /**
- * Saves an attachment this device holds to the file chosen in the native Save dialog (its
- * default name the mail's, made harmless), or to `path` when it was picked before or lies in
- * the app's folders (`PATH_NOT_ALLOWED` otherwise). `NOT_FOUND` when the content is not here.
- * Returns the path written, null when the user cancels.
+ * Saves an attachment to the file chosen in the native Save dialog (its default name the
+ * mail's, made harmless), or to `path` when it was picked before or lies in the app's folders
+ * (`PATH_NOT_ALLOWED` otherwise). Content this computer does not hold is fetched from the hub
+ * first (its hash checked, then kept here; the store is not locked during the download).
+ * `NOT_FOUND` when neither has it. Returns the path written, null when the user cancels.
  */
 export const intakeSaveAttachment = (sha256: string, name: string, path: string | null = null) => call<string | null>('intake_save_attachment', { sha256, name, path });
 
