@@ -13,9 +13,8 @@ mod sync_support;
 
 use std::path::Path;
 
-use rapportino_core::contacts::{self, ContactInput};
 use rapportino_core::intake::{self as device_intake, Assignment};
-use rapportino_core::outbox::{self, MailSettings, MessageFilter, MessageKind, MessageStatus};
+use rapportino_core::outbox::{self, MessageFilter, MessageKind, MessageStatus};
 use rapportino_core::tickets;
 use rapportino_hub::intake::{HubSink, HUB_CODE};
 use rapportino_hub::mail;
@@ -76,26 +75,9 @@ fn intake_at_the_hub(storage_url: Option<&str>) {
     let hub = TestHub::start(storage_url, true);
     let dir = tempfile::tempdir().unwrap();
     let mut uf = office(dir.path(), &hub);
-    outbox::set_settings(
-        &mut uf.store,
-        &MailSettings {
-            enabled: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    uf.mail_on();
     let client = uf.client("Ottica Ferri");
-    contacts::create(
-        &mut uf.store,
-        client.id,
-        &ContactInput {
-            name: "Anna Ferri".into(),
-            email: Some("anna@ferri.it".into()),
-            authorised: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    uf.authorised_contact(&client, "Anna Ferri", "anna@ferri.it");
     uf.sync();
     let mut mr = Device::enrolled(dir.path(), &hub, "MR", rome(2026, 11, 16, 8, 0));
 
@@ -407,17 +389,7 @@ fn the_hub_binary_collects_beside_the_server_and_tests_its_mailboxes() {
     )
     .unwrap();
     let client = uf.client("Bar Sport");
-    contacts::create(
-        &mut uf.store,
-        client.id,
-        &ContactInput {
-            name: "Gino".into(),
-            email: Some("gino@barsport.it".into()),
-            authorised: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    uf.authorised_contact(&client, "Gino", "gino@barsport.it");
     uf.sync();
     server.append(&[&mail(
         "gino@barsport.it",

@@ -12,7 +12,6 @@ mod common;
 mod sync_support;
 
 use base64::Engine as _;
-use rapportino_core::contacts::{self, ContactInput};
 use rapportino_core::intake as device_intake;
 use rapportino_core::tickets;
 use rapportino_hub::intake::HubSink;
@@ -66,17 +65,7 @@ fn attachments_at_the_hub(storage_url: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
     let client = uf.client("Ottica Ferri");
-    contacts::create(
-        &mut uf.store,
-        client.id,
-        &ContactInput {
-            name: "Anna Ferri".into(),
-            email: Some("anna@ferri.it".into()),
-            authorised: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    uf.authorised_contact(&client, "Anna Ferri", "anna@ferri.it");
     rapportino_core::sync::enrol(
         &mut uf.store,
         &hub.url,

@@ -15,9 +15,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use rapportino_core::contacts::{self, ContactInput};
 use rapportino_core::intake as device_intake;
-use rapportino_core::outbox::{self, MailSettings};
 use rapportino_core::tickets;
 use rapportino_hub::mail;
 use rapportino_hub::storage::HubTx;
@@ -259,26 +257,9 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     let hub = TestHub::start_with(storage_url, false, |c| c.web_form = Some(config(1000, 3)));
     let dir = tempfile::tempdir().unwrap();
     let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
-    outbox::set_settings(
-        &mut uf.store,
-        &MailSettings {
-            enabled: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    uf.mail_on();
     let client = uf.client("Ottica Ferri");
-    contacts::create(
-        &mut uf.store,
-        client.id,
-        &ContactInput {
-            name: "Anna Ferri".into(),
-            email: Some("anna@ferri.it".into()),
-            authorised: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    uf.authorised_contact(&client, "Anna Ferri", "anna@ferri.it");
     rapportino_core::sync::enrol(
         &mut uf.store,
         &hub.url,

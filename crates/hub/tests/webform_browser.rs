@@ -19,7 +19,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use rapportino_core::contacts::{self, ContactInput};
 use rapportino_hub::web::WebFormConfig;
 use rapportino_model::protocol::Role;
 use serde_json::{json, Value};
@@ -236,17 +235,7 @@ fn a_customer_sends_the_form_from_headless_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
     let client = uf.client("Ottica Ferri");
-    contacts::create(
-        &mut uf.store,
-        client.id,
-        &ContactInput {
-            name: "Anna Ferri".into(),
-            email: Some("anna@ferri.it".into()),
-            authorised: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    uf.authorised_contact(&client, "Anna Ferri", "anna@ferri.it");
     rapportino_core::sync::enrol(
         &mut uf.store,
         &hub.url,

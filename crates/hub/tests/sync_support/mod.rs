@@ -197,6 +197,33 @@ impl Device {
         )
         .unwrap()
     }
+
+    /// An authorised contact of `client` (who may open requests), with an e-mail address.
+    pub fn authorised_contact(&mut self, client: &Client, name: &str, email: &str) {
+        rapportino_core::contacts::create(
+            &mut self.store,
+            client.id,
+            &rapportino_core::contacts::ContactInput {
+                name: name.into(),
+                email: Some(email.into()),
+                authorised: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+
+    /// Customer mail turned on (the outbox writes messages).
+    pub fn mail_on(&mut self) {
+        rapportino_core::outbox::set_settings(
+            &mut self.store,
+            &rapportino_core::outbox::MailSettings {
+                enabled: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
 }
 
 /// Every synced table of a replica, rows by key, without local storage keys (`rid`).
