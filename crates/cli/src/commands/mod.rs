@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod bench;
 mod bench_pdf;
+mod billing_lines;
 pub mod calendars;
 pub mod classes;
 pub mod clients;

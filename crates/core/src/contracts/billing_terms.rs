@@ -110,7 +110,12 @@ mod tests {
             serde_json::Value::from(r#"["email","web_form"]"#)
         );
         assert!(ok.bills_priority());
-        assert!(ok.free_hours_allow("email"));
+        let stored = BillingTerms {
+            free_hours_channels: vec!["email".into()],
+            ..BillingTerms::default()
+        };
+        assert!(stored.free_hours_allow("email"));
+        assert!(!stored.free_hours_allow("phone"));
         assert!(BillingTerms::default().free_hours_allow("phone"));
         let err = ok.validated_fields(ContractKind::Sla).unwrap_err();
         assert_eq!(err.code(), Code::OutOfRange);
