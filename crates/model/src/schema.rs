@@ -107,6 +107,7 @@ const CONFLICT_REASONS: &[&str] = &[
     "concurrent_edit",
     "illegal_transition",
     "report_signed",
+    "quote_final",
     "not_owner",
     "append_only",
     "row_deleted",
