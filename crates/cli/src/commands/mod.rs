@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod bench;
+mod bench_billing;
 mod bench_pdf;
 mod billing_lines;
 pub mod calendars;
