@@ -56,7 +56,8 @@ fn side(mut runs: Vec<f64>) -> Side {
     sorted.sort_by(f64::total_cmp);
     let at = |q: f64| sorted[((sorted.len() as f64 - 1.0) * q).round() as usize];
     let (p50, p95) = (at(0.5), at(0.95));
-    runs.iter_mut().for_each(|r| *r = (*r * 1000.0).round() / 1000.0);
+    runs.iter_mut()
+        .for_each(|r| *r = (*r * 1000.0).round() / 1000.0);
     Side {
         p50_s: p50,
         p95_s: p95,
@@ -108,7 +109,9 @@ pub fn run(store: &mut Store, out: Out, a: BillingBenchArgs) -> Result<()> {
         st.push(secs(&|| {
             statements::monthly_all(store, year, month, None).map(|_| ())
         })?);
-        bi.push(secs(&|| billing::month(store, year, month, None).map(|_| ()))?);
+        bi.push(secs(&|| {
+            billing::month(store, year, month, None).map(|_| ())
+        })?);
     }
     let (st, bi) = (side(st), side(bi));
     let r = BillingBench {
