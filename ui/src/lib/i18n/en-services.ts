@@ -92,6 +92,8 @@ export const enServices: Record<keyof typeof itServices, string> = {
   'billing.multiplierHint': '150 = rate × 1.5',
   'billing.callout': 'Call-out fee (€)',
   'billing.km': 'Mileage (€/km)',
+  'billing.vatRate': 'Default VAT rate (%)',
+  'billing.vatRateHint': 'For lines with no article or rate, and for services (hours, surcharges, call-out, km).',
   'billing.save': 'Save rates',
 
   'contracts.title': 'Contracts',

@@ -91,6 +91,8 @@ export const itServices = {
   'billing.multiplierHint': '150 = tariffa × 1,5',
   'billing.callout': 'Diritto di chiamata (€)',
   'billing.km': 'Rimborso chilometrico (€/km)',
+  'billing.vatRate': 'Aliquota IVA predefinita (%)',
+  'billing.vatRateHint': 'Per le righe senza articolo né aliquota e per i servizi (ore, maggiorazioni, chiamata, km).',
   'billing.save': 'Salva tariffe',
 
   'contracts.title': 'Contratti',
