@@ -86,6 +86,9 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::ledger::ClientHours>(&cfg)?;
     export::<crate::ledger::BillingDefaults>(&cfg)?;
     export::<crate::views::statements::StatementData>(&cfg)?;
+    export::<crate::views::billing::BillingMonth>(&cfg)?;
+    export::<crate::views::billing::ClientBillable>(&cfg)?;
+    export::<crate::views::billing_csv::CsvOptions>(&cfg)?;
     export::<crate::reports::Report>(&cfg)?;
     export::<crate::reports::ReportSummary>(&cfg)?;
     export::<crate::reports::ReportFilter>(&cfg)?;

@@ -92,13 +92,43 @@ pub fn check_price(field: &'static str, cents: i64) -> Result<i64> {
     }
 }
 
-fn validated_fields(input: &ArticleInput) -> Result<Fields> {
+/// The setting holding the shop's default VAT rate (what a line gets when no article or rate
+/// says otherwise); the ordinary Italian rate until the office sets it.
+const DEFAULT_VAT_KEY: &str = "default_vat_rate";
+
+/// The shop's default VAT rate in percent ([`vat::DEFAULT_VAT_RATE`] until set).
+pub fn default_vat_rate(store: &Store) -> Result<i64> {
+    default_vat_rate_in(store.conn())
+}
+
+pub(crate) fn default_vat_rate_in(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(
+        crate::store::settings::get_setting_conn::<i64>(conn, DEFAULT_VAT_KEY)?
+            .unwrap_or(vat::DEFAULT_VAT_RATE),
+    )
+}
+
+/// Sets the shop's default VAT rate (0–100, else `OUT_OF_RANGE` on `vat_rate`). An office
+/// setting: a technician's device may not write it (model `validate::OFFICE_SETTINGS`).
+pub fn set_default_vat_rate(store: &mut Store, rate: i64) -> Result<i64> {
+    let rate = vat::check_rate("vat_rate", rate)?;
+    store.write(|tx| {
+        tx.upsert(
+            Entity::Setting,
+            DEFAULT_VAT_KEY,
+            vec![("value", crate::store::settings::to_json_text(&rate)?)],
+        )
+    })?;
+    Ok(rate)
+}
+
+fn validated_fields(input: &ArticleInput, default_vat: i64) -> Result<Fields> {
     let code = code(&input.code)?;
     let description = validate::required_text("description", &input.description, limits::NAME)?;
     let unit = validate::optional_text("unit", input.unit.as_deref(), 16)?
         .unwrap_or_else(|| "pz".to_owned());
     let price = check_price("unit_price_cents", input.unit_price_cents)?;
-    let rate = vat::check_rate("vat_rate", input.vat_rate.unwrap_or(vat::DEFAULT_VAT_RATE))?;
+    let rate = vat::check_rate("vat_rate", input.vat_rate.unwrap_or(default_vat))?;
     Ok(vec![
         ("code", field::text(code)),
         ("description", field::text(description)),
@@ -109,7 +139,7 @@ fn validated_fields(input: &ArticleInput) -> Result<Fields> {
 }
 
 pub fn create(store: &mut Store, input: &ArticleInput) -> Result<Article> {
-    let fields = validated_fields(input)?;
+    let fields = validated_fields(input, default_vat_rate(store)?)?;
     let code = code(&input.code)?;
     let id = ArticleId::new();
     store.write(|tx| {
@@ -128,7 +158,7 @@ pub fn create(store: &mut Store, input: &ArticleInput) -> Result<Article> {
 /// written keep the price and rate they were written with.
 pub fn update(store: &mut Store, id: ArticleId, input: &ArticleInput) -> Result<Article> {
     get(store, id)?;
-    let fields = validated_fields(input)?;
+    let fields = validated_fields(input, default_vat_rate(store)?)?;
     let code = code(&input.code)?;
     store.write(|tx| {
         if find_in(tx.conn(), &code)?.is_some_and(|a| a.id != id) {

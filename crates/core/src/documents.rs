@@ -20,6 +20,8 @@ use crate::store::Store;
 
 /// The folder of rendered reports, beside the database.
 pub const REPORTS_FOLDER: &str = "rapporti";
+/// The folder of rendered quotes (preventivi), beside the database: apart from the reports.
+pub const QUOTES_FOLDER: &str = "preventivi";
 /// The folder of the statement batches, beside the database.
 pub const STATEMENTS_FOLDER: &str = "rendiconti";
 
@@ -123,6 +125,11 @@ pub fn reports_folder(store: &Store) -> PathBuf {
     beside(store.path(), REPORTS_FOLDER)
 }
 
+/// Where this store's quotes are rendered to open or print them: `preventivi/` beside it.
+pub fn quotes_folder(store: &Store) -> PathBuf {
+    beside(store.path(), QUOTES_FOLDER)
+}
+
 /// Where a month's statements go by default: `rendiconti/YYYY-MM` beside the database.
 pub fn statements_folder(store: &Store, year: i32, month: u32) -> PathBuf {
     beside(store.path(), STATEMENTS_FOLDER).join(format!("{year}-{month:02}"))
@@ -133,7 +140,7 @@ pub fn statements_folder(store: &Store, year: i32, month: u32) -> PathBuf {
 pub struct AppFolders {
     /// The folder of the database: the folder itself, not what is in it (the database).
     pub data: PathBuf,
-    /// `backups/`, `rapporti/`, `rendiconti/`: with everything under them.
+    /// `backups/`, `rapporti/`, `preventivi/`, `rendiconti/`: with everything under them.
     pub trees: Vec<PathBuf>,
 }
 
@@ -145,6 +152,7 @@ impl AppFolders {
             trees: vec![
                 crate::backup::folder_for(database),
                 data.join(REPORTS_FOLDER),
+                data.join(QUOTES_FOLDER),
                 data.join(STATEMENTS_FOLDER),
             ],
             data,
@@ -164,6 +172,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let store = Store::open(dir.join("rapportino.db")).unwrap();
         assert_eq!(reports_folder(&store), dir.join("rapporti"));
+        assert_eq!(quotes_folder(&store), dir.join("preventivi"));
         assert_eq!(
             statements_folder(&store, 2026, 3),
             dir.join("rendiconti").join("2026-03")
@@ -188,6 +197,7 @@ mod tests {
             [
                 data.join("backups"),
                 data.join("rapporti"),
+                data.join("preventivi"),
                 data.join("rendiconti")
             ]
         );

@@ -204,6 +204,17 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
     b.conn()
         .execute("ALTER TABLE tickets DROP COLUMN extra_time_grant", [])
         .unwrap();
+    for undo_0017 in [
+        "DROP TRIGGER ledger_cp_ticket_origin_au",
+        "ALTER TABLE contracts DROP COLUMN priority_fee_cents",
+        "ALTER TABLE contracts DROP COLUMN priority_surcharge_pct",
+        "ALTER TABLE contracts DROP COLUMN free_hours_channels",
+        "ALTER TABLE contract_templates DROP COLUMN priority_fee_cents",
+        "ALTER TABLE contract_templates DROP COLUMN priority_surcharge_pct",
+        "ALTER TABLE contract_templates DROP COLUMN free_hours_channels",
+    ] {
+        b.conn().execute(undo_0017, []).unwrap();
+    }
     for undo_0014 in [
         "ALTER TABLE messages DROP COLUMN quote_id",
         "ALTER TABLE materials DROP COLUMN article_id",

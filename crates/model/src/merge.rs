@@ -56,6 +56,8 @@ pub enum ConflictReason {
     IllegalTransition,
     /// An edit of a report that was already signed.
     ReportSigned,
+    /// An edit of a quote already accepted or refused (final).
+    QuoteFinal,
     /// A time entry changed by a device other than the one that opened it.
     NotOwner,
     /// A time entry deleted (time entries are corrected by new entries, never removed).
@@ -74,6 +76,7 @@ impl ConflictReason {
             ConflictReason::ConcurrentEdit => "concurrent_edit",
             ConflictReason::IllegalTransition => "illegal_transition",
             ConflictReason::ReportSigned => "report_signed",
+            ConflictReason::QuoteFinal => "quote_final",
             ConflictReason::NotOwner => "not_owner",
             ConflictReason::AppendOnly => "append_only",
             ConflictReason::RowDeleted => "row_deleted",
@@ -341,13 +344,13 @@ fn entity_rule(cur: &RowState, m: &Mutation) -> Option<Verdict> {
             })
         }
         // An accepted or refused quote is final the same way (the refusal's date and reason
-        // included): the conflict is recorded under the signed-document reason.
+        // included), recorded under its own reason.
         "quote" if matches!(text(cur, "status"), Some("accepted" | "refused")) => {
             let edits =
                 m.op == Op::Delete || m.fields.iter().any(|(k, v)| cur.fields.get(k) != Some(v));
             edits.then(|| Verdict::Reject {
-                code: wire_code::REPORT_SIGNED,
-                conflicts: refused(m, Some(cur), ConflictReason::ReportSigned),
+                code: wire_code::QUOTE_FINAL,
+                conflicts: refused(m, Some(cur), ConflictReason::QuoteFinal),
             })
         }
         "time_entry" => match m.op {

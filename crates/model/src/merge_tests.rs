@@ -165,9 +165,9 @@ fn an_accepted_or_refused_quote_is_write_once_but_a_draft_is_edited() {
             matches!(
                 v,
                 Verdict::Reject {
-                    code: "REPORT_SIGNED",
-                    ..
-                }
+                    code: "QUOTE_FINAL",
+                    ref conflicts,
+                } if conflicts.len() == 1 && conflicts[0].reason == ConflictReason::QuoteFinal
             ),
             "{status}: {v:?}"
         );
@@ -177,9 +177,9 @@ fn an_accepted_or_refused_quote_is_write_once_but_a_draft_is_edited() {
             matches!(
                 v,
                 Verdict::Reject {
-                    code: "REPORT_SIGNED",
-                    ..
-                }
+                    code: "QUOTE_FINAL",
+                    ref conflicts,
+                } if conflicts.iter().all(|c| c.reason == ConflictReason::QuoteFinal)
             ),
             "{status}: {v:?}"
         );

@@ -312,6 +312,8 @@ pub mod wire_code {
     pub const STORAGE: &str = "STORAGE";
     // Per-mutation refusals (MutationResult.code).
     pub const REPORT_SIGNED: &str = "REPORT_SIGNED";
+    /// An edit of a quote already accepted or refused.
+    pub const QUOTE_FINAL: &str = "QUOTE_FINAL";
     pub const ILLEGAL_TRANSITION: &str = "ILLEGAL_TRANSITION";
     pub const NOT_OWNER: &str = "NOT_OWNER";
     pub const APPEND_ONLY: &str = "APPEND_ONLY";

@@ -107,6 +107,7 @@ const CONFLICT_REASONS: &[&str] = &[
     "concurrent_edit",
     "illegal_transition",
     "report_signed",
+    "quote_final",
     "not_owner",
     "append_only",
     "row_deleted",
@@ -114,7 +115,7 @@ const CONFLICT_REASONS: &[&str] = &[
 ];
 const RESOLUTIONS: &[&str] = &["keep_current", "restore_lost"];
 
-const CONTRACT_TERMS: [Column; 29] = [
+const CONTRACT_TERMS: [Column; 32] = [
     opt("calendar_id", Kind::Id),
     opt("response_blocking_minutes", Kind::Integer),
     opt("response_degraded_minutes", Kind::Integer),
@@ -146,6 +147,10 @@ const CONTRACT_TERMS: [Column; 29] = [
     opt("calendar_blocking_id", Kind::Id),
     opt("calendar_degraded_id", Kind::Id),
     opt("calendar_request_id", Kind::Id),
+    // Issue 17 items 2 and 3: priority on demand's surcharge, channel-bound free hours.
+    opt("priority_fee_cents", Kind::Integer),
+    opt("priority_surcharge_pct", Kind::Integer),
+    def("free_hours_channels", LIST),
 ];
 
 /// The columns of an entity's table (the key column included, `rid` — a local storage key —

@@ -308,7 +308,7 @@ const OFFICE_ONLY: [Entity; 5] = [
 
 /// Setting keys only the office may write (billing terms; the shop's identity is written by
 /// onboarding and stays the office's after the first sync).
-const OFFICE_SETTINGS: [&str; 1] = ["billing_defaults"];
+const OFFICE_SETTINGS: [&str; 2] = ["billing_defaults", "default_vat_rate"];
 
 /// The intake's records (requests, the customer messages and attachment lists they bring): the
 /// hub writes them; the office triages requests; technicians only read them.

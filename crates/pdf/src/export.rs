@@ -69,13 +69,13 @@ pub fn quote_to_file(
     })
 }
 
-/// Renders the quote into the documents folder beside the database (the reports' `rapporti/`,
-/// created owner-only) as `Preventivo-<number>.pdf`, the number checked first: a number that came
+/// Renders the quote into its own folder beside the database (`preventivi/`, apart from the
+/// reports' `rapporti/`, created owner-only) as `Preventivo-<number>.pdf`, the number checked first: a number that came
 /// by sync names no file outside the folder.
 pub fn quote_to_library(store: &Store, renderer: &Renderer, id: QuoteId) -> Result<ExportedFile> {
     let name =
         rapportino_core::quotes::pdf_file_name(&rapportino_core::quotes::get(store, id)?.number)?;
-    let dir = rapportino_core::documents::reports_folder(store);
+    let dir = rapportino_core::documents::quotes_folder(store);
     rapportino_core::owner_only::create_dir_all(&dir).map_err(|e| {
         Error::invalid(
             Code::OutputUnwritable,

@@ -108,6 +108,7 @@ pub(crate) fn draw(c: &mut Canvas, doc: &StatementDocument, logo: Option<&LogoRe
     parties(c, doc);
     interventions(c, doc);
     usage(c, doc);
+    to_invoice(c, doc);
     balances(c, doc);
     chart(c, doc);
 }
@@ -229,6 +230,77 @@ fn usage(c: &mut Canvas, doc: &StatementDocument) {
         Cell::new(euro(doc.usage.iter().map(|u| u.amount_cents).sum())),
     ]));
     c.table(&table, &rows);
+}
+
+/// "Da fatturare": the month's billable lines (final work, materials, accepted quotes), prices
+/// before VAT, then imponibile and IVA per rate and the total with VAT.
+fn to_invoice(c: &mut Canvas, doc: &StatementDocument) {
+    if doc.to_invoice.is_empty() {
+        return;
+    }
+    c.heading("Da fatturare", 40.0);
+    let table = Table::new(columns(
+        CONTENT_W,
+        &[
+            ("Voce", None, Align::Left),
+            ("Rif.", Some(30.0 * MM), Align::Left),
+            ("Quantità", Some(18.0 * MM), Align::Right),
+            ("Prezzo", Some(20.0 * MM), Align::Right),
+            ("IVA", Some(11.0 * MM), Align::Right),
+            ("Importo", Some(22.0 * MM), Align::Right),
+        ],
+    ))
+    .with_size(8.0);
+    let mut rows: Vec<Row> = doc
+        .to_invoice
+        .iter()
+        .map(|l| {
+            Row::body(vec![
+                Cell::new(&l.description),
+                Cell::new(&l.reference),
+                Cell::new(&l.quantity),
+                Cell::new(euro(l.unit_price_cents)),
+                Cell::new(format!("{}%", l.vat_rate)),
+                Cell::new(euro(l.amount_cents)),
+            ])
+        })
+        .collect();
+    let t = &doc.to_invoice_vat;
+    for r in &t.per_rate {
+        rows.push(Row::body(vec![
+            Cell::new(format!(
+                "Imponibile al {}% (IVA {})",
+                r.rate,
+                euro(r.vat_cents)
+            )),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(format!("{}%", r.rate)),
+            Cell::new(euro(r.taxable_cents)),
+        ]));
+    }
+    rows.push(Row::total(vec![
+        Cell::new(format!(
+            "Totale IVA esclusa {} · IVA {}",
+            euro(t.taxable_cents),
+            euro(t.vat_cents)
+        )),
+        Cell::new(""),
+        Cell::new(""),
+        Cell::new(""),
+        Cell::new(""),
+        Cell::new(euro(t.total_cents)),
+    ]));
+    c.table(&table, &rows);
+    c.paragraph(
+        LEFT,
+        CONTENT_W,
+        Style::new(Face::Italic, 8.0, MUTED),
+        LEADING,
+        "Prezzi IVA esclusa; il totale in grassetto è IVA inclusa. Solo interventi conclusi; \
+         i preventivi accettati nel mese secondo le loro voci.",
+    );
 }
 
 fn balances(c: &mut Canvas, doc: &StatementDocument) {

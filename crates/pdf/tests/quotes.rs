@@ -219,3 +219,22 @@ fn the_mailed_quote_is_the_printed_one_and_the_accepted_one_carries_the_signatur
         std::fs::read(&path).unwrap()
     );
 }
+
+/// A quote's PDF kept to open or print again goes to its own folder, `preventivi/`, not to the
+/// reports' `rapporti/`.
+#[test]
+fn a_quote_is_kept_in_its_own_folder() {
+    let (s, _clock, q) = shop_with_a_quote();
+    let file = export::quote_to_library(&s, &Renderer::new().unwrap(), q).unwrap();
+    let path = std::path::PathBuf::from(&file.path);
+    assert_eq!(
+        path.parent().unwrap(),
+        rapportino_core::documents::quotes_folder(&s)
+    );
+    assert_eq!(
+        path.parent().unwrap().file_name().unwrap(),
+        std::ffi::OsStr::new("preventivi")
+    );
+    assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"));
+    std::fs::remove_file(&path).unwrap();
+}

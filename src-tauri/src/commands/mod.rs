@@ -11,6 +11,7 @@
 //! that test fails while they are stale.
 
 pub mod backup;
+pub mod billing;
 pub mod calendars;
 pub mod classes;
 pub mod clients;

@@ -19,4 +19,13 @@ quote_number: string | null,
 /**
  * For travel: the rate per kilometre applied (amount = km × rate).
  */
-km_rate_cents: number | null, };
+km_rate_cents: number | null, 
+/**
+ * For priority on demand's percentage: the percent of the labour (`minutes` × `rate_cents`
+ * valued at the rate, whoever paid for the time).
+ */
+surcharge_pct: number | null, 
+/**
+ * For travel: the kilometres billed.
+ */
+km: number | null, };

@@ -3,4 +3,4 @@
 /**
  * Why a line went where it went (the UI and the CLI explain each).
  */
-export type AllocationReason = "bug" | "incident_pack" | "incident_pending" | "extra_time" | "chosen" | "free_hours" | "sla_included" | "package_earliest_expiry" | "overage" | "package_remote_only" | "package_on_site_only" | "no_contract" | "callout" | "travel" | "quote_accepted" | "out_of_scope_no_quote";
+export type AllocationReason = "bug" | "incident_pack" | "incident_pending" | "extra_time" | "chosen" | "free_hours" | "sla_included" | "package_earliest_expiry" | "overage" | "package_remote_only" | "package_on_site_only" | "no_contract" | "callout" | "travel" | "quote_accepted" | "out_of_scope_no_quote" | "priority_on_demand" | "free_hours_channel";

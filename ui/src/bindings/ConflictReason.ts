@@ -3,4 +3,4 @@
 /**
  * Why a value was kept aside for review.
  */
-export type ConflictReason = "concurrent_edit" | "illegal_transition" | "report_signed" | "not_owner" | "append_only" | "row_deleted" | "timer_overlap";
+export type ConflictReason = "concurrent_edit" | "illegal_transition" | "report_signed" | "quote_final" | "not_owner" | "append_only" | "row_deleted" | "timer_overlap";

@@ -44,4 +44,16 @@ minimum_minutes: number, notes: string | null,
 /**
  * Severities running on another calendar than `calendar_id` (SLA clocks).
  */
-severity_calendars: SeverityCalendars, };
+severity_calendars: SeverityCalendars, 
+/**
+ * Priority on demand: a fixed fee per ticket (cents, before VAT).
+ */
+priority_fee_cents?: number, 
+/**
+ * Priority on demand: a percentage of the ticket's labour valued at the rate (20 = 20 %).
+ */
+priority_surcharge_pct?: number, 
+/**
+ * Free hours only: the channels (ticket origins) whose tickets may draw on them; empty: any.
+ */
+free_hours_channels: Array<string>, };

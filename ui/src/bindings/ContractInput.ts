@@ -11,4 +11,16 @@ import type { SlaTargets } from "./SlaTargets";
  * The contract form. Dates accept `YYYY-MM-DD` or `dd/mm/yyyy`; `ends_on` defaults to 12 months
  * after `starts_on` (minus one day); `extra_time_pin` absent on an edit keeps the current PIN.
  */
-export type ContractInput = { client_id: ClientId, kind: ContractKind, name?: string, starts_on: string, ends_on?: string, calendar_id?: CalendarId, targets: SlaTargets, included_minutes?: number, package_mode?: PackageMode, incident_tickets?: number, customer_class?: string, channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, extra_time_pin?: string, extra_time_multiplier_pct?: number, rates: Rates, rounding_minutes?: number, minimum_minutes?: number, notes?: string, severity_calendars: SeverityCalendars, };
+export type ContractInput = { client_id: ClientId, kind: ContractKind, name?: string, starts_on: string, ends_on?: string, calendar_id?: CalendarId, targets: SlaTargets, included_minutes?: number, package_mode?: PackageMode, incident_tickets?: number, customer_class?: string, channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, extra_time_pin?: string, extra_time_multiplier_pct?: number, rates: Rates, rounding_minutes?: number, minimum_minutes?: number, notes?: string, severity_calendars: SeverityCalendars, 
+/**
+ * Priority on demand: a fixed fee per ticket (cents, before VAT).
+ */
+priority_fee_cents?: number, 
+/**
+ * Priority on demand: a percentage of the ticket's labour valued at the rate (20 = 20 %).
+ */
+priority_surcharge_pct?: number, 
+/**
+ * Free hours only: the channels (ticket origins) whose tickets may draw on them; empty: any.
+ */
+free_hours_channels: Array<string>, };

@@ -9,4 +9,16 @@ import type { SlaTargets } from "./SlaTargets";
 /**
  * The template form: a contract form without client, dates and PIN, with a duration.
  */
-export type ContractTemplateInput = { name: string, kind: ContractKind, duration_months: number, calendar_id?: CalendarId, targets: SlaTargets, included_minutes?: number, package_mode?: PackageMode, incident_tickets?: number, customer_class?: string, channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, extra_time_multiplier_pct?: number, rates: Rates, rounding_minutes?: number, minimum_minutes?: number, notes?: string, severity_calendars: SeverityCalendars, };
+export type ContractTemplateInput = { name: string, kind: ContractKind, duration_months: number, calendar_id?: CalendarId, targets: SlaTargets, included_minutes?: number, package_mode?: PackageMode, incident_tickets?: number, customer_class?: string, channels: Array<string>, services: Array<string>, extra_time_allowed: boolean, extra_time_multiplier_pct?: number, rates: Rates, rounding_minutes?: number, minimum_minutes?: number, notes?: string, severity_calendars: SeverityCalendars, 
+/**
+ * Priority on demand: a fixed fee per ticket (cents, before VAT).
+ */
+priority_fee_cents?: number, 
+/**
+ * Priority on demand: a percentage of the ticket's labour valued at the rate (20 = 20 %).
+ */
+priority_surcharge_pct?: number, 
+/**
+ * Free hours only: the channels (ticket origins) whose tickets may draw on them; empty: any.
+ */
+free_hours_channels: Array<string>, };

@@ -3,4 +3,4 @@
 /**
  * Who pays for a line.
  */
-export type Source = "bug" | "incident_pack" | "extra_time" | "free_hours" | "sla_included" | "package" | "overage" | "callout" | "travel" | "quote";
+export type Source = "bug" | "incident_pack" | "extra_time" | "free_hours" | "sla_included" | "package" | "overage" | "callout" | "travel" | "quote" | "priority";

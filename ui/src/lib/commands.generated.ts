@@ -16,6 +16,7 @@ import type { Backups } from '../bindings/Backups';
 import type { BalanceAlert } from '../bindings/BalanceAlert';
 import type { BatchSummary } from '../bindings/BatchSummary';
 import type { BillingDefaults } from '../bindings/BillingDefaults';
+import type { BillingMonth } from '../bindings/BillingMonth';
 import type { Calendar } from '../bindings/Calendar';
 import type { CalendarInput } from '../bindings/CalendarInput';
 import type { Client } from '../bindings/Client';
@@ -32,6 +33,7 @@ import type { Contract } from '../bindings/Contract';
 import type { ContractInput } from '../bindings/ContractInput';
 import type { ContractTemplate } from '../bindings/ContractTemplate';
 import type { ContractTemplateInput } from '../bindings/ContractTemplateInput';
+import type { CsvOptions } from '../bindings/CsvOptions';
 import type { CustomerClass } from '../bindings/CustomerClass';
 import type { CustomerClassInput } from '../bindings/CustomerClassInput';
 import type { CustomerMessage } from '../bindings/CustomerMessage';
@@ -132,6 +134,23 @@ export const backupNow = (path: string | null = null) => call<BackupFile | null>
  * is one, rather than the dialog.
  */
 export const restoreBackup = (path: string | null = null, asNewDevice: boolean | null = null) => call<Restored | null>('restore_backup', { path, as_new_device: asNewDevice });
+
+// billing.rs
+
+/** The month's billable lines (`month` 1–12), of every client or of one. */
+export const billingLines = (year: number, month: number, clientId: string | null = null) => call<BillingMonth>('billing_lines', { year, month, client_id: clientId });
+
+/**
+ * The month's billable lines as CSV, saved where the user chooses (or to `path`, picked before
+ * in a dialog or in the app's folders). None: the dialog was cancelled.
+ */
+export const saveBillingCsv = (year: number, month: number, options: CsvOptions, path: string | null = null) => call<ExportedFile | null>('save_billing_csv', { year, month, options, path });
+
+/** The shop's default VAT rate (percent). */
+export const defaultVatRate = () => call<number>('default_vat_rate');
+
+/** Sets the shop's default VAT rate (0–100). */
+export const setDefaultVatRate = (rate: number) => call<number>('set_default_vat_rate', { rate });
 
 // calendars.rs
 

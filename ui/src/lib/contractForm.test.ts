@@ -117,6 +117,7 @@ describe('contract → form', () => {
       rounding_minutes: 15,
       minimum_minutes: 30,
       notes: null,
+      free_hours_channels: [],
       archived: false,
       created_at: '',
       updated_at: '',
@@ -136,6 +137,40 @@ describe('contract → form', () => {
     });
     expect(r.input.targets.blocking).toEqual({ response_minutes: 30, intervention_minutes: 120, resolution_minutes: 480 });
     expect(r.input.severity_calendars).toEqual({ blocking: 'cal7', degraded: undefined, request: undefined });
+  });
+  it('priority on demand and channel-bound free hours round-trip; channels only on free hours', () => {
+    const c = {
+      ...({} as Contract),
+      id: 'c3',
+      client_id: CLIENT,
+      kind: 'free_hours',
+      name: 'Ore gratuite',
+      starts_on: '2026-01-01',
+      ends_on: '2026-12-31',
+      targets: { blocking: {}, degraded: {}, request: {} },
+      included_minutes: 300,
+      channels: [],
+      services: [],
+      extra_time_allowed: false,
+      extra_time_multiplier_pct: 100,
+      rates: {},
+      rounding_minutes: 15,
+      minimum_minutes: 30,
+      priority_fee_cents: 2500,
+      priority_surcharge_pct: 20,
+      free_hours_channels: ['email'],
+    } as Contract;
+    const f = formFromContract(c);
+    expect([f.priority_fee, f.priority_pct, f.free_hours_channels]).toEqual(['25,00', '20', ['email']]);
+    const r = toInput(f, CLIENT);
+    if (!('input' in r)) throw new Error('expected an input');
+    expect(r.input).toMatchObject({ priority_fee_cents: 2500, priority_surcharge_pct: 20, free_hours_channels: ['email'] });
+    const other = toInput({ ...f, kind: 'time_materials' }, CLIENT);
+    if (!('input' in other)) throw new Error('expected an input');
+    expect(other.input.free_hours_channels).toEqual([]);
+    expect(toInput({ ...f, priority_pct: 'venti' }, CLIENT)).toEqual({
+      error: { code: 'INVALID_FORMAT', message: 'priority_surcharge_pct: not a number', field: 'priority_surcharge_pct' },
+    });
   });
   it('an edit keeps the channels and services (saving used to empty them)', () => {
     const c = {

@@ -65,6 +65,11 @@ export type ContractForm = {
   rounding_minutes: string;
   minimum_minutes: string;
   notes: string;
+  /** Priority on demand: fixed fee per ticket (euro text) and percentage of the labour. */
+  priority_fee: string;
+  priority_pct: string;
+  /** Free hours only: the channels whose tickets may use them (none: any). */
+  free_hours_channels: string[];
 };
 
 const emptyTarget = (): TargetFields => ({
@@ -105,6 +110,9 @@ export function emptyForm(kind: ContractKind, startsOn: string): ContractForm {
     rounding_minutes: '',
     minimum_minutes: '',
     notes: '',
+    priority_fee: '',
+    priority_pct: '',
+    free_hours_channels: [],
   };
 }
 
@@ -147,6 +155,9 @@ export function formFromContract(c: Contract): ContractForm {
     rounding_minutes: String(c.rounding_minutes),
     minimum_minutes: String(c.minimum_minutes),
     notes: c.notes ?? '',
+    priority_fee: euroInput(c.priority_fee_cents),
+    priority_pct: num(c.priority_surcharge_pct),
+    free_hours_channels: [...(c.free_hours_channels ?? [])],
   };
 }
 
@@ -213,7 +224,12 @@ function build(form: ContractForm, clientId: string): ContractInput {
     minimum_minutes: integer('minimum_minutes', form.minimum_minutes),
     notes: form.notes.trim() || undefined,
     severity_calendars: {},
+    free_hours_channels: k === 'free_hours' ? [...form.free_hours_channels] : [],
   };
+  const fee = parseEuro(form.priority_fee);
+  if (fee === undefined) throw new FieldError('priority_fee_cents');
+  if (fee !== null) input.priority_fee_cents = fee;
+  input.priority_surcharge_pct = integer('priority_surcharge_pct', form.priority_pct);
   if (k === 'sla') {
     input.calendar_id = form.calendar_id || undefined;
     const target = (t: TargetFields): SlaTarget => ({

@@ -28,6 +28,7 @@ const TEMPLATE: ContractTemplate = {
   minimum_minutes: 30,
   notes: 'Contratto standard',
   severity_calendars: {},
+  free_hours_channels: [],
   archived: false,
   created_at: '',
   updated_at: '',

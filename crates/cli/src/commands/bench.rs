@@ -34,6 +34,8 @@ enum BenchCommand {
     ServiceModels(ServiceModelsArgs),
     /// One report rendered to PDF in process, many times (issue 4; see scripts/bench-pdf.sh).
     Pdf(super::bench_pdf::PdfBenchArgs),
+    /// The month's billable lines of every client beside its statements data (issue 17).
+    Billing(super::bench_billing::BillingBenchArgs),
 }
 
 /// Without a subcommand: search against a LIKE scan, and opening clients.
@@ -157,6 +159,7 @@ pub fn run(store: &mut Store, out: Out, a: BenchArgs) -> Result<()> {
     match a.command {
         Some(BenchCommand::ServiceModels(s)) => service_models(store, out, s),
         Some(BenchCommand::Pdf(p)) => super::bench_pdf::run(store, out, p),
+        Some(BenchCommand::Billing(b)) => super::bench_billing::run(store, out, b),
         None => search_bench(store, out, a.search),
     }
 }

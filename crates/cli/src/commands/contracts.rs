@@ -110,6 +110,19 @@ pub struct ContractFields {
     /// Free notes.
     #[arg(long)]
     notes: Option<String>,
+    /// Priority on demand: a fixed fee per ticket (25,00; none to clear).
+    #[arg(long, value_name = "EURO")]
+    priority_fee: Option<String>,
+    /// Priority on demand: a percentage of the ticket's labour at the rate (20; none to clear).
+    #[arg(long, value_name = "PERCENT")]
+    priority_pct: Option<String>,
+    /// Free hours only: a channel whose tickets may use them, repeatable (on edit, replaces the
+    /// list; none given: any channel).
+    #[arg(long = "free-hours-channel", value_name = "CHANNEL")]
+    free_hours_channels: Vec<String>,
+    /// On edit: free hours usable from any channel again.
+    #[arg(long, conflicts_with = "free_hours_channels")]
+    any_channel: bool,
 }
 
 fn set_target(targets: &mut contracts::SlaTargets, sev: Severity) -> &mut SlaTarget {
@@ -255,6 +268,24 @@ impl ContractFields {
         if let Some(n) = self.notes {
             base.notes = Some(n);
         }
+        let b = &mut base.billing;
+        rate(
+            "priority_fee_cents",
+            &self.priority_fee,
+            &mut b.priority_fee_cents,
+        )?;
+        if let Some(p) = self.priority_pct {
+            b.priority_surcharge_pct = if parse::is_none_word(&p) {
+                None
+            } else {
+                Some(super::ledger::percent("priority_surcharge_pct", &p)?)
+            };
+        }
+        if self.any_channel {
+            b.free_hours_channels.clear();
+        } else if !self.free_hours_channels.is_empty() {
+            b.free_hours_channels = self.free_hours_channels;
+        }
         Ok(base)
     }
 }
@@ -318,6 +349,7 @@ fn input_of(c: &Contract) -> ContractInput {
         minimum_minutes: Some(c.terms.minimum_minutes),
         notes: c.terms.notes.clone(),
         severity_calendars: c.terms.severity_calendars,
+        billing: c.terms.billing.clone(),
     }
 }
 
@@ -459,6 +491,27 @@ fn print_contract(
             "\n  canali: {}  servizi: {}",
             list(&c.terms.channels),
             list(&c.terms.services)
+        ));
+    }
+    let b = &c.terms.billing;
+    if b.bills_priority() {
+        let parts: Vec<String> = [
+            b.priority_fee_cents
+                .filter(|f| *f > 0)
+                .map(|f| format!("{} per ticket", euro(f))),
+            b.priority_surcharge_pct
+                .filter(|p| *p > 0)
+                .map(|p| format!("{p} % della manodopera")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        s.push_str(&format!("\n  priorità su richiesta: {}", parts.join(" + ")));
+    }
+    if !b.free_hours_channels.is_empty() {
+        s.push_str(&format!(
+            "\n  ore gratuite solo dai canali: {}",
+            list(&b.free_hours_channels)
         ));
     }
     if let Some(n) = &c.terms.notes {

@@ -102,6 +102,7 @@ pub fn source(s: Source) -> &'static str {
         Source::Callout => "diritto di chiamata",
         Source::Travel => "trasferta",
         Source::Quote => "da preventivo",
+        Source::Priority => "priorità su richiesta",
     }
 }
 
@@ -150,6 +151,13 @@ pub fn reason(r: AllocationReason) -> &'static str {
         AllocationReason::NoContract => "nessun contratto: si fattura alle tariffe del negozio",
         AllocationReason::Callout => "diritto di chiamata dell'intervento on-site (a consuntivo)",
         AllocationReason::Travel => "chilometri percorsi (a consuntivo)",
+        AllocationReason::PriorityOnDemand => {
+            "richiesta non urgente gestita per prima su richiesta del cliente: la maggiorazione \
+             del contratto"
+        }
+        AllocationReason::FreeHoursChannel => {
+            "ore gratuite riservate ad altri canali: il tempo va alla regola successiva"
+        }
     }
 }
 

@@ -38,6 +38,11 @@ pub enum BillingCommand {
     Show,
     /// Change them (only the given values change).
     Set(BillingFields),
+    /// What to invoice for a month: per client, hours by rate, surcharges, materials with VAT,
+    /// km, call-out, accepted quotes; `--csv FILE` for the accountant.
+    Lines(super::billing_lines::LinesArgs),
+    /// The shop's default VAT rate (shown, or `--set 22`).
+    Vat(super::billing_lines::VatArgs),
 }
 
 #[derive(Args)]
@@ -236,6 +241,8 @@ pub fn billing(store: &mut Store, out: Out, c: BillingCommand) -> Result<()> {
             }
             out.emit(&defaults::set(store, &d)?, print_defaults);
         }
+        BillingCommand::Lines(a) => super::billing_lines::lines(store, out, a)?,
+        BillingCommand::Vat(a) => super::billing_lines::vat(store, out, a)?,
     }
     Ok(())
 }

@@ -2,7 +2,9 @@
 
 pub mod backup;
 pub mod bench;
+mod bench_billing;
 mod bench_pdf;
+mod billing_lines;
 pub mod calendars;
 pub mod classes;
 pub mod clients;

@@ -4,6 +4,7 @@
 //! - [`governing`]: which contract governs a ticket (SLA clocks, rounding, rates), and why.
 //! - [`templates`]: contract templates (terms without client and dates), validated as contracts.
 
+pub mod billing_terms;
 pub mod governing;
 pub(crate) mod pin;
 pub mod templates;
@@ -24,6 +25,7 @@ use crate::{calendars, clients};
 use rapportino_model::vocab::Severity;
 pub use rapportino_model::vocab::{ContractKind, PackageMode};
 
+pub use billing_terms::BillingTerms;
 pub use pin::{hash_with_salt as hash_pin_with_salt, verify_pin};
 
 /// Business minutes allowed per clock for one severity (None: no target).
@@ -135,6 +137,9 @@ pub struct ContractTerms {
     /// Severities running on another calendar than `calendar_id` (SLA clocks).
     #[serde(default)]
     pub severity_calendars: SeverityCalendars,
+    /// Priority on demand's surcharge and channel-bound free hours (issue 17, items 2 and 3).
+    #[serde(flatten)]
+    pub billing: BillingTerms,
 }
 
 impl ContractTerms {
@@ -206,6 +211,9 @@ pub struct ContractInput {
     pub notes: Option<String>,
     #[serde(default)]
     pub severity_calendars: SeverityCalendars,
+    /// Priority on demand's surcharge and channel-bound free hours.
+    #[serde(flatten)]
+    pub billing: BillingTerms,
 }
 
 impl Contract {
@@ -275,9 +283,10 @@ pub(crate) const TERMS_COLUMNS: &str = "kind, calendar_id, \
     overage_rate_cents, rate_on_site_cents, rate_remote_cents, rate_extra_cents, callout_fee_cents, \
     km_rate_cents, rounding_minutes, minimum_minutes, notes, \
     resolution_blocking_minutes, resolution_degraded_minutes, resolution_request_minutes, \
-    calendar_blocking_id, calendar_degraded_id, calendar_request_id";
+    calendar_blocking_id, calendar_degraded_id, calendar_request_id, \
+    priority_fee_cents, priority_surcharge_pct, free_hours_channels";
 /// How many columns [`TERMS_COLUMNS`] names.
-pub(crate) const TERMS_COLUMN_COUNT: usize = 31;
+pub(crate) const TERMS_COLUMN_COUNT: usize = 31 + billing_terms::COLUMN_COUNT;
 
 impl ContractTerms {
     /// Reads the terms from `at`, where a query selected [`TERMS_COLUMNS`].
@@ -321,6 +330,7 @@ impl ContractTerms {
                 degraded: r.get(at + 29)?,
                 request: r.get(at + 30)?,
             },
+            billing: BillingTerms::from_row(r, at + 31)?,
         })
     }
 }
@@ -613,6 +623,7 @@ pub fn validated_fields(input: &ContractInput) -> Result<Fields> {
     {
         fields.push(("extra_time_pin_hash", field::text(pin::hash_new(p)?)));
     }
+    fields.extend(input.billing.validated_fields(kind)?);
     Ok(fields)
 }
 

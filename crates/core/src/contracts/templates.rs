@@ -70,6 +70,9 @@ pub struct ContractTemplateInput {
     pub notes: Option<String>,
     #[serde(default)]
     pub severity_calendars: SeverityCalendars,
+    /// Priority on demand's surcharge and channel-bound free hours.
+    #[serde(flatten)]
+    pub billing: super::BillingTerms,
 }
 
 /// The longest duration a template may give (ten years).
@@ -118,6 +121,7 @@ impl ContractTemplateInput {
             minimum_minutes: self.minimum_minutes,
             notes: self.notes.clone(),
             severity_calendars: self.severity_calendars,
+            billing: self.billing.clone(),
         }
     }
 }
@@ -258,6 +262,7 @@ impl From<&ContractTemplate> for ContractTemplateInput {
             minimum_minutes: Some(t.terms.minimum_minutes),
             notes: t.terms.notes.clone(),
             severity_calendars: t.terms.severity_calendars,
+            billing: t.terms.billing.clone(),
         }
     }
 }

@@ -70,7 +70,7 @@ pub fn add_material(
         input
             .vat_rate
             .or(article.as_ref().map(|a| a.vat_rate))
-            .unwrap_or(vat::DEFAULT_VAT_RATE),
+            .map_or_else(|| crate::catalogue::default_vat_rate(store), Ok)?,
     )?;
     super::get(store, intervention_id)?;
     let quantity = (input.quantity * 1000.0).round() / 1000.0;

@@ -40,6 +40,12 @@ pub(crate) struct Work {
     pub out_of_scope: bool,
     /// The ticket's accepted quote, which its work is charged by.
     pub quote_number: Option<String>,
+    /// The ticket's origin (channel), for free hours bound to channels.
+    pub origin: String,
+    /// Priority on demand: a non-urgent ticket the customer asked to handle first.
+    pub priority_on_demand: bool,
+    /// The ticket's first intervention (by start, then id): where a per-ticket fee is charged.
+    pub first_of_ticket: bool,
 }
 
 /// A closed ticket governed by an incident pack.
@@ -188,6 +194,7 @@ pub(crate) fn run(mut input: Input<'_>) -> Ledger {
             charges_cents: 0,
         };
         allocate(&mut ledger, &mut a, &w, governing, &input, &ticket_pack);
+        priority_surcharge(&mut a, &w, governing, &input);
         a.charges_cents = a.lines.iter().map(|l| l.amount_cents).sum();
         ledger.allocations.push(a);
     }
@@ -212,6 +219,8 @@ fn line(
         period_start: None,
         quote_number: None,
         km_rate_cents: None,
+        surcharge_pct: None,
+        km: None,
     }
 }
 
@@ -339,6 +348,17 @@ fn allocate(
         let Some((period_start, _)) = c.period_containing(w.date) else {
             continue;
         };
+        if c.terms.kind == ContractKind::FreeHours && !c.terms.billing.free_hours_allow(&w.origin) {
+            // Bound to other channels: said on a line of no minutes, the time goes on.
+            a.lines.push(line(
+                Source::FreeHours,
+                AllocationReason::FreeHoursChannel,
+                Some(c),
+                0,
+                None,
+            ));
+            continue;
+        }
         let used = ledger.used.entry((c.id, period_start)).or_default();
         let take = (included - *used).max(0).min(remaining);
         if take == 0 {
@@ -392,6 +412,7 @@ fn allocate(
             );
             l.amount_cents = km_cents;
             l.km_rate_cents = Some(rates.km);
+            l.km = Some(w.travel_km);
             a.lines.push(l);
         }
     }
@@ -434,6 +455,66 @@ fn out_of_scope(
                 a.billed_minutes,
                 Some(rates.hourly),
             ));
+        }
+    }
+}
+
+/// Priority on demand (a non-urgent ticket the customer asked to handle first), billed by the
+/// ticket's governing contract: its fixed fee once per ticket, on the ticket's first
+/// intervention, and its percentage of this intervention's labour valued at the applicable rate
+/// (billed minutes × hourly rate, whoever paid for the time: the surcharge is for the priority,
+/// not the hours). Never on a defect of the shop's own product, nor on work charged per an
+/// accepted quote (the quote is the price). A contract that prices neither bills nothing.
+fn priority_surcharge(
+    a: &mut InterventionAllocation,
+    w: &Work,
+    governing: Option<&Contract>,
+    input: &Input<'_>,
+) {
+    if !w.priority_on_demand || w.is_bug || (w.out_of_scope && w.quote_number.is_some()) {
+        return;
+    }
+    let Some(g) = governing.filter(|g| g.terms.billing.bills_priority()) else {
+        return;
+    };
+    let terms = &g.terms.billing;
+    if let Some(fee) = terms
+        .priority_fee_cents
+        .filter(|f| *f > 0 && w.first_of_ticket)
+    {
+        let mut l = line(
+            Source::Priority,
+            AllocationReason::PriorityOnDemand,
+            Some(g),
+            0,
+            None,
+        );
+        l.amount_cents = fee;
+        a.lines.push(l);
+    }
+    if let Some(pct) = terms.priority_surcharge_pct.filter(|p| *p > 0) {
+        let hourly = Rates::of(
+            governing,
+            input.contracts,
+            input.client_class,
+            w,
+            &input.defaults,
+        )
+        .hourly;
+        let labour = amount(a.billed_minutes, hourly);
+        let surcharge = (labour * pct + 50).div_euclid(100);
+        if surcharge > 0 {
+            let mut l = line(
+                Source::Priority,
+                AllocationReason::PriorityOnDemand,
+                Some(g),
+                0,
+                None,
+            );
+            l.rate_cents = Some(hourly);
+            l.surcharge_pct = Some(pct);
+            l.amount_cents = surcharge;
+            a.lines.push(l);
         }
     }
 }

@@ -104,7 +104,12 @@ pub(crate) fn replay(
                 (SELECT r.started_at FROM time_entries r WHERE r.intervention_id = i.id AND r.kind = 'timer' AND r.ended_at IS NULL),
                 t.out_of_scope,
                 (SELECT q.number FROM quotes q WHERE q.ticket_id = t.id AND q.status = 'accepted'
-                 ORDER BY q.accepted_at, q.id LIMIT 1)
+                 ORDER BY q.accepted_at, q.id LIMIT 1),
+                t.origin, (t.priority_requested <> 0 AND t.urgent = 0),
+                CASE WHEN t.priority_requested <> 0 AND t.urgent = 0 THEN NOT EXISTS (
+                    SELECT 1 FROM interventions j WHERE j.ticket_id = i.ticket_id
+                      AND (COALESCE(j.started_at, j.created_at), j.id)
+                          < (COALESCE(i.started_at, i.created_at), i.id)) ELSE 0 END
          FROM interventions i JOIN tickets t ON t.id = i.ticket_id
          WHERE i.client_id = ?1 AND ((i.started_at >= ?2 AND i.started_at < ?3)
             OR (i.started_at IS NULL AND i.created_at >= ?2 AND i.created_at < ?3))"
@@ -165,6 +170,9 @@ pub(crate) fn replay(
             is_final: finished.is_some() && !running,
             out_of_scope,
             quote_number: r.get(17)?,
+            origin: r.get(18)?,
+            priority_on_demand: r.get(19)?,
+            first_of_ticket: r.get(20)?,
         });
     }
     let ledger = engine::run(Input {

@@ -43,6 +43,8 @@ string_enum! {
         Travel => "travel",
         /// Outside the contract, charged per the ticket's accepted quote.
         Quote => "quote",
+        /// Priority on demand: the contract's surcharge (fixed fee, percentage of the labour).
+        Priority => "priority",
     }
 }
 
@@ -83,6 +85,11 @@ string_enum! {
         /// Outside the contract with no accepted quote: billed at the rate, never drawn from
         /// packages or included hours.
         OutOfScopeNoQuote => "out_of_scope_no_quote",
+        /// A non-urgent ticket the customer asked to handle first: the contract's surcharge.
+        PriorityOnDemand => "priority_on_demand",
+        /// The free hours are bound to other channels than the ticket's: nothing drawn from them
+        /// (a line of no minutes naming them), the time went to the next rule.
+        FreeHoursChannel => "free_hours_channel",
     }
 }
 
@@ -102,6 +109,11 @@ pub struct AllocationLine {
     pub quote_number: Option<String>,
     /// For travel: the rate per kilometre applied (amount = km × rate).
     pub km_rate_cents: Option<i64>,
+    /// For priority on demand's percentage: the percent of the labour (`minutes` × `rate_cents`
+    /// valued at the rate, whoever paid for the time).
+    pub surcharge_pct: Option<i64>,
+    /// For travel: the kilometres billed.
+    pub km: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

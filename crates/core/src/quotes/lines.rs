@@ -140,7 +140,7 @@ pub(super) fn validated(store: &Store, input: &QuoteLineInput) -> Result<QuoteLi
         input
             .vat_rate
             .or(article.as_ref().map(|a| a.vat_rate))
-            .unwrap_or(vat::DEFAULT_VAT_RATE),
+            .map_or_else(|| catalogue::default_vat_rate(store), Ok)?,
     )?;
     let unit = match (input.unit.as_deref().map(str::trim), &article, input.kind) {
         (Some(u), _, _) if !u.is_empty() => u.to_owned(),

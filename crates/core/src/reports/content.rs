@@ -94,6 +94,11 @@ pub(crate) fn build(
                 .map(|l| BillingLine {
                     source: labels::source(l.source),
                     reason: match (l.km_rate_cents, l.quote_number.as_deref()) {
+                        _ if l.reason == crate::ledger::AllocationReason::FreeHoursChannel
+                            || l.source == crate::ledger::Source::Priority =>
+                        {
+                            labels::line_reason(l, allocation.billed_minutes, ticket.origin)
+                        }
                         // "34,5 km × 0,40 €/km": the kilometres times the rate.
                         (Some(rate), _) => Labelled {
                             label: format!(

@@ -322,9 +322,29 @@ pub struct StatementDocument {
     pub charges_cents: i64,
     /// Local date the statement was produced (`dd/mm/yyyy`).
     pub generated_on: String,
-    /// The charges' VAT: services at the ordinary rate (imponibile, IVA, totale).
+    /// The charges' VAT: services at the shop's default rate (imponibile, IVA, totale).
     #[serde(default)]
     pub vat: crate::vat::VatTotals,
+    /// "Da fatturare": the month's billable lines (final work, materials, accepted quotes), as
+    /// [`crate::views::billing`] computes them from the same replay.
+    #[serde(default)]
+    pub to_invoice: Vec<InvoiceRow>,
+    /// Their totals: imponibile and IVA per rate, total with VAT.
+    #[serde(default)]
+    pub to_invoice_vat: crate::vat::VatTotals,
+}
+
+/// One line of a statement's "Da fatturare".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct InvoiceRow {
+    pub description: String,
+    /// Tickets or quote (`T-…`, `P-…`).
+    pub reference: String,
+    /// `1,5 h`, `34,5 km`, `2 pz`, or empty for a single item.
+    pub quantity: String,
+    pub unit_price_cents: i64,
+    pub amount_cents: i64,
+    pub vat_rate: i64,
 }
 
 /// The shop's logo as stored: PNG bytes, already validated and scaled down.

@@ -3,7 +3,7 @@
 //! Severity, origin, mode, outcome and the months come from [`rapportino_model::labels`] (shared
 //! with the CLI and the UI); the service models' words are the documents' own.
 
-use crate::ledger::{AllocationReason, BalanceStatus, Source};
+use crate::ledger::{AllocationLine, AllocationReason, BalanceStatus, Source};
 use crate::reports::document::Labelled;
 use crate::setup::SeverityLabels;
 use rapportino_model::labels::{month_year, Locale};
@@ -58,6 +58,7 @@ pub fn source(s: Source) -> Labelled {
             Source::Callout => "Diritto di chiamata",
             Source::Travel => "Trasferta",
             Source::Quote => "Da preventivo",
+            Source::Priority => "Priorità su richiesta",
         },
     )
 }
@@ -88,8 +89,37 @@ pub fn reason(r: AllocationReason) -> Labelled {
             AllocationReason::OutOfScopeNoQuote => {
                 "fuori contratto, senza preventivo accettato: a tariffa"
             }
+            AllocationReason::PriorityOnDemand => {
+                "richiesta non urgente gestita per prima su richiesta del cliente"
+            }
+            AllocationReason::FreeHoursChannel => {
+                "ore gratuite non utilizzabili da questo canale: fatturato con la regola successiva"
+            }
         },
     )
+}
+
+/// The reason printed for a ledger line whose wording carries its figures: priority on demand
+/// ("20 % della manodopera: 1 h 30 min a 60,00 €/h", or the fixed fee) and free hours another
+/// channel may not use ("…non utilizzabili per le richieste via Telefono…").
+pub fn line_reason(l: &AllocationLine, billed_minutes: i64, origin: Origin) -> Labelled {
+    let base = reason(l.reason);
+    let label = match (l.reason, l.surcharge_pct, l.rate_cents) {
+        (AllocationReason::PriorityOnDemand, Some(pct), Some(rate)) => format!(
+            "priorità su richiesta: {pct} % della manodopera ({} a {}/h)",
+            crate::format::hours_minutes(billed_minutes * 60),
+            crate::format::euro(rate)
+        ),
+        (AllocationReason::PriorityOnDemand, _, _) => {
+            "priorità su richiesta: quota fissa per ticket".to_owned()
+        }
+        (AllocationReason::FreeHoursChannel, _, _) => format!(
+            "ore gratuite non utilizzabili per le richieste via {}: fatturato con la regola successiva",
+            origin.label(DOCUMENTS).to_lowercase()
+        ),
+        _ => return base,
+    };
+    Labelled { label, ..base }
 }
 
 pub fn contract_kind(k: ContractKind) -> Labelled {

@@ -7,7 +7,7 @@ use crate::format::local_datetime;
 use crate::ids::ClientId;
 use crate::reports::content::{client_party, italian_date, shop_party};
 use crate::reports::document::{
-    ChartBar, Party, StatementBalance, StatementDocument, StatementRow, StatementUsage,
+    ChartBar, InvoiceRow, Party, StatementBalance, StatementDocument, StatementRow, StatementUsage,
 };
 use crate::reports::labels;
 use crate::setup;
@@ -67,7 +67,7 @@ pub fn shop(store: &Store) -> Result<Party> {
 
 /// Whether a statement has anything to say (work in the month or a contract to report on).
 pub fn has_content(doc: &StatementDocument) -> bool {
-    !doc.rows.is_empty() || !doc.balances.is_empty()
+    !doc.rows.is_empty() || !doc.balances.is_empty() || !doc.to_invoice.is_empty()
 }
 
 fn document(store: &Store, data: &StatementData, shop: &Party) -> Result<StatementDocument> {
@@ -82,6 +82,12 @@ fn document(store: &Store, data: &StatementData, shop: &Party) -> Result<Stateme
                     .contract_name
                     .clone()
                     .unwrap_or_else(|| labels::source(l.source).label);
+                // Free hours bound to other channels paid nothing: said, not listed as a payer.
+                let name = if l.reason == crate::ledger::AllocationReason::FreeHoursChannel {
+                    format!("{name} (non per questo canale)")
+                } else {
+                    name
+                };
                 if !payers.contains(&name) {
                     payers.push(name);
                 }
@@ -151,6 +157,23 @@ fn document(store: &Store, data: &StatementData, shop: &Party) -> Result<Stateme
         })
         .collect();
     let now = local_datetime(&format_instant(store.now()), store.tz());
+    let services_vat = crate::catalogue::default_vat_rate(store)?;
+    let billable = crate::views::billing::from_statement(store, data)?;
+    let to_invoice = billable
+        .lines
+        .iter()
+        .map(|l| InvoiceRow {
+            description: l.description.clone(),
+            reference: l.reference.clone(),
+            quantity: match l.unit.as_str() {
+                "" => String::new(),
+                unit => format!("{} {unit}", crate::format::decimal_it(l.quantity)),
+            },
+            unit_price_cents: l.unit_price_cents,
+            amount_cents: l.amount_cents,
+            vat_rate: l.vat_rate,
+        })
+        .collect();
     Ok(StatementDocument {
         shop: shop.clone(),
         client: client_party(&client),
@@ -165,9 +188,11 @@ fn document(store: &Store, data: &StatementData, shop: &Party) -> Result<Stateme
         billed_minutes: data.billed_minutes,
         charges_cents: data.charges_cents,
         generated_on: now.get(..10).unwrap_or(&now).to_owned(),
-        // The charges are services (hours, call-out, travel): the ordinary rate.
+        // The charges are services (hours, call-out, travel): the shop's default rate.
         vat: crate::vat::totals(
-            (data.charges_cents > 0).then_some((crate::vat::DEFAULT_VAT_RATE, data.charges_cents)),
+            (data.charges_cents > 0).then_some((services_vat, data.charges_cents)),
         ),
+        to_invoice,
+        to_invoice_vat: billable.vat,
     })
 }

@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0016_intakerest",
         include_str!("migrations/0016_intakerest.sql"),
     ),
+    ("0017_billing", include_str!("migrations/0017_billing.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -2,8 +2,12 @@
 //! document) shows from the entities and rules below it, and owns no rule of its own.
 //!
 //! - [`client`]: the client page; [`ticket`]: the ticket page; [`urgency`]: the urgency list;
-//! - [`dashboard`]: the home screen; [`statements`]: the monthly statement's data.
+//! - [`dashboard`]: the home screen; [`statements`]: the monthly statement's data;
+//! - [`billing`]: the month's billable lines (from the statement's replay), [`billing_csv`]:
+//!   their CSV for the accountant.
 
+pub mod billing;
+pub mod billing_csv;
 pub mod client;
 pub mod dashboard;
 pub mod statements;

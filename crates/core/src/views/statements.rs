@@ -130,7 +130,12 @@ fn build(
         .cloned()
         .collect();
     let mut usage: Vec<ContractUsage> = Vec::new();
-    for line in interventions.iter().flat_map(|a| &a.lines) {
+    // Lines of nothing (the free-hours channel note) make no usage row.
+    for line in interventions
+        .iter()
+        .flat_map(|a| &a.lines)
+        .filter(|l| l.minutes != 0 || l.amount_cents != 0)
+    {
         match usage
             .iter_mut()
             .find(|u| u.contract_id == line.contract_id && u.source == line.source)

@@ -104,6 +104,45 @@ pub fn statement(doc: &StatementDocument, logo: Option<&Logo>) -> String {
         );
     }
 
+    if !doc.to_invoice.is_empty() {
+        section(&mut out, "Da fatturare");
+        let rows: Vec<Vec<String>> = doc
+            .to_invoice
+            .iter()
+            .map(|l| {
+                vec![
+                    l.description.clone(),
+                    l.reference.clone(),
+                    l.quantity.clone(),
+                    euro(l.unit_price_cents),
+                    format!("{}%", l.vat_rate),
+                    euro(l.amount_cents),
+                ]
+            })
+            .collect();
+        let t = &doc.to_invoice_vat;
+        let total = vec![
+            format!(
+                "Totale IVA esclusa {} · IVA {}",
+                euro(t.taxable_cents),
+                euro(t.vat_cents)
+            ),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            euro(t.total_cents),
+        ];
+        table(
+            &mut out,
+            "to-invoice",
+            &["Voce", "Rif.", "Quantità", "Prezzo", "IVA", "Importo"],
+            &[2, 3, 4, 5],
+            &rows,
+            Some(total),
+        );
+    }
+
     if !doc.balances.is_empty() {
         section(&mut out, "Saldi a fine mese");
         out.push_str("<table class=\"small\"><thead><tr><th>Contratto</th><th class=\"num\">Incluse</th><th class=\"num\">Usate</th><th class=\"num\">Residue</th><th class=\"num\">Decadute</th><th class=\"num\">Ticket inc. residui</th><th class=\"num\">Scadenza</th></tr></thead><tbody>");

@@ -115,6 +115,7 @@ export const enSync: Record<keyof typeof itSync, string> = {
   'conflicts.reason.concurrent_edit': 'Changed at the same time on another device',
   'conflicts.reason.illegal_transition': 'Status change no longer allowed',
   'conflicts.reason.report_signed': 'The report was already signed',
+  'conflicts.reason.quote_final': 'The quote was already accepted or refused',
   'conflicts.reason.not_owner': 'Only the device that created it may change it',
   'conflicts.reason.append_only': 'Time entries cannot be changed',
   'conflicts.reason.row_deleted': 'The record had been deleted',

@@ -118,6 +118,7 @@ export const itSync = {
   'conflicts.reason.concurrent_edit': 'Modificato contemporaneamente su un altro dispositivo',
   'conflicts.reason.illegal_transition': 'Cambio di stato non più ammesso',
   'conflicts.reason.report_signed': 'Il rapporto era già firmato',
+  'conflicts.reason.quote_final': 'Il preventivo era già accettato o rifiutato',
   'conflicts.reason.not_owner': 'Solo il dispositivo che l’ha creata può modificarla',
   'conflicts.reason.append_only': 'Le registrazioni di tempo non si modificano',
   'conflicts.reason.row_deleted': 'Il dato era stato eliminato',
