@@ -1,7 +1,8 @@
 """The e2e scenario `quotes` (issue 17): an out-of-scope request → the warning before the timer
 starts → a quote with two lines made in the editor (one picked from the catalogue as you type) →
 the customer signs the acceptance on the pad → the work is done → the intervention is charged per
-the quote, and the client's hour package is untouched. Screenshots of every screen changed:
+the quote, the client's hour package is untouched, and the month's billable lines show the
+quote's two lines (and nothing drawn from the package). Screenshots of every screen changed:
 the warning, the quote editor, the signing, the accepted quote, the quotes list, the client page's
 quotes, the catalogue in Settings, the materials with their VAT rate."""
 
@@ -128,6 +129,30 @@ def scenario_quotes(d: Driver) -> None:
     d.wait("[data-testid=nav-quotes]").click()
     d.wait("[data-testid=quote-list]", text=number)
     shot(d, "quotes-08-list")
+
+    step("the month's billable lines: the quote's two lines, nothing drawn from the package")
+    d.script("location.hash = arguments[0]", "#/statements")
+    month = datetime.date.today().strftime("%Y-%m")
+    d.wait("[data-testid=statements-month]")
+    d.script("const e = document.querySelector('[data-testid=statements-month]'); e.value = arguments[0];"
+             "e.dispatchEvent(new Event('input', {bubbles: true}));", month)
+    d.wait("[data-testid=to-invoice-show]").click()
+    box = d.wait("[data-testid=to-invoice-client]", text="Agenzia Viaggi Sole")
+    lines = d.script("return [...document.querySelectorAll('[data-testid=to-invoice-line]')]"
+                     ".map(r => [r.dataset.kind, r.innerText])")
+    kinds = [k for k, _ in lines]
+    # Labour 1,5 h x 50,00 = 75,00 and the printer 249,00, both at 22 %: 324,00 + 71,28 = 395,28.
+    # The toner used on the job is part of the quoted work, and no hours are billed or drawn.
+    assert kinds == ["quote", "quote"], lines
+    assert any("75,00" in text for _, text in lines) and any("249,00" in text for _, text in lines), lines
+    total = d.wait("[data-testid=to-invoice-client-total]").text
+    assert "324,00" in total and "395,28" in total, total
+    assert number in box.text, box.text
+    scroll_to(d, "[data-testid=to-invoice]")
+    shot(d, "quotes-11-to-invoice")
+    balances = ok(d, "client_balances", {"client_id": client["id"]})
+    pkg = next(b for b in balances["balances"] if b["contract_id"] == package["id"])
+    assert pkg["used_minutes"] == 0, pkg
 
     step("the catalogue in Settings, searched as you type")
     d.script("location.hash = arguments[0]", "#/settings/catalogue")
