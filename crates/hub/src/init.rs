@@ -144,13 +144,35 @@ pub fn init(options: &InitOptions) -> Result<InitReport, HubError> {
         })
         .collect();
     Ok(InitReport {
-        storage: storage_url,
+        storage: without_password(&storage_url),
         storage_created: existed.map(|e| !e).unwrap_or(false),
         certificate,
         listen: listen.to_string(),
         hub_urls,
         enrolment,
     })
+}
+
+/// The storage URL as printed: a password in it (`postgres://user:secret@…`, `password=…`)
+/// replaced by `***`.
+fn without_password(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(authority_end);
+        if let Some((userinfo, host)) = authority.rsplit_once('@') {
+            if let Some((user, _)) = userinfo.split_once(':') {
+                return format!("{scheme}://{user}:***@{host}{tail}");
+            }
+        }
+        return url.to_owned();
+    }
+    url.split(' ')
+        .map(|part| match part.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The names a new certificate is made for.
@@ -258,25 +280,46 @@ fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), HubError> {
     f.write_all(bytes)
         .and_then(|_| f.sync_all())
         .map_err(fail)?;
-    give_to_folder_owner(path)
+    // By the open handle, not the path: the folder's owner cannot swap the file for a link
+    // between its creation and this.
+    give_handle_to_folder_owner(&f, path)
+}
+
+/// As [`give_to_folder_owner`], for a file just created and still open.
+fn give_handle_to_folder_owner(file: &std::fs::File, path: &Path) -> Result<(), HubError> {
+    use std::os::unix::fs::MetadataExt;
+    let Some(Ok(dir)) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(std::fs::metadata)
+    else {
+        return Ok(());
+    };
+    match std::os::unix::fs::fchown(file, Some(dir.uid()), Some(dir.gid())) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
+        Err(e) => Err(HubError::Config(format!("{}: {e}", path.display()))),
+    }
 }
 
 /// Run as root, a file made in the service's folder belongs to the service's user: the owner of
 /// that folder. Otherwise (or when the file is missing) nothing changes.
 fn give_to_folder_owner(path: &Path) -> Result<(), HubError> {
     use std::os::unix::fs::MetadataExt;
+    // Never through a link: the folder's owner could point one at a system file for root to
+    // hand over. Only a regular file is given, and by `lchown`.
     let (Ok(file), Some(Ok(dir))) = (
-        std::fs::metadata(path),
+        std::fs::symlink_metadata(path),
         path.parent()
             .filter(|d| !d.as_os_str().is_empty())
             .map(std::fs::metadata),
     ) else {
         return Ok(());
     };
-    if file.uid() == dir.uid() && file.gid() == dir.gid() {
+    if !file.file_type().is_file() || (file.uid() == dir.uid() && file.gid() == dir.gid()) {
         return Ok(());
     }
-    match std::os::unix::fs::chown(path, Some(dir.uid()), Some(dir.gid())) {
+    match std::os::unix::fs::lchown(path, Some(dir.uid()), Some(dir.gid())) {
         Ok(()) => Ok(()),
         // Not root: the files are the runner's, as they should be.
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
@@ -346,4 +389,58 @@ pub fn print(report: &InitReport) {
         report.enrolment.code
     );
     println!("Then start the service: sudo systemctl enable --now rapportino-hub");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{give_to_folder_owner, without_password};
+    use std::os::unix::fs::MetadataExt;
+
+    /// Run as root (CI), a link the folder's owner planted is not followed: the file it points
+    /// to keeps its owner; a regular file is given to the folder's owner.
+    #[test]
+    fn files_are_given_to_the_folder_owner_never_through_a_link() {
+        let root = std::fs::metadata("/proc/self")
+            .map(|m| m.uid() == 0)
+            .unwrap_or(false);
+        if !root {
+            eprintln!("skipped: needs root to change owners");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let service = dir.path().join("service");
+        std::fs::create_dir(&service).unwrap();
+        std::os::unix::fs::chown(&service, Some(65534), Some(65534)).unwrap();
+        let system_file = dir.path().join("shadow");
+        std::fs::write(&system_file, "root only").unwrap();
+        let link = service.join("hub.db-shm");
+        std::os::unix::fs::symlink(&system_file, &link).unwrap();
+        give_to_folder_owner(&link).unwrap();
+        assert_eq!(std::fs::metadata(&system_file).unwrap().uid(), 0);
+        assert_eq!(std::fs::symlink_metadata(&link).unwrap().uid(), 0);
+        let db = service.join("hub.db");
+        std::fs::write(&db, "").unwrap();
+        give_to_folder_owner(&db).unwrap();
+        assert_eq!(std::fs::metadata(&db).unwrap().uid(), 65534);
+    }
+
+    #[test]
+    fn printed_storage_urls_hide_their_password() {
+        assert_eq!(
+            without_password("postgres://hub:s3cret@db.lan:5432/hub?sslmode=verify-full"),
+            "postgres://hub:***@db.lan:5432/hub?sslmode=verify-full"
+        );
+        assert_eq!(
+            without_password("postgres:host=db dbname=hub password=s3cret"),
+            "postgres:host=db dbname=hub password=***"
+        );
+        assert_eq!(
+            without_password("sqlite:/var/lib/rapportino-hub/hub.db"),
+            "sqlite:/var/lib/rapportino-hub/hub.db"
+        );
+        assert_eq!(
+            without_password("postgres://hub@db.lan/hub"),
+            "postgres://hub@db.lan/hub"
+        );
+    }
 }

@@ -561,6 +561,13 @@ fn one_address_is_limited_and_tls_pages_ask_for_https() {
     assert_eq!((p.status, p.code()), (429, "RATE_LIMITED"));
     assert!(p.body.contains("value=\"Terza\""));
     assert_eq!(requests(&hub.storage), 2);
+    // A bot filling the trap is limited like anyone else (not answered "received" for free).
+    let token = b.form();
+    let mut bot = request(&token, "p4@nuovo.it", "Spam", "request");
+    bot.retain(|(k, _)| *k != "website");
+    bot.push(("website", "http://spam.example"));
+    let p = b.post(&bot, None);
+    assert_eq!((p.status, p.code()), (429, "RATE_LIMITED"));
 }
 
 #[test]

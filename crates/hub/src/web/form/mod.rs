@@ -172,10 +172,6 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     let lang = Lang::choose(posted.lang.as_deref(), accept(&headers));
     let shop = shop_name(&state, &web).await;
     let shop = shop.as_deref();
-    if !posted.trap.trim().is_empty() {
-        tracing::info!(peer = %ip, "web form: honeypot filled, nothing stored");
-        return done_page(lang, shop, None);
-    }
     let reshow = |status: StatusCode, errors: &[(&str, &'static str)], retry: Option<u64>| {
         form_page(
             &web,
@@ -194,6 +190,11 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
             &[("", "RATE_LIMITED")],
             Some(wait),
         );
+    }
+    // After the address's limit: a bot filling the trap is limited like anyone else.
+    if !posted.trap.trim().is_empty() {
+        tracing::info!(peer = %ip, "web form: honeypot filled, nothing stored");
+        return done_page(lang, shop, None);
     }
     let nonce = match web.csrf.verify(
         cookie(&headers).as_deref(),
@@ -307,10 +308,12 @@ async fn read_form(
         }
         let v = &mut posted.values;
         match name.as_str() {
-            "email" => v.email = text,
-            "name" => v.name = text,
-            "client" => v.client = text,
-            "subject" => v.subject = text,
+            "email" => v.email = one_line(&text),
+            "name" => v.name = one_line(&text),
+            "client" => v.client = one_line(&text),
+            // The subject becomes the ticket's title and the acknowledgement's subject: a control
+            // character there would make that mail unsendable.
+            "subject" => v.subject = one_line(&text),
             "description" => v.description = text,
             "severity" => v.severity = text,
             "lang" => posted.lang = Some(text),
@@ -320,6 +323,13 @@ async fn read_form(
         }
     }
     Ok(posted)
+}
+
+/// A one-line field: control characters (line breaks, tabs, escapes) become spaces.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The e-mail (lower case) and severity when valid, and every field's error.
@@ -439,6 +449,15 @@ async fn shop_name(state: &AppState, web: &Web) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_fields_lose_their_control_characters() {
+        assert_eq!(
+            one_line("Stampante\nguasta\r\t\u{1b}[31m"),
+            "Stampante guasta   [31m"
+        );
+        assert_eq!(one_line("Caffè è già pronto"), "Caffè è già pronto");
+    }
 
     #[test]
     fn the_fields_are_checked_with_stable_codes() {
