@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rapportino_model::status::TicketStatus;
-use rapportino_model::vocab::RequestStatus;
+use rapportino_model::vocab::{Origin, RequestStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::error::IntakeError;
@@ -194,7 +194,10 @@ pub fn decide(
             TicketStatus::Closed | TicketStatus::Cancelled
         );
         if open {
-            let authorised = authorising.iter().any(|(c, _)| *c == ticket.client_id);
+            // On the web form anyone may type any address: a number in its subject is not
+            // proof enough to write into (or reopen) that client's ticket.
+            let authorised = authorising.iter().any(|(c, _)| *c == ticket.client_id)
+                && request.origin != Origin::WebForm;
             if !(verified || authorised) {
                 return Ok(Decision::Triage {
                     reason: TriageReason::UnverifiedReply,

@@ -134,6 +134,27 @@ fn reopening_a_resolved_ticket_is_the_shops_choice() {
     ));
 }
 
+/// On the web form an address is only typed: a ticket number in the subject does not let it
+/// write into that client's ticket (the office sorts it), as a mail from the same address would.
+#[test]
+fn a_web_form_naming_a_ticket_waits_for_the_office() {
+    let raw = mail(
+        "From: anna@cliente.it\r\nSubject: Re: [T-2026-MR-0002] Rete\r\nMessage-ID: <wf@c.it>",
+        "Chiudete pure.",
+    );
+    let mut request = from_mime(&raw, &envelope());
+    let dir = TestDirectory::new();
+    assert!(matches!(
+        decide(&request, &dir, &Rules::default()).unwrap(),
+        Decision::Append { .. }
+    ));
+    request.origin = rapportino_model::vocab::Origin::WebForm;
+    assert!(matches!(
+        decide(&request, &dir, &Rules::default()).unwrap(),
+        Decision::Triage { .. }
+    ));
+}
+
 #[test]
 fn a_message_without_a_sender_waits_for_the_office() {
     let raw = mail("Subject: ???\r\nMessage-ID: <nosender@x>", "chi sono?");
