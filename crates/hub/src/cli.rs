@@ -7,7 +7,6 @@
 //! nothing changed), and print what devices wrote (names, refused writes) with control
 //! characters, terminal escapes and bidirectional overrides escaped.
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,8 +19,10 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use rapportino_model::protocol::{DeviceInfo, Role};
 
 use crate::error::HubError;
+use crate::logs::init_logs;
 use crate::server::{self, ServerConfig, TlsFiles};
 use crate::storage::{now_text, OpenOptions, PgConnect, Storage, StorageUrl};
+use crate::term_output::{escape_text, print_json};
 
 #[derive(Parser)]
 #[command(
@@ -307,53 +308,6 @@ fn fail(e: HubError) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Text that came from devices (or from a storage they wrote), made safe for a terminal:
-/// control characters (C0, DEL, C1: escape sequences, carriage returns, bells), bidirectional
-/// overrides and isolates, and the backslash itself become `\u{..}` / `\\` escapes.
-pub fn escape_text(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c == '\\' {
-            out.push_str("\\\\");
-        } else if needs_escape(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn needs_escape(c: char) -> bool {
-    c == '\\' || c.is_control() || is_bidi_control(c)
-}
-
-/// Characters that reorder the text around them on screen (Trojan Source).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// JSON for the terminal: serde_json escapes C0 controls already; DEL, C1 controls and
-/// bidirectional controls are escaped as `\uXXXX` too (they occur only inside strings, so the
-/// document means the same).
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), HubError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| HubError::Internal(format!("JSON output: {e}")))?;
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c != '\\' && needs_escape(c) && !matches!(c, '\n' | '\t') {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    println!("{out}");
-    Ok(())
-}
-
 /// The storage URL and how to open it, for a command: the password from a file or the
 /// environment (one inside a URL given on the command line is refused: every user of the
 /// machine can read a command line), the CA file, and for admin commands the lock timeout and
@@ -418,45 +372,6 @@ fn open_admin(admin: &AdminArg, storage_on_argv: bool) -> Result<Storage, HubErr
     let wait = Duration::from_secs(admin.lock_timeout_secs);
     let options = open_options(&admin.storage, storage_on_argv, Some(wait))?;
     Storage::open_with(&admin.storage.storage, &options)
-}
-
-/// Logs go to stderr. A log line that cannot be written (stderr closed: the pipe's reader is
-/// gone, so the write fails with EPIPE) is dropped: tracing-subscriber would otherwise report
-/// the failure with `eprintln!`, which panics when stderr is closed — inside whatever task
-/// logged, e.g. the one that starts the shutdown.
-fn init_logs(json: bool, default_level: &str) {
-    let _ = tracing::subscriber::set_global_default(log_subscriber(
-        json,
-        default_level,
-        std::io::stderr,
-    ));
-}
-
-/// The hub's log format (text, or one JSON object a line with `json`) at `default_level`
-/// (`RUST_LOG` wins), written to `writer` (the server: stderr; the tests: a buffer).
-pub fn log_subscriber<W>(
-    json: bool,
-    default_level: &str,
-    writer: W,
-) -> Box<dyn tracing::Subscriber + Send + Sync>
-where
-    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
-{
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
-    // Colours only on a terminal: the journal (systemd) and log files get plain text.
-    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && std::env::var_os("NO_COLOR").is_none();
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(colour)
-        .log_internal_errors(false);
-    if json {
-        Box::new(builder.json().flatten_event(true).finish())
-    } else {
-        Box::new(builder.finish())
-    }
 }
 
 fn print_device(d: &DeviceInfo) {

@@ -21,10 +21,12 @@ pub mod grant;
 pub mod init;
 pub mod intake;
 pub mod log_text;
+pub mod logs;
 pub mod mail;
 pub mod routes;
 pub mod server;
 pub mod storage;
+pub mod term_output;
 pub mod transport;
 pub mod web;
 

@@ -86,7 +86,7 @@ fn device_text_cannot_forge_log_lines_in_either_format() {
     let s = common::sqlite_storage();
     for json in [false, true] {
         let capture = Capture::default();
-        let subscriber = rapportino_hub::cli::log_subscriber(json, "info", capture.clone());
+        let subscriber = rapportino_hub::logs::log_subscriber(json, "info", capture.clone());
         let events = tracing::subscriber::with_default(subscriber, || hostile_events(&s.storage));
         let out = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
         // (The text format colours its own fields with ANSI: only the device's escapes count.)
