@@ -18,6 +18,7 @@ from pathlib import Path
 from day import scenario_day, scenario_restart
 from field import scenario_field
 from intake import scenario_intake
+from intake_hub import scenario_intake_hub
 from mail import scenario_mail
 from quotes import scenario_quotes
 from desk import scenario_desk
@@ -488,6 +489,7 @@ SCENARIOS = {
     "field": scenario_field,
     "mail": scenario_mail,
     "intake": scenario_intake,
+    "intake-hub": scenario_intake_hub,
     "quotes": scenario_quotes,
 }
 

@@ -1,5 +1,5 @@
 """The e2e scenario `intake`: e-mail to ticket in the real app, through the device's own intake
-(a computer working alone; the hub's intake is another helper's work, not merged yet), against a
+(a computer working alone; through the hub: the scenario `intake-hub`), against a
 real Dovecot (the intake crate's test server, started once for the suite by run.sh). Settings ›
 Posta in arrivo: a bad name refused at entry, the mailbox saved with its certificate authority
 (the password write-only), "Prova connessione". Two mails are put in the mailbox with IMAP APPEND

@@ -20,7 +20,7 @@ NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver || echo /usr/bin/We
 TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
 HUB_BIN="${RAPPORTINO_HUB_BIN:-$TARGET_DIR/debug/rapportino-hub}"
 CLI_BIN="${RAPPORTINO_CLI_BIN:-$TARGET_DIR/debug/rapportino-cli}"
-SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field desk mail intake quotes sync sync-hub join-hub}"
+SCENARIOS="${E2E_SCENARIOS:-main bad-db demo services reports restart day field desk mail intake quotes sync sync-hub join-hub intake-hub}"
 IMAP_BIN="${RAPPORTINO_IMAP_BIN:-$TARGET_DIR/debug/examples/e2e_imap}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapportino-e2e.XXXXXX")"
@@ -73,9 +73,9 @@ wait_port() {
 }
 
 needs_hub=0
-case " $SCENARIOS " in *" sync-hub "* | *" join-hub "*) needs_hub=1 ;; esac
+case " $SCENARIOS " in *" sync-hub "* | *" join-hub "* | *" intake-hub "*) needs_hub=1 ;; esac
 needs_imap=0
-case " $SCENARIOS " in *" intake "*) needs_imap=1 ;; esac
+case " $SCENARIOS " in *" intake "* | *" intake-hub "*) needs_imap=1 ;; esac
 
 TOOLS=(python3 "$NATIVE_DRIVER" "$TAURI_DRIVER")
 [ "$needs_hub" = 0 ] || TOOLS+=(openssl)
@@ -147,7 +147,8 @@ if [ ${#DBUS[@]} -gt 0 ] && command -v gnome-keyring-daemon >/dev/null 2>&1; the
   E2E_KEYRING=1
 fi
 
-# The office hub for the sync-hub scenario, in $1: a self-signed certificate for 127.0.0.1 (the
+# The office hub for the sync-hub, join-hub and intake-hub scenarios, in $1 (log $2; with $3 = intake, it
+# also collects the suite's Dovecot mailbox): a self-signed certificate for 127.0.0.1 (the
 # devices are given it, as a shop's would be), a SQLite storage, a free loopback port over TLS.
 # Exports HUB_URL, HUB_STORAGE, HUB_CERT, HUB_BIN, CLI_BIN for e2e.py; sets HUB_PID.
 start_hub() {
@@ -159,8 +160,19 @@ start_hub() {
   port="$(free_port)"
   export HUB_URL="https://127.0.0.1:$port" HUB_STORAGE="sqlite:$dir/hub.db" HUB_CERT="$dir/hub.crt"
   export HUB_BIN CLI_BIN
-  HUB_PID="$(spawn "$2" "$HUB_BIN" serve --storage "$HUB_STORAGE" \
-    --listen "127.0.0.1:$port" --tls-cert "$dir/hub.crt" --tls-key "$dir/hub.key" --shutdown-grace-secs 2)"
+  local intake=()
+  if [ "${3:-}" = intake ]; then
+    # The suite's Dovecot mailbox, collected by the hub (polled every 2 s; IDLE where offered).
+    cat >"$dir/intake.json" <<JSON
+{"mailboxes": [{"name": "assistenza", "host": "localhost", "port": $IMAP_PORT, "tls": "implicit",
+  "user": "$IMAP_USER", "password_env": "E2E_HUB_IMAP_PASSWORD", "ca_file": "$IMAP_CA",
+  "poll_secs": 2}]}
+JSON
+    intake=(--intake-config "$dir/intake.json")
+  fi
+  HUB_PID="$(E2E_HUB_IMAP_PASSWORD="${IMAP_PASSWORD:-}" spawn "$2" "$HUB_BIN" serve --storage "$HUB_STORAGE" \
+    --listen "127.0.0.1:$port" --tls-cert "$dir/hub.crt" --tls-key "$dir/hub.key" --shutdown-grace-secs 2 \
+    "${intake[@]}")"
   STARTED+=("$HUB_PID")
 }
 
@@ -186,8 +198,8 @@ run_scenario() {
   if [ "$scenario" = bad-db ]; then
     printf 'Appunti del cliente, non un database.\n%.0s' $(seq 1 200) >"$RAPPORTINO_DB"
   fi
-  if [ "$scenario" = sync-hub ] || [ "$scenario" = join-hub ]; then
-    start_hub "$dir/hub" "$ARTIFACTS/hub-$scenario-$attempt.log"
+  if [ "$scenario" = sync-hub ] || [ "$scenario" = join-hub ] || [ "$scenario" = intake-hub ]; then
+    start_hub "$dir/hub" "$ARTIFACTS/hub-$scenario-$attempt.log" "$([ "$scenario" = intake-hub ] && echo intake)"
     hub_pid="$HUB_PID"
     log "hub at $HUB_URL (storage $HUB_STORAGE)"
     wait_port "${HUB_URL##*:}" rapportino-hub || { stop_group "$hub_pid"; return 1; }
