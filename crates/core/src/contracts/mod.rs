@@ -3,10 +3,14 @@
 //!
 //! - [`governing`]: which contract governs a ticket (SLA clocks, rounding, rates), and why.
 //! - [`templates`]: contract templates (terms without client and dates), validated as contracts.
+//! - [`sla_terms`]: the SLA targets and per-severity calendars a contract sets, and their checks.
+//! - [`billing_terms`]: priority on demand and the channels free hours serve.
 
 pub mod billing_terms;
+mod form;
 pub mod governing;
 pub(crate) mod pin;
+pub mod sla_terms;
 pub mod templates;
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -14,80 +18,20 @@ use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::classes::{self, json_list, json_text};
+use crate::classes::json_list;
+use crate::clients;
 use crate::error::{Code, Error, Result};
 use crate::ids::{CalendarId, ClientId, ContractId};
 use crate::store::archive::{self, Archivable};
-use crate::store::{field, Entity, Fields, Store};
-use crate::time::parse_user_date;
-use crate::validate::{self, limits};
-use crate::{calendars, clients};
+use crate::store::{Entity, Fields, Store};
 use rapportino_model::vocab::Severity;
 pub use rapportino_model::vocab::{ContractKind, PackageMode};
 
 pub use billing_terms::BillingTerms;
+pub use form::validated_fields;
 pub use pin::{hash_with_salt as hash_pin_with_salt, verify_pin};
-
-/// Business minutes allowed per clock for one severity (None: no target).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SlaTarget {
-    #[ts(optional)]
-    pub response_minutes: Option<i64>,
-    #[ts(optional)]
-    pub intervention_minutes: Option<i64>,
-    /// Opened → resolved (issue 17): the third clock, optional.
-    #[serde(default)]
-    #[ts(optional)]
-    pub resolution_minutes: Option<i64>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SlaTargets {
-    #[serde(default)]
-    pub blocking: SlaTarget,
-    #[serde(default)]
-    pub degraded: SlaTarget,
-    #[serde(default)]
-    pub request: SlaTarget,
-}
-
-impl SlaTargets {
-    pub fn for_severity(&self, s: Severity) -> SlaTarget {
-        match s {
-            Severity::Blocking => self.blocking,
-            Severity::Degraded => self.degraded,
-            Severity::Request => self.request,
-        }
-    }
-}
-
-/// A coverage calendar per severity (issue 17): a blocking ticket may run on 7x8 while the rest
-/// stays on the contract's 5x8. None: the contract's own calendar.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SeverityCalendars {
-    #[ts(optional)]
-    pub blocking: Option<CalendarId>,
-    #[ts(optional)]
-    pub degraded: Option<CalendarId>,
-    #[ts(optional)]
-    pub request: Option<CalendarId>,
-}
-
-impl SeverityCalendars {
-    pub fn for_severity(&self, s: Severity) -> Option<CalendarId> {
-        match s {
-            Severity::Blocking => self.blocking,
-            Severity::Degraded => self.degraded,
-            Severity::Request => self.request,
-        }
-    }
-
-    pub fn all(&self) -> impl Iterator<Item = CalendarId> {
-        [self.blocking, self.degraded, self.request]
-            .into_iter()
-            .flatten()
-    }
-}
+pub(crate) use sla_terms::{check_calendars, check_resolution_targets};
+pub use sla_terms::{SeverityCalendars, SlaTarget, SlaTargets};
 
 /// Prices in cents; hourly rates are per hour.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -360,319 +304,6 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Contract> {
         created_at: r.get(rest + 2)?,
         updated_at: r.get(rest + 3)?,
     })
-}
-
-fn default_name(kind: ContractKind, input: &ContractInput) -> String {
-    let hours = input.included_minutes.unwrap_or(0) / 60;
-    match kind {
-        ContractKind::Sla => "Contratto SLA".into(),
-        ContractKind::HourPackage => {
-            let mode = match input.package_mode.unwrap_or(PackageMode::Any) {
-                PackageMode::OnSite => " on-site",
-                PackageMode::Remote => " remoto",
-                PackageMode::Any => "",
-            };
-            format!("Pacchetto {hours} ore{mode}")
-        }
-        ContractKind::IncidentPack => {
-            format!("Pacchetto {} ticket", input.incident_tickets.unwrap_or(0))
-        }
-        ContractKind::FreeHours => format!("{hours} ore gratuite annue"),
-        ContractKind::TimeMaterials => "A consuntivo".into(),
-    }
-}
-
-fn non_negative(field: &'static str, v: Option<i64>) -> Result<Option<i64>> {
-    match v {
-        Some(n) if n < 0 => Err(Error::invalid(
-            Code::OutOfRange,
-            field,
-            "cannot be negative",
-        )),
-        other => Ok(other),
-    }
-}
-
-fn positive(field: &'static str, v: Option<i64>) -> Result<i64> {
-    match v {
-        None => Err(Error::required(field)),
-        Some(n) if n <= 0 => Err(Error::invalid(
-            Code::OutOfRange,
-            field,
-            "must be greater than zero",
-        )),
-        Some(n) => Ok(n),
-    }
-}
-
-/// Validates the form into the columns to write (client and calendar existence are checked by
-/// the caller inside the transaction). Public for the demo crate, which writes contracts with
-/// `WriteTx::insert_stamped` at the instant they were signed.
-pub fn validated_fields(input: &ContractInput) -> Result<Fields> {
-    let kind = input.kind;
-    let name = match input
-        .name
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(n) => validate::required_text("name", n, limits::NAME)?,
-        None => default_name(kind, input),
-    };
-    let starts = parse_user_date("starts_on", &input.starts_on)?;
-    let ends = match input
-        .ends_on
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => parse_user_date("ends_on", s)?,
-        None => default_end(starts),
-    };
-    if ends < starts {
-        return Err(Error::invalid(
-            Code::InvalidPeriod,
-            "ends_on",
-            format!("the contract ends ({ends}) before it starts ({starts})"),
-        ));
-    }
-    for (f, v) in [
-        ("targets", input.targets.blocking.response_minutes),
-        ("targets", input.targets.blocking.intervention_minutes),
-        ("targets", input.targets.degraded.response_minutes),
-        ("targets", input.targets.degraded.intervention_minutes),
-        ("targets", input.targets.request.response_minutes),
-        ("targets", input.targets.request.intervention_minutes),
-        ("targets", input.targets.blocking.resolution_minutes),
-        ("targets", input.targets.degraded.resolution_minutes),
-        ("targets", input.targets.request.resolution_minutes),
-    ] {
-        if matches!(v, Some(n) if n <= 0) {
-            return Err(Error::invalid(
-                Code::OutOfRange,
-                f,
-                "an SLA target must be at least one minute",
-            ));
-        }
-    }
-    check_resolution_targets(&input.targets)?;
-    let included = non_negative("included_minutes", input.included_minutes)?;
-    let tickets = non_negative("incident_tickets", input.incident_tickets)?;
-    let r = &input.rates;
-    for (f, v) in [
-        ("overage_rate_cents", r.overage_rate_cents),
-        ("on_site_rate_cents", r.on_site_rate_cents),
-        ("remote_rate_cents", r.remote_rate_cents),
-        ("extra_rate_cents", r.extra_rate_cents),
-        ("callout_fee_cents", r.callout_fee_cents),
-        ("km_rate_cents", r.km_rate_cents),
-    ] {
-        non_negative(f, v)?;
-    }
-    let rounding = input.rounding_minutes.unwrap_or(1);
-    if !(1..=480).contains(&rounding) {
-        return Err(Error::invalid(
-            Code::OutOfRange,
-            "rounding_minutes",
-            "must be between 1 and 480 minutes",
-        ));
-    }
-    let minimum = non_negative("minimum_minutes", input.minimum_minutes)?.unwrap_or(0);
-    // Extra time is surcharged by 50% unless the contract says otherwise.
-    let multiplier = input
-        .extra_time_multiplier_pct
-        .unwrap_or(if input.extra_time_allowed { 150 } else { 100 });
-    if !(100..=1000).contains(&multiplier) {
-        return Err(Error::invalid(
-            Code::OutOfRange,
-            "extra_time_multiplier_pct",
-            "must be between 100% and 1000%",
-        ));
-    }
-    let mut package_mode = None;
-    let mut class = None;
-    match kind {
-        ContractKind::Sla => {
-            if input.calendar_id.is_none() {
-                return Err(Error::required("calendar_id"));
-            }
-        }
-        _ if input.severity_calendars.all().next().is_some() => {
-            return Err(Error::invalid(
-                Code::OutOfRange,
-                "severity_calendars",
-                "only an SLA contract times severities on their own calendars",
-            ));
-        }
-        ContractKind::HourPackage => {
-            positive("included_minutes", included)?;
-            package_mode = Some(input.package_mode.unwrap_or(PackageMode::Any));
-        }
-        ContractKind::IncidentPack => {
-            positive("incident_tickets", tickets)?;
-        }
-        ContractKind::FreeHours => {
-            positive("included_minutes", included)?;
-            let c = input.customer_class.as_deref().unwrap_or("");
-            class = Some(classes::code("customer_class", c, 40)?);
-        }
-        ContractKind::TimeMaterials => {}
-    }
-    if input.extra_time_allowed && kind != ContractKind::Sla {
-        return Err(Error::invalid(
-            Code::ExtraTimeNotAllowed,
-            "extra_time_allowed",
-            "only an SLA contract can allow extra time",
-        ));
-    }
-    let t = &input.targets;
-    let mut fields: Fields = vec![
-        ("client_id", field::text(input.client_id.to_string())),
-        ("kind", kind.into()),
-        ("name", field::text(name)),
-        ("starts_on", field::text(starts.to_string())),
-        ("ends_on", field::text(ends.to_string())),
-        ("calendar_id", field::opt_id(input.calendar_id)),
-        (
-            "response_blocking_minutes",
-            opt_int(t.blocking.response_minutes),
-        ),
-        (
-            "response_degraded_minutes",
-            opt_int(t.degraded.response_minutes),
-        ),
-        (
-            "response_request_minutes",
-            opt_int(t.request.response_minutes),
-        ),
-        (
-            "intervention_blocking_minutes",
-            opt_int(t.blocking.intervention_minutes),
-        ),
-        (
-            "intervention_degraded_minutes",
-            opt_int(t.degraded.intervention_minutes),
-        ),
-        (
-            "intervention_request_minutes",
-            opt_int(t.request.intervention_minutes),
-        ),
-        ("included_minutes", opt_int(included)),
-        (
-            "package_mode",
-            package_mode.map_or(serde_json::Value::Null, Into::into),
-        ),
-        ("incident_tickets", opt_int(tickets)),
-        ("customer_class", field::opt_text(class)),
-        (
-            "channels",
-            json_text(&classes::channels("channels", &input.channels)?),
-        ),
-        (
-            "services",
-            json_text(&classes::services("services", &input.services)?),
-        ),
-        ("extra_time_allowed", field::flag(input.extra_time_allowed)),
-        ("extra_time_multiplier_pct", field::int(multiplier)),
-        ("overage_rate_cents", opt_int(r.overage_rate_cents)),
-        ("rate_on_site_cents", opt_int(r.on_site_rate_cents)),
-        ("rate_remote_cents", opt_int(r.remote_rate_cents)),
-        ("rate_extra_cents", opt_int(r.extra_rate_cents)),
-        ("callout_fee_cents", opt_int(r.callout_fee_cents)),
-        ("km_rate_cents", opt_int(r.km_rate_cents)),
-        ("rounding_minutes", field::int(rounding)),
-        ("minimum_minutes", field::int(minimum)),
-        (
-            "resolution_blocking_minutes",
-            opt_int(t.blocking.resolution_minutes),
-        ),
-        (
-            "resolution_degraded_minutes",
-            opt_int(t.degraded.resolution_minutes),
-        ),
-        (
-            "resolution_request_minutes",
-            opt_int(t.request.resolution_minutes),
-        ),
-        (
-            "calendar_blocking_id",
-            field::opt_id(input.severity_calendars.blocking),
-        ),
-        (
-            "calendar_degraded_id",
-            field::opt_id(input.severity_calendars.degraded),
-        ),
-        (
-            "calendar_request_id",
-            field::opt_id(input.severity_calendars.request),
-        ),
-        (
-            "notes",
-            field::opt_text(validate::optional_text(
-                "notes",
-                input.notes.as_deref(),
-                limits::NOTES,
-            )?),
-        ),
-    ];
-    if let Some(p) = input
-        .extra_time_pin
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        fields.push(("extra_time_pin_hash", field::text(pin::hash_new(p)?)));
-    }
-    fields.extend(input.billing.validated_fields(kind)?);
-    Ok(fields)
-}
-
-/// A resolution target cannot be shorter than the intervention target of the same severity: both
-/// count from the ticket opened, and taking in charge comes before resolving.
-fn check_resolution_targets(t: &SlaTargets) -> Result<()> {
-    for (severity, target) in [
-        ("blocking", t.blocking),
-        ("degraded", t.degraded),
-        ("request", t.request),
-    ] {
-        if let (Some(res), Some(int)) = (target.resolution_minutes, target.intervention_minutes) {
-            if res < int {
-                return Err(Error::invalid(
-                    Code::OutOfRange,
-                    "targets",
-                    format!(
-                        "the {severity} resolution target ({res} min) is shorter than its \
-                         intervention target ({int} min)"
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Every calendar the form names must exist: the contract's and the severities' own.
-pub(crate) fn check_calendars(
-    conn: &rusqlite::Connection,
-    calendar_id: Option<CalendarId>,
-    severity: &SeverityCalendars,
-) -> Result<()> {
-    let named = calendar_id
-        .map(|c| ("calendar_id", c))
-        .into_iter()
-        .chain(severity.blocking.map(|c| ("severity_calendars", c)))
-        .chain(severity.degraded.map(|c| ("severity_calendars", c)))
-        .chain(severity.request.map(|c| ("severity_calendars", c)));
-    for (field, c) in named {
-        calendars::get_in(conn, c).map_err(|_| {
-            Error::invalid(Code::NotFound, field, format!("no calendar with id {c}"))
-        })?;
-    }
-    Ok(())
-}
-
-fn opt_int(v: Option<i64>) -> serde_json::Value {
-    v.map_or(serde_json::Value::Null, serde_json::Value::from)
 }
 
 fn check_references(conn: &rusqlite::Connection, input: &ContractInput) -> Result<()> {
