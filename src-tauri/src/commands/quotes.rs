@@ -9,11 +9,10 @@ use rapportino_core::quotes::{
     self, AcceptInput, NewQuote, Quote, QuoteDocument, QuoteFilter, QuoteLineInput, QuotePatch,
     RefuseInput,
 };
-use rapportino_core::{Code, Error, ErrorPayload};
+use rapportino_core::{Error, ErrorPayload};
 use rapportino_pdf::export::{self, ExportedFile};
 use rapportino_pdf::{attachments, Renderer};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_opener::OpenerExt;
 
 use crate::error::{CmdResult, CommandError};
 use crate::state::AppState;
@@ -151,15 +150,7 @@ pub fn open_quote<R: Runtime>(
 ) -> CmdResult<ExportedFile> {
     let id: QuoteId = parse(&id)?;
     let file = state.with(|s| export::quote_to_library(s, &Renderer::new()?, id))?;
-    app.opener()
-        .open_path(&file.path, None::<&str>)
-        .map_err(|e| {
-            CommandError::from(Error::invalid(
-                Code::Io,
-                "path",
-                format!("cannot open {}: {e}", file.path),
-            ))
-        })?;
+    super::reports::open_with_system(&app, &file.path)?;
     Ok(file)
 }
 

@@ -156,16 +156,20 @@ pub fn open_report<R: Runtime>(
 ) -> CmdResult<ExportedFile> {
     let id: ReportId = parse(&id)?;
     let file = state.with(|s| export::report_to_library(s, &Renderer::new()?, id))?;
-    app.opener()
-        .open_path(&file.path, None::<&str>)
-        .map_err(|e| {
-            CommandError::from(Error::invalid(
-                Code::Io,
-                "path",
-                format!("cannot open {}: {e}", file.path),
-            ))
-        })?;
+    open_with_system(&app, &file.path)?;
     Ok(file)
+}
+
+/// Opens a file (in the system's PDF viewer) or a folder (in the file manager); `IO` when the
+/// system cannot.
+pub(crate) fn open_with_system<R: Runtime>(app: &AppHandle<R>, path: &str) -> CmdResult<()> {
+    app.opener().open_path(path, None::<&str>).map_err(|e| {
+        CommandError::from(Error::invalid(
+            Code::Io,
+            "path",
+            format!("cannot open {path}: {e}"),
+        ))
+    })
 }
 
 /// Renders the report and prints it on this device's chosen printer and copies (`lp`, or
@@ -259,15 +263,7 @@ pub fn open_folder<R: Runtime>(
             format!("{} is not a folder", folder.display()),
         )));
     }
-    app.opener()
-        .open_path(folder.to_string_lossy(), None::<&str>)
-        .map_err(|e| {
-            CommandError::from(Error::invalid(
-                Code::Io,
-                "path",
-                format!("cannot open {}: {e}", folder.display()),
-            ))
-        })
+    open_with_system(&app, &folder.to_string_lossy())
 }
 
 /// Sets the shop logo from the file chosen in the native Open dialog, or from `path` (picked
