@@ -10,7 +10,8 @@
 # appstream and desktop-file-utils: the package check validates the metainfo and menu entry.
 # libsecret-tools and dbus-bin: the private Secret Service of crates/core/tests/mail_keyring.rs
 # and of the end-to-end run. chromium and chromium-driver: the hub's web request form opened in
-# a real headless browser (crates/hub/tests/webform_browser.rs). Idempotent: a second run is quick.
+# a real headless browser (crates/hub/tests/webform_browser.rs). dunst: a real notification server
+# under Xvfb for src-tauri/tests/notification_shown.rs. Idempotent: a second run is quick.
 set -euo pipefail
 
 SUDO=""
@@ -26,6 +27,7 @@ APT_PACKAGES=(
   libdbus-1-dev dbus-bin gnome-keyring libsecret-tools
   appstream desktop-file-utils
   chromium chromium-driver
+  dunst
 )
 
 missing=()

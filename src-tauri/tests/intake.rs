@@ -15,6 +15,7 @@ use rapportino_app::notify_worker;
 use rapportino_app::state::AppState;
 use rapportino_core::intake::{self, Envelope, Rules};
 use rapportino_core::labels::Locale;
+use rapportino_core::views::notices::{Notice, NoticePreferences};
 use serde_json::json;
 
 fn take(h: &Harness, raw: &str) -> intake::Taken {
@@ -204,14 +205,35 @@ fn each_new_urgent_request_is_notified_once_without_a_notification_server() {
         started.elapsed()
     );
     assert_eq!(shown.len(), 1);
-    assert_eq!(Some(shown[0].request_id.clone()), taken.request_id);
+    let Notice::Urgent(urgent) = &shown[0] else {
+        panic!("{shown:?}")
+    };
+    assert_eq!(Some(urgent.request_id.clone()), taken.request_id);
     assert!(notify_worker::round(&app).unwrap().is_empty(), "once");
 
-    let (title, body) = notify_worker::words(&shown[0], Locale::It);
+    let (title, body) = notify_worker::notice_words(&shown[0], Locale::It);
     assert_eq!(title, "Richiesta URGENTE da smistare");
     assert_eq!(body, "URGENTE: rete giù\nLuca Neri");
-    let (title, _) = notify_worker::words(&shown[0], Locale::En);
+    let (title, _) = notify_worker::notice_words(&shown[0], Locale::En);
     assert_eq!(title, "Urgent request to sort");
+
+    // Switched off in Settings: the next urgent request is not shown.
+    let mut prefs: NoticePreferences =
+        serde_json::from_value(h.ok("notice_preferences", json!({}))).unwrap();
+    assert!(prefs.urgent_requests);
+    prefs.urgent_requests = false;
+    h.ok("set_notice_preferences", json!({ "preferences": prefs }));
+    take(
+        &h,
+        "From: luca@nuovo.it\r\nSubject: urgente stampante\r\nMessage-ID: <n3@nuovo.it>\r\n\r\nx\r\n",
+    );
+    assert!(
+        notify_worker::round(&app).unwrap().is_empty(),
+        "switched off"
+    );
+    prefs.long_timer_hours = 30;
+    let e = h.err("set_notice_preferences", json!({ "preferences": prefs }));
+    assert_eq!(e["code"], "OUT_OF_RANGE");
 }
 
 #[test]

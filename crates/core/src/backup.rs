@@ -19,11 +19,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::{backup::Backup, Connection, OpenFlags, MAIN_DB};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
-use crate::store::{migrations, Store, APPLICATION_ID};
+use crate::store::{local_get, local_set, migrations, Store, APPLICATION_ID};
+
+/// `local_state` key of the last failed daily backup (cleared by the next one that works).
+const AUTO_FAILURE: &str = "backup.auto_failure";
 
 /// Automatic backups older than this many days are deleted.
 pub const KEEP_DAYS: i64 = 14;
@@ -486,4 +489,33 @@ pub fn list(dir: &Path) -> Result<Vec<BackupFile>> {
     };
     out.sort_by_key(|b| std::cmp::Reverse(key(b)));
     Ok(out)
+}
+
+/// A daily backup that failed: the day it was due and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AutoBackupFailure {
+    pub day: String,
+    pub message: String,
+}
+
+/// Notes that today's daily backup failed (what the backup settings and the notifications
+/// show), or clears the note after one that worked (`failure` None).
+pub fn record_auto_outcome(store: &Store, failure: Option<&AutoBackupFailure>) -> Result<()> {
+    match failure {
+        Some(f) => {
+            let text = serde_json::to_string(f).map_err(|e| Error::Inconsistent(e.to_string()))?;
+            local_set(store.conn(), AUTO_FAILURE, &text)
+        }
+        None => {
+            store
+                .conn()
+                .execute("DELETE FROM local_state WHERE key = ?1", [AUTO_FAILURE])?;
+            Ok(())
+        }
+    }
+}
+
+/// The daily backup's last failure, unless one has worked since.
+pub fn last_auto_failure(store: &Store) -> Result<Option<AutoBackupFailure>> {
+    Ok(local_get(store.conn(), AUTO_FAILURE)?.and_then(|s| serde_json::from_str(&s).ok()))
 }

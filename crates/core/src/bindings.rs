@@ -80,6 +80,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::documents::ReportPreview>(&cfg)?;
     export::<crate::documents::PrinterList>(&cfg)?;
     export::<crate::store::settings::PrintPreferences>(&cfg)?;
+    export::<crate::views::notices::NoticePreferences>(&cfg)?;
     export::<crate::entitlement::Entitlement>(&cfg)?;
     export::<crate::ledger::InterventionAllocation>(&cfg)?;
     export::<crate::ledger::ClientBalances>(&cfg)?;

@@ -103,13 +103,20 @@ pub fn restore_backup<R: Runtime>(
 }
 
 /// Today's automatic backup (if missing) and the 14-day retention; run at start and every hour.
+/// The outcome is noted for the notifications and cleared by the next backup that works.
 pub fn run_daily(state: &AppState) -> CmdResult<backup::AutoBackup> {
     let database = database_path(state)?;
     let today = state.with(|s| Ok(local_date(s.now(), s.tz())))?;
-    Ok(backup::auto_backup(
+    let outcome = backup::auto_backup(
         &database,
         &backup::folder_for(&database),
         today,
         backup::KEEP_DAYS,
-    )?)
+    );
+    let failure = outcome.as_ref().err().map(|e| backup::AutoBackupFailure {
+        day: today.to_string(),
+        message: e.to_string(),
+    });
+    state.with(|s| backup::record_auto_outcome(s, failure.as_ref()))?;
+    Ok(outcome?)
 }

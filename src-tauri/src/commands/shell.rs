@@ -1,8 +1,9 @@
 //! The desktop shell around the window: the tray's language follows the UI's; "Copia
-//! diagnostica".
+//! diagnostica"; this device's choice of desktop notifications.
 
 use rapportino_core::diagnostics::{self, DiagnosticsCopy};
 use rapportino_core::labels::Locale;
+use rapportino_core::views::notices::{self, NoticePreferences};
 use rapportino_core::{Code, Error};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -19,6 +20,21 @@ pub fn set_ui_locale(locale: String) -> CmdResult<()> {
         .map_err(|e| Error::invalid(Code::InvalidFormat, e.field, e.message))?;
     tray::set_locale(locale);
     Ok(())
+}
+
+/// This device's choice of desktop notifications (Settings › Generale).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn notice_preferences(state: State<'_, AppState>) -> CmdResult<NoticePreferences> {
+    state.with(|s| notices::preferences(s))
+}
+
+/// Remembers this device's choice of desktop notifications (a long timer: 1–24 hours).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_notice_preferences(
+    state: State<'_, AppState>,
+    preferences: NoticePreferences,
+) -> CmdResult<NoticePreferences> {
+    state.with(|s| notices::set_preferences(s, &preferences))
 }
 
 /// "Copia diagnostica" (Settings): version, system, the database's health, sync, backups and the

@@ -64,6 +64,7 @@ import type { MessageFilter } from '../bindings/MessageFilter';
 import type { NewIntervention } from '../bindings/NewIntervention';
 import type { NewQuote } from '../bindings/NewQuote';
 import type { NewTicket } from '../bindings/NewTicket';
+import type { NoticePreferences } from '../bindings/NoticePreferences';
 import type { OnboardingInput } from '../bindings/OnboardingInput';
 import type { OwnSignature } from '../bindings/OwnSignature';
 import type { Page } from '../bindings/Page';
@@ -604,6 +605,12 @@ export const setTechnicianActive = (id: string, active: boolean) => call<Technic
 
 /** The UI's language (`it` or `en`), for the tray menu and tooltip. */
 export const setUiLocale = (locale: string) => call<null>('set_ui_locale', { locale });
+
+/** This device's choice of desktop notifications (Settings › Generale). */
+export const noticePreferences = () => call<NoticePreferences>('notice_preferences');
+
+/** Remembers this device's choice of desktop notifications (a long timer: 1–24 hours). */
+export const setNoticePreferences = (preferences: NoticePreferences) => call<NoticePreferences>('set_notice_preferences', { preferences });
 
 /**
  * "Copia diagnostica" (Settings): version, system, the database's health, sync, backups and the

@@ -4,12 +4,14 @@
 //! - [`client`]: the client page; [`ticket`]: the ticket page; [`urgency`]: the urgency list;
 //! - [`dashboard`]: the home screen; [`statements`]: the monthly statement's data;
 //! - [`billing`]: the month's billable lines (from the statement's replay), [`billing_csv`]:
-//!   their CSV for the accountant.
+//!   their CSV for the accountant;
+//! - [`notices`]: the desktop notifications due now, each once.
 
 pub mod billing;
 pub mod billing_csv;
 pub mod client;
 pub mod dashboard;
+pub mod notices;
 pub mod statements;
 pub mod ticket;
 pub mod urgency;
