@@ -236,6 +236,25 @@ def scenario_services(d: Driver) -> None:
     d.wait("[data-testid=billing-form]")
     assert d.wait("#billing-on_site_rate_cents").attr("value") == "50,00"
 
+    step("notifications: conflicts off, a long timer after 2 hours; remembered")
+    d.wait("[data-testid=settings-tab-general]").click()
+    d.wait("[data-testid=notices-form]")
+    assert d.wait("[data-testid=notice-conflicts]").attr("checked")
+    assert d.wait("[data-testid=notice-hours]").attr("value") == "4"
+    d.wait("[data-testid=notice-conflicts]").click()
+    d.wait("main [role=status]", text="Preferenze salvate")
+    d.wait("[data-testid=notice-hours]").clear().type("2")
+    d.wait("[data-testid=notice-sla]").click()
+    d.wait("[data-testid=notice-sla]").click()
+    shot(d, "23-notifications")
+    d.wait("[data-testid=settings-tab-billing]").click()
+    d.wait("[data-testid=billing-form]")
+    d.wait("[data-testid=settings-tab-general]").click()
+    d.wait("[data-testid=notices-form]")
+    assert not d.wait("[data-testid=notice-conflicts]").attr("checked")
+    assert d.wait("[data-testid=notice-sla]").attr("checked")
+    assert d.wait("[data-testid=notice-hours]").attr("value") == "2"
+
     step("a client with a patron saint's day")
     d.wait("nav a[href='#/clients']").click()
     d.wait("a[href='#/clients/new']").click()
