@@ -246,7 +246,7 @@ def scenario_services(d: Driver) -> None:
     d.wait("[data-testid=notice-hours]").clear().type("2")
     d.wait("[data-testid=notice-sla]").click()
     d.wait("[data-testid=notice-sla]").click()
-    shot(d, "23-notifications")
+    shot(d, "22b-notifications")
     d.wait("[data-testid=settings-tab-billing]").click()
     d.wait("[data-testid=billing-form]")
     d.wait("[data-testid=settings-tab-general]").click()
