@@ -265,21 +265,21 @@ pub fn normalise_url(url: &str) -> Result<String> {
 
 /// An agent for the hub. With a certificate given at enrolment (`ca_pem`: the hub's own
 /// certificate or its CA), that certificate is the *only* trust anchor for this hub — pinned, not
-/// added to the public roots, so a certificate some public CA issued for the same name is refused.
-/// Without one, the public roots (a hub with a certificate from a public CA).
+/// added to the system's roots, so a certificate some other CA issued for the same name is
+/// refused. Without one, the system's trust store (rustls-platform-verifier: a hub with a
+/// certificate from a public CA, or from a company CA the computer trusts).
 fn agent(ca_pem: Option<&str>) -> Result<ureq::Agent> {
-    agent_trusting(
-        ca_pem,
-        rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        },
-    )
+    agent_trusting(ca_pem, None)
 }
 
-/// [`agent`] with `public` standing for the public roots (tests put their own "public" CA there).
-fn agent_trusting(ca_pem: Option<&str>, public: rustls::RootCertStore) -> Result<ureq::Agent> {
+/// [`agent`] with `public`, when given, standing for the system's store (tests put their own
+/// "public" CA there).
+fn agent_trusting(
+    ca_pem: Option<&str>,
+    public: Option<rustls::RootCertStore>,
+) -> Result<ureq::Agent> {
     let mut given = Vec::new();
-    let roots = match ca_pem.filter(|p| !p.trim().is_empty()) {
+    let pinned = match ca_pem.filter(|p| !p.trim().is_empty()) {
         Some(pem) => {
             let mut pinned = rustls::RootCertStore::empty();
             for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
@@ -290,22 +290,35 @@ fn agent_trusting(ca_pem: Option<&str>, public: rustls::RootCertStore) -> Result
             if given.is_empty() {
                 return Err(bad_certificate());
             }
-            pinned
+            Some(pinned)
         }
-        None => public,
+        None => None,
     };
     // ring, as ureq itself uses: no C toolchain beyond gcc (aws-lc wants cmake). Deprecated only
     // for lacking post-quantum key exchange.
     #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|e| Error::Inconsistent(e.to_string()))?;
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
+    let webpki = |roots: rustls::RootCertStore| {
+        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+            .build()
+            .map_err(|e| Error::Inconsistent(e.to_string()))
+    };
+    let verifier: Arc<dyn ServerCertVerifier> = match (pinned, public) {
+        (Some(pinned), _) => Arc::new(HubVerifier {
+            webpki: webpki(pinned)?,
+            given,
+        }),
+        (None, Some(public)) => webpki(public)?,
+        (None, None) => Arc::new(
+            rustls_platform_verifier::Verifier::new(provider.clone())
+                .map_err(|e| Error::Inconsistent(format!("the system's trust store: {e}")))?,
+        ),
+    };
+    let tls = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Inconsistent(e.to_string()))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(HubVerifier { webpki, given }))
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     Ok(ureq::AgentBuilder::new()
         .tls_config(Arc::new(tls))

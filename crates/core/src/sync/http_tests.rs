@@ -110,7 +110,7 @@ fn a_pinned_certificate_is_the_only_trust_anchor_for_the_hub() {
     for host in ["localhost", "127.0.0.1"] {
         // Pinned to A: a certificate from B for the very same name is refused, although B is
         // among the public roots (before pinning, the given CA was *added* to them).
-        let pinned = agent_trusting(Some(&a_pem), roots(&[&b])).unwrap();
+        let pinned = agent_trusting(Some(&a_pem), Some(roots(&[&b]))).unwrap();
         let refused = reaches(&pinned, host, hub_b).expect_err("B's certificate accepted");
         assert!(
             refused.contains("UnknownIssuer") || refused.contains("invalid peer certificate"),
@@ -119,8 +119,8 @@ fn a_pinned_certificate_is_the_only_trust_anchor_for_the_hub() {
         // The hub A certified is reached.
         reaches(&pinned, host, hub_a).unwrap();
 
-        // No certificate given: the public roots, as before.
-        let public = agent_trusting(None, roots(&[&b])).unwrap();
+        // No certificate given: the system's store (here standing: B).
+        let public = agent_trusting(None, Some(roots(&[&b]))).unwrap();
         reaches(&public, host, hub_b).unwrap();
         assert!(reaches(&public, host, hub_a).is_err());
     }
@@ -138,7 +138,7 @@ fn a_pinned_self_signed_certificate_marked_as_a_ca_is_still_accepted_for_its_own
         PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
     );
     let other = ca("Public CA");
-    let pinned = agent_trusting(Some(&cert.pem()), roots(&[&other])).unwrap();
+    let pinned = agent_trusting(Some(&cert.pem()), Some(roots(&[&other]))).unwrap();
     reaches(&pinned, "localhost", port).unwrap();
     // Under another name, it is not.
     assert!(reaches(&pinned, "127.0.0.1", port).is_err());
@@ -150,4 +150,31 @@ fn a_certificate_that_is_not_pem_is_refused() {
         let err = agent(Some(pem)).unwrap_err();
         assert_eq!(err.code(), Code::InvalidFormat, "{pem}");
     }
+}
+
+#[test]
+fn without_a_pinned_certificate_the_systems_trust_store_decides() {
+    // A company CA the computer does not trust yet: refused, as a browser would.
+    let company = ca("Officina Rinaldi Company CA");
+    let (chain, key) = server_cert(&company);
+    let hub = serve(chain, key);
+    let refused = reaches(&agent(None).unwrap(), "localhost", hub).expect_err("untrusted CA");
+    assert!(
+        refused.contains("UnknownIssuer") || refused.contains("invalid peer certificate"),
+        "{refused}"
+    );
+    // The administrator adds it to the system's store (SSL_CERT_FILE is where the platform
+    // verifier's Linux backend reads the store from when it is set): now trusted, no pin.
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("ca-certificates.crt");
+    std::fs::write(&bundle, company.cert.pem()).unwrap();
+    std::env::set_var("SSL_CERT_FILE", &bundle);
+    let trusted = agent(None).unwrap();
+    std::env::remove_var("SSL_CERT_FILE");
+    reaches(&trusted, "localhost", hub).unwrap();
+    // A pinned certificate still overrides the store: another CA's pin refuses this hub.
+    std::env::set_var("SSL_CERT_FILE", &bundle);
+    let pinned_elsewhere = agent(Some(&ca("Another CA").cert.pem())).unwrap();
+    std::env::remove_var("SSL_CERT_FILE");
+    assert!(reaches(&pinned_elsewhere, "localhost", hub).is_err());
 }
