@@ -408,3 +408,112 @@ fn watching_follows_every_configured_mailbox() {
     assert_eq!(category.as_deref(), Some("telefonia"));
     assert_eq!((support.counts().0, telecoms.counts().0), (0, 0));
 }
+
+/// The real sink, stopping at its `fails_at`-th batch (nothing of that batch recorded), and
+/// counting the mails of the batches it was given.
+struct FailsAtBatch<'s> {
+    sink: StoreSink<'s>,
+    fails_at: usize,
+    batches: Vec<usize>,
+}
+
+impl Sink for FailsAtBatch<'_> {
+    fn take(&mut self, request: &IncomingRequest) -> Result<Recorded, IntakeError> {
+        self.sink.take(request)
+    }
+
+    fn take_batch(
+        &mut self,
+        requests: &[(u32, IncomingRequest)],
+    ) -> (Vec<(u32, Recorded)>, Option<IntakeError>) {
+        self.batches.push(requests.len());
+        if self.batches.len() == self.fails_at {
+            return (Vec::new(), Some(IntakeError::Record("disk full".into())));
+        }
+        self.sink.take_batch(requests)
+    }
+}
+
+#[test]
+fn batches_of_500_pipelined_and_a_failure_mid_way_flags_only_what_was_recorded() {
+    let server = TestImap::start();
+    let (mut s, _) = store();
+    shop(&mut s);
+    let mails: Vec<Vec<u8>> = (0..620)
+        .map(|i| {
+            mail(
+                "anna@ferri.it",
+                &format!("Guasto {i}"),
+                &format!("batch-{i}@ferri.it"),
+                "",
+                "Non parte.",
+            )
+        })
+        .collect();
+    let refs: Vec<&[u8]> = mails.iter().map(Vec::as_slice).collect();
+    server.append(&refs);
+    let cfg = server.mailbox("assistenza");
+    // One sender for all of them: past the default rate limit.
+    let rules = Rules {
+        rate_limit: 1_000,
+        ..Rules::default()
+    };
+
+    // The first batch fails: the second was already fetched (the pipeline), nothing is flagged.
+    let mut failing = FailsAtBatch {
+        sink: StoreSink {
+            store: &mut s,
+            rules: rules.clone(),
+        },
+        fails_at: 1,
+        batches: Vec::new(),
+    };
+    let err = imap::collect_once_blocking(&cfg, &mut failing).expect_err("the sink failed");
+    assert_eq!(err.code(), "INTAKE_RECORD");
+    assert_eq!(failing.batches, [500]);
+    assert_eq!(server.counts().0, 620, "nothing flagged");
+    assert_eq!(count(&s, "incoming_requests"), 0);
+
+    // The second batch fails after the first was recorded: exactly the first 500 are flagged,
+    // each with its ticket.
+    let mut failing = FailsAtBatch {
+        sink: StoreSink {
+            store: &mut s,
+            rules: rules.clone(),
+        },
+        fails_at: 2,
+        batches: Vec::new(),
+    };
+    imap::collect_once_blocking(&cfg, &mut failing).expect_err("the sink failed");
+    assert_eq!(failing.batches, [500, 120]);
+    assert_eq!(
+        server.counts().0,
+        120,
+        "the first batch flagged, not the second"
+    );
+    assert_eq!(count(&s, "incoming_requests"), 500);
+    assert_eq!(count(&s, "tickets"), 500);
+    let first_500: i64 = s
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM incoming_requests r JOIN tickets t ON t.id = r.ticket_id
+             WHERE CAST(substr(r.subject, 8) AS INTEGER) < 500",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(first_500, 500, "the recorded ones are the first batch's");
+
+    // The next round takes the rest, once.
+    let mut sink = StoreSink {
+        store: &mut s,
+        rules,
+    };
+    let round = imap::collect_once_blocking(&cfg, &mut sink).unwrap();
+    assert_eq!(
+        (round.fetched, round.ticketed, round.duplicates),
+        (120, 120, 0)
+    );
+    assert_eq!(count(&s, "tickets"), 620);
+    assert_eq!(server.counts().0, 0);
+}

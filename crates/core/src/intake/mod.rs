@@ -4,8 +4,8 @@
 //! inside it (the idempotency key is looked up there) and the request's record — its key
 //! unique — is written with the ticket, the customer message or nothing else, so a crash
 //! between creating the ticket and flagging the mail leaves either both or neither, and the
-//! next run finds the key and skips the mail. The collector's batch (50 mails) is one
-//! transaction ([`take_batch`]), each mail under its own savepoint: committed before any of
+//! next run finds the key and skips the mail. The collector's batch (up to 500 mails) is
+//! one transaction ([`take_batch`]), each mail under its own savepoint: committed before any of
 //! the batch is flagged.
 //!
 //! Attachment content collected here stays in the unsynced `incoming_attachment_content` table

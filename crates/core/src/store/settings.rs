@@ -113,9 +113,8 @@ pub(crate) fn get_setting_conn<T: serde::de::DeserializeOwned>(
     key: &str,
 ) -> Result<Option<T>> {
     let raw: Option<String> = conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
         .optional()?;
     Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
 }

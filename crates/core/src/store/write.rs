@@ -84,15 +84,19 @@ impl<'c> WriteTx<'c> {
     /// returned, and the transaction goes on (the intake's batch: one refused ticket does not
     /// undo the batch). The clock is not wound back: later writes stay newer.
     pub fn savepoint<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        self.tx.execute("SAVEPOINT write_step", [])?;
+        self.tx
+            .prepare_cached("SAVEPOINT write_step")?
+            .execute([])?;
         match f(self) {
             Ok(v) => {
-                self.tx.execute("RELEASE write_step", [])?;
+                self.tx.prepare_cached("RELEASE write_step")?.execute([])?;
                 Ok(v)
             }
             Err(e) => {
-                self.tx.execute("ROLLBACK TO write_step", [])?;
-                self.tx.execute("RELEASE write_step", [])?;
+                self.tx
+                    .prepare_cached("ROLLBACK TO write_step")?
+                    .execute([])?;
+                self.tx.prepare_cached("RELEASE write_step")?.execute([])?;
                 Err(e)
             }
         }

@@ -14,8 +14,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
-use futures_util::TryStreamExt;
 use rapportino_model::vocab::RequestStatus;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName};
@@ -24,17 +22,18 @@ use tokio::net::TcpStream;
 use tokio_rustls::rustls;
 use tokio_rustls::TlsConnector;
 
+mod round;
+
+pub use round::{process, BATCH, BATCH_BYTES};
+
 use crate::decide::Rules;
 use crate::error::IntakeError;
-use crate::mime::{from_header_too_large, from_mime, Envelope};
 use crate::request::IncomingRequest;
 
 /// The default environment variable of a mailbox's password.
 pub const PASSWORD_ENV: &str = "RAPPORTINO_INTAKE_PASSWORD";
 /// The default size cap of one mail (its RFC822.SIZE), past which only its header is fetched.
 pub const DEFAULT_MESSAGE_MAX: u64 = 64 * 1024 * 1024;
-/// Messages fetched per IMAP command.
-const BATCH: usize = 50;
 /// Connecting, TLS and logging in must be done within this.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -287,171 +286,6 @@ async fn connect_inner(cfg: &MailboxConfig) -> Result<(Session, bool), IntakeErr
         .map_err(imap_err)?
         .has_str("IDLE");
     Ok((session, idle))
-}
-
-/// One round on a logged-in session: every unseen message of the folder taken, then flagged.
-pub async fn process(
-    session: &mut Session,
-    cfg: &MailboxConfig,
-    sink: &mut (dyn Sink + Send),
-) -> Result<RoundReport, IntakeError> {
-    let mailbox = session.select(&cfg.folder).await.map_err(imap_err)?;
-    let validity = mailbox.uid_validity.unwrap_or(0);
-    let mut uids: Vec<u32> = session
-        .uid_search("UNSEEN")
-        .await
-        .map_err(imap_err)?
-        .into_iter()
-        .collect();
-    uids.sort_unstable();
-    let mut report = RoundReport {
-        mailbox: cfg.name.clone(),
-        ..RoundReport::default()
-    };
-    for chunk in uids.chunks(BATCH) {
-        let set = chunk
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        // Sizes first: a mail over the cap is never fetched whole, only its header.
-        let sizes: Vec<async_imap::types::Fetch> = session
-            .uid_fetch(&set, "(UID RFC822.SIZE)")
-            .await
-            .map_err(imap_err)?
-            .try_collect()
-            .await
-            .map_err(imap_err)?;
-        let oversized: Vec<(u32, u64)> = sizes
-            .iter()
-            .filter_map(|f| Some((f.uid?, u64::from(f.size?))))
-            .filter(|(_, size)| *size > cfg.message_max)
-            .collect();
-        let whole: Vec<String> = chunk
-            .iter()
-            .filter(|uid| !oversized.iter().any(|(o, _)| o == *uid))
-            .map(u32::to_string)
-            .collect();
-        let envelope = |f: &async_imap::types::Fetch, uid: u32| Envelope {
-            source: cfg.name.clone(),
-            received_at: f
-                .internal_date()
-                .map(|d| d.with_timezone(&Utc))
-                .unwrap_or_else(Utc::now),
-            fallback_key: Envelope::imap_key(&cfg.folder, validity, uid),
-            category: cfg.category.clone(),
-            service: cfg.service.clone(),
-            kept_max: cfg.kept_max,
-        };
-        let mut requests: Vec<(u32, IncomingRequest)> = Vec::with_capacity(chunk.len());
-        if !whole.is_empty() {
-            let fetched: Vec<async_imap::types::Fetch> = session
-                .uid_fetch(whole.join(","), "(UID INTERNALDATE BODY.PEEK[])")
-                .await
-                .map_err(imap_err)?
-                .try_collect()
-                .await
-                .map_err(imap_err)?;
-            requests.extend(fetched.iter().filter_map(|f| {
-                let uid = f.uid?;
-                Some((
-                    uid,
-                    from_mime(f.body().unwrap_or_default(), &envelope(f, uid)),
-                ))
-            }));
-        }
-        if !oversized.is_empty() {
-            let set = oversized
-                .iter()
-                .map(|(uid, _)| uid.to_string())
-                .collect::<Vec<_>>()
-                .join(",");
-            let headers: Vec<async_imap::types::Fetch> = session
-                .uid_fetch(&set, "(UID INTERNALDATE BODY.PEEK[HEADER])")
-                .await
-                .map_err(imap_err)?
-                .try_collect()
-                .await
-                .map_err(imap_err)?;
-            requests.extend(headers.iter().filter_map(|f| {
-                let uid = f.uid?;
-                let size = oversized.iter().find(|(o, _)| *o == uid)?.1;
-                let header = f.header().unwrap_or_default();
-                let env = envelope(f, uid);
-                Some((
-                    uid,
-                    from_header_too_large(header, size, cfg.message_max, &env),
-                ))
-            }));
-        }
-        // In UID order, as they arrived.
-        requests.sort_by_key(|(uid, _)| *uid);
-        // The sink is synchronous (SQLite, or the blocking PostgreSQL client, which refuses to
-        // run inside a runtime): it runs on a thread of its own, one per batch.
-        let (outcomes, failure) = take_all(sink, &requests);
-        let mut done: Vec<u32> = Vec::with_capacity(outcomes.len());
-        for (uid, recorded) in outcomes {
-            report.fetched += 1;
-            match recorded.status {
-                None => report.duplicates += 1,
-                Some(RequestStatus::Ticketed | RequestStatus::Assigned) => report.ticketed += 1,
-                Some(RequestStatus::Appended) => report.appended += 1,
-                Some(RequestStatus::New) => report.triage += 1,
-                Some(RequestStatus::Ignored | RequestStatus::Rejected) => report.ignored += 1,
-            }
-            done.push(uid);
-        }
-        // What was recorded is flagged even when a later mail of the batch failed.
-        flag(session, cfg, &done).await?;
-        if let Some(e) = failure {
-            return Err(e);
-        }
-    }
-    Ok(report)
-}
-
-/// Takes the requests in order on a scoped thread ([`Sink::take_batch`]): what was recorded,
-/// and the failure that stopped it.
-fn take_all(
-    sink: &mut (dyn Sink + Send),
-    requests: &[(u32, IncomingRequest)],
-) -> (Vec<(u32, Recorded)>, Option<IntakeError>) {
-    std::thread::scope(|scope| {
-        scope
-            .spawn(move || sink.take_batch(requests))
-            .join()
-            .unwrap_or_else(|_| {
-                (
-                    Vec::new(),
-                    Some(IntakeError::Record("the sink panicked".into())),
-                )
-            })
-    })
-}
-
-/// Flags the recorded mail `\Seen` (or moves it to the processed folder).
-async fn flag(session: &mut Session, cfg: &MailboxConfig, done: &[u32]) -> Result<(), IntakeError> {
-    if done.is_empty() {
-        return Ok(());
-    }
-    let set = done
-        .iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    match &cfg.processed_folder {
-        Some(folder) => session.uid_mv(&set, folder).await.map_err(imap_err)?,
-        None => {
-            let _: Vec<_> = session
-                .uid_store(&set, "+FLAGS.SILENT (\\Seen)")
-                .await
-                .map_err(imap_err)?
-                .try_collect()
-                .await
-                .map_err(imap_err)?;
-        }
-    }
-    Ok(())
 }
 
 /// Connects, runs one round and logs out.
