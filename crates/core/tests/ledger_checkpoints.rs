@@ -194,3 +194,61 @@ fn checkpoints_never_change_what_the_ledger_says() {
     let after_new_package = uncached(&s, &c, &sample, &days);
     assert_eq!(view(&s, &c, &sample, &days), after_new_package);
 }
+
+/// A ticket's severity picks the calendar its extra time is measured against (a contract may
+/// cover blocking tickets 7x8 and the rest 5x8): changing it must drop the checkpoints written
+/// after its work (migration 0021's trigger), or a later month would start from a stale state.
+#[test]
+fn a_new_severity_drops_the_checkpoints_after_its_work() {
+    use common::services::{calendar, day, local, sla_contract_input, work};
+    use rapportino_core::calendars::CalendarPreset;
+    use rapportino_core::tickets::{Severity, TicketPatch};
+    let (mut s, clock) = store();
+    let five = calendar(&mut s, CalendarPreset::FiveByEight);
+    let seven = calendar(&mut s, CalendarPreset::SevenByEight);
+    let c = client(&mut s, "Residence Le Vele");
+    let mut input = sla_contract_input(&c, five);
+    input.severity_calendars.blocking = Some(seven);
+    contracts::create(&mut s, &input).unwrap();
+    clock.set(local("2026-11-22 10:00"));
+    let mut t = new_ticket(&c, "Allarme");
+    t.severity = Severity::Blocking;
+    let t = tickets::open(&mut s, &t).unwrap().id;
+    tickets::claim_extra_time(&mut s, t, "4711").unwrap();
+    // Sunday morning: covered 7x8 as blocking (drawn from the SLA's hours), extra time as degraded.
+    let w = work(
+        &mut s,
+        &clock,
+        t,
+        InterventionMode::Remote,
+        "2026-11-22 10:05",
+        20,
+    );
+    clock.set(local("2027-01-20 09:00"));
+    let days = [day("2026-11-30"), day("2026-12-31"), day("2027-01-20")];
+    let covered = view(&s, &c, &[w], &days);
+    assert!(!rows(&s).is_empty(), "the replays wrote checkpoints");
+    assert_eq!(
+        ledger::intervention_allocation(&s, w)
+            .unwrap()
+            .extra_time_minutes,
+        0
+    );
+    tickets::update(
+        &mut s,
+        t,
+        &TicketPatch {
+            severity: Some(Severity::Degraded),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        ledger::intervention_allocation(&s, w)
+            .unwrap()
+            .extra_time_minutes,
+        30
+    );
+    let after = uncached(&s, &c, &[w], &days);
+    assert_ne!(after, covered);
+}

@@ -282,6 +282,88 @@ fn extra_time_keeps_its_rounding() {
     assert_eq!(lines(&s, w).len(), 1);
 }
 
+/// Extra time is surcharged outside the coverage of the ticket's severity, not of the contract's
+/// own calendar: the contract runs 5x8 but covers blocking tickets 7x8 (08:30–12:30, 14:00–18:00
+/// every day). On Sunday 22 November, under extra time:
+/// - blocking, 10:05–10:25: inside 7x8, so not extra time: 20 minutes billed 30 (minimum), drawn
+///   from the 120 included, 0 €;
+/// - degraded, 10:30–10:50: the contract's 5x8 is closed on Sunday: 30 minutes of extra time at
+///   45 €/h × 150 % = 67,50 €/h, 33,75 €;
+/// - blocking, 19:00–19:20: outside 7x8 too: 30 minutes of extra time, 33,75 €.
+#[test]
+fn extra_time_follows_the_severity_calendar() {
+    let (mut s, clock) = store();
+    let five = calendar(&mut s, CalendarPreset::FiveByEight);
+    let seven = calendar(&mut s, CalendarPreset::SevenByEight);
+    let c = client(&mut s, "Residence Le Vele");
+    let mut input = sla_contract_input(&c, five);
+    input.severity_calendars.blocking = Some(seven);
+    let k = contracts::create(&mut s, &input).unwrap().id;
+    clock.set(local("2026-11-22 10:00"));
+    let mut ticket = |severity| {
+        let mut input = new_ticket(&c, "Allarme");
+        input.severity = severity;
+        let t = tickets::open(&mut s, &input).unwrap().id;
+        tickets::claim_extra_time(&mut s, t, "4711").unwrap();
+        t
+    };
+    let (blocking, degraded) = (ticket(Severity::Blocking), ticket(Severity::Degraded));
+    let covered = work(
+        &mut s,
+        &clock,
+        blocking,
+        InterventionMode::Remote,
+        "2026-11-22 10:05",
+        20,
+    );
+    let a = ledger::intervention_allocation(&s, covered).unwrap();
+    assert_eq!(
+        (a.billed_minutes, a.extra_time_minutes, a.charges_cents),
+        (30, 0, 0),
+        "blocking on Sunday morning is covered 7x8"
+    );
+    assert_eq!(
+        lines(&s, covered)
+            .iter()
+            .map(|l| (l.3, l.4))
+            .collect::<Vec<_>>(),
+        [(30, 0)]
+    );
+    let five_by_eight = work(
+        &mut s,
+        &clock,
+        degraded,
+        InterventionMode::Remote,
+        "2026-11-22 10:30",
+        20,
+    );
+    let a = ledger::intervention_allocation(&s, five_by_eight).unwrap();
+    assert_eq!((a.billed_minutes, a.extra_time_minutes), (30, 30));
+    assert_eq!(lines(&s, five_by_eight)[0].4, 3_375);
+    let evening = work(
+        &mut s,
+        &clock,
+        blocking,
+        InterventionMode::Remote,
+        "2026-11-22 19:00",
+        20,
+    );
+    let a = ledger::intervention_allocation(&s, evening).unwrap();
+    assert_eq!((a.billed_minutes, a.extra_time_minutes), (30, 30));
+    assert_eq!(lines(&s, evening)[0].4, 3_375);
+    let used = ledger::client_balances(&s, c.id, None)
+        .unwrap()
+        .balances
+        .into_iter()
+        .find(|b| b.contract_id == k)
+        .unwrap()
+        .used_minutes;
+    assert_eq!(
+        used, 30,
+        "only the covered work draws on the included hours"
+    );
+}
+
 #[test]
 fn a_client_class_must_exist() {
     let (mut s, _clock) = store();

@@ -46,6 +46,11 @@ pub(crate) fn bar_value(bar: &ChartBar) -> String {
     }
 }
 
+/// The summary's total: the interventions' charges (the "Addebiti" column), before VAT; the IVA
+/// and "Totale IVA inclusa" below it are on this amount. Materials and accepted quotes are in
+/// "Da fatturare" with their own totals.
+pub(crate) const CHARGES_LABEL: &str = "Totale addebiti (IVA esclusa)";
+
 /// The month in figures, beside the client.
 pub(crate) fn summary(doc: &StatementDocument) -> Vec<(&'static str, String)> {
     vec![
@@ -63,7 +68,7 @@ pub(crate) fn summary(doc: &StatementDocument) -> Vec<(&'static str, String)> {
             "Ticket incidente residui",
             doc.incident_tickets_left.to_string(),
         ),
-        ("Totale addebiti", euro(doc.charges_cents)),
+        (CHARGES_LABEL, euro(doc.charges_cents)),
         ("IVA", vat_cell(doc)),
         ("Totale IVA inclusa", euro(doc.vat.total_cents)),
     ]
@@ -120,7 +125,7 @@ fn parties(c: &mut Canvas, doc: &StatementDocument) {
     let client = Block::party("Cliente", &doc.client);
     let mut pairs = Pairs::new(40.0 * MM);
     for (label, value) in summary(doc) {
-        if label == "Totale addebiti" {
+        if label == CHARGES_LABEL {
             pairs.add_styled(label, value, Style::new(Face::Bold, 9.5, INK));
         } else {
             pairs.add(label, value);

@@ -61,7 +61,8 @@ fn the_statement_page_has_the_key_fields() {
     for s in [
         "Rendiconto mensile – novembre 2026",
         "TK-2026-MR-0046",
-        "12 h 15 min",
+        "11 h 15 min",
+        "Totale addebiti (IVA esclusa)",
         "65,00 €",
         "in scadenza",
         "senza limite",

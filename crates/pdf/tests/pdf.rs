@@ -487,6 +487,36 @@ fn table_rows_that_do_not_fit_move_to_the_next_page_under_a_repeated_header() {
     assert_contains(&text(&file), &["1,5", "10,90 €"]);
 }
 
+/// The statement fixture adds up as a real month does: the rows' billed minutes per payer are the
+/// usage table, their charges the summary's total, which is what "Da fatturare" lists (and its
+/// VAT the summary's).
+#[test]
+fn the_statement_fixture_adds_up() {
+    let doc = fixtures::statement();
+    for u in &doc.usage {
+        let rows = doc.rows.iter().filter(|r| r.paid_by == u.label);
+        let (minutes, cents) = rows.fold((0, 0), |(m, c), r| {
+            (m + r.billed_minutes, c + r.charges_cents)
+        });
+        assert_eq!((minutes, cents), (u.minutes, u.amount_cents), "{}", u.label);
+    }
+    assert_eq!(
+        doc.billed_minutes,
+        doc.usage.iter().map(|u| u.minutes).sum::<i64>()
+    );
+    assert_eq!(
+        doc.charges_cents,
+        doc.rows.iter().map(|r| r.charges_cents).sum::<i64>()
+    );
+    let to_invoice: i64 = doc.to_invoice.iter().map(|l| l.amount_cents).sum();
+    assert_eq!(to_invoice, doc.charges_cents, "no materials nor quotes");
+    assert_eq!(doc.to_invoice_vat, doc.vat);
+    assert_eq!(
+        doc.vat.taxable_cents + doc.vat.vat_cents,
+        doc.vat.total_cents
+    );
+}
+
 #[test]
 fn a_statement_prints_rows_totals_balances_and_the_chart() {
     let doc = fixtures::statement();
@@ -509,8 +539,9 @@ fn a_statement_prints_rows_totals_balances_and_the_chart() {
             "Presso il cliente",
             "a consuntivo",
             "7 interventi",
-            "11 h 05 min",
-            "12 h 15 min",
+            "9 h 50 min",
+            "11 h 15 min",
+            "Totale addebiti (IVA esclusa)",
             "65,00 €",
             "22%: 14,30 € (importi IVA esclusa)",
             "Totale IVA inclusa",

@@ -14,7 +14,7 @@ use crate::interventions::timer::BILLABLE_SECONDS_SQL;
 use crate::sla::Context;
 use crate::store::Store;
 use crate::time::{format_instant, local_date, parse_instant, start_of_day};
-use rapportino_model::vocab::{ContractKind, InterventionMode};
+use rapportino_model::vocab::{ContractKind, InterventionMode, Severity};
 
 /// The first day whose facts can change balances on `[from, until]`: the start of every accounting
 /// period open on the replay's first day, repeated until no open period starts earlier.
@@ -109,7 +109,8 @@ pub(crate) fn replay(
                 CASE WHEN t.priority_requested <> 0 AND t.urgent = 0 THEN NOT EXISTS (
                     SELECT 1 FROM interventions j WHERE j.ticket_id = i.ticket_id
                       AND (COALESCE(j.started_at, j.created_at), j.id)
-                          < (COALESCE(i.started_at, i.created_at), i.id)) ELSE 0 END
+                          < (COALESCE(i.started_at, i.created_at), i.id)) ELSE 0 END,
+                t.severity
          FROM interventions i JOIN tickets t ON t.id = i.ticket_id
          WHERE i.client_id = ?1 AND ((i.started_at >= ?2 AND i.started_at < ?3)
             OR (i.started_at IS NULL AND i.created_at >= ?2 AND i.created_at < ?3))"
@@ -148,7 +149,8 @@ pub(crate) fn replay(
         };
         let billable_seconds: i64 = r.get::<_, i64>(14)? + running_seconds;
         let outside_seconds = if extra_time {
-            outside_coverage(conn, ctx, client, site, g.contract.as_ref(), id)?
+            let severity: Severity = r.get(21)?;
+            outside_coverage(conn, ctx, client, site, g.contract.as_ref(), severity, id)?
         } else {
             0
         };
@@ -198,16 +200,19 @@ pub(crate) fn replay(
     Ok((ledger, start))
 }
 
-/// Billable seconds of an intervention that fell outside the governing SLA calendar (extra time).
+/// Billable seconds of an intervention that fell outside the coverage of its ticket (extra time):
+/// the governing contract's calendar for the ticket's severity (a blocking ticket may be covered
+/// 7x8 while the contract's own calendar is 5x8), as the SLA clocks have it.
 fn outside_coverage(
     conn: &rusqlite::Connection,
     ctx: &Context,
     client: ClientId,
     site: Option<SiteId>,
     governing: Option<&Contract>,
+    severity: Severity,
     id: InterventionId,
 ) -> Result<i64> {
-    let Some(cal_id) = governing.and_then(|c| c.terms.calendar_id) else {
+    let Some(cal_id) = governing.and_then(|c| c.terms.calendar_for(severity)) else {
         return Ok(0);
     };
     let Some((cal, _)) = ctx.business(cal_id, client, site)? else {

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0016_intakerest.sql"),
     ),
     ("0017_billing", include_str!("migrations/0017_billing.sql")),
+    // 0018–0020 are taken by branches merged alongside this one (the lead renumbers if needed).
+    (
+        "0021_severity_coverage",
+        include_str!("migrations/0021_severity_coverage.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

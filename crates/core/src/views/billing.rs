@@ -12,7 +12,7 @@
 //!   prices them, at each line's VAT rate. Their work is never drawn from packages (the ledger).
 //! - Services (hours, surcharges, call-out, travel) at the shop's default VAT rate.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -96,15 +96,33 @@ pub fn for_client(
 }
 
 /// Every client's billable lines for a month (clients with nothing to invoice left out).
+///
+/// The ledger replay is the statements' one, client by client; the month's materials and accepted
+/// quotes are then one query each for every client at once, grouped by client (a look-up per
+/// client cost as much as a fifth of the replay on 5,000 clients).
 pub fn month(store: &Store, year: i32, month: u32, limit: Option<usize>) -> Result<BillingMonth> {
-    let mut clients = Vec::new();
+    let (first, last) = statements::month_bounds(year, month)?;
+    let mut all = Vec::new();
     statements::for_each_monthly(store, year, month, limit, |_, _, data| {
-        let c = from_statement(store, &data)?;
-        if !c.lines.is_empty() {
-            clients.push(c);
-        }
+        all.push(data);
         Ok(())
     })?;
+    let finals: HashMap<ClientId, HashSet<InterventionId>> = all
+        .iter()
+        .map(|d| (d.client_id, final_ids(d)))
+        .filter(|(_, ids)| !ids.is_empty())
+        .collect();
+    let mut materials = materials(store, first, last, &finals)?;
+    let mut quotes = quotes(store, None, first, last)?;
+    let services_vat = crate::catalogue::default_vat_rate_in(store.conn())?;
+    let clients = all
+        .iter()
+        .map(|d| {
+            let extra = (materials.remove(&d.client_id), quotes.remove(&d.client_id));
+            client_lines(d, services_vat, extra)
+        })
+        .filter(|c| !c.lines.is_empty())
+        .collect();
     Ok(assemble(year, month, clients))
 }
 
@@ -144,21 +162,41 @@ pub fn sum_totals<'a>(all: impl IntoIterator<Item = &'a VatTotals>) -> VatTotals
 /// done) and the month's materials and accepted quotes.
 pub fn from_statement(store: &Store, data: &StatementData) -> Result<ClientBillable> {
     let services_vat = crate::catalogue::default_vat_rate_in(store.conn())?;
+    let first = NaiveDate::parse_from_str(&data.period_start, "%Y-%m-%d").unwrap_or_default();
+    let last = NaiveDate::parse_from_str(&data.period_end, "%Y-%m-%d").unwrap_or_default();
+    let finals = HashMap::from([(data.client_id, final_ids(data))]);
+    let materials = materials(store, first, last, &finals)?.remove(&data.client_id);
+    let quotes = quotes(store, Some(data.client_id), first, last)?.remove(&data.client_id);
+    Ok(client_lines(data, services_vat, (materials, quotes)))
+}
+
+/// The month's final interventions (a preview is not invoiced).
+fn final_ids(data: &StatementData) -> HashSet<InterventionId> {
+    data.interventions
+        .iter()
+        .filter(|a| a.is_final)
+        .map(|a| a.intervention_id)
+        .collect()
+}
+
+/// One client's lines: the ledger's, then its materials and quotes of the month (already fetched).
+fn client_lines(
+    data: &StatementData,
+    services_vat: i64,
+    (materials, quotes): (Option<Vec<BillableLine>>, Option<Vec<BillableLine>>),
+) -> ClientBillable {
     let finals: Vec<&InterventionAllocation> =
         data.interventions.iter().filter(|a| a.is_final).collect();
     let mut lines = ledger_lines(&finals, services_vat);
-    let first = NaiveDate::parse_from_str(&data.period_start, "%Y-%m-%d").unwrap_or_default();
-    let last = NaiveDate::parse_from_str(&data.period_end, "%Y-%m-%d").unwrap_or_default();
-    let ids: HashSet<InterventionId> = finals.iter().map(|a| a.intervention_id).collect();
-    lines.extend(materials(store, data.client_id, first, last, &ids)?);
-    lines.extend(quotes(store, data.client_id, first, last)?);
+    lines.extend(materials.unwrap_or_default());
+    lines.extend(quotes.unwrap_or_default());
     let vat = vat::totals(lines.iter().map(|l| (l.vat_rate, l.amount_cents)));
-    Ok(ClientBillable {
+    ClientBillable {
         client_id: data.client_id,
         client_name: data.client_name.clone(),
         lines,
         vat,
-    })
+    }
 }
 
 fn hours(minutes: i64) -> f64 {
@@ -345,52 +383,61 @@ fn add_ledger_line(
     }
 }
 
-/// The month's materials of final interventions, at their own VAT rate, one line each.
+/// The month's materials of final interventions, at their own VAT rate, one line each, grouped by
+/// client: one query for every client, driven by the final interventions' ids (primary key, then
+/// `materials_intervention`), so it costs what the month holds, not what the database holds.
 fn materials(
     store: &Store,
-    client: ClientId,
     first: NaiveDate,
     last: NaiveDate,
-    finals: &HashSet<InterventionId>,
-) -> Result<Vec<BillableLine>> {
-    if finals.is_empty() {
-        return Ok(Vec::new());
+    finals: &HashMap<ClientId, HashSet<InterventionId>>,
+) -> Result<HashMap<ClientId, Vec<BillableLine>>> {
+    let mut out: HashMap<ClientId, Vec<BillableLine>> = HashMap::new();
+    let ids: Vec<String> = finals.values().flatten().map(|id| id.to_string()).collect();
+    if ids.is_empty() {
+        return Ok(out);
     }
+    let ids = serde_json::to_string(&ids).map_err(|e| {
+        crate::error::Error::Inconsistent(format!("intervention ids not serialisable: {e}"))
+    })?;
     let tz = store.tz();
     let lo = format_instant(start_of_day(first, tz));
     let hi = format_instant(start_of_day(last + chrono::Duration::days(1), tz));
+    // CROSS JOIN keeps the ids first: SQLite does not reorder it.
     let mut stmt = store.conn().prepare_cached(
-        "SELECT i.id, t.number, m.description, m.quantity, m.unit_price_cents, m.vat_rate,
-                COALESCE(a.unit, 'pz')
-         FROM interventions i
+        "SELECT i.client_id, i.id, t.number, m.description, m.quantity, m.unit_price_cents,
+                m.vat_rate, COALESCE(a.unit, 'pz')
+         FROM json_each(?1) j
+         CROSS JOIN interventions i ON i.id = j.value
          JOIN tickets t ON t.id = i.ticket_id
          JOIN materials m ON m.intervention_id = i.id
          LEFT JOIN articles a ON a.id = m.article_id
-         WHERE i.client_id = ?1 AND t.is_bug = 0
+         WHERE t.is_bug = 0
            AND NOT (t.out_of_scope <> 0 AND EXISTS (SELECT 1 FROM quotes q
                     WHERE q.ticket_id = t.id AND q.status = 'accepted'))
            AND ((i.started_at >= ?2 AND i.started_at < ?3)
              OR (i.started_at IS NULL AND i.created_at >= ?2 AND i.created_at < ?3))
          ORDER BY COALESCE(i.started_at, i.created_at), i.id, m.created_at, m.id",
     )?;
-    let mut rows = stmt.query(rusqlite::params![client, lo, hi])?;
-    let mut out = Vec::new();
+    let mut rows = stmt.query(rusqlite::params![ids, lo, hi])?;
     while let Some(r) = rows.next()? {
-        let id: InterventionId = r.get(0)?;
-        if !finals.contains(&id) {
+        let client: ClientId = r.get(0)?;
+        let id: InterventionId = r.get(1)?;
+        // The client's own final interventions only (as the statement's allocations have them).
+        if !finals.get(&client).is_some_and(|f| f.contains(&id)) {
             continue;
         }
-        let quantity: f64 = r.get(3)?;
-        let unit_price: i64 = r.get(4)?;
-        out.push(BillableLine {
+        let quantity: f64 = r.get(4)?;
+        let unit_price: i64 = r.get(5)?;
+        out.entry(client).or_default().push(BillableLine {
             kind: BillableKind::Material,
-            description: r.get(2)?,
-            reference: r.get(1)?,
+            description: r.get(3)?,
+            reference: r.get(2)?,
             quantity,
-            unit: r.get(6)?,
+            unit: r.get(7)?,
             unit_price_cents: unit_price,
             amount_cents: vat::line_net(quantity, unit_price),
-            vat_rate: r.get(5)?,
+            vat_rate: r.get(6)?,
         });
     }
     Ok(out)
@@ -406,33 +453,49 @@ struct StoredQuoteLine {
     vat_rate: i64,
 }
 
-/// The quotes accepted in the month, line by line.
+/// The quotes accepted in the month (local date), line by line, grouped by client: one client's
+/// (by `quotes_client`) or every client's in one query.
 fn quotes(
     store: &Store,
-    client: ClientId,
+    client: Option<ClientId>,
     first: NaiveDate,
     last: NaiveDate,
-) -> Result<Vec<BillableLine>> {
+) -> Result<HashMap<ClientId, Vec<BillableLine>>> {
     let tz = store.tz();
-    let mut stmt = store.conn().prepare_cached(
-        "SELECT number, lines, accepted_at FROM quotes
-         WHERE client_id = ?1 AND status = 'accepted' ORDER BY accepted_at, id",
-    )?;
-    let mut rows = stmt.query([client])?;
-    let mut out = Vec::new();
+    let conn = store.conn();
+    let mut stmt;
+    let mut rows = match client {
+        Some(c) => {
+            stmt = conn.prepare_cached(
+                "SELECT client_id, number, lines, accepted_at FROM quotes
+                 WHERE client_id = ?1 AND status = 'accepted' ORDER BY accepted_at, id",
+            )?;
+            stmt.query([c])?
+        }
+        None => {
+            stmt = conn.prepare_cached(
+                "SELECT client_id, number, lines, accepted_at FROM quotes
+                 WHERE status = 'accepted' ORDER BY accepted_at, id",
+            )?;
+            stmt.query([])?
+        }
+    };
+    let mut out: HashMap<ClientId, Vec<BillableLine>> = HashMap::new();
     while let Some(r) = rows.next()? {
-        let accepted: String = r.get(2)?;
+        let accepted: String = r.get(3)?;
         let day = local_date(parse_instant(&accepted)?, tz);
         if day < first || day > last {
             continue;
         }
-        let number: String = r.get(0)?;
-        let lines: String = r.get(1)?;
+        let client: ClientId = r.get(0)?;
+        let number: String = r.get(1)?;
+        let lines: String = r.get(2)?;
         let lines: Vec<StoredQuoteLine> = serde_json::from_str(&lines).map_err(|e| {
             crate::error::Error::Inconsistent(format!("quote {number}: unreadable lines: {e}"))
         })?;
+        let to = out.entry(client).or_default();
         for l in lines {
-            out.push(BillableLine {
+            to.push(BillableLine {
                 kind: BillableKind::Quote,
                 description: format!("Preventivo {number}: {}", l.description),
                 reference: number.clone(),

@@ -129,43 +129,46 @@ pub fn transition(s: &mut Store, t: TicketId, to: TicketStatus) {
     tickets::transition(s, t, &input).unwrap();
 }
 
+/// The SLA contract of the scenarios (5x8 or another calendar, 2 h included, extra time at 150 %
+/// with PIN 4711, overage at 45 €/h).
+pub fn sla_contract_input(c: &Client, cal: rapportino_core::ids::CalendarId) -> ContractInput {
+    ContractInput {
+        calendar_id: Some(cal),
+        targets: SlaTargets {
+            blocking: SlaTarget {
+                response_minutes: Some(30),
+                intervention_minutes: Some(120),
+                resolution_minutes: None,
+            },
+            degraded: SlaTarget {
+                response_minutes: Some(120),
+                intervention_minutes: Some(480),
+                resolution_minutes: None,
+            },
+            request: SlaTarget {
+                response_minutes: Some(480),
+                intervention_minutes: Some(240),
+                resolution_minutes: None,
+            },
+        },
+        included_minutes: Some(120),
+        extra_time_allowed: true,
+        extra_time_pin: Some("4711".into()),
+        extra_time_multiplier_pct: Some(150),
+        rates: Rates {
+            overage_rate_cents: Some(4_500),
+            ..Default::default()
+        },
+        ..base(c, ContractKind::Sla, "2026-01-01")
+    }
+}
+
 pub fn sla_contract(
     s: &mut Store,
     c: &Client,
     cal: rapportino_core::ids::CalendarId,
 ) -> ContractId {
-    contracts::create(
-        s,
-        &ContractInput {
-            calendar_id: Some(cal),
-            targets: SlaTargets {
-                blocking: SlaTarget {
-                    response_minutes: Some(30),
-                    intervention_minutes: Some(120),
-                    resolution_minutes: None,
-                },
-                degraded: SlaTarget {
-                    response_minutes: Some(120),
-                    intervention_minutes: Some(480),
-                    resolution_minutes: None,
-                },
-                request: SlaTarget {
-                    response_minutes: Some(480),
-                    intervention_minutes: Some(240),
-                    resolution_minutes: None,
-                },
-            },
-            included_minutes: Some(120),
-            extra_time_allowed: true,
-            extra_time_pin: Some("4711".into()),
-            extra_time_multiplier_pct: Some(150),
-            rates: Rates {
-                overage_rate_cents: Some(4_500),
-                ..Default::default()
-            },
-            ..base(c, ContractKind::Sla, "2026-01-01")
-        },
-    )
-    .unwrap()
-    .id
+    contracts::create(s, &sla_contract_input(c, cal))
+        .unwrap()
+        .id
 }
