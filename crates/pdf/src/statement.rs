@@ -49,7 +49,7 @@ pub(crate) fn bar_value(bar: &ChartBar) -> String {
 /// The summary's total: the interventions' charges (the "Addebiti" column), before VAT; the IVA
 /// and "Totale IVA inclusa" below it are on this amount. Materials and accepted quotes are in
 /// "Da fatturare" with their own totals.
-pub(crate) const CHARGES_LABEL: &str = "Totale addebiti (IVA esclusa)";
+pub(crate) const CHARGES_LABEL: &str = "Addebiti (IVA esclusa)";
 
 /// The month in figures, beside the client.
 pub(crate) fn summary(doc: &StatementDocument) -> Vec<(&'static str, String)> {

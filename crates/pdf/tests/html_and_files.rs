@@ -62,7 +62,7 @@ fn the_statement_page_has_the_key_fields() {
         "Rendiconto mensile – novembre 2026",
         "TK-2026-MR-0046",
         "11 h 15 min",
-        "Totale addebiti (IVA esclusa)",
+        "Addebiti (IVA esclusa)",
         "65,00 €",
         "in scadenza",
         "senza limite",

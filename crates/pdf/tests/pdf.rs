@@ -541,7 +541,7 @@ fn a_statement_prints_rows_totals_balances_and_the_chart() {
             "7 interventi",
             "9 h 50 min",
             "11 h 15 min",
-            "Totale addebiti (IVA esclusa)",
+            "Addebiti (IVA esclusa)",
             "65,00 €",
             "22%: 14,30 € (importi IVA esclusa)",
             "Totale IVA inclusa",
@@ -566,7 +566,9 @@ fn a_statement_prints_rows_totals_balances_and_the_chart() {
             "0 h nel mese · 8 h di 8 h",
             "Pacchetto 10 ore 2025 con un",
             "generato il 01/12/2026",
-            "Pagina 1 di 1",
+            "Da fatturare",
+            "Assistenza tecnica a 65,00 €/h",
+            "Pagina 1 di 2",
         ],
     );
 }
