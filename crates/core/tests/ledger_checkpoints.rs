@@ -197,7 +197,7 @@ fn checkpoints_never_change_what_the_ledger_says() {
 
 /// A ticket's severity picks the calendar its extra time is measured against (a contract may
 /// cover blocking tickets 7x8 and the rest 5x8): changing it must drop the checkpoints written
-/// after its work (migration 0021's trigger), or a later month would start from a stale state.
+/// after its work (migration 0018's trigger), or a later month would start from a stale state.
 #[test]
 fn a_new_severity_drops_the_checkpoints_after_its_work() {
     use common::services::{calendar, day, local, sla_contract_input, work};

@@ -49,10 +49,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0016_intakerest.sql"),
     ),
     ("0017_billing", include_str!("migrations/0017_billing.sql")),
-    // 0018–0020 are taken by branches merged alongside this one (the lead renumbers if needed).
     (
-        "0021_severity_coverage",
-        include_str!("migrations/0021_severity_coverage.sql"),
+        "0018_severity_coverage",
+        include_str!("migrations/0018_severity_coverage.sql"),
     ),
 ];
 
