@@ -49,6 +49,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0016_intakerest.sql"),
     ),
     ("0017_billing", include_str!("migrations/0017_billing.sql")),
+    (
+        "0018_waiting_third_party",
+        include_str!("migrations/0018_waiting_third_party.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
@@ -127,7 +131,7 @@ mod tests {
         let open = ticket_page_plan(
             &s,
             "INDEXED BY tickets_open_opened WHERE 1 = 1 \
-             AND t.status IN ('new', 'taken', 'in_progress', 'waiting_client')",
+             AND t.status IN ('new', 'taken', 'in_progress', 'waiting_client', 'waiting_third_party')",
         );
         assert!(open.contains("tickets_open_opened"), "{open}");
         assert!(!open.contains("TEMP B-TREE"), "{open}");
