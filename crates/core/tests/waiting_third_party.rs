@@ -92,7 +92,10 @@ fn the_party_is_required_named_and_cleared_when_the_wait_ends() {
         &Default::default(),
     )
     .unwrap();
-    assert!(open.items.iter().any(|x| x.id == t), "still in the open list");
+    assert!(
+        open.items.iter().any(|x| x.id == t),
+        "still in the open list"
+    );
 
     clock.advance(chrono::Duration::minutes(50));
     transition(&mut s, t, TicketStatus::InProgress);
@@ -114,7 +117,10 @@ fn the_party_is_required_named_and_cleared_when_the_wait_ends() {
     );
     let waits = tickets::third_party_waits(&events);
     assert_eq!(waits.len(), 1);
-    assert_eq!(waits[0].until.as_deref(), Some(events.last().unwrap().at.as_str()));
+    assert_eq!(
+        waits[0].until.as_deref(),
+        Some(events.last().unwrap().at.as_str())
+    );
 }
 
 /// A 5x8 SLA (Mon–Fri 08:30–12:30, 14:00–18:00); blocking: intervention 120, resolution 480.
@@ -196,7 +202,14 @@ fn the_sla_clocks_pause_while_waiting_for_a_third_party() {
         .ticket
         .third_party_waits
         .iter()
-        .map(|w| (w.party.as_str(), w.from.as_str(), w.until.as_deref(), w.minutes))
+        .map(|w| {
+            (
+                w.party.as_str(),
+                w.from.as_str(),
+                w.until.as_deref(),
+                w.minutes,
+            )
+        })
         .collect();
     assert_eq!(
         waits,

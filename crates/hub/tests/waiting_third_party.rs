@@ -14,9 +14,14 @@ use rapportino_model::protocol::{Mutation, Op, Outcome, PushRequest};
 use serde_json::json;
 use sync_support::*;
 
-fn push(d: &Device, hub: &TestHub, id: &str, fields: serde_json::Value) -> (Outcome, Option<String>) {
+fn push(
+    d: &Device,
+    hub: &TestHub,
+    id: &str,
+    fields: serde_json::Value,
+) -> (Outcome, Option<String>) {
     let token = sync::credential::token(&d.store).unwrap().unwrap();
-    let transport = HttpTransport::new(&hub.url, &token, hub.ca_pem.as_deref()).unwrap();
+    let mut transport = HttpTransport::new(&hub.url, &token, hub.ca_pem.as_deref()).unwrap();
     let m = Mutation {
         mutation_id: uuid::Uuid::now_v7().to_string(),
         entity: "ticket".into(),
@@ -102,12 +107,19 @@ fn waiting_party_is_checked(storage_url: Option<&str>) {
     assert_eq!(events.last().unwrap().waiting_party, fastweb);
 
     // Leaving the wait on C clears the party everywhere.
-    tickets::transition(&mut c.store, t.id, &TransitionInput::to(TicketStatus::InProgress))
-        .unwrap();
+    tickets::transition(
+        &mut c.store,
+        t.id,
+        &TransitionInput::to(TicketStatus::InProgress),
+    )
+    .unwrap();
     c.sync();
     b.sync();
     let on_b = tickets::get(&b.store, t.id).unwrap();
-    assert_eq!((on_b.status, on_b.waiting_party), (TicketStatus::InProgress, None));
+    assert_eq!(
+        (on_b.status, on_b.waiting_party),
+        (TicketStatus::InProgress, None)
+    );
 }
 
 #[test]

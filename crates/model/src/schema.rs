@@ -4,8 +4,8 @@
 //! the hub accepts is a row every device of this version can store.
 
 use crate::status::TicketStatus;
-use crate::vocab::{ContractKind, InterventionMode, Origin, Outcome, PackageMode, ReportStatus};
 use crate::vocab::PartyKind;
+use crate::vocab::{ContractKind, InterventionMode, Origin, Outcome, PackageMode, ReportStatus};
 use crate::vocab::{
     MessageKind, MessageStatus, QuoteStatus, RequestStatus, Severity, TimeEntryKind,
 };

@@ -2,11 +2,11 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use rapportino_core::format::{hours_minutes, local_datetime};
 use rapportino_core::ids::{ClientId, ContactId, ContractId, SiteId, TechnicianId, TicketId};
+use rapportino_core::labels::Locale;
 use rapportino_core::tickets::{
     self, NewTicket, Origin, PartyKind, Severity, Ticket, TicketFilter, TicketPatch, TicketStatus,
     TicketTerms, TransitionInput, WaitingParty,
 };
-use rapportino_core::labels::Locale;
 use rapportino_core::views::{self, TicketDetail};
 use rapportino_core::{Result, Store};
 

@@ -6,11 +6,11 @@ mod transition;
 mod waiting;
 
 pub use list::list;
-pub use transition::{events, transition};
-pub(crate) use transition::transition_in;
-pub use waiting::{third_party_waits, PartyKind, ThirdPartyWait, WaitingParty};
 pub use rapportino_model::status::{StatusStep, TicketStatus};
 pub use terms::{claim_extra_time, extra_time_contract, grant_extra_time, set_terms, TicketTerms};
+pub(crate) use transition::transition_in;
+pub use transition::{events, transition};
+pub use waiting::{third_party_waits, PartyKind, ThirdPartyWait, WaitingParty};
 
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
