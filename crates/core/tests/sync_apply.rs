@@ -201,6 +201,14 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
         )
         .unwrap();
     // A database of version 8: without the later migrations' columns and tables.
+    for undo_0019 in [
+        "ALTER TABLE tickets DROP COLUMN waiting_party_kind",
+        "ALTER TABLE tickets DROP COLUMN waiting_party_name",
+        "ALTER TABLE ticket_events DROP COLUMN waiting_party_kind",
+        "ALTER TABLE ticket_events DROP COLUMN waiting_party_name",
+    ] {
+        b.conn().execute(undo_0019, []).unwrap();
+    }
     b.conn()
         .execute("ALTER TABLE tickets DROP COLUMN extra_time_grant", [])
         .unwrap();

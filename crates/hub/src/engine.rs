@@ -18,7 +18,8 @@ use serde_json::{Map, Value};
 
 use rapportino_model::protocol::Role;
 use rapportino_model::validate::{
-    authorize, check_accepted_quote, check_mutation, check_signed_report, Refusal, Stored, Writer,
+    authorize, check_accepted_quote, check_mutation, check_signed_report, check_waiting_party,
+    Refusal, Stored, Writer,
 };
 
 use crate::auth::AuthedDevice;
@@ -293,6 +294,12 @@ fn apply_one(
             // An accepted quote likewise carries the SHA-256 of its signed snapshot.
             if m.entity == Entity::Quote.name() && *op != Op::Delete {
                 if let Err(refusal) = check_accepted_quote(&row.fields) {
+                    return refuse(tx, m, &refusal);
+                }
+            }
+            // A ticket waiting for a third party names the party (on the ticket and its event).
+            if let (Some(entity), false) = (Entity::from_name(&m.entity), *op == Op::Delete) {
+                if let Err(refusal) = check_waiting_party(entity, &row.fields) {
                     return refuse(tx, m, &refusal);
                 }
             }

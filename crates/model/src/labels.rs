@@ -14,7 +14,7 @@
 //! compiler lists the matches to fill), and the UI's dictionary of the same name.
 
 use crate::status::TicketStatus;
-use crate::vocab::{InterventionMode, Origin, Outcome, Severity, SignatureAbsence};
+use crate::vocab::{InterventionMode, Origin, Outcome, PartyKind, Severity, SignatureAbsence};
 
 /// A language the labels are written in. Italian is the default: the app speaks Italian first
 /// and documents go to Italian clients.
@@ -127,9 +127,17 @@ labels! {
         Taken => ("Preso in carico", "Taken in charge"),
         InProgress => ("In lavorazione", "In progress"),
         WaitingClient => ("In attesa del cliente", "Waiting for client"),
+        WaitingThirdParty => ("In attesa di terzi", "Waiting for third party"),
         Resolved => ("Risolto", "Resolved"),
         Closed => ("Chiuso", "Closed"),
         Cancelled => ("Annullato", "Cancelled"),
+    }
+
+    PartyKind as "party", title ("Terza parte", "Third party") {
+        Carrier => ("Corriere", "Carrier"),
+        Vendor => ("Fornitore", "Vendor"),
+        Provider => ("Operatore", "Provider"),
+        Other => ("Altro", "Other"),
     }
 
     InterventionMode as "mode", title ("Modalità", "Mode") {

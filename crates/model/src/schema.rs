@@ -4,6 +4,7 @@
 //! the hub accepts is a row every device of this version can store.
 
 use crate::status::TicketStatus;
+use crate::vocab::PartyKind;
 use crate::vocab::{ContractKind, InterventionMode, Origin, Outcome, PackageMode, ReportStatus};
 use crate::vocab::{
     MessageKind, MessageStatus, QuoteStatus, RequestStatus, Severity, TimeEntryKind,
@@ -248,6 +249,10 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             // The hub's grant for extra time claimed on a technician's device (the PIN checked
             // online by the hub: `POST /v1/extra-time`).
             opt("extra_time_grant", Text(200)),
+            // Waiting for a third party: who (both set in that state, cleared when it leaves it;
+            // the hub refuses the state without them, see `validate::check_waiting_party`).
+            opt("waiting_party_kind", Enum(PartyKind::TEXTS)),
+            opt("waiting_party_name", SHORT),
         ],
         Entity::TicketEvent => vec![
             req("id", Id),
@@ -257,6 +262,8 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             req("at", Instant),
             opt("technician_id", Id),
             opt("note", NOTES),
+            opt("waiting_party_kind", Enum(PartyKind::TEXTS)),
+            opt("waiting_party_name", SHORT),
         ],
         Entity::Intervention => vec![
             req("id", Id),

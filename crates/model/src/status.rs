@@ -2,7 +2,9 @@
 //! new → taken → in progress ⇄ waiting for client → … → resolved → closed, plus cancelled.
 //! A resolved ticket may be reopened (back to in progress) until it is closed. Waiting for the
 //! client (for information, access, a decision) is possible before the ticket is taken in charge
-//! too: it pauses the SLA clocks.
+//! too: it pauses the SLA clocks. Waiting for a third party (a carrier, a vendor, a provider) sits
+//! beside it: reachable from the same states, back to the same ones, pausing the clocks alike; the
+//! party is named (see [`crate::vocab::PartyKind`]).
 
 use crate::macros::string_enum;
 use serde::Serialize;
@@ -14,6 +16,7 @@ string_enum! {
         Taken => "taken",
         InProgress => "in_progress",
         WaitingClient => "waiting_client",
+        WaitingThirdParty => "waiting_third_party",
         Resolved => "resolved",
         Closed => "closed",
         Cancelled => "cancelled",
@@ -25,10 +28,10 @@ impl TicketStatus {
     pub fn next_states(self) -> &'static [TicketStatus] {
         use TicketStatus::*;
         match self {
-            New => &[Taken, WaitingClient, Cancelled],
-            Taken => &[InProgress, WaitingClient, Cancelled],
-            InProgress => &[WaitingClient, Resolved, Cancelled],
-            WaitingClient => &[Taken, InProgress, Cancelled],
+            New => &[Taken, WaitingClient, WaitingThirdParty, Cancelled],
+            Taken => &[InProgress, WaitingClient, WaitingThirdParty, Cancelled],
+            InProgress => &[WaitingClient, WaitingThirdParty, Resolved, Cancelled],
+            WaitingClient | WaitingThirdParty => &[Taken, InProgress, Cancelled],
             Resolved => &[Closed, InProgress],
             Closed | Cancelled => &[],
         }
@@ -48,9 +51,13 @@ impl TicketStatus {
                 asks_estimate: to == TicketStatus::Taken,
                 asks_note: matches!(
                     to,
-                    TicketStatus::WaitingClient | TicketStatus::Resolved | TicketStatus::Cancelled
+                    TicketStatus::WaitingClient
+                        | TicketStatus::WaitingThirdParty
+                        | TicketStatus::Resolved
+                        | TicketStatus::Cancelled
                 ) || self.note_required(to),
                 note_required: self.note_required(to),
+                asks_party: to.needs_party(),
             })
             .collect()
     }
@@ -61,15 +68,22 @@ impl TicketStatus {
             || (self == TicketStatus::Resolved && to == TicketStatus::InProgress)
     }
 
-    /// Open = still needs work or an answer (not resolved, closed or cancelled).
-    pub fn is_open(self) -> bool {
+    /// Waiting for a third party names the party (kind and name): required to enter the state.
+    pub fn needs_party(self) -> bool {
+        self == TicketStatus::WaitingThirdParty
+    }
+
+    /// The states that stop the SLA clocks (someone else has the ball).
+    pub fn pauses_sla(self) -> bool {
         matches!(
             self,
-            TicketStatus::New
-                | TicketStatus::Taken
-                | TicketStatus::InProgress
-                | TicketStatus::WaitingClient
+            TicketStatus::WaitingClient | TicketStatus::WaitingThirdParty
         )
+    }
+
+    /// Open = still needs work or an answer (not resolved, closed or cancelled).
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
     }
 
     pub const OPEN: &'static [TicketStatus] = &[
@@ -77,7 +91,13 @@ impl TicketStatus {
         TicketStatus::Taken,
         TicketStatus::InProgress,
         TicketStatus::WaitingClient,
+        TicketStatus::WaitingThirdParty,
     ];
+
+    /// The SQL list of [`Self::OPEN`], `('new', …)`, for the stores' `status IN` filters (the
+    /// core's partial index of open tickets repeats it word for word).
+    pub const OPEN_SQL: &'static str =
+        "('new', 'taken', 'in_progress', 'waiting_client', 'waiting_third_party')";
 }
 
 /// One move a ticket may make now, and what the user is asked for it.
@@ -91,6 +111,8 @@ pub struct StatusStep {
     pub asks_note: bool,
     /// The note cannot be empty (`tickets::transition` refuses the move without it).
     pub note_required: bool,
+    /// Ask who we wait for (kind and name, both required): waiting for a third party.
+    pub asks_party: bool,
 }
 
 #[cfg(test)]
@@ -146,6 +168,33 @@ mod tests {
             .into_iter()
             .find(|st| st.to == WaitingClient)
             .unwrap();
-        assert!(wait.asks_note && !wait.note_required);
+        assert!(wait.asks_note && !wait.note_required && !wait.asks_party);
+        let third = InProgress
+            .steps()
+            .into_iter()
+            .find(|st| st.to == WaitingThirdParty)
+            .unwrap();
+        assert!(third.asks_party && third.asks_note && !third.note_required);
+    }
+
+    #[test]
+    fn waiting_for_a_third_party_sits_beside_waiting_for_the_client() {
+        for s in TicketStatus::ALL {
+            assert_eq!(
+                s.can_move_to(WaitingThirdParty),
+                s.can_move_to(WaitingClient),
+                "{s}"
+            );
+        }
+        assert_eq!(WaitingThirdParty.next_states(), WaitingClient.next_states());
+        assert!(!WaitingThirdParty.can_move_to(Resolved));
+        assert!(WaitingThirdParty.pauses_sla() && WaitingClient.pauses_sla());
+        assert!(!InProgress.pauses_sla() && !New.pauses_sla());
+        assert!(WaitingThirdParty.is_open());
+        let listed: Vec<String> = TicketStatus::OPEN
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect();
+        assert_eq!(TicketStatus::OPEN_SQL, format!("({})", listed.join(", ")));
     }
 }

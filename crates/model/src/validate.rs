@@ -424,6 +424,35 @@ pub fn authorize(role: Role, m: &Mutation, entity: Entity, s: &Stored<'_>) -> Re
     Ok(())
 }
 
+/// A ticket waiting for a third party names the party: checked on the row a mutation leaves (a
+/// ticket, or the status event that records the move), since the status and the party may come
+/// in one mutation or the party may already be on the row. The name's length is the schema's.
+pub fn check_waiting_party(
+    entity: Entity,
+    row: &serde_json::Map<String, Value>,
+) -> Result<(), Refusal> {
+    let status = match entity {
+        Entity::Ticket => "status",
+        Entity::TicketEvent => "to_status",
+        _ => return Ok(()),
+    };
+    if row.get(status).and_then(Value::as_str) != Some("waiting_third_party") {
+        return Ok(());
+    }
+    let kind = row.get("waiting_party_kind").and_then(Value::as_str);
+    let name = row.get("waiting_party_name").and_then(Value::as_str);
+    match (kind, name.map(str::trim)) {
+        (Some(_), Some(n)) if !n.is_empty() => Ok(()),
+        _ => Err(refuse(
+            wire_code::MISSING_FIELD,
+            format!(
+                "a {} waiting for a third party needs waiting_party_kind and waiting_party_name",
+                entity.name()
+            ),
+        )),
+    }
+}
+
 /// A signed report's hash must be the SHA-256 of its snapshot: checked on the row a mutation
 /// leaves (an insert already signed, or the update that signs a draft).
 pub fn check_signed_report(row: &serde_json::Map<String, Value>) -> Result<(), Refusal> {

@@ -30,6 +30,19 @@ string_enum! {
 }
 
 string_enum! {
+    /// Who a ticket waits for when it waits for a third party (the party's name beside it).
+    PartyKind, field = "waiting_party_kind" {
+        /// A carrier (corriere): a shipment, a replacement part in transit.
+        Carrier => "carrier",
+        /// A vendor (fornitore): an order, a warranty repair, a licence.
+        Vendor => "vendor",
+        /// A provider (operatore): a line, a connectivity or hosting ticket.
+        Provider => "provider",
+        Other => "other",
+    }
+}
+
+string_enum! {
     InterventionMode, field = "mode" {
         OnSite => "on_site",
         Remote => "remote",

@@ -4,8 +4,8 @@ use printpdf::{LinePoint, Op, Point, Pt};
 use rapportino_core::format::euro;
 use rapportino_core::interventions::{InterventionMode, Outcome};
 use rapportino_core::labels::Locale::It;
-use rapportino_core::reports::{BillingLine, ReportDocument, Signature};
-use rapportino_core::tickets::{Origin, Severity};
+use rapportino_core::reports::{BillingLine, ReportDocument, Signature, WaitLine};
+use rapportino_core::tickets::{Origin, Severity, TicketStatus};
 
 use crate::canvas::{
     baseline, columns, Align, Canvas, Cell, Row, Style, Table, CONTENT_W, INK, LEADING, LEFT, MM,
@@ -56,19 +56,40 @@ pub(crate) fn technician(doc: &ReportDocument) -> String {
     }
 }
 
-/// The request and the intervention as label/value pairs.
+/// `Fastweb (operatore), dal 07/12/2026 10:00 al 07/12/2026 14:30 (4 h 30 min)`; a wait still
+/// under way reads `dal … (in corso, 2 h)`.
+pub(crate) fn wait_line(w: &WaitLine) -> String {
+    match &w.until {
+        Some(until) => format!(
+            "{}, dal {} al {until} ({})",
+            w.party,
+            w.from,
+            dur(w.minutes)
+        ),
+        None => format!("{}, dal {} (in corso, {})", w.party, w.from, dur(w.minutes)),
+    }
+}
+
+/// The request and the intervention as label/value pairs (the waits for a third party after the
+/// request's date, one line each).
 pub(crate) fn intervention_pairs(doc: &ReportDocument) -> Vec<(&'static str, String)> {
     let r = &doc.content;
-    vec![
+    let mut pairs = vec![
         ("Ticket", r.ticket.number.clone()),
         ("Oggetto", r.ticket.title.clone()),
         (Severity::title(It), severity(doc)),
         (Origin::title(It), r.ticket.origin.label.clone()),
         ("Segnalato il", r.ticket.reported_at.clone()),
+    ];
+    for w in &r.ticket.third_party_waits {
+        pairs.push((TicketStatus::WaitingThirdParty.label(It), wait_line(w)));
+    }
+    pairs.extend([
         ("Data intervento", r.date.clone()),
         (InterventionMode::title(It), r.mode.label.clone()),
         ("Tecnico", technician(doc)),
-    ]
+    ]);
+    pairs
 }
 
 /// `Tempo lavorato 2 h 20 min · fatturato 2 h 30 min · arrotondamento a 30 min, …`

@@ -157,6 +157,49 @@ fn a_signed_report_prints_every_field() {
     assert_eq!(pages(&file), 1);
 }
 
+/// Issue 17, item 5: the report says who the ticket waited for, from when to when and how long;
+/// a wait still under way says so; a ticket that never waited prints no such line.
+#[test]
+fn a_report_lists_the_waits_for_a_third_party() {
+    use rapportino_core::reports::WaitLine;
+    let mut doc = fixtures::signed_report();
+    doc.content.ticket.third_party_waits = vec![
+        WaitLine {
+            party: "Ingram Micro (fornitore)".into(),
+            from: "20/11/2026 10:00".into(),
+            until: Some("20/11/2026 14:30".into()),
+            minutes: 270,
+        },
+        WaitLine {
+            party: "BRT (corriere)".into(),
+            from: "20/11/2026 16:00".into(),
+            until: None,
+            minutes: 75,
+        },
+    ];
+    let pdf = renderer()
+        .report(&doc, None, fixtures::created_at())
+        .unwrap();
+    let (_dir, file) = to_file(&pdf);
+    let t = text(&file);
+    assert_contains(
+        &t,
+        &[
+            "In attesa di terzi",
+            "Ingram Micro (fornitore), dal 20/11/2026 10:00 al 20/11/2026 14:30 (4 h 30 min)",
+            "BRT (corriere), dal 20/11/2026 16:00 (in corso, 1 h 15 min)",
+        ],
+    );
+    let html = rapportino_pdf::html::report(&doc, None);
+    assert!(html.contains("Ingram Micro (fornitore), dal 20/11/2026 10:00"));
+
+    let plain = renderer()
+        .report(&fixtures::signed_report(), None, fixtures::created_at())
+        .unwrap();
+    let (_dir, file) = to_file(&plain);
+    assert!(!text(&file).contains("In attesa di terzi"));
+}
+
 #[test]
 fn the_pdf_carries_title_author_and_the_given_dates() {
     let doc = fixtures::signed_report();

@@ -16,4 +16,8 @@ asks_note: boolean,
 /**
  * The note cannot be empty (`tickets::transition` refuses the move without it).
  */
-note_required: boolean, };
+note_required: boolean, 
+/**
+ * Ask who we wait for (kind and name, both required): waiting for a third party.
+ */
+asks_party: boolean, };

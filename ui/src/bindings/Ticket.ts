@@ -8,6 +8,7 @@ import type { SiteId } from "./SiteId";
 import type { TechnicianId } from "./TechnicianId";
 import type { TicketId } from "./TicketId";
 import type { TicketStatus } from "./TicketStatus";
+import type { WaitingParty } from "./WaitingParty";
 
 export type Ticket = { id: TicketId, number: string, client_id: ClientId, contact_id: ContactId | null, site_id: SiteId | null, origin: Origin, severity: Severity, urgent: boolean, category: string | null, is_bug: boolean, title: string, description: string | null, status: TicketStatus, reported_at: string, opened_at: string, taken_at: string | null, resolved_at: string | null, closed_at: string | null, cancelled_at: string | null, estimated_resolution_at: string | null, assigned_technician_id: TechnicianId | null, 
 /**
@@ -29,4 +30,8 @@ out_of_scope: boolean,
 /**
  * The service asked for (a service code such as `upgrades`), checked against entitlements.
  */
-service: string | null, created_at: string, updated_at: string, };
+service: string | null, 
+/**
+ * Who the ticket waits for, while it waits for a third party.
+ */
+waiting_party: WaitingParty | null, created_at: string, updated_at: string, };

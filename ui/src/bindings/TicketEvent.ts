@@ -2,5 +2,10 @@
 import type { TechnicianId } from "./TechnicianId";
 import type { TicketEventId } from "./TicketEventId";
 import type { TicketStatus } from "./TicketStatus";
+import type { WaitingParty } from "./WaitingParty";
 
-export type TicketEvent = { id: TicketEventId, from_status: TicketStatus | null, to_status: TicketStatus, at: string, technician_id: TechnicianId | null, note: string | null, };
+export type TicketEvent = { id: TicketEventId, from_status: TicketStatus | null, to_status: TicketStatus, at: string, technician_id: TechnicianId | null, note: string | null, 
+/**
+ * Who the ticket waited for (a move to waiting for a third party).
+ */
+waiting_party: WaitingParty | null, };

@@ -3,4 +3,4 @@
 /**
  * Where a ticket stands.
  */
-export type TicketStatus = "new" | "taken" | "in_progress" | "waiting_client" | "resolved" | "closed" | "cancelled";
+export type TicketStatus = "new" | "taken" | "in_progress" | "waiting_client" | "waiting_third_party" | "resolved" | "closed" | "cancelled";

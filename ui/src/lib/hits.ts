@@ -4,7 +4,7 @@
 import type { SearchHit } from '../bindings/SearchHit';
 import type { MessageKey } from './i18n/it';
 
-const STATUSES = new Set(['new', 'taken', 'in_progress', 'waiting_client', 'resolved', 'closed', 'cancelled']);
+const STATUSES = new Set(['new', 'taken', 'in_progress', 'waiting_client', 'waiting_third_party', 'resolved', 'closed', 'cancelled']);
 const MODES = new Set(['on_site', 'remote']);
 
 export function hitSubtitle(hit: SearchHit, tr: (key: MessageKey) => string): string {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
-import { entryMarks, estimateInput, listboxKey, parseMinutesInt } from './work';
+import { entryMarks, estimateInput, listboxKey, parseMinutesInt, partyInput, PARTY_KINDS } from './work';
+
+describe('waiting for a third party', () => {
+  it('names the party only when the step asks for it, trimmed', () => {
+    expect(partyInput(true, 'provider', '  Fastweb ')).toEqual({ kind: 'provider', name: 'Fastweb' });
+    expect(partyInput(false, 'provider', 'Fastweb')).toBeUndefined();
+    // A blank name still goes: core answers with its error on the field.
+    expect(partyInput(true, 'carrier', '  ')).toEqual({ kind: 'carrier', name: '' });
+    expect(PARTY_KINDS).toEqual(['carrier', 'vendor', 'provider', 'other']);
+  });
+});
 
 describe('keyboard', () => {
   it('the picker list moves with arrows, clamps and picks with Enter', () => {

@@ -2,6 +2,8 @@
 // time entries. Only parsing of what the user types and keyboard plumbing
 // live here: every business rule (which moves exist, limits, required reasons) is core's.
 
+import type { PartyKind } from '../bindings/PartyKind';
+import type { WaitingParty } from '../bindings/WaitingParty';
 import type { AppError } from './errors';
 import { isSubmitCombo } from './shortcuts';
 
@@ -34,6 +36,17 @@ export function estimateInput(date: string, time: string): string | undefined {
   if (!d && !t) return undefined;
   return `${d} ${t}`.trim();
 }
+
+/**
+ * Who a move to "waiting for a third party" names, as typed: sent only when the step asks for it
+ * (`asks_party`); a blank name goes to core as it is and comes back as a clear error on `party`.
+ */
+export function partyInput(asks: boolean, kind: PartyKind, name: string): WaitingParty | undefined {
+  return asks ? { kind, name: name.trim() } : undefined;
+}
+
+/** The party kinds in the order the dialog offers them. */
+export const PARTY_KINDS: PartyKind[] = ['carrier', 'vendor', 'provider', 'other'];
 
 /** A whole number of minutes, optionally signed (`-30`, `+15`, `45`). Empty → `null`; else `undefined`. */
 export function parseMinutesInt(text: string, signed = false): number | null | undefined {

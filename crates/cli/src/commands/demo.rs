@@ -68,7 +68,7 @@ pub fn run(store: &mut Store, out: Out, a: DemoArgs) -> Result<()> {
         "SELECT kind, count(*) FROM contracts GROUP BY kind ORDER BY kind",
     )?;
     let open_tickets: i64 = store.conn().query_row(
-        "SELECT count(*) FROM tickets WHERE status IN ('new', 'taken', 'in_progress', 'waiting_client')",
+        "SELECT count(*) FROM tickets WHERE status IN ('new', 'taken', 'in_progress', 'waiting_client', 'waiting_third_party')",
         [],
         |r| r.get(0),
     )?;

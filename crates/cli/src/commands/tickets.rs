@@ -2,9 +2,10 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use rapportino_core::format::{hours_minutes, local_datetime};
 use rapportino_core::ids::{ClientId, ContactId, ContractId, SiteId, TechnicianId, TicketId};
+use rapportino_core::labels::Locale;
 use rapportino_core::tickets::{
-    self, NewTicket, Origin, Severity, Ticket, TicketFilter, TicketPatch, TicketStatus,
-    TicketTerms, TransitionInput,
+    self, NewTicket, Origin, PartyKind, Severity, Ticket, TicketFilter, TicketPatch, TicketStatus,
+    TicketTerms, TransitionInput, WaitingParty,
 };
 use rapportino_core::views::{self, TicketDetail};
 use rapportino_core::{Result, Store};
@@ -85,7 +86,8 @@ pub enum TicketCommand {
         #[arg(long)]
         no_contact: bool,
     },
-    /// Move a ticket to another status (taken, in_progress, waiting_client, resolved, closed, cancelled).
+    /// Move a ticket to another status (taken, in_progress, waiting_client, waiting_third_party,
+    /// resolved, closed, cancelled).
     Move {
         /// Ticket id or number.
         ticket: String,
@@ -98,6 +100,12 @@ pub enum TicketCommand {
         /// When taking in charge: the technician (default: this device's).
         #[arg(long)]
         technician: Option<TechnicianId>,
+        /// Waiting for a third party: who (carrier, vendor, provider, other).
+        #[arg(long, requires = "party")]
+        party_kind: Option<PartyKind>,
+        /// Waiting for a third party: the party's name (Fastweb, BRT...).
+        #[arg(long, requires = "party_kind")]
+        party: Option<String>,
     },
     /// Show a ticket with its SLA clocks, contract, entitlement, history and interventions.
     Show { ticket: String },
@@ -190,9 +198,12 @@ fn terms_line(t: &Ticket) -> String {
 
 fn print_ticket(t: &Ticket, tz: rapportino_core::time::Tz) -> String {
     format!(
-        "{}  [{}]  {}\n  {} · {} · {}{}{}{}\n  aperto {}  segnalato {}\n  id {}",
+        "{}  [{}{}]  {}\n  {} · {} · {}{}{}{}\n  aperto {}  segnalato {}\n  id {}",
         t.number,
         t.status,
+        t.waiting_party
+            .as_ref()
+            .map_or(String::new(), |p| format!(": {}", p.label(Locale::It))),
         t.title,
         t.severity,
         t.origin,
@@ -223,9 +234,12 @@ fn print_detail(d: &TicketDetail, now: DateTime<Utc>, tz: rapportino_core::time:
     for e in &d.events {
         let from = e.from_status.map_or("—".to_owned(), |f| f.to_string());
         s.push_str(&format!(
-            "\n  {} {from} → {}{}",
+            "\n  {} {from} → {}{}{}",
             local_datetime(&e.at, tz),
             e.to_status,
+            e.waiting_party
+                .as_ref()
+                .map_or(String::new(), |p| format!(": {}", p.label(Locale::It))),
             e.note.as_ref().map_or(String::new(), |n| format!(" ({n})"))
         ));
     }
@@ -344,6 +358,8 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
             note,
             estimate,
             technician,
+            party_kind,
+            party,
         } => {
             let id = resolve(store, &ticket)?;
             let input = TransitionInput {
@@ -351,6 +367,9 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
                 note,
                 technician_id: technician,
                 estimated_resolution_at: estimate,
+                party: party_kind
+                    .zip(party)
+                    .map(|(kind, name)| WaitingParty { kind, name }),
             };
             out.emit(&tickets::transition(store, id, &input)?, |t| {
                 print_ticket(t, tz)

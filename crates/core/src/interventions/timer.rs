@@ -310,7 +310,7 @@ pub(super) fn open_segment(tx: &mut WriteTx<'_>, id: InterventionId) -> Result<(
             )?;
             tickets::transition_in(tx, ticket.id, TicketStatus::InProgress, None, None, None)?;
         }
-        TicketStatus::Taken | TicketStatus::WaitingClient => {
+        TicketStatus::Taken | TicketStatus::WaitingClient | TicketStatus::WaitingThirdParty => {
             tickets::transition_in(tx, ticket.id, TicketStatus::InProgress, None, None, None)?;
         }
         TicketStatus::InProgress => {}

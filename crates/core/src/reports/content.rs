@@ -10,7 +10,7 @@ use crate::interventions::{self, TimeEntry};
 use crate::ledger;
 use crate::reports::document::{
     BalanceAfter, BillingBlock, BillingLine, Labelled, MaterialLine, Party, ReportContent,
-    TicketBlock, WorkPeriod,
+    TicketBlock, WaitLine, WorkPeriod,
 };
 use crate::reports::labels;
 use crate::setup::{self, ShopProfile};
@@ -20,7 +20,28 @@ use crate::technicians;
 use crate::tickets;
 use crate::time::parse_instant;
 use crate::time::worked_minutes;
+use rapportino_model::labels::Locale;
 use rapportino_model::vocab::TimeEntryKind;
+
+/// The ticket's waits for a third party, as the report prints them.
+fn wait_lines(store: &Store, ticket: crate::ids::TicketId) -> Result<Vec<WaitLine>> {
+    let tz = store.tz();
+    let now = store.now();
+    let events = tickets::events(store.conn(), ticket)?;
+    tickets::third_party_waits(&events)
+        .into_iter()
+        .map(|w| {
+            let from = parse_instant(&w.from)?;
+            let until = w.until.as_deref().map(parse_instant).transpose()?;
+            Ok(WaitLine {
+                party: w.party.label(Locale::It),
+                from: local_datetime(&w.from, tz),
+                until: w.until.as_deref().map(|u| local_datetime(u, tz)),
+                minutes: (until.unwrap_or(now) - from).num_minutes().max(0),
+            })
+        })
+        .collect()
+}
 
 /// The content of report `number` for `intervention` (`supersedes`: the amended report's number).
 pub(crate) fn build(
@@ -58,6 +79,7 @@ pub(crate) fn build(
             urgent: ticket.urgent,
             origin: labels::origin(ticket.origin),
             reported_at: local_datetime(&ticket.reported_at, tz),
+            third_party_waits: wait_lines(store, ticket.id)?,
         },
         mode: labels::mode(i.mode),
         technician_code: technician.code.clone(),

@@ -41,6 +41,25 @@ pub struct TicketBlock {
     pub origin: Labelled,
     /// Local date and time the request arrived (`dd/mm/yyyy HH:MM`).
     pub reported_at: String,
+    /// The ticket's waits for a third party, oldest first. Left out of the JSON when there are
+    /// none, so reports signed before the state existed keep their bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<WaitLine>>", optional)]
+    pub third_party_waits: Vec<WaitLine>,
+}
+
+/// A wait for a third party as printed: "Fastweb (operatore)", from, until, how long.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct WaitLine {
+    /// The party's name and kind, `Fastweb (operatore)`.
+    pub party: String,
+    /// Local `dd/mm/yyyy HH:MM`.
+    pub from: String,
+    /// Local `dd/mm/yyyy HH:MM`; None while the ticket still waits.
+    #[serde(default)]
+    pub until: Option<String>,
+    /// Wall-clock minutes waited (up to when the report was made, while it still waits).
+    pub minutes: i64,
 }
 
 /// One stretch of work (a timer segment or a manual entry), in local time.

@@ -14,7 +14,7 @@ use crate::contracts::governing::{self, Governing};
 use crate::contracts::{self, Contract};
 use crate::error::Result;
 use crate::ids::{CalendarId, ClientId, SiteId, TicketId};
-use crate::tickets::{self, Ticket, TicketFilter, TicketSummary};
+use crate::tickets::{self, Ticket, TicketFilter, TicketStatus, TicketSummary};
 use crate::time::{parse_instant, Tz};
 
 type MonthDay = (u32, u32);
@@ -210,7 +210,8 @@ impl Context {
     }
 }
 
-/// Waiting-for-client intervals of the given tickets, from their status events.
+/// The intervals the given tickets spent waiting (for the client or a third party: the states
+/// that pause the clocks, [`TicketStatus::pauses_sla`]), from their status events.
 pub(crate) fn pauses_of(conn: &Connection, ids: &[TicketId]) -> Result<HashMap<TicketId, Pauses>> {
     let mut out: HashMap<TicketId, Pauses> = HashMap::new();
     if ids.is_empty() {
@@ -218,18 +219,24 @@ pub(crate) fn pauses_of(conn: &Connection, ids: &[TicketId]) -> Result<HashMap<T
     }
     // One pass over the (rare) waiting events of open tickets, instead of one query per ticket.
     let wanted: std::collections::HashSet<TicketId> = ids.iter().copied().collect();
+    const WAITING: &str = "('waiting_client', 'waiting_third_party')";
     let sql = if ids.len() == 1 {
-        "SELECT ticket_id, from_status, to_status, at FROM ticket_events
-         WHERE ticket_id = ?1 AND (to_status = 'waiting_client' OR from_status = 'waiting_client')
-         ORDER BY ticket_id, at, id"
+        format!(
+            "SELECT ticket_id, from_status, to_status, at FROM ticket_events
+             WHERE ticket_id = ?1 AND (to_status IN {WAITING} OR from_status IN {WAITING})
+             ORDER BY ticket_id, at, id"
+        )
     } else {
-        "SELECT e.ticket_id, e.from_status, e.to_status, e.at FROM ticket_events e
-         JOIN tickets t ON t.id = e.ticket_id
-         WHERE t.status IN ('new', 'taken', 'in_progress', 'waiting_client')
-           AND (e.to_status = 'waiting_client' OR e.from_status = 'waiting_client')
-         ORDER BY e.ticket_id, e.at, e.id"
+        format!(
+            "SELECT e.ticket_id, e.from_status, e.to_status, e.at FROM ticket_events e
+             JOIN tickets t ON t.id = e.ticket_id
+             WHERE t.status IN {}
+               AND (e.to_status IN {WAITING} OR e.from_status IN {WAITING})
+             ORDER BY e.ticket_id, e.at, e.id",
+            TicketStatus::OPEN_SQL
+        )
     };
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = if ids.len() == 1 {
         stmt.query([ids[0]])?
     } else {
@@ -240,13 +247,17 @@ pub(crate) fn pauses_of(conn: &Connection, ids: &[TicketId]) -> Result<HashMap<T
         if !wanted.contains(&ticket) {
             continue;
         }
-        let from: Option<String> = r.get(1)?;
-        let to: String = r.get(2)?;
+        let from: Option<TicketStatus> = r.get(1)?;
+        let to: TicketStatus = r.get(2)?;
         let at = parse_instant(&r.get::<_, String>(3)?)?;
         let list = out.entry(ticket).or_default();
-        if to == "waiting_client" {
-            list.push((at, None));
-        } else if from.as_deref() == Some("waiting_client") {
+        let open = list.last().is_some_and(|p| p.1.is_none());
+        if to.pauses_sla() {
+            // A move from one wait to another (a synced history may hold one) continues the pause.
+            if !open {
+                list.push((at, None));
+            }
+        } else if from.is_some_and(TicketStatus::pauses_sla) {
             if let Some(last) = list.last_mut().filter(|p| p.1.is_none()) {
                 last.1 = Some(at);
             }
@@ -268,7 +279,8 @@ pub(crate) fn open_tickets(
     let mut sql = format!(
         "SELECT {cols}, c.name, tech.code FROM tickets t JOIN clients c ON c.id = t.client_id
          LEFT JOIN technicians tech ON tech.id = t.assigned_technician_id
-         WHERE t.status IN ('new', 'taken', 'in_progress', 'waiting_client')"
+         WHERE t.status IN {}",
+        TicketStatus::OPEN_SQL
     );
     let mut params: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(c) = filter.client_id {

@@ -53,6 +53,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0018_severity_coverage",
         include_str!("migrations/0018_severity_coverage.sql"),
     ),
+    (
+        "0019_waiting_third_party",
+        include_str!("migrations/0019_waiting_third_party.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
@@ -131,7 +135,7 @@ mod tests {
         let open = ticket_page_plan(
             &s,
             "INDEXED BY tickets_open_opened WHERE 1 = 1 \
-             AND t.status IN ('new', 'taken', 'in_progress', 'waiting_client')",
+             AND t.status IN ('new', 'taken', 'in_progress', 'waiting_client', 'waiting_third_party')",
         );
         assert!(open.contains("tickets_open_opened"), "{open}");
         assert!(!open.contains("TEMP B-TREE"), "{open}");
@@ -231,6 +235,85 @@ mod tests {
             orphan.is_err(),
             "the attachment's reference is still enforced"
         );
+    }
+
+    /// 0019 rebuilds the tickets table (a wider status CHECK, the waiting party): rows keep their
+    /// rid and id, the full-text index still finds them and follows later edits, the rows that
+    /// reference tickets still do, every index and trigger is back, the new status is accepted.
+    #[test]
+    fn waiting_for_a_third_party_keeps_tickets_and_what_hangs_on_them() {
+        let c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "foreign_keys", true).unwrap();
+        apply_up_to(&c, 18).unwrap();
+        let objects = |c: &Connection| -> Vec<String> {
+            let mut stmt = c
+                .prepare(
+                    "SELECT type || ' ' || name FROM sqlite_schema
+                     WHERE tbl_name = 'tickets' AND type IN ('index', 'trigger') ORDER BY 1",
+                )
+                .unwrap();
+            let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        let before = objects(&c);
+        #[allow(clippy::disallowed_methods)] // raw rows of a version-18 database
+        c.execute_batch(
+            "INSERT INTO clients (id, name, created_at, updated_at) VALUES ('c1', 'Rossi', 't', 't');
+             INSERT INTO tickets (rid, id, number, client_id, origin, severity, title, status,
+                 reported_at, opened_at, created_at, updated_at, extra_time_grant)
+             VALUES (7, 'k1', 'T-2026-MR-0001', 'c1', 'phone', 'blocking', 'Stampante inceppata',
+                 'in_progress', 't', 't', 't', 't', 'g');
+             INSERT INTO ticket_events (id, ticket_id, to_status, at) VALUES ('e1', 'k1', 'new', 't');",
+        )
+        .unwrap();
+        let refused = c.execute(
+            "UPDATE tickets SET status = 'waiting_third_party' WHERE id = 'k1'",
+            [],
+        );
+        assert!(refused.is_err(), "version 18 does not know the status");
+
+        apply(&c).unwrap();
+        assert_eq!(objects(&c), before, "every index and trigger is back");
+        let kept: (i64, String, String) = c
+            .query_row(
+                "SELECT rid, status, extra_time_grant FROM tickets WHERE id = 'k1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, (7, "in_progress".into(), "g".into()));
+        let found = |c: &Connection, word: &str| -> i64 {
+            c.query_row(
+                "SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH ?1",
+                [word],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(found(&c, "stampante"), 1);
+        let violations: i64 = c
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(violations, 0);
+        c.execute(
+            "UPDATE tickets SET status = 'waiting_third_party', title = 'Toner esaurito',
+                 waiting_party_kind = 'vendor', waiting_party_name = 'Ingram' WHERE id = 'k1'",
+            [],
+        )
+        .unwrap();
+        assert_eq!((found(&c, "stampante"), found(&c, "toner")), (0, 1));
+        let bad_kind = c.execute(
+            "UPDATE tickets SET waiting_party_kind = 'courier' WHERE id = 'k1'",
+            [],
+        );
+        assert!(bad_kind.is_err());
+        let orphan = c.execute(
+            "INSERT INTO ticket_events (id, ticket_id, to_status, at) VALUES ('e2', 'nope', 'new', 't')",
+            [],
+        );
+        assert!(orphan.is_err(), "the events' reference is still enforced");
     }
 
     #[test]

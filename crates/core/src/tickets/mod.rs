@@ -2,10 +2,15 @@
 
 mod list;
 mod terms;
+mod transition;
+mod waiting;
 
 pub use list::list;
 pub use rapportino_model::status::{StatusStep, TicketStatus};
 pub use terms::{claim_extra_time, extra_time_contract, grant_extra_time, set_terms, TicketTerms};
+pub(crate) use transition::transition_in;
+pub use transition::{events, transition};
+pub use waiting::{third_party_waits, PartyKind, ThirdPartyWait, WaitingParty};
 
 use rusqlite::{OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -53,6 +58,8 @@ pub struct Ticket {
     pub out_of_scope: bool,
     /// The service asked for (a service code such as `upgrades`), checked against entitlements.
     pub service: Option<String>,
+    /// Who the ticket waits for, while it waits for a third party.
+    pub waiting_party: Option<WaitingParty>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -155,6 +162,8 @@ pub struct TicketEvent {
     pub at: String,
     pub technician_id: Option<TechnicianId>,
     pub note: Option<String>,
+    /// Who the ticket waited for (a move to waiting for a third party).
+    pub waiting_party: Option<WaitingParty>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -184,6 +193,10 @@ pub struct TransitionInput {
     /// When taking in charge: the estimated resolution, if one can be given.
     #[ts(optional)]
     pub estimated_resolution_at: Option<String>,
+    /// Waiting for a third party: who (required for that move, refused for any other).
+    #[serde(default)]
+    #[ts(optional)]
+    pub party: Option<WaitingParty>,
 }
 
 impl TransitionInput {
@@ -193,6 +206,7 @@ impl TransitionInput {
             note: None,
             technician_id: None,
             estimated_resolution_at: None,
+            party: None,
         }
     }
 }
@@ -200,7 +214,7 @@ impl TransitionInput {
 pub(crate) const COLUMNS: &str = "id, number, client_id, contact_id, site_id, origin, severity, urgent, category, is_bug, \
     title, description, status, reported_at, opened_at, taken_at, resolved_at, closed_at, cancelled_at, \
     estimated_resolution_at, assigned_technician_id, created_at, updated_at, contract_id, extra_time, \
-    priority_requested, out_of_scope, service";
+    priority_requested, out_of_scope, service, waiting_party_kind, waiting_party_name";
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
     Ok(Ticket {
@@ -232,6 +246,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
         priority_requested: r.get(25)?,
         out_of_scope: r.get(26)?,
         service: r.get(27)?,
+        waiting_party: waiting::from_columns(r.get(28)?, r.get(29)?),
     })
 }
 
@@ -383,7 +398,7 @@ pub(crate) fn open_in(
         ("assigned_technician_id", field::opt_id(assignee)),
     ]);
     tx.insert(Entity::Ticket, &id.to_string(), fields)?;
-    append_event(tx, id, None, TicketStatus::New, None)?;
+    transition::append_event(tx, id, None, TicketStatus::New, None, None)?;
     crate::outbox::on_ticket_status(tx, id, TicketStatus::New)
 }
 
@@ -460,153 +475,9 @@ pub fn categories(store: &Store) -> Result<Vec<String>> {
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
-/// Moves a ticket through its state machine, stamping the matching instant and logging the event.
-pub fn transition(store: &mut Store, id: TicketId, input: &TransitionInput) -> Result<Ticket> {
-    let note = validate::optional_text("note", input.note.as_deref(), limits::NOTES)?;
-    let estimate = input
-        .estimated_resolution_at
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| parse_user_instant("estimated_resolution_at", s, store.tz()))
-        .transpose()?;
-    if let Some(e) = estimate {
-        if e < store.now() {
-            return Err(Error::invalid(
-                Code::InvalidFormat,
-                "estimated_resolution_at",
-                "is in the past",
-            ));
-        }
-    }
-    if note.is_none() {
-        let from = get(store, id)?.status;
-        if from.can_move_to(input.to) && from.note_required(input.to) {
-            return Err(Error::invalid(
-                Code::Required,
-                "note",
-                format!("moving a {from} ticket to {} needs its reason", input.to),
-            ));
-        }
-    }
-    store.write(|tx| {
-        transition_in(
-            tx,
-            id,
-            input.to,
-            input.technician_id,
-            estimate.map(format_instant),
-            note,
-        )
-    })?;
-    get(store, id)
-}
-
-/// The transition inside an open transaction (the timer uses it to move a ticket to in progress).
-pub(crate) fn transition_in(
-    tx: &mut WriteTx<'_>,
-    id: TicketId,
-    to: TicketStatus,
-    technician_id: Option<TechnicianId>,
-    estimate: Option<String>,
-    note: Option<String>,
-) -> Result<()> {
-    let (from, taken_at): (TicketStatus, Option<String>) = tx
-        .conn()
-        .prepare_cached("SELECT status, taken_at FROM tickets WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .ok_or_else(|| Error::not_found("ticket", id))?;
-    if !from.can_move_to(to) {
-        return Err(Error::IllegalTransition {
-            from: from.to_string(),
-            to: to.to_string(),
-        });
-    }
-    if matches!(to, TicketStatus::Resolved | TicketStatus::Cancelled)
-        && has_running_timer(tx.conn(), id)?
-    {
-        return Err(Error::TimerState(
-            "a timer is running on this ticket: stop it first".into(),
-        ));
-    }
-    let now = field::text(tx.now_text());
-    let mut fields: Fields = vec![("status", to.into())];
-    let tech = match technician_id {
-        Some(t) => {
-            ensure_technician(tx.conn(), t)?;
-            Some(t)
-        }
-        None => setup::current_technician(tx.conn()).ok(),
-    };
-    match to {
-        // Leaving a wait straight into work also takes the ticket in charge.
-        TicketStatus::Taken | TicketStatus::InProgress if taken_at.is_none() => {
-            fields.push(("taken_at", now));
-            fields.push(("assigned_technician_id", field::opt_id(tech)));
-            if estimate.is_some() {
-                fields.push(("estimated_resolution_at", field::opt_text(estimate)));
-            }
-        }
-        TicketStatus::Taken => {
-            if taken_at.is_none() {
-                fields.push(("taken_at", now));
-            }
-            fields.push(("assigned_technician_id", field::opt_id(tech)));
-            if estimate.is_some() {
-                fields.push(("estimated_resolution_at", field::opt_text(estimate)));
-            }
-        }
-        TicketStatus::InProgress if from == TicketStatus::Resolved => {
-            fields.push(("resolved_at", serde_json::Value::Null))
-        }
-        TicketStatus::Resolved => fields.push(("resolved_at", now)),
-        TicketStatus::Closed => fields.push(("closed_at", now)),
-        TicketStatus::Cancelled => fields.push(("cancelled_at", now)),
-        _ => {}
-    }
-    tx.update(Entity::Ticket, &id.to_string(), fields)?;
-    append_event(tx, id, Some(from), to, note)?;
-    // The customer hears of it: taken in charge (the first time, even straight into work), resolved.
-    let first_take =
-        taken_at.is_none() && matches!(to, TicketStatus::Taken | TicketStatus::InProgress);
-    if first_take {
-        crate::outbox::on_ticket_status(tx, id, TicketStatus::Taken)?;
-    } else if to == TicketStatus::Resolved {
-        crate::outbox::on_ticket_status(tx, id, TicketStatus::Resolved)?;
-    }
-    Ok(())
-}
-
-fn append_event(
-    tx: &mut WriteTx<'_>,
-    ticket: TicketId,
-    from: Option<TicketStatus>,
-    to: TicketStatus,
-    note: Option<String>,
-) -> Result<()> {
-    let tech = setup::current_technician(tx.conn()).ok();
-    let at = tx.now_text().to_owned();
-    tx.insert(
-        Entity::TicketEvent,
-        &TicketEventId::new().to_string(),
-        vec![
-            ("ticket_id", field::text(ticket.to_string())),
-            (
-                "from_status",
-                from.map_or(serde_json::Value::Null, Into::into),
-            ),
-            ("to_status", to.into()),
-            ("at", field::text(at)),
-            ("technician_id", field::opt_id(tech)),
-            ("note", field::opt_text(note)),
-        ],
-    )
-}
-
 /// A technician who may be assigned: existing and active (a deactivated one keeps their history
 /// but takes no new work).
-fn ensure_technician(conn: &rusqlite::Connection, id: TechnicianId) -> Result<()> {
+pub(super) fn ensure_technician(conn: &rusqlite::Connection, id: TechnicianId) -> Result<()> {
     let active: Option<bool> = conn
         .prepare_cached("SELECT active FROM technicians WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -657,26 +528,6 @@ pub fn get_by_number(store: &Store, number: &str) -> Result<Ticket> {
         .query_row([number.trim().to_uppercase()], from_row)
         .optional()?
         .ok_or_else(|| Error::not_found("ticket", number))
-}
-
-/// A ticket's status history, oldest first.
-pub fn events(conn: &rusqlite::Connection, id: TicketId) -> Result<Vec<TicketEvent>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, from_status, to_status, at, technician_id, note FROM ticket_events WHERE ticket_id = ?1 ORDER BY at, id",
-    )?;
-    let events = stmt
-        .query_map([id], |r| {
-            Ok(TicketEvent {
-                id: r.get(0)?,
-                from_status: r.get(1)?,
-                to_status: r.get(2)?,
-                at: r.get(3)?,
-                technician_id: r.get(4)?,
-                note: r.get(5)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(events)
 }
 
 /// Whether a timer runs on one of the ticket's interventions (it cannot be closed then).

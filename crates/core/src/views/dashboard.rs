@@ -129,7 +129,7 @@ pub fn balance_alerts(
                SELECT client_id, 0 AS k FROM interventions WHERE technician_id = ?1 AND created_at >= ?2
                UNION ALL
                SELECT client_id, 1 FROM tickets
-                WHERE assigned_technician_id = ?1 AND status IN ('new', 'taken', 'in_progress', 'waiting_client'))
+                WHERE assigned_technician_id = ?1 AND status IN ('new', 'taken', 'in_progress', 'waiting_client', 'waiting_third_party'))
              GROUP BY client_id ORDER BY min(k) LIMIT ?3",
         )?
         .query_map(

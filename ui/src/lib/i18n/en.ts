@@ -141,6 +141,7 @@ export const en: Record<MessageKey, string> = {
   'action.taken': 'Take in charge',
   'action.in_progress': 'Work on it',
   'action.waiting_client': 'Wait for client',
+  'action.waiting_third_party': 'Wait for third party',
   'action.resolved': 'Mark resolved',
   'action.closed': 'Close',
   'action.cancelled': 'Cancel ticket',

@@ -140,6 +140,7 @@ export const it = {
   'action.taken': 'Prendi in carico',
   'action.in_progress': 'Metti in lavorazione',
   'action.waiting_client': 'Attendi il cliente',
+  'action.waiting_third_party': 'Attendi terzi',
   'action.resolved': 'Segna come risolto',
   'action.closed': 'Chiudi',
   'action.cancelled': 'Annulla il ticket',
