@@ -49,6 +49,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0016_intakerest.sql"),
     ),
     ("0017_billing", include_str!("migrations/0017_billing.sql")),
+    (
+        "0019_csv_import",
+        include_str!("migrations/0019_csv_import.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
