@@ -35,7 +35,7 @@ pub struct Client {
 }
 
 /// What a form sends to create or edit a client. Empty strings count as absent.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct ClientInput {
     pub name: String,
     #[ts(optional)]

@@ -17,7 +17,7 @@
 //!   redaction), [`import`] (CSV import of clients, sites, contacts);
 //! - read models and documents: [`views`] (client page, ticket page, urgency list, dashboard,
 //!   statements), [`search`] (FTS5), [`reports`], [`quotes`] (preventivi), [`documents`] (where
-//!   the written files go).
+//!   the written files go), [`export`] (CSV exports).
 //!
 //! How to add a use case: write a function `verb(store: &mut Store, input: &Input) -> Result<Out>`
 //! in the noun's module; validate first, then do every write inside one `store.write(|tx| …)`.
@@ -37,6 +37,7 @@ pub mod diagnostics;
 pub mod documents;
 pub mod entitlement;
 pub mod error;
+pub mod export;
 pub mod format;
 pub use rapportino_model::hlc;
 pub use rapportino_model::labels;

@@ -48,7 +48,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "read models and documents",
-        &["views", "search", "reports", "quotes", "documents"],
+        &[
+            "views",
+            "search",
+            "reports",
+            "quotes",
+            "documents",
+            "export",
+        ],
     ),
     ("tooling", &["bindings"]),
 ];
