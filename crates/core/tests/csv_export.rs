@@ -1,6 +1,7 @@
 //! CSV export (issue 20, item 2): every kind parses back with the import's reader in both styles
 //! (BOM, separator, decimal comma), and clients round-trip: export → import into an empty
 //! database → the same rows.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! CSV import (issue 20, item 1) on the committed fixture files: encodings, separators, presets,
 //! per-row errors, the dry run, all-or-nothing, re-import that updates, the change log.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
