@@ -80,7 +80,10 @@ fn raw_insert(store: &mut Store, rows: usize) {
             )
             .unwrap();
         let mut contact = conn
-            .prepare("INSERT INTO contacts (id, client_id, name, email) VALUES (?1, ?2, ?3, ?4)")
+            .prepare(
+                "INSERT INTO contacts (id, client_id, name, email, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            )
             .unwrap();
         for n in 0..rows {
             let id = rapportino_core::ids::ClientId::new().to_string();
@@ -101,7 +104,8 @@ fn raw_insert(store: &mut Store, rows: usize) {
                     rapportino_core::ids::ContactId::new().to_string(),
                     id,
                     format!("Referente {n}"),
-                    format!("ref{n}@example.it")
+                    format!("ref{n}@example.it"),
+                    "2026-12-07T20:00:00Z"
                 ])
                 .unwrap();
         }
