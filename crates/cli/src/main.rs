@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use commands::{
-    backup, bench, calendars, classes, clients, contracts, dashboard, demo, intake, interventions,
-    ledger, mail, quotes, reports, search, setup, statement, sync, tickets,
+    backup, bench, calendars, classes, clients, contracts, dashboard, demo, export, import, intake,
+    interventions, ledger, mail, quotes, reports, search, setup, statement, sync, tickets,
 };
 use output::Out;
 use rapportino_core::time::{parse_user_instant, ManualClock};
@@ -118,6 +118,11 @@ enum Command {
     Search(search::SearchArgs),
     /// The local change log (what sync will push).
     Changes(search::ChangesArgs),
+    /// Import clients, sites or contacts from a CSV file (`--dry-run` to check first).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// Export clients, tickets, interventions, time entries, materials or billable lines as CSV.
+    Export(export::ExportArgs),
     /// Fill an empty database with deterministic Italian demo data.
     Demo(demo::DemoArgs),
     /// Measure search and client opening on this database (see docs/BENCHMARKS.md).
@@ -184,6 +189,8 @@ fn run(cli: Cli, out: Out) -> rapportino_core::Result<()> {
         Command::Billing(c) => ledger::billing(s, out, c),
         Command::Search(a) => search::search(s, out, a),
         Command::Changes(a) => search::changes(s, out, a),
+        Command::Import(c) => import::run(s, out, c),
+        Command::Export(a) => export::run(s, out, a),
         Command::Demo(a) => demo::run(s, out, a),
         Command::Bench(a) => bench::run(s, out, a),
         Command::Mail(c) => mail::run(s, out, c),

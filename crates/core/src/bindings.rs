@@ -90,6 +90,12 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::views::billing::BillingMonth>(&cfg)?;
     export::<crate::views::billing::ClientBillable>(&cfg)?;
     export::<crate::views::billing_csv::CsvOptions>(&cfg)?;
+    export::<crate::import::FileInfo>(&cfg)?;
+    export::<crate::export::ExportOptions>(&cfg)?;
+    export::<crate::export::Exported>(&cfg)?;
+    export::<crate::import::ImportOptions>(&cfg)?;
+    export::<crate::import::ImportReport>(&cfg)?;
+    export::<crate::import::Preset>(&cfg)?;
     export::<crate::reports::Report>(&cfg)?;
     export::<crate::reports::ReportSummary>(&cfg)?;
     export::<crate::reports::ReportFilter>(&cfg)?;

@@ -25,6 +25,8 @@ pub struct Client {
     pub customer_class: String,
     /// The local patron saint's day (`MM-DD`): closed in calendars that do not cover holidays.
     pub patron_day: Option<String>,
+    /// The client's id in the tool it was imported from (CSV import): unique when set.
+    pub external_id: Option<String>,
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
@@ -33,7 +35,7 @@ pub struct Client {
 }
 
 /// What a form sends to create or edit a client. Empty strings count as absent.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct ClientInput {
     pub name: String,
     #[ts(optional)]
@@ -55,6 +57,11 @@ pub struct ClientInput {
     /// `MM-DD` or `DD/MM` (Sant'Ambrogio: `12-07`).
     #[ts(optional)]
     pub patron_day: Option<String>,
+    /// The client's id in another tool (set by the CSV import). Absent keeps the current one (the
+    /// client form does not show it); an empty text clears it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub external_id: Option<String>,
     #[serde(flatten)]
     pub address: Address,
 }
@@ -73,6 +80,7 @@ impl From<&Client> for ClientInput {
             notes: c.notes.clone(),
             customer_class: Some(c.customer_class.clone()),
             patron_day: c.patron_day.clone(),
+            external_id: c.external_id.clone(),
         }
     }
 }
@@ -88,7 +96,7 @@ pub struct ClientFilter {
 }
 
 const COLUMNS: &str = "id, name, vat_number, fiscal_code, street, postcode, city, province, email, pec, phone, notes, \
-                       customer_class, archived, created_at, updated_at, patron_day";
+                       customer_class, archived, created_at, updated_at, patron_day, external_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
     Ok(Client {
@@ -106,6 +114,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
         created_at: r.get(14)?,
         updated_at: r.get(15)?,
         patron_day: r.get(16)?,
+        external_id: r.get(17)?,
     })
 }
 
@@ -169,8 +178,50 @@ pub(crate) fn validated_fields(input: &ClientInput) -> Result<Fields> {
             )?),
         ),
     ];
+    if let Some(ext) = &input.external_id {
+        fields.push((
+            "external_id",
+            field::opt_text(validate::optional_text(
+                "external_id",
+                Some(ext),
+                limits::EXTERNAL_ID,
+            )?),
+        ));
+    }
     fields.extend(field::address(input.address.validated()?));
     Ok(fields)
+}
+
+/// The client whose `external_id` is `external_id`, if any (read inside a write too).
+pub fn find_by_external_id(
+    conn: &rusqlite::Connection,
+    external_id: &str,
+) -> Result<Option<ClientId>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM clients WHERE external_id = ?1")?
+        .query_row([external_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The client with this Partita IVA (as stored: normalised by the validator), if any; the oldest
+/// when two share it (a group's companies may).
+pub fn find_by_vat_number(conn: &rusqlite::Connection, vat: &str) -> Result<Option<ClientId>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM clients WHERE vat_number = ?1 ORDER BY created_at, id LIMIT 1",
+        )?
+        .query_row([vat], |r| r.get(0))
+        .optional()?)
+}
+
+/// The client with this Codice Fiscale (as stored), if any; the oldest when two share it.
+pub fn find_by_fiscal_code(conn: &rusqlite::Connection, cf: &str) -> Result<Option<ClientId>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM clients WHERE fiscal_code = ?1 ORDER BY created_at, id LIMIT 1",
+        )?
+        .query_row([cf], |r| r.get(0))
+        .optional()?)
 }
 
 /// Checks one field of the client form as it is typed, with the same rule `create`/`update` apply
@@ -214,7 +265,7 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
 }
 
 /// A class other than `none` must exist (a typo would silently entitle the client to nothing).
-fn ensure_class(conn: &rusqlite::Connection, fields: &Fields) -> Result<()> {
+pub(crate) fn ensure_class(conn: &rusqlite::Connection, fields: &Fields) -> Result<()> {
     let class = fields
         .iter()
         .find(|(k, _)| *k == "customer_class")
@@ -265,9 +316,12 @@ impl Archivable for Client {
 }
 
 pub fn get(store: &Store, id: ClientId) -> Result<Client> {
-    store
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"))?
+    get_in(store.conn(), id)
+}
+
+/// [`get`] on a connection (inside a write too).
+pub(crate) fn get_in(conn: &rusqlite::Connection, id: ClientId) -> Result<Client> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| Error::not_found("client", id))

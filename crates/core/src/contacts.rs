@@ -125,9 +125,12 @@ impl Archivable for Contact {
 }
 
 pub fn get(store: &Store, id: ContactId) -> Result<Contact> {
-    store
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM contacts WHERE id = ?1"))?
+    get_in(store.conn(), id)
+}
+
+/// [`get`] on a connection (inside a write too).
+pub(crate) fn get_in(conn: &rusqlite::Connection, id: ContactId) -> Result<Contact> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM contacts WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| Error::not_found("contact", id))

@@ -162,6 +162,12 @@ pub enum Code {
     /// Work on a ticket outside the contract with no accepted quote: the app warns before the
     /// timer starts, and starts it when the user confirms.
     QuoteRequired,
+    /// A file offered as CSV cannot be read as one (empty, no header, broken quoting, too big),
+    /// or its column mapping names a column the file does not have.
+    CsvInvalid,
+    /// A CSV import found rows it cannot take (each named with its line, field and code):
+    /// nothing was written.
+    ImportRowsInvalid,
     /// Any other storage failure.
     Database,
     /// A file could not be read or written.
@@ -242,6 +248,8 @@ impl Code {
             Code::QuoteState => "QUOTE_STATE",
             Code::QuoteExpired => "QUOTE_EXPIRED",
             Code::QuoteRequired => "QUOTE_REQUIRED",
+            Code::CsvInvalid => "CSV_INVALID",
+            Code::ImportRowsInvalid => "IMPORT_ROWS_INVALID",
             Code::Database => "DATABASE",
             Code::Io => "IO",
         }

@@ -7,17 +7,17 @@
 //! import circle exists (`tests/layers.rs` checks both; the table is in ARCHITECTURE.md):
 //! - foundation: [`error`] (one error type, stable codes), [`ids`], [`time`], [`paging`],
 //!   [`validate`] (text limits, e-mail, Partita IVA, Codice Fiscale), [`address`], [`format`],
-//!   [`vat`] (IVA per rate and totals);
+//!   [`vat`] (IVA per rate and totals), [`csvfile`] (the CSV reader and writer);
 //! - [`store`]: the SQLite database, migrations, the one write path ([`store::WriteTx`]) that
 //!   appends every change to the change log in the same transaction, settings, archiving;
 //! - entities, one noun each: [`technicians`], [`setup`], [`clients`], [`sites`], [`contacts`],
 //!   [`classes`], [`calendars`], [`contracts`], [`tickets`], [`interventions`], [`catalogue`];
 //! - rules derived on read: [`sla`], [`ledger`], [`entitlement`];
 //! - services: [`sync`] (with the hub), [`backup`], [`diagnostics`] ("Copia diagnostica", log
-//!   redaction);
+//!   redaction), [`import`] (CSV import of clients, sites, contacts);
 //! - read models and documents: [`views`] (client page, ticket page, urgency list, dashboard,
 //!   statements), [`search`] (FTS5), [`reports`], [`quotes`] (preventivi), [`documents`] (where
-//!   the written files go).
+//!   the written files go), [`export`] (CSV exports).
 //!
 //! How to add a use case: write a function `verb(store: &mut Store, input: &Input) -> Result<Out>`
 //! in the noun's module; validate first, then do every write inside one `store.write(|tx| …)`.
@@ -32,15 +32,18 @@ pub mod classes;
 pub mod clients;
 pub mod contacts;
 pub mod contracts;
+pub mod csvfile;
 pub mod diagnostics;
 pub mod documents;
 pub mod entitlement;
 pub mod error;
+pub mod export;
 pub mod format;
 pub use rapportino_model::hlc;
 pub use rapportino_model::labels;
 pub use rapportino_model::owner_only;
 pub mod ids;
+pub mod import;
 pub mod intake;
 pub mod interventions;
 pub mod ledger;

@@ -107,9 +107,12 @@ impl Archivable for Site {
 }
 
 pub fn get(store: &Store, id: SiteId) -> Result<Site> {
-    store
-        .conn()
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM sites WHERE id = ?1"))?
+    get_in(store.conn(), id)
+}
+
+/// [`get`] on a connection (inside a write too).
+pub(crate) fn get_in(conn: &rusqlite::Connection, id: SiteId) -> Result<Site> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM sites WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| Error::not_found("site", id))

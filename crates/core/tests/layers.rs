@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "foundation",
         &[
             "error", "ids", "time", "paging", "validate", "format", "paths", "macros", "address",
-            "vat",
+            "vat", "csvfile",
         ],
     ),
     ("store", &["store"]),
@@ -37,11 +37,25 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("rules", &["sla", "ledger", "entitlement"]),
     (
         "services",
-        &["sync", "backup", "sending", "intake", "diagnostics"],
+        &[
+            "sync",
+            "backup",
+            "sending",
+            "intake",
+            "diagnostics",
+            "import",
+        ],
     ),
     (
         "read models and documents",
-        &["views", "search", "reports", "quotes", "documents"],
+        &[
+            "views",
+            "search",
+            "reports",
+            "quotes",
+            "documents",
+            "export",
+        ],
     ),
     ("tooling", &["bindings"]),
 ];

@@ -195,6 +195,7 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             def("customer_class", CODE),
             def("archived", Bool),
             opt("patron_day", Text(5)),
+            opt("external_id", Text(64)),
         ],
         Entity::Site => vec![
             req("id", Id),

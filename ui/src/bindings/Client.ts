@@ -5,7 +5,11 @@ export type Client = { id: ClientId, name: string, vat_number: string | null, fi
 /**
  * The local patron saint's day (`MM-DD`): closed in calendars that do not cover holidays.
  */
-patron_day: string | null, archived: boolean, created_at: string, updated_at: string, street?: string | null, 
+patron_day: string | null, 
+/**
+ * The client's id in the tool it was imported from (CSV import): unique when set.
+ */
+external_id: string | null, archived: boolean, created_at: string, updated_at: string, street?: string | null, 
 /**
  * CAP: five digits.
  */

@@ -12,7 +12,12 @@ customer_class?: string,
 /**
  * `MM-DD` or `DD/MM` (Sant'Ambrogio: `12-07`).
  */
-patron_day?: string, street?: string | null, 
+patron_day?: string, 
+/**
+ * The client's id in another tool (set by the CSV import). Absent keeps the current one (the
+ * client form does not show it); an empty text clears it.
+ */
+external_id?: string, street?: string | null, 
 /**
  * CAP: five digits.
  */

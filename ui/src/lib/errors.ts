@@ -81,6 +81,8 @@ const KNOWN: Record<Code, true> = {
   QUOTE_STATE: true,
   QUOTE_EXPIRED: true,
   QUOTE_REQUIRED: true,
+  CSV_INVALID: true,
+  IMPORT_ROWS_INVALID: true,
   DATABASE: true,
   IO: true,
 };

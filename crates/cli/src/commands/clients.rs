@@ -45,6 +45,9 @@ pub struct ClientFields {
     /// The local patron saint's day, closed on 5x8-style calendars (DD/MM, e.g. 07/12).
     #[arg(long = "patron-day")]
     patron_day: Option<String>,
+    /// The client's id in another tool (re-imports match on it); "" clears it.
+    #[arg(long = "external-id")]
+    external_id: Option<String>,
 }
 
 impl ClientFields {
@@ -66,6 +69,7 @@ impl ClientFields {
             notes: self.notes.or(base.notes),
             customer_class: self.customer_class.or(base.customer_class),
             patron_day: self.patron_day.or(base.patron_day),
+            external_id: self.external_id.or(base.external_id),
         }
     }
 }

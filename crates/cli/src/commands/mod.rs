@@ -11,6 +11,8 @@ pub mod clients;
 pub mod contracts;
 pub mod dashboard;
 pub mod demo;
+pub mod export;
+pub mod import;
 pub mod intake;
 pub mod interventions;
 mod labels;

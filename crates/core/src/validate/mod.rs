@@ -20,6 +20,8 @@ pub mod limits {
     pub const EMAIL: usize = 254;
     pub const PHONE: usize = 40;
     pub const QUERY: usize = 200;
+    /// A record's id in another tool (CSV import).
+    pub const EXTERNAL_ID: usize = 64;
 }
 
 /// Trims `value` and checks it is not empty and within `max` characters.

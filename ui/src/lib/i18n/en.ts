@@ -247,6 +247,8 @@ export const enErrors: Record<UiCode, string> = {
   REPORT_NUMBER_INVALID: 'The number of this report is not of the shape RI-2026-MR-0001 (damaged or altered data): it is not used as a file name. Contact support.',
   PATH_NOT_ALLOWED: "This path was not chosen in the dialog and is not one of Rapportino's folders: choose it with its button.",
   CONSENT_REQUIRED: "The signature is kept only with the technician's consent: tick the consent box.",
+  CSV_INVALID: 'The file cannot be read as CSV (empty, no header, broken quotes or too large), or the mapping names a column the file does not have.',
+  IMPORT_ROWS_INVALID: 'Some rows of the file cannot be imported (see the list with line, field and reason): nothing was written.',
   DATABASE: 'Database error. Try again; if it happens again, contact support.',
   IO: 'A file could not be read or written.',
   UNEXPECTED: 'Unexpected error. Try again; if it happens again, contact support.',

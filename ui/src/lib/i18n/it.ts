@@ -249,6 +249,8 @@ export const itErrors: Record<UiCode, string> = {
   REPORT_NUMBER_INVALID: 'Il numero di questo rapportino non ha la forma RI-2026-MR-0001 (dato danneggiato o alterato): non viene usato come nome di file. Contatta l’assistenza.',
   PATH_NOT_ALLOWED: 'Questo percorso non è stato scelto nella finestra di dialogo e non è una cartella di Rapportino: sceglilo con il pulsante apposito.',
   CONSENT_REQUIRED: 'La firma si conserva solo con il consenso del tecnico: spunta la casella del consenso.',
+  CSV_INVALID: 'Il file non si legge come CSV (vuoto, senza intestazione, virgolette spezzate o troppo grande) oppure l’abbinamento nomina una colonna che il file non ha.',
+  IMPORT_ROWS_INVALID: 'Alcune righe del file non si possono importare (vedi l’elenco con riga, campo e motivo): non è stato scritto nulla.',
   DATABASE: 'Errore dell’archivio dati. Riprova; se si ripete contatta l’assistenza.',
   IO: 'Impossibile leggere o scrivere un file sul disco.',
   UNEXPECTED: 'Errore imprevisto. Riprova; se si ripete contatta l’assistenza.',
