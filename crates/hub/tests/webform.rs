@@ -365,7 +365,10 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(b))
     };
-    let kept = hub.storage.read(|r| r.attachment_content(&sha(&log))).unwrap();
+    let kept = hub
+        .storage
+        .read(|r| r.attachment_content(&sha(&log)))
+        .unwrap();
     assert_eq!(kept.as_deref(), Some(&log[..]));
 
     // A stranger: the triage queue, and the very same page as the contact's (the page is no
@@ -392,7 +395,10 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     assert_eq!(f["size"], serde_json::json!(TRIAGE_MAX + 1));
     assert_eq!(f["sha256"].as_str(), Some(sha(&big).as_str()));
     assert_eq!(f["kept"], serde_json::json!(false));
-    let kept = hub.storage.read(|r| r.attachment_content(&sha(&big))).unwrap();
+    let kept = hub
+        .storage
+        .read(|r| r.attachment_content(&sha(&big)))
+        .unwrap();
     assert_eq!(kept, None, "a stranger's large attachment is not kept");
     // Within the strangers' limit it is kept.
     let token = luca.form();
@@ -402,7 +408,10 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
         Some(("piccola.txt", &small)),
     );
     assert_eq!(triage.body, done.body);
-    let kept = hub.storage.read(|r| r.attachment_content(&sha(&small))).unwrap();
+    let kept = hub
+        .storage
+        .read(|r| r.attachment_content(&sha(&small)))
+        .unwrap();
     assert_eq!(kept.as_deref(), Some(&small[..]));
     assert_eq!(requests(&hub.storage), 4);
 

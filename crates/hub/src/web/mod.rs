@@ -378,7 +378,16 @@ mod tests {
     fn a_spray_of_keys_keeps_the_map_capped() {
         let w = Window::with_cap(1, Duration::from_secs(3600), 1000);
         for i in 0..100_000u32 {
-            let net = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, (i >> 16) as u16, i as u16, 0, 0, 0, 1));
+            let net = IpAddr::V6(Ipv6Addr::new(
+                0x2001,
+                0xdb8,
+                (i >> 16) as u16,
+                i as u16,
+                0,
+                0,
+                0,
+                1,
+            ));
             assert!(w.admit(&ip_key(net)).is_ok());
             assert!(w.len() <= 1000, "{} keys after {i}", w.len());
         }

@@ -256,10 +256,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     };
     let storage = state.storage.clone();
     let rules = web.config.rules.clone();
-    let taken = blocking(move || {
-        take_from(&storage, &request, &rules, Utc::now(), &channel)
-    })
-    .await;
+    let taken = blocking(move || take_from(&storage, &request, &rules, Utc::now(), &channel)).await;
     match taken {
         Ok(_) => done_page(lang, shop),
         Err(e) => failure_page(lang, shop, &e),
