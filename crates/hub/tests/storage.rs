@@ -105,7 +105,7 @@ fn rows_round_trip_and_page_by_id_in_byte_order() {
 fn bulk_loads_saves_and_appends_match_the_single_row_ones() {
     for b in common::backends() {
         let s = &b.storage;
-        let n = 253; // two full chunks of 100 and a remainder
+        let n: usize = 253; // two full chunks of 100 and a remainder
         let ids: Vec<String> = (0..n).map(|i| format!("bulk-{i:03}")).collect();
         let rows: Vec<RowState> = (0..n)
             .map(|i| row(&format!("Client {i}"), i % 50 == 7))
