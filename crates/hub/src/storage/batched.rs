@@ -16,7 +16,7 @@ use rapportino_model::protocol::ServerChange;
 use super::{HubTx, Seen, StoredOutcome, TechnicianClaim};
 use crate::error::HubError;
 
-type Key = (String, String);
+type Key = super::RowKey;
 
 /// The transaction of one push batch, rows and changes held until [`Batched::finish`].
 pub struct Batched<'t> {
@@ -194,7 +194,7 @@ impl HubTx for Batched<'_> {
             .time_entries_started(technician_id, after, before)
     }
 
-    fn load_rows(&mut self, keys: &[Key]) -> Result<Vec<(Key, RowState)>, HubError> {
+    fn load_rows(&mut self, keys: &[Key]) -> Result<super::KeyedRows, HubError> {
         let mut out = Vec::with_capacity(keys.len());
         for k in keys {
             if let Some(row) = self.load_row(&k.0, &k.1)? {

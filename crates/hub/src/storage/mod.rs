@@ -26,6 +26,11 @@ pub enum Seen {
     NoChange(StoredOutcome),
 }
 
+/// A row's key: (entity, id).
+pub type RowKey = (String, String);
+/// Rows with their keys, as a bulk load answers them.
+pub type KeyedRows = Vec<(RowKey, RowState)>;
+
 /// Operations of one write transaction. Pushes are serialised (one writer at a time) so that
 /// `next_seq` is gapless and in commit order.
 pub trait HubTx {
@@ -90,10 +95,7 @@ pub trait HubTx {
     }
     /// The rows of `keys` (entity, id) that exist, in one statement where the engine can (a
     /// push batch's rows, [`batched::Batched`]).
-    fn load_rows(
-        &mut self,
-        keys: &[(String, String)],
-    ) -> Result<Vec<((String, String), RowState)>, HubError> {
+    fn load_rows(&mut self, keys: &[RowKey]) -> Result<KeyedRows, HubError> {
         let mut out = Vec::with_capacity(keys.len());
         for k in keys {
             if let Some(row) = self.load_row(&k.0, &k.1)? {

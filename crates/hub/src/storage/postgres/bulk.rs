@@ -26,9 +26,12 @@ const APPEND: &str = "INSERT INTO hub_changes (server_seq, mutation_id, entity, 
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
         $6::text[], $7::bigint[], $8::text[], $9::text[])";
 
-type Key = (String, String);
+type Key = super::super::RowKey;
 
-pub(super) fn load_rows(tx: &mut PgTx<'_>, keys: &[Key]) -> Result<Vec<(Key, RowState)>, HubError> {
+pub(super) fn load_rows(
+    tx: &mut PgTx<'_>,
+    keys: &[Key],
+) -> Result<super::super::KeyedRows, HubError> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }

@@ -367,10 +367,7 @@ impl PgTx<'_> {
 }
 
 impl HubTx for PgTx<'_> {
-    fn load_rows(
-        &mut self,
-        keys: &[(String, String)],
-    ) -> Result<Vec<((String, String), RowState)>, HubError> {
+    fn load_rows(&mut self, keys: &[super::RowKey]) -> Result<super::KeyedRows, HubError> {
         bulk::load_rows(self, keys)
     }
 

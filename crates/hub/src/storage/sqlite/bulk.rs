@@ -64,13 +64,16 @@ static APPEND: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-type Key = (String, String);
+type Key = super::super::RowKey;
+
+/// The full chunks' rows, and the keys left over (fewer than a chunk) for the caller.
+pub(super) struct Loaded<'k> {
+    pub rows: super::super::KeyedRows,
+    pub rest: &'k [Key],
+}
 
 /// The full chunks' rows; the keys left over (fewer than a chunk) for the caller.
-pub(super) fn load_rows<'k>(
-    conn: &Connection,
-    keys: &'k [Key],
-) -> Result<(Vec<(Key, RowState)>, &'k [Key]), HubError> {
+pub(super) fn load_rows<'k>(conn: &Connection, keys: &'k [Key]) -> Result<Loaded<'k>, HubError> {
     let mut out = Vec::with_capacity(keys.len());
     let mut chunks = keys.chunks_exact(CHUNK);
     let mut stmt = conn.prepare_cached(&LOAD)?;
@@ -86,7 +89,10 @@ pub(super) fn load_rows<'k>(
             out.push((key, row));
         }
     }
-    Ok((out, chunks.remainder()))
+    Ok(Loaded {
+        rows: out,
+        rest: chunks.remainder(),
+    })
 }
 
 /// Writes the full chunks; the rows left over for the caller.

@@ -316,11 +316,11 @@ struct SqliteTx<'c> {
 }
 
 impl HubTx for SqliteTx<'_> {
-    fn load_rows(
-        &mut self,
-        keys: &[(String, String)],
-    ) -> Result<Vec<((String, String), RowState)>, HubError> {
-        let (mut out, rest) = bulk::load_rows(self.conn, keys)?;
+    fn load_rows(&mut self, keys: &[super::RowKey]) -> Result<super::KeyedRows, HubError> {
+        let bulk::Loaded {
+            rows: mut out,
+            rest,
+        } = bulk::load_rows(self.conn, keys)?;
         for k in rest {
             if let Some(row) = self.load_row(&k.0, &k.1)? {
                 out.push((k.clone(), row));
