@@ -11,7 +11,7 @@ use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::error::Code;
 use rapportino_core::store::field;
 use rapportino_core::sync::apply::{self, outbox};
-use rapportino_core::sync::protocol::ServerChange;
+use rapportino_core::sync::protocol::{MutationResult, Outcome, PushResponse, ServerChange};
 use rapportino_core::sync::{self, keys, quarantine};
 use rapportino_core::tickets;
 use rapportino_core::Store;
@@ -391,4 +391,89 @@ fn a_timer_overlap_flagged_by_the_hub_is_stored_and_listed_for_review() {
         "reviewed by voiding or adjusting time"
     );
     assert_eq!(sync::status(&b).unwrap().open_conflicts, 1);
+}
+
+/// All answered: the whole pushed batch leaves the outbox.
+fn answer_all(pushed: &[rapportino_core::sync::protocol::Mutation]) -> PushResponse {
+    PushResponse {
+        results: pushed
+            .iter()
+            .map(|m| MutationResult {
+                mutation_id: m.mutation_id.clone(),
+                outcome: Outcome::Applied,
+                server_seq: Some(1),
+                code: None,
+                corrections: Vec::new(),
+            })
+            .collect(),
+        hub_hlc: 0,
+        clock_skew_ms: None,
+    }
+}
+
+fn outbox_ids(s: &Store) -> Vec<String> {
+    outbox(s.conn(), 10_000)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.mutation_id)
+        .collect()
+}
+
+/// The acknowledgement removes exactly what the hub answered: the oldest entries by one range
+/// when the batch is them, and never an entry that was not pushed or not answered.
+#[test]
+fn acknowledgements_remove_exactly_the_answered_entries() {
+    let (mut a, _) = store();
+    for name in ["Uno", "Due", "Tre", "Quattro", "Cinque", "Sei"] {
+        client(&mut a, name);
+    }
+    let all = outbox_ids(&a);
+    assert!(all.len() >= 6, "{all:?}");
+    // The two oldest, all answered: gone, the rest kept.
+    let first = outbox(a.conn(), 2).unwrap();
+    let (acked, _) = apply::acknowledge(&mut a, &first, &answer_all(&first)).unwrap();
+    assert_eq!(acked, 2);
+    assert_eq!(outbox_ids(&a), all[2..]);
+    // A batch that skips the oldest entry: that one stays (no range over it).
+    let mut skipping = outbox(a.conn(), 3).unwrap();
+    skipping.remove(0);
+    let (acked, _) = apply::acknowledge(&mut a, &skipping, &answer_all(&skipping)).unwrap();
+    assert_eq!(acked, 2);
+    assert_eq!(outbox_ids(&a)[0], all[2]);
+    assert_eq!(outbox_ids(&a)[1..], all[5..]);
+    // An answer missing one mutation: that one stays.
+    let batch = outbox(a.conn(), 10_000).unwrap();
+    let mut partial = answer_all(&batch);
+    let unanswered = partial.results.remove(1).mutation_id;
+    let (acked, _) = apply::acknowledge(&mut a, &batch, &partial).unwrap();
+    assert_eq!(acked, batch.len() as i64 - 1);
+    assert_eq!(outbox_ids(&a), [unanswered]);
+}
+
+/// A push takes at most so many bytes of fields, but always at least one mutation.
+#[test]
+fn the_outbox_read_stops_at_its_byte_budget() {
+    let (mut a, _) = store();
+    for name in ["Uno", "Due", "Tre"] {
+        client(&mut a, name);
+    }
+    let all = outbox(a.conn(), 100).unwrap();
+    assert_eq!(apply::outbox_within(a.conn(), 100, 1).unwrap().len(), 1);
+    let two: usize = a
+        .conn()
+        .query_row(
+            "SELECT sum(length(fields)) FROM (SELECT fields FROM change_log ORDER BY seq LIMIT 2)",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap() as usize;
+    assert_eq!(apply::outbox_within(a.conn(), 100, two).unwrap().len(), 2);
+    assert_eq!(
+        apply::outbox_within(a.conn(), 100, usize::MAX).unwrap(),
+        all
+    );
+    assert_eq!(
+        rapportino_core::sync::PUSH_BATCH,
+        rapportino_core::sync::protocol::MAX_BATCH as i64
+    );
 }

@@ -25,6 +25,7 @@ use rapportino_model::validate::{
 use crate::auth::AuthedDevice;
 use crate::error::HubError;
 use crate::extra_time;
+use crate::storage::batched::Batched;
 use crate::storage::{HubTx, Seen, Storage, StoredOutcome, TechnicianClaim};
 use rapportino_model::reads;
 
@@ -96,6 +97,14 @@ pub fn push(
     check_batch(device, &req)?;
     let key = storage.grant_key().to_vec();
     let mut answer = storage.write(|tx| {
+        // The rows the batch touches, loaded at once; its writes go out in bulk at the end.
+        let keys: Vec<(String, String)> = req
+            .mutations
+            .iter()
+            .map(|m| (m.entity.clone(), m.entity_id.clone()))
+            .collect();
+        let mut batch = Batched::new(tx, &keys)?;
+        let tx: &mut dyn HubTx = &mut batch;
         let ids: Vec<String> = req
             .mutations
             .iter()
@@ -131,6 +140,7 @@ pub fn push(
             }
             results.push(result);
         }
+        batch.finish()?;
         Ok(PushResponse {
             results,
             hub_hlc,
@@ -276,11 +286,7 @@ fn apply_one(
         }
         Verdict::Apply { .. } => {
             let Verdict::Apply {
-                op,
-                changed,
-                lost,
-                conflicts,
-                row,
+                op, changed, row, ..
             } = &verdict
             else {
                 unreachable!("matched above")
@@ -304,22 +310,9 @@ fn apply_one(
                 }
             }
             let emits = !changed.is_empty() || *op == Op::Delete || current.is_none();
-            let (op, changed, lost, conflicts) =
-                (*op, changed.clone(), lost.clone(), conflicts.clone());
             let server_seq = if emits {
                 let seq = tx.next_seq()?;
                 verdict.stamp(seq);
-                tx.append_change(&ServerChange {
-                    server_seq: seq,
-                    mutation_id: m.mutation_id.clone(),
-                    entity: m.entity.clone(),
-                    entity_id: m.entity_id.clone(),
-                    op,
-                    fields: changed,
-                    hlc,
-                    device_id: m.device_id.clone(),
-                    recorded_at: m.recorded_at.clone(),
-                })?;
                 Some(seq)
             } else {
                 tx.save_outcome(&StoredOutcome {
@@ -330,17 +323,29 @@ fn apply_one(
                 })?;
                 None
             };
-            let Verdict::Apply { row, .. } = &verdict else {
+            // The verdict taken apart: its row and change move to the storage, no copy.
+            let Verdict::Apply {
+                op,
+                changed,
+                lost,
+                conflicts,
+                row,
+            } = verdict
+            else {
                 unreachable!("still an Apply")
             };
-            tx.save_row(&m.entity, &m.entity_id, row)?;
-            for c in &conflicts {
-                record_conflict(tx, m, c, now_ms)?;
-            }
-            if m.entity == Entity::TimeEntry.name() && op == Op::Insert {
-                for c in timer_overlaps(tx, m, hlc)? {
-                    record_conflict(tx, m, &c, now_ms)?;
-                }
+            if let Some(seq) = server_seq {
+                tx.put_change(ServerChange {
+                    server_seq: seq,
+                    mutation_id: m.mutation_id.clone(),
+                    entity: m.entity.clone(),
+                    entity_id: m.entity_id.clone(),
+                    op,
+                    fields: changed,
+                    hlc,
+                    device_id: m.device_id.clone(),
+                    recorded_at: m.recorded_at.clone(),
+                })?;
             }
             let corrections = if lost.is_empty() {
                 Vec::new()
@@ -355,6 +360,15 @@ fn apply_one(
                     deleted: false,
                 }]
             };
+            tx.put_row(&m.entity, &m.entity_id, row)?;
+            for c in &conflicts {
+                record_conflict(tx, m, c, now_ms)?;
+            }
+            if m.entity == Entity::TimeEntry.name() && op == Op::Insert {
+                for c in timer_overlaps(tx, m, hlc)? {
+                    record_conflict(tx, m, &c, now_ms)?;
+                }
+            }
             Ok(MutationResult {
                 mutation_id: m.mutation_id.clone(),
                 outcome: Outcome::Applied,

@@ -99,6 +99,75 @@ fn rows_round_trip_and_page_by_id_in_byte_order() {
     }
 }
 
+/// The bulk methods a push batch uses (multi-row statements: full chunks and a remainder) read
+/// and write what the single-row ones do, on both engines.
+#[test]
+fn bulk_loads_saves_and_appends_match_the_single_row_ones() {
+    for b in common::backends() {
+        let s = &b.storage;
+        let n: usize = 253; // two full chunks of 100 and a remainder
+        let ids: Vec<String> = (0..n).map(|i| format!("bulk-{i:03}")).collect();
+        let rows: Vec<RowState> = (0..n)
+            .map(|i| row(&format!("Client {i}"), i % 50 == 7))
+            .collect();
+        // Half of them exist before, under other values: the bulk save overwrites them.
+        s.write(|tx| {
+            for id in ids.iter().step_by(2) {
+                tx.save_row("clients", id, &row("Before", false))?;
+            }
+            Ok(())
+        })
+        .expect("before");
+        let keys: Vec<(String, String)> = ids
+            .iter()
+            .map(|id| ("clients".to_owned(), id.clone()))
+            .chain([("clients".to_owned(), "nobody".to_owned())])
+            .collect();
+        let loaded = s.write(|tx| tx.load_rows(&keys)).expect("load rows");
+        assert_eq!(loaded.len(), n.div_ceil(2), "{}", b.kind);
+        assert!(loaded.iter().all(|((e, id), r)| e == "clients"
+            && id.starts_with("bulk-")
+            && *r == row("Before", false)));
+        let first = s.write(|tx| tx.next_seq()).expect("seq");
+        s.write(|tx| {
+            let batch: Vec<(&str, &str, &RowState)> = ids
+                .iter()
+                .zip(&rows)
+                .map(|(id, r)| ("clients", id.as_str(), r))
+                .collect();
+            tx.save_rows(&batch)?;
+            let changes: Vec<ServerChange> = (0..n as i64)
+                .map(|i| change(first + i, &format!("bulk-m-{i}"), &ids[i as usize]))
+                .collect();
+            tx.append_changes(&changes)?;
+            // The sequence goes on after the bulk append, in the same transaction.
+            assert_eq!(tx.next_seq()?, first + n as i64);
+            Ok(())
+        })
+        .expect("bulk write");
+        for (id, r) in ids.iter().zip(&rows) {
+            let one = s.write(|tx| tx.load_row("clients", id)).expect("load");
+            assert_eq!(one.as_ref(), Some(r), "{} {id}", b.kind);
+        }
+        let loaded = s.write(|tx| tx.load_rows(&keys)).expect("load rows");
+        assert_eq!(loaded.len(), n, "{}", b.kind);
+        for ((_, id), r) in &loaded {
+            let i: usize = id.trim_start_matches("bulk-").parse().expect("index");
+            assert_eq!(r, &rows[i], "{} {id}", b.kind);
+        }
+        let changes = s
+            .read(|r| r.changes_after(first - 1, 1000))
+            .expect("changes");
+        assert_eq!(changes.len(), n, "{}", b.kind);
+        for (i, c) in changes.iter().enumerate() {
+            assert_eq!(
+                c,
+                &change(first + i as i64, &format!("bulk-m-{i}"), &ids[i])
+            );
+        }
+    }
+}
+
 #[test]
 fn seen_answers_for_a_whole_batch() {
     for b in common::backends() {

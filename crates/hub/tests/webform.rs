@@ -1,11 +1,13 @@
 //! The public request form at the hub, over real HTTP, on SQLite and on PostgreSQL: the page
 //! (Italian first, English, security headers, no inline script or style); an authorised
 //! contact's request becomes a hub ticket of origin web_form (severity from the form, urgent
-//! from `blocking` or URGENTE) whose acknowledgement reaches a real SMTP server; a stranger's
-//! waits for triage; a double submit makes one request; CSRF missing, forged or expired,
+//! from `blocking` or URGENTE) whose acknowledgement, with the ticket's number, reaches a real
+//! SMTP server; a stranger's waits for triage and gets no mail; the thank-you page is the same
+//! for both (no oracle of who is a contact) and never shows the number; a stranger's large
+//! attachment is listed but not kept; a double submit makes one request; CSRF missing, forged or expired,
 //! a filled honeypot, oversized fields, attachment and body are refused with nothing stored;
 //! `<script>` in every field is shown escaped, stored verbatim and mailed as plain text; the
-//! per-address and per-e-mail limits answer 429.
+//! per-address and per-e-mail limits answer 429, the address's before an upload slot is taken.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -31,6 +33,7 @@ use sync_support::*;
 
 const ATTACHMENT_MAX: usize = 64 * 1024;
 const BODY_MAX: usize = 128 * 1024;
+const TRIAGE_MAX: usize = 512;
 const SCRIPT: &str = "<script>alert(\"x\")</script>";
 
 fn config(per_ip: u32, per_email: u32) -> WebFormConfig {
@@ -75,12 +78,6 @@ impl Page {
 
     fn code(&self) -> &str {
         between(&self.body, "data-code=\"", "\"")
-    }
-
-    fn number(&self) -> Option<&str> {
-        self.body
-            .contains("id=\"ticket-number\"")
-            .then(|| between(&self.body, "id=\"ticket-number\">", "<"))
     }
 }
 
@@ -222,6 +219,16 @@ fn count(storage: &Storage, entity: Entity, field: &str, value: &str) -> usize {
         .len()
 }
 
+/// The number of the one ticket titled `title`, read from the hub's storage (the page does not
+/// show it).
+fn ticket_number(storage: &Storage, title: &str) -> String {
+    let found = storage
+        .write(|tx: &mut dyn HubTx| tx.rows_where(Entity::Ticket.name(), "title", title, 10))
+        .unwrap();
+    assert_eq!(found.len(), 1, "one ticket titled {title}");
+    found[0].1.fields["number"].as_str().unwrap().to_owned()
+}
+
 fn requests(storage: &Storage) -> usize {
     count(storage, Entity::IncomingRequest, "origin", "web_form")
 }
@@ -254,7 +261,12 @@ fn the_web_form_takes_requests_on_postgresql() {
 
 fn web_form_at_the_hub(storage_url: Option<&str>) {
     let smtp = TestServer::start(Mode::Accept, "hub@rinaldi.it", "segreta");
-    let hub = TestHub::start_with(storage_url, false, |c| c.web_form = Some(config(1000, 3)));
+    let hub = TestHub::start_with(storage_url, false, |c| {
+        c.web_form = Some(WebFormConfig {
+            triage_max_attachment: TRIAGE_MAX,
+            ..config(1000, 3)
+        })
+    });
     let dir = tempfile::tempdir().unwrap();
     let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
     uf.mail_on();
@@ -304,11 +316,16 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     let known = request(&token, "Anna@Ferri.it", "La cassa non stampa", "blocking");
     let done = anna.post(&known, Some(("scontrino.txt", b"TM-T20 err 3")));
     assert_eq!(done.status, 200, "{}", done.body);
-    let number = done.number().unwrap().to_owned();
+    assert!(done.body.contains("id=\"received\""), "{}", done.body);
+    assert!(done
+        .body
+        .contains("Richiesta ricevuta: riceverà una conferma via e-mail."));
+    let number = ticket_number(&hub.storage, "La cassa non stampa");
     assert!(number.contains("-HUB-"), "{number}");
-    // The same form again (a double submit, a reload): one request, the same number.
+    assert!(!done.body.contains(&number), "the number only in the mail");
+    // The same form again (a double submit, a reload): one request, the same page.
     let again = anna.post(&known, Some(("scontrino.txt", b"TM-T20 err 3")));
-    assert_eq!(again.number(), Some(number.as_str()));
+    assert_eq!(again.body, done.body);
     assert_eq!(requests(&hub.storage), 1);
     assert_eq!(count(&hub.storage, Entity::Ticket, "origin", "web_form"), 1);
     assert_eq!(
@@ -332,26 +349,71 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     let token = anna.form();
     let mut english = request(&token, "anna@ferri.it", "URGENTE: stampante", "request");
     english[1] = ("lang", "en");
-    let urgent = anna.post(&english, None);
+    // An attachment past the strangers' limit: an authorised contact's is kept.
+    let log = vec![b'L'; TRIAGE_MAX + 1];
+    let urgent = anna.post(&english, Some(("log.txt", &log)));
     assert!(
-        urgent.body.contains("Your request's number is"),
+        urgent
+            .body
+            .contains("Request received: you will get a confirmation by e-mail."),
         "{}",
         urgent.body
     );
-    let urgent_number = urgent.number().unwrap().to_owned();
+    let urgent_number = ticket_number(&hub.storage, "URGENTE: stampante");
+    assert!(!urgent.body.contains(&urgent_number));
+    let sha = |b: &[u8]| {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(b))
+    };
+    let kept = hub
+        .storage
+        .read(|r| r.attachment_content(&sha(&log)))
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(&log[..]));
 
-    // A stranger: the triage queue.
+    // A stranger: the triage queue, and the very same page as the contact's (the page is no
+    // oracle of who is a contact).
     let mut luca = Browser::new(&hub.url);
     let token = luca.form();
+    let big = vec![b'Z'; TRIAGE_MAX + 1];
     let triage = luca.post(
         &request(&token, "luca@nuovo.it", "Preventivo", "request"),
-        None,
+        Some(("foto.txt", &big)),
     );
     assert_eq!(triage.status, 200);
-    assert!(triage.body.contains("id=\"triage\""), "{}", triage.body);
-    assert!(triage.body.contains("in attesa di smistamento"));
-    assert_eq!(triage.number(), None);
+    assert_eq!(triage.body, done.body);
     assert_eq!(requests(&hub.storage), 3);
+    // Its attachment past the strangers' limit: listed by name, size and hash, not kept.
+    let listed = hub
+        .storage
+        .write(|tx: &mut dyn HubTx| {
+            tx.rows_where(Entity::IncomingAttachment.name(), "name", "foto.txt", 10)
+        })
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    let f = &listed[0].1.fields;
+    assert_eq!(f["size"], serde_json::json!(TRIAGE_MAX + 1));
+    assert_eq!(f["sha256"].as_str(), Some(sha(&big).as_str()));
+    assert_eq!(f["kept"], serde_json::json!(false));
+    let kept = hub
+        .storage
+        .read(|r| r.attachment_content(&sha(&big)))
+        .unwrap();
+    assert_eq!(kept, None, "a stranger's large attachment is not kept");
+    // Within the strangers' limit it is kept.
+    let token = luca.form();
+    let small = vec![b'S'; TRIAGE_MAX];
+    let triage = luca.post(
+        &request(&token, "luca@nuovo.it", "Preventivo 2", "request"),
+        Some(("piccola.txt", &small)),
+    );
+    assert_eq!(triage.body, done.body);
+    let kept = hub
+        .storage
+        .read(|r| r.attachment_content(&sha(&small)))
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(&small[..]));
+    assert_eq!(requests(&hub.storage), 4);
 
     // CSRF: missing (no token, no cookie), forged, expired: a stable code, nothing stored.
     let token = anna.form();
@@ -390,7 +452,7 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
         refused.body.contains("value=\"Scaduto\""),
         "the values kept"
     );
-    assert_eq!(requests(&hub.storage), 3);
+    assert_eq!(requests(&hub.storage), 4);
 
     // The honeypot: a page that looks received, nothing stored.
     let token = anna.form();
@@ -399,8 +461,8 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     bot.push(("website", "http://spam.example"));
     let fooled = anna.post(&bot, None);
     assert_eq!(fooled.status, 200);
-    assert!(fooled.body.contains("id=\"triage\""));
-    assert_eq!(requests(&hub.storage), 3);
+    assert_eq!(fooled.body, done.body);
+    assert_eq!(requests(&hub.storage), 4);
 
     // Oversized: a field, the attachment, the whole body (declared, then streamed): 413.
     let token = anna.form();
@@ -439,7 +501,7 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     chunked.extend_from_slice(b"0\r\n\r\n");
     let answer = raw(&hub.url, &chunked);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
-    assert_eq!(requests(&hub.storage), 3);
+    assert_eq!(requests(&hub.storage), 4);
 
     // <script> in every field: shown escaped in the form shown again (the e-mail is not one),
     // stored verbatim from a valid post, mailed as plain text.
@@ -468,14 +530,14 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     let stored = anna.post(&verbatim, None);
     assert_eq!(stored.status, 200, "{}", stored.body);
     assert!(!stored.body.contains("<script"));
-    let script_number = stored.number().unwrap().to_owned();
+    let script_number = ticket_number(&hub.storage, SCRIPT);
 
     // Past the e-mail address's limit (3 an hour here): 429 with the code, nothing stored.
     let token = anna.form();
     let limited = anna.post(&request(&token, "anna@ferri.it", "Ancora", "request"), None);
     assert_eq!((limited.status, limited.code()), (429, "RATE_LIMITED"));
     assert!(limited.header("retry-after").is_some());
-    assert_eq!(requests(&hub.storage), 4);
+    assert_eq!(requests(&hub.storage), 5);
 
     // The office's device pulls it all.
     uf.sync();
@@ -497,7 +559,7 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
         .contains(&format!("Azienda indicata: {SCRIPT}")));
     assert_eq!((t.severity, t.urgent), (Severity::Degraded, false));
     let waiting = device_intake::list(&uf.store, Some(RequestStatus::New)).unwrap();
-    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting.len(), 2);
     assert_eq!(waiting[0].sender_email.as_deref(), Some("luca@nuovo.it"));
     assert_eq!(waiting[0].origin.as_str(), "web_form");
 
@@ -514,6 +576,11 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     let sent = mail::send_round(&hub.storage, &account, chrono::Utc::now()).unwrap();
     assert_eq!(sent.sent, 3, "{sent:?}");
     let delivered = smtp.delivered_text();
+    // The stranger gets nothing: the form mails no unverified address.
+    assert!(
+        !delivered.iter().any(|m| m.contains("luca@nuovo.it")),
+        "{delivered:?}"
+    );
     let of = |n: &str| delivered.iter().find(|m| m.contains(n)).unwrap().clone();
     let first = of(&number);
     assert!(first.contains("anna@ferri.it"));
@@ -559,7 +626,7 @@ fn one_address_is_limited_and_tls_pages_ask_for_https() {
     let token = b.form();
     let p = b.post(&request(&token, "p3@nuovo.it", "Terza", "request"), None);
     assert_eq!((p.status, p.code()), (429, "RATE_LIMITED"));
-    assert!(p.body.contains("value=\"Terza\""));
+    assert!(p.header("retry-after").is_some());
     assert_eq!(requests(&hub.storage), 2);
     // A bot filling the trap is limited like anyone else (not answered "received" for free).
     let token = b.form();
@@ -618,6 +685,39 @@ fn only_so_many_forms_are_read_at_once() {
     let token = b.form();
     let done = b.post(&request(&token, "p@nuovo.it", "Libero", "request"), None);
     assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(requests(&hub.storage), 1);
+}
+
+/// A sender over the address's limit is answered 429 before its body is read: it never holds
+/// an upload slot (here the only one), however slowly it sends.
+#[test]
+fn a_limited_address_holds_no_upload_slot() {
+    let hub = TestHub::start_with(None, false, |c| {
+        c.web_form = Some(WebFormConfig {
+            max_uploads: 1,
+            ..config(1, 100)
+        })
+    });
+    let mut b = Browser::new(&hub.url);
+    let token = b.form();
+    let first = b.post(&request(&token, "p@nuovo.it", "Prima", "request"), None);
+    assert_eq!(first.status, 200, "{}", first.body);
+    let addr = hub
+        .url
+        .trim_start_matches("http://")
+        .replace("localhost", "127.0.0.1");
+    // Over the limit, a body announced and never sent: the answer comes at once.
+    let mut slow = TcpStream::connect(&addr).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    slow.write_all(
+        b"POST /request HTTP/1.1\r\nHost: localhost\r\n\
+          Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n",
+    )
+    .unwrap();
+    let mut head = [0u8; 64];
+    let n = slow.read(&mut head).unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..n]);
+    assert!(head.starts_with("HTTP/1.1 429"), "{head:?}");
     assert_eq!(requests(&hub.storage), 1);
 }
 

@@ -26,14 +26,27 @@ use crate::time::format_instant;
 
 /// The oldest `limit` entries of the outbox, as mutations.
 pub fn outbox(conn: &Connection, limit: i64) -> Result<Vec<Mutation>> {
+    outbox_within(conn, limit, usize::MAX)
+}
+
+/// The oldest entries of the outbox, at most `limit`, and past the first one no more than
+/// `max_bytes` of fields (their JSON text).
+pub fn outbox_within(conn: &Connection, limit: i64, max_bytes: usize) -> Result<Vec<Mutation>> {
     let mut stmt = conn.prepare_cached(
         "SELECT mutation_id, entity, entity_id, op, fields, hlc, device_id, recorded_at, base_seq
          FROM change_log ORDER BY seq LIMIT ?1",
     )?;
-    let rows = stmt.query_map([limit], |r| {
+    let mut rows = stmt.query([limit])?;
+    let mut out = Vec::new();
+    let mut bytes = 0usize;
+    while let Some(r) = rows.next()? {
         let op: String = r.get(3)?;
         let fields: String = r.get(4)?;
-        Ok(Mutation {
+        bytes = bytes.saturating_add(fields.len());
+        if bytes > max_bytes && !out.is_empty() {
+            break;
+        }
+        out.push(Mutation {
             mutation_id: r.get(0)?,
             entity: r.get(1)?,
             entity_id: r.get(2)?,
@@ -43,9 +56,9 @@ pub fn outbox(conn: &Connection, limit: i64) -> Result<Vec<Mutation>> {
             device_id: r.get(6)?,
             recorded_at: r.get(7)?,
             base_seq: r.get(8)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        });
+    }
+    Ok(out)
 }
 
 pub fn pending_count(conn: &Connection) -> Result<i64> {
@@ -79,11 +92,26 @@ pub fn acknowledge(
     let now = store.now();
     let now_text = format_instant(now);
     let sent: HashSet<&str> = pushed.iter().map(|m| m.mutation_id.as_str()).collect();
+    let answered: HashSet<&str> = response
+        .results
+        .iter()
+        .map(|r| r.mutation_id.as_str())
+        .filter(|id| sent.contains(id))
+        .collect();
     remote_write(store, |tx| {
         let mut w = RemoteWriter::new(tx, &now_text)?;
         let cursor = local_get(tx, keys::CURSOR)?
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
+        // Every mutation sent was answered: the batch is the outbox's oldest entries (read in
+        // sequence order; the outbox only grows at its end), so one range delete removes it —
+        // when the range holds exactly the batch, else one delete per mutation.
+        let range = match pushed.last() {
+            Some(last) if answered.len() == sent.len() && sent.len() == pushed.len() => {
+                outbox_range(tx, &last.mutation_id, pushed.len())?
+            }
+            _ => None,
+        };
         let mut acked = 0;
         let mut rejected = 0;
         for result in &response.results {
@@ -96,9 +124,16 @@ pub fn acknowledge(
             if result.outcome == super::protocol::Outcome::Rejected {
                 rejected += 1;
             }
+            if range.is_none() {
+                acked += tx
+                    .prepare_cached("DELETE FROM change_log WHERE mutation_id = ?1")?
+                    .execute([&result.mutation_id])? as i64;
+            }
+        }
+        if let Some(last_seq) = range {
             acked += tx
-                .prepare_cached("DELETE FROM change_log WHERE mutation_id = ?1")?
-                .execute([&result.mutation_id])? as i64;
+                .prepare_cached("DELETE FROM change_log WHERE seq <= ?1")?
+                .execute([last_seq])? as i64;
         }
         merge_clock(tx, response.hub_hlc, now.timestamp_millis())?;
         match response.clock_skew_ms {
@@ -112,6 +147,22 @@ pub fn acknowledge(
         }
         Ok((acked, rejected))
     })
+}
+
+/// The outbox sequence of `last` when the entries up to it are exactly `len` (the batch just
+/// pushed): the range one delete acknowledges.
+fn outbox_range(tx: &Transaction<'_>, last: &str, len: usize) -> Result<Option<i64>> {
+    let Some(last_seq) = tx
+        .prepare_cached("SELECT seq FROM change_log WHERE mutation_id = ?1")?
+        .query_row([last], |r| r.get::<_, i64>(0))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let held: i64 = tx
+        .prepare_cached("SELECT count(*) FROM change_log WHERE seq <= ?1")?
+        .query_row([last_seq], |r| r.get(0))?;
+    Ok((held == len as i64).then_some(last_seq))
 }
 
 /// Applies a page of pulled changes and moves the cursor past them, in one transaction. A row

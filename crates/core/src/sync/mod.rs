@@ -31,8 +31,12 @@ pub use crate::store::credential;
 /// Device-local state of sync (kept with the store, which reads them while writing).
 pub use crate::store::keys;
 
-/// Mutations per push.
-pub const PUSH_BATCH: i64 = 500;
+/// Mutations per push: as many as the hub takes in one batch (`protocol::MAX_BATCH`), within
+/// [`PUSH_BATCH_BYTES`] of fields.
+pub const PUSH_BATCH: i64 = protocol::MAX_BATCH as i64;
+/// Bytes of fields (their JSON) per push, at most, past the first mutation: a batch of large
+/// records stays well under the hub's body limit (32 MiB by default).
+pub const PUSH_BATCH_BYTES: usize = 8 * 1024 * 1024;
 /// Changes per pull page.
 pub const PULL_PAGE: i64 = 2_000;
 /// Snapshot rows per local transaction.
@@ -341,15 +345,16 @@ fn push_all(
 ) -> Result<()> {
     let schema_version = migrations::latest_version();
     loop {
-        let batch = apply::outbox(store.conn(), PUSH_BATCH)?;
+        let batch = apply::outbox_within(store.conn(), PUSH_BATCH, PUSH_BATCH_BYTES)?;
         if batch.is_empty() {
             return Ok(());
         }
-        let response = transport.push(&PushRequest {
+        let request = PushRequest {
             schema_version,
-            mutations: batch.clone(),
-        })?;
-        let (acked, rejected) = apply::acknowledge(store, &batch, &response)?;
+            mutations: batch,
+        };
+        let response = transport.push(&request)?;
+        let (acked, rejected) = apply::acknowledge(store, &request.mutations, &response)?;
         if acked == 0 {
             return Err(Error::invalid(
                 Code::HubError,

@@ -275,6 +275,9 @@ pub struct Channel {
     pub note: Option<String>,
     /// The requester's language (`it`/`en`), for the acknowledgement when the client has none.
     pub language: Option<&'static str>,
+    /// Largest attachment whose content is kept for a request that opens or joins no ticket
+    /// (triage, ignored); `None`: the request's own limit (a mailbox's `kept_max`).
+    pub triage_kept_max: Option<u64>,
 }
 
 impl Channel {
@@ -595,8 +598,13 @@ fn record(
             "handled_at": handled,
         })),
     )?;
+    let kept_max = match (ticket, channel.triage_kept_max) {
+        (None, Some(max)) => max,
+        _ => u64::MAX,
+    };
     for a in &request.attachments {
-        if let Some(content) = &a.content {
+        let content = a.content.as_ref().filter(|_| a.size <= kept_max);
+        if let Some(content) = content {
             w.tx.keep_attachment(&a.sha256, content)?;
         }
         w.insert(
@@ -608,7 +616,7 @@ fn record(
                 "mime_type": a.mime_type,
                 "size": a.size,
                 "sha256": a.sha256,
-                "kept": a.content.is_some(),
+                "kept": content.is_some(),
             })),
         )?;
     }

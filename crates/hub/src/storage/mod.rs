@@ -26,6 +26,11 @@ pub enum Seen {
     NoChange(StoredOutcome),
 }
 
+/// A row's key: (entity, id).
+pub type RowKey = (String, String);
+/// Rows with their keys, as a bulk load answers them.
+pub type KeyedRows = Vec<(RowKey, RowState)>;
+
 /// Operations of one write transaction. Pushes are serialised (one writer at a time) so that
 /// `next_seq` is gapless and in commit order.
 pub trait HubTx {
@@ -80,6 +85,41 @@ pub trait HubTx {
         after: &str,
         before: &str,
     ) -> Result<Vec<(String, RowState)>, HubError>;
+    /// [`HubTx::save_row`], the row given (a batch keeps it without a copy).
+    fn put_row(&mut self, entity: &str, entity_id: &str, row: RowState) -> Result<(), HubError> {
+        self.save_row(entity, entity_id, &row)
+    }
+    /// [`HubTx::append_change`], the change given (a batch keeps it without a copy).
+    fn put_change(&mut self, change: ServerChange) -> Result<(), HubError> {
+        self.append_change(&change)
+    }
+    /// The rows of `keys` (entity, id) that exist, in one statement where the engine can (a
+    /// push batch's rows, [`batched::Batched`]).
+    fn load_rows(&mut self, keys: &[RowKey]) -> Result<KeyedRows, HubError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            if let Some(row) = self.load_row(&k.0, &k.1)? {
+                out.push((k.clone(), row));
+            }
+        }
+        Ok(out)
+    }
+    /// [`HubTx::save_row`] for each row (no key twice), in multi-row statements where the
+    /// engine can.
+    fn save_rows(&mut self, rows: &[(&str, &str, &RowState)]) -> Result<(), HubError> {
+        for (entity, id, row) in rows {
+            self.save_row(entity, id, row)?;
+        }
+        Ok(())
+    }
+    /// [`HubTx::append_change`] for each change, in order, in multi-row statements where the
+    /// engine can.
+    fn append_changes(&mut self, changes: &[ServerChange]) -> Result<(), HubError> {
+        for c in changes {
+            self.append_change(c)?;
+        }
+        Ok(())
+    }
 }
 
 /// Read operations (no write lock; pulls and snapshots run concurrently with pushes).
@@ -113,6 +153,7 @@ pub trait HubRead {
 // ---------------------------------------------------------------------------------------------
 // The storage handle the server and the CLI open, and the device registry.
 
+pub mod batched;
 mod pg_connect;
 pub mod postgres;
 mod registry;

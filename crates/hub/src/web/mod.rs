@@ -9,16 +9,22 @@
 //!   own secret in `hub_meta`, never synced);
 //! - [`security_headers`]: a strict CSP (`default-src 'self'`, `frame-ancestors 'none'`),
 //!   `X-Content-Type-Options`, `Referrer-Policy`, `Cache-Control: no-store`, HSTS over TLS;
-//! - [`Window`]: fixed-window rate limits (per client address, per e-mail address);
+//! - [`Window`]: fixed-window rate limits (per client address, per e-mail address). An IPv6
+//!   client is counted by its /64 ([`ip_key`]: one subscriber's network, not one of its 2^64
+//!   addresses), and each map holds at most [`Window::CAP`] keys: past that, the finished
+//!   windows are forgotten and then the oldest tenth, so a spray of addresses or e-mails
+//!   cannot grow the memory without bound (an evicted key starts afresh: the cap trades a
+//!   limit's memory for a bounded map);
 //! - [`read_limited`]: the body under the page's own limit, refused with 413 before anything
 //!   else is done; at most `max_uploads` posts read at once (503 `HUB_BUSY` past them), so
-//!   strangers cannot fill the memory with large bodies.
+//!   strangers cannot fill the memory with large bodies. The client address's rate limit is
+//!   checked before a slot is taken: a limited sender never holds one.
 //!
 //! These routes sit outside the device API's body reader (whose unauthenticated limit is a few
 //! KiB): each page reads its own body with its own limit.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -56,6 +62,10 @@ pub struct WebFormConfig {
     pub max_uploads: usize,
     /// How long a form (its CSRF token) stays valid, in seconds.
     pub token_ttl_secs: i64,
+    /// Largest attachment whose content is kept for a request that opens no ticket (a stranger's,
+    /// waiting in the triage queue): name, size and SHA-256 are listed whatever the size, the
+    /// content only up to this (and never past `max_attachment`).
+    pub triage_max_attachment: usize,
     /// The tickets' category and service, as a mailbox's.
     pub category: Option<String>,
     pub service: Option<String>,
@@ -66,11 +76,15 @@ pub struct WebFormConfig {
 /// Default largest attachment: 10 MiB.
 pub const DEFAULT_MAX_ATTACHMENT: usize = 10 * 1024 * 1024;
 
+/// Default largest attachment kept for a stranger's request: 1 MiB.
+pub const DEFAULT_TRIAGE_MAX_ATTACHMENT: usize = 1024 * 1024;
+
 impl Default for WebFormConfig {
     fn default() -> Self {
         WebFormConfig {
             max_body: DEFAULT_MAX_ATTACHMENT + 256 * 1024,
             max_attachment: DEFAULT_MAX_ATTACHMENT,
+            triage_max_attachment: DEFAULT_TRIAGE_MAX_ATTACHMENT,
             per_ip: 20,
             per_email: 5,
             window: Duration::from_secs(3600),
@@ -140,29 +154,77 @@ impl Web {
     }
 }
 
-/// A fixed-window counter per key (an address, an e-mail): at most `limit` per `window`.
+/// The key a client address is counted under: an IPv4 address as it is, an IPv6 one by its /64
+/// (`2001:db8:1:2::/64`; an IPv4-mapped one as the IPv4 address).
+pub fn ip_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let net = u128::from(v6) & !((1u128 << 64) - 1);
+                format!("{}/64", Ipv6Addr::from(net))
+            }
+        },
+    }
+}
+
+/// A fixed-window counter per key (an address, an e-mail): at most `limit` per `window`, and at
+/// most `cap` keys held.
 pub struct Window {
     limit: u32,
     window: Duration,
+    cap: usize,
     counts: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 impl Window {
+    /// Most keys a window holds by default.
+    pub const CAP: usize = 50_000;
+
     pub fn new(limit: u32, window: Duration) -> Window {
+        Window::with_cap(limit, window, Window::CAP)
+    }
+
+    pub fn with_cap(limit: u32, window: Duration, cap: usize) -> Window {
         Window {
             limit,
             window: window.max(Duration::from_secs(1)),
+            cap: cap.max(10),
             counts: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Keys held now.
+    pub fn len(&self) -> usize {
+        self.counts.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Counts one for `key`; `Err(seconds to wait)` when it is over the limit.
     pub fn admit(&self, key: &str) -> Result<(), u64> {
         let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
-        // Forget finished windows now and then, so the map stays small.
-        if counts.len() > 10_000 {
+        if counts.len() >= self.cap && !counts.contains_key(key) {
+            // Full: forget the finished windows, then (still full) the oldest tenth.
             counts.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+            if counts.len() >= self.cap {
+                let mut starts: Vec<Instant> = counts.values().map(|(s, _)| *s).collect();
+                let nth = self.cap / 10;
+                let (_, cut, _) = starts.select_nth_unstable(nth);
+                let cut = *cut;
+                counts.retain(|_, (start, _)| *start > cut);
+                // Equal instants (a burst within the clock's resolution): drop any to fit.
+                while counts.len() >= self.cap {
+                    let Some(k) = counts.keys().next().cloned() else {
+                        break;
+                    };
+                    counts.remove(&k);
+                }
+            }
         }
         let entry = counts.entry(key.to_owned()).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {
@@ -285,4 +347,53 @@ pub fn rebuilt(parts: axum::http::request::Parts, body: Bytes) -> Request {
 /// An answer that also closes the connection (a body left unread).
 pub fn closing(response: impl IntoResponse) -> Response {
     close_after(response.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(ip_key(a), "2001:db8:1:2::/64");
+        assert_eq!(ip_key(a), ip_key(b));
+        assert_ne!(ip_key(a), ip_key(other));
+        assert_eq!(ip_key("192.0.2.7".parse().unwrap()), "192.0.2.7");
+        assert_eq!(ip_key("::ffff:192.0.2.7".parse().unwrap()), "192.0.2.7");
+        // One /64 spraying its addresses is one sender.
+        let w = Window::new(3, Duration::from_secs(3600));
+        for i in 0..3u16 {
+            let ip = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 1, 2, i, i, i, i));
+            assert!(w.admit(&ip_key(ip)).is_ok());
+        }
+        let fourth = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 9, 9, 9, 9));
+        assert!(w.admit(&ip_key(fourth)).is_err());
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn a_spray_of_keys_keeps_the_map_capped() {
+        let w = Window::with_cap(1, Duration::from_secs(3600), 1000);
+        for i in 0..100_000u32 {
+            let net = IpAddr::V6(Ipv6Addr::new(
+                0x2001,
+                0xdb8,
+                (i >> 16) as u16,
+                i as u16,
+                0,
+                0,
+                0,
+                1,
+            ));
+            assert!(w.admit(&ip_key(net)).is_ok());
+            assert!(w.len() <= 1000, "{} keys after {i}", w.len());
+        }
+        // The newest keys are still counted (the oldest were evicted).
+        let last = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 1, 0x869f, 0, 0, 0, 1));
+        assert_eq!(ip_key(last), "2001:db8:1:869f::/64");
+        assert!(w.admit(&ip_key(last)).is_err());
+    }
 }

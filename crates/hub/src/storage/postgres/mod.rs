@@ -36,6 +36,7 @@ use super::{
 use crate::error::HubError;
 use crate::log_text::Escaped;
 
+mod bulk;
 mod registry;
 
 /// The shared statements, in PostgreSQL's spelling.
@@ -366,6 +367,18 @@ impl PgTx<'_> {
 }
 
 impl HubTx for PgTx<'_> {
+    fn load_rows(&mut self, keys: &[super::RowKey]) -> Result<super::KeyedRows, HubError> {
+        bulk::load_rows(self, keys)
+    }
+
+    fn save_rows(&mut self, rows: &[(&str, &str, &RowState)]) -> Result<(), HubError> {
+        bulk::save_rows(self, rows)
+    }
+
+    fn append_changes(&mut self, changes: &[ServerChange]) -> Result<(), HubError> {
+        bulk::append_changes(self, changes)
+    }
+
     fn seen(&mut self, mutation_ids: &[String]) -> Result<Vec<(String, Seen)>, HubError> {
         if mutation_ids.is_empty() {
             return Ok(Vec::new());

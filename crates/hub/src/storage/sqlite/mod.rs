@@ -10,6 +10,8 @@ use rapportino_model::merge::RowState;
 use rapportino_model::protocol::ServerChange;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+mod bulk;
+
 use super::registry::technician_code_holder;
 use super::sql::{Dialect, Statements};
 use super::tables::SQLITE_SCHEMA;
@@ -314,6 +316,36 @@ struct SqliteTx<'c> {
 }
 
 impl HubTx for SqliteTx<'_> {
+    fn load_rows(&mut self, keys: &[super::RowKey]) -> Result<super::KeyedRows, HubError> {
+        let bulk::Loaded {
+            rows: mut out,
+            rest,
+        } = bulk::load_rows(self.conn, keys)?;
+        for k in rest {
+            if let Some(row) = self.load_row(&k.0, &k.1)? {
+                out.push((k.clone(), row));
+            }
+        }
+        Ok(out)
+    }
+
+    fn save_rows(&mut self, rows: &[(&str, &str, &RowState)]) -> Result<(), HubError> {
+        for (entity, id, row) in bulk::save_rows(self.conn, rows)? {
+            self.save_row(entity, id, row)?;
+        }
+        Ok(())
+    }
+
+    fn append_changes(&mut self, changes: &[ServerChange]) -> Result<(), HubError> {
+        for c in bulk::append_changes(self.conn, changes)? {
+            self.append_change(c)?;
+        }
+        if let Some(last) = changes.last() {
+            self.last_seq = Some(last.server_seq);
+        }
+        Ok(())
+    }
+
     fn seen(&mut self, mutation_ids: &[String]) -> Result<Vec<(String, Seen)>, HubError> {
         if mutation_ids.is_empty() {
             return Ok(Vec::new());

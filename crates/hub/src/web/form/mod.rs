@@ -1,21 +1,33 @@
 //! The public request form: `GET /request` shows it, `POST /request` (multipart) takes it.
 //!
 //! A post goes through, in this order, and stops at the first refusal:
-//! 0. a free upload slot (503 `HUB_BUSY`, `Retry-After`);
-//! 1. the body under `max_body` (declared length first; 413 `BODY_TOO_LARGE`, nothing read);
-//! 2. the multipart form: every text field under its limit (413 `FIELD_TOO_LONG`), the
+//! 0. the client address's rate limit (an IPv6 client by its /64; 429 `RATE_LIMITED`,
+//!    `Retry-After`, nothing read): before the upload slot, so a limited sender never holds one;
+//! 1. a free upload slot (503 `HUB_BUSY`, `Retry-After`);
+//! 2. the body under `max_body` (declared length first; 413 `BODY_TOO_LARGE`, nothing read);
+//! 3. the multipart form: every text field under its limit (413 `FIELD_TOO_LONG`), the
 //!    attachment under `max_attachment` (413 `ATTACHMENT_TOO_LARGE`);
-//! 3. the honeypot: filled, the answer looks like a received request and nothing is stored;
-//! 4. the client address's rate limit (429 `RATE_LIMITED`, `Retry-After`);
+//! 4. the honeypot: filled, the answer looks like a received request and nothing is stored;
 //! 5. the CSRF token (403 `CSRF_MISSING` / `CSRF_INVALID` / `CSRF_EXPIRED`);
-//! 6. a token already used: the first post's outcome is shown again (a double submit makes
-//!    one request);
+//! 6. a token already used: the thank-you page again (a double submit makes one request);
 //! 7. the fields (422, the form shown again with the visitor's values and the errors);
 //! 8. the e-mail address's rate limit (429 `RATE_LIMITED`);
 //! 9. the intake engine, as a request of origin `web_form` keyed `form:<token nonce>`: an
 //!    authorised contact's becomes a hub ticket (severity from the form, urgent when blocking
 //!    or when the subject says URGENTE) with its acknowledgement queued for the hub's mail
 //!    round; anyone else's waits in the triage queue ("Da smistare").
+//!
+//! The thank-you page is one and the same whatever became of the request (ticket, triage,
+//! honeypot, double submit): it must not tell a visitor whether an address is one of the shop's
+//! authorised contacts. The ticket's number travels only in the acknowledgement, mailed to that
+//! contact's own address. A stranger's request gets no mail at all: the address is unverified,
+//! and mailing it would let anyone send the shop's mail to any address they type in; the office
+//! answers after triage.
+//!
+//! A stranger's attachment is listed (name, size, SHA-256) whatever its size, but its content
+//! is kept only up to `triage_max_attachment` (1 MiB by default, below `max_attachment`): an
+//! unverified sender cannot park large files at the hub. An authorised contact's is kept up to
+//! `max_attachment`.
 //!
 //! Refusals are HTML pages in the visitor's language with the stable code in
 //! `data-code`; every value is escaped by maud.
@@ -32,7 +44,7 @@ use rapportino_model::Entity;
 
 use super::csrf::COOKIE;
 use super::i18n::Lang;
-use super::{client_ip, closing, read_limited, rebuilt, BodyError, Web};
+use super::{client_ip, closing, ip_key, read_limited, rebuilt, BodyError, Web};
 
 mod view;
 use crate::error::HubError;
@@ -129,9 +141,23 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     };
     let headers = req.headers().clone();
     let ip = client_ip(req.extensions())
-        .map(|ip| ip.to_string())
+        .map(ip_key)
         .unwrap_or_else(|| "-".into());
     let header_lang = Lang::choose(None, accept(&headers));
+    // The address's limit first: a limited sender is answered without a byte read and never
+    // holds an upload slot.
+    if let Err(wait) = web.per_ip.admit(&ip) {
+        let mut limited = error_page(
+            header_lang,
+            None,
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+        );
+        if let Ok(v) = axum::http::HeaderValue::from_str(&wait.to_string()) {
+            limited.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return closing(limited);
+    }
     // Each post read holds its body in memory: only so many at once.
     let Ok(_upload) = web.uploads.clone().try_acquire_owned() else {
         let busy = HubError::Busy {
@@ -184,17 +210,10 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
             retry,
         )
     };
-    if let Err(wait) = web.per_ip.admit(&ip) {
-        return reshow(
-            StatusCode::TOO_MANY_REQUESTS,
-            &[("", "RATE_LIMITED")],
-            Some(wait),
-        );
-    }
     // After the address's limit: a bot filling the trap is limited like anyone else.
     if !posted.trap.trim().is_empty() {
         tracing::info!(peer = %ip, "web form: honeypot filled, nothing stored");
-        return done_page(lang, shop, None);
+        return done_page(lang, shop);
     }
     let nonce = match web.csrf.verify(
         cookie(&headers).as_deref(),
@@ -209,7 +228,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     };
     let key = format!("form:{nonce}");
     match lookup(&state.storage, &key).await {
-        Ok(Some(found)) => return done_page(lang, shop, Some(found)),
+        Ok(Some(_)) => return done_page(lang, shop),
         Ok(None) => {}
         Err(e) => return failure_page(lang, shop, &e),
     }
@@ -229,16 +248,17 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
         severity: Some(severity),
         note: Some("Dal modulo web".into()),
         language: Some(lang.code()),
+        triage_kept_max: Some(
+            web.config
+                .triage_max_attachment
+                .min(web.config.max_attachment) as u64,
+        ),
     };
     let storage = state.storage.clone();
     let rules = web.config.rules.clone();
-    let taken = blocking(move || {
-        take_from(&storage, &request, &rules, Utc::now(), &channel)?;
-        outcome(&storage, &key)
-    })
-    .await;
+    let taken = blocking(move || take_from(&storage, &request, &rules, Utc::now(), &channel)).await;
     match taken {
-        Ok(found) => done_page(lang, shop, found),
+        Ok(_) => done_page(lang, shop),
         Err(e) => failure_page(lang, shop, &e),
     }
 }

@@ -5,7 +5,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
 use maud::html;
-use rapportino_model::vocab::RequestStatus;
 
 use super::super::csrf::{Csrf, COOKIE};
 use super::super::i18n::{error_text, Lang};
@@ -175,36 +174,22 @@ pub(super) fn form_page(
     response
 }
 
-/// The thank-you page: the ticket's number, or "waiting to be sorted" (a request without a
-/// ticket: triage, or one the engine ignored — the visitor is told no more).
-pub(super) fn done_page(
-    lang: Lang,
-    shop: Option<&str>,
-    found: Option<(RequestStatus, Option<String>)>,
-) -> Response {
+/// The thank-you page: one and the same for every request taken (a ticket, the triage queue,
+/// the honeypot, a double submit), so that it says nothing about whether the address is an
+/// authorised contact's. The ticket's number goes only in the acknowledgement mail.
+pub(super) fn done_page(lang: Lang, shop: Option<&str>) -> Response {
     let w = lang.t();
-    let number = found.and_then(|(_, n)| n);
-    let title = if number.is_some() {
-        w.thanks_title
-    } else {
-        w.triage_title
-    };
     let content = html! {
-        div.done {
+        div.done id="received" {
             div.mark aria-hidden="true" { "✓" }
-            @if let Some(number) = &number {
-                p { (w.thanks_number) }
-                p.number id="ticket-number" { (number) }
-                p { (w.thanks_mail) }
-            } @else {
-                p id="triage" { (w.triage_text) }
-            }
+            p { (w.thanks_mail) }
+            p { (w.thanks_next) }
             p { a.button href={ (PATH) "?lang=" (lang.code()) } { (w.new_request) } }
         }
     };
     let frame = Frame {
         lang,
-        title,
+        title: w.thanks_title,
         shop,
         path: PATH,
     };
