@@ -155,8 +155,35 @@ def scenario_desk(d: Driver) -> None:
     w = seed(d)
     tid = intake(d, w)
     edit(d, w, tid)
+    third_party(d, tid)
     contract_channels(d, w)
     statement_printed(d, w)
+
+
+def third_party(d: Driver, tid: str) -> None:
+    step("issue 17 #5: waiting for a third party asks who, shows it, and ends with the next move")
+    d.script("location.hash = arguments[0]", f"#/tickets/{tid}")
+    d.wait("[data-testid=ticket-transition-waiting_third_party]").click()
+    d.wait("[data-testid=transition-party]")
+    d.wait("[data-testid=transition-confirm]").click()
+    d.wait("[data-testid=party-error][data-code=REQUIRED]")
+    select(d, "[data-testid=party-kind]", "provider")
+    d.wait("[data-testid=party-name]").type("Fastweb")
+    d.wait("[data-testid=transition-note]").type("Linea giù, guasto aperto con l'operatore")
+    d.wait("[data-testid=transition-confirm]").click()
+    d.wait("[data-testid=ticket-status-party]", text="Fastweb")
+    d.wait("[data-testid=ticket-waiting-party]", text="Fastweb (operatore)")
+    d.wait("[data-testid=history-party]", text="Fastweb (operatore)")
+    t = ok(d, "ticket_detail", {"id": tid})["ticket"]
+    assert (t["status"], t["waiting_party"]) == ("waiting_third_party", {"kind": "provider", "name": "Fastweb"}), t
+    d.script("window.scrollTo(0, 0)")
+    shot(d, "desk-02b-third-party")
+    step("back to work: the party is cleared, the history keeps it")
+    d.wait("[data-testid=ticket-transition-in_progress]").click()
+    d.wait("[data-testid=transition-form]")
+    d.wait("[data-testid=transition-confirm]").click()
+    d.wait_gone("[data-testid=ticket-status-party]")
+    d.wait("[data-testid=history-party]", text="Fastweb (operatore)")
 
 
 def save_contract(d: Driver) -> None:
