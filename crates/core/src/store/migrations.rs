@@ -57,7 +57,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0019_waiting_third_party",
         include_str!("migrations/0019_waiting_third_party.sql"),
     ),
-    ("0020_csv_import", include_str!("migrations/0020_csv_import.sql")),
+    (
+        "0020_csv_import",
+        include_str!("migrations/0020_csv_import.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
