@@ -201,6 +201,13 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
         )
         .unwrap();
     // A database of version 8: without the later migrations' columns and tables.
+    for undo in [
+        "DROP INDEX clients_external_id",
+        "ALTER TABLE clients DROP COLUMN external_id",
+        "DROP TRIGGER ledger_cp_ticket_severity_au",
+    ] {
+        b.conn().execute(undo, []).unwrap();
+    }
     for undo_0019 in [
         "ALTER TABLE tickets DROP COLUMN waiting_party_kind",
         "ALTER TABLE tickets DROP COLUMN waiting_party_name",
