@@ -38,7 +38,7 @@ pub(super) fn ingest(
         // A run cut short goes on: the outbox holds what the hub has not acknowledged.
         hub.repoint(&store);
     } else {
-        hub.enrol(&mut store, "Demo");
+        hub.enrol_as(&mut store, "Demo", Role::Office);
     }
     let pending: i64 = store
         .conn()

@@ -201,8 +201,8 @@ impl Hub {
         }
     }
 
-    fn code(&self) -> String {
-        rapportino_hub::auth::create_code(&self.storage, Role::Technician, None, Utc::now())
+    fn code(&self, role: Role) -> String {
+        rapportino_hub::auth::create_code(&self.storage, role, None, Utc::now())
             .unwrap()
             .code
     }
@@ -224,8 +224,15 @@ impl Hub {
         }
     }
 
+    /// A technician's laptop.
     fn enrol(&self, store: &mut Store, name: &str) {
-        sync::enrol(store, &self.url, &self.code(), name, Some(&self.ca_pem)).expect("enrol");
+        self.enrol_as(store, name, Role::Technician);
+    }
+
+    /// `role`'s device: the demo pushing a whole shop (contracts, settings, every technician's
+    /// device record) is the office's, which the hub lets write them.
+    fn enrol_as(&self, store: &mut Store, name: &str, role: Role) {
+        sync::enrol(store, &self.url, &self.code(role), name, Some(&self.ca_pem)).expect("enrol");
     }
 }
 
