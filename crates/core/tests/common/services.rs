@@ -4,6 +4,7 @@
 use super::*;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rapportino_core::calendars::{self, CalendarPreset};
+use rapportino_core::catalogue::{self, ArticleInput};
 use rapportino_core::classes;
 use rapportino_core::clients::{self, Client, ClientInput};
 use rapportino_core::contracts::{
@@ -171,4 +172,25 @@ pub fn sla_contract(
     contracts::create(s, &sla_contract_input(c, cal))
         .unwrap()
         .id
+}
+
+/// An article of the catalogue (issue 17 item 8).
+pub fn article(
+    s: &mut Store,
+    code: &str,
+    description: &str,
+    cents: i64,
+    vat: Option<i64>,
+) -> catalogue::Article {
+    catalogue::create(
+        s,
+        &ArticleInput {
+            code: code.into(),
+            description: description.into(),
+            unit: None,
+            unit_price_cents: cents,
+            vat_rate: vat,
+        },
+    )
+    .unwrap()
 }
