@@ -103,10 +103,15 @@ impl<'d> Session<'d> {
             "goog:chromeOptions": options
         }}});
         let value = call(&driver.url, "POST", "/session", Some(caps));
-        Session {
+        let session = Session {
             driver,
             id: value["sessionId"].as_str().unwrap().to_owned(),
-        }
+        };
+        // A click on a submit button may return before the browser has left the page; looking
+        // for an element of the next page then failed at once on a fast machine (CI). Every
+        // look-up waits for its element instead, up to 10 s.
+        session.cmd("POST", "/timeouts", Some(json!({"implicit": 10_000})));
+        session
     }
 
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
