@@ -56,7 +56,7 @@ pub fn expand<C: CommandFactory>(args: Vec<OsString>) -> Result<Expanded, HubErr
 
     let mut inserted: Vec<OsString> = Vec::new();
     let mut storage_from_file = false;
-    for (key, value) in settings {
+    for (key, value) in flatten_tables(settings, &file)? {
         let long = key.replace('_', "-");
         let known = |c: &clap::Command| c.get_arguments().any(|a| a.get_long() == Some(&long));
         if long == "config" || !known(serve) {
@@ -107,6 +107,37 @@ pub fn expand<C: CommandFactory>(args: Vec<OsString>) -> Result<Expanded, HubErr
         args: out,
         storage_from_file,
     })
+}
+
+/// The `[portal]` table's keys as the `portal_*` options (`enabled` is `portal` itself);
+/// another table is an error.
+fn flatten_tables(
+    settings: toml::Table,
+    file: &Path,
+) -> Result<Vec<(String, toml::Value)>, HubError> {
+    let mut out = Vec::new();
+    for (key, value) in settings {
+        match value {
+            toml::Value::Table(table) if key == "portal" => {
+                for (k, v) in table {
+                    let name = if k == "enabled" {
+                        "portal".to_owned()
+                    } else {
+                        format!("portal_{k}")
+                    };
+                    if matches!(v, toml::Value::Table(_)) {
+                        return Err(HubError::Config(format!(
+                            "{}: [portal] {k} must be a string, a number or true/false",
+                            file.display()
+                        )));
+                    }
+                    out.push((name, v));
+                }
+            }
+            other => out.push((key, other)),
+        }
+    }
+    Ok(out)
 }
 
 /// `(index, file, number of arguments it takes)` of `--config` after the subcommand.
