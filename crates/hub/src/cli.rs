@@ -518,7 +518,10 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
                         portal.rules = intake.rules;
                     }
                 }
-                tracing::info!(path = crate::web::portal::PREFIX, "customer's reserved area enabled");
+                tracing::info!(
+                    path = crate::web::portal::PREFIX,
+                    "customer's reserved area enabled"
+                );
                 config.portal = Some(portal);
             }
             let runtime = tokio::runtime::Builder::new_multi_thread()

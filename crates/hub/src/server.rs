@@ -186,10 +186,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/devices/{id}/revoke", post(routes::revoke))
         .route_layer(middleware::from_fn(routes::require_admin));
     // The reserved area's access log: admin and office devices (checked in the handler).
-    let device = device.route(
-        "/v1/admin/portal-log",
-        get(crate::web::portal::log::route),
-    );
+    let device = device.route("/v1/admin/portal-log", get(crate::web::portal::log::route));
     let authenticated = device
         .merge(admin)
         .route_layer(middleware::from_fn(routes::require_device));

@@ -12,6 +12,7 @@
 mod common;
 mod portal_support;
 
+use portal_support::*;
 use rapportino_hub::mail;
 use rapportino_hub::storage::plain::SqlValue;
 use rapportino_hub::web::portal::store;
@@ -19,22 +20,99 @@ use rapportino_hub::Storage;
 use rapportino_mail::testing::{Mode, TestServer};
 use rapportino_mail::{MailAccount, Secret, Security};
 use rapportino_model::protocol::Role;
-use portal_support::*;
 
 fn seed(s: &Storage) {
     client(s, "cl-a", "Ottica Ferri");
     client(s, "cl-b", "Studio Bianchi");
     contact(s, "co-anna", "cl-a", "Anna Ferri", "anna@ferri.it", true);
-    contact(s, "co-carlo", "cl-a", "Carlo Ferri", "carlo@ferri.it", false);
-    contact(s, "co-bruno", "cl-b", "Bruno Bianchi", "bruno@bianchi.it", true);
-    ticket(s, "t-a1", "cl-a", "T-2026-0001", "Stampante guasta", "resolved", "2026-11-01T09:00:00Z");
-    ticket(s, "t-a2", "cl-a", "T-2026-0002", "Rete lenta", "in_progress", "2026-11-02T09:00:00Z");
-    ticket(s, "t-a3", "cl-a", "T-2026-0003", "Nuovo PC", "new", "2026-10-01T09:00:00Z");
-    ticket(s, "t-b1", "cl-b", "T-2026-0004", "Server Bianchi", "new", "2026-11-03T09:00:00Z");
-    event(s, "ev-1", "t-a2", None, "new", "2026-11-02T09:00:00Z", "NOTA INTERNA uno");
-    event(s, "ev-2", "t-a2", Some("new"), "in_progress", "2026-11-02T10:00:00Z", "NOTA INTERNA due");
-    sent_message(s, "m-1", "cl-a", "t-a2", "[T-2026-0002] Presa in carico", "Il ticket è preso in carico.", "sent");
-    sent_message(s, "m-2", "cl-a", "t-a2", "[T-2026-0002] BOZZA", "non ancora inviata", "queued");
+    contact(
+        s,
+        "co-carlo",
+        "cl-a",
+        "Carlo Ferri",
+        "carlo@ferri.it",
+        false,
+    );
+    contact(
+        s,
+        "co-bruno",
+        "cl-b",
+        "Bruno Bianchi",
+        "bruno@bianchi.it",
+        true,
+    );
+    ticket(
+        s,
+        "t-a1",
+        "cl-a",
+        "T-2026-0001",
+        "Stampante guasta",
+        "resolved",
+        "2026-11-01T09:00:00Z",
+    );
+    ticket(
+        s,
+        "t-a2",
+        "cl-a",
+        "T-2026-0002",
+        "Rete lenta",
+        "in_progress",
+        "2026-11-02T09:00:00Z",
+    );
+    ticket(
+        s,
+        "t-a3",
+        "cl-a",
+        "T-2026-0003",
+        "Nuovo PC",
+        "new",
+        "2026-10-01T09:00:00Z",
+    );
+    ticket(
+        s,
+        "t-b1",
+        "cl-b",
+        "T-2026-0004",
+        "Server Bianchi",
+        "new",
+        "2026-11-03T09:00:00Z",
+    );
+    event(
+        s,
+        "ev-1",
+        "t-a2",
+        None,
+        "new",
+        "2026-11-02T09:00:00Z",
+        "NOTA INTERNA uno",
+    );
+    event(
+        s,
+        "ev-2",
+        "t-a2",
+        Some("new"),
+        "in_progress",
+        "2026-11-02T10:00:00Z",
+        "NOTA INTERNA due",
+    );
+    sent_message(
+        s,
+        "m-1",
+        "cl-a",
+        "t-a2",
+        "[T-2026-0002] Presa in carico",
+        "Il ticket è preso in carico.",
+        "sent",
+    );
+    sent_message(
+        s,
+        "m-2",
+        "cl-a",
+        "t-a2",
+        "[T-2026-0002] BOZZA",
+        "non ancora inviata",
+        "queued",
+    );
 }
 
 fn account(smtp: &TestServer) -> MailAccount {
@@ -75,14 +153,21 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
     // The sign-in page: headers, no script, the form cookie's attributes.
     let page = anna.get("/portal/sign-in");
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Accesso all'area riservata"), "{}", page.body);
+    assert!(
+        page.body.contains("Accesso all'area riservata"),
+        "{}",
+        page.body
+    );
     for tag in ["<script", "<style", " style=", "onclick"] {
         assert!(!page.body.contains(tag), "{tag}");
     }
     let csp = page.header("content-security-policy").unwrap();
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"));
     assert!(!csp.contains("unsafe-inline"));
-    assert_eq!(page.header("strict-transport-security"), Some("max-age=31536000"));
+    assert_eq!(
+        page.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
     let form_cookie = page.set_cookies().join("\n");
     for attr in ["HttpOnly", "Secure", "SameSite=Strict"] {
         assert!(form_cookie.contains(attr), "{form_cookie}");
@@ -94,7 +179,10 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
     assert_eq!((missing.status, missing.code()), (403, "CSRF_MISSING"));
     let wrong = anna.post(
         "/portal/sign-in",
-        &[("csrf", "v1.1.00000000000000000000000000000000.00"), ("email", "anna@ferri.it")],
+        &[
+            ("csrf", "v1.1.00000000000000000000000000000000.00"),
+            ("email", "anna@ferri.it"),
+        ],
     );
     assert_eq!((wrong.status, wrong.code()), (403, "CSRF_INVALID"));
     let bad_email = anna.post("/portal/sign-in", &[("csrf", &token), ("email", "anna")]);
@@ -104,9 +192,18 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
     assert_eq!((long.status, long.code()), (413, "FIELD_TOO_LONG"));
 
     // The same answer whatever the address: an authorised contact, one who is not, a stranger.
-    let known = anna.post("/portal/sign-in", &[("csrf", &token), ("email", "Anna@Ferri.it")]);
-    let not_authorised = anna.post("/portal/sign-in", &[("csrf", &token), ("email", "carlo@ferri.it")]);
-    let stranger = anna.post("/portal/sign-in", &[("csrf", &token), ("email", "x@nessuno.it")]);
+    let known = anna.post(
+        "/portal/sign-in",
+        &[("csrf", &token), ("email", "Anna@Ferri.it")],
+    );
+    let not_authorised = anna.post(
+        "/portal/sign-in",
+        &[("csrf", &token), ("email", "carlo@ferri.it")],
+    );
+    let stranger = anna.post(
+        "/portal/sign-in",
+        &[("csrf", &token), ("email", "x@nessuno.it")],
+    );
     assert_eq!(known.status, 200, "{}", known.body);
     assert!(known.body.contains("id=\"link-sent\""));
     assert_eq!(known.body, not_authorised.body);
@@ -119,7 +216,10 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
     assert_eq!(delivered.len(), 1, "{delivered:?}");
     assert!(delivered[0].contains("anna@ferri.it"));
     // The body is quoted-printable: soft line breaks and `=3D` undone.
-    let text = delivered[0].replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+    let text = delivered[0]
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
     let link = between(&text, "/portal/link?t=", "&").to_owned();
     assert_eq!(link.len(), 64);
     // Only its hash is kept.
@@ -139,7 +239,13 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
     assert_eq!(signed.status, 303, "{}", signed.body);
     assert_eq!(signed.header("location"), Some("/portal/tickets"));
     let session_cookie = signed.set_cookies().join("\n");
-    for attr in ["rapportino_portal=", "HttpOnly", "Secure", "SameSite=Strict", "Path=/portal"] {
+    for attr in [
+        "rapportino_portal=",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/portal",
+    ] {
         assert!(session_cookie.contains(attr), "{session_cookie}");
     }
     // Used once: a second browser with the same link gets LINK_USED.
@@ -178,38 +284,93 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
     // A new request: CSRF, oversized and empty fields refused; a good one is a ticket.
     let form = anna.get("/portal/request");
     let token = form.token();
-    let no_csrf = anna.post("/portal/request", &[("subject", "x"), ("description", "y"), ("severity", "request")]);
+    let no_csrf = anna.post(
+        "/portal/request",
+        &[
+            ("subject", "x"),
+            ("description", "y"),
+            ("severity", "request"),
+        ],
+    );
     assert_eq!((no_csrf.status, no_csrf.code()), (403, "CSRF_MISSING"));
     let huge = "x".repeat(10_001);
-    let over = anna.post("/portal/request", &[("csrf", &token), ("subject", "x"), ("description", &huge), ("severity", "request")]);
+    let over = anna.post(
+        "/portal/request",
+        &[
+            ("csrf", &token),
+            ("subject", "x"),
+            ("description", &huge),
+            ("severity", "request"),
+        ],
+    );
     assert_eq!((over.status, over.code()), (413, "FIELD_TOO_LONG"));
     let body = "y".repeat(70 * 1024);
-    let too_big = anna.post("/portal/request", &[("csrf", &token), ("description", &body)]);
+    let too_big = anna.post(
+        "/portal/request",
+        &[("csrf", &token), ("description", &body)],
+    );
     assert_eq!((too_big.status, too_big.code()), (413, "BODY_TOO_LARGE"));
-    let empty = anna.post("/portal/request", &[("csrf", &token), ("subject", " "), ("description", "y"), ("severity", "loud")]);
+    let empty = anna.post(
+        "/portal/request",
+        &[
+            ("csrf", &token),
+            ("subject", " "),
+            ("description", "y"),
+            ("severity", "loud"),
+        ],
+    );
     assert_eq!(empty.status, 422);
     assert!(empty.body.contains("SUBJECT_REQUIRED") && empty.body.contains("SEVERITY_INVALID"));
     let tickets_before = count_tickets(s, "cl-a");
-    let done = anna.post("/portal/request", &[("csrf", &token), ("subject", "Scanner <b>fermo</b>"), ("description", "Non scansiona"), ("severity", "blocking")]);
+    let done = anna.post(
+        "/portal/request",
+        &[
+            ("csrf", &token),
+            ("subject", "Scanner <b>fermo</b>"),
+            ("description", "Non scansiona"),
+            ("severity", "blocking"),
+        ],
+    );
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(done.body.contains("id=\"received\""));
     // The same form posted twice makes one request.
-    let again = anna.post("/portal/request", &[("csrf", &token), ("subject", "Scanner <b>fermo</b>"), ("description", "Non scansiona"), ("severity", "blocking")]);
+    let again = anna.post(
+        "/portal/request",
+        &[
+            ("csrf", &token),
+            ("subject", "Scanner <b>fermo</b>"),
+            ("description", "Non scansiona"),
+            ("severity", "blocking"),
+        ],
+    );
     assert_eq!(again.status, 200);
     assert_eq!(count_tickets(s, "cl-a"), tickets_before + 1);
     let list = anna.get("/portal/tickets");
-    assert!(list.body.contains("Scanner &lt;b&gt;fermo&lt;/b&gt;"), "{}", list.body);
+    assert!(
+        list.body.contains("Scanner &lt;b&gt;fermo&lt;/b&gt;"),
+        "{}",
+        list.body
+    );
 
     // Expired link.
     let expired = link_for(s, "co-anna", "cl-a", 600);
-    exec(s, "UPDATE portal_links SET expires_at = 1 WHERE used_at IS NULL", &[]);
+    exec(
+        s,
+        "UPDATE portal_links SET expires_at = 1 WHERE used_at IS NULL",
+        &[],
+    );
     let mut late = Browser::new(&hub);
     let r = late.sign_in_with(&expired);
     assert_eq!((r.status, r.code()), (410, "LINK_EXPIRED"));
 
     // Sign out everywhere: a second session of Anna's ends too.
     let mut phone = Browser::new(&hub);
-    assert_eq!(phone.sign_in_with(&link_for(s, "co-anna", "cl-a", 600)).status, 303);
+    assert_eq!(
+        phone
+            .sign_in_with(&link_for(s, "co-anna", "cl-a", 600))
+            .status,
+        303
+    );
     assert_eq!(phone.get("/portal/tickets").status, 200);
     let token = anna.get("/portal/tickets").token();
     let bye = anna.post("/portal/sign-out-everywhere", &[("csrf", &token)]);
@@ -220,10 +381,22 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
     // Sign out: that session only.
     let mut desk = Browser::new(&hub);
     let mut laptop = Browser::new(&hub);
-    assert_eq!(desk.sign_in_with(&link_for(s, "co-anna", "cl-a", 600)).status, 303);
-    assert_eq!(laptop.sign_in_with(&link_for(s, "co-anna", "cl-a", 600)).status, 303);
+    assert_eq!(
+        desk.sign_in_with(&link_for(s, "co-anna", "cl-a", 600))
+            .status,
+        303
+    );
+    assert_eq!(
+        laptop
+            .sign_in_with(&link_for(s, "co-anna", "cl-a", 600))
+            .status,
+        303
+    );
     let token = desk.get("/portal/tickets").token();
-    assert_eq!(desk.post("/portal/sign-out", &[("csrf", &token)]).status, 200);
+    assert_eq!(
+        desk.post("/portal/sign-out", &[("csrf", &token)]).status,
+        200
+    );
     assert_eq!(desk.get("/portal/tickets").status, 303);
     assert_eq!(laptop.get("/portal/tickets").status, 200);
 
@@ -256,7 +429,12 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
         assert!(has(action, record), "{action} in {log:?}");
     }
     let office = hub.enrol(Role::Office, "dev-office", "MR0001");
-    let (status, body) = hub.call("GET", "/v1/admin/portal-log?limit=5", Some(&office.token), None);
+    let (status, body) = hub.call(
+        "GET",
+        "/v1/admin/portal-log?limit=5",
+        Some(&office.token),
+        None,
+    );
     assert_eq!(status, 200, "{body}");
     assert_eq!(body.as_array().unwrap().len(), 5);
     let tech = hub.enrol(Role::Technician, "dev-tech", "MR0002");
@@ -270,7 +448,14 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
         let r = attacker.sign_in_with(&"0".repeat(64));
         assert_eq!((r.status, r.code()), (400, "LINK_INVALID"));
     }
-    contact(s, "co-bruno", "cl-b", "Bruno Bianchi", "bruno@bianchi.it", true);
+    contact(
+        s,
+        "co-bruno",
+        "cl-b",
+        "Bruno Bianchi",
+        "bruno@bianchi.it",
+        true,
+    );
     let good = link_for(s, "co-bruno", "cl-b", 600);
     let locked = attacker.sign_in_with(&good);
     assert_eq!((locked.status, locked.code()), (429, "LOCKED_OUT"));
@@ -288,7 +473,9 @@ fn the_reserved_area_needs_https() {
     let storage = storage(dir.path(), None);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut config = rapportino_hub::ServerConfig::new("127.0.0.1:0".parse().unwrap(), None);
-    config.portal = Some(rapportino_hub::web::portal::PortalConfig::new("https://x.it"));
+    config.portal = Some(rapportino_hub::web::portal::PortalConfig::new(
+        "https://x.it",
+    ));
     let started = runtime.block_on(rapportino_hub::start(storage, config, async {}));
     let Err(e) = started else {
         panic!("started over plain HTTP")

@@ -29,14 +29,29 @@ fn marker(client: &str) -> String {
 
 fn generate(s: &Storage, seed: u64, world: &mut World) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let statuses = ["new", "taken", "in_progress", "waiting_client", "resolved", "closed", "cancelled"];
+    let statuses = [
+        "new",
+        "taken",
+        "in_progress",
+        "waiting_client",
+        "resolved",
+        "closed",
+        "cancelled",
+    ];
     for c in 0..rng.gen_range(2..5) {
         let cid = format!("s{seed}c{c}");
         client(s, &cid, &format!("Cliente {cid}"));
         for k in 0..rng.gen_range(1..3) {
             let authorised = k == 0 || rng.gen_bool(0.5);
             let id = format!("{cid}-contact{k}");
-            contact(s, &id, &cid, &format!("Referente {id}"), &format!("{id}@x.it"), authorised);
+            contact(
+                s,
+                &id,
+                &cid,
+                &format!("Referente {id}"),
+                &format!("{id}@x.it"),
+                authorised,
+            );
             world.contacts.push((id, cid.clone(), authorised));
         }
         let ids = world.tickets.entry(cid.clone()).or_default();
@@ -47,11 +62,39 @@ fn generate(s: &Storage, seed: u64, world: &mut World) {
                 continue;
             }
             let status = statuses[rng.gen_range(0..statuses.len())];
-            let opened = format!("2026-{:02}-{:02}T09:00:00Z", rng.gen_range(1..12), rng.gen_range(1..28));
-            ticket(s, &id, &cid, &format!("N-{id}"), &format!("{} {t}", marker(&cid)), status, &opened);
-            event(s, &format!("ev-{id}"), &id, None, status, &opened, "NOTA INTERNA");
+            let opened = format!(
+                "2026-{:02}-{:02}T09:00:00Z",
+                rng.gen_range(1..12),
+                rng.gen_range(1..28)
+            );
+            ticket(
+                s,
+                &id,
+                &cid,
+                &format!("N-{id}"),
+                &format!("{} {t}", marker(&cid)),
+                status,
+                &opened,
+            );
+            event(
+                s,
+                &format!("ev-{id}"),
+                &id,
+                None,
+                status,
+                &opened,
+                "NOTA INTERNA",
+            );
             if rng.gen_bool(0.5) {
-                sent_message(s, &format!("m-{id}"), &cid, &id, &format!("{} mail", marker(&cid)), &marker(&cid), "sent");
+                sent_message(
+                    s,
+                    &format!("m-{id}"),
+                    &cid,
+                    &id,
+                    &format!("{} mail", marker(&cid)),
+                    &marker(&cid),
+                    "sent",
+                );
             }
             ids.push(id);
         }
@@ -71,7 +114,10 @@ fn tenancy(storage: std::sync::Arc<Storage>, seeds: &[u64]) {
         .tickets
         .iter()
         .flat_map(|(c, ids)| ids.iter().map(move |i| (c.clone(), i.clone())))
-        .chain([("none".to_owned(), "t999-none".to_owned()), ("none".to_owned(), "x".to_owned())])
+        .chain([
+            ("none".to_owned(), "t999-none".to_owned()),
+            ("none".to_owned(), "x".to_owned()),
+        ])
         .collect();
     let (mut checked, mut leaks) = (0usize, Vec::new());
     for (contact_id, client_id, authorised) in &world.contacts {
@@ -79,7 +125,11 @@ fn tenancy(storage: std::sync::Arc<Storage>, seeds: &[u64]) {
         let secret = link_for(&storage, contact_id, client_id, 600);
         let signed = browser.sign_in_with(&secret);
         if !authorised {
-            assert_eq!((signed.status, signed.code()), (400, "LINK_INVALID"), "{contact_id}");
+            assert_eq!(
+                (signed.status, signed.code()),
+                (400, "LINK_INVALID"),
+                "{contact_id}"
+            );
             assert_eq!(browser.get("/portal/tickets").status, 303);
             continue;
         }

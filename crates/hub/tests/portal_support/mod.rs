@@ -61,9 +61,7 @@ pub fn put(storage: &Storage, entity: &str, id: &str, fields: Value) {
         deleted: None,
         origin_device: "dev-seed".into(),
     };
-    storage
-        .write(|tx| tx.save_row(entity, id, &row))
-        .unwrap();
+    storage.write(|tx| tx.save_row(entity, id, &row)).unwrap();
 }
 
 pub fn client(storage: &Storage, id: &str, name: &str) {
@@ -76,7 +74,14 @@ pub fn client(storage: &Storage, id: &str, name: &str) {
     );
 }
 
-pub fn contact(storage: &Storage, id: &str, client: &str, name: &str, email: &str, authorised: bool) {
+pub fn contact(
+    storage: &Storage,
+    id: &str,
+    client: &str,
+    name: &str,
+    email: &str,
+    authorised: bool,
+) {
     put(
         storage,
         "contact",
@@ -88,7 +93,15 @@ pub fn contact(storage: &Storage, id: &str, client: &str, name: &str, email: &st
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn ticket(storage: &Storage, id: &str, client: &str, number: &str, title: &str, status: &str, opened: &str) {
+pub fn ticket(
+    storage: &Storage,
+    id: &str,
+    client: &str,
+    number: &str,
+    title: &str,
+    status: &str,
+    opened: &str,
+) {
     put(
         storage,
         "ticket",
@@ -102,7 +115,15 @@ pub fn ticket(storage: &Storage, id: &str, client: &str, number: &str, title: &s
 }
 
 /// A status move with a technician's note (internal: never shown to the customer).
-pub fn event(storage: &Storage, id: &str, ticket: &str, from: Option<&str>, to: &str, at: &str, note: &str) {
+pub fn event(
+    storage: &Storage,
+    id: &str,
+    ticket: &str,
+    from: Option<&str>,
+    to: &str,
+    at: &str,
+    note: &str,
+) {
     put(
         storage,
         "ticket_event",
@@ -113,7 +134,15 @@ pub fn event(storage: &Storage, id: &str, ticket: &str, from: Option<&str>, to: 
 }
 
 /// A customer message the shop sent about the ticket.
-pub fn sent_message(storage: &Storage, id: &str, client: &str, ticket: &str, subject: &str, body: &str, status: &str) {
+pub fn sent_message(
+    storage: &Storage,
+    id: &str,
+    client: &str,
+    ticket: &str,
+    subject: &str,
+    body: &str,
+    status: &str,
+) {
     put(
         storage,
         "message",
@@ -296,6 +325,9 @@ impl Browser {
         let confirm = self.get(&format!("/portal/link?t={secret}"));
         assert_eq!(confirm.status, 200, "{}", confirm.body);
         let token = confirm.token();
-        self.post("/portal/link", &[("csrf", &token), ("t", secret), ("lang", "it")])
+        self.post(
+            "/portal/link",
+            &[("csrf", &token), ("t", secret), ("lang", "it")],
+        )
     }
 }

@@ -51,11 +51,11 @@ pub fn lang_of(query: &HashMap<String, String>, headers: &HeaderMap) -> Lang {
     Lang::choose(query.get("lang").map(String::as_str), accept(headers))
 }
 
-fn portal_of(state: &AppState) -> Result<Arc<Portal>, Response> {
+fn portal_of(state: &AppState) -> Result<Arc<Portal>, Box<Response>> {
     state
         .portal
         .clone()
-        .ok_or_else(|| HubError::NotFound("page".into()).to_response())
+        .ok_or_else(|| Box::new(HubError::NotFound("page".into()).to_response()))
 }
 
 /// Reads a form post (urlencoded, under [`MAX_POST`], every field under `limit_of`) and checks
@@ -146,7 +146,7 @@ fn see_other(to: &str) -> Response {
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let portal = match portal_of(&state) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match signed(&state.storage, &portal, &headers).await {
         Ok(_) => see_other("/portal/tickets"),
@@ -162,9 +162,16 @@ pub async fn sign_in_page(
 ) -> Response {
     let portal = match portal_of(&state) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
-    views::sign_in(&portal, &headers, lang_of(&query, &headers), "", None, StatusCode::OK)
+    views::sign_in(
+        &portal,
+        &headers,
+        lang_of(&query, &headers),
+        "",
+        None,
+        StatusCode::OK,
+    )
 }
 
 fn small_limit(name: &str) -> usize {
@@ -178,7 +185,7 @@ fn small_limit(name: &str) -> usize {
 pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let portal = match portal_of(&state) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let ip = client_ip(req.extensions())
         .map(ip_key)
@@ -252,8 +259,18 @@ fn make_links(
         let mut mails = Vec::new();
         for contact in store::contacts_by_email(tx, email)? {
             let secret = new_secret();
-            store::insert_link(tx, &hash(&secret), &contact, now, now + ttl.as_secs() as i64)?;
-            let link = format!("{}/portal/link?t={secret}&lang={}", portal.config.base_url, lang.code());
+            store::insert_link(
+                tx,
+                &hash(&secret),
+                &contact,
+                now,
+                now + ttl.as_secs() as i64,
+            )?;
+            let link = format!(
+                "{}/portal/link?t={secret}&lang={}",
+                portal.config.base_url,
+                lang.code()
+            );
             let client = store::client_name(tx, &contact.client_id)?;
             let body = w
                 .mail_body
@@ -306,7 +323,7 @@ pub async fn link_page(
 ) -> Response {
     let portal = match portal_of(&state) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let lang = lang_of(&query, &headers);
     match query.get("t").filter(|t| session::well_formed(t)) {
@@ -326,7 +343,7 @@ fn link_limit(name: &str) -> usize {
 pub async fn link_confirm(State(state): State<AppState>, req: Request) -> Response {
     let portal = match portal_of(&state) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let ip = client_ip(req.extensions())
         .map(ip_key)
@@ -362,9 +379,10 @@ pub async fn link_confirm(State(state): State<AppState>, req: Request) -> Respon
     let (storage, session_hash) = (state.storage.clone(), hash(&session_secret));
     let absolute = portal.config.absolute.as_secs() as i64;
     let sh = session_hash.clone();
-    let spent =
-        blocking(move || storage.plain(|tx| store::spend_link(tx, &hash(&token), &sh, now(), absolute)))
-            .await;
+    let spent = blocking(move || {
+        storage.plain(|tx| store::spend_link(tx, &hash(&token), &sh, now(), absolute))
+    })
+    .await;
     match spent {
         Ok(Ok(contact)) => {
             let signed = Signed {
@@ -388,7 +406,7 @@ pub async fn link_confirm(State(state): State<AppState>, req: Request) -> Respon
 async fn end(state: AppState, req: Request, everywhere: bool) -> Response {
     let portal = match portal_of(&state) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let s = match signed(&state.storage, &portal, req.headers()).await {
         Ok(s) => s,

@@ -25,7 +25,9 @@ pub async fn route(
     let limit = match query.get("limit").map(|l| l.parse::<i64>()) {
         None => 200,
         Some(Ok(n)) if (1..=10_000).contains(&n) => n,
-        Some(_) => return HubError::MalformedBody("limit must be 1..=10000".into()).into_response(),
+        Some(_) => {
+            return HubError::MalformedBody("limit must be 1..=10000".into()).into_response()
+        }
     };
     let storage = state.storage.clone();
     match blocking(move || access_log(&storage, limit)).await {

@@ -152,13 +152,25 @@ pub fn routes(state: &AppState) -> Option<Router<AppState>> {
     Some(
         Router::new()
             .route(PREFIX, get(auth::home))
-            .route("/portal/sign-in", get(auth::sign_in_page).post(auth::sign_in))
-            .route("/portal/link", get(auth::link_page).post(auth::link_confirm))
+            .route(
+                "/portal/sign-in",
+                get(auth::sign_in_page).post(auth::sign_in),
+            )
+            .route(
+                "/portal/link",
+                get(auth::link_page).post(auth::link_confirm),
+            )
             .route("/portal/sign-out", post(auth::sign_out))
-            .route("/portal/sign-out-everywhere", post(auth::sign_out_everywhere))
+            .route(
+                "/portal/sign-out-everywhere",
+                post(auth::sign_out_everywhere),
+            )
             .route("/portal/tickets", get(tickets::list))
             .route("/portal/tickets/{id}", get(tickets::show))
-            .route("/portal/request", get(tickets::request_page).post(tickets::request))
+            .route(
+                "/portal/request",
+                get(tickets::request_page).post(tickets::request),
+            )
             .layer(DefaultBodyLimit::max(MAX_POST)),
     )
 }

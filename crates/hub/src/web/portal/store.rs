@@ -29,7 +29,10 @@ fn usable(fields: &Map<String, Value>) -> bool {
 }
 
 fn text(f: &Map<String, Value>, k: &str) -> String {
-    f.get(k).and_then(Value::as_str).unwrap_or_default().to_owned()
+    f.get(k)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn fields_of(v: &SqlValue) -> Map<String, Value> {
@@ -413,7 +416,9 @@ pub enum Entry {
 impl Entry {
     pub fn at(&self) -> &str {
         match self {
-            Entry::Status { at, .. } | Entry::FromCustomer { at, .. } | Entry::ToCustomer { at, .. } => at,
+            Entry::Status { at, .. }
+            | Entry::FromCustomer { at, .. }
+            | Entry::ToCustomer { at, .. } => at,
         }
     }
 }
@@ -457,13 +462,12 @@ pub fn history(
                     body: text(&f, "body"),
                 })
             }
-            "message" if text(&f, "client_id") == client_id && text(&f, "status") == "sent" => {
-                out.push(Entry::ToCustomer {
+            "message" if text(&f, "client_id") == client_id && text(&f, "status") == "sent" => out
+                .push(Entry::ToCustomer {
                     at: opt("sent_at").unwrap_or_else(|| text(&f, "created_at")),
                     subject: text(&f, "subject"),
                     body: text(&f, "body"),
-                })
-            }
+                }),
             _ => {}
         }
     }

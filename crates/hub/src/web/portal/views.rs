@@ -144,7 +144,10 @@ pub fn refusal(lang: Lang, status: StatusCode, code: &str) -> Response {
         }
         p { a.button href="/portal/sign-in" { (w.sign_in_title) } }
     };
-    answer(status, frame(lang, w.error_title, "/portal/sign-in", None, content))
+    answer(
+        status,
+        frame(lang, w.error_title, "/portal/sign-in", None, content),
+    )
 }
 
 pub fn sign_in(
@@ -173,7 +176,11 @@ pub fn sign_in(
             div.actions { button type="submit" id="send-link" { (w.send_link) } }
         }
     };
-    respond(status, frame(lang, w.sign_in_title, "/portal/sign-in", None, content), set)
+    respond(
+        status,
+        frame(lang, w.sign_in_title, "/portal/sign-in", None, content),
+        set,
+    )
 }
 
 pub fn notice(lang: Lang, title: &str, text: &str, id: &str) -> Response {
@@ -183,7 +190,10 @@ pub fn notice(lang: Lang, title: &str, text: &str, id: &str) -> Response {
             p { (text) }
         }
     };
-    answer(StatusCode::OK, frame(lang, title, "/portal/sign-in", None, content))
+    answer(
+        StatusCode::OK,
+        frame(lang, title, "/portal/sign-in", None, content),
+    )
 }
 
 pub fn link(portal: &Portal, headers: &HeaderMap, lang: Lang, secret: &str) -> Response {
@@ -198,7 +208,11 @@ pub fn link(portal: &Portal, headers: &HeaderMap, lang: Lang, secret: &str) -> R
             div.actions { button type="submit" id="confirm" { (w.link_confirm) } }
         }
     };
-    respond(StatusCode::OK, frame(lang, w.link_title, "/portal/sign-in", None, content), set)
+    respond(
+        StatusCode::OK,
+        frame(lang, w.link_title, "/portal/sign-in", None, content),
+        set,
+    )
 }
 
 pub fn tickets(
@@ -249,7 +263,13 @@ pub fn tickets(
     };
     respond(
         StatusCode::OK,
-        frame(lang, w.tickets_title, "/portal/tickets", Some((signed, &token)), content),
+        frame(
+            lang,
+            w.tickets_title,
+            "/portal/tickets",
+            Some((signed, &token)),
+            content,
+        ),
         set,
     )
 }
@@ -282,7 +302,9 @@ pub fn ticket(
             dt { (w.status) } dd data-status=(t.status) { (status_label(lang, &t.status)) }
             dt { (w.severity) } dd { (severity_label(lang, &t.severity)) @if t.urgent { " · " (w.urgent) } }
             dt { (w.reported) } dd { (when(&t.reported_at)) }
-            dt { (w.sla) } dd { (sla(lang, t)) }
+            @if t.estimated_resolution_at.is_some() || t.resolved_at.is_some() || t.closed_at.is_some() {
+                dt { (w.sla) } dd { (sla(lang, t)) }
+            }
         }
         h2 { (w.history) }
         @if history.is_empty() {
@@ -320,7 +342,13 @@ pub fn ticket(
     };
     respond(
         StatusCode::OK,
-        frame(lang, &title, "/portal/tickets", Some((signed, &token)), content),
+        frame(
+            lang,
+            &title,
+            "/portal/tickets",
+            Some((signed, &token)),
+            content,
+        ),
         set,
     )
 }
@@ -385,17 +413,18 @@ pub fn request(
     };
     respond(
         status,
-        frame(lang, w.new_request, "/portal/request", Some((signed, &token)), content),
+        frame(
+            lang,
+            w.new_request,
+            "/portal/request",
+            Some((signed, &token)),
+            content,
+        ),
         set,
     )
 }
 
-pub fn request_done(
-    portal: &Portal,
-    headers: &HeaderMap,
-    lang: Lang,
-    signed: &Signed,
-) -> Response {
+pub fn request_done(portal: &Portal, headers: &HeaderMap, lang: Lang, signed: &Signed) -> Response {
     let w = words(lang);
     let (token, set) = csrf(portal, headers);
     let content = html! {
@@ -407,7 +436,13 @@ pub fn request_done(
     };
     respond(
         StatusCode::OK,
-        frame(lang, w.new_request, "/portal/request", Some((signed, &token)), content),
+        frame(
+            lang,
+            w.new_request,
+            "/portal/request",
+            Some((signed, &token)),
+            content,
+        ),
         set,
     )
 }

@@ -151,12 +151,48 @@ pub fn words(lang: Lang) -> &'static Words {
 pub fn error_text(lang: Lang, code: &str) -> &'static str {
     let it = lang == Lang::It;
     match code {
-        "LINK_INVALID" => if it { "Il link non è valido. Ne chieda uno nuovo." } else { "The link is not valid. Ask for a new one." },
-        "LINK_USED" => if it { "Il link è già stato usato. Ne chieda uno nuovo." } else { "The link has already been used. Ask for a new one." },
-        "LINK_EXPIRED" => if it { "Il link è scaduto. Ne chieda uno nuovo." } else { "The link has expired. Ask for a new one." },
-        "LOCKED_OUT" => if it { "Troppi link non validi da questo indirizzo: riprovi più tardi." } else { "Too many invalid links from this address: try again later." },
-        "PAGE_INVALID" => if it { "Numero di pagina non valido." } else { "Invalid page number." },
-        "NOT_FOUND" => if it { "Pagina non trovata." } else { "Page not found." },
+        "LINK_INVALID" => {
+            if it {
+                "Il link non è valido. Ne chieda uno nuovo."
+            } else {
+                "The link is not valid. Ask for a new one."
+            }
+        }
+        "LINK_USED" => {
+            if it {
+                "Il link è già stato usato. Ne chieda uno nuovo."
+            } else {
+                "The link has already been used. Ask for a new one."
+            }
+        }
+        "LINK_EXPIRED" => {
+            if it {
+                "Il link è scaduto. Ne chieda uno nuovo."
+            } else {
+                "The link has expired. Ask for a new one."
+            }
+        }
+        "LOCKED_OUT" => {
+            if it {
+                "Troppi link non validi da questo indirizzo: riprovi più tardi."
+            } else {
+                "Too many invalid links from this address: try again later."
+            }
+        }
+        "PAGE_INVALID" => {
+            if it {
+                "Numero di pagina non valido."
+            } else {
+                "Invalid page number."
+            }
+        }
+        "NOT_FOUND" => {
+            if it {
+                "Pagina non trovata."
+            } else {
+                "Page not found."
+            }
+        }
         other => super::super::i18n::error_text(lang, other),
     }
 }
