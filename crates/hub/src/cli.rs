@@ -91,24 +91,8 @@ struct WebFormArgs {
     /// Requests one e-mail address may send through the web form per hour.
     #[arg(long, default_value_t = 5, requires = "web_form")]
     web_form_per_email: u32,
-    /// Serve the customer's reserved area at `/portal` (HTTPS only): contacts sign in with a
-    /// one-time link by e-mail and see their client's tickets. In hub.toml: a `[portal]` table
-    /// (`enabled = true`, `base_url = "https://..."`...).
-    #[arg(long, requires = "portal_base_url")]
-    portal: bool,
-    /// The address customers reach the hub at, for the links in the sign-in mails
-    /// (`https://assistenza.example.it:8443`).
-    #[arg(long, value_name = "URL", requires = "portal")]
-    portal_base_url: Option<String>,
-    /// Minutes a sign-in link stays valid.
-    #[arg(long, default_value_t = 15, requires = "portal")]
-    portal_link_minutes: u64,
-    /// Minutes without a page view after which a session ends.
-    #[arg(long, default_value_t = 30, requires = "portal")]
-    portal_idle_minutes: u64,
-    /// Hours after sign-in after which a session ends anyway.
-    #[arg(long, default_value_t = 8, requires = "portal")]
-    portal_session_hours: u64,
+    #[command(flatten)]
+    portal: crate::web::portal::args::PortalArgs,
 }
 
 #[derive(clap::Args)]
@@ -502,28 +486,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
                 tracing::info!(path = crate::web::form::PATH, "web request form enabled");
                 config.web_form = Some(form);
             }
-            if web.portal {
-                let base = web.portal_base_url.clone().unwrap_or_default();
-                if !base.starts_with("https://") {
-                    return Err(HubError::Config(
-                        "--portal-base-url must be an https:// address".into(),
-                    ));
-                }
-                let mut portal = crate::web::portal::PortalConfig::new(&base);
-                portal.link_ttl = Duration::from_secs(web.portal_link_minutes.max(1) * 60);
-                portal.idle = Duration::from_secs(web.portal_idle_minutes.max(1) * 60);
-                portal.absolute = Duration::from_secs(web.portal_session_hours.max(1) * 3600);
-                if let Some(path) = &intake_config {
-                    if let Ok(intake) = rapportino_intake::imap::load_config(path) {
-                        portal.rules = intake.rules;
-                    }
-                }
-                tracing::info!(
-                    path = crate::web::portal::PREFIX,
-                    "customer's reserved area enabled"
-                );
-                config.portal = Some(portal);
-            }
+            config.portal = web.portal.config(intake_config.as_deref())?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
@@ -651,24 +614,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
         Command::PortalLog { admin, limit, json } => {
             init_logs(false, "warn");
             let storage = open_admin(&admin, storage_on_argv)?;
-            let lines = crate::web::portal::store::access_log(&storage, limit)?;
-            if json {
-                return print_json(&lines);
-            }
-            for l in &lines {
-                let at = chrono::DateTime::from_timestamp(l.at, 0)
-                    .map(|t| t.to_rfc3339())
-                    .unwrap_or_default();
-                println!(
-                    "{at}  {}  contact {}  client {}  {}  {}",
-                    crate::log_text::Escaped(&l.ip),
-                    crate::log_text::Escaped(&l.contact_id),
-                    crate::log_text::Escaped(&l.client_id),
-                    crate::log_text::Escaped(&l.action),
-                    crate::log_text::Escaped(l.record_id.as_deref().unwrap_or("-")),
-                );
-            }
-            Ok(())
+            crate::web::portal::log::print(&storage, limit, json)
         }
         Command::Devices { admin, json } => {
             init_logs(false, "warn");

@@ -164,3 +164,24 @@ pub fn read(file: &Path) -> Result<toml::Table, HubError> {
     text.parse::<toml::Table>()
         .map_err(|e| HubError::Config(format!("{}: {e}", file.display())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_portal_table_becomes_its_options() {
+        let table: toml::Table = "listen = \"0.0.0.0:8443\"\n[portal]\nenabled = true\nbase_url = \"https://a.it\"\nlink_minutes = 10\n"
+            .parse()
+            .unwrap();
+        let flat = flatten_tables(table, Path::new("hub.toml")).unwrap();
+        let mut keys: Vec<&str> = flat.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["listen", "portal", "portal_base_url", "portal_link_minutes"]
+        );
+        let nested: toml::Table = "[portal.x]\ny = 1\n".parse().unwrap();
+        assert!(flatten_tables(nested, Path::new("hub.toml")).is_err());
+    }
+}

@@ -35,3 +35,27 @@ pub async fn route(
         Err(e) => e.into_response(),
     }
 }
+
+/// `rapportino-hub portal-log`: the latest `limit` lines, as text or JSON.
+pub fn print(storage: &crate::storage::Storage, limit: i64, json: bool) -> Result<(), HubError> {
+    let lines = access_log(storage, limit)?;
+    if json {
+        let text = serde_json::to_string_pretty(&lines)?;
+        println!("{text}");
+        return Ok(());
+    }
+    for l in &lines {
+        let at = chrono::DateTime::from_timestamp(l.at, 0)
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_default();
+        println!(
+            "{at}  {}  contact {}  client {}  {}  {}",
+            crate::log_text::Escaped(&l.ip),
+            crate::log_text::Escaped(&l.contact_id),
+            crate::log_text::Escaped(&l.client_id),
+            crate::log_text::Escaped(&l.action),
+            crate::log_text::Escaped(l.record_id.as_deref().unwrap_or("-")),
+        );
+    }
+    Ok(())
+}

@@ -28,6 +28,7 @@ use super::Window;
 use crate::routes::AppState;
 use crate::storage::Storage;
 
+pub mod args;
 pub mod auth;
 pub mod log;
 pub mod mailbox;
