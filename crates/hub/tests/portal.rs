@@ -461,6 +461,52 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
     assert_eq!((locked.status, locked.code()), (429, "LOCKED_OUT"));
 }
 
+/// An address authorised for two clients: mail from it goes to triage, a request from the
+/// reserved area is a ticket of the session's client.
+fn several_clients(storage: std::sync::Arc<Storage>) {
+    seed(&storage);
+    let s = &*storage;
+    contact(s, "co-anna-b", "cl-b", "Anna Ferri", "anna@ferri.it", true);
+    let hub = hub(storage.clone(), |_| {});
+    let mut anna = Browser::new(&hub);
+    assert_eq!(
+        anna.sign_in_with(&link_for(s, "co-anna-b", "cl-b", 600))
+            .status,
+        303
+    );
+    let token = anna.get("/portal/request").token();
+    let (a, b) = (count_tickets(s, "cl-a"), count_tickets(s, "cl-b"));
+    let done = anna.post(
+        "/portal/request",
+        &[
+            ("csrf", &token),
+            ("subject", "Per Bianchi"),
+            ("description", "x"),
+            ("severity", "request"),
+        ],
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(
+        (count_tickets(s, "cl-a"), count_tickets(s, "cl-b")),
+        (a, b + 1)
+    );
+}
+
+#[test]
+fn a_contact_of_several_clients_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    several_clients(storage(dir.path(), None));
+}
+
+#[test]
+fn a_contact_of_several_clients_on_postgresql() {
+    let Some(db) = common::PgDatabase::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    several_clients(storage(dir.path(), Some(&db.url)));
+}
+
 fn count_tickets(s: &Storage, client: &str) -> usize {
     s.plain(|tx| store::tickets_page(tx, client, 0, 1000))
         .unwrap()

@@ -137,8 +137,10 @@ fn request_limit(name: &str) -> usize {
 
 /// `POST /portal/request`: the request goes through the intake like the public form's (origin
 /// `web_form`, source `portal`, keyed `portal:<token nonce>` so a double submit makes one),
-/// from the signed-in contact's own address: an authorised contact's, so it becomes a ticket of
-/// the client with its acknowledgement, never a triage item.
+/// from the signed-in contact's own address and for the session's client only
+/// (`Channel::client_id`): an authorised contact's, so it becomes a ticket of that client with
+/// its acknowledgement, never a triage item (also when the address is authorised for several
+/// clients).
 pub async fn request(State(state): State<AppState>, req: Request) -> Response {
     let Some(portal) = state.portal.clone() else {
         return HubError::NotFound("page".into()).to_response();
@@ -209,6 +211,7 @@ pub async fn request(State(state): State<AppState>, req: Request) -> Response {
         service: None,
     };
     let channel = Channel {
+        client_id: Some(s.contact.client_id.clone()),
         severity: Some(severity),
         note: Some("Dall'area riservata".into()),
         language: Some(lang.code()),
