@@ -304,12 +304,11 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
         ],
     );
     assert_eq!((over.status, over.code()), (413, "FIELD_TOO_LONG"));
-    let body = "y".repeat(70 * 1024);
-    let too_big = anna.post(
-        "/portal/request",
-        &[("csrf", &token), ("description", &body)],
-    );
-    assert_eq!((too_big.status, too_big.code()), (413, "BODY_TOO_LARGE"));
+    // A body over the limit: refused on its declared length, before a byte of it is read
+    // (sent as a head alone, as the hub closes the connection after answering).
+    let answer = too_large(&hub, &anna, 70 * 1024);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("data-code=\"BODY_TOO_LARGE\""), "{answer}");
     let empty = anna.post(
         "/portal/request",
         &[
@@ -505,6 +504,85 @@ fn a_contact_of_several_clients_on_postgresql() {
     };
     let dir = tempfile::tempdir().unwrap();
     several_clients(storage(dir.path(), Some(&db.url)));
+}
+
+/// One link posted by eight browsers at once: exactly one session.
+fn one_link_raced(storage: std::sync::Arc<Storage>) {
+    seed(&storage);
+    let hub = hub(storage.clone(), |_| {});
+    let secret = link_for(&storage, "co-anna", "cl-a", 600);
+    let mut browsers: Vec<(Browser, String)> = (0..8)
+        .map(|_| {
+            let mut b = Browser::new(&hub);
+            let token = b.get(&format!("/portal/link?t={secret}")).token();
+            (b, token)
+        })
+        .collect();
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = browsers
+            .iter_mut()
+            .map(|(b, token)| {
+                let secret = secret.clone();
+                scope.spawn(move || {
+                    b.post("/portal/link", &[("csrf", token), ("t", &secret)])
+                        .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 410).count(),
+        7,
+        "{statuses:?}"
+    );
+    let sessions = storage
+        .plain(|tx| tx.query("SELECT COUNT(*) FROM portal_sessions", &[]))
+        .unwrap();
+    assert_eq!(sessions[0][0], SqlValue::Int(1));
+}
+
+#[test]
+fn one_link_raced_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    one_link_raced(storage(dir.path(), None));
+}
+
+#[test]
+fn one_link_raced_on_postgresql() {
+    let Some(db) = common::PgDatabase::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    one_link_raced(storage(dir.path(), Some(&db.url)));
+}
+
+/// A request post declaring `len` bytes, its head alone, over TLS: the whole answer.
+fn too_large(hub: &common::TestHub, browser: &Browser, len: usize) -> String {
+    use std::io::{Read, Write};
+    let config = common::attack::tls_config(hub.cert_der.as_ref().unwrap());
+    let mut tls =
+        common::attack::try_tls_connect(hub.addr, &config, std::time::Duration::from_secs(20))
+            .unwrap();
+    let cookies: Vec<String> = browser
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let head = format!(
+        "POST /portal/request HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len}\r\n\r\n",
+        cookies.join("; ")
+    );
+    tls.write_all(head.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 fn count_tickets(s: &Storage, client: &str) -> usize {
