@@ -91,6 +91,8 @@ struct WebFormArgs {
     /// Requests one e-mail address may send through the web form per hour.
     #[arg(long, default_value_t = 5, requires = "web_form")]
     web_form_per_email: u32,
+    #[command(flatten)]
+    portal: crate::web::portal::args::PortalArgs,
 }
 
 #[derive(clap::Args)]
@@ -228,6 +230,17 @@ enum Command {
     Devices {
         #[command(flatten)]
         admin: AdminArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The reserved area's access log, newest first: who (contact, client) did what (action,
+    /// record), when, from which address.
+    PortalLog {
+        #[command(flatten)]
+        admin: AdminArg,
+        /// Lines shown at most.
+        #[arg(long, default_value_t = 200)]
+        limit: i64,
         #[arg(long)]
         json: bool,
     },
@@ -473,6 +486,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
                 tracing::info!(path = crate::web::form::PATH, "web request form enabled");
                 config.web_form = Some(form);
             }
+            config.portal = web.portal.config(intake_config.as_deref())?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
@@ -596,6 +610,11 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
                 );
                 Ok(())
             }
+        }
+        Command::PortalLog { admin, limit, json } => {
+            init_logs(false, "warn");
+            let storage = open_admin(&admin, storage_on_argv)?;
+            crate::web::portal::log::print(&storage, limit, json)
         }
         Command::Devices { admin, json } => {
             init_logs(false, "warn");

@@ -56,7 +56,7 @@ pub fn expand<C: CommandFactory>(args: Vec<OsString>) -> Result<Expanded, HubErr
 
     let mut inserted: Vec<OsString> = Vec::new();
     let mut storage_from_file = false;
-    for (key, value) in settings {
+    for (key, value) in flatten_tables(settings, &file)? {
         let long = key.replace('_', "-");
         let known = |c: &clap::Command| c.get_arguments().any(|a| a.get_long() == Some(&long));
         if long == "config" || !known(serve) {
@@ -109,6 +109,37 @@ pub fn expand<C: CommandFactory>(args: Vec<OsString>) -> Result<Expanded, HubErr
     })
 }
 
+/// The `[portal]` table's keys as the `portal_*` options (`enabled` is `portal` itself);
+/// another table is an error.
+fn flatten_tables(
+    settings: toml::Table,
+    file: &Path,
+) -> Result<Vec<(String, toml::Value)>, HubError> {
+    let mut out = Vec::new();
+    for (key, value) in settings {
+        match value {
+            toml::Value::Table(table) if key == "portal" => {
+                for (k, v) in table {
+                    let name = if k == "enabled" {
+                        "portal".to_owned()
+                    } else {
+                        format!("portal_{k}")
+                    };
+                    if matches!(v, toml::Value::Table(_)) {
+                        return Err(HubError::Config(format!(
+                            "{}: [portal] {k} must be a string, a number or true/false",
+                            file.display()
+                        )));
+                    }
+                    out.push((name, v));
+                }
+            }
+            other => out.push((key, other)),
+        }
+    }
+    Ok(out)
+}
+
 /// `(index, file, number of arguments it takes)` of `--config` after the subcommand.
 fn find_config(args: &[OsString]) -> Option<(usize, PathBuf, usize)> {
     for (i, a) in args.iter().enumerate().skip(2) {
@@ -132,4 +163,25 @@ pub fn read(file: &Path) -> Result<toml::Table, HubError> {
         .map_err(|e| HubError::Config(format!("--config {}: {e}", file.display())))?;
     text.parse::<toml::Table>()
         .map_err(|e| HubError::Config(format!("{}: {e}", file.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_portal_table_becomes_its_options() {
+        let table: toml::Table = "listen = \"0.0.0.0:8443\"\n[portal]\nenabled = true\nbase_url = \"https://a.it\"\nlink_minutes = 10\n"
+            .parse()
+            .unwrap();
+        let flat = flatten_tables(table, Path::new("hub.toml")).unwrap();
+        let mut keys: Vec<&str> = flat.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["listen", "portal", "portal_base_url", "portal_link_minutes"]
+        );
+        let nested: toml::Table = "[portal.x]\ny = 1\n".parse().unwrap();
+        assert!(flatten_tables(nested, Path::new("hub.toml")).is_err());
+    }
 }

@@ -168,15 +168,35 @@ pub fn send_round(
 ) -> Result<RoundReport, HubError> {
     let now_text = format_instant(now);
     let due = due(storage, &now_text)?;
+    // The reserved area's sign-in mails: same round, never outbox rows (see its `mailbox`).
+    let sign_in = crate::web::portal::mailbox::take(storage.hub_id());
     let mut report = RoundReport::default();
-    if due.is_empty() {
+    if due.is_empty() && sign_in.is_empty() {
         return Ok(report);
     }
     let mut sender = Sender::new(account.clone())
         .map_err(|e| HubError::Config(format!("{}: {}", e.code().as_str(), e.message())))?;
-    let messages: Vec<OutgoingMessage> = due.iter().map(|(_, _, m)| m.clone()).collect();
-    let outcomes = sender.send_batch(&messages);
+    let mut messages: Vec<OutgoingMessage> = due.iter().map(|(_, _, m)| m.clone()).collect();
+    messages.extend(sign_in.iter().cloned());
+    let mut outcomes = sender.send_batch(&messages);
     sender.close();
+    for (message, outcome) in sign_in.into_iter().zip(outcomes.split_off(due.len())) {
+        match outcome {
+            Outcome::Sent { .. } => report.sent += 1,
+            Outcome::Deferred { .. } => {
+                report.deferred += 1;
+                crate::web::portal::mailbox::retry(
+                    storage.hub_id(),
+                    message,
+                    Duration::from_secs(15 * 60),
+                );
+            }
+            Outcome::Failed { error } => {
+                report.failed += 1;
+                tracing::warn!(code = error.code().as_str(), "sign-in mail refused");
+            }
+        }
+    }
     let now_ms = now.timestamp_millis();
     storage.write(|tx| {
         for ((id, attempts, _), outcome) in due.iter().zip(&outcomes) {

@@ -58,6 +58,8 @@ pub struct AppState {
     pub webhooks: Option<Arc<crate::intake::webhook::Webhooks>>,
     /// The public web pages (`serve --web-form`).
     pub web: Option<Arc<crate::web::Web>>,
+    /// The customer's reserved area (`serve --portal`).
+    pub portal: Option<Arc<crate::web::portal::Portal>>,
     /// One permit per snapshot being spooled or streamed.
     snapshot_slots: Arc<Semaphore>,
     touched: Arc<Mutex<HashMap<String, Instant>>>,
@@ -69,7 +71,15 @@ impl AppState {
             .web_form
             .clone()
             .map(|c| Arc::new(crate::web::Web::new(&storage, c, config.tls.is_some())));
+        let portal = config.portal.clone().map(|c| {
+            Arc::new(crate::web::portal::Portal::new(
+                &storage,
+                c,
+                config.tls.is_some(),
+            ))
+        });
         AppState {
+            portal,
             storage,
             body_limit: config.body_limit,
             unauth_body_limit: config.unauth_body_limit.min(config.body_limit),

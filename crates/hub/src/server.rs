@@ -110,6 +110,8 @@ pub struct ServerConfig {
     pub webhooks: Option<Arc<crate::intake::webhook::Webhooks>>,
     /// The public request form (`GET`/`POST /request`); none: those pages are not served.
     pub web_form: Option<crate::web::WebFormConfig>,
+    /// The customer's reserved area (`/portal/...`); none: not served. Needs TLS.
+    pub portal: Option<crate::web::portal::PortalConfig>,
 }
 
 impl ServerConfig {
@@ -130,6 +132,7 @@ impl ServerConfig {
             snapshot_timeout: DEFAULT_SNAPSHOT_TIMEOUT,
             webhooks: None,
             web_form: None,
+            portal: None,
         }
     }
 }
@@ -182,6 +185,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/devices", get(routes::devices))
         .route("/v1/admin/devices/{id}/revoke", post(routes::revoke))
         .route_layer(middleware::from_fn(routes::require_admin));
+    // The reserved area's access log: admin and office devices (checked in the handler).
+    let device = device.route("/v1/admin/portal-log", get(crate::web::portal::log::route));
     let authenticated = device
         .merge(admin)
         .route_layer(middleware::from_fn(routes::require_device));
@@ -311,6 +316,12 @@ pub async fn start(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<RunningHub, HubError> {
+    if config.portal.is_some() && config.tls.is_none() {
+        return Err(HubError::Config(
+            "the reserved area (--portal) is served over HTTPS only: give --tls-cert and --tls-key"
+                .into(),
+        ));
+    }
     let tls = config.tls.as_ref().map(load_tls).transpose()?;
     let listener = std::net::TcpListener::bind(config.listen)
         .map_err(|e| HubError::Config(format!("cannot listen on {}: {e}", config.listen)))?;

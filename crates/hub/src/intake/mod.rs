@@ -68,6 +68,8 @@ pub(crate) fn truthy(v: Option<&Value>) -> bool {
 struct HubDir<'t> {
     tx: RefCell<&'t mut dyn HubTx>,
     failure: RefCell<Option<HubError>>,
+    /// [`Channel::client_id`].
+    only_client: Option<String>,
 }
 
 impl HubDir<'_> {
@@ -140,7 +142,9 @@ impl Directory for HubDir<'_> {
         for (id, row) in self.rows(Entity::Contact, "email", &email.trim().to_lowercase(), 200)? {
             let f = &row.fields;
             if truthy(f.get("authorised")) && !truthy(f.get("archived")) {
-                if let Some(client) = text(f, "client_id") {
+                if let Some(client) = text(f, "client_id")
+                    .filter(|c| self.only_client.as_deref().is_none_or(|only| only == *c))
+                {
                     let entry = by_client
                         .entry(client.to_owned())
                         .or_insert_with(|| id.clone());
@@ -278,6 +282,10 @@ pub struct Channel {
     /// Largest attachment whose content is kept for a request that opens or joins no ticket
     /// (triage, ignored); `None`: the request's own limit (a mailbox's `kept_max`).
     pub triage_kept_max: Option<u64>,
+    /// The client the sender is already known for (the reserved area's session): only that
+    /// client's authorisation counts, so a contact authorised for several clients still gets
+    /// a ticket of the right one instead of a triage item.
+    pub client_id: Option<String>,
 }
 
 impl Channel {
@@ -333,6 +341,7 @@ fn take_in(
     let dir = HubDir {
         tx: RefCell::new(tx),
         failure: RefCell::new(None),
+        only_client: channel.client_id.clone(),
     };
     let decided = decide(request, &dir, rules);
     let failure = dir.failure.into_inner();

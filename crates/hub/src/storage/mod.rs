@@ -155,9 +155,10 @@ pub trait HubRead {
 
 pub mod batched;
 mod pg_connect;
+pub mod plain;
 pub mod postgres;
 mod registry;
-mod sql;
+pub mod sql;
 pub mod sqlite;
 mod tables;
 pub use tables::INTAKE_LOOKUPS;

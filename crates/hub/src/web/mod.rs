@@ -43,6 +43,7 @@ pub mod csrf;
 pub mod form;
 pub mod i18n;
 pub mod layout;
+pub mod portal;
 
 /// The web form's settings (`serve --web-form` and its `--web-*` options).
 #[derive(Debug, Clone)]
@@ -204,6 +205,14 @@ impl Window {
         self.len() == 0
     }
 
+    /// Whether `key` has used its whole limit in the current window (nothing counted).
+    pub fn exhausted(&self, key: &str) -> bool {
+        let counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        counts
+            .get(key)
+            .is_some_and(|(start, n)| start.elapsed() < self.window && *n >= self.limit)
+    }
+
     /// Counts one for `key`; `Err(seconds to wait)` when it is over the limit.
     pub fn admit(&self, key: &str) -> Result<(), u64> {
         let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
@@ -239,15 +248,24 @@ impl Window {
     }
 }
 
-/// The public pages, each with the security headers; `None` when the form is off.
+/// The public pages (the request form, the reserved area), each with the security headers;
+/// `None` when both are off.
 pub fn routes(state: &AppState) -> Option<Router<AppState>> {
-    let web = state.web.clone()?;
-    let max_body = web.config.max_body;
-    Some(
+    let form = state.web.clone().map(|web| {
         Router::new()
             .route("/request", get(form::show).post(form::submit))
+            .layer(DefaultBodyLimit::max(web.config.max_body))
+    });
+    let portal = portal::routes(state);
+    let pages = match (form, portal) {
+        (None, None) => return None,
+        (Some(f), None) => f,
+        (None, Some(p)) => p,
+        (Some(f), Some(p)) => f.merge(p),
+    };
+    Some(
+        pages
             .route("/assets/web.css", get(layout::stylesheet))
-            .layer(DefaultBodyLimit::max(max_body))
             .layer(middleware::from_fn_with_state(
                 state.clone(),
                 security_headers,
@@ -277,7 +295,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if state.web.as_ref().is_some_and(|w| w.tls) {
+    if state.web.as_ref().is_some_and(|w| w.tls) || state.portal.as_ref().is_some_and(|p| p.tls) {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),

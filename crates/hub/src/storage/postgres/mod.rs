@@ -292,6 +292,20 @@ impl PgStorage {
         Ok(value)
     }
 
+    /// A plain READ COMMITTED transaction on a pooled connection (the hub-only tables of
+    /// `storage::plain`).
+    pub(crate) fn plain_tx<T>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, HubError>,
+    ) -> Result<T, HubError> {
+        let mut lease = self.lease()?;
+        let client = &mut lease.get()?.client;
+        let mut tx = client.transaction()?;
+        let value = f(&mut tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
     /// Copies every hub table, from one REPEATABLE READ snapshot, into a new SQLite hub file.
     pub(crate) fn backup_to(&self, out: &Path) -> Result<(), HubError> {
         let copy = SqliteStorage::open(out)?;

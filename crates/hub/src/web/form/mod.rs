@@ -245,6 +245,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
     }
     let request = incoming(&web, &posted, key.clone(), email, severity, lang);
     let channel = Channel {
+        client_id: None,
         severity: Some(severity),
         note: Some("Dal modulo web".into()),
         language: Some(lang.code()),
