@@ -180,6 +180,9 @@ enum Command {
         intake_config: Option<PathBuf>,
         #[command(flatten)]
         web: WebFormArgs,
+        /// Offer the app releases of this folder to the devices' updater (`release add`).
+        #[arg(long, value_name = "DIR", env = "RAPPORTINO_HUB_RELEASES_DIR")]
+        releases_dir: Option<PathBuf>,
     },
     /// Sets up a new hub from its configuration file: creates the storage, a self-signed TLS
     /// certificate when the file's `tls_cert`/`tls_key` do not exist yet, and the first
@@ -249,6 +252,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The app releases offered to the devices' updater: add (signed .deb), list, remove.
+    Release(crate::release::cli::ReleaseArgs),
     /// Writes a consistent copy of the hub into a new SQLite file (from either storage).
     Backup {
         #[command(flatten)]
@@ -420,6 +425,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             mail_every_secs,
             intake_config,
             web,
+            releases_dir,
         } => {
             init_logs(log_json, "info");
             let tls = match (tls_cert, tls_key, insecure_http) {
@@ -449,6 +455,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             config.max_connections_per_ip = max_connections_per_ip.max(1);
             config.max_snapshot_streams = max_snapshot_streams.max(1);
             config.snapshot_timeout = secs(snapshot_timeout_secs);
+            config.releases_dir = releases_dir;
             if let Some(path) = &intake_config {
                 config.webhooks = crate::intake::webhook::load(path)?.map(Arc::new);
             }
@@ -649,6 +656,10 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
                 print_device(&info);
                 Ok(())
             }
+        }
+        Command::Release(args) => {
+            init_logs(false, "warn");
+            crate::release::cli::run(args)
         }
         Command::Backup { admin, out, json } => {
             init_logs(false, "warn");

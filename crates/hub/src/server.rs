@@ -110,6 +110,9 @@ pub struct ServerConfig {
     pub webhooks: Option<Arc<crate::intake::webhook::Webhooks>>,
     /// The public request form (`GET`/`POST /request`); none: those pages are not served.
     pub web_form: Option<crate::web::WebFormConfig>,
+    /// The releases folder the updater endpoints serve (`/v1/updates/...`); none: every
+    /// device is told there is nothing newer.
+    pub releases_dir: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -130,6 +133,7 @@ impl ServerConfig {
             snapshot_timeout: DEFAULT_SNAPSHOT_TIMEOUT,
             webhooks: None,
             web_form: None,
+            releases_dir: None,
         }
     }
 }
@@ -176,6 +180,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/attachments/{sha256}",
             get(crate::intake::attachments::route),
+        )
+        .route(
+            "/v1/updates/{target}/{arch}/{current}",
+            get(crate::release::routes::check),
+        )
+        .route(
+            "/v1/updates/files/{version}/{file}",
+            get(crate::release::routes::download),
         );
     let admin = Router::new()
         .route("/v1/admin/enrolment-codes", post(routes::create_code))
