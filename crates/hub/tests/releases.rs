@@ -317,10 +317,7 @@ fn release_add_validates_and_the_hub_serves_the_updater() {
     served
         .storage
         .registry()
-        .revoke(
-            &other_device.device_id,
-            &chrono::Utc::now().to_rfc3339(),
-        )
+        .revoke(&other_device.device_id, &chrono::Utc::now().to_rfc3339())
         .expect("revoke");
     let (status, body) = served.call(
         "GET",
