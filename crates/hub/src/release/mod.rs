@@ -171,8 +171,7 @@ impl ReleaseStore {
         Ok(self
             .list()?
             .into_iter()
-            .filter(|r| semver::Version::parse(&r.version).is_ok_and(|v| v > *current))
-            .next_back())
+            .rfind(|r| semver::Version::parse(&r.version).is_ok_and(|v| v > *current)))
     }
 
     /// The package file of a release (only names the list holds are ever opened).
