@@ -182,6 +182,9 @@ enum Command {
         intake_config: Option<PathBuf>,
         #[command(flatten)]
         web: WebFormArgs,
+        /// Offer the app releases of this folder to the devices' updater (`release add`).
+        #[arg(long, value_name = "DIR", env = "RAPPORTINO_HUB_RELEASES_DIR")]
+        releases_dir: Option<PathBuf>,
     },
     /// Sets up a new hub from its configuration file: creates the storage, a self-signed TLS
     /// certificate when the file's `tls_cert`/`tls_key` do not exist yet, and the first
@@ -262,6 +265,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The app releases offered to the devices' updater: add (signed .deb), list, remove.
+    Release(crate::release::cli::ReleaseArgs),
     /// Writes a consistent copy of the hub into a new SQLite file (from either storage).
     Backup {
         #[command(flatten)]
@@ -433,6 +438,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             mail_every_secs,
             intake_config,
             web,
+            releases_dir,
         } => {
             init_logs(log_json, "info");
             let tls = match (tls_cert, tls_key, insecure_http) {
@@ -462,6 +468,7 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
             config.max_connections_per_ip = max_connections_per_ip.max(1);
             config.max_snapshot_streams = max_snapshot_streams.max(1);
             config.snapshot_timeout = secs(snapshot_timeout_secs);
+            config.releases_dir = releases_dir;
             if let Some(path) = &intake_config {
                 config.webhooks = crate::intake::webhook::load(path)?.map(Arc::new);
             }
@@ -668,6 +675,10 @@ fn run(command: Command, storage_on_argv: bool) -> Result<(), HubError> {
                 print_device(&info);
                 Ok(())
             }
+        }
+        Command::Release(args) => {
+            init_logs(false, "warn");
+            crate::release::cli::run(args)
         }
         Command::Backup { admin, out, json } => {
             init_logs(false, "warn");

@@ -30,6 +30,8 @@ pub mod hub_code {
     pub const STORAGE_BUSY: &str = "STORAGE_BUSY";
     /// 429 with `Retry-After`: a monitoring webhook source posted more than its rate allows.
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    /// `release add`: the version, signature or package was refused (nothing stored).
+    pub const RELEASE_INVALID: &str = "RELEASE_INVALID";
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +87,8 @@ pub enum HubError {
     ExtraTimeNotAllowed(String),
     #[error("too many requests from this source: try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    #[error("release refused: {0}")]
+    ReleaseInvalid(String),
 }
 
 impl HubError {
@@ -115,6 +119,7 @@ impl HubError {
             HubError::PinLocked { .. } => wire_code::PIN_LOCKED,
             HubError::ExtraTimeNotAllowed(_) => wire_code::EXTRA_TIME_NOT_ALLOWED,
             HubError::RateLimited { .. } => hub_code::RATE_LIMITED,
+            HubError::ReleaseInvalid(_) => hub_code::RELEASE_INVALID,
         }
     }
 
@@ -145,6 +150,7 @@ impl HubError {
             HubError::PinLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             HubError::ExtraTimeNotAllowed(_) => StatusCode::CONFLICT,
             HubError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            HubError::ReleaseInvalid(_) => StatusCode::BAD_REQUEST,
         }
     }
 

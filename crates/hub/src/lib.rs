@@ -8,6 +8,7 @@
 //! - [`engine`]: push, pull and snapshot; [`extra_time`] and [`grant`]: extra-time PINs checked
 //!   for technician devices;
 //! - [`intake`]: mail, webhook and web-form requests turned into tickets;
+//! - [`release`]: the app releases offered to the devices' updater (`release add`);
 //! - [`web`]: the public pages (the request form), on the same listener;
 //! - [`cli`]: the `rapportino-hub` command.
 
@@ -23,6 +24,7 @@ pub mod intake;
 pub mod log_text;
 pub mod logs;
 pub mod mail;
+pub mod release;
 pub mod routes;
 pub mod server;
 pub mod storage;

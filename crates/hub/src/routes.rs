@@ -60,6 +60,8 @@ pub struct AppState {
     pub web: Option<Arc<crate::web::Web>>,
     /// The customer's reserved area (`serve --portal`).
     pub portal: Option<Arc<crate::web::portal::Portal>>,
+    /// The releases offered to the devices' updater (`serve --releases-dir`).
+    pub releases: Option<Arc<crate::release::routes::Releases>>,
     /// One permit per snapshot being spooled or streamed.
     snapshot_slots: Arc<Semaphore>,
     touched: Arc<Mutex<HashMap<String, Instant>>>,
@@ -88,6 +90,12 @@ impl AppState {
             snapshot_timeout: config.snapshot_timeout,
             webhooks: config.webhooks.clone(),
             web,
+            releases: config.releases_dir.clone().map(|dir| {
+                Arc::new(crate::release::routes::Releases {
+                    store: crate::release::ReleaseStore::new(dir),
+                    https: config.tls.is_some(),
+                })
+            }),
             snapshot_slots: Arc::new(Semaphore::new(config.max_snapshot_streams.max(1))),
             touched: Arc::new(Mutex::new(HashMap::new())),
         }

@@ -112,6 +112,9 @@ pub struct ServerConfig {
     pub web_form: Option<crate::web::WebFormConfig>,
     /// The customer's reserved area (`/portal/...`); none: not served. Needs TLS.
     pub portal: Option<crate::web::portal::PortalConfig>,
+    /// The releases folder the updater endpoints serve (`/v1/updates/...`); none: every
+    /// device is told there is nothing newer.
+    pub releases_dir: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -133,6 +136,7 @@ impl ServerConfig {
             webhooks: None,
             web_form: None,
             portal: None,
+            releases_dir: None,
         }
     }
 }
@@ -179,6 +183,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/attachments/{sha256}",
             get(crate::intake::attachments::route),
+        )
+        .route(
+            "/v1/updates/{target}/{arch}/{current}",
+            get(crate::release::routes::check),
+        )
+        .route(
+            "/v1/updates/files/{version}/{file}",
+            get(crate::release::routes::download),
         );
     let admin = Router::new()
         .route("/v1/admin/enrolment-codes", post(routes::create_code))
