@@ -330,3 +330,70 @@ fn an_arrival_ahead_of_the_clock_is_reported_now() {
     let t = tickets::get(&s, taken.ticket_id.unwrap()).unwrap();
     assert_eq!(t.reported_at, "2026-11-16T09:00:00Z");
 }
+
+#[test]
+fn a_refused_ticket_in_a_batch_goes_to_triage_and_the_rest_of_the_batch_is_taken_once() {
+    let (mut s, _) = store();
+    shop(&mut s);
+    let raw = |i: u32| {
+        mail(
+            "anna@ferri.it",
+            &format!("Guasto {i}"),
+            &format!("refused-{i}@ferri.it"),
+            "Non parte.",
+        )
+    };
+    let mut requests: Vec<_> = (1..=3).map(|i| from_mime(&raw(i), &envelope(i))).collect();
+    // The ticket rules refuse the second one's category (longer than a category may be).
+    requests[1].category = Some("c".repeat(500));
+    let refs: Vec<_> = requests.iter().collect();
+    let taken = intake::take_batch(&mut s, &refs, &Rules::default()).unwrap();
+
+    let statuses: Vec<_> = taken.iter().map(|t| t.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(RequestStatus::Ticketed),
+            Some(RequestStatus::New),
+            Some(RequestStatus::Ticketed)
+        ]
+    );
+    assert!(taken[1]
+        .reason
+        .as_deref()
+        .is_some_and(|r| r.starts_with("ticket_refused: ")));
+    assert_eq!(taken[1].ticket_id, None);
+    // Nothing of the first attempt is left: two tickets numbered one after the other, three
+    // requests, and a change-log entry for each row written.
+    let numbers: Vec<String> = taken
+        .iter()
+        .filter_map(|t| t.ticket_number.clone())
+        .collect();
+    assert_eq!(numbers.len(), 2);
+    assert!(
+        numbers[0].ends_with("0001") && numbers[1].ends_with("0002"),
+        "{numbers:?}"
+    );
+    let count =
+        |s: &Store, sql: &str| -> i64 { s.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count(&s, "SELECT count(*) FROM tickets"), 2);
+    assert_eq!(count(&s, "SELECT count(*) FROM incoming_requests"), 3);
+    assert_eq!(
+        count(
+            &s,
+            "SELECT count(*) FROM change_log WHERE entity = 'ticket'"
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &s,
+            "SELECT count(*) FROM change_log WHERE entity = 'incoming_request'"
+        ),
+        3
+    );
+    // Taken again, the batch is only found: nothing is recorded twice.
+    let again = intake::take_batch(&mut s, &refs, &Rules::default()).unwrap();
+    assert!(again.iter().all(|t| t.status.is_none()));
+    assert_eq!(count(&s, "SELECT count(*) FROM incoming_requests"), 3);
+}

@@ -5,8 +5,8 @@
 //! unique — is written with the ticket, the customer message or nothing else, so a crash
 //! between creating the ticket and flagging the mail leaves either both or neither, and the
 //! next run finds the key and skips the mail. The collector's batch (up to 500 mails) is
-//! one transaction ([`take_batch`]), each mail under its own savepoint: committed before any of
-//! the batch is flagged.
+//! one transaction ([`take_batch`]): committed before any of the batch is flagged; when a
+//! ticket of it is refused, taken again with each mail under its own savepoint.
 //!
 //! Attachment content collected here stays in the unsynced `incoming_attachment_content` table
 //! (by SHA-256); the listing syncs. Content the hub collected is fetched from it on demand and
@@ -82,10 +82,34 @@ pub fn take(store: &mut Store, request: &IncomingRequest, rules: &Rules) -> Resu
 }
 
 /// Takes a fetched batch in one transaction (one commit for the whole batch, not one per
-/// mail): each request as [`take`], a refused ticket rolled back to the request's own savepoint
-/// and sent to triage. All or nothing: on a storage failure nothing of the batch is recorded
-/// (and the collector flags none of it).
+/// mail): each request as [`take`], a refused ticket sent to triage. All or nothing: on a
+/// storage failure nothing of the batch is recorded (and the collector flags none of it).
+///
+/// The batch is first taken without a savepoint per mail (a savepoint makes SQLite copy every
+/// page a mail touches and FTS5 write its pending index out, mail by mail). When a ticket of
+/// it is refused, that attempt is rolled back whole and the batch taken again with each mail
+/// under its own savepoint, the refused one rolled back to it and sent to triage: the same
+/// records either way.
 pub fn take_batch(
+    store: &mut Store,
+    requests: &[&IncomingRequest],
+    rules: &Rules,
+) -> Result<Vec<Taken>> {
+    let whole = store.write(|tx| {
+        requests
+            .iter()
+            .map(|request| take_in(tx, request, rules))
+            .collect::<Result<Vec<_>>>()
+    });
+    match whole {
+        Err(Error::Database(_) | Error::Io(_) | Error::NotOnboarded) | Ok(_) => whole,
+        Err(_refused) => take_batch_one_by_one(store, requests, rules),
+    }
+}
+
+/// [`take_batch`] with a savepoint per mail: a refused ticket rolled back to its mail's
+/// savepoint and the request sent to triage.
+fn take_batch_one_by_one(
     store: &mut Store,
     requests: &[&IncomingRequest],
     rules: &Rules,
@@ -151,7 +175,7 @@ fn take_in(tx: &mut WriteTx<'_>, request: &IncomingRequest, rules: &Rules) -> Re
             let client: ClientId = client_id.parse()?;
             let contact: ContactId = contact_id.parse()?;
             let ticket = TicketId::new();
-            open_for(
+            let number = open_for(
                 tx,
                 request,
                 ticket,
@@ -171,6 +195,7 @@ fn take_in(tx: &mut WriteTx<'_>, request: &IncomingRequest, rules: &Rules) -> Re
             )?;
             taken.request_id = Some(id);
             taken.ticket_id = Some(ticket);
+            taken.ticket_number = Some(number);
             taken.urgent = urgent;
         }
         Decision::Append {
@@ -180,6 +205,7 @@ fn take_in(tx: &mut WriteTx<'_>, request: &IncomingRequest, rules: &Rules) -> Re
         } => {
             let ticket_id: TicketId = ticket.id.parse()?;
             let client: ClientId = ticket.client_id.parse()?;
+            taken.ticket_number = Some(ticket.number.clone());
             let id = record(
                 tx,
                 request,
@@ -217,18 +243,11 @@ fn take_in(tx: &mut WriteTx<'_>, request: &IncomingRequest, rules: &Rules) -> Re
             taken.urgent = rapportino_intake::is_urgent(&request.subject);
         }
     }
-    if let Some(t) = taken.ticket_id {
-        taken.ticket_number = tx
-            .conn()
-            .prepare_cached("SELECT number FROM tickets WHERE id = ?1")?
-            .query_row([t], |r| r.get(0))
-            .optional()?;
-    }
     Ok(taken)
 }
 
 /// Opens the ticket of a request: origin as it came, reported at its arrival, urgent from the
-/// subject, the mailbox's category and service.
+/// subject, the mailbox's category and service. Returns the ticket's number.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn open_for(
     tx: &mut WriteTx<'_>,
@@ -239,7 +258,7 @@ pub(crate) fn open_for(
     urgent: bool,
     title: &str,
     description: &str,
-) -> Result<()> {
+) -> Result<String> {
     let input = NewTicket {
         client_id: client,
         contact_id: contact,

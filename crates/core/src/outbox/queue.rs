@@ -41,7 +41,7 @@ pub(crate) fn on_ticket_status(
         S::Resolved => MessageKind::TicketResolved,
         _ => return Ok(()),
     };
-    if !wanted_kind(tx.conn(), kind)? {
+    if !wanted_kind(tx, kind)? {
         return Ok(());
     }
     let draft = ticket_draft(tx, kind, ticket)?;
@@ -50,7 +50,7 @@ pub(crate) fn on_ticket_status(
 
 /// After a report was signed: the signed report to the customer (its PDF added by the device).
 pub(crate) fn on_report_signed(tx: &mut WriteTx<'_>, report: ReportId) -> Result<()> {
-    if !wanted_kind(tx.conn(), MessageKind::ReportSigned)? {
+    if !wanted_kind(tx, MessageKind::ReportSigned)? {
         return Ok(());
     }
     let draft = report_draft(tx, report)?;
@@ -146,7 +146,7 @@ pub(crate) fn on_out_of_contract(
     intervention: InterventionId,
     reason: &str,
 ) -> Result<()> {
-    if !wanted_kind(tx.conn(), MessageKind::OutOfContract)? {
+    if !wanted_kind(tx, MessageKind::OutOfContract)? {
         return Ok(());
     }
     let ticket: TicketId = tx
@@ -167,7 +167,7 @@ pub fn queue_statement(
     month: u32,
 ) -> Result<Option<Message>> {
     let id = store.write(|tx| {
-        if !wanted_kind(tx.conn(), MessageKind::Statement)? {
+        if !wanted_kind(tx, MessageKind::Statement)? {
             return Ok(None);
         }
         let mut facts = base_facts(tx.conn(), client)?;
@@ -188,8 +188,9 @@ pub fn queue_statement(
     id.map(|id| get(store, &id)).transpose()
 }
 
-fn wanted_kind(conn: &rusqlite::Connection, kind: MessageKind) -> Result<bool> {
-    let s = settings(conn)?;
+/// Whether the shop sends this kind of message (the mail settings, read once per transaction).
+fn wanted_kind(tx: &WriteTx<'_>, kind: MessageKind) -> Result<bool> {
+    let s: super::MailSettings = tx.setting("mail")?.unwrap_or_default();
     Ok(s.enabled && s.kinds.contains(&kind))
 }
 
@@ -397,7 +398,7 @@ pub(crate) fn on_request_declined(
     d: &Declined<'_>,
 ) -> Result<Option<String>> {
     let kind = MessageKind::RequestDeclined;
-    if !wanted_kind(tx.conn(), kind)? {
+    if !wanted_kind(tx, kind)? {
         return Ok(None);
     }
     let conn = tx.conn();

@@ -1,18 +1,20 @@
 //! The one write path: row changes and their change records, in one transaction.
 
+use std::cell::RefCell;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use ts_rs::TS;
 
 use super::Entity;
 use super::{local_get, local_set};
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
-use crate::ids::{DeviceId, MutationId};
+use crate::ids::{DeviceId, MutationId, TechnicianId};
 use crate::time::format_instant;
 use rapportino_model::numbers::MAX_SEQUENCE;
 
@@ -40,6 +42,15 @@ pub struct WriteTx<'c> {
     hlc: Hlc,
     /// The hub sequence pulled so far (0 before any sync), recorded with every change.
     base_seq: i64,
+    /// What [`WriteTx::local_fixed`] and [`WriteTx::setting_text`] read, kept for the rest of
+    /// the transaction (an intake batch opens hundreds of tickets in one).
+    memo: RefCell<Memo>,
+}
+
+#[derive(Default)]
+struct Memo {
+    local: Vec<(&'static str, Option<String>)>,
+    settings: Vec<(String, Option<String>)>,
 }
 
 pub type Fields = Vec<(&'static str, Value)>;
@@ -71,6 +82,7 @@ impl<'c> WriteTx<'c> {
             tz,
             device_id,
             hlc,
+            memo: RefCell::default(),
         })
     }
 
@@ -124,6 +136,63 @@ impl<'c> WriteTx<'c> {
         &self.tx
     }
 
+    /// A device-local value that no write of the write path changes (this device's code and
+    /// technician, the numbering hold), read once per transaction. [`WriteTx::set_local`]
+    /// forgets what it overwrites.
+    pub(crate) fn local_fixed(&self, key: &'static str) -> Result<Option<String>> {
+        if let Some((_, v)) = self.memo.borrow().local.iter().find(|(k, _)| *k == key) {
+            return Ok(v.clone());
+        }
+        let v = local_get(&self.tx, key)?;
+        self.memo.borrow_mut().local.push((key, v.clone()));
+        Ok(v)
+    }
+
+    /// This device's code; `NOT_ONBOARDED` before onboarding.
+    pub(crate) fn device_code(&self) -> Result<String> {
+        self.local_fixed("device_code")?.ok_or(Error::NotOnboarded)
+    }
+
+    /// This device's technician; `NOT_ONBOARDED` before onboarding.
+    pub(crate) fn technician(&self) -> Result<TechnicianId> {
+        self.local_fixed("technician_id")?
+            .ok_or(Error::NotOnboarded)?
+            .parse()
+    }
+
+    /// A shop setting's stored text (`settings.value`), read once per transaction: a write of
+    /// a setting through this transaction forgets them all.
+    pub(crate) fn setting_text(&self, key: &str) -> Result<Option<String>> {
+        if let Some((_, v)) = self.memo.borrow().settings.iter().find(|(k, _)| k == key) {
+            return Ok(v.clone());
+        }
+        let v: Option<String> = self
+            .tx
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?;
+        self.memo
+            .borrow_mut()
+            .settings
+            .push((key.to_owned(), v.clone()));
+        Ok(v)
+    }
+
+    /// A shop setting read through [`WriteTx::setting_text`]; `None` when missing or
+    /// unreadable (as `get_setting_conn`).
+    pub(crate) fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        Ok(self
+            .setting_text(key)?
+            .and_then(|s| serde_json::from_str(&s).ok()))
+    }
+
+    /// A row of `entity` is about to change: what the memo holds of it is forgotten.
+    fn forget(&self, entity: Entity) {
+        if entity == Entity::Setting {
+            self.memo.borrow_mut().settings.clear();
+        }
+    }
+
     /// Inserts a row and records it. `created_at`/`updated_at` are added when the table has them.
     pub fn insert(&mut self, entity: Entity, id: &str, fields: Fields) -> Result<()> {
         let stamp = Stamp {
@@ -156,6 +225,7 @@ impl<'c> WriteTx<'c> {
             cols.push_str(col);
             marks.push_str(&format!(", ?{}", i + 2));
         }
+        self.forget(entity);
         let sql = format!("INSERT INTO {} ({cols}) VALUES ({marks})", entity.table());
         let values = std::iter::once(SqlValue::Text(id.to_owned()))
             .chain(fields.iter().map(|(_, v)| to_sql(v)));
@@ -196,6 +266,7 @@ impl<'c> WriteTx<'c> {
         if entity.has_updated_at() {
             changed.push(("updated_at", Value::String(self.now_text.clone())));
         }
+        self.forget(entity);
         let sql = update_sql(entity, changed.iter().map(|(c, _)| *c));
         let values = std::iter::once(SqlValue::Text(id.to_owned()))
             .chain(changed.iter().map(|(_, v)| to_sql(v)));
@@ -209,6 +280,7 @@ impl<'c> WriteTx<'c> {
 
     /// Deletes a row and records a tombstone. Fails with `NOT_FOUND` when the row does not exist.
     pub fn delete(&mut self, entity: Entity, id: &str) -> Result<()> {
+        self.forget(entity);
         let sql = format!(
             "DELETE FROM {} WHERE {} = ?1",
             entity.table(),
@@ -260,8 +332,7 @@ impl<'c> WriteTx<'c> {
         stamp: &Stamp,
     ) -> Result<()> {
         self.hlc = self.hlc.tick(stamp.at.timestamp_millis());
-        let map: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        let json = serde_json::to_string(&map).map_err(|e| Error::Inconsistent(e.to_string()))?;
+        let json = fields_json(&fields)?;
         self.tx
             .prepare_cached(
                 "INSERT INTO change_log (mutation_id, entity, entity_id, op, fields, hlc, device_id, recorded_at, base_seq)
@@ -285,7 +356,7 @@ impl<'c> WriteTx<'c> {
     /// this transaction, so a number is consumed only if the row using it is committed. Past
     /// [`MAX_SEQUENCE`] (what a number may carry) it fails with `NUMBERING_EXHAUSTED`.
     pub fn next_sequence(&mut self, scope: &str, year: i32) -> Result<i64> {
-        if local_get(&self.tx, super::keys::NUMBERING_HOLD)?.is_some() {
+        if self.local_fixed(super::keys::NUMBERING_HOLD)?.is_some() {
             return Err(Error::invalid(
                 crate::error::Code::SyncRequired,
                 "number",
@@ -335,8 +406,30 @@ impl<'c> WriteTx<'c> {
 
     /// Writes device-local state (never synced).
     pub fn set_local(&mut self, key: &str, value: &str) -> Result<()> {
+        self.memo.get_mut().local.retain(|(k, _)| *k != key);
         local_set(&self.tx, key, value)
     }
+}
+
+/// The fields as the change log keeps them: a JSON object, keys in byte order and the last
+/// value of a repeated key kept — the text a `serde_json::Map` (a B-tree) gives, written
+/// without building one (no key copied, no tree).
+pub(crate) fn fields_json(fields: &[(&'static str, Value)]) -> Result<String> {
+    use serde::ser::{SerializeMap, Serializer};
+    let mut order: Vec<usize> = (0..fields.len()).collect();
+    // By key; for a repeated key the later field first, so that it is the one kept.
+    order.sort_unstable_by(|a, b| fields[*a].0.cmp(fields[*b].0).then(b.cmp(a)));
+    order.dedup_by(|later, kept| fields[*later].0 == fields[*kept].0);
+    let mut out = Vec::with_capacity(32 * fields.len() + 2);
+    let fail = |e: serde_json::Error| Error::Inconsistent(e.to_string());
+    let mut ser = serde_json::Serializer::new(&mut out);
+    let mut map = ser.serialize_map(Some(order.len())).map_err(fail)?;
+    for i in order {
+        map.serialize_entry(fields[i].0, &fields[i].1)
+            .map_err(fail)?;
+    }
+    map.end().map_err(fail)?;
+    String::from_utf8(out).map_err(|e| Error::Inconsistent(e.to_string()))
 }
 
 /// `UPDATE table SET c1 = ?2, c2 = ?3 … WHERE key = ?1`: the row's key is the first parameter,
@@ -459,4 +552,31 @@ pub fn read_change_log(
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fields_json_is_the_text_of_a_json_map() {
+        let fields: Fields = vec![
+            ("title", field::text("Stampante \"rotta\" è ferma")),
+            ("urgent", field::flag(true)),
+            ("b", Value::Null),
+            ("size", field::int(-3)),
+            ("amount", field::real(1.5)),
+            ("title", field::text("the later one")),
+            ("Z", field::text("upper case sorts first")),
+        ];
+        let map: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        assert_eq!(
+            fields_json(&fields).unwrap(),
+            serde_json::to_string(&map).unwrap()
+        );
+        assert_eq!(fields_json(&[]).unwrap(), "{}");
+    }
 }

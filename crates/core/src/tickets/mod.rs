@@ -18,7 +18,6 @@ use ts_rs::TS;
 
 use crate::error::{Code, Error, Result};
 use crate::ids::{ClientId, ContactId, ContractId, SiteId, TechnicianId, TicketEventId, TicketId};
-use crate::setup;
 use crate::store::{field, Entity, Fields, Store, WriteTx};
 use crate::time::{format_instant, local_year, parse_user_instant};
 use crate::validate::{self, limits};
@@ -325,7 +324,9 @@ pub fn open_as(
     if pin_given {
         crate::contracts::pin::check_not_locked(store.conn(), &pin_scope, now)?;
     }
-    let outcome = store.write(|tx| open_in(tx, input, id, grant, reported_at, &title));
+    let outcome = store
+        .write(|tx| open_in(tx, input, id, grant, reported_at, &title))
+        .map(|_number| ());
     if pin_given {
         crate::contracts::pin::record(store.conn(), &pin_scope, now, &outcome)?;
     }
@@ -334,7 +335,7 @@ pub fn open_as(
 }
 
 /// Writes a new ticket (validated title, the reported instant given) and its first event inside
-/// `tx`: the one place a ticket is born (the form, the intake).
+/// `tx`: the one place a ticket is born (the form, the intake). Returns its number.
 pub(crate) fn open_in(
     tx: &mut WriteTx<'_>,
     input: &NewTicket,
@@ -342,7 +343,7 @@ pub(crate) fn open_in(
     grant: Option<&str>,
     reported_at: chrono::DateTime<chrono::Utc>,
     title: &str,
-) -> Result<()> {
+) -> Result<String> {
     let description = validate::optional_text(
         "description",
         input.description.as_deref(),
@@ -350,7 +351,7 @@ pub(crate) fn open_in(
     )?;
     let category = validate::optional_text("category", input.category.as_deref(), limits::SHORT)?;
     let conn = tx.conn();
-    let device_code = setup::device_code(conn)?;
+    let device_code = tx.device_code()?;
     clients::ensure_exists(conn, input.client_id).map_err(|e| with_field(e, "client_id"))?;
     if let Some(c) = input.contact_id {
         contacts::ensure_belongs(conn, c, input.client_id)
@@ -366,7 +367,7 @@ pub(crate) fn open_in(
             ensure_technician(conn, t)?;
             Some(t)
         }
-        None => crate::store::settings::current_technician(conn).ok(),
+        None => tx.technician().ok(),
     };
     let terms = terms::new_ticket_fields(
         tx,
@@ -381,7 +382,7 @@ pub(crate) fn open_in(
     let now_text = tx.now_text().to_owned();
     let mut fields = terms;
     fields.extend([
-        ("number", field::text(number)),
+        ("number", field::text(&number)),
         ("client_id", field::text(input.client_id.to_string())),
         ("contact_id", field::opt_id(input.contact_id)),
         ("site_id", field::opt_id(input.site_id)),
@@ -399,7 +400,8 @@ pub(crate) fn open_in(
     ]);
     tx.insert(Entity::Ticket, &id.to_string(), fields)?;
     transition::append_event(tx, id, None, TicketStatus::New, None, None)?;
-    crate::outbox::on_ticket_status(tx, id, TicketStatus::New)
+    crate::outbox::on_ticket_status(tx, id, TicketStatus::New)?;
+    Ok(number)
 }
 
 pub fn update(store: &mut Store, id: TicketId, patch: &TicketPatch) -> Result<Ticket> {

@@ -7,7 +7,6 @@ use super::waiting::{self, WaitingParty};
 use super::{ensure_technician, get, has_running_timer, Ticket, TicketEvent, TransitionInput};
 use crate::error::{Code, Error, Result};
 use crate::ids::{TechnicianId, TicketEventId, TicketId};
-use crate::setup;
 use crate::store::{field, Entity, Fields, Store, WriteTx};
 use crate::time::{format_instant, parse_user_instant};
 use crate::validate::{self, limits};
@@ -107,7 +106,7 @@ fn move_in(
             ensure_technician(tx.conn(), t)?;
             Some(t)
         }
-        None => setup::current_technician(tx.conn()).ok(),
+        None => tx.technician().ok(),
     };
     match to {
         // Leaving a wait straight into work also takes the ticket in charge.
@@ -164,7 +163,7 @@ pub(super) fn append_event(
     note: Option<String>,
     party: Option<WaitingParty>,
 ) -> Result<()> {
-    let tech = setup::current_technician(tx.conn()).ok();
+    let tech = tx.technician().ok();
     let at = tx.now_text().to_owned();
     let mut fields: Fields = vec![
         ("ticket_id", field::text(ticket.to_string())),

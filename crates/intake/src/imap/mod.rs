@@ -24,7 +24,7 @@ use tokio_rustls::TlsConnector;
 
 mod round;
 
-pub use round::{process, BATCH, BATCH_BYTES};
+pub use round::{process, SinkThread, BATCH, BATCH_BYTES};
 
 use crate::decide::Rules;
 use crate::error::IntakeError;
@@ -291,7 +291,7 @@ async fn connect_inner(cfg: &MailboxConfig) -> Result<(Session, bool), IntakeErr
 /// Connects, runs one round and logs out.
 pub async fn collect_once(
     cfg: &MailboxConfig,
-    sink: &mut (dyn Sink + Send),
+    sink: &SinkThread,
 ) -> Result<RoundReport, IntakeError> {
     let (mut session, idle) = connect(cfg).await?;
     let mut report = process(&mut session, cfg, sink).await?;
@@ -312,7 +312,8 @@ pub fn collect_once_blocking(
     cfg: &MailboxConfig,
     sink: &mut (dyn Sink + Send),
 ) -> Result<RoundReport, IntakeError> {
-    runtime()?.block_on(collect_once(cfg, sink))
+    let rt = runtime()?;
+    SinkThread::run(sink, |sink| rt.block_on(collect_once(cfg, sink)))
 }
 
 /// What a connection test found.
@@ -352,44 +353,46 @@ pub fn run_blocking(
     on_round: &mut dyn FnMut(Result<RoundReport, IntakeError>),
 ) -> Result<(), IntakeError> {
     let rt = runtime()?;
-    rt.block_on(async {
-        let poll = Duration::from_secs(cfg.poll_secs.max(1));
-        while !stop() {
-            let session = match connect(cfg).await {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    on_round(Err(e));
-                    None
-                }
-            };
-            let Some((mut session, idle)) = session else {
-                pause(poll, stop).await;
-                continue;
-            };
+    SinkThread::run(sink, |sink| {
+        rt.block_on(async {
+            let poll = Duration::from_secs(cfg.poll_secs.max(1));
             while !stop() {
-                match process(&mut session, cfg, sink).await {
-                    Ok(mut r) => {
-                        r.idle = idle;
-                        on_round(Ok(r));
-                    }
+                let session = match connect(cfg).await {
+                    Ok(s) => Some(s),
                     Err(e) => {
                         on_round(Err(e));
-                        break;
+                        None
                     }
-                }
-                if idle {
-                    match idle_wait(session, poll, stop).await {
-                        Ok(s) => session = s,
+                };
+                let Some((mut session, idle)) = session else {
+                    pause(poll, stop).await;
+                    continue;
+                };
+                while !stop() {
+                    match process(&mut session, cfg, sink).await {
+                        Ok(mut r) => {
+                            r.idle = idle;
+                            on_round(Ok(r));
+                        }
                         Err(e) => {
                             on_round(Err(e));
                             break;
                         }
                     }
-                } else {
-                    pause(poll, stop).await;
+                    if idle {
+                        match idle_wait(session, poll, stop).await {
+                            Ok(s) => session = s,
+                            Err(e) => {
+                                on_round(Err(e));
+                                break;
+                            }
+                        }
+                    } else {
+                        pause(poll, stop).await;
+                    }
                 }
             }
-        }
+        })
     });
     Ok(())
 }

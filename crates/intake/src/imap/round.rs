@@ -2,11 +2,12 @@
 //! batches (at most [`BATCH`] mails and [`BATCH_BYTES`] of them, one FETCH, one sink call — the
 //! device's and the hub's sinks record a batch in one transaction — and one STORE).
 //!
-//! The rounds are pipelined: the FETCH of batch n+1 is sent before batch n goes to the sink, so
-//! the server reads, encrypts and sends n+1 while n is recorded; batch n is flagged after that,
-//! once its sink call has returned. A mail is flagged only when the sink said it is recorded
-//! (committed): a failure anywhere leaves the rest unflagged, fetched again next round, where
-//! the sink finds its idempotency key.
+//! The rounds are pipelined, and the sink runs on a thread of its own ([`SinkThread`]): while
+//! it records batch n, the collector fetches batch n+1 and parses it; when n is recorded, n+1
+//! goes to the sink and n is flagged. A mail is flagged only when the sink said it is recorded
+//! (committed): a failure anywhere leaves the rest unflagged (a failing batch stops the round
+//! before the next one goes to the sink), fetched again next round, where the sink finds its
+//! idempotency key.
 
 use std::collections::HashMap;
 
@@ -96,7 +97,7 @@ pub(crate) fn plan(
 pub async fn process(
     session: &mut Session,
     cfg: &MailboxConfig,
-    sink: &mut (dyn Sink + Send),
+    sink: &SinkThread,
 ) -> Result<RoundReport, IntakeError> {
     let mailbox = session.select(&cfg.folder).await.map_err(imap_err)?;
     let validity = mailbox.uid_validity.unwrap_or(0);
@@ -129,22 +130,18 @@ pub async fn process(
         mailbox: cfg.name.clone(),
         ..RoundReport::default()
     };
-    // The batch fetched and parsed, waiting for the sink.
-    let mut waiting: Option<Vec<(u32, IncomingRequest)>> = None;
+    // The batch the sink is recording.
+    let mut recording: Option<Outcome> = None;
     for batch in &batches {
-        let mut outcome = None;
         let mut fetched: Vec<async_imap::types::Fetch> = Vec::new();
         if !batch.whole.is_empty() {
-            let stream = session
+            fetched = session
                 .uid_fetch(uid_set(&batch.whole), "(UID INTERNALDATE BODY.PEEK[])")
                 .await
+                .map_err(imap_err)?
+                .try_collect()
+                .await
                 .map_err(imap_err)?;
-            // The server answers this FETCH while the previous batch is recorded.
-            outcome = waiting.take().map(|w| take_all(sink, &w));
-            fetched = stream.try_collect().await.map_err(imap_err)?;
-        }
-        if let Some(w) = waiting.take() {
-            outcome = Some(take_all(sink, &w));
         }
         let mut headers: Vec<async_imap::types::Fetch> = Vec::new();
         if !batch.oversized.is_empty() {
@@ -157,13 +154,22 @@ pub async fn process(
                 .await
                 .map_err(imap_err)?;
         }
-        if let Some(outcome) = outcome {
+        let mut next = Some(requests(cfg, validity, batch, &fetched, &headers));
+        drop((fetched, headers));
+        if let Some(previous) = recording.take() {
+            let outcome = previous.wait().await;
+            // The next batch goes to the sink only after this one was recorded whole.
+            if outcome.1.is_none() {
+                recording = next.take().map(|r| sink.send(r));
+            }
             finish(session, cfg, &mut report, outcome).await?;
         }
-        waiting = Some(requests(cfg, validity, batch, &fetched, &headers));
+        if let Some(r) = next {
+            recording = Some(sink.send(r));
+        }
     }
-    if let Some(w) = waiting {
-        let outcome = take_all(sink, &w);
+    if let Some(last) = recording {
+        let outcome = last.wait().await;
         finish(session, cfg, &mut report, outcome).await?;
     }
     Ok(report)
@@ -241,23 +247,62 @@ async fn finish(
     }
 }
 
-/// Takes the requests in order on a scoped thread ([`Sink::take_batch`]): what was recorded,
-/// and the failure that stopped it.
-fn take_all(
-    sink: &mut (dyn Sink + Send),
-    requests: &[(u32, IncomingRequest)],
-) -> (Vec<(u32, Recorded)>, Option<IntakeError>) {
-    std::thread::scope(|scope| {
-        scope
-            .spawn(move || sink.take_batch(requests))
-            .join()
-            .unwrap_or_else(|_| {
-                (
-                    Vec::new(),
-                    Some(IntakeError::Record("the sink panicked".into())),
-                )
-            })
-    })
+type Taken = (Vec<(u32, Recorded)>, Option<IntakeError>);
+type Job = (
+    Vec<(u32, IncomingRequest)>,
+    tokio::sync::oneshot::Sender<Taken>,
+);
+
+/// The sink on a thread of its own for a round (or a watch): batches sent to it are taken in
+/// order ([`Sink::take_batch`]) while the collector goes on fetching and parsing.
+pub struct SinkThread {
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+/// A batch sent to the [`SinkThread`]: what it recorded, once it has.
+struct Outcome(tokio::sync::oneshot::Receiver<Taken>);
+
+impl Outcome {
+    async fn wait(self) -> Taken {
+        self.0.await.unwrap_or_else(|_| {
+            (
+                Vec::new(),
+                Some(IntakeError::Record("the sink panicked".into())),
+            )
+        })
+    }
+}
+
+impl SinkThread {
+    /// Runs `f` with `sink` on a thread of its own, stopped (after its last batch) when `f`
+    /// returns.
+    pub fn run<T>(sink: &mut (dyn Sink + Send), f: impl FnOnce(&SinkThread) -> T) -> T {
+        std::thread::scope(|scope| {
+            let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+            scope.spawn(move || {
+                for (requests, reply) in queue {
+                    let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        sink.take_batch(&requests)
+                    }))
+                    .unwrap_or_else(|_| {
+                        (
+                            Vec::new(),
+                            Some(IntakeError::Record("the sink panicked".into())),
+                        )
+                    });
+                    let _ = reply.send(taken);
+                }
+            });
+            f(&SinkThread { jobs })
+        })
+    }
+
+    fn send(&self, requests: Vec<(u32, IncomingRequest)>) -> Outcome {
+        let (reply, outcome) = tokio::sync::oneshot::channel();
+        // A stopped thread drops the reply: the outcome then reads as a failure.
+        let _ = self.jobs.send((requests, reply));
+        Outcome(outcome)
+    }
 }
 
 /// Flags the recorded mail `\Seen` (or moves it to the processed folder).
