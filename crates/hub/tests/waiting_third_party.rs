@@ -6,7 +6,7 @@
 mod common;
 mod sync_support;
 
-use rapportino_core::sync::http::HttpTransport;
+use rapportino_sync_http::HttpTransport;
 use rapportino_core::sync::{self, Transport};
 use rapportino_core::tickets::{self, PartyKind, TicketStatus, TransitionInput, WaitingParty};
 use rapportino_model::hlc::Hlc;

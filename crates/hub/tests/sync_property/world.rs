@@ -7,7 +7,7 @@ use rapportino_core::interventions::{
     self, InterventionMode, InterventionPatch, MaterialInput, NewIntervention, Outcome,
 };
 use rapportino_core::reports::{self, SignInput};
-use rapportino_core::sync::http::HttpTransport;
+use rapportino_sync_http::HttpTransport;
 use rapportino_core::sync::{self, Transport};
 use rapportino_core::tickets::{self, TransitionInput};
 use rapportino_core::Store;
