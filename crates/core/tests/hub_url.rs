@@ -2,7 +2,6 @@
 //! host, no user name, no path. Refusals carry `HUB_URL_INVALID` and nothing is sent anywhere.
 #![allow(clippy::unwrap_used)]
 
-
 use rapportino_core::sync::normalise_url;
 use rapportino_core::Code;
 

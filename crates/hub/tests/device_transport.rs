@@ -91,7 +91,9 @@ fn a_device_whose_enrolment_answer_was_lost_enrols_again_with_the_same_code() {
         technician_code: None,
     };
     // The request reaches the hub; the answer is lost on the way back.
-    rapportino_sync_http::HttpClient.enrol(&hub.url, hub.ca_pem.as_deref(), &req).unwrap();
+    rapportino_sync_http::HttpClient
+        .enrol(&hub.url, hub.ca_pem.as_deref(), &req)
+        .unwrap();
     assert!(!sync::status(&d.store).unwrap().configured);
 
     let status = rapportino_sync_http::enrol(

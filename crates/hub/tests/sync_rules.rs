@@ -13,11 +13,11 @@ use rapportino_core::interventions::{
 use rapportino_core::reports::{self, SignInput};
 use rapportino_core::store::Entity;
 use rapportino_core::sync::conflicts::{self, ConflictReason};
-use rapportino_sync_http::HttpTransport;
 use rapportino_core::sync::{self, Transport};
 use rapportino_core::tickets;
 use rapportino_model::hlc::Hlc;
 use rapportino_model::protocol::{Mutation, Op, Outcome, PushRequest};
+use rapportino_sync_http::HttpTransport;
 use serde_json::json;
 use sync_support::*;
 

@@ -163,7 +163,9 @@ pub fn enrol(hub_url: &str, ca_pem: Option<&str>, req: &EnrolRequest) -> Result<
         let body = error_body(resp);
         let (code, field) = match body.as_ref().map(|b| b.code.as_str()) {
             Some(wire_code::DEVICE_CODE_TAKEN) => (Code::DeviceCodeTaken, "device_code"),
-            Some(wire_code::TECHNICIAN_CODE_TAKEN) => (Code::TechnicianCodeTaken, "technician_code"),
+            Some(wire_code::TECHNICIAN_CODE_TAKEN) => {
+                (Code::TechnicianCodeTaken, "technician_code")
+            }
             _ => (Code::EnrolmentRefused, "code"),
         };
         return Err(Error::invalid(

@@ -70,11 +70,7 @@ const MAX_DEVICE_CODES: u32 = 99;
 /// letters (`INVALID_FORMAT`); the hub's refusals of the enrolment (`ENROLMENT_REFUSED`, and
 /// `DEVICE_CODE_TAKEN` when `MR` … `MR99` are all taken); an unreachable hub
 /// (`HUB_UNREACHABLE`: after the enrolment, call again to resume).
-pub fn join_hub(
-    store: &mut Store,
-    client: &dyn HubClient,
-    input: &JoinHubInput,
-) -> Result<Joined> {
+pub fn join_hub(store: &mut Store, client: &dyn HubClient, input: &JoinHubInput) -> Result<Joined> {
     let technician_code = validate::technician_code("technician_code", &input.technician_code)?;
     if local_get(store.conn(), "technician_id")?.is_some() {
         return Err(Error::invalid(

@@ -28,11 +28,11 @@ use protocol::{
     EnrolRequest, PullResponse, PushRequest, PushResponse, Role, SnapshotHeader, SnapshotRow,
 };
 
-pub use address::normalise_url;
-pub use client::{HubClient, HubConnection};
 pub use crate::store::credential;
 /// Device-local state of sync (kept with the store, which reads them while writing).
 pub use crate::store::keys;
+pub use address::normalise_url;
+pub use client::{HubClient, HubConnection};
 
 /// Mutations per push: as many as the hub takes in one batch (`protocol::MAX_BATCH`), within
 /// [`PUSH_BATCH_BYTES`] of fields.

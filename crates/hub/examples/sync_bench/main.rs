@@ -31,12 +31,12 @@ use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::ids::ClientId;
 use rapportino_core::setup::{self, OnboardingInput};
 use rapportino_core::store::migrations;
-use rapportino_sync_http::HttpTransport;
 use rapportino_core::sync::{self, keys, SnapshotItem, Transport, PUSH_BATCH};
 use rapportino_core::tickets::{self, NewTicket, Origin, Severity};
 use rapportino_core::Store;
 use rapportino_hub::{RunningHub, ServerConfig, Storage, TlsFiles};
 use rapportino_model::protocol::{PullResponse, PushRequest, PushResponse, Role, SnapshotHeader};
+use rapportino_sync_http::HttpTransport;
 use serde_json::{json, Value};
 
 mod ingest;
@@ -232,7 +232,8 @@ impl Hub {
     /// `role`'s device: the demo pushing a whole shop (contracts, settings, every technician's
     /// device record) is the office's, which the hub lets write them.
     fn enrol_as(&self, store: &mut Store, name: &str, role: Role) {
-        rapportino_sync_http::enrol(store, &self.url, &self.code(role), name, Some(&self.ca_pem)).expect("enrol");
+        rapportino_sync_http::enrol(store, &self.url, &self.code(role), name, Some(&self.ca_pem))
+            .expect("enrol");
     }
 }
 
