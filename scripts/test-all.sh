@@ -24,6 +24,9 @@ cargo fmt --all -- --check
 step "clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "lean dependencies (one rand; no HTTP in core; no demo in the hub)"
+scripts/check-lean-deps.sh
+
 step "TypeScript and Svelte type check"
 (cd ui && npm run check)
 

@@ -67,7 +67,7 @@ pub fn run_sync<R: Runtime>(app: &AppHandle<R>) -> CmdResult<SyncDone> {
     let _one = guard();
     let state = app.state::<AppState>();
     emit(app, SyncEvent::started());
-    let result = with_own_store(&state, schedule::sync_and_status);
+    let result = with_own_store(&state, rapportino_sync_http::sync_and_status);
     let status_after = match &result {
         Ok(_) => None,
         Err(_) => state.with(|s| sync::status(s)).ok(),

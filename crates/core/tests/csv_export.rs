@@ -53,7 +53,8 @@ fn read_back(bytes: &[u8]) -> (csvfile::Table, u8) {
 fn every_export_reads_back_in_both_styles_with_its_rows_and_numbers() {
     let s = demo();
     for (kind, table) in [
-        (ExportKind::Clients, "clients"),
+        // Archived clients are not exported (the demo archives some).
+        (ExportKind::Clients, "clients WHERE archived = 0"),
         (ExportKind::Tickets, "tickets"),
         (ExportKind::Interventions, "interventions"),
         (ExportKind::TimeEntries, "time_entries"),

@@ -6,8 +6,8 @@ mod common;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use common::*;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 use rapportino_core::clients::Client;
 use rapportino_core::contracts::{self, ContractInput, ContractKind, PackageMode};
 use rapportino_core::ids::InterventionId;
@@ -116,22 +116,22 @@ fn checkpoints_never_change_what_the_ledger_says() {
         let t = tickets::open(&mut s, &new_ticket(&c, "Richiesta"))
             .unwrap()
             .id;
-        let mode = if rng.gen_bool(0.5) {
+        let mode = if rng.random_bool(0.5) {
             InterventionMode::Remote
         } else {
             InterventionMode::OnSite
         };
         let i = intervention(&mut s, t, mode).id;
         interventions::start(&mut s, i).unwrap();
-        clock.advance(Duration::minutes(rng.gen_range(10..300)));
+        clock.advance(Duration::minutes(rng.random_range(10..300)));
         interventions::stop(&mut s, i).unwrap();
-        if rng.gen_bool(0.4) {
+        if rng.random_bool(0.4) {
             for to in [TicketStatus::Resolved, TicketStatus::Closed] {
                 tickets::transition(&mut s, t, &TransitionInput::to(to)).unwrap();
             }
         }
         ids.push(i);
-        day += Duration::days(rng.gen_range(3..20));
+        day += Duration::days(rng.random_range(3..20));
     }
     clock.set(Utc.with_ymd_and_hms(2026, 1, 10, 9, 0, 0).unwrap());
     let days = [
@@ -150,8 +150,10 @@ fn checkpoints_never_change_what_the_ledger_says() {
     );
     assert_eq!(view(&s, &c, &sample, &days), reference, "cached = uncached");
 
-    // Late corrections dated long ago must invalidate what they affect.
-    let old = ids[3];
+    // Late corrections dated long ago must invalidate what they affect: the first intervention
+    // (January 2024) is in the sample, so voiding its time changes at least its own allocation
+    // whatever the random days and durations.
+    let old = sample[0];
     let entry = interventions::detail(&s, old).unwrap().time_entries[0].id;
     interventions::void_entry(&mut s, entry, "errore").unwrap();
     let after_void = uncached(&s, &c, &sample, &days);

@@ -17,8 +17,8 @@ mod people;
 mod services;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -238,16 +238,16 @@ impl Gen {
         Gen { rng }
     }
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.rng.gen_range(0..items.len())]
+        &items[self.rng.random_range(0..items.len())]
     }
     pub fn chance(&mut self, p: f64) -> bool {
-        self.rng.gen_bool(p.clamp(0.0, 1.0))
+        self.rng.random_bool(p.clamp(0.0, 1.0))
     }
     pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        self.rng.gen_range(lo..=hi)
+        self.rng.random_range(lo..=hi)
     }
     pub fn unit(&mut self) -> f64 {
-        self.rng.gen::<f64>()
+        self.rng.random::<f64>()
     }
     /// A UUIDv7 for a row created at `at`, reproducible from the seed.
     pub fn uuid_at(&mut self, at: DateTime<Utc>) -> Uuid {

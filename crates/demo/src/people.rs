@@ -377,7 +377,7 @@ mod tests {
     #[test]
     fn generated_tax_ids_are_valid() {
         let mut gen = Gen {
-            rng: rand_chacha::ChaCha8Rng::seed_from_u64(7),
+            rng: rand::rngs::ChaCha8Rng::seed_from_u64(7),
         };
         for _ in 0..500 {
             validate_vat_number("v", &vat_number(&mut gen)).unwrap();

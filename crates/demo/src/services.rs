@@ -386,7 +386,7 @@ impl Services {
             return h.clone();
         }
         let mut salt = [0u8; 16];
-        rand::Rng::fill(&mut self.gen.rng, &mut salt);
+        rand::RngExt::fill(&mut self.gen.rng, &mut salt);
         let h = rapportino_core::contracts::hash_pin_with_salt(pin, &salt).unwrap_or_default();
         self.pin_hashes.insert(pin.to_owned(), h.clone());
         h

@@ -9,8 +9,9 @@
 
 use crate::storage::format_instant;
 use chrono::{DateTime, Duration, Utc};
-use rand::rngs::OsRng;
-use rand::RngCore;
+use rand::rand_core::UnwrapErr;
+use rand::rngs::SysRng;
+use rand::Rng;
 use rapportino_model::protocol::{EnrolRequest, EnrolResponse, EnrolmentCode, Role};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -40,7 +41,7 @@ pub fn hash_secret(secret: &str) -> String {
 /// A fresh enrolment code, grouped for reading aloud.
 pub fn new_enrolment_code() -> String {
     let mut bytes = [0u8; CODE_LEN];
-    OsRng.fill_bytes(&mut bytes);
+    UnwrapErr(SysRng).fill_bytes(&mut bytes);
     let chars: Vec<char> = bytes
         .iter()
         .map(|b| char::from(CODE_ALPHABET[usize::from(b & 31)]))
@@ -149,7 +150,7 @@ pub fn enrol(
     let code = normalise_code(&req.code).ok_or(HubError::EnrolmentCodeInvalid)?;
 
     let mut secret = [0u8; 32];
-    OsRng.fill_bytes(&mut secret);
+    UnwrapErr(SysRng).fill_bytes(&mut secret);
     let token = format!("{}.{}", req.device_id, hex::encode(secret));
     let device = NewDevice {
         device_id: req.device_id.clone(),

@@ -53,7 +53,10 @@ fn message(ticket_id: &str, contract_id: &str, issued: i64) -> String {
 /// A new grant key (hex of 32 random bytes).
 pub fn new_key() -> String {
     let mut key = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+    rand::Rng::fill_bytes(
+        &mut rand::rand_core::UnwrapErr(rand::rngs::SysRng),
+        &mut key,
+    );
     hex::encode(key)
 }
 

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rapportino_core::backup;
 use rapportino_core::sync::protocol::{EnrolRequest, Role};
-use rapportino_core::sync::{self, credential, keys};
+use rapportino_core::sync::{self, credential, keys, HubClient};
 use rapportino_core::Code;
 use rusqlite::OptionalExtension;
 use sync_support::*;
@@ -91,10 +91,12 @@ fn a_device_whose_enrolment_answer_was_lost_enrols_again_with_the_same_code() {
         technician_code: None,
     };
     // The request reaches the hub; the answer is lost on the way back.
-    sync::http::enrol(&hub.url, hub.ca_pem.as_deref(), &req).unwrap();
+    rapportino_sync_http::HttpClient
+        .enrol(&hub.url, hub.ca_pem.as_deref(), &req)
+        .unwrap();
     assert!(!sync::status(&d.store).unwrap().configured);
 
-    let status = sync::enrol(
+    let status = rapportino_sync_http::enrol(
         &mut d.store,
         &hub.url,
         &code,
@@ -108,7 +110,7 @@ fn a_device_whose_enrolment_answer_was_lost_enrols_again_with_the_same_code() {
 
     // Used now: the code enrols nothing else, not even this device again.
     let mut other = Device::onboarded(dir.path(), "LB", rome(2026, 11, 16, 9, 0));
-    let err = sync::enrol(
+    let err = rapportino_sync_http::enrol(
         &mut other.store,
         &hub.url,
         &code,
@@ -117,7 +119,7 @@ fn a_device_whose_enrolment_answer_was_lost_enrols_again_with_the_same_code() {
     )
     .unwrap_err();
     assert_eq!(err.code(), Code::EnrolmentRefused);
-    let err = sync::enrol(
+    let err = rapportino_sync_http::enrol(
         &mut d.store,
         &hub.url,
         &code,

@@ -15,7 +15,6 @@ use rapportino_core::calendars::{self, CalendarPreset};
 use rapportino_core::contracts::{self, ContractInput, ContractKind, SlaTarget, SlaTargets};
 use rapportino_core::ids::{ContractId, TicketId};
 use rapportino_core::store::Entity;
-use rapportino_core::sync::extra_time;
 use rapportino_core::{tickets, Code};
 use rapportino_hub::auth::AuthedDevice;
 use rapportino_hub::engine;
@@ -31,7 +30,7 @@ use sync_support::*;
 
 fn office_device(dir: &std::path::Path, hub: &TestHub, code: &str) -> Device {
     let mut d = Device::onboarded(dir, code, rome(2026, 11, 22, 10, 0));
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut d.store,
         &hub.url,
         &hub.code(Role::Office),
@@ -163,13 +162,13 @@ fn scenario(storage_url: Option<&str>) {
     let t = tickets::open(&mut tech.store, &new_ticket(client.id, "Allarme"))
         .unwrap()
         .id;
-    let err = extra_time::claim_extra_time(&mut tech.store, t, "0000").unwrap_err();
+    let err = rapportino_sync_http::claim_extra_time(&mut tech.store, t, "0000").unwrap_err();
     assert_eq!(err.code(), Code::WrongPin, "{err}");
     assert_eq!(ticket_row(&tech, t), (0, None));
     let logged = hub.storage.registry().refusals(5).unwrap();
     assert_eq!(logged[0].code, wire_code::WRONG_PIN);
     assert_eq!(logged[0].mutation_id, format!("extra-time:{t}"));
-    let claimed = extra_time::claim_extra_time(&mut tech.store, t, "4711").unwrap();
+    let claimed = rapportino_sync_http::claim_extra_time(&mut tech.store, t, "4711").unwrap();
     assert!(claimed.extra_time);
     let (on, grant) = ticket_row(&tech, t);
     assert_eq!(on, 1);
@@ -189,14 +188,14 @@ fn scenario(storage_url: Option<&str>) {
     // A new ticket with the PIN, on the technician's device: the hub grants it too.
     let mut with_pin = new_ticket(client.id, "Rete giù");
     with_pin.extra_time_pin = Some("4711".into());
-    let opened = extra_time::open_ticket(&mut tech.store, &with_pin).unwrap();
+    let opened = rapportino_sync_http::open_ticket(&mut tech.store, &with_pin).unwrap();
     assert!(opened.extra_time);
     assert_eq!(tech.sync().rejected, 0);
     // The office checks the PIN itself (it holds the hash): no grant.
     let o = tickets::open(&mut office.store, &new_ticket(client.id, "Stampante"))
         .unwrap()
         .id;
-    extra_time::claim_extra_time(&mut office.store, o, "4711").unwrap();
+    rapportino_sync_http::claim_extra_time(&mut office.store, o, "4711").unwrap();
     assert_eq!(ticket_row(&office, o), (1, None));
     assert_eq!(office.sync().rejected, 0, "the office needs no grant");
 
@@ -290,7 +289,7 @@ fn scenario(storage_url: Option<&str>) {
             [],
         )
         .unwrap();
-    let err = extra_time::claim_extra_time(&mut tech.store, other, "4711").unwrap_err();
+    let err = rapportino_sync_http::claim_extra_time(&mut tech.store, other, "4711").unwrap_err();
     assert_eq!(err.code(), Code::PinNeedsHub, "{err}");
     assert_eq!(ticket_row(&tech, other), (0, None));
     // The local path says the same (it never checks a PIN it does not hold).

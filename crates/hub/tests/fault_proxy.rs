@@ -6,8 +6,8 @@
 mod common;
 mod sync_support;
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::ids::ClientId;
 use std::collections::HashSet;
@@ -48,10 +48,10 @@ impl FaultProxy {
                 // handshake; then requests or answers) and how many bytes of the next.
                 let plan = {
                     let mut r = rng.lock().unwrap();
-                    (f.load(Ordering::SeqCst) && r.gen_bool(0.5)).then(|| {
+                    (f.load(Ordering::SeqCst) && r.random_bool(0.5)).then(|| {
                         (
-                            r.gen_range(0..2),
-                            (r.gen_range(0..5usize), r.gen_range(0..400usize)),
+                            r.random_range(0..2),
+                            (r.random_range(0..5usize), r.random_range(0..400usize)),
                         )
                     })
                 };
@@ -137,13 +137,13 @@ fn cut_connections_lose_nothing_and_duplicate_nothing(storage_url: Option<&str>)
     let mut created: Vec<ClientId> = Vec::new();
     let mut failures = 0;
     for round in 0..rounds() {
-        let d = rng.gen_range(0..devices.len());
+        let d = rng.random_range(0..devices.len());
         let dev = &mut devices[d];
         dev.clock.advance(chrono::Duration::seconds(30));
-        if rng.gen_bool(0.6) || created.is_empty() {
+        if rng.random_bool(0.6) || created.is_empty() {
             created.push(dev.client(&format!("Cliente {round}")).id);
         } else {
-            let id = created[rng.gen_range(0..created.len())];
+            let id = created[rng.random_range(0..created.len())];
             if let Ok(c) = clients::get(&dev.store, id) {
                 let _ = clients::update(
                     &mut dev.store,
@@ -156,7 +156,7 @@ fn cut_connections_lose_nothing_and_duplicate_nothing(storage_url: Option<&str>)
                 );
             }
         }
-        if rapportino_core::sync::sync_now(&mut dev.store).is_err() {
+        if rapportino_sync_http::sync_now(&mut dev.store).is_err() {
             failures += 1;
         }
     }

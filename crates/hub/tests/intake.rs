@@ -37,7 +37,7 @@ fn mail(from: &str, subject: &str, id: &str, extra: &str, body: &str) -> Vec<u8>
 
 fn office(dir: &Path, hub: &TestHub) -> Device {
     let mut d = Device::onboarded(dir, "UF", rome(2026, 11, 16, 8, 0));
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut d.store,
         &hub.url,
         &hub.code(Role::Office),
@@ -380,7 +380,7 @@ fn the_hub_binary_collects_beside_the_server_and_tests_its_mailboxes() {
     });
     let addr = rx.recv_timeout(Duration::from_secs(30)).unwrap();
     let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut uf.store,
         &format!("http://{addr}"),
         &code,

@@ -66,7 +66,7 @@ fn attachments_at_the_hub(storage_url: Option<&str>) {
     let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
     let client = uf.client("Ottica Ferri");
     uf.authorised_contact(&client, "Anna Ferri", "anna@ferri.it");
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut uf.store,
         &hub.url,
         &hub.code(Role::Office),
@@ -126,12 +126,12 @@ fn attachments_at_the_hub(storage_url: Option<&str>) {
     );
 
     // The office fetches the kept one on demand: checked, kept here, then saved offline.
-    let got = device_intake::content_anywhere(&uf.store, &sha(&small)).unwrap();
+    let got = rapportino_sync_http::content_anywhere(&uf.store, &sha(&small)).unwrap();
     assert_eq!(got, small);
     let listed = device_intake::ticket_attachments(&uf.store, photo.id).unwrap();
     assert!(listed[0].here, "kept on this computer once fetched");
     // The large one: the hub does not hold it, the device says so.
-    let refused = device_intake::content_anywhere(&uf.store, &sha(&large)).unwrap_err();
+    let refused = rapportino_sync_http::content_anywhere(&uf.store, &sha(&large)).unwrap_err();
     assert_eq!(refused.code().as_str(), "NOT_FOUND");
 
     // A technician's laptop fetches it too.
@@ -139,7 +139,7 @@ fn attachments_at_the_hub(storage_url: Option<&str>) {
     let mut mr = Device::enrolled(tdir.path(), &hub, "MR", rome(2026, 11, 16, 8, 0));
     mr.sync();
     assert_eq!(
-        device_intake::content_anywhere(&mr.store, &sha(&small)).unwrap(),
+        rapportino_sync_http::content_anywhere(&mr.store, &sha(&small)).unwrap(),
         small
     );
 
@@ -193,7 +193,7 @@ fn attachments_at_the_hub(storage_url: Option<&str>) {
     let odir = tempfile::tempdir().unwrap();
     let mut other = Device::enrolled(odir.path(), &hub, "GB", rome(2026, 11, 16, 8, 0));
     other.sync();
-    let refused = device_intake::content_anywhere(&other.store, &sha(&small)).unwrap_err();
+    let refused = rapportino_sync_http::content_anywhere(&other.store, &sha(&small)).unwrap_err();
     assert_eq!(refused.code().as_str(), "HASH_MISMATCH");
     assert!(
         device_intake::attachment_content(&other.store, &sha(&small))

@@ -11,7 +11,7 @@ mod sync_support;
 use std::path::Path;
 
 use chrono::Utc;
-use rapportino_core::sync::join::{self, JoinHubInput, Joined};
+use rapportino_core::sync::join::{JoinHubInput, Joined};
 use rapportino_core::sync::{self, conflicts};
 use rapportino_core::time::ManualClock;
 use rapportino_core::{setup, technicians, tickets, Code, Store};
@@ -46,7 +46,7 @@ fn join_input(hub: &TestHub, code: &str, technician: &str) -> JoinHubInput {
 
 fn join(d: &mut Device, hub: &TestHub, technician: &str) -> Joined {
     let code = hub.code(Role::Technician);
-    join::join_hub(&mut d.store, &join_input(hub, &code, technician)).unwrap()
+    rapportino_sync_http::join_hub(&mut d.store, &join_input(hub, &code, technician)).unwrap()
 }
 
 /// Every device synced cleanly: no error, nothing waiting, no conflict, nothing quarantined; the
@@ -152,7 +152,7 @@ fn joins_and_works_as_an_existing_technician(storage_url: Option<&str>) {
     assert_eq!(count(&mr.store, "SELECT COUNT(*) FROM tickets"), 2);
 
     // Joining twice is refused: the device is set up.
-    let again = join::join_hub(
+    let again = rapportino_sync_http::join_hub(
         &mut new.store,
         &join_input(&hub, &hub.code(Role::Technician), "LB"),
     )
@@ -206,10 +206,13 @@ fn a_code_the_shop_does_not_have_leaves_the_choice_after_the_snapshot() {
         ..join_input(&hub, "", "LB")
     };
     assert_eq!(
-        join::join_hub(&mut new.store, &other).unwrap_err().code(),
+        rapportino_sync_http::join_hub(&mut new.store, &other)
+            .unwrap_err()
+            .code(),
         Code::HubUrlInvalid
     );
-    let resumed = join::join_hub(&mut new.store, &join_input(&hub, "", "LB")).unwrap();
+    let resumed =
+        rapportino_sync_http::join_hub(&mut new.store, &join_input(&hub, "", "LB")).unwrap();
     assert!(resumed.setup.onboarded);
     assert_eq!(resumed.setup.technician.unwrap().id, luca.id);
     assert_eq!(resumed.setup.device_code.as_deref(), Some("LC"), "kept");
@@ -326,7 +329,8 @@ fn offline_duplicate_is_refused_at_enrolment(storage_url: Option<&str>) {
     )
     .unwrap();
     let code = hub.code(Role::Technician);
-    let err = sync::enrol(&mut twin, &hub.url, &code, "", hub.ca_pem.as_deref()).unwrap_err();
+    let err = rapportino_sync_http::enrol(&mut twin, &hub.url, &code, "", hub.ca_pem.as_deref())
+        .unwrap_err();
     assert_eq!(err.code(), Code::TechnicianCodeTaken);
     assert_eq!(err.field(), Some("technician_code"));
     let message = err.to_string();
@@ -337,14 +341,16 @@ fn offline_duplicate_is_refused_at_enrolment(storage_url: Option<&str>) {
 
     // The code was not used: the laptop joins the shop from the hub with it, as Marco.
     let mut new = fresh(dir.path(), "nuovo");
-    let joined = join::join_hub(&mut new.store, &join_input(&hub, &code, "MR")).unwrap();
+    let joined =
+        rapportino_sync_http::join_hub(&mut new.store, &join_input(&hub, &code, "MR")).unwrap();
     assert!(joined.setup.onboarded);
     assert_eq!(joined.setup.device_code.as_deref(), Some("MR2"));
 
     // A device enrolled for a technician it has not pushed yet holds the code too.
     let mut lb = Device::onboarded(dir.path(), "LB", rome(2026, 11, 16, 9, 0));
     let lb_code = hub.code(Role::Technician);
-    sync::enrol(&mut lb.store, &hub.url, &lb_code, "", hub.ca_pem.as_deref()).unwrap();
+    rapportino_sync_http::enrol(&mut lb.store, &hub.url, &lb_code, "", hub.ca_pem.as_deref())
+        .unwrap();
     let path = dir.path().join("lb-bis.db");
     let mut lb_twin = Store::open(&path).unwrap();
     setup::onboard(
@@ -358,7 +364,8 @@ fn offline_duplicate_is_refused_at_enrolment(storage_url: Option<&str>) {
     )
     .unwrap();
     let code = hub.code(Role::Technician);
-    let err = sync::enrol(&mut lb_twin, &hub.url, &code, "", hub.ca_pem.as_deref()).unwrap_err();
+    let err = rapportino_sync_http::enrol(&mut lb_twin, &hub.url, &code, "", hub.ca_pem.as_deref())
+        .unwrap_err();
     assert_eq!(err.code(), Code::TechnicianCodeTaken);
     // Once that device is revoked (it never pushed its technician), the code is free again.
     let lb_id = lb.store.device_id().unwrap().to_string();
@@ -366,7 +373,7 @@ fn offline_duplicate_is_refused_at_enrolment(storage_url: Option<&str>) {
         .registry()
         .revoke(&lb_id, "2026-11-16T10:00:00Z")
         .unwrap();
-    sync::enrol(&mut lb_twin, &hub.url, &code, "", hub.ca_pem.as_deref()).unwrap();
+    rapportino_sync_http::enrol(&mut lb_twin, &hub.url, &code, "", hub.ca_pem.as_deref()).unwrap();
 
     mr.sync();
     new.sync();

@@ -38,7 +38,7 @@ fn account(server: &TestServer) -> MailAccount {
 
 fn office(dir: &Path, hub: &TestHub) -> Device {
     let mut d = Device::onboarded(dir, "UF", rome(2026, 11, 16, 8, 0));
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut d.store,
         &hub.url,
         &hub.code(Role::Office),
@@ -235,7 +235,7 @@ fn messages_queued_before_enrolment_are_handed_to_the_hub() {
     let client = client_with_email(&mut uf, "Cartoleria Esposito", "info@esposito.it");
     tickets::open(&mut uf.store, &new_ticket(client.id, "Stampante")).unwrap();
     assert_eq!(messages(&uf)[0].sender, "UF");
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut uf.store,
         &hub.url,
         &hub.code(Role::Office),
@@ -318,7 +318,7 @@ fn serve_with_a_mail_config_sends_on_its_own() {
     let addr = rx.recv_timeout(Duration::from_secs(30)).unwrap();
 
     let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut uf.store,
         &format!("http://{addr}"),
         &code,

@@ -29,7 +29,7 @@ fn a_busy_hubs_retry_after_holds_the_automatic_sync_back() {
         rapportino_hub::auth::create_code(&s.storage, Role::Technician, None, chrono::Utc::now())
             .unwrap()
             .code;
-    rapportino_core::sync::enrol(&mut d.store, &hub.url, &code, "Portatile", None).unwrap();
+    rapportino_sync_http::enrol(&mut d.store, &hub.url, &code, "Portatile", None).unwrap();
     d.sync();
     assert_eq!(schedule::hub_wait(&d.store).unwrap(), None);
 
@@ -44,7 +44,7 @@ fn a_busy_hubs_retry_after_holds_the_automatic_sync_back() {
     };
     point_at(&d, &busy.url);
     d.client("Ottica Bassi"); // something to push
-    let err = rapportino_core::sync::sync_now(&mut d.store).unwrap_err();
+    let err = rapportino_sync_http::sync_now(&mut d.store).unwrap_err();
     assert_eq!(err.code(), Code::HubBusy, "{err}");
     let wait = schedule::hub_wait(&d.store)
         .unwrap()

@@ -13,11 +13,11 @@ use rapportino_core::interventions::{
 use rapportino_core::reports::{self, SignInput};
 use rapportino_core::store::Entity;
 use rapportino_core::sync::conflicts::{self, ConflictReason};
-use rapportino_core::sync::http::HttpTransport;
 use rapportino_core::sync::{self, Transport};
 use rapportino_core::tickets;
 use rapportino_model::hlc::Hlc;
 use rapportino_model::protocol::{Mutation, Op, Outcome, PushRequest};
+use rapportino_sync_http::HttpTransport;
 use serde_json::json;
 use sync_support::*;
 
@@ -263,7 +263,7 @@ fn rules(storage_url: Option<&str>) {
         )
         .unwrap();
     b.client("Dopo la revoca");
-    let err = sync::sync_now(&mut b.store).unwrap_err();
+    let err = rapportino_sync_http::sync_now(&mut b.store).unwrap_err();
     assert_eq!(err.code(), Code::DeviceRevoked);
     let status = sync::status(&b.store).unwrap();
     assert_eq!(status.last_error.unwrap().code, Code::DeviceRevoked);

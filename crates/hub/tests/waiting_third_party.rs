@@ -6,11 +6,11 @@
 mod common;
 mod sync_support;
 
-use rapportino_core::sync::http::HttpTransport;
 use rapportino_core::sync::{self, Transport};
 use rapportino_core::tickets::{self, PartyKind, TicketStatus, TransitionInput, WaitingParty};
 use rapportino_model::hlc::Hlc;
 use rapportino_model::protocol::{Mutation, Op, Outcome, PushRequest};
+use rapportino_sync_http::HttpTransport;
 use serde_json::json;
 use sync_support::*;
 

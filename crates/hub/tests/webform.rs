@@ -272,7 +272,7 @@ fn web_form_at_the_hub(storage_url: Option<&str>) {
     uf.mail_on();
     let client = uf.client("Ottica Ferri");
     uf.authorised_contact(&client, "Anna Ferri", "anna@ferri.it");
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut uf.store,
         &hub.url,
         &hub.code(Role::Office),

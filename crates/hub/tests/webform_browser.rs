@@ -242,7 +242,7 @@ fn a_customer_sends_the_form_from_headless_chromium() {
     let mut uf = Device::onboarded(dir.path(), "UF", rome(2026, 11, 16, 8, 0));
     let client = uf.client("Ottica Ferri");
     uf.authorised_contact(&client, "Anna Ferri", "anna@ferri.it");
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut uf.store,
         &hub.url,
         &hub.code(Role::Office),

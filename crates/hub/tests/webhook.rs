@@ -140,7 +140,7 @@ fn webhook_at_the_hub(storage_url: Option<&str>) {
     let client = uf.client("Ottica Ferri");
     let webhooks = Webhooks::new(vec![source("zabbix", &client.id.to_string(), 10_000)]).unwrap();
     let hub = TestHub::start_with(storage_url, true, |c| c.webhooks = Some(Arc::new(webhooks)));
-    rapportino_core::sync::enrol(
+    rapportino_sync_http::enrol(
         &mut uf.store,
         &hub.url,
         &hub.code(Role::Office),

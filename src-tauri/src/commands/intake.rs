@@ -94,7 +94,7 @@ pub fn intake_save_attachment<R: Runtime>(
     path: Option<String>,
 ) -> CmdResult<Option<String>> {
     if let Some(ask) = state.with(|s| intake::prepare_fetch(s, &sha256))? {
-        let content = ask.send()?;
+        let content = ask.send(&rapportino_sync_http::HttpClient)?;
         state.with(|s| intake::finish_fetch(s, &ask, &content))?;
     }
     let file_name = intake::safe_file_name(&name);

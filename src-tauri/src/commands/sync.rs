@@ -8,7 +8,7 @@
 
 use rapportino_core::sync::certificate;
 use rapportino_core::sync::conflicts::{self, Conflict, Resolution};
-use rapportino_core::sync::join::{self, JoinHubInput, Joined};
+use rapportino_core::sync::join::{JoinHubInput, Joined};
 use rapportino_core::sync::quarantine::{self, QuarantinedRow};
 use rapportino_core::sync::schedule::SyncDone;
 use rapportino_core::sync::{self, SyncStatus};
@@ -41,7 +41,7 @@ pub async fn sync_enrol<R: Runtime>(
         sync_worker::with_guard(&app, |state| {
             let ca = ca_pem.as_deref().map(str::trim).filter(|p| !p.is_empty());
             sync_worker::with_own_store(state, |s| {
-                sync::enrol(s, hub_url.trim(), code.trim(), device_name.trim(), ca)
+                rapportino_sync_http::enrol(s, hub_url.trim(), code.trim(), device_name.trim(), ca)
             })
         })
     })
@@ -65,7 +65,7 @@ pub async fn sync_join<R: Runtime>(app: AppHandle<R>, input: JoinHubInput) -> Cm
                     .map(str::to_owned),
                 ..input
             };
-            sync_worker::with_own_store(state, |s| join::join_hub(s, &input))
+            sync_worker::with_own_store(state, |s| rapportino_sync_http::join_hub(s, &input))
         })
     })
     .await

@@ -34,7 +34,7 @@ pub fn open_ticket(state: State<'_, AppState>, input: NewTicket) -> CmdResult<Ti
     match state.with(|s| extra_time::prepare_open(s, &input))? {
         None => state.with(|s| tickets::open(s, &input)),
         Some(ask) => {
-            let answer = ask.send();
+            let answer = ask.send(&rapportino_sync_http::HttpClient);
             state.with(|s| extra_time::finish_open(s, &input, &ask, answer))
         }
     }
@@ -87,7 +87,7 @@ pub fn claim_extra_time(state: State<'_, AppState>, id: String, pin: String) -> 
     match state.with(|s| extra_time::prepare_claim(s, id, &pin))? {
         None => state.with(|s| tickets::claim_extra_time(s, id, &pin)),
         Some(ask) => {
-            let answer = ask.send();
+            let answer = ask.send(&rapportino_sync_http::HttpClient);
             state.with(|s| extra_time::finish_claim(s, &ask, answer))
         }
     }

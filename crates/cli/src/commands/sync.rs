@@ -4,7 +4,7 @@
 
 use clap::{Subcommand, ValueEnum};
 use rapportino_core::sync::conflicts::{self, Conflict, Resolution};
-use rapportino_core::sync::join::{self, JoinHubInput, Joined};
+use rapportino_core::sync::join::{JoinHubInput, Joined};
 use rapportino_core::sync::quarantine::{self, QuarantinedRow};
 use rapportino_core::sync::{self, SyncStatus};
 use rapportino_core::{Result, Store};
@@ -87,7 +87,7 @@ pub fn run(store: &mut Store, out: Out, cmd: SyncCommand) -> Result<()> {
             ca,
         } => {
             let pem = ca.map(std::fs::read_to_string).transpose()?;
-            let status = sync::enrol(store, &hub, &code, &name, pem.as_deref())?;
+            let status = rapportino_sync_http::enrol(store, &hub, &code, &name, pem.as_deref())?;
             out.emit(&status, |s| {
                 format!("collegato a {}\n{}", hub, status_text(s))
             });
@@ -101,7 +101,7 @@ pub fn run(store: &mut Store, out: Out, cmd: SyncCommand) -> Result<()> {
             technician,
         } => {
             let pem = ca.map(std::fs::read_to_string).transpose()?;
-            let joined = join::join_hub(
+            let joined = rapportino_sync_http::join_hub(
                 store,
                 &JoinHubInput {
                     hub_url: hub.clone(),
@@ -115,7 +115,7 @@ pub fn run(store: &mut Store, out: Out, cmd: SyncCommand) -> Result<()> {
             Ok(())
         }
         SyncCommand::Now => {
-            let report = sync::sync_now(store)?;
+            let report = rapportino_sync_http::sync_now(store)?;
             out.emit(&report, |r| {
                 let mut s = format!(
                     "inviate {} modifiche, ricevute {}",

@@ -297,7 +297,7 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
             out_of_scope,
             service,
         } => {
-            let t = rapportino_core::sync::extra_time::open_ticket(
+            let t = rapportino_sync_http::open_ticket(
                 store,
                 &NewTicket {
                     client_id: client,
@@ -422,7 +422,7 @@ pub fn run(store: &mut Store, out: Out, c: TicketCommand) -> Result<()> {
         }
         TicketCommand::ExtraTime { ticket, pin } => {
             let id = resolve(store, &ticket)?;
-            rapportino_core::sync::extra_time::claim_extra_time(store, id, &pin)?;
+            rapportino_sync_http::claim_extra_time(store, id, &pin)?;
             show(store, out, id)?;
         }
         TicketCommand::List {

@@ -51,7 +51,10 @@ pub fn hash_with_salt(pin: &str, salt: &[u8; 16]) -> Result<String> {
 /// The stored form of a new PIN, with a fresh random salt.
 pub(crate) fn hash_new(pin: &str) -> Result<String> {
     let mut salt = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt);
+    rand::Rng::fill_bytes(
+        &mut rand::rand_core::UnwrapErr(rand::rngs::SysRng),
+        &mut salt,
+    );
     hash_with_salt(pin, &salt)
 }
 

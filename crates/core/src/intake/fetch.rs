@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Code, Error, Result};
 use crate::store::{keys, local_get, Store};
-use crate::sync::http::HttpTransport;
+use crate::sync::HubClient;
 
 /// A hub request for one attachment's content.
 pub struct ContentAsk {
@@ -68,10 +68,10 @@ pub fn prepare_fetch(store: &Store, sha256: &str) -> Result<Option<ContentAsk>> 
 }
 
 impl ContentAsk {
-    /// Asks the hub (network only): the content, its SHA-256 checked.
-    pub fn send(&self) -> Result<Vec<u8>> {
-        let transport = HttpTransport::new(&self.url, &self.token, self.ca_pem.as_deref())?;
-        let content = transport
+    /// Asks the hub through `client` (network only): the content, its SHA-256 checked.
+    pub fn send(&self, client: &dyn HubClient) -> Result<Vec<u8>> {
+        let hub = client.connect(&self.url, &self.token, self.ca_pem.as_deref())?;
+        let content = hub
             .attachment(&self.sha256, self.size)?
             .ok_or_else(|| not_here(&self.sha256, "the hub does not hold it"))?;
         if hex::encode(Sha256::digest(&content)) != self.sha256 {
@@ -97,12 +97,12 @@ pub fn finish_fetch(store: &Store, ask: &ContentAsk, content: &[u8]) -> Result<(
 }
 
 /// The content of an attachment: held here, else fetched from the hub and kept.
-pub fn content_anywhere(store: &Store, sha256: &str) -> Result<Vec<u8>> {
+pub fn content_anywhere(store: &Store, client: &dyn HubClient, sha256: &str) -> Result<Vec<u8>> {
     match prepare_fetch(store, sha256)? {
         None => super::attachment_content(store, sha256)?
             .ok_or_else(|| not_here(sha256, "no attachment kept with this hash")),
         Some(ask) => {
-            let content = ask.send()?;
+            let content = ask.send(client)?;
             finish_fetch(store, &ask, &content)?;
             Ok(content)
         }

@@ -10,7 +10,7 @@
 //! [`prepare_claim`] / [`prepare_open`] (store), [`HubAsk::send`] (network only), [`finish_claim`]
 //! / [`finish_open`] (store); [`claim_extra_time`] and [`open_ticket`] do the three in a row.
 
-use super::http::HttpTransport;
+use super::client::HubClient;
 use super::protocol::{ExtraTimeGrant, ExtraTimeRequest};
 use crate::contracts::pin;
 use crate::error::{Code, Error, Result};
@@ -31,13 +31,22 @@ pub struct HubAsk {
 }
 
 impl HubAsk {
-    /// Asks the hub (network only; no store). Unreachable: `PIN_NEEDS_HUB`.
-    pub fn send(&self) -> Result<ExtraTimeGrant> {
-        let transport = HttpTransport::new(&self.url, &self.token, self.ca_pem.as_deref())?;
-        transport
-            .extra_time(&self.request)
+    /// Asks the hub through `client` (network only; no store). Unreachable: `PIN_NEEDS_HUB`;
+    /// the hub's refusals (`WRONG_PIN`, `PIN_LOCKED`, `EXTRA_TIME_NOT_ALLOWED`) come back on the
+    /// field `extra_time_pin`.
+    pub fn send(&self, client: &dyn HubClient) -> Result<ExtraTimeGrant> {
+        client
+            .connect(&self.url, &self.token, self.ca_pem.as_deref())
+            .and_then(|hub| hub.extra_time(&self.request))
             .map_err(|e| match e.code() {
                 Code::HubUnreachable => pin::needs_hub(&format!("the hub cannot be reached ({e})")),
+                Code::WrongPin | Code::PinLocked | Code::ExtraTimeNotAllowed => {
+                    let message = match &e {
+                        Error::Invalid { message, .. } => message.clone(),
+                        other => other.to_string(),
+                    };
+                    Error::invalid(e.code(), "extra_time_pin", message)
+                }
                 _ => e,
             })
     }
@@ -45,11 +54,16 @@ impl HubAsk {
 
 /// Puts a ticket under extra time with the client's PIN: checked here, or by the hub on a
 /// technician's device.
-pub fn claim_extra_time(store: &mut Store, id: TicketId, pin_given: &str) -> Result<Ticket> {
+pub fn claim_extra_time(
+    store: &mut Store,
+    client: &dyn HubClient,
+    id: TicketId,
+    pin_given: &str,
+) -> Result<Ticket> {
     match prepare_claim(store, id, pin_given)? {
         None => tickets::claim_extra_time(store, id, pin_given),
         Some(ask) => {
-            let answer = ask.send();
+            let answer = ask.send(client);
             finish_claim(store, &ask, answer)
         }
     }
@@ -78,11 +92,11 @@ pub fn finish_claim(
 
 /// Opens a ticket; a PIN given with it is checked here, or by the hub on a technician's device
 /// (the ticket's id is chosen first: the hub's grant is for it).
-pub fn open_ticket(store: &mut Store, input: &NewTicket) -> Result<Ticket> {
+pub fn open_ticket(store: &mut Store, client: &dyn HubClient, input: &NewTicket) -> Result<Ticket> {
     match prepare_open(store, input)? {
         None => tickets::open(store, input),
         Some(ask) => {
-            let answer = ask.send();
+            let answer = ask.send(client);
             finish_open(store, input, &ask, answer)
         }
     }

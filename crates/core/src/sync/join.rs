@@ -25,7 +25,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{enrol_as, is_enrolled, EnrolAs, SyncReport};
+use super::{enrol_as, is_enrolled, EnrolAs, HubClient, SyncReport};
 use crate::error::{Code, Error, Result};
 use crate::setup::{self, SetupStatus};
 use crate::store::{local_get, Store};
@@ -70,7 +70,7 @@ const MAX_DEVICE_CODES: u32 = 99;
 /// letters (`INVALID_FORMAT`); the hub's refusals of the enrolment (`ENROLMENT_REFUSED`, and
 /// `DEVICE_CODE_TAKEN` when `MR` … `MR99` are all taken); an unreachable hub
 /// (`HUB_UNREACHABLE`: after the enrolment, call again to resume).
-pub fn join_hub(store: &mut Store, input: &JoinHubInput) -> Result<Joined> {
+pub fn join_hub(store: &mut Store, client: &dyn HubClient, input: &JoinHubInput) -> Result<Joined> {
     let technician_code = validate::technician_code("technician_code", &input.technician_code)?;
     if local_get(store.conn(), "technician_id")?.is_some() {
         return Err(Error::invalid(
@@ -85,7 +85,7 @@ pub fn join_hub(store: &mut Store, input: &JoinHubInput) -> Result<Joined> {
     if joined_before {
         let hub = local_get(store.conn(), super::keys::HUB_URL)?;
         let typed = input.hub_url.trim();
-        if !typed.is_empty() && Some(super::http::normalise_url(typed)?) != hub {
+        if !typed.is_empty() && Some(super::normalise_url(typed)?) != hub {
             return Err(Error::invalid(
                 Code::HubUrlInvalid,
                 "hub_url",
@@ -96,9 +96,9 @@ pub fn join_hub(store: &mut Store, input: &JoinHubInput) -> Result<Joined> {
             ));
         }
     } else {
-        enrol_with_free_code(store, input, &technician_code)?;
+        enrol_with_free_code(store, client, input, &technician_code)?;
     }
-    let report = super::sync_now(store)?;
+    let report = super::sync_now(store, client)?;
     let active: Vec<Technician> = technicians::list(store)?
         .into_iter()
         .filter(|t| t.active)
@@ -117,6 +117,7 @@ pub fn join_hub(store: &mut Store, input: &JoinHubInput) -> Result<Joined> {
 /// already knows are skipped).
 fn enrol_with_free_code(
     store: &mut Store,
+    client: &dyn HubClient,
     input: &JoinHubInput,
     technician_code: &str,
 ) -> Result<()> {
@@ -141,6 +142,7 @@ fn enrol_with_free_code(
         };
         match enrol_as(
             store,
+            client,
             &input.hub_url,
             &input.code,
             &input.device_name,

@@ -6,12 +6,13 @@
 //! device pulls the changes after its cursor, page by page. Every step is idempotent, so a
 //! round cut anywhere is simply run again.
 
+pub mod address;
 pub mod apply;
 pub mod certificate;
+pub mod client;
 pub mod conflicts;
 pub mod extra_time;
 pub mod guard;
-pub mod http;
 pub mod join;
 /// The merge rules and the wire protocol live in the model crate, shared with the hub.
 pub use rapportino_model::{merge, protocol};
@@ -30,6 +31,8 @@ use protocol::{
 pub use crate::store::credential;
 /// Device-local state of sync (kept with the store, which reads them while writing).
 pub use crate::store::keys;
+pub use address::normalise_url;
+pub use client::{HubClient, HubConnection};
 
 /// Mutations per push: as many as the hub takes in one batch (`protocol::MAX_BATCH`), within
 /// [`PUSH_BATCH_BYTES`] of fields.
@@ -42,8 +45,9 @@ pub const PULL_PAGE: i64 = 2_000;
 /// Snapshot rows per local transaction.
 const SNAPSHOT_CHUNK: usize = 5_000;
 
-/// What a device says to the hub, one request at a time. [`http::HttpTransport`] is the real one;
-/// tests wrap it to drop, duplicate and delay answers.
+/// What a device says to the hub, one request at a time. The HTTPS one is
+/// `rapportino_sync_http::HttpTransport` (a [`HubClient`] opens it); tests wrap it to drop,
+/// duplicate and delay answers.
 pub trait Transport {
     fn push(&mut self, req: &PushRequest) -> Result<PushResponse>;
     fn pull(&mut self, after: i64, limit: i64) -> Result<PullResponse>;
@@ -112,6 +116,7 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
 /// device should join the shop from the hub instead ([`join::join_hub`]).
 pub fn enrol(
     store: &mut Store,
+    client: &dyn HubClient,
     hub_url: &str,
     code: &str,
     device_name: &str,
@@ -122,6 +127,7 @@ pub fn enrol(
     let technician = crate::technicians::get(store, technician)?;
     enrol_as(
         store,
+        client,
         hub_url,
         code,
         device_name,
@@ -148,13 +154,14 @@ pub(crate) struct EnrolAs<'a> {
 /// `ENROLMENT_REFUSED`, `DEVICE_CODE_TAKEN` or `TECHNICIAN_CODE_TAKEN`.
 pub(crate) fn enrol_as(
     store: &mut Store,
+    client: &dyn HubClient,
     hub_url: &str,
     code: &str,
     device_name: &str,
     ca_pem: Option<&str>,
     who: &EnrolAs<'_>,
 ) -> Result<()> {
-    let url = http::normalise_url(hub_url)?;
+    let url = normalise_url(hub_url)?;
     let code = code.trim();
     if code.is_empty() {
         return Err(Error::required("code"));
@@ -173,7 +180,7 @@ pub(crate) fn enrol_as(
         technician_id,
         technician_code,
     };
-    let resp = http::enrol(&url, ca_pem, &req)?;
+    let resp = client.enrol(&url, ca_pem, &req)?;
     // The token first: whatever fails next, the device keeps the credential the hub issued.
     credential::save(store, &resp.token)?;
     apply::remote_write(store, |tx| {
@@ -195,8 +202,8 @@ pub(crate) fn enrol_as(
     crate::outbox::hand_over_to_hub(store)?;
     // Now if the hub answers; when it does not, the flag stays and the first round does it
     // before pushing anything (the enrolment itself is done: the hub issued the token).
-    let mut probe = http::HttpTransport::new(&url, &resp.token, ca_pem)?;
-    let _ = join_check(store, &mut probe);
+    let mut probe = client.connect(&url, &resp.token, ca_pem)?;
+    let _ = join_check(store, probe.as_mut());
     Ok(())
 }
 
@@ -245,9 +252,9 @@ pub fn forget_hub(store: &mut Store) -> Result<()> {
     credential::forget(store)
 }
 
-/// One sync round with the configured hub; the outcome (or the error) is recorded for
-/// [`status`].
-pub fn sync_now(store: &mut Store) -> Result<SyncReport> {
+/// One sync round with the configured hub through `client`; the outcome (or the error) is
+/// recorded for [`status`].
+pub fn sync_now(store: &mut Store, client: &dyn HubClient) -> Result<SyncReport> {
     let conn = store.conn();
     let (Some(url), Some(token)) = (local_get(conn, keys::HUB_URL)?, credential::token(store)?)
     else {
@@ -258,8 +265,8 @@ pub fn sync_now(store: &mut Store) -> Result<SyncReport> {
         ));
     };
     let ca = local_get(conn, keys::CA_PEM)?;
-    let mut transport = http::HttpTransport::new(&url, &token, ca.as_deref())?;
-    run(store, &mut transport)
+    let mut transport = client.connect(&url, &token, ca.as_deref())?;
+    run(store, transport.as_mut())
 }
 
 /// One sync round over `transport`, recording its outcome. Holds the database's sync guard

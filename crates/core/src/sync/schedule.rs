@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{status, sync_now, SyncReport, SyncStatus};
+use super::{status, sync_now, HubClient, SyncReport, SyncStatus};
 use crate::error::{Code, ErrorPayload, Result};
 use crate::store::{keys, local_get, Store};
 
@@ -30,9 +30,9 @@ pub struct SyncDone {
     pub status: SyncStatus,
 }
 
-/// One sync round, then the status after it.
-pub fn sync_and_status(store: &mut Store) -> Result<SyncDone> {
-    let report = sync_now(store)?;
+/// One sync round through `client`, then the status after it.
+pub fn sync_and_status(store: &mut Store, client: &dyn HubClient) -> Result<SyncDone> {
+    let report = sync_now(store, client)?;
     Ok(SyncDone {
         report,
         status: status(store)?,
@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn retry_after_is_read_in_seconds_and_bounded() {
-        use crate::sync::http::{parse_retry_after, MAX_RETRY_AFTER_SECS};
+        use crate::sync::client::{parse_retry_after, MAX_RETRY_AFTER_SECS};
         assert_eq!(parse_retry_after(" 10 "), Some(10));
         assert_eq!(parse_retry_after("0"), Some(1));
         assert_eq!(parse_retry_after("99999999"), Some(MAX_RETRY_AFTER_SECS));

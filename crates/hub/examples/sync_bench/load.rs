@@ -21,8 +21,8 @@ pub(super) fn incremental(
         .query_row("SELECT count(*) FROM interventions", [], |r| r.get(0))
         .unwrap();
     // Both in sync before the first round.
-    sync::sync_now(&mut ed).expect("editor catches up");
-    sync::sync_now(&mut rd).expect("reader catches up");
+    rapportino_sync_http::sync_now(&mut ed).expect("editor catches up");
+    rapportino_sync_http::sync_now(&mut rd).expect("reader catches up");
     let ids = client_ids(&ed);
     let mut rng = ChaCha8Rng::seed_from_u64(6);
     let run = Utc::now().timestamp_millis();
@@ -33,10 +33,10 @@ pub(super) fn incremental(
         // Unique per run: a value equal to the stored one is no change (nothing to sync).
         edits(&mut ed, &ids, &mut rng, changes, &format!("{run}r{round}"));
         let t = Instant::now();
-        let a = sync::sync_now(&mut ed).expect("editor sync");
+        let a = rapportino_sync_http::sync_now(&mut ed).expect("editor sync");
         let push = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
-        let b = sync::sync_now(&mut rd).expect("reader sync");
+        let b = rapportino_sync_http::sync_now(&mut rd).expect("reader sync");
         let pull = t.elapsed().as_secs_f64() * 1000.0;
         eprintln!(
             "round {round}: editor pushed {} in {push:.1} ms, reader pulled {} in {pull:.1} ms",
@@ -143,7 +143,7 @@ pub(super) fn concurrent(
                         }
                         barrier.wait();
                         let t = Instant::now();
-                        match sync::sync_now(store) {
+                        match rapportino_sync_http::sync_now(store) {
                             Ok(rep) => {
                                 pushed += rep.pushed as u64;
                                 pulled += rep.pulled as u64;
@@ -162,7 +162,7 @@ pub(super) fn concurrent(
     // Everyone syncs once more, one after the other: then every replica must hold the same.
     for _ in 0..2 {
         for s in stores.iter_mut() {
-            if let Err(e) = sync::sync_now(s) {
+            if let Err(e) = rapportino_sync_http::sync_now(s) {
                 errors.lock().unwrap().push(format!("final sync: {e}"));
             }
         }

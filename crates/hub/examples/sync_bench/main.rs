@@ -24,19 +24,19 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::seq::IndexedRandom;
+use rand::{RngExt, SeedableRng};
 use rapportino_core::clients::{self, ClientInput};
 use rapportino_core::ids::ClientId;
 use rapportino_core::setup::{self, OnboardingInput};
 use rapportino_core::store::migrations;
-use rapportino_core::sync::http::HttpTransport;
 use rapportino_core::sync::{self, keys, SnapshotItem, Transport, PUSH_BATCH};
 use rapportino_core::tickets::{self, NewTicket, Origin, Severity};
 use rapportino_core::Store;
 use rapportino_hub::{RunningHub, ServerConfig, Storage, TlsFiles};
 use rapportino_model::protocol::{PullResponse, PushRequest, PushResponse, Role, SnapshotHeader};
+use rapportino_sync_http::HttpTransport;
 use serde_json::{json, Value};
 
 mod ingest;
@@ -232,7 +232,8 @@ impl Hub {
     /// `role`'s device: the demo pushing a whole shop (contracts, settings, every technician's
     /// device record) is the office's, which the hub lets write them.
     fn enrol_as(&self, store: &mut Store, name: &str, role: Role) {
-        sync::enrol(store, &self.url, &self.code(role), name, Some(&self.ca_pem)).expect("enrol");
+        rapportino_sync_http::enrol(store, &self.url, &self.code(role), name, Some(&self.ca_pem))
+            .expect("enrol");
     }
 }
 
@@ -487,7 +488,7 @@ fn edits(store: &mut Store, ids: &[ClientId], rng: &mut ChaCha8Rng, n: usize, ta
         } else {
             let c = clients::get(store, id).unwrap();
             let mut input = ClientInput::from(&c);
-            input.notes = Some(format!("Nota {tag}-{i} {}", rng.gen::<u32>()));
+            input.notes = Some(format!("Nota {tag}-{i} {}", rng.random::<u32>()));
             clients::update(store, id, &input).unwrap();
         }
     }

@@ -11,7 +11,7 @@
 //! lifetime. The nonce is also the post's idempotency key: a double submit of one form makes
 //! one request.
 
-use rand::RngCore;
+use rand::Rng;
 use ring::hmac;
 
 /// The cookie's name.
@@ -116,7 +116,7 @@ fn message(cookie: &str, issued: i64, nonce: &str) -> String {
 
 fn random_hex() -> String {
     let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    rand::rand_core::UnwrapErr(rand::rngs::SysRng).fill_bytes(&mut bytes);
     hex::encode(bytes)
 }
 

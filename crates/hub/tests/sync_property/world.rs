@@ -7,11 +7,11 @@ use rapportino_core::interventions::{
     self, InterventionMode, InterventionPatch, MaterialInput, NewIntervention, Outcome,
 };
 use rapportino_core::reports::{self, SignInput};
-use rapportino_core::sync::http::HttpTransport;
 use rapportino_core::sync::{self, Transport};
 use rapportino_core::tickets::{self, TransitionInput};
 use rapportino_core::Store;
 use rapportino_model::protocol::{Op as WireOp, PushRequest, PushResponse, ServerChange};
+use rapportino_sync_http::HttpTransport;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 

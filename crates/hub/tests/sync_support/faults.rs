@@ -3,10 +3,10 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use rapportino_core::error::{Code, Error, Result};
-use rapportino_core::sync::http::HttpTransport;
 use rapportino_core::sync::{keys, SnapshotItem, Transport};
 use rapportino_core::Store;
 use rapportino_model::protocol::{Mutation, PullResponse, PushRequest, PushResponse};
+use rapportino_sync_http::HttpTransport;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

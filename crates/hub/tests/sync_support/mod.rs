@@ -137,7 +137,7 @@ impl Device {
     /// A new onboarded device with device and technician code `code`, enrolled with `hub`.
     pub fn enrolled(dir: &Path, hub: &TestHub, code: &str, start: DateTime<Utc>) -> Device {
         let mut d = Device::onboarded(dir, code, start);
-        rapportino_core::sync::enrol(
+        rapportino_sync_http::enrol(
             &mut d.store,
             &hub.url,
             &hub.code(Role::Technician),
@@ -180,7 +180,7 @@ impl Device {
     }
 
     pub fn sync(&mut self) -> rapportino_core::sync::SyncReport {
-        rapportino_core::sync::sync_now(&mut self.store).unwrap()
+        rapportino_sync_http::sync_now(&mut self.store).unwrap()
     }
 
     pub fn client(&mut self, name: &str) -> Client {
