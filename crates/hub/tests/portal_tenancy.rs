@@ -12,8 +12,8 @@ mod portal_support;
 use std::collections::BTreeMap;
 
 use portal_support::*;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 use rapportino_hub::Storage;
 
 /// A generated world: per client, its tickets' ids and its authorised contacts' ids.
@@ -38,11 +38,11 @@ fn generate(s: &Storage, seed: u64, world: &mut World) {
         "closed",
         "cancelled",
     ];
-    for c in 0..rng.gen_range(2..5) {
+    for c in 0..rng.random_range(2..5) {
         let cid = format!("s{seed}c{c}");
         client(s, &cid, &format!("Cliente {cid}"));
-        for k in 0..rng.gen_range(1..3) {
-            let authorised = k == 0 || rng.gen_bool(0.5);
+        for k in 0..rng.random_range(1..3) {
+            let authorised = k == 0 || rng.random_bool(0.5);
             let id = format!("{cid}-contact{k}");
             contact(
                 s,
@@ -55,17 +55,17 @@ fn generate(s: &Storage, seed: u64, world: &mut World) {
             world.contacts.push((id, cid.clone(), authorised));
         }
         let ids = world.tickets.entry(cid.clone()).or_default();
-        for t in 0..rng.gen_range(0..25) {
+        for t in 0..rng.random_range(0..25) {
             // Ids that sort among the other clients' (a shared prefix), so paging by id could leak.
-            let id = format!("t{:03}-{cid}", rng.gen_range(0..1000));
+            let id = format!("t{:03}-{cid}", rng.random_range(0..1000));
             if ids.contains(&id) {
                 continue;
             }
-            let status = statuses[rng.gen_range(0..statuses.len())];
+            let status = statuses[rng.random_range(0..statuses.len())];
             let opened = format!(
                 "2026-{:02}-{:02}T09:00:00Z",
-                rng.gen_range(1..12),
-                rng.gen_range(1..28)
+                rng.random_range(1..12),
+                rng.random_range(1..28)
             );
             ticket(
                 s,
@@ -85,7 +85,7 @@ fn generate(s: &Storage, seed: u64, world: &mut World) {
                 &opened,
                 "NOTA INTERNA",
             );
-            if rng.gen_bool(0.5) {
+            if rng.random_bool(0.5) {
                 sent_message(
                     s,
                     &format!("m-{id}"),
