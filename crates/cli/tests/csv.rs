@@ -163,7 +163,11 @@ fn contracts_and_technicians_import_with_a_dry_run_and_export_back() {
         db,
         &["import", "technicians", good.to_str().unwrap(), "--dry-run"],
     );
-    assert_eq!((r["created"].as_u64(), r["updated"].as_u64()), (Some(1), Some(1)), "{r}");
+    assert_eq!(
+        (r["created"].as_u64(), r["updated"].as_u64()),
+        (Some(1), Some(1)),
+        "{r}"
+    );
     let r = json(db, &["import", "technicians", good.to_str().unwrap()]);
     assert_eq!(r["committed"], true, "{r}");
 
@@ -182,10 +186,17 @@ fn contracts_and_technicians_import_with_a_dry_run_and_export_back() {
     )
     .unwrap();
     let r = json(db, &["import", "contracts", good.to_str().unwrap()]);
-    assert_eq!((r["committed"].as_bool(), r["created"].as_u64()), (Some(true), Some(3)), "{r}");
+    assert_eq!(
+        (r["committed"].as_bool(), r["created"].as_u64()),
+        (Some(true), Some(3)),
+        "{r}"
+    );
     let file = dir.path().join("contratti_export.csv");
     let out = json(db, &["export", "contracts", file.to_str().unwrap()]);
-    assert_eq!(out["rows"], 4, "the shop's SLA contract and the three imported");
+    assert_eq!(
+        out["rows"], 4,
+        "the shop's SLA contract and the three imported"
+    );
     let again = json(
         db,
         &["import", "contracts", file.to_str().unwrap(), "--dry-run"],

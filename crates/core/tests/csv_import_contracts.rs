@@ -202,7 +202,12 @@ fn the_opening_balance_is_drawn_first_and_checkpoints_agree_with_a_full_replay()
     assert_eq!((r.created, r.updated), (0, 1), "{r:?}");
     assert_eq!(contracts::get(&s, id).unwrap().opening_used_minutes, 570);
     // 45 minutes of work in March: 30 from the package (what the opening left), the rest beyond.
-    let t = open_ticket(&mut s, &c, rapportino_core::tickets::Severity::Request, None);
+    let t = open_ticket(
+        &mut s,
+        &c,
+        rapportino_core::tickets::Severity::Request,
+        None,
+    );
     let i = work(
         &mut s,
         &clock,
@@ -220,7 +225,13 @@ fn the_opening_balance_is_drawn_first_and_checkpoints_agree_with_a_full_replay()
         .sum();
     assert_eq!(drawn, 30);
     clock.set(local("2026-11-16 10:00"));
-    let days = ["2026-01-20", "2026-02-15", "2026-03-01", "2026-03-20", "2026-11-16"];
+    let days = [
+        "2026-01-20",
+        "2026-02-15",
+        "2026-03-01",
+        "2026-03-20",
+        "2026-11-16",
+    ];
     let read = |s: &Store| -> Vec<String> {
         days.iter()
             .map(|d| {

@@ -166,9 +166,7 @@ pub(crate) fn contract(tx: &mut WriteTx<'_>, cols: &Columns, cells: &[String]) -
             .optional()?,
         (None, None) => None,
     };
-    let current = existing
-        .map(|id| contracts::get_in(conn, id))
-        .transpose()?;
+    let current = existing.map(|id| contracts::get_in(conn, id)).transpose()?;
     let mut input = current.as_ref().map_or_else(
         || ContractInput {
             client_id,
@@ -297,7 +295,10 @@ mod tests {
     #[test]
     fn kinds_and_modes_as_offices_write_them() {
         assert_eq!(kind_of("Pacchetto ore").unwrap(), ContractKind::HourPackage);
-        assert_eq!(kind_of("incident_pack").unwrap(), ContractKind::IncidentPack);
+        assert_eq!(
+            kind_of("incident_pack").unwrap(),
+            ContractKind::IncidentPack
+        );
         assert_eq!(kind_of(" SLA ").unwrap(), ContractKind::Sla);
         assert_eq!(kind_of("boh").unwrap_err().code(), Code::InvalidFormat);
         assert_eq!(package_mode_of("Da remoto").unwrap(), PackageMode::Remote);

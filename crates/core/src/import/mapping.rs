@@ -280,7 +280,10 @@ pub fn presets() -> Vec<Preset> {
             &[
                 ("external_id", &["Numero", "Codice contratto"]),
                 ("name", &["Nome", "Descrizione"]),
-                ("client_external_id", &["Codice anagrafica", "Codice cliente"]),
+                (
+                    "client_external_id",
+                    &["Codice anagrafica", "Codice cliente"],
+                ),
                 ("client_vat_number", &["Partita IVA", "P.IVA"]),
                 ("client_fiscal_code", &["Codice fiscale"]),
                 ("starts_on", &["Data accettazione", "Data inizio"]),
@@ -313,11 +316,20 @@ pub fn presets() -> Vec<Preset> {
                 ("remote_rate", &["Tariffa remoto", "Tariffa da remoto"]),
                 ("callout_fee", &["Diritto di chiamata", "Uscita"]),
                 ("km_rate", &["Tariffa km", "Euro al km"]),
-                ("rounding_minutes", &["Arrotondamento minuti", "Arrotondamento"]),
+                (
+                    "rounding_minutes",
+                    &["Arrotondamento minuti", "Arrotondamento"],
+                ),
                 ("minimum_minutes", &["Minimo minuti", "Minimo"]),
                 ("notes", &["Note"]),
-                ("opening_used_hours", &["Ore già usate", "Ore usate", "Ore utilizzate"]),
-                ("opening_used_tickets", &["Ticket già usati", "Ticket usati"]),
+                (
+                    "opening_used_hours",
+                    &["Ore già usate", "Ore usate", "Ore utilizzate"],
+                ),
+                (
+                    "opening_used_tickets",
+                    &["Ticket già usati", "Ticket usati"],
+                ),
             ],
         ),
         preset(

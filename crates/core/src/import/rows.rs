@@ -287,10 +287,10 @@ fn write_contact(
     } else {
         tx.conn()
             .prepare_cached(
-            "SELECT id FROM contacts WHERE client_id = ?1
+                "SELECT id FROM contacts WHERE client_id = ?1
                AND (CASE WHEN ?2 IS NOT NULL THEN email = ?2 ELSE lower(name) = lower(?3) END)
              ORDER BY archived, id LIMIT 1",
-        )?
+            )?
             .query_row(rusqlite::params![client_id, email, name], |r| r.get(0))
             .optional()?
     };

@@ -53,11 +53,13 @@ pub(crate) fn technician(
         ("active", field::flag(active)),
     ];
     match current {
-        Some(t) => Ok(if tx.update(Entity::Technician, &t.id.to_string(), fields)? {
-            Outcome::Updated
-        } else {
-            Outcome::Unchanged
-        }),
+        Some(t) => Ok(
+            if tx.update(Entity::Technician, &t.id.to_string(), fields)? {
+                Outcome::Updated
+            } else {
+                Outcome::Unchanged
+            },
+        ),
         None => {
             tx.insert(Entity::Technician, &TechnicianId::new().to_string(), fields)?;
             Ok(Outcome::Created)
