@@ -330,7 +330,7 @@ fn export(s: &Store, kind: ExportKind) -> Vec<u8> {
 /// One contract of every kind, opening balances included, and a second technician.
 fn source() -> Store {
     let mut s = with_clients();
-    let cal = calendar(&mut s, CalendarPreset::Office5x8);
+    let cal = calendar(&mut s, CalendarPreset::FiveByEight);
     let rb = client_named(&s, "Rossi, Bianchi & C. S.n.c.");
     let mario = client_named(&s, "Mario Rossi");
     let sla = contracts::create(&mut s, &sla_contract_input(&rb, cal)).unwrap();
@@ -400,7 +400,7 @@ fn exported_contracts_and_technicians_import_into_an_empty_database_as_the_same_
     assert_eq!(count(&s, "contracts"), 5);
 
     let (mut t, _) = store();
-    calendar(&mut t, CalendarPreset::Office5x8);
+    calendar(&mut t, CalendarPreset::FiveByEight);
     for (bytes, entity) in [
         (&clients_csv, ImportEntity::Clients),
         (&contracts_csv, ImportEntity::Contracts),
