@@ -140,7 +140,7 @@ fn an_excel_sheet_of_contracts_in_windows_1252_names_its_bad_rows_then_imports_w
     );
 
     // Re-import with another opening balance: the same contract, updated.
-    let text = String::from_utf8_lossy(&good).into_owned();
+    let text = encoding_rs::WINDOWS_1252.decode(&good).0.into_owned();
     let changed = encoding_rs::WINDOWS_1252
         .encode(&text.replace(";7,5;", ";10;"))
         .0
@@ -371,7 +371,7 @@ fn source() -> Store {
     // Opening balances, through the import itself.
     let opening = format!(
         "name;client_vat_number;client_fiscal_code;opening_used_hours;opening_used_tickets\n\
-         {};01234567897;;1,25;\n{};01234567897;;7,75;\n{};;RSSMRA80A01F205X;;2\n",
+         \"{}\";01234567897;;1,25;\n\"{}\";01234567897;;7,75;\n\"{}\";;RSSMRA80A01F205X;;2\n",
         sla.name,
         contracts::get(&s, pkg).unwrap().name,
         pack.name
