@@ -121,3 +121,88 @@ fn an_export_opens_with_a_bom_and_imports_back() {
         "REQUIRED"
     );
 }
+
+#[test]
+fn contracts_and_technicians_import_with_a_dry_run_and_export_back() {
+    let s = shop();
+    let db = &s.db;
+    json(
+        db,
+        &["import", "clients", &fixture("clients_utf8_comma.csv")],
+    );
+    let before = change_count(db);
+    let excel = fixture("contracts_excel_1252.csv");
+    let dry = json(
+        db,
+        &[
+            "import",
+            "contracts",
+            &excel,
+            "--dry-run",
+            "--preset",
+            "excel_contratti",
+        ],
+    );
+    assert_eq!(dry["created"], 3, "{dry}");
+    assert_eq!(dry["errors"][0]["line"], 5);
+    assert_eq!(dry["errors"][0]["field"], "opening_used_hours");
+    assert_eq!(dry["errors"][0]["code"], "OUT_OF_RANGE");
+    assert_eq!(change_count(db), before, "a dry run writes nothing");
+    assert_eq!(
+        error_code(db, &["import", "contracts", &excel]),
+        "IMPORT_ROWS_INVALID"
+    );
+
+    // The technicians' sheet without its bad rows (lines 4 to 7), still in Windows-1252.
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("tecnici.csv");
+    let bytes = std::fs::read(fixture("technicians_excel_1252.csv")).unwrap();
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+    std::fs::write(&good, [lines[0], lines[1], lines[2], lines[7]].concat()).unwrap();
+    let r = json(
+        db,
+        &["import", "technicians", good.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(
+        (r["created"].as_u64(), r["updated"].as_u64()),
+        (Some(1), Some(1)),
+        "{r}"
+    );
+    let r = json(db, &["import", "technicians", good.to_str().unwrap()]);
+    assert_eq!(r["committed"], true, "{r}");
+
+    let file = dir.path().join("tecnici_export.csv");
+    let out = json(db, &["export", "technicians", file.to_str().unwrap()]);
+    assert_eq!(out["rows"], 2);
+    let again = json(db, &["import", "technicians", file.to_str().unwrap()]);
+    assert_eq!(again["unchanged"], 2, "{again}");
+    // The contracts without their bad rows (lines 5, 6, 7, 9), then exported and imported back.
+    let good = dir.path().join("contratti.csv");
+    let bytes = std::fs::read(&excel).unwrap();
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+    std::fs::write(
+        &good,
+        [lines[0], lines[1], lines[2], lines[3], lines[7]].concat(),
+    )
+    .unwrap();
+    let r = json(db, &["import", "contracts", good.to_str().unwrap()]);
+    assert_eq!(
+        (r["committed"].as_bool(), r["created"].as_u64()),
+        (Some(true), Some(3)),
+        "{r}"
+    );
+    let file = dir.path().join("contratti_export.csv");
+    let out = json(db, &["export", "contracts", file.to_str().unwrap()]);
+    assert_eq!(
+        out["rows"], 4,
+        "the shop's SLA contract and the three imported"
+    );
+    let again = json(
+        db,
+        &["import", "contracts", file.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(again["unchanged"], 3, "{again}");
+    // The shop's client has no code, Partita IVA or Codice Fiscale: no file can name it.
+    assert_eq!(again["errors"][0]["field"], "client", "{again}");
+    assert_eq!(again["errors"][0]["code"], "NOT_FOUND");
+}

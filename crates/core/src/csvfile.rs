@@ -154,6 +154,9 @@ pub fn read_table(text: &str, separator: u8) -> Result<Table> {
         ));
     }
     let mut rows = Vec::new();
+    // Line ends counted so far, up to this byte: records come in file order, so each row's line
+    // is counted on from the previous one (counting from the start for every row was quadratic).
+    let (mut counted_to, mut newlines) = (0usize, 0u64);
     for record in reader.records() {
         let record = record.map_err(bad)?;
         if record.iter().all(str::is_empty) {
@@ -169,7 +172,12 @@ pub fn read_table(text: &str, separator: u8) -> Result<Table> {
             while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
                 at += 1;
             }
-            1 + bytecount_newlines(&bytes[..at])
+            if at < counted_to {
+                (counted_to, newlines) = (0, 0);
+            }
+            newlines += bytecount_newlines(&bytes[counted_to..at]);
+            counted_to = at;
+            1 + newlines
         });
         rows.push(Row {
             line,

@@ -3,8 +3,9 @@
 //! open right in LibreOffice and Excel ([`CsvStyle::Italian`]: BOM, `;`, decimal comma, local
 //! `dd/mm/yyyy HH:MM` times; [`CsvStyle::Plain`]: `,`, decimal point, `yyyy-mm-dd HH:MM`).
 //!
-//! The clients' header is the import's field names, so an exported file imports back with no
-//! mapping to choose (and re-importing it updates by external id or Partita IVA).
+//! The clients', contracts' and technicians' headers are the import's field names, so an exported
+//! file imports back with no mapping to choose (and re-importing it updates by external id,
+//! Partita IVA, client and name, or code).
 
 use chrono_tz::Tz;
 use rusqlite::types::Value as SqlValue;
@@ -30,6 +31,10 @@ string_enum! {
         Materials => "materials",
         /// The month's billable lines (needs `month`).
         BillableLines => "billable_lines",
+        /// Contracts with their opening balance, headed with the import's field names.
+        Contracts => "contracts",
+        /// Technicians, headed with the import's field names.
+        Technicians => "technicians",
     }
 }
 
@@ -73,6 +78,34 @@ const CLIENT_HEADER: [&str; 14] = [
     "patron_day",
 ];
 
+/// The contracts' columns (archived contracts are left out): the import's field names (see
+/// `import::mapping::targets`); hours as decimal hours, rates and fees in euros.
+const CONTRACT_HEADER: [&str; 23] = [
+    "name",
+    "external_id",
+    "client_external_id",
+    "client_vat_number",
+    "client_fiscal_code",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "included_hours",
+    "package_mode",
+    "incident_tickets",
+    "calendar",
+    "customer_class",
+    "overage_rate",
+    "on_site_rate",
+    "remote_rate",
+    "callout_fee",
+    "km_rate",
+    "rounding_minutes",
+    "minimum_minutes",
+    "notes",
+    "opening_used_hours",
+    "opening_used_tickets",
+];
+
 /// One export's query: its header and SQL (`?1`/`?2` bound to the month's first and next
 /// day, UTC instants, or NULL for no period). Columns are text, numbers or instants (`*_at`
 /// columns are shown local).
@@ -90,6 +123,10 @@ enum Col {
     Hours,
     Number,
     Money,
+    /// Minutes written as decimal hours.
+    Minutes,
+    /// 0/1 written as `sì`/`no`.
+    YesNo,
 }
 
 fn query(kind: ExportKind) -> Query {
@@ -173,6 +210,30 @@ fn query(kind: ExportKind) -> Query {
             ),
             kinds: &[Text, Text, Instant, Text, Number, Money, Number, Money],
         },
+        ExportKind::Contracts => Query {
+            header: &CONTRACT_HEADER,
+            sql: "SELECT k.name, k.external_id, c.external_id, c.vat_number, c.fiscal_code, k.kind,
+                         k.starts_on, k.ends_on, k.included_minutes, k.package_mode,
+                         k.incident_tickets, cal.name, k.customer_class, k.overage_rate_cents,
+                         k.rate_on_site_cents, k.rate_remote_cents, k.callout_fee_cents,
+                         k.km_rate_cents, k.rounding_minutes, k.minimum_minutes, k.notes,
+                         k.opening_used_minutes, k.opening_used_tickets
+                  FROM contracts k JOIN clients c ON c.id = k.client_id
+                  LEFT JOIN calendars cal ON cal.id = k.calendar_id
+                  WHERE k.archived = 0
+                  ORDER BY c.name COLLATE NOCASE, k.starts_on, k.name, k.id"
+                .to_owned(),
+            kinds: &[
+                Text, Text, Text, Text, Text, Text, Text, Text, Minutes, Text, Number, Text, Text,
+                Money, Money, Money, Money, Money, Number, Number, Text, Minutes, Number,
+            ],
+        },
+        ExportKind::Technicians => Query {
+            header: &["code", "name", "email", "phone", "active"],
+            sql: "SELECT code, name, email, phone, active FROM technicians ORDER BY code"
+                .to_owned(),
+            kinds: &[Text, Text, Text, Text, YesNo],
+        },
         ExportKind::BillableLines => unreachable!("written by views::billing_csv"),
     }
 }
@@ -199,6 +260,10 @@ fn cell(w: &CsvWriter, style: CsvStyle, tz: Tz, kind: Col, v: SqlValue) -> Strin
         (Col::Instant, SqlValue::Text(s)) => instant(style, tz, s),
         (Col::Hours, SqlValue::Integer(secs)) => w.number(*secs as f64 / 3600.0),
         (Col::Money, SqlValue::Integer(cents)) => w.money(*cents),
+        (Col::Minutes, SqlValue::Integer(minutes)) => w.hours(*minutes),
+        (Col::YesNo, SqlValue::Integer(flag)) => {
+            String::from(if *flag != 0 { "sì" } else { "no" })
+        }
         (Col::Number, v) if as_f64(v).is_some() => w.number(as_f64(v).unwrap_or_default()),
         (_, SqlValue::Text(s)) => s.clone(),
         (_, SqlValue::Integer(i)) => i.to_string(),
@@ -250,7 +315,10 @@ pub fn export(store: &Store, options: &ExportOptions) -> Result<Exported> {
         Some((a, b)) => (Some(a.as_str()), Some(b.as_str())),
         None => (None, None),
     };
-    let params: &[&dyn rusqlite::ToSql] = if options.kind == ExportKind::Clients {
+    let params: &[&dyn rusqlite::ToSql] = if matches!(
+        options.kind,
+        ExportKind::Clients | ExportKind::Contracts | ExportKind::Technicians
+    ) {
         &[]
     } else {
         &[&from, &to]

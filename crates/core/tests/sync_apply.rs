@@ -202,6 +202,10 @@ fn a_counter_broken_by_an_older_version_is_repaired_on_upgrade() {
         .unwrap();
     // A database of version 8: without the later migrations' columns and tables.
     for undo in [
+        "DROP INDEX contracts_external_id",
+        "ALTER TABLE contracts DROP COLUMN external_id",
+        "ALTER TABLE contracts DROP COLUMN opening_used_minutes",
+        "ALTER TABLE contracts DROP COLUMN opening_used_tickets",
         "DROP INDEX clients_external_id",
         "ALTER TABLE clients DROP COLUMN external_id",
         "DROP TRIGGER ledger_cp_ticket_severity_au",

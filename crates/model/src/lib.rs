@@ -37,7 +37,7 @@ pub use entity::Entity;
 
 /// The database schema version this source describes (core's migration count; core's tests
 /// check the two agree). The protocol's `schema_version` is this number.
-pub const SCHEMA_VERSION: i64 = 20;
+pub const SCHEMA_VERSION: i64 = 21;
 
 /// A text that is not one of a vocabulary's values.
 #[derive(Debug, Clone, PartialEq, Eq)]

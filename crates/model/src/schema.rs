@@ -342,6 +342,11 @@ pub fn columns(entity: Entity) -> Vec<Column> {
             c.push(opt("extra_time_pin_hash", Text(200)));
             c.push(opt("notes", NOTES));
             c.push(def("archived", Bool));
+            // Issue 20: the id in the tool a contract was imported from, and its opening
+            // balance (minutes and incident tickets used before the import).
+            c.push(opt("external_id", Text(64)));
+            c.push(def("opening_used_minutes", Integer));
+            c.push(def("opening_used_tickets", Integer));
             c
         }
         Entity::ContractTemplate => {

@@ -16,7 +16,20 @@ starts_on: string,
 /**
  * Last day of validity, included.
  */
-ends_on: string, has_extra_time_pin: boolean, archived: boolean, created_at: string, updated_at: string, kind: ContractKind, calendar_id: CalendarId | null, targets: SlaTargets, 
+ends_on: string, has_extra_time_pin: boolean, archived: boolean, created_at: string, updated_at: string, 
+/**
+ * The contract's id in the tool it was imported from (a re-import updates by it).
+ */
+external_id: string | null, 
+/**
+ * The opening balance: minutes already used before the contract was imported, counted by
+ * the ledger as used on its first day, in its first accounting period.
+ */
+opening_used_minutes: number, 
+/**
+ * Incident pack: tickets already used before the import.
+ */
+opening_used_tickets: number, kind: ContractKind, calendar_id: CalendarId | null, targets: SlaTargets, 
 /**
  * SLA and free hours: per contract year; hour package: in total.
  */

@@ -3,4 +3,4 @@
 /**
  * What one CSV export holds.
  */
-export type ExportKind = "clients" | "tickets" | "interventions" | "time_entries" | "materials" | "billable_lines";
+export type ExportKind = "clients" | "tickets" | "interventions" | "time_entries" | "materials" | "billable_lines" | "contracts" | "technicians";

@@ -3,4 +3,4 @@
 /**
  * What one CSV import creates or updates.
  */
-export type ImportEntity = "clients" | "sites" | "contacts";
+export type ImportEntity = "clients" | "sites" | "contacts" | "contracts" | "technicians";

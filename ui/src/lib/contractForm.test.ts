@@ -121,6 +121,9 @@ describe('contract → form', () => {
       archived: false,
       created_at: '',
       updated_at: '',
+      external_id: null,
+      opening_used_minutes: 0,
+      opening_used_tickets: 0,
     };
     const f = formFromContract(c);
     expect(f.starts_on).toBe('01/01/2026');

@@ -17,6 +17,8 @@ pub enum Kind {
     TimeEntries,
     Materials,
     BillableLines,
+    Contracts,
+    Technicians,
 }
 
 #[derive(Args)]
@@ -40,6 +42,8 @@ pub fn run(store: &mut Store, out: Out, a: ExportArgs) -> Result<()> {
         Kind::TimeEntries => ExportKind::TimeEntries,
         Kind::Materials => ExportKind::Materials,
         Kind::BillableLines => ExportKind::BillableLines,
+        Kind::Contracts => ExportKind::Contracts,
+        Kind::Technicians => ExportKind::Technicians,
     };
     let style = if a.plain {
         CsvStyle::Plain

@@ -1,4 +1,4 @@
-//! `import clients|sites|contacts FILE`: the CSV import (issue 20, item 1) — the mapping from
+//! `import clients|sites|contacts|contracts|technicians FILE`: the CSV import (issue 20, item 1) — the mapping from
 //! `--map`, a `--preset`, or the one core proposes (remembered, or the best preset); `--dry-run`
 //! checks every row and writes nothing. `import presets` lists the presets.
 
@@ -18,6 +18,11 @@ pub enum ImportCommand {
     Sites(FileArgs),
     /// Contacts of existing clients (found like sites').
     Contacts(FileArgs),
+    /// Contracts of existing clients (found like sites'), with their opening balance
+    /// (opening_used_hours, opening_used_tickets); updated by external_id, else client and name.
+    Contracts(FileArgs),
+    /// Technicians, updated by their code.
+    Technicians(FileArgs),
     /// The mapping presets and the fields each entity's import fills.
     Presets,
 }
@@ -108,6 +113,8 @@ pub fn run(store: &mut Store, out: Out, c: ImportCommand) -> Result<()> {
         ImportCommand::Clients(a) => run_file(store, out, ImportEntity::Clients, a),
         ImportCommand::Sites(a) => run_file(store, out, ImportEntity::Sites, a),
         ImportCommand::Contacts(a) => run_file(store, out, ImportEntity::Contacts, a),
+        ImportCommand::Contracts(a) => run_file(store, out, ImportEntity::Contracts, a),
+        ImportCommand::Technicians(a) => run_file(store, out, ImportEntity::Technicians, a),
         ImportCommand::Presets => {
             let presets = mapping::presets();
             let targets: Vec<_> = ImportEntity::ALL

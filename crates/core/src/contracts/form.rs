@@ -276,3 +276,55 @@ pub fn validated_fields(input: &ContractInput) -> Result<Fields> {
 fn opt_int(v: Option<i64>) -> serde_json::Value {
     v.map_or(serde_json::Value::Null, serde_json::Value::from)
 }
+
+/// The opening balance of a contract brought in from another tool: minutes and incident tickets
+/// used before, checked against what the contract includes (a contract without hours or tickets
+/// has none to have used), as its columns.
+pub fn validated_opening(
+    kind: ContractKind,
+    included_minutes: Option<i64>,
+    incident_tickets: Option<i64>,
+    used_minutes: i64,
+    used_tickets: i64,
+) -> Result<Fields> {
+    for (f, v, limit, what) in [
+        (
+            "opening_used_minutes",
+            used_minutes,
+            included_minutes.filter(|_| kind != ContractKind::IncidentPack),
+            "hours",
+        ),
+        (
+            "opening_used_tickets",
+            used_tickets,
+            incident_tickets.filter(|_| kind == ContractKind::IncidentPack),
+            "tickets",
+        ),
+    ] {
+        if v < 0 {
+            return Err(Error::invalid(Code::OutOfRange, f, "cannot be negative"));
+        }
+        match limit {
+            _ if v == 0 => {}
+            None => {
+                return Err(Error::invalid(
+                    Code::OutOfRange,
+                    f,
+                    format!("this contract includes no {what} to have used"),
+                ))
+            }
+            Some(max) if v > max => {
+                return Err(Error::invalid(
+                    Code::OutOfRange,
+                    f,
+                    format!("more {what} used ({v}) than the contract includes ({max})"),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(vec![
+        ("opening_used_minutes", field::int(used_minutes)),
+        ("opening_used_tickets", field::int(used_tickets)),
+    ])
+}

@@ -28,7 +28,7 @@ use rapportino_model::vocab::Severity;
 pub use rapportino_model::vocab::{ContractKind, PackageMode};
 
 pub use billing_terms::BillingTerms;
-pub use form::validated_fields;
+pub use form::{validated_fields, validated_opening};
 pub use pin::{hash_with_salt as hash_pin_with_salt, verify_pin};
 pub(crate) use sla_terms::{check_calendars, check_resolution_targets};
 pub use sla_terms::{SeverityCalendars, SlaTarget, SlaTargets};
@@ -110,6 +110,13 @@ pub struct Contract {
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// The contract's id in the tool it was imported from (a re-import updates by it).
+    pub external_id: Option<String>,
+    /// The opening balance: minutes already used before the contract was imported, counted by
+    /// the ledger as used on its first day, in its first accounting period.
+    pub opening_used_minutes: i64,
+    /// Incident pack: tickets already used before the import.
+    pub opening_used_tickets: i64,
 }
 
 /// The contract form. Dates accept `YYYY-MM-DD` or `dd/mm/yyyy`; `ends_on` defaults to 12 months
@@ -286,7 +293,7 @@ fn columns() -> String {
     format!(
         "id, client_id, name, starts_on, ends_on, {TERMS_COLUMNS}, \
          (extra_time_pin_hash IS NOT NULL OR extra_time_allowed <> 0), archived, created_at, \
-         updated_at"
+         updated_at, external_id, opening_used_minutes, opening_used_tickets"
     )
 }
 
@@ -303,10 +310,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Contract> {
         archived: r.get(rest + 1)?,
         created_at: r.get(rest + 2)?,
         updated_at: r.get(rest + 3)?,
+        external_id: r.get(rest + 4)?,
+        opening_used_minutes: r.get(rest + 5)?,
+        opening_used_tickets: r.get(rest + 6)?,
     })
 }
 
-fn check_references(conn: &rusqlite::Connection, input: &ContractInput) -> Result<()> {
+pub(crate) fn check_references(conn: &rusqlite::Connection, input: &ContractInput) -> Result<()> {
     clients::ensure_exists(conn, input.client_id).map_err(|_| {
         Error::invalid(
             Code::NotFound,

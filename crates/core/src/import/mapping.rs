@@ -19,6 +19,29 @@ string_enum! {
         Sites => "sites",
         /// Contacts of existing clients.
         Contacts => "contacts",
+        /// Contracts of existing clients, with their opening balance (hours and tickets used
+        /// before the import).
+        Contracts => "contracts",
+        /// Technicians (found by their code).
+        Technicians => "technicians",
+    }
+}
+
+impl ImportEntity {
+    /// Whether a row names the client it belongs to ([`CLIENT_KEYS`]).
+    pub fn belongs_to_a_client(self) -> bool {
+        matches!(
+            self,
+            ImportEntity::Sites | ImportEntity::Contacts | ImportEntity::Contracts
+        )
+    }
+
+    /// The targets that must be mapped (besides a client key, for the entities of a client).
+    pub fn required_targets(self) -> &'static [&'static str] {
+        match self {
+            ImportEntity::Technicians => &["code", "name"],
+            _ => &["name"],
+        }
     }
 }
 
@@ -75,6 +98,32 @@ pub fn targets(entity: ImportEntity) -> &'static [&'static str] {
             "authorised",
             "notes",
         ],
+        ImportEntity::Contracts => &[
+            "name",
+            "external_id",
+            "client_external_id",
+            "client_vat_number",
+            "client_fiscal_code",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "included_hours",
+            "package_mode",
+            "incident_tickets",
+            "calendar",
+            "customer_class",
+            "overage_rate",
+            "on_site_rate",
+            "remote_rate",
+            "callout_fee",
+            "km_rate",
+            "rounding_minutes",
+            "minimum_minutes",
+            "notes",
+            "opening_used_hours",
+            "opening_used_tickets",
+        ],
+        ImportEntity::Technicians => &["code", "name", "email", "phone", "active"],
     }
 }
 
@@ -221,6 +270,80 @@ pub fn presets() -> Vec<Preset> {
                 ("notes", &["Note"]),
             ],
         ),
+        preset(
+            "openstamanager_contratti",
+            ImportEntity::Contracts,
+            (
+                "OpenSTAManager — esportazione Contratti",
+                "OpenSTAManager — Contracts export",
+            ),
+            &[
+                ("external_id", &["Numero", "Codice contratto"]),
+                ("name", &["Nome", "Descrizione"]),
+                (
+                    "client_external_id",
+                    &["Codice anagrafica", "Codice cliente"],
+                ),
+                ("client_vat_number", &["Partita IVA", "P.IVA"]),
+                ("client_fiscal_code", &["Codice fiscale"]),
+                ("starts_on", &["Data accettazione", "Data inizio"]),
+                ("ends_on", &["Data conclusione", "Data fine"]),
+                ("included_hours", &["Ore", "Monte ore", "Ore previste"]),
+                ("opening_used_hours", &["Ore erogate", "Ore utilizzate"]),
+                ("notes", &["Note", "Esclusioni"]),
+            ],
+        ),
+        preset(
+            "excel_contratti",
+            ImportEntity::Contracts,
+            ("Foglio Excel dei contratti", "Excel sheet of contracts"),
+            &[
+                ("external_id", &["Codice contratto", "ID contratto"]),
+                ("name", &["Contratto", "Nome contratto", "Nome"]),
+                ("client_external_id", &["Codice cliente"]),
+                ("client_vat_number", &["P.IVA", "Partita IVA"]),
+                ("client_fiscal_code", &["Codice fiscale"]),
+                ("kind", &["Tipo", "Tipo contratto"]),
+                ("starts_on", &["Inizio", "Data inizio", "Dal"]),
+                ("ends_on", &["Fine", "Data fine", "Al"]),
+                ("included_hours", &["Ore incluse", "Ore"]),
+                ("package_mode", &["Modalità", "Modalita"]),
+                ("incident_tickets", &["Ticket inclusi", "Ticket"]),
+                ("calendar", &["Calendario"]),
+                ("customer_class", &["Classe"]),
+                ("overage_rate", &["Tariffa oltre", "Tariffa eccedenza"]),
+                ("on_site_rate", &["Tariffa in sede", "Tariffa on-site"]),
+                ("remote_rate", &["Tariffa remoto", "Tariffa da remoto"]),
+                ("callout_fee", &["Diritto di chiamata", "Uscita"]),
+                ("km_rate", &["Tariffa km", "Euro al km"]),
+                (
+                    "rounding_minutes",
+                    &["Arrotondamento minuti", "Arrotondamento"],
+                ),
+                ("minimum_minutes", &["Minimo minuti", "Minimo"]),
+                ("notes", &["Note"]),
+                (
+                    "opening_used_hours",
+                    &["Ore già usate", "Ore usate", "Ore utilizzate"],
+                ),
+                (
+                    "opening_used_tickets",
+                    &["Ticket già usati", "Ticket usati"],
+                ),
+            ],
+        ),
+        preset(
+            "excel_tecnici",
+            ImportEntity::Technicians,
+            ("Foglio Excel dei tecnici", "Excel sheet of technicians"),
+            &[
+                ("code", &["Sigla", "Codice tecnico", "Codice"]),
+                ("name", &["Tecnico", "Nome", "Nominativo"]),
+                ("email", &["Email", "E-mail"]),
+                ("phone", &["Telefono", "Cellulare"]),
+                ("active", &["Attivo"]),
+            ],
+        ),
     ]
 }
 
@@ -330,14 +453,18 @@ pub(crate) fn resolve(entity: ImportEntity, mapping: &Mapping, table: &Table) ->
         })?;
         cols.insert(*t, i);
     }
-    if !cols.contains_key("name") {
+    if let Some(t) = entity
+        .required_targets()
+        .iter()
+        .find(|t| !cols.contains_key(**t))
+    {
         return Err(Error::invalid(
             Code::Required,
             "mapping",
-            "map the column of the name (\"name\")",
+            format!("map the column of {t:?}"),
         ));
     }
-    if entity != ImportEntity::Clients && !CLIENT_KEYS.iter().any(|k| cols.contains_key(k)) {
+    if entity.belongs_to_a_client() && !CLIENT_KEYS.iter().any(|k| cols.contains_key(k)) {
         return Err(Error::invalid(
             Code::Required,
             "mapping",
@@ -365,7 +492,9 @@ mod tests {
             for t in p.columns.keys() {
                 assert!(known.contains(t), "{} maps unknown {t}", p.id);
             }
-            assert!(p.columns.contains_key("name"), "{}", p.id);
+            for t in p.entity.required_targets() {
+                assert!(p.columns.contains_key(t), "{} {t}", p.id);
+            }
         }
     }
 

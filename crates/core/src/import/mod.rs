@@ -1,5 +1,5 @@
-//! CSV import (issue 20, item 1): clients (with a contact per row), sites and contacts from the
-//! files shops bring — UTF-8 or Windows-1252, `;` or `,` — through the forms' validation and the
+//! CSV import (issue 20, item 1): clients (with a contact per row), sites, contacts, contracts
+//! (with their opening balance) and technicians from the files shops bring — UTF-8 or Windows-1252, `;` or `,` — through the forms' validation and the
 //! one write path, so every imported row is in the change log and syncs.
 //!
 //! The wizard's steps are these functions: [`inspect`] reads the file's header and proposes a
@@ -7,10 +7,13 @@
 //! the per-row errors and the counts of created, updated and unchanged rows, then rolls back;
 //! [`run`] without it writes every row in one transaction, or nothing when a row is wrong.
 //! Re-importing a file updates: a client is found by its external id, Partita IVA or Codice
-//! Fiscale, a site by client and name, a contact by client and e-mail (or name).
+//! Fiscale, a site by client and name, a contact by client and e-mail (or name), a contract by
+//! its external id (else client and name), a technician by code.
 
+mod contract_rows;
 pub mod mapping;
 mod rows;
+mod technician_rows;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -175,6 +178,8 @@ pub fn run(store: &mut Store, bytes: &[u8], options: &ImportOptions) -> Result<I
                 ImportEntity::Clients => rows::client(tx, &cols, &row.cells),
                 ImportEntity::Sites => rows::site(tx, &cols, &row.cells),
                 ImportEntity::Contacts => rows::contact(tx, &cols, &row.cells),
+                ImportEntity::Contracts => contract_rows::contract(tx, &cols, &row.cells),
+                ImportEntity::Technicians => technician_rows::technician(tx, &cols, &row.cells),
             });
             match done {
                 Ok(rows::Outcome::Created) => report.created += 1,

@@ -35,7 +35,7 @@ impl Outcome {
 }
 
 /// `target` from the row into `slot` when the cell is not empty.
-fn put(cols: &Columns, cells: &[String], target: &str, slot: &mut Option<String>) {
+pub(super) fn put(cols: &Columns, cells: &[String], target: &str, slot: &mut Option<String>) {
     if let Some(v) = cols.get(cells, target) {
         *slot = Some(v.to_owned());
     }
@@ -89,7 +89,7 @@ fn find_client(
 }
 
 /// The client of a site or contact row; `NOT_FOUND` on `client` when no client has its keys.
-fn owner(tx: &WriteTx<'_>, cols: &Columns, cells: &[String]) -> Result<ClientId> {
+pub(super) fn owner(tx: &WriteTx<'_>, cols: &Columns, cells: &[String]) -> Result<ClientId> {
     find_client(tx, cols, cells, "client_")
         .map_err(|e| prefix_field(e, "client"))?
         .ok_or_else(|| {
@@ -155,7 +155,8 @@ pub(crate) fn client(tx: &mut WriteTx<'_>, cols: &Columns, cells: &[String]) -> 
     put(cols, cells, "contact_role", &mut contact.role);
     put(cols, cells, "contact_email", &mut contact.email);
     put(cols, cells, "contact_phone", &mut contact.phone);
-    let contact_outcome = write_contact(tx, id, contact, |c| {
+    let owner_is_new = outcome == Outcome::Created;
+    let contact_outcome = write_contact(tx, id, owner_is_new, contact, |c| {
         put(cols, cells, "contact_role", &mut c.role);
         put(cols, cells, "contact_email", &mut c.email);
         put(cols, cells, "contact_phone", &mut c.phone);
@@ -226,7 +227,7 @@ pub(crate) fn site(tx: &mut WriteTx<'_>, cols: &Columns, cells: &[String]) -> Re
 }
 
 /// `sì`, `si`, `x`, `1`, `yes`, `true` or `no`, `0`, `false` (and empty: no).
-fn yes_no(field: &'static str, value: Option<&str>) -> Result<bool> {
+pub(super) fn yes_no(field: &'static str, value: Option<&str>) -> Result<bool> {
     match value.map(str::to_lowercase).as_deref() {
         None | Some("no" | "n" | "0" | "false" | "falso") => Ok(false),
         Some("sì" | "si" | "s" | "x" | "1" | "yes" | "y" | "true" | "vero") => Ok(true),
@@ -258,7 +259,7 @@ pub(crate) fn contact(tx: &mut WriteTx<'_>, cols: &Columns, cells: &[String]) ->
     ] {
         put(cols, cells, target, slot);
     }
-    write_contact(tx, client_id, fresh, |c| {
+    write_contact(tx, client_id, false, fresh, |c| {
         put(cols, cells, "role", &mut c.role);
         put(cols, cells, "email", &mut c.email);
         put(cols, cells, "phone", &mut c.phone);
@@ -270,24 +271,29 @@ pub(crate) fn contact(tx: &mut WriteTx<'_>, cols: &Columns, cells: &[String]) ->
 }
 
 /// Creates `fresh` for `client_id`, or, when the client has a contact with its e-mail (or, with
-/// no e-mail, its name), updates that one with `overlay`.
+/// no e-mail, its name), updates that one with `overlay`. A client created by this row
+/// (`owner_is_new`) has no contact to look for.
 fn write_contact(
     tx: &mut WriteTx<'_>,
     client_id: ClientId,
+    owner_is_new: bool,
     fresh: ContactInput,
     overlay: impl FnOnce(&mut ContactInput),
 ) -> Result<Outcome> {
     let name = validate::required_text("name", &fresh.name, validate::limits::NAME)?;
     let email = validate::optional_email("email", fresh.email.as_deref())?;
-    let existing: Option<ContactId> = tx
-        .conn()
-        .prepare_cached(
-            "SELECT id FROM contacts WHERE client_id = ?1
+    let existing: Option<ContactId> = if owner_is_new {
+        None
+    } else {
+        tx.conn()
+            .prepare_cached(
+                "SELECT id FROM contacts WHERE client_id = ?1
                AND (CASE WHEN ?2 IS NOT NULL THEN email = ?2 ELSE lower(name) = lower(?3) END)
              ORDER BY archived, id LIMIT 1",
-        )?
-        .query_row(rusqlite::params![client_id, email, name], |r| r.get(0))
-        .optional()?;
+            )?
+            .query_row(rusqlite::params![client_id, email, name], |r| r.get(0))
+            .optional()?
+    };
     match existing {
         Some(id) => {
             let c = contacts::get_in(tx.conn(), id)?;

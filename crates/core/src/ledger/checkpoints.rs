@@ -122,6 +122,11 @@ pub(crate) fn save(
                 *state.tickets_used.entry(*p).or_default() += 1;
             }
         }
+        for (day, pack, tickets) in &ledger.opening_tickets {
+            if *day < m {
+                *state.tickets_used.entry(*pack).or_default() += tickets;
+            }
+        }
         let keep =
             |c: &ContractId| ends(*c).is_some_and(|e| e >= m - Duration::days(KEEP_ENDED_DAYS));
         let mut used: Vec<_> = state

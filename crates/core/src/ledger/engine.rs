@@ -75,6 +75,9 @@ pub(crate) struct Ledger {
     /// Every draw on an allowance: (day of the work, contract, period start, minutes). Lets the
     /// caller rebuild the state at any earlier day (checkpoints).
     pub draws: Vec<(NaiveDate, ContractId, NaiveDate, i64)>,
+    /// Opening balances of incident packs counted by this replay: (the pack's first day, the
+    /// pack, tickets used before it was imported). Their minutes are in `draws`.
+    pub opening_tickets: Vec<(NaiveDate, ContractId, i64)>,
 }
 
 /// The ledger's state before a day: minutes used per contract period, tickets used per pack.
@@ -87,6 +90,8 @@ pub(crate) struct State {
 pub(crate) struct Input<'a> {
     /// The state before the first fact (from a checkpoint, or empty).
     pub initial: State,
+    /// The replay's first day (`initial` is the state before it).
+    pub from: NaiveDate,
     pub contracts: &'a [Contract],
     pub client_class: &'a str,
     pub defaults: BillingDefaults,
@@ -131,6 +136,23 @@ pub(crate) fn run(mut input: Input<'_>) -> Ledger {
         ..Ledger::default()
     };
     let contracts = input.contracts;
+    // Opening balances (imported contracts): used on the contract's first day, in its first
+    // accounting period, before any work. Counted when the replay covers that day; a replay that
+    // starts later starts from a checkpoint, which holds them already.
+    for c in contracts.iter().filter(|c| c.starts() >= input.from) {
+        if c.opening_used_minutes > 0 {
+            *ledger.used.entry((c.id, c.starts())).or_default() += c.opening_used_minutes;
+            ledger
+                .draws
+                .push((c.starts(), c.id, c.starts(), c.opening_used_minutes));
+        }
+        if c.opening_used_tickets > 0 {
+            *ledger.tickets_used.entry(c.id).or_default() += c.opening_used_tickets;
+            ledger
+                .opening_tickets
+                .push((c.starts(), c.id, c.opening_used_tickets));
+        }
+    }
     // Pass 1: incident tickets, in closing order, earliest-expiring pack with tickets left.
     let mut closures = std::mem::take(&mut input.closures);
     closures.sort_by(|a, b| a.at.cmp(&b.at).then(a.ticket_id.cmp(&b.ticket_id)));

@@ -179,6 +179,7 @@ pub(crate) fn replay(
     }
     let ledger = engine::run(Input {
         initial: initial.clone(),
+        from: start,
         contracts,
         client_class: class,
         defaults: super::defaults::get_in(conn)?,

@@ -61,6 +61,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0020_csv_import",
         include_str!("migrations/0020_csv_import.sql"),
     ),
+    (
+        "0021_import_contracts",
+        include_str!("migrations/0021_import_contracts.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
