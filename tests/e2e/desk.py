@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from day import keys
 from helpers import Driver, invoke, onboard, scroll_to, select, shot, step
+from transfer import import_and_export
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -158,6 +159,7 @@ def scenario_desk(d: Driver) -> None:
     third_party(d, tid)
     contract_channels(d, w)
     statement_printed(d, w)
+    import_and_export(d)
 
 
 def third_party(d: Driver, tid: str) -> None:

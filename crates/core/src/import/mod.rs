@@ -9,6 +9,7 @@
 //! Re-importing a file updates: a client is found by its external id, Partita IVA or Codice
 //! Fiscale, a site by client and name, a contact by client and e-mail (or name).
 
+pub mod catalogue;
 pub mod mapping;
 mod rows;
 
@@ -20,6 +21,7 @@ use crate::error::{Code, Error, Result};
 use crate::store::settings::{get_setting_conn, to_json_text};
 use crate::store::{Entity, Store};
 
+pub use catalogue::{catalogue, ImportField, ImportKind};
 pub use mapping::{ImportEntity, Mapping, Preset};
 
 /// How many rows [`inspect`] shows.
