@@ -66,30 +66,54 @@ fn the_wizard_reads_maps_checks_and_imports_a_picked_file_then_exports_it() {
         json!({"entity": "clients", "mapping": info["mapping"], "dry_run": dry})
     };
 
-    let dry = h.ok("run_import", json!({"path": path, "options": options(true)}));
+    let dry = h.ok(
+        "run_import",
+        json!({"path": path, "options": options(true)}),
+    );
     assert_eq!(dry["created"], 1);
     assert_eq!(dry["committed"], false);
     assert_eq!(dry["errors"][0]["line"], 3);
     assert_eq!(dry["errors"][0]["field"], "vat_number");
     assert_eq!(dry["errors"][0]["code"], "INVALID_VAT_NUMBER");
     // A real run with a refused row writes nothing either.
-    let refused = h.ok("run_import", json!({"path": path, "options": options(false)}));
+    let refused = h.ok(
+        "run_import",
+        json!({"path": path, "options": options(false)}),
+    );
     assert_eq!(refused["committed"], false);
     assert!(client_names(&h).is_empty());
 
     std::fs::write(&csv, file("02987654320")).unwrap();
-    let dry = h.ok("run_import", json!({"path": path, "options": options(true)}));
-    assert_eq!((dry["created"].as_u64(), dry["errors"].as_array().unwrap().len()), (Some(2), 0));
+    let dry = h.ok(
+        "run_import",
+        json!({"path": path, "options": options(true)}),
+    );
+    assert_eq!(
+        (
+            dry["created"].as_u64(),
+            dry["errors"].as_array().unwrap().len()
+        ),
+        (Some(2), 0)
+    );
     assert!(client_names(&h).is_empty(), "a dry run writes nothing");
-    let done = h.ok("run_import", json!({"path": path, "options": options(false)}));
+    let done = h.ok(
+        "run_import",
+        json!({"path": path, "options": options(false)}),
+    );
     assert_eq!(done["committed"], true);
     assert_eq!(
         client_names(&h),
         ["Ferramenta Colombo snc", "Ottica Bellini srl"]
     );
     // Again: updates by code, duplicates nothing.
-    let again = h.ok("run_import", json!({"path": path, "options": options(false)}));
-    assert_eq!((again["created"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(2)));
+    let again = h.ok(
+        "run_import",
+        json!({"path": path, "options": options(false)}),
+    );
+    assert_eq!(
+        (again["created"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(2))
+    );
 
     let kinds = h.ok("export_kinds", json!({}));
     let kinds = kinds.as_array().unwrap();
@@ -114,7 +138,10 @@ fn the_wizard_reads_maps_checks_and_imports_a_picked_file_then_exports_it() {
     assert!(bytes.starts_with(b"\xef\xbb\xbf"), "a BOM for Excel");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     assert!(text.starts_with("name;external_id;vat_number;"), "{text}");
-    assert!(text.contains("Ottica Bellini srl;C001;03123456786;"), "{text}");
+    assert!(
+        text.contains("Ottica Bellini srl;C001;03123456786;"),
+        "{text}"
+    );
 
     let err = h.err(
         "save_export",

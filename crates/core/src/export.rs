@@ -83,7 +83,9 @@ pub fn kinds() -> Vec<ExportKindInfo> {
                 ExportKind::Interventions => ("Interventi con le ore", "Interventions with hours"),
                 ExportKind::TimeEntries => ("Registrazioni di tempo", "Time entries"),
                 ExportKind::Materials => ("Materiali", "Materials"),
-                ExportKind::BillableLines => ("Righe da fatturare del mese", "The month's billable lines"),
+                ExportKind::BillableLines => {
+                    ("Righe da fatturare del mese", "The month's billable lines")
+                }
             };
             ExportKindInfo {
                 kind,

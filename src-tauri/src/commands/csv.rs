@@ -4,7 +4,9 @@
 
 use rapportino_core::csvfile;
 use rapportino_core::export::{self, ExportKindInfo, ExportOptions, SavedExport};
-use rapportino_core::import::{self, FileInfo, ImportEntity, ImportKind, ImportOptions, ImportReport};
+use rapportino_core::import::{
+    self, FileInfo, ImportEntity, ImportKind, ImportOptions, ImportReport,
+};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
