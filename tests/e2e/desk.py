@@ -154,12 +154,12 @@ def edit(d: Driver, w: dict, tid: str) -> None:
 def scenario_desk(d: Driver) -> None:
     onboard(d)
     w = seed(d)
+    import_and_export(d)
     tid = intake(d, w)
     edit(d, w, tid)
     third_party(d, tid)
     contract_channels(d, w)
     statement_printed(d, w)
-    import_and_export(d)
 
 
 def third_party(d: Driver, tid: str) -> None:
