@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from day import keys
 from helpers import Driver, invoke, onboard, scroll_to, select, shot, step
+from transfer import import_and_export
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -153,6 +154,7 @@ def edit(d: Driver, w: dict, tid: str) -> None:
 def scenario_desk(d: Driver) -> None:
     onboard(d)
     w = seed(d)
+    import_and_export(d)
     tid = intake(d, w)
     edit(d, w, tid)
     third_party(d, tid)

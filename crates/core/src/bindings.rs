@@ -95,6 +95,10 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     export::<crate::export::Exported>(&cfg)?;
     export::<crate::import::ImportOptions>(&cfg)?;
     export::<crate::import::ImportReport>(&cfg)?;
+    export::<crate::import::ImportKind>(&cfg)?;
+    export::<crate::import::FileInfo>(&cfg)?;
+    export::<crate::export::ExportKindInfo>(&cfg)?;
+    export::<crate::export::SavedExport>(&cfg)?;
     export::<crate::import::Preset>(&cfg)?;
     export::<crate::reports::Report>(&cfg)?;
     export::<crate::reports::ReportSummary>(&cfg)?;

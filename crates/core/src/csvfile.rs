@@ -36,6 +36,24 @@ pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 
 const BOM: &str = "\u{feff}";
 
+/// Reads the CSV file at `path`; one larger than [`MAX_FILE_BYTES`] is refused (`CSV_INVALID` on
+/// `file`) before it is loaded.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    let size = std::fs::metadata(path)?.len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(Error::invalid(
+            Code::CsvInvalid,
+            "file",
+            format!(
+                "the file is {} MB, the limit is {} MB",
+                size / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(std::fs::read(path)?)
+}
+
 /// The text of a CSV file: UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else
 /// Windows-1252 (which maps every byte to a character).
 pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding)> {

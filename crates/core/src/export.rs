@@ -59,6 +59,49 @@ pub struct Exported {
     pub bytes: Vec<u8>,
 }
 
+/// An export saved to a file (what the app reports).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SavedExport {
+    pub kind: ExportKind,
+    pub rows: u32,
+    pub path: String,
+}
+
+/// One export the app offers, with its words (Italian first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ExportKindInfo {
+    pub kind: ExportKind,
+    pub label_it: String,
+    pub label_en: String,
+    /// The month must be given (the billable lines); for the others it is an optional filter.
+    pub month_required: bool,
+}
+
+/// Every export, in [`ExportKind::ALL`] order.
+pub fn kinds() -> Vec<ExportKindInfo> {
+    ExportKind::ALL
+        .iter()
+        .map(|&kind| {
+            let (it, en) = match kind {
+                ExportKind::Clients => ("Clienti", "Clients"),
+                ExportKind::Tickets => ("Ticket", "Tickets"),
+                ExportKind::Interventions => ("Interventi con le ore", "Interventions with hours"),
+                ExportKind::TimeEntries => ("Registrazioni di tempo", "Time entries"),
+                ExportKind::Materials => ("Materiali", "Materials"),
+                ExportKind::BillableLines => {
+                    ("Righe da fatturare del mese", "The month's billable lines")
+                }
+            };
+            ExportKindInfo {
+                kind,
+                label_it: it.to_owned(),
+                label_en: en.to_owned(),
+                month_required: kind == ExportKind::BillableLines,
+            }
+        })
+        .collect()
+}
+
 /// The clients' columns (archived clients are left out): the import's field names (see
 /// `import::mapping::targets`).
 const CLIENT_HEADER: [&str; 14] = [

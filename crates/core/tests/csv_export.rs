@@ -145,6 +145,30 @@ fn a_month_limits_the_rows_and_the_billable_lines_need_one() {
     assert_eq!(err.code(), Code::Required);
 }
 
+/// The app's list of exports: every kind, and it says which need a month — exactly those that
+/// refuse to run without one.
+#[test]
+fn the_list_of_exports_says_which_need_a_month() {
+    let s = demo();
+    let kinds = export::kinds();
+    assert_eq!(
+        kinds.iter().map(|k| k.kind).collect::<Vec<_>>(),
+        ExportKind::ALL.to_vec()
+    );
+    for k in &kinds {
+        assert!(!k.label_it.is_empty() && !k.label_en.is_empty());
+        let done = export::export(
+            &s,
+            &ExportOptions {
+                kind: k.kind,
+                style: CsvStyle::Plain,
+                month: None,
+            },
+        );
+        assert_eq!(done.is_err(), k.month_required, "{}", k.kind);
+    }
+}
+
 /// Every client as its form holds it (no id, no timestamps), by name.
 fn comparable(s: &Store) -> Vec<clients::ClientInput> {
     let mut all: Vec<clients::ClientInput> =

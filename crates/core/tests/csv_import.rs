@@ -335,3 +335,28 @@ fn a_mapping_that_does_not_fit_the_file_is_refused_before_any_row() {
     assert_eq!(e.code(), Code::CsvInvalid);
     assert_eq!(count(&s, "clients"), 0);
 }
+
+/// The app reads the picked file through core: read as it is, or refused before loading when it
+/// is larger than the limit (a sparse file, so the test writes nothing big).
+#[test]
+fn a_file_is_read_from_disk_and_a_huge_one_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("clienti.csv");
+    std::fs::write(&small, b"name\nRossi\n").unwrap();
+    assert_eq!(
+        rapportino_core::csvfile::read_file(&small).unwrap(),
+        b"name\nRossi\n"
+    );
+    let huge = dir.path().join("disco.img");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(rapportino_core::csvfile::MAX_FILE_BYTES as u64 + 1)
+        .unwrap();
+    let err = rapportino_core::csvfile::read_file(&huge).unwrap_err();
+    assert_eq!(err.code(), Code::CsvInvalid);
+    assert_eq!(
+        rapportino_core::csvfile::read_file(&dir.path().join("missing.csv"))
+            .unwrap_err()
+            .code(),
+        Code::Io
+    );
+}

@@ -16,6 +16,7 @@ pub mod calendars;
 pub mod classes;
 pub mod clients;
 pub mod contracts;
+pub mod csv;
 pub mod dashboard;
 pub mod intake;
 pub mod interventions;

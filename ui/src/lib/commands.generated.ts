@@ -41,8 +41,15 @@ import type { Dashboard } from '../bindings/Dashboard';
 import type { DemoReport } from '../bindings/DemoReport';
 import type { DiagnosticsCopy } from '../bindings/DiagnosticsCopy';
 import type { ErrorPayload } from '../bindings/ErrorPayload';
+import type { ExportKindInfo } from '../bindings/ExportKindInfo';
+import type { ExportOptions } from '../bindings/ExportOptions';
 import type { ExportedFile } from '../bindings/ExportedFile';
+import type { FileInfo } from '../bindings/FileInfo';
 import type { Holiday } from '../bindings/Holiday';
+import type { ImportEntity } from '../bindings/ImportEntity';
+import type { ImportKind } from '../bindings/ImportKind';
+import type { ImportOptions } from '../bindings/ImportOptions';
+import type { ImportReport } from '../bindings/ImportReport';
 import type { InboxCheck } from '../bindings/InboxCheck';
 import type { InboxRound } from '../bindings/InboxRound';
 import type { InboxView } from '../bindings/InboxView';
@@ -85,6 +92,7 @@ import type { ReportSummary } from '../bindings/ReportSummary';
 import type { RequestRow } from '../bindings/RequestRow';
 import type { Restored } from '../bindings/Restored';
 import type { RunningTimer } from '../bindings/RunningTimer';
+import type { SavedExport } from '../bindings/SavedExport';
 import type { SearchHit } from '../bindings/SearchHit';
 import type { SearchRequest } from '../bindings/SearchRequest';
 import type { SendReport } from '../bindings/SendReport';
@@ -224,6 +232,35 @@ export const createContract = (input: ContractInput) => call<Contract>('create_c
 export const updateContract = (id: string, input: ContractInput) => call<Contract>('update_contract', { id, input });
 
 export const archiveContract = (id: string, archived: boolean) => call<Contract>('archive_contract', { id, archived });
+
+// csv.rs
+
+/** What the wizard can import: each entity with its fields and presets. */
+export const importCatalogue = () => call<ImportKind[]>('import_catalogue');
+
+/** The CSV file chosen in the Open dialog (remembered as picked); null when cancelled. */
+export const pickImportFile = () => call<string | null>('pick_import_file');
+
+/**
+ * The file at `path` (picked in a dialog, or in the app's folders): its header, first rows and
+ * the mapping proposed for `entity`.
+ */
+export const inspectImport = (path: string, entity: ImportEntity, separator: string | null = null) => call<FileInfo>('inspect_import', { path, entity, separator });
+
+/**
+ * Imports the file at `path` as `options` say: a dry run writes nothing; a real run writes
+ * every row or, when a row is refused, none.
+ */
+export const runImport = (path: string, options: ImportOptions) => call<ImportReport>('run_import', { path, options });
+
+/** The exports the app offers. */
+export const exportKinds = () => call<ExportKindInfo[]>('export_kinds');
+
+/**
+ * Writes the export `options` asks for to the file chosen in the Save dialog (or to `path`,
+ * picked before or in the app's folders). Null when the dialog was cancelled.
+ */
+export const saveExport = (options: ExportOptions, path: string | null = null) => call<SavedExport | null>('save_export', { options, path });
 
 // dashboard.rs
 

@@ -60,5 +60,6 @@ describe('routes', () => {
   it('settings open on the calendars tab', () => {
     expect(parseHash('#/settings')).toEqual({ name: 'settings', tab: 'calendars' });
     expect(parseHash('#/settings/nonsense')).toEqual({ name: 'settings', tab: 'calendars' });
+    expect(parseHash('#/settings/data')).toEqual({ name: 'settings', tab: 'data' });
   });
 });

@@ -39,11 +39,12 @@ export type SettingsTab =
   | 'templates'
   | 'documents'
   | 'backups'
+  | 'data'
   | 'sync'
   | 'mail'
   | 'inbox'
   | 'diagnostics';
-const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'catalogue', 'templates', 'documents', 'backups', 'sync', 'mail', 'inbox', 'diagnostics'];
+const TABS: readonly SettingsTab[] = ['shop', 'technicians', 'general', 'calendars', 'classes', 'billing', 'catalogue', 'templates', 'documents', 'backups', 'data', 'sync', 'mail', 'inbox', 'diagnostics'];
 
 export const HOME: Route = { name: 'dashboard' };
 

@@ -10,6 +10,7 @@
 //! Fiscale, a site by client and name, a contact by client and e-mail (or name), a contract by
 //! its external id (else client and name), a technician by code.
 
+pub mod catalogue;
 mod contract_rows;
 pub mod mapping;
 mod rows;
@@ -23,6 +24,7 @@ use crate::error::{Code, Error, Result};
 use crate::store::settings::{get_setting_conn, to_json_text};
 use crate::store::{Entity, Store};
 
+pub use catalogue::{catalogue, ImportField, ImportKind};
 pub use mapping::{ImportEntity, Mapping, Preset};
 
 /// How many rows [`inspect`] shows.

@@ -16,6 +16,7 @@ import { enMail, enMailErrors } from './en-mail';
 import { enSigning } from './en-signing';
 import { enQuotes, enQuoteErrors } from './en-quotes';
 import { enSync } from './en-sync';
+import { enTransfer } from './en-transfer';
 import type { MessageKey } from './it';
 
 export const en: Record<MessageKey, string> = {
@@ -182,6 +183,7 @@ export const en: Record<MessageKey, string> = {
   ...enWork,
   ...enDesk,
   ...enSync,
+  ...enTransfer,
   ...enJoin,
   ...enSigning,
   ...enQuotes,

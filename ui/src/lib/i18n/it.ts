@@ -16,6 +16,7 @@ import { itMail, itMailErrors } from './it-mail';
 import { itSigning } from './it-signing';
 import { itQuotes, itQuoteErrors } from './it-quotes';
 import { itSync } from './it-sync';
+import { itTransfer } from './it-transfer';
 
 export const it = {
   'app.name': 'Rapportino',
@@ -181,6 +182,7 @@ export const it = {
   ...itWork,
   ...itDesk,
   ...itSync,
+  ...itTransfer,
   ...itJoin,
   ...itSigning,
   ...itQuotes,
