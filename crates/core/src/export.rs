@@ -84,6 +84,8 @@ pub fn kinds() -> Vec<ExportKindInfo> {
         .map(|&kind| {
             let (it, en) = match kind {
                 ExportKind::Clients => ("Clienti", "Clients"),
+                ExportKind::Contracts => ("Contratti", "Contracts"),
+                ExportKind::Technicians => ("Tecnici", "Technicians"),
                 ExportKind::Tickets => ("Ticket", "Tickets"),
                 ExportKind::Interventions => ("Interventi con le ore", "Interventions with hours"),
                 ExportKind::TimeEntries => ("Registrazioni di tempo", "Time entries"),

@@ -27,7 +27,7 @@ fn input_of(c: &Contract) -> ContractInput {
         starts_on: c.starts_on.clone(),
         ends_on: Some(c.ends_on.clone()),
         calendar_id: t.calendar_id,
-        targets: t.targets.clone(),
+        targets: t.targets,
         included_minutes: t.included_minutes,
         package_mode: t.package_mode,
         incident_tickets: t.incident_tickets,
@@ -41,7 +41,7 @@ fn input_of(c: &Contract) -> ContractInput {
         rounding_minutes: Some(t.rounding_minutes),
         minimum_minutes: Some(t.minimum_minutes),
         notes: t.notes.clone(),
-        severity_calendars: t.severity_calendars.clone(),
+        severity_calendars: t.severity_calendars,
         billing: t.billing.clone(),
     }
 }
