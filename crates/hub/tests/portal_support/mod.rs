@@ -174,6 +174,20 @@ pub fn link_for(storage: &Storage, contact_id: &str, client_id: &str, ttl_secs: 
     secret
 }
 
+/// Waits until `n` sign-in mails of the hub are queued for its mail round (the sign-in page
+/// answers first and makes them in the background), at most 20 s.
+pub fn wait_for_sign_in_mails(storage: &Storage, n: usize) {
+    use rapportino_hub::web::portal::mailbox;
+    let started = std::time::Instant::now();
+    while mailbox::waiting(storage.hub_id()) < n {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{n} sign-in mails not queued after 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Runs one statement on the hub-only tables.
 pub fn exec(storage: &Storage, sql: &str, params: &[SqlValue]) {
     storage.plain(|tx| tx.exec(sql, params)).unwrap();
