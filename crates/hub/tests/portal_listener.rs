@@ -29,15 +29,7 @@ fn the_reserved_area_on_its_own_listener_on_postgresql() {
 }
 
 fn own_listener(storage: Arc<Storage>) {
-    client(&storage, "cl-a", "Ottica Ferri");
-    contact(
-        &storage,
-        "co-anna",
-        "cl-a",
-        "Anna Ferri",
-        "anna@ferri.it",
-        true,
-    );
+    anna(&storage);
     ticket(
         &storage,
         "t-a1",

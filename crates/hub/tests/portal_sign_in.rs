@@ -30,15 +30,7 @@ fn the_sign_in_answers_before_the_look_up_on_postgresql() {
 }
 
 fn answers_first(storage: Arc<Storage>, pg: bool) {
-    client(&storage, "cl-a", "Ottica Ferri");
-    contact(
-        &storage,
-        "co-anna",
-        "cl-a",
-        "Anna Ferri",
-        "anna@ferri.it",
-        true,
-    );
+    anna(&storage);
     let hub = hub(storage.clone(), |_| {});
     let mut anna = Browser::new(&hub);
     let token = anna.get("/portal/sign-in").token();

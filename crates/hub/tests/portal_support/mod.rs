@@ -74,6 +74,19 @@ pub fn client(storage: &Storage, id: &str, name: &str) {
     );
 }
 
+/// Client `cl-a` (Ottica Ferri) and its authorised contact `co-anna` (anna@ferri.it).
+pub fn anna(storage: &Storage) {
+    client(storage, "cl-a", "Ottica Ferri");
+    contact(
+        storage,
+        "co-anna",
+        "cl-a",
+        "Anna Ferri",
+        "anna@ferri.it",
+        true,
+    );
+}
+
 pub fn contact(
     storage: &Storage,
     id: &str,
