@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn the_portal_table_becomes_its_options() {
-        let table: toml::Table = "listen = \"0.0.0.0:8443\"\n[portal]\nenabled = true\nbase_url = \"https://a.it\"\nlink_minutes = 10\n"
+        let table: toml::Table = "listen = \"0.0.0.0:8443\"\n[portal]\nenabled = true\nbase_url = \"https://a.it\"\nlink_minutes = 10\nlisten = \"0.0.0.0:8444\"\n"
             .parse()
             .unwrap();
         let flat = flatten_tables(table, Path::new("hub.toml")).unwrap();
@@ -179,7 +179,13 @@ mod tests {
         keys.sort_unstable();
         assert_eq!(
             keys,
-            ["listen", "portal", "portal_base_url", "portal_link_minutes"]
+            [
+                "listen",
+                "portal",
+                "portal_base_url",
+                "portal_link_minutes",
+                "portal_listen"
+            ]
         );
         let nested: toml::Table = "[portal.x]\ny = 1\n".parse().unwrap();
         assert!(flatten_tables(nested, Path::new("hub.toml")).is_err());

@@ -147,8 +147,12 @@ pub struct RunningHub {
     pub addr: SocketAddr,
     /// Whether it speaks TLS.
     pub tls: bool,
+    /// The reserved area's own listener (`[portal] listen`), when it has one.
+    pub portal_addr: Option<SocketAddr>,
     handle: Handle,
     task: JoinHandle<std::io::Result<()>>,
+    /// The reserved area's own server, when it has one.
+    portal: Option<(Handle, JoinHandle<std::io::Result<()>>)>,
 }
 
 impl RunningHub {
@@ -161,15 +165,28 @@ impl RunningHub {
     /// Requests a graceful shutdown now (as the shutdown future does).
     pub fn shutdown(&self, grace: Duration) {
         self.handle.graceful_shutdown(Some(grace));
+        if let Some((handle, _)) = &self.portal {
+            handle.graceful_shutdown(Some(grace));
+        }
+    }
+
+    /// `https://127.0.0.1:PORT` of the reserved area's own listener, when it has one.
+    pub fn portal_url(&self) -> Option<String> {
+        self.portal_addr.map(|a| format!("https://{a}"))
     }
 
     /// Waits until the server stopped (after the shutdown future completed and in-flight
     /// requests finished).
     pub async fn wait(self) -> Result<(), HubError> {
-        self.task
-            .await
-            .map_err(|e| HubError::Internal(format!("server task: {e}")))?
-            .map_err(|e| HubError::Internal(format!("server: {e}")))
+        let joined = |r: Result<std::io::Result<()>, tokio::task::JoinError>| {
+            r.map_err(|e| HubError::Internal(format!("server task: {e}")))?
+                .map_err(|e| HubError::Internal(format!("server: {e}")))
+        };
+        let main = joined(self.task.await);
+        if let Some((_, task)) = self.portal {
+            joined(task.await)?;
+        }
+        main
     }
 }
 
@@ -230,6 +247,23 @@ pub fn router(state: AppState) -> Router {
     ))
     .layer(middleware::from_fn(log_request))
     .with_state(state)
+}
+
+/// The routes of the reserved area's own listener: its pages only (anything else is 404), with
+/// the request deadline and the request log; `None` when it has no listener of its own.
+pub fn portal_router(state: AppState) -> Option<Router> {
+    let pages = crate::web::portal_routes(&state)?
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed);
+    Some(
+        pages
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                request_deadline,
+            ))
+            .layer(middleware::from_fn(log_request))
+            .with_state(state),
+    )
 }
 
 /// The whole-request timeout: from the request head to the start of the answer (a snapshot's
@@ -335,50 +369,33 @@ pub async fn start(
         ));
     }
     let tls = config.tls.as_ref().map(load_tls).transpose()?;
-    let listener = std::net::TcpListener::bind(config.listen)
-        .map_err(|e| HubError::Config(format!("cannot listen on {}: {e}", config.listen)))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| HubError::Config(format!("listener: {e}")))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| HubError::Config(format!("listener: {e}")))?;
-    // The peer's address reaches the handlers (the web form's per-address limit).
-    let app = router(AppState::new(storage.clone(), &config))
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let app = ConnectionSlots::new(app, config.max_connections);
-    let limits = ConnLimits {
-        first_bytes: config.header_read_timeout,
-        write_stall: config.write_timeout,
+    let (listener, addr) = bind(config.listen)?;
+    let portal_listener = match crate::web::portal::own_listener_of(&config) {
+        Some(at) => Some(bind(at)?),
+        None => None,
     };
+    let state = AppState::new(storage.clone(), &config);
     let handle = Handle::new();
     let is_tls = tls.is_some();
-    let mut server = axum_server::from_tcp(listener).handle(handle.clone());
-    server
-        .http_builder()
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(config.header_read_timeout);
-    // TCP_NODELAY on every connection: a response goes out in several small writes (TLS
-    // records), and with Nagle's algorithm the last one waited for the client's delayed ACK —
-    // about 40 ms added to half of the small pushes in the benchmark.
-    let task = match tls {
-        Some(tls) => {
-            let tls = RustlsAcceptor::new(RustlsConfig::from_config(Arc::new(tls)))
-                .handshake_timeout(config.header_read_timeout)
-                .acceptor(PerIpAcceptor::new(
-                    NoDelayAcceptor::new(),
-                    config.max_connections_per_ip,
-                ));
-            let server = server.acceptor(GuardAcceptor::new(tls, limits));
-            tokio::spawn(server.serve(app))
+    let task = serve_on(
+        listener,
+        router(state.clone()),
+        tls.clone(),
+        &config,
+        &handle,
+    );
+    let portal = match (portal_listener, portal_router(state)) {
+        (Some((listener, at)), Some(app)) => {
+            let handle = Handle::new();
+            let task = serve_on(listener, app, tls, &config, &handle);
+            tracing::info!(addr = %at, "reserved area listening");
+            Some((at, handle, task))
         }
-        None => {
-            let per_ip = PerIpAcceptor::new(NoDelayAcceptor::new(), config.max_connections_per_ip);
-            let server = server.acceptor(GuardAcceptor::new(per_ip, limits));
-            tokio::spawn(server.serve(app))
-        }
+        _ => None,
     };
+    let portal_addr = portal.as_ref().map(|p| p.0);
+    let portal = portal.map(|(_, h, t)| (h, t));
+    let portal_handle = portal.as_ref().map(|p| p.0.clone());
     let grace = config.shutdown_grace;
     let shutdown_handle = handle.clone();
     tokio::spawn(async move {
@@ -386,6 +403,9 @@ pub async fn start(
         // The shutdown first, the log line after: whatever happens to the log (stderr closed or
         // stuck), the hub stops.
         shutdown_handle.graceful_shutdown(Some(grace));
+        if let Some(h) = portal_handle {
+            h.graceful_shutdown(Some(grace));
+        }
         tracing::info!("shutting down: finishing in-flight requests");
     });
     tracing::info!(
@@ -401,9 +421,67 @@ pub async fn start(
     Ok(RunningHub {
         addr,
         tls: is_tls,
+        portal_addr,
         handle,
         task,
+        portal,
     })
+}
+
+fn bind(at: SocketAddr) -> Result<(std::net::TcpListener, SocketAddr), HubError> {
+    let listener = std::net::TcpListener::bind(at)
+        .map_err(|e| HubError::Config(format!("cannot listen on {at}: {e}")))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| HubError::Config(format!("listener: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| HubError::Config(format!("listener: {e}")))?;
+    Ok((listener, addr))
+}
+
+/// Serves `app` on `listener` in the background, with the connection limits and timeouts of
+/// `config`, over TLS when `tls` is given.
+fn serve_on(
+    listener: std::net::TcpListener,
+    app: Router,
+    tls: Option<rustls::ServerConfig>,
+    config: &ServerConfig,
+    handle: &Handle,
+) -> JoinHandle<std::io::Result<()>> {
+    // The peer's address reaches the handlers (the web form's per-address limit).
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let app = ConnectionSlots::new(app, config.max_connections);
+    let limits = ConnLimits {
+        first_bytes: config.header_read_timeout,
+        write_stall: config.write_timeout,
+    };
+    let mut server = axum_server::from_tcp(listener).handle(handle.clone());
+    server
+        .http_builder()
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout);
+    // TCP_NODELAY on every connection: a response goes out in several small writes (TLS
+    // records), and with Nagle's algorithm the last one waited for the client's delayed ACK —
+    // about 40 ms added to half of the small pushes in the benchmark.
+    match tls {
+        Some(tls) => {
+            let tls = RustlsAcceptor::new(RustlsConfig::from_config(Arc::new(tls)))
+                .handshake_timeout(config.header_read_timeout)
+                .acceptor(PerIpAcceptor::new(
+                    NoDelayAcceptor::new(),
+                    config.max_connections_per_ip,
+                ));
+            let server = server.acceptor(GuardAcceptor::new(tls, limits));
+            tokio::spawn(server.serve(app))
+        }
+        None => {
+            let per_ip = PerIpAcceptor::new(NoDelayAcceptor::new(), config.max_connections_per_ip);
+            let server = server.acceptor(GuardAcceptor::new(per_ip, limits));
+            tokio::spawn(server.serve(app))
+        }
+    }
 }
 
 /// [`start`], then wait until it stopped.

@@ -210,6 +210,7 @@ fn reserved_area(storage: std::sync::Arc<Storage>) {
     assert_eq!(known.body, stranger.body);
 
     // One mail, to Anna, through the hub's mail round and a real SMTP server.
+    wait_for_sign_in_mails(s, 1);
     let round = mail::send_round(s, &account(&smtp), chrono::Utc::now()).unwrap();
     assert_eq!(round.sent, 1, "{round:?}");
     let delivered = smtp.delivered_text();

@@ -108,6 +108,7 @@ fn ask_link(
         "Assistenza Rinaldi",
     );
     account.port = Some(smtp.port);
+    wait_for_sign_in_mails(storage, 1);
     assert_eq!(
         mail::send_round(storage, &account, chrono::Utc::now())
             .unwrap()

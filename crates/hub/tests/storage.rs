@@ -474,6 +474,25 @@ fn refusals_and_clock_skew_are_recorded_and_backed_up() {
             tx.flag_clock_skew("dev-1", 3_600_000)
         })
         .expect("write");
+        // The reserved area's tables (links, sessions, access log) are the hub's too.
+        s.plain(|tx| {
+            tx.exec(
+                "INSERT INTO portal_links (token_hash, contact_id, client_id, created_at, expires_at) \
+                 VALUES ('h-link', 'co-1', 'cl-1', 10, 20)",
+                &[],
+            )?;
+            tx.exec(
+                "INSERT INTO portal_sessions (id_hash, contact_id, client_id, created_at, last_seen_at, expires_at) \
+                 VALUES ('h-session', 'co-1', 'cl-1', 10, 11, 30)",
+                &[],
+            )?;
+            tx.exec(
+                "INSERT INTO portal_access_log (at, contact_id, client_id, ip, action) \
+                 VALUES (12, 'co-1', 'cl-1', '127.0.0.1', 'sign_in')",
+                &[],
+            )
+        })
+        .expect("portal rows");
         let devices = s.registry().devices().expect("devices");
         assert!(devices[0].clock_skew_flagged_at.is_some(), "{}", b.kind);
 
@@ -493,6 +512,20 @@ fn refusals_and_clock_skew_are_recorded_and_backed_up() {
             })
             .expect("refusal copied");
         assert_eq!(refusal.0, "REPORT_SIGNED");
+        let portal: (String, String, String) = copy
+            .query_row(
+                "SELECT l.token_hash, s.id_hash, a.action FROM portal_links l, portal_sessions s, \
+                 portal_access_log a",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("the reserved area's rows copied");
+        assert_eq!(
+            portal,
+            ("h-link".into(), "h-session".into(), "sign_in".into()),
+            "{}",
+            b.kind
+        );
         drop(copy);
         // The copy is a hub of its own: it opens and serves the same data.
         let reopened = Storage::open(&format!("sqlite:{}", out.display())).expect("open");

@@ -430,4 +430,42 @@ pub const TABLES: &[Table] = &[
         ],
         "device_id",
     ),
+    (
+        "portal_links",
+        &[
+            ("token_hash", Kind::Text),
+            ("contact_id", Kind::Text),
+            ("client_id", Kind::Text),
+            ("created_at", Kind::Int),
+            ("expires_at", Kind::Int),
+            ("used_at", Kind::Int),
+        ],
+        "token_hash",
+    ),
+    (
+        "portal_sessions",
+        &[
+            ("id_hash", Kind::Text),
+            ("contact_id", Kind::Text),
+            ("client_id", Kind::Text),
+            ("created_at", Kind::Int),
+            ("last_seen_at", Kind::Int),
+            ("expires_at", Kind::Int),
+            ("ended_at", Kind::Int),
+        ],
+        "id_hash",
+    ),
+    (
+        "portal_access_log",
+        &[
+            ("id", Kind::Int),
+            ("at", Kind::Int),
+            ("contact_id", Kind::Text),
+            ("client_id", Kind::Text),
+            ("ip", Kind::Text),
+            ("action", Kind::Text),
+            ("record_id", Kind::Text),
+        ],
+        "id",
+    ),
 ];

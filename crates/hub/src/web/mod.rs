@@ -135,6 +135,32 @@ impl Cached {
     }
 }
 
+/// The shop's name (the synced `shop` setting), when set; read at most once a minute, so a
+/// flood of page views does not queue on the storage.
+pub async fn shop_name(state: &AppState, cache: &Cached) -> Option<String> {
+    if let Some(name) = cache.fresh() {
+        return name;
+    }
+    let storage = state.storage.clone();
+    let name = crate::routes::blocking(move || {
+        storage.write(|tx| {
+            Ok(tx
+                .load_row(rapportino_model::Entity::Setting.name(), "shop")?
+                .filter(|r| r.deleted.is_none())
+                .and_then(|r| {
+                    let value = r.fields.get("value")?.as_str()?.to_owned();
+                    let shop: serde_json::Value = serde_json::from_str(&value).ok()?;
+                    shop.get("name")?.as_str().map(str::to_owned)
+                }))
+        })
+    })
+    .await
+    .ok()
+    .flatten();
+    cache.keep(name.clone());
+    name
+}
+
 impl std::fmt::Debug for Web {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Web").field("config", &self.config).finish()
@@ -248,29 +274,42 @@ impl Window {
     }
 }
 
-/// The public pages (the request form, the reserved area), each with the security headers;
-/// `None` when both are off.
+/// The public pages of the main listener (the request form, and the reserved area unless it
+/// has a listener of its own), each with the security headers; `None` when none is served.
 pub fn routes(state: &AppState) -> Option<Router<AppState>> {
     let form = state.web.clone().map(|web| {
         Router::new()
             .route("/request", get(form::show).post(form::submit))
             .layer(DefaultBodyLimit::max(web.config.max_body))
     });
-    let portal = portal::routes(state);
+    let portal = if portal::own_listener(state).is_some() {
+        None
+    } else {
+        portal::routes(state)
+    };
     let pages = match (form, portal) {
         (None, None) => return None,
         (Some(f), None) => f,
         (None, Some(p)) => p,
         (Some(f), Some(p)) => f.merge(p),
     };
-    Some(
-        pages
-            .route("/assets/web.css", get(layout::stylesheet))
-            .layer(middleware::from_fn_with_state(
-                state.clone(),
-                security_headers,
-            )),
-    )
+    Some(with_assets(state, pages))
+}
+
+/// The pages of the reserved area's own listener (`[portal] listen`): the reserved area alone,
+/// with the security headers; `None` when it has no listener of its own.
+pub fn portal_routes(state: &AppState) -> Option<Router<AppState>> {
+    portal::own_listener(state)?;
+    Some(with_assets(state, portal::routes(state)?))
+}
+
+fn with_assets(state: &AppState, pages: Router<AppState>) -> Router<AppState> {
+    pages
+        .route("/assets/web.css", get(layout::stylesheet))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
 }
 
 /// The headers of every public page.

@@ -74,6 +74,19 @@ pub fn client(storage: &Storage, id: &str, name: &str) {
     );
 }
 
+/// Client `cl-a` (Ottica Ferri) and its authorised contact `co-anna` (anna@ferri.it).
+pub fn anna(storage: &Storage) {
+    client(storage, "cl-a", "Ottica Ferri");
+    contact(
+        storage,
+        "co-anna",
+        "cl-a",
+        "Anna Ferri",
+        "anna@ferri.it",
+        true,
+    );
+}
+
 pub fn contact(
     storage: &Storage,
     id: &str,
@@ -172,6 +185,20 @@ pub fn link_for(storage: &Storage, contact_id: &str, client_id: &str, ttl_secs: 
         .plain(|tx| store::insert_link(tx, &session::hash(&secret), &c, now, now + ttl_secs))
         .unwrap();
     secret
+}
+
+/// Waits until `n` sign-in mails of the hub are queued for its mail round (the sign-in page
+/// answers first and makes them in the background), at most 20 s.
+pub fn wait_for_sign_in_mails(storage: &Storage, n: usize) {
+    use rapportino_hub::web::portal::mailbox;
+    let started = std::time::Instant::now();
+    while mailbox::waiting(storage.hub_id()) < n {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{n} sign-in mails not queued after 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Runs one statement on the hub-only tables.

@@ -1,7 +1,7 @@
-//! A W3C WebDriver client for the browser tests (Debian's chromium and chromedriver), as
-//! webform_browser.rs drives them, plus TLS (the hub's self-signed certificate accepted) and
-//! [`Session::wait`]: a poll for an element after a navigation or a submit, instead of a find
-//! that races the new page.
+//! The W3C WebDriver client of the browser tests (webform_browser.rs, portal_browser.rs:
+//! Debian's chromium and chromedriver), with TLS (the hub's self-signed certificate accepted)
+//! and look-ups that poll for their element ([`Session::wait`]) after a navigation or a submit,
+//! instead of a find that races the new page.
 #![allow(dead_code)]
 
 use std::net::TcpListener;
@@ -110,13 +110,11 @@ impl<'d> Session<'d> {
         self.cmd("POST", "/url", Some(json!({"url": url})));
     }
 
+    /// The element `css`, waited for: a click on a submit button may return before the browser
+    /// has left the page, and a look-up that ran at once then failed on a fast machine (CI).
+    /// Every look-up ([`Session::type_in`], [`Session::click`], [`Session::text`]) polls.
     pub fn find(&self, css: &str) -> String {
-        let v = self.cmd(
-            "POST",
-            "/element",
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        v[ELEMENT].as_str().unwrap().to_owned()
+        self.wait(css)
     }
 
     pub fn type_in(&self, css: &str, text: &str) {

@@ -40,7 +40,6 @@ use axum::response::Response;
 use chrono::Utc;
 use rapportino_intake::{Attachment, IncomingRequest};
 use rapportino_model::vocab::{Origin, RequestStatus, Severity};
-use rapportino_model::Entity;
 
 use super::csrf::COOKIE;
 use super::i18n::Lang;
@@ -117,7 +116,7 @@ pub async fn show(
         return HubError::NotFound("page".into()).to_response();
     };
     let lang = Lang::choose(query.get("lang").map(String::as_str), accept(&headers));
-    let shop = shop_name(&state, &web).await;
+    let shop = super::shop_name(&state, &web.shop).await;
     let values = Values {
         severity: Severity::Request.as_str().into(),
         ..Values::default()
@@ -196,7 +195,7 @@ pub async fn submit(State(state): State<AppState>, req: Request) -> Response {
         Err((status, code)) => return error_page(header_lang, None, status, code),
     };
     let lang = Lang::choose(posted.lang.as_deref(), accept(&headers));
-    let shop = shop_name(&state, &web).await;
+    let shop = super::shop_name(&state, &web.shop).await;
     let shop = shop.as_deref();
     let reshow = |status: StatusCode, errors: &[(&str, &'static str)], retry: Option<u64>| {
         form_page(
@@ -439,32 +438,6 @@ async fn lookup(
 ) -> Result<Option<(RequestStatus, Option<String>)>, HubError> {
     let (storage, key) = (storage.clone(), key.to_owned());
     blocking(move || outcome(&storage, &key)).await
-}
-
-/// The shop's name (the synced `shop` setting), when set; read at most once a minute, so a
-/// flood of page views does not queue on the storage.
-async fn shop_name(state: &AppState, web: &Web) -> Option<String> {
-    if let Some(name) = web.shop.fresh() {
-        return name;
-    }
-    let storage = state.storage.clone();
-    let name = blocking(move || {
-        storage.write(|tx| {
-            Ok(tx
-                .load_row(Entity::Setting.name(), "shop")?
-                .filter(|r| r.deleted.is_none())
-                .and_then(|r| {
-                    let value = r.fields.get("value")?.as_str()?.to_owned();
-                    let shop: serde_json::Value = serde_json::from_str(&value).ok()?;
-                    shop.get("name")?.as_str().map(str::to_owned)
-                }))
-        })
-    })
-    .await
-    .ok()
-    .flatten();
-    web.shop.keep(name.clone());
-    name
 }
 
 #[cfg(test)]

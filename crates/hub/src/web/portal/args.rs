@@ -26,6 +26,10 @@ pub struct PortalArgs {
     /// Hours after sign-in after which a session ends anyway.
     #[arg(long, default_value_t = 8, requires = "portal")]
     pub portal_session_hours: u64,
+    /// Serve the reserved area on a listener of its own (`0.0.0.0:8444`, same TLS certificate)
+    /// instead of the main one, which then does not serve it.
+    #[arg(long, value_name = "ADDR", requires = "portal")]
+    pub portal_listen: Option<std::net::SocketAddr>,
 }
 
 impl PortalArgs {
@@ -44,6 +48,7 @@ impl PortalArgs {
         portal.link_ttl = Duration::from_secs(self.portal_link_minutes.max(1) * 60);
         portal.idle = Duration::from_secs(self.portal_idle_minutes.max(1) * 60);
         portal.absolute = Duration::from_secs(self.portal_session_hours.max(1) * 3600);
+        portal.listen = self.portal_listen;
         if let Some(path) = intake_config {
             if let Ok(intake) = rapportino_intake::imap::load_config(path) {
                 portal.rules = intake.rules;
@@ -51,5 +56,36 @@ impl PortalArgs {
         }
         tracing::info!(path = super::PREFIX, "customer's reserved area enabled");
         Ok(Some(portal))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::PortalArgs;
+
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        portal: PortalArgs,
+    }
+
+    fn config(args: &[&str]) -> super::PortalConfig {
+        let base = ["serve", "--portal", "--portal-base-url", "https://a.it"];
+        let all = base.iter().chain(args).copied();
+        let serve = Serve::try_parse_from(all).unwrap();
+        serve.portal.config(None).unwrap().unwrap()
+    }
+
+    #[test]
+    fn the_reserved_area_has_its_own_listener_only_when_given() {
+        assert_eq!(config(&[]).listen, None);
+        let own = config(&["--portal-listen", "127.0.0.1:8444"]);
+        assert_eq!(own.listen, Some("127.0.0.1:8444".parse().unwrap()));
+        let bad = ["serve", "--portal", "--portal-base-url", "https://a.it"]
+            .into_iter()
+            .chain(["--portal-listen", "nowhere"]);
+        assert!(Serve::try_parse_from(bad).is_err());
     }
 }

@@ -1,10 +1,11 @@
 //! Signing in and out.
 //!
 //! - `GET /portal/sign-in` asks the address; `POST` (CSRF, per-address and per-e-mail limits)
-//!   makes one single-use link per client the address is an authorised contact of (32 random
-//!   bytes, stored as SHA-256, valid `link_ttl`) and queues the mail for the hub's mail round.
-//!   The answer is the same page whatever the address (no oracle of who is a contact), also when
-//!   the e-mail's own limit is reached (then nothing is sent).
+//!   answers at once, the same page whatever the address, then in a background task
+//!   ([`spawn_links`]) makes one single-use link per client the address is an authorised contact
+//!   of (32 random bytes, stored as SHA-256, valid `link_ttl`) and queues the mail for the hub's
+//!   mail round. Neither the page nor its timing tells who is a contact, also when the e-mail's
+//!   own limit is reached (then nothing is sent).
 //! - `GET /portal/link?t=` only shows a confirm button (a mail scanner prefetching the link
 //!   spends nothing); its `POST` (CSRF) spends the link and opens a session in one transaction
 //!   (`store::spend_link`). Invalid, used or expired links count against the client address;
@@ -229,19 +230,31 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
         }
     };
     let w = words(lang);
-    let sent = views::notice(lang, w.link_sent_title, w.link_sent, "link-sent");
-    if portal.per_email.admit(&email).is_err() {
-        tracing::info!("portal: sign-in mails of one address over its limit, none sent");
-        return sent;
-    }
-    let storage = state.storage.clone();
-    let p = portal.clone();
-    let made = blocking(move || make_links(&storage, &p, &email, lang)).await;
-    if let Err(e) = made {
-        tracing::warn!(code = e.code(), "portal: sign-in link not made");
-        return views::refusal(lang, e.status(), e.code());
-    }
-    sent
+    // The answer is ready before anything depends on the address: the look-up, the links and
+    // the mails are made after it, in a task of their own (no timing oracle of who is a contact).
+    spawn_links(state.storage.clone(), portal, email, lang);
+    views::notice(lang, w.link_sent_title, w.link_sent, "link-sent")
+}
+
+/// Everything of a sign-in that depends on the address, in the background: the per-e-mail
+/// limit, the contacts' look-up, the links and the queued mails. A failure is logged only (the
+/// answer is already the same page for everyone).
+fn spawn_links(
+    storage: Arc<crate::storage::Storage>,
+    portal: Arc<Portal>,
+    email: String,
+    lang: Lang,
+) {
+    tokio::spawn(async move {
+        if portal.per_email.admit(&email).is_err() {
+            tracing::info!("portal: sign-in mails of one address over its limit, none sent");
+            return;
+        }
+        let made = blocking(move || make_links(&storage, &portal, &email, lang)).await;
+        if let Err(e) = made {
+            tracing::warn!(code = e.code(), "portal: sign-in link not made");
+        }
+    });
 }
 
 /// One link per client `email` is an authorised contact of, each mailed (queued for the round).

@@ -89,6 +89,9 @@ pub struct PortalConfig {
     pub page_size: i64,
     /// The intake rules of the requests opened here (the engine's per-sender limit among them).
     pub rules: rapportino_intake::Rules,
+    /// A listener of its own (`[portal] listen`, same TLS certificate): the reserved area is
+    /// served there only, not on the hub's main listener. None: on the main listener.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 impl PortalConfig {
@@ -104,6 +107,7 @@ impl PortalConfig {
             window: Duration::from_secs(3600),
             page_size: 20,
             rules: rapportino_intake::Rules::default(),
+            listen: None,
         }
     }
 }
@@ -120,6 +124,8 @@ pub struct Portal {
     pub bad_links: Window,
     /// The hub's id: the key of its sign-in mails in [`mailbox`].
     pub hub_id: String,
+    /// The shop's name, as last read (the pages' frame).
+    pub shop: super::Cached,
 }
 
 impl std::fmt::Debug for Portal {
@@ -139,6 +145,7 @@ impl Portal {
             per_email: Window::new(config.per_email, config.window),
             bad_links: Window::new(config.bad_links, config.window),
             hub_id: storage.hub_id().to_owned(),
+            shop: super::Cached::default(),
             config,
         }
     }
@@ -147,7 +154,17 @@ impl Portal {
 /// Largest body of a reserved-area post (the new request's text and the form's own fields).
 pub const MAX_POST: usize = 64 * 1024;
 
-/// The reserved area's pages, with the security headers; `None` when it is off.
+/// The reserved area's own listener, when it is on and has one.
+pub fn own_listener(state: &AppState) -> Option<std::net::SocketAddr> {
+    state.portal.as_ref()?.config.listen
+}
+
+/// The reserved area's own listener in a server's configuration.
+pub fn own_listener_of(config: &crate::server::ServerConfig) -> Option<std::net::SocketAddr> {
+    config.portal.as_ref()?.listen
+}
+
+/// The reserved area's pages; `None` when it is off.
 pub fn routes(state: &AppState) -> Option<Router<AppState>> {
     let _portal: Arc<Portal> = state.portal.clone()?;
     Some(
@@ -172,6 +189,10 @@ pub fn routes(state: &AppState) -> Option<Router<AppState>> {
                 "/portal/request",
                 get(tickets::request_page).post(tickets::request),
             )
-            .layer(DefaultBodyLimit::max(MAX_POST)),
+            .layer(DefaultBodyLimit::max(MAX_POST))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                views::with_shop,
+            )),
     )
 }

@@ -16,6 +16,27 @@ use super::session::Signed;
 use super::store::{Entry, TicketLine};
 use super::words::{error_text, words};
 use super::Portal;
+use crate::routes::AppState;
+
+tokio::task_local! {
+    /// The shop's name for the page being answered (set by [`with_shop`] around every request of
+    /// the area), shown in the frame instead of "Rapportino".
+    static SHOP: Option<String>;
+}
+
+/// Reads the shop's name (the synced `shop` setting, at most once a minute) and answers the
+/// request with it in scope for [`frame`].
+pub async fn with_shop(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let shop = match &state.portal {
+        Some(portal) => super::super::shop_name(&state, &portal.shop).await,
+        None => None,
+    };
+    SHOP.scope(shop, next.run(req)).await
+}
 
 /// A CSRF token for this browser, and the form cookie to set when it has none.
 pub fn csrf(portal: &Portal, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
@@ -114,11 +135,12 @@ pub fn frame(
         }
         (content)
     };
+    let shop = SHOP.try_with(Clone::clone).ok().flatten();
     page(
         &Frame {
             lang,
             title,
-            shop: None,
+            shop: shop.as_deref(),
             path,
         },
         body,
