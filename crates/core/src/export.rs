@@ -123,34 +123,6 @@ const CLIENT_HEADER: [&str; 14] = [
     "patron_day",
 ];
 
-/// The contracts' columns (archived contracts are left out): the import's field names (see
-/// `import::mapping::targets`); hours as decimal hours, rates and fees in euros.
-const CONTRACT_HEADER: [&str; 23] = [
-    "name",
-    "external_id",
-    "client_external_id",
-    "client_vat_number",
-    "client_fiscal_code",
-    "kind",
-    "starts_on",
-    "ends_on",
-    "included_hours",
-    "package_mode",
-    "incident_tickets",
-    "calendar",
-    "customer_class",
-    "overage_rate",
-    "on_site_rate",
-    "remote_rate",
-    "callout_fee",
-    "km_rate",
-    "rounding_minutes",
-    "minimum_minutes",
-    "notes",
-    "opening_used_hours",
-    "opening_used_tickets",
-];
-
 /// One export's query: its header and SQL (`?1`/`?2` bound to the month's first and next
 /// day, UTC instants, or NULL for no period). Columns are text, numbers or instants (`*_at`
 /// columns are shown local).
@@ -255,8 +227,10 @@ fn query(kind: ExportKind) -> Query {
             ),
             kinds: &[Text, Text, Instant, Text, Number, Money, Number, Money],
         },
+        // Archived contracts are left out; the columns are exactly the import's fields, so the
+        // file imports back; hours as decimal hours, rates and fees in euros.
         ExportKind::Contracts => Query {
-            header: &CONTRACT_HEADER,
+            header: crate::import::mapping::targets(crate::import::ImportEntity::Contracts),
             sql: "SELECT k.name, k.external_id, c.external_id, c.vat_number, c.fiscal_code, k.kind,
                          k.starts_on, k.ends_on, k.included_minutes, k.package_mode,
                          k.incident_tickets, cal.name, k.customer_class, k.overage_rate_cents,

@@ -24,6 +24,9 @@ function asContract(t: ContractTemplate, startIso: string, endIso: string): Cont
     starts_on: startIso,
     ends_on: endIso,
     has_extra_time_pin: false,
+    external_id: null,
+    opening_used_minutes: 0,
+    opening_used_tickets: 0,
   } as Contract;
 }
 

@@ -175,6 +175,13 @@ pub async fn sign_in_page(
     )
 }
 
+/// The key the per-IP limits count this request under (an IPv6 address by its /64).
+fn limit_key(req: &Request) -> String {
+    client_ip(req.extensions())
+        .map(ip_key)
+        .unwrap_or_else(|| "-".into())
+}
+
 fn small_limit(name: &str) -> usize {
     match name {
         "email" => super::super::form::MAX_EMAIL,
@@ -188,9 +195,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let ip = client_ip(req.extensions())
-        .map(ip_key)
-        .unwrap_or_else(|| "-".into());
+    let ip = limit_key(&req);
     if let Err(wait) = portal.per_ip.admit(&ip) {
         let lang = Lang::choose(None, accept(req.headers()));
         let mut r = views::refusal(lang, StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED");
@@ -358,9 +363,7 @@ pub async fn link_confirm(State(state): State<AppState>, req: Request) -> Respon
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let ip = client_ip(req.extensions())
-        .map(ip_key)
-        .unwrap_or_else(|| "-".into());
+    let ip = limit_key(&req);
     if portal.bad_links.exhausted(&ip) {
         let lang = Lang::choose(None, accept(req.headers()));
         return super::super::closing(views::refusal(

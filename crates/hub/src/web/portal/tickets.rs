@@ -11,8 +11,9 @@ use rapportino_intake::IncomingRequest;
 use rapportino_model::vocab::{Origin, Severity};
 
 use super::super::client_ip;
+use super::super::i18n::Lang;
 use super::auth::{lang_of, log, read_post};
-use super::session::signed;
+use super::session::{signed, Signed};
 use super::store;
 use super::views::{self, RequestValues};
 use crate::error::HubError;
@@ -28,6 +29,21 @@ fn ip_of(req_ext: &axum::http::Extensions) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// What every page of a signed-in contact starts with: the area (404 when it is off), the
+/// page's language and the open session (else the answer that sends to the sign-in page).
+async fn signed_page(
+    state: &AppState,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Result<(std::sync::Arc<super::Portal>, Lang, Signed), Response> {
+    let Some(portal) = state.portal.clone() else {
+        return Err(HubError::NotFound("page".into()).to_response());
+    };
+    let lang = lang_of(query, headers);
+    let s = signed(&state.storage, &portal, headers).await?;
+    Ok((portal, lang, s))
+}
+
 /// `GET /portal/tickets?page=N` (from 1).
 pub async fn list(
     State(state): State<AppState>,
@@ -35,12 +51,8 @@ pub async fn list(
     req: Request,
 ) -> Response {
     let headers = req.headers().clone();
-    let Some(portal) = state.portal.clone() else {
-        return HubError::NotFound("page".into()).to_response();
-    };
-    let lang = lang_of(&query, &headers);
-    let s = match signed(&state.storage, &portal, &headers).await {
-        Ok(s) => s,
+    let (portal, lang, s) = match signed_page(&state, &query, &headers).await {
+        Ok(open) => open,
         Err(r) => return r,
     };
     let page_no = match query.get("page").map(|p| p.parse::<i64>()) {
@@ -73,12 +85,8 @@ pub async fn show(
     req: Request,
 ) -> Response {
     let headers = req.headers().clone();
-    let Some(portal) = state.portal.clone() else {
-        return HubError::NotFound("page".into()).to_response();
-    };
-    let lang = lang_of(&query, &headers);
-    let s = match signed(&state.storage, &portal, &headers).await {
-        Ok(s) => s,
+    let (portal, lang, s) = match signed_page(&state, &query, &headers).await {
+        Ok(open) => open,
         Err(r) => return r,
     };
     let ip = ip_of(req.extensions());
@@ -111,12 +119,8 @@ pub async fn request_page(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(portal) = state.portal.clone() else {
-        return HubError::NotFound("page".into()).to_response();
-    };
-    let lang = lang_of(&query, &headers);
-    let s = match signed(&state.storage, &portal, &headers).await {
-        Ok(s) => s,
+    let (portal, lang, s) = match signed_page(&state, &query, &headers).await {
+        Ok(open) => open,
         Err(r) => return r,
     };
     let values = RequestValues {
