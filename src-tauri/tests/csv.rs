@@ -117,7 +117,11 @@ fn the_wizard_reads_maps_checks_and_imports_a_picked_file_then_exports_it() {
 
     let kinds = h.ok("export_kinds", json!({}));
     let kinds = kinds.as_array().unwrap();
-    assert_eq!(kinds.len(), 6);
+    assert_eq!(
+        kinds.len(),
+        8,
+        "the six reports and the contracts and technicians that import back"
+    );
     assert!(kinds
         .iter()
         .all(|k| k["month_required"] == (k["kind"] == "billable_lines")));
