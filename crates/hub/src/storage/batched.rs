@@ -194,27 +194,6 @@ impl HubTx for Batched<'_> {
             .time_entries_started(technician_id, after, before)
     }
 
-    fn load_rows(&mut self, keys: &[Key]) -> Result<super::KeyedRows, HubError> {
-        let mut out = Vec::with_capacity(keys.len());
-        for k in keys {
-            if let Some(row) = self.load_row(&k.0, &k.1)? {
-                out.push((k.clone(), row));
-            }
-        }
-        Ok(out)
-    }
-
-    fn save_rows(&mut self, rows: &[(&str, &str, &RowState)]) -> Result<(), HubError> {
-        for (e, id, row) in rows {
-            self.save_row(e, id, row)?;
-        }
-        Ok(())
-    }
-
-    fn append_changes(&mut self, changes: &[ServerChange]) -> Result<(), HubError> {
-        for c in changes {
-            self.append_change(c)?;
-        }
-        Ok(())
-    }
+    // load_rows, save_rows and append_changes: the trait's defaults, row by row through the
+    // methods above (the buffer answers them; the inner engine's bulk forms would bypass it).
 }
